@@ -1,0 +1,101 @@
+//! A parsed feed, independent of its wire format (RSS, Atom, JSON Feed).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Feed-level metadata.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedMeta {
+    /// Feed title.
+    pub title: Option<String>,
+    /// The site's link (not the feed's own URL).
+    pub link: Option<String>,
+    /// Declared language.
+    pub language: Option<String>,
+    /// Last update of the feed.
+    pub updated: Option<DateTime<Utc>>,
+}
+
+/// An enclosure or media attachment of an entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enclosure {
+    /// Absolute URL.
+    pub url: String,
+    /// MIME type, when given.
+    #[serde(rename = "type")]
+    pub mime_type: Option<String>,
+    /// Length in bytes, when given.
+    pub length: Option<u64>,
+}
+
+/// One entry of a feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedEntry {
+    /// Title as text (entities decoded, no markup).
+    pub title: Option<String>,
+    /// Absolute link to the article page.
+    pub link: Option<String>,
+    /// The entry's id/guid as given by the feed.
+    pub id: Option<String>,
+    /// Publication time.
+    pub published: Option<DateTime<Utc>>,
+    /// Last update time.
+    pub updated: Option<DateTime<Utc>>,
+    /// Author name(s), comma-joined.
+    pub author: Option<String>,
+    /// Summary/description (may be HTML).
+    pub summary: Option<String>,
+    /// Full content (may be HTML).
+    pub content: Option<String>,
+    /// Enclosures and media content.
+    pub enclosures: Vec<Enclosure>,
+    /// Category terms.
+    pub categories: Vec<String>,
+}
+
+impl FeedEntry {
+    /// The key that identifies this entry within its source: its id, else its link, else its title.
+    ///
+    /// Used to make ingest idempotent: an entry whose key was already stored is not ingested again.
+    pub fn key(&self) -> Option<&str> {
+        [&self.id, &self.link, &self.title]
+            .into_iter()
+            .flatten()
+            .map(|s| s.trim())
+            .find(|s| !s.is_empty())
+    }
+}
+
+/// A whole parsed feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParsedFeed {
+    /// False when the document was not well-formed and a recovering parser was used.
+    pub wellformed: bool,
+    /// Feed-level metadata.
+    pub feed: FeedMeta,
+    /// Entries in document order.
+    pub entries: Vec<FeedEntry>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_prefers_id_then_link_then_title() {
+        let mut e = FeedEntry {
+            title: Some("T".into()),
+            link: Some("https://x/1".into()),
+            id: Some("  ".into()),
+            ..Default::default()
+        };
+        assert_eq!(e.key(), Some("https://x/1"));
+        e.id = Some("guid-1".into());
+        assert_eq!(e.key(), Some("guid-1"));
+        e.id = None;
+        e.link = None;
+        assert_eq!(e.key(), Some("T"));
+        e.title = None;
+        assert_eq!(e.key(), None);
+    }
+}

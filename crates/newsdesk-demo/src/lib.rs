@@ -1,0 +1,1 @@
+//! newsdesk-demo (work in progress).

@@ -1,0 +1,1 @@
+//! newsdesk-extract (work in progress).

@@ -1,0 +1,1 @@
+//! newsdesk-feeds (work in progress).

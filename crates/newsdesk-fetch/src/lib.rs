@@ -1,0 +1,1 @@
+//! newsdesk-fetch (work in progress).

@@ -1,0 +1,1 @@
+//! newsdesk-store (work in progress).

@@ -1,0 +1,1 @@
+//! newsdesk-text (work in progress).
