@@ -1,0 +1,42 @@
+//! The store's error type.
+
+use newsdesk_core::SourceId;
+
+/// Errors from the store. Every message starts with `store:` and names the path, id or query
+/// involved.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("store: sqlite error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A source with this feed URL already exists.
+    #[error("store: a source with feed URL {feed_url} already exists (id {id})")]
+    DuplicateSource {
+        /// The feed URL that is already taken.
+        feed_url: String,
+        /// The id of the source that has it.
+        id: SourceId,
+    },
+    /// No such source.
+    #[error("store: no source with id {0}")]
+    NoSuchSource(SourceId),
+    /// The database file could not be opened or migrated.
+    #[error("store: cannot open {path}: {message}")]
+    Open {
+        /// The database file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A full-text search query could not be run.
+    #[error("store: search for {query:?} failed: {message}")]
+    Search {
+        /// The query as the user typed it (at most 200 characters).
+        query: String,
+        /// What SQLite said.
+        message: String,
+    },
+}
+
+/// Result alias for [`StoreError`].
+pub type Result<T> = std::result::Result<T, StoreError>;

@@ -1,0 +1,89 @@
+//! What the fetcher remembers about each source between passes.
+
+use newsdesk_core::{FetchState, FetchStatus, SourceId};
+use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+
+use crate::columns;
+use crate::sources::source_exists;
+use crate::{Result, Store, StoreError};
+
+/// Reads a fetch state from `fetch_state` columns starting at `at` (`source_id, etag,
+/// last_modified, last_fetch_at, last_status, last_error, last_http_status,
+/// consecutive_failures, next_fetch_at`); `None` when the row is absent (LEFT JOIN).
+pub(crate) fn fetch_state_from_row(
+    row: &Row<'_>,
+    at: usize,
+) -> rusqlite::Result<Option<FetchState>> {
+    let Some(source_id) = row.get::<_, Option<SourceId>>(at)? else {
+        return Ok(None);
+    };
+    let status: String = row.get(at + 4)?;
+    Ok(Some(FetchState {
+        source_id,
+        etag: row.get(at + 1)?,
+        last_modified: row.get(at + 2)?,
+        last_fetch_at: columns::get_opt_instant(row, at + 3)?,
+        last_status: FetchStatus::parse(&status),
+        last_error: row.get(at + 5)?,
+        last_http_status: row.get(at + 6)?,
+        consecutive_failures: row.get(at + 7)?,
+        next_fetch_at: columns::get_opt_instant(row, at + 8)?,
+    }))
+}
+
+impl Store {
+    /// The fetch state of a source: [`FetchState::never`] when it was never fetched,
+    /// [`StoreError::NoSuchSource`] when there is no such source.
+    pub fn fetch_state(&self, id: SourceId) -> Result<FetchState> {
+        self.read(|conn| {
+            let found = conn
+                .prepare_cached(
+                    "SELECT s.id, f.source_id, f.etag, f.last_modified, f.last_fetch_at, \
+                     f.last_status, f.last_error, f.last_http_status, f.consecutive_failures, \
+                     f.next_fetch_at \
+                     FROM sources s LEFT JOIN fetch_state f ON f.source_id = s.id WHERE s.id = ?1",
+                )?
+                .query_row([id], |row| fetch_state_from_row(row, 1))
+                .optional()?;
+            match found {
+                None => Err(StoreError::NoSuchSource(id)),
+                Some(state) => Ok(state.unwrap_or_else(|| FetchState::never(id))),
+            }
+        })
+    }
+
+    /// Saves (inserts or replaces) the fetch state of `state.source_id`.
+    pub fn save_fetch_state(&self, state: &FetchState) -> Result<()> {
+        let id = state.source_id;
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if !source_exists(&tx, id)? {
+                return Err(StoreError::NoSuchSource(id));
+            }
+            tx.prepare_cached(
+                "INSERT INTO fetch_state (source_id, etag, last_modified, last_fetch_at, \
+                 last_status, last_error, last_http_status, consecutive_failures, next_fetch_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                 ON CONFLICT (source_id) DO UPDATE SET etag = excluded.etag, \
+                 last_modified = excluded.last_modified, last_fetch_at = excluded.last_fetch_at, \
+                 last_status = excluded.last_status, last_error = excluded.last_error, \
+                 last_http_status = excluded.last_http_status, \
+                 consecutive_failures = excluded.consecutive_failures, \
+                 next_fetch_at = excluded.next_fetch_at",
+            )?
+            .execute(params![
+                id,
+                state.etag,
+                state.last_modified,
+                columns::opt_instant(state.last_fetch_at),
+                state.last_status.as_str(),
+                state.last_error,
+                state.last_http_status,
+                state.consecutive_failures,
+                columns::opt_instant(state.next_fetch_at),
+            ])?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+}

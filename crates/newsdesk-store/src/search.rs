@@ -1,0 +1,90 @@
+//! Full-text search over titles and body texts (SQLite FTS5).
+//!
+//! User text is never passed to FTS5 as query syntax: each whitespace-separated word becomes a
+//! quoted phrase (all must match), so `"`, `*`, `NEAR(`, `-`, `AND` … are plain text. A word
+//! ending in `*` (`climat*`) keeps its meaning as a prefix search.
+
+use newsdesk_core::{ArticleQuery, ArticleSummary};
+
+use crate::listing::{summary_columns, summary_from_row};
+use crate::{Result, Store, StoreError};
+
+/// Turns user text into a safe FTS5 query; `None` when it has no searchable word.
+pub fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split_whitespace()
+        .filter_map(|word| {
+            let (stem, prefix) = match word.strip_suffix('*') {
+                Some(stem) => (stem.trim_end_matches('*'), true),
+                None => (word, false),
+            };
+            // A word without letters or digits would be an empty phrase.
+            if !stem.chars().any(char::is_alphanumeric) {
+                return None;
+            }
+            let quoted = format!("\"{}\"", stem.replace('"', "\"\""));
+            Some(if prefix { quoted + "*" } else { quoted })
+        })
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+impl Store {
+    /// Articles whose title or body contains every word of `q`, best match first (BM25).
+    ///
+    /// `limit` is clamped like [`ArticleQuery::limit`] (0 means 50). Text without any word
+    /// gives an empty list.
+    pub fn search(&self, q: &str, limit: u32) -> Result<Vec<ArticleSummary>> {
+        let Some(fts) = fts_query(q) else {
+            return Ok(Vec::new());
+        };
+        let limit = ArticleQuery {
+            limit,
+            ..Default::default()
+        }
+        .effective_limit();
+        let sql = format!(
+            "SELECT {} FROM articles_fts f JOIN articles a ON a.id = f.rowid \
+             JOIN sources s ON s.id = a.source_id \
+             WHERE articles_fts MATCH ?1 ORDER BY f.rank, a.id DESC LIMIT ?2",
+            summary_columns()
+        );
+        self.read(|conn| {
+            let run = || -> rusqlite::Result<Vec<ArticleSummary>> {
+                let mut stmt = conn.prepare_cached(&sql)?;
+                let rows = stmt.query_map(rusqlite::params![fts, limit], summary_from_row)?;
+                rows.collect()
+            };
+            run().map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(_, Some(message)) => StoreError::Search {
+                    query: q.chars().take(200).collect(),
+                    message,
+                },
+                other => StoreError::Sqlite(other),
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_quoted() {
+        assert_eq!(
+            fts_query("été  Straße").as_deref(),
+            Some("\"été\" \"Straße\"")
+        );
+        assert_eq!(
+            fts_query("say \"hi\"").as_deref(),
+            Some("\"say\" \"\"\"hi\"\"\"")
+        );
+        assert_eq!(
+            fts_query("NEAR( a - * \"").as_deref(),
+            Some("\"NEAR(\" \"a\"")
+        );
+        assert_eq!(fts_query("clim* **").as_deref(), Some("\"clim\"*"));
+        assert_eq!(fts_query("  - * "), None);
+    }
+}

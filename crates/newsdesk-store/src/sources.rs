@@ -1,0 +1,255 @@
+//! Sources: adding, updating, removing and listing them with their stats.
+
+use chrono::Utc;
+use newsdesk_core::{FetchState, NewSource, Source, SourceId, SourceWithStats};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+
+use crate::columns;
+use crate::fetch_state::fetch_state_from_row;
+use crate::{Result, Store, StoreError};
+
+/// Partial update of a source's profile; `None` leaves a field unchanged.
+///
+/// For the optional fields (`site_url`, `language`, `country`) an empty string clears the
+/// field; an empty `name` or `feed_url` is ignored.
+#[derive(Debug, Clone, Default)]
+pub struct SourceUpdate {
+    /// New feed URL (must not belong to another source). Changing it forgets the HTTP validators.
+    pub feed_url: Option<String>,
+    /// New home page.
+    pub site_url: Option<String>,
+    /// New display name (e.g. the feed's title once it is known).
+    pub name: Option<String>,
+    /// New declared language.
+    pub language: Option<String>,
+    /// New country.
+    pub country: Option<String>,
+}
+
+/// `SELECT` of a source with its stats; columns 0..=6 are the source, 7 the article count and
+/// 8.. the fetch state (see [`fetch_state_from_row`]).
+const WITH_STATS: &str = "SELECT s.id, s.feed_url, s.site_url, s.name, s.language, s.country, \
+     s.created_at, s.article_count, \
+     f.source_id, f.etag, f.last_modified, f.last_fetch_at, f.last_status, f.last_error, \
+     f.last_http_status, f.consecutive_failures, f.next_fetch_at \
+     FROM sources s LEFT JOIN fetch_state f ON f.source_id = s.id";
+
+const SOURCE: &str =
+    "SELECT id, feed_url, site_url, name, language, country, created_at FROM sources";
+
+fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
+    Ok(Source {
+        id: row.get(0)?,
+        feed_url: row.get(1)?,
+        site_url: row.get(2)?,
+        name: row.get(3)?,
+        language: row.get(4)?,
+        country: row.get(5)?,
+        created_at: columns::get_instant(row, 6)?,
+    })
+}
+
+fn with_stats_from_row(row: &Row<'_>) -> rusqlite::Result<SourceWithStats> {
+    let source = source_from_row(row)?;
+    let count: i64 = row.get(7)?;
+    let fetch = fetch_state_from_row(row, 8)?.unwrap_or_else(|| FetchState::never(source.id));
+    Ok(SourceWithStats {
+        source,
+        fetch,
+        article_count: u64::try_from(count).unwrap_or(0),
+    })
+}
+
+/// The display name of a source added without one: the feed URL's host, else the URL itself.
+fn default_name(feed_url: &str) -> String {
+    url::Url::parse(feed_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| feed_url.to_owned())
+}
+
+fn non_empty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// `Some("")` clears, `Some(x)` sets, `None` keeps.
+fn merge(current: Option<String>, update: &Option<String>) -> Option<String> {
+    match update.as_deref().map(str::trim) {
+        None => current,
+        Some("") => None,
+        Some(v) => Some(v.to_owned()),
+    }
+}
+
+fn id_by_feed_url(conn: &Connection, feed_url: &str) -> rusqlite::Result<Option<SourceId>> {
+    conn.prepare_cached("SELECT id FROM sources WHERE feed_url = ?1")?
+        .query_row([feed_url], |r| r.get(0))
+        .optional()
+}
+
+fn source_by_id(conn: &Connection, id: SourceId) -> rusqlite::Result<Option<Source>> {
+    conn.prepare_cached(&format!("{SOURCE} WHERE id = ?1"))?
+        .query_row([id], source_from_row)
+        .optional()
+}
+
+/// Whether a source with this id exists.
+pub(crate) fn source_exists(conn: &Connection, id: SourceId) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS(SELECT 1 FROM sources WHERE id = ?1)")?
+        .query_row([id], |r| r.get(0))
+}
+
+impl Store {
+    /// Adds a source. Fails with [`StoreError::DuplicateSource`] when its feed URL is taken.
+    ///
+    /// Without a name, the feed URL's host is used until [`Store::update_source`] sets one (the
+    /// pipeline sets the feed's title).
+    pub fn add_source(&self, s: &NewSource) -> Result<Source> {
+        let feed_url = s.feed_url.trim();
+        let name = non_empty(&s.name)
+            .map(str::to_owned)
+            .unwrap_or_else(|| default_name(feed_url));
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(id) = id_by_feed_url(&tx, feed_url)? {
+                return Err(StoreError::DuplicateSource {
+                    feed_url: feed_url.to_owned(),
+                    id,
+                });
+            }
+            tx.prepare_cached(
+                "INSERT INTO sources (feed_url, site_url, name, language, country, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                feed_url,
+                non_empty(&s.site_url),
+                name,
+                non_empty(&s.language),
+                non_empty(&s.country),
+                columns::instant(Utc::now()),
+            ])?;
+            let id = tx.last_insert_rowid();
+            let source = source_by_id(&tx, id)?.ok_or(StoreError::NoSuchSource(id))?;
+            tx.commit()?;
+            tracing::info!(id, feed_url, "store: added source");
+            Ok(source)
+        })
+    }
+
+    /// Updates a source's profile. Fails with [`StoreError::NoSuchSource`] for an unknown id and
+    /// [`StoreError::DuplicateSource`] when the new feed URL belongs to another source.
+    pub fn update_source(&self, id: SourceId, u: &SourceUpdate) -> Result<Source> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let current = source_by_id(&tx, id)?.ok_or(StoreError::NoSuchSource(id))?;
+            let feed_url = non_empty(&u.feed_url).map(str::to_owned);
+            let url_changed = feed_url.as_ref().is_some_and(|f| *f != current.feed_url);
+            if let Some(new_url) = feed_url.as_deref().filter(|_| url_changed)
+                && let Some(other) = id_by_feed_url(&tx, new_url)?
+            {
+                return Err(StoreError::DuplicateSource {
+                    feed_url: new_url.to_owned(),
+                    id: other,
+                });
+            }
+            let name = non_empty(&u.name)
+                .map(str::to_owned)
+                .unwrap_or(current.name);
+            tx.prepare_cached(
+                "UPDATE sources SET feed_url = ?2, site_url = ?3, name = ?4, language = ?5, \
+                 country = ?6 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                feed_url.unwrap_or(current.feed_url),
+                merge(current.site_url, &u.site_url),
+                name,
+                merge(current.language, &u.language),
+                merge(current.country, &u.country),
+            ])?;
+            if url_changed {
+                // Validators belong to the old URL.
+                tx.prepare_cached(
+                    "UPDATE fetch_state SET etag = NULL, last_modified = NULL WHERE source_id = ?1",
+                )?
+                .execute([id])?;
+            }
+            let source = source_by_id(&tx, id)?.ok_or(StoreError::NoSuchSource(id))?;
+            tx.commit()?;
+            Ok(source)
+        })
+    }
+
+    /// Removes a source with its articles, feed entries and fetch state. `false` if there was
+    /// none.
+    pub fn remove_source(&self, id: SourceId) -> Result<bool> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Foreign keys cascade to articles (and their full-text rows), entries, fetch state.
+            let n = tx
+                .prepare_cached("DELETE FROM sources WHERE id = ?1")?
+                .execute([id])?;
+            tx.commit()?;
+            if n > 0 {
+                tracing::info!(id, "store: removed source");
+            }
+            Ok(n > 0)
+        })
+    }
+
+    /// One source with its fetch state and article count.
+    pub fn get_source(&self, id: SourceId) -> Result<Option<SourceWithStats>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(&format!("{WITH_STATS} WHERE s.id = ?1"))?
+                .query_row([id], with_stats_from_row)
+                .optional()?)
+        })
+    }
+
+    /// Every source with its fetch state and article count, by name (case-insensitive) then id.
+    pub fn list_sources(&self) -> Result<Vec<SourceWithStats>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "{WITH_STATS} ORDER BY s.name COLLATE NOCASE, s.id"
+            ))?;
+            let rows = stmt.query_map([], with_stats_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    /// The source with exactly this feed URL.
+    pub fn source_by_feed_url(&self, feed_url: &str) -> Result<Option<Source>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(&format!("{SOURCE} WHERE feed_url = ?1"))?
+                .query_row([feed_url.trim()], source_from_row)
+                .optional()?)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_name_is_the_host() {
+        assert_eq!(
+            default_name("https://www.lemonde.fr/rss/une.xml"),
+            "www.lemonde.fr"
+        );
+        assert_eq!(default_name("https://taz.de/!p4608;rss/"), "taz.de");
+        assert_eq!(default_name("not a url"), "not a url");
+    }
+
+    #[test]
+    fn merge_sets_clears_keeps() {
+        let cur = Some("fr".to_owned());
+        assert_eq!(merge(cur.clone(), &None), cur);
+        assert_eq!(merge(cur.clone(), &Some(String::new())), None);
+        assert_eq!(merge(cur, &Some("de".into())), Some("de".into()));
+    }
+}
