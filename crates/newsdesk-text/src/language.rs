@@ -124,6 +124,7 @@ pub fn iso639_1(lang: Lang) -> &'static str {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

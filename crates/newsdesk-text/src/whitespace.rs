@@ -43,6 +43,7 @@ pub fn truncate_chars(s: &str, max_chars: usize) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
