@@ -1,9 +1,10 @@
 -- newsdesk-store schema, version 1.
 -- Instants are RFC 3339 text in UTC with nanoseconds (fixed width, so they sort as text);
 -- `articles.sort_at` is INTEGER unix seconds because it is the keyset-pagination key.
+-- Ids are AUTOINCREMENT so that an id (in a URL, a cursor) never names a different row later.
 
 CREATE TABLE sources (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     feed_url      TEXT    NOT NULL UNIQUE,
     site_url      TEXT,
     name          TEXT    NOT NULL,
@@ -29,7 +30,7 @@ CREATE TABLE fetch_state (
 CREATE INDEX fetch_state_next ON fetch_state(next_fetch_at);
 
 CREATE TABLE articles (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     source_id     INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
     entry_key     TEXT    NOT NULL,
     url           TEXT    NOT NULL,
