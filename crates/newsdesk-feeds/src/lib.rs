@@ -1,1 +1,49 @@
-//! newsdesk-feeds (work in progress).
+//! Feed parsing, feed discovery and OPML: the **parse** stage of newsdesk.
+//!
+//! Bytes in, [`newsdesk_core::ParsedFeed`] out; this crate does no network I/O (fetching is
+//! `newsdesk-fetch`'s job) and no HTML sanitising (summaries and contents keep their HTML).
+//!
+//! * [`parse_feed`] reads RSS 0.9x/1.0 (RDF)/2.0, Atom 0.3/1.0 and JSON Feed 1.0/1.1. The
+//!   `feed-rs` crate does the format work; around it, this crate decodes the bytes (BOM, HTTP
+//!   charset, XML declaration, UTF-16/32, UTF-8 that is really windows-1252), repairs
+//!   ill-formed XML so that broken feeds still give their entries (flagged with
+//!   `wellformed: false`), parses dates in the formats found in the wild ([`parse_date`]) and
+//!   maps feed-rs's model to the domain types.
+//! * [`discover_feeds`] lists the feeds an HTML page links to ([`DiscoveredFeed`], [`FeedKind`]);
+//!   [`looks_like_html`] tells a page from a feed.
+//! * [`parse_opml`] / [`write_opml`] read and write subscription lists ([`OpmlOutline`]).
+//! * Errors are [`FeedError`].
+//!
+//! ```
+//! let xml = br#"<?xml version="1.0" encoding="utf-8"?>
+//! <rss version="2.0"><channel><title>Example&nbsp;news</title><link>https://example.org/</link>
+//!   <item><title>Hello &amp; welcome</title><link>/hello</link>
+//!     <pubDate>Sat, 3 Jan 04 10:00 EST</pubDate></item>
+//! </channel></rss>"#;
+//! let feed = newsdesk_feeds::parse_feed(xml, Some("https://example.org/feed.xml"), None).unwrap();
+//! assert!(!feed.wellformed); // &nbsp; is not defined in XML
+//! assert_eq!(feed.feed.title.as_deref(), Some("Example\u{a0}news"));
+//! let entry = &feed.entries[0];
+//! assert_eq!(entry.title.as_deref(), Some("Hello & welcome"));
+//! assert_eq!(entry.link.as_deref(), Some("https://example.org/hello"));
+//! assert_eq!(entry.published.unwrap().to_rfc3339(), "2004-01-03T15:00:00+00:00");
+//! ```
+
+mod date;
+mod discovery;
+mod encoding;
+mod error;
+mod html_entities;
+mod mapping;
+mod opml;
+mod parse;
+mod plain_text;
+mod repair;
+mod sniff;
+
+pub use date::parse_date;
+pub use discovery::{DiscoveredFeed, FeedKind, discover_feeds};
+pub use error::FeedError;
+pub use opml::{OpmlOutline, parse_opml, write_opml};
+pub use parse::parse_feed;
+pub use sniff::looks_like_html;

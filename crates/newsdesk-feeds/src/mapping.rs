@@ -1,0 +1,156 @@
+//! From feed-rs's model (the wire view) to [`newsdesk_core::ParsedFeed`] (the domain view).
+//!
+//! Fixes applied here, after feed-rs: titles as plain text; ids that feed-rs invents are dropped
+//! (we hand feed-rs an id generator returning "" for that); relative links are resolved against
+//! `xml:base` and the feed URL; RSS `<enclosure>`, Media RSS content/thumbnails and Atom
+//! `rel="enclosure"` links all become [`Enclosure`]s; the site link is the alternate link, never
+//! the self link; UTF-8 read as windows-1252 ("â€™") is undone.
+
+use feed_rs::model;
+use newsdesk_core::{Enclosure, FeedEntry, FeedMeta, ParsedFeed};
+use url::Url;
+
+use crate::plain_text::{collapse_whitespace, fix_mojibake, html_to_text, looks_like_markup};
+
+/// Maps a feed-rs feed; `feed_url` is the last resort for resolving relative links.
+pub(crate) fn map_feed(feed: model::Feed, wellformed: bool, feed_url: Option<&str>) -> ParsedFeed {
+    let feed_base = feed_url.and_then(|u| Url::parse(u).ok());
+    let feed_link = site_link(&feed.links, feed_base.as_ref());
+    let meta = FeedMeta {
+        title: feed.title.as_ref().and_then(title_text),
+        link: feed_link,
+        language: feed.language.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned),
+        updated: feed.updated.or(feed.published),
+    };
+    let entries = feed.entries.into_iter().map(|e| map_entry(e, feed_base.as_ref())).collect();
+    ParsedFeed {
+        wellformed,
+        feed: meta,
+        entries,
+    }
+}
+
+fn map_entry(e: model::Entry, feed_base: Option<&Url>) -> FeedEntry {
+    let entry_base = e
+        .base
+        .as_deref()
+        .and_then(|b| match feed_base {
+            Some(fb) => fb.join(b).ok(),
+            None => Url::parse(b).ok(),
+        })
+        .or_else(|| feed_base.cloned());
+    let base = entry_base.as_ref();
+    let link = site_link(&e.links, base);
+
+    let mut enclosures: Vec<Enclosure> = Vec::new();
+    let mut push = |url: String, mime_type: Option<String>, length: Option<u64>| {
+        if !url.is_empty() && !enclosures.iter().any(|x| x.url == url) {
+            enclosures.push(Enclosure { url, mime_type, length });
+        }
+    };
+    for l in e.links.iter().filter(|l| l.rel.as_deref() == Some("enclosure")) {
+        push(resolve(&l.href, base), l.media_type.clone(), l.length);
+    }
+    for m in &e.media {
+        for c in &m.content {
+            if let Some(u) = &c.url {
+                push(u.to_string(), c.content_type.as_ref().map(|t| t.to_string()), c.size);
+            }
+        }
+        for t in &m.thumbnails {
+            push(resolve(&t.image.uri, base), None, None);
+        }
+    }
+
+    let authors: Vec<String> = e.authors.iter().filter_map(person_name).collect();
+    let author = (!authors.is_empty()).then(|| authors.join(", "));
+    let categories = e
+        .categories
+        .iter()
+        .map(|c| {
+            if c.term.trim().is_empty() {
+                c.label.clone().unwrap_or_default()
+            } else {
+                c.term.clone()
+            }
+        })
+        .map(|t| collapse_whitespace(&t))
+        .filter(|t| !t.is_empty())
+        .collect();
+
+    FeedEntry {
+        title: e.title.as_ref().and_then(title_text),
+        link,
+        id: Some(e.id.trim().to_owned()).filter(|i| !i.is_empty()),
+        published: e.published,
+        updated: e.updated,
+        author,
+        summary: e.summary.map(|t| fix_text(t.content)).filter(|s| !s.trim().is_empty()),
+        content: e
+            .content
+            .and_then(|c| c.body)
+            .map(fix_text)
+            .filter(|s| !s.trim().is_empty()),
+        enclosures,
+        categories,
+    }
+}
+
+fn fix_text(s: String) -> String {
+    fix_mojibake(&s).unwrap_or(s)
+}
+
+/// A title as one line of plain text.
+fn title_text(t: &model::Text) -> Option<String> {
+    let raw = fix_mojibake(&t.content).unwrap_or_else(|| t.content.clone());
+    let is_plain = t.content_type.subty() == "plain";
+    let text = if !is_plain || looks_like_markup(&raw) {
+        html_to_text(&raw)
+    } else {
+        collapse_whitespace(&raw)
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+/// "Name", or the name out of "email (Name)".
+fn person_name(p: &model::Person) -> Option<String> {
+    let raw = p.name.as_deref().unwrap_or_default().trim();
+    let name = match (raw.find('('), raw.rfind(')')) {
+        (Some(open), Some(close)) if open < close && raw[..open].contains('@') => raw[open + 1..close].trim(),
+        _ => raw,
+    };
+    let name = collapse_whitespace(name);
+    if !name.is_empty() {
+        return Some(name);
+    }
+    p.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned)
+}
+
+/// The page link: `rel="alternate"` (or no rel) first, never `self`, `enclosure` or `related`.
+fn site_link(links: &[model::Link], base: Option<&Url>) -> Option<String> {
+    let alternate = links.iter().find(|l| {
+        matches!(l.rel.as_deref(), None | Some("alternate")) && !l.href.trim().is_empty() && !is_feed_type(l.media_type.as_deref())
+    });
+    let any = || {
+        links
+            .iter()
+            .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")) && !l.href.trim().is_empty())
+    };
+    alternate.or_else(any).map(|l| resolve(l.href.trim(), base))
+}
+
+fn is_feed_type(t: Option<&str>) -> bool {
+    t.is_some_and(|t| t.contains("rss") || t.contains("atom") || t.contains("feed+json"))
+}
+
+/// Resolves `href` against `base` when it is relative (and can be resolved).
+pub(crate) fn resolve(href: &str, base: Option<&Url>) -> String {
+    let href = href.trim();
+    match Url::parse(href) {
+        Ok(_) => href.to_owned(),
+        Err(url::ParseError::RelativeUrlWithoutBase) => base
+            .and_then(|b| b.join(href).ok())
+            .map_or_else(|| href.to_owned(), |u| u.to_string()),
+        Err(_) => href.to_owned(),
+    }
+}

@@ -1,0 +1,81 @@
+//! `parse_feed`: bytes in, [`ParsedFeed`] out.
+
+use newsdesk_core::ParsedFeed;
+
+use crate::encoding::{decode, rewrite_declaration};
+use crate::mapping::map_feed;
+use crate::repair::repair;
+use crate::sniff::{looks_like_html_text, skip_prolog};
+use crate::{FeedError, parse_date};
+
+/// Root elements feed-rs knows (after [`repair`]'s rewrites).
+const FEED_ROOTS: [&str; 4] = ["rss", "RDF", "feed", "entry"];
+
+/// Parses an RSS 0.9x/1.0/2.0, Atom 0.3/1.0 or JSON Feed 1.0/1.1 document.
+///
+/// `feed_url` resolves relative links (after `xml:base`); `http_content_type` is the
+/// Content-Type header, whose `charset` wins over the XML declaration. Ill-formed documents are
+/// repaired and parsed anyway, with [`ParsedFeed::wellformed`] set to `false`. Never panics.
+///
+/// # Errors
+///
+/// [`FeedError::Empty`] for an empty body, [`FeedError::NotAFeed`] for an HTML page, junk, or
+/// XML/JSON that is not a feed.
+pub fn parse_feed(bytes: &[u8], feed_url: Option<&str>, http_content_type: Option<&str>) -> Result<ParsedFeed, FeedError> {
+    let url = || feed_url.map(str::to_owned);
+    let decoded = decode(bytes, http_content_type);
+    let text = decoded.text.trim_start_matches('\u{feff}');
+    if text.trim().is_empty() {
+        return Err(FeedError::Empty { url: url() });
+    }
+    let not_a_feed = |reason: String| FeedError::NotAFeed { url: url(), reason };
+
+    if text.trim_start().starts_with('{') {
+        return parse_json(text, feed_url).map_err(not_a_feed);
+    }
+    if looks_like_html_text(text) {
+        return Err(not_a_feed("this is an HTML page, not a feed; try feed discovery".into()));
+    }
+    if !skip_prolog(text).starts_with('<') {
+        return Err(not_a_feed("this is neither XML nor JSON".into()));
+    }
+
+    let repaired = repair(&rewrite_declaration(text));
+    let root = repaired.root.clone().unwrap_or_default();
+    if !FEED_ROOTS.contains(&root.as_str()) {
+        let reason = if root.is_empty() {
+            "no XML element found".to_owned()
+        } else {
+            format!("unknown root element <{root}> (expected rss, rdf:RDF or feed)")
+        };
+        return Err(not_a_feed(reason));
+    }
+    let wellformed = decoded.clean && repaired.wellformed;
+    if !wellformed {
+        tracing::debug!(url = ?feed_url, "feeds: document is not well-formed; parsed after repair");
+    }
+    match parser(feed_url).parse(repaired.xml.as_bytes()) {
+        Ok(feed) => Ok(map_feed(feed, wellformed, feed_url)),
+        Err(e) => Err(not_a_feed(format!("unreadable <{root}> document: {e}"))),
+    }
+}
+
+fn parser(feed_url: Option<&str>) -> feed_rs::parser::Parser {
+    feed_rs::parser::Builder::new()
+        // feed-rs rejects (and may fail on) a base it cannot parse
+        .base_uri(feed_url.filter(|u| url::Url::parse(u).is_ok()))
+        // we keep ids as given: feed-rs would otherwise invent hashes/UUIDs
+        .id_generator(|_, _, _| String::new())
+        .sanitize_content(false)
+        .timestamp_parser(parse_date)
+        .build()
+}
+
+fn parse_json(text: &str, feed_url: Option<&str>) -> Result<ParsedFeed, String> {
+    let wellformed = serde_json::from_str::<serde_json::Value>(text).is_ok();
+    match parser(feed_url).parse(text.as_bytes()) {
+        Ok(feed) => Ok(map_feed(feed, wellformed, feed_url)),
+        Err(e) if wellformed => Err(format!("JSON but not a JSON Feed: {e}")),
+        Err(e) => Err(format!("invalid JSON: {e}")),
+    }
+}

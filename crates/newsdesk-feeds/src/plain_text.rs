@@ -1,0 +1,150 @@
+//! Plain text out of HTML snippets (for titles), and text fixes shared by the mappers.
+
+use crate::html_entities;
+use crate::repair::windows_1252_c1;
+
+/// Decodes character references: the XML five, HTML named entities and numeric references
+/// (C1 numeric references are read as windows-1252, as browsers do). Unknown ones are kept.
+pub(crate) fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail[1..]
+            .char_indices()
+            .take(40)
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '#'))
+            .map(|(j, c)| (j + 1, c));
+        let decoded = match end {
+            Some((e, ';')) => decode_one(&tail[1..e]).map(|c| (c, e + 1)),
+            _ => None,
+        };
+        match decoded {
+            Some((c, used)) => {
+                out.push(c);
+                rest = &tail[used..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn decode_one(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse::<u32>().ok()?,
+        };
+        return windows_1252_c1(code).or_else(|| char::from_u32(code)).filter(|c| *c != '\0');
+    }
+    html_entities::lookup(name)
+}
+
+/// Turns an HTML snippet into one line of plain text: tags removed (comments too), character
+/// references decoded, runs of whitespace collapsed.
+pub(crate) fn html_to_text(html: &str) -> String {
+    let mut stripped = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        stripped.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let is_tag = tail[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?');
+        if !is_tag {
+            stripped.push('<');
+            rest = &tail[1..];
+            continue;
+        }
+        let end = if tail.starts_with("<!--") {
+            tail.find("-->").map(|e| e + 3)
+        } else {
+            tail.find('>').map(|e| e + 1)
+        };
+        match end {
+            Some(e) => {
+                // block-level boundaries become spaces so words do not run together
+                stripped.push(' ');
+                rest = &tail[e..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    stripped.push_str(rest);
+    collapse_whitespace(&decode_entities(&stripped))
+}
+
+/// Collapses runs of whitespace (not non-breaking spaces) into one space and trims.
+pub(crate) fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(|c: char| c.is_whitespace() && c != '\u{a0}').filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// True when `s` looks like it holds markup or character references.
+pub(crate) fn looks_like_markup(s: &str) -> bool {
+    s.contains('<') || s.contains('&')
+}
+
+/// Undoes UTF-8 that was read as windows-1252/Latin-1 and re-encoded ("â€™" for "’"): when
+/// every character fits in one windows-1252 byte and those bytes are valid UTF-8 with at least
+/// one multi-byte sequence, the UTF-8 reading is returned.
+pub(crate) fn fix_mojibake(s: &str) -> Option<String> {
+    if s.is_ascii() || !s.chars().any(|c| ('\u{c2}'..='\u{f4}').contains(&c)) {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        let code = c as u32;
+        if code < 0x80 || (0xa0..=0xff).contains(&code) {
+            bytes.push(u8::try_from(code).ok()?);
+        } else {
+            let mut buf = [0u8; 4];
+            let (enc, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
+            if unmappable {
+                return None;
+            }
+            bytes.extend_from_slice(&enc);
+        }
+    }
+    let fixed = String::from_utf8(bytes).ok()?;
+    (fixed != s).then_some(fixed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_entities() {
+        assert_eq!(decode_entities("a&amp;b &eacute;&#233;&#xE9; &#146; &bogus; & x"), "a&b ééé ’ &bogus; & x");
+    }
+
+    #[test]
+    fn strips_tags() {
+        assert_eq!(html_to_text("<b>Bold</b> &amp; <i>it</i><!-- c -->\n  x < y"), "Bold & it x < y");
+        assert_eq!(html_to_text("a<br/>b"), "a b");
+    }
+
+    #[test]
+    fn mojibake_is_undone() {
+        assert_eq!(fix_mojibake("â€¦").as_deref(), Some("…"));
+        assert_eq!(fix_mojibake("cafÃ©").as_deref(), Some("café"));
+        assert_eq!(fix_mojibake("café"), None);
+        assert_eq!(fix_mojibake("plain"), None);
+    }
+}

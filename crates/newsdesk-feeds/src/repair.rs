@@ -1,0 +1,762 @@
+//! A tolerant XML tokenizer that rewrites any document into well-formed XML, noting whether it
+//! had to change anything (the `wellformed` verdict).
+//!
+//! feed-rs (through quick-xml) gives up on the first XML error, so a feed with one `&nbsp;`,
+//! one unescaped `&` or one unclosed tag would yield nothing. Real feeds are like that, so every
+//! document goes through this pass first:
+//!
+//! * illegal control characters are dropped; C1 controls (U+0080–U+009F, almost always
+//!   windows-1252 bytes mislabelled as Latin-1) become the windows-1252 characters;
+//! * HTML named entities become numeric references, entities declared in the internal DTD subset
+//!   are expanded, stray `&` and `<` are escaped;
+//! * mismatched end tags close what they should, stray ones are dropped, unclosed ones are closed
+//!   at the end, attributes are quoted and de-duplicated;
+//! * undeclared namespace prefixes get a declaration on the root element (the common ones with
+//!   their real namespace, so `dc:creator` still means Dublin Core);
+//! * the DOCTYPE is dropped (after its entities are read);
+//! * feed-rs quirks: it rejects `<rss>` without a known `version`, ignores Atom 0.3's namespace
+//!   and element names, and fails on Atom text types other than text/html/xhtml: those are
+//!   rewritten to their RSS 2.0 / Atom 1.0 equivalents. These rewrites do not make a document
+//!   ill-formed.
+
+use std::collections::HashMap;
+
+use crate::html_entities;
+
+const ATOM03_NS: &str = "http://purl.org/atom/ns#";
+const ATOM10_NS: &str = "http://www.w3.org/2005/Atom";
+
+/// The result of [`repair`].
+#[derive(Debug, Clone)]
+pub(crate) struct Repaired {
+    /// Well-formed XML (as far as this tokenizer can tell).
+    pub xml: String,
+    /// True when nothing had to be repaired.
+    pub wellformed: bool,
+    /// Local name of the root element, when there is one.
+    pub root: Option<String>,
+}
+
+/// Namespaces for prefixes that feeds often use without declaring them.
+fn known_namespace(prefix: &str) -> Option<&'static str> {
+    Some(match prefix {
+        "dc" => "http://purl.org/dc/elements/1.1/",
+        "dcterms" => "http://purl.org/dc/terms/",
+        "content" => "http://purl.org/rss/1.0/modules/content/",
+        "media" => "http://search.yahoo.com/mrss/",
+        "atom" => ATOM10_NS,
+        "itunes" => "http://www.itunes.com/dtds/podcast-1.0.dtd",
+        "rdf" => "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "slash" => "http://purl.org/rss/1.0/modules/slash/",
+        "wfw" => "http://wellformedweb.org/CommentAPI/",
+        "xhtml" => "http://www.w3.org/1999/xhtml",
+        _ => return None,
+    })
+}
+
+struct Frame {
+    name: String,
+    prefixes: Vec<String>,
+}
+
+struct Repairer<'a> {
+    src: &'a str,
+    pos: usize,
+    out: String,
+    wellformed: bool,
+    stack: Vec<Frame>,
+    root: Option<String>,
+    root_closed: bool,
+    /// Byte offset in `out` just before the `>` of the root start tag.
+    root_insert_at: Option<usize>,
+    undeclared: Vec<String>,
+    entities: HashMap<String, String>,
+    atom03: bool,
+    is_atom: bool,
+}
+
+/// Rewrites `text` (already decoded to UTF-8) into well-formed XML.
+pub(crate) fn repair(text: &str) -> Repaired {
+    let (clean, controls_ok) = clean_characters(text);
+    let mut r = Repairer {
+        src: &clean,
+        pos: 0,
+        out: String::with_capacity(clean.len() + 64),
+        wellformed: controls_ok,
+        stack: Vec::new(),
+        root: None,
+        root_closed: false,
+        root_insert_at: None,
+        undeclared: Vec::new(),
+        entities: HashMap::new(),
+        atom03: false,
+        is_atom: false,
+    };
+    r.run();
+    let Repairer {
+        mut out,
+        wellformed,
+        root,
+        root_insert_at,
+        undeclared,
+        ..
+    } = r;
+    if let Some(at) = root_insert_at {
+        let decls: String = undeclared
+            .iter()
+            .map(|p| {
+                let ns = known_namespace(p).map_or_else(|| format!("urn:newsdesk:undeclared:{p}"), str::to_owned);
+                format!(" xmlns:{p}=\"{ns}\"")
+            })
+            .collect();
+        out.insert_str(at, &decls);
+    }
+    Repaired {
+        xml: out,
+        wellformed,
+        root,
+    }
+}
+
+/// Drops characters XML forbids and maps C1 controls to windows-1252.
+fn clean_characters(text: &str) -> (String, bool) {
+    let bad = |c: char| {
+        matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+    };
+    let c1 = |c: char| ('\u{80}'..='\u{9f}').contains(&c);
+    if !text.chars().any(|c| bad(c) || c1(c)) {
+        return (text.to_owned(), true);
+    }
+    let mut ok = true;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if bad(c) {
+            ok = false;
+        } else if c1(c) {
+            out.push(windows_1252_c1(c as u32).unwrap_or(c));
+        } else {
+            out.push(c);
+        }
+    }
+    (out, ok)
+}
+
+/// The windows-1252 character for a C1 code point (0x80–0x9F), if it has one.
+pub(crate) fn windows_1252_c1(code: u32) -> Option<char> {
+    let byte = u8::try_from(code).ok().filter(|b| (0x80..=0x9f).contains(b))?;
+    let bytes = [byte];
+    let (s, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+    s.chars().next().filter(|c| (*c as u32) != code)
+}
+
+fn is_name_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_' || c == ':'
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | ':' | '-' | '.' | '\u{b7}')
+}
+
+fn escape_into(out: &mut String, s: &str, attr: bool) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attr => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+impl<'a> Repairer<'a> {
+    fn rest(&self) -> &'a str {
+        let src: &'a str = self.src;
+        &src[self.pos..]
+    }
+
+    fn inside_root(&self) -> bool {
+        !self.stack.is_empty()
+    }
+
+    fn run(&mut self) {
+        while self.pos < self.src.len() {
+            let rest = self.rest();
+            let next = rest.find(['<', '&']).unwrap_or(rest.len());
+            if next > 0 {
+                self.text(&rest[..next]);
+                self.pos += next;
+                continue;
+            }
+            if rest.starts_with('&') {
+                let (repl, used) = self.reference(rest, false);
+                if self.inside_root() {
+                    self.out.push_str(&repl);
+                } else {
+                    self.wellformed = false;
+                }
+                self.pos += used;
+            } else if rest.starts_with("<!--") {
+                self.comment(rest);
+            } else if rest.starts_with("<![CDATA[") {
+                self.cdata(rest);
+            } else if rest.starts_with("<!") {
+                self.doctype(rest);
+            } else if rest.starts_with("<?") {
+                self.processing_instruction(rest);
+            } else if rest.starts_with("</") {
+                self.end_tag(rest);
+            } else if rest[1..].starts_with(is_name_start) {
+                self.start_tag(rest);
+            } else {
+                self.wellformed = false;
+                if self.inside_root() {
+                    self.out.push_str("&lt;");
+                }
+                self.pos += 1;
+            }
+        }
+        if !self.stack.is_empty() {
+            self.wellformed = false;
+            while let Some(f) = self.stack.pop() {
+                self.close(&f.name);
+            }
+        }
+        if self.root.is_none() {
+            self.wellformed = false;
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if self.inside_root() {
+            // `>` is legal in text but `]]>` is not; escaping every `>` is harmless.
+            for c in t.chars() {
+                if c == '>' {
+                    self.out.push_str("&gt;");
+                } else {
+                    self.out.push(c);
+                }
+            }
+        } else if !t.trim().is_empty() {
+            self.wellformed = false;
+        }
+    }
+
+    /// Handles a reference at the start of `rest`; returns the replacement and bytes consumed.
+    fn reference(&mut self, rest: &str, attr: bool) -> (String, usize) {
+        let body_end = rest[1..]
+            .char_indices()
+            .take(40)
+            .find(|(_, c)| !(is_name_char(*c) || *c == '#'))
+            .map(|(i, c)| (i + 1, c));
+        let Some((end, ';')) = body_end else {
+            self.wellformed = false;
+            return ("&amp;".into(), 1);
+        };
+        let name = &rest[1..end];
+        let used = end + 1;
+        if let Some(num) = name.strip_prefix('#') {
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => num.parse::<u32>().ok(),
+            };
+            return match code.and_then(char::from_u32) {
+                Some(c) if !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}') => {
+                    match windows_1252_c1(c as u32) {
+                        Some(w) => (format!("&#{};", w as u32), used),
+                        None => (rest[..used].to_owned(), used),
+                    }
+                }
+                _ => {
+                    self.wellformed = false;
+                    (String::new(), used)
+                }
+            };
+        }
+        match name {
+            "amp" | "lt" | "gt" | "quot" | "apos" => (rest[..used].to_owned(), used),
+            _ => {
+                if let Some(v) = self.entities.get(name) {
+                    let mut s = String::new();
+                    escape_into(&mut s, v, attr);
+                    return (s, used);
+                }
+                self.wellformed = false;
+                match html_entities::lookup(name) {
+                    Some(c) => (format!("&#{};", c as u32), used),
+                    None => ("&amp;".into(), 1),
+                }
+            }
+        }
+    }
+
+    fn comment(&mut self, rest: &str) {
+        match rest[4..].find("-->") {
+            Some(i) => {
+                let end = 4 + i + 3;
+                if self.inside_root() {
+                    self.out.push_str(&rest[..end]);
+                }
+                self.pos += end;
+            }
+            None => {
+                self.wellformed = false;
+                self.pos = self.src.len();
+            }
+        }
+    }
+
+    fn cdata(&mut self, rest: &str) {
+        let body = &rest[9..];
+        let (content, used) = match body.find("]]>") {
+            Some(i) => (&body[..i], 9 + i + 3),
+            None => {
+                self.wellformed = false;
+                (body, rest.len())
+            }
+        };
+        if self.inside_root() {
+            self.out.push_str("<![CDATA[");
+            self.out.push_str(content);
+            self.out.push_str("]]>");
+        } else if !content.trim().is_empty() {
+            self.wellformed = false;
+        }
+        self.pos += used;
+    }
+
+    /// `<!DOCTYPE …>` (with an optional internal subset) or another `<!…>` declaration: read the
+    /// general entities it declares and drop it.
+    fn doctype(&mut self, rest: &str) {
+        let mut depth = 0i32;
+        let mut quote: Option<char> = None;
+        let mut end = rest.len();
+        for (i, c) in rest.char_indices().skip(2) {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if depth > 0 => quote = Some(c),
+                (None, '[') => depth += 1,
+                (None, ']') => depth -= 1,
+                (None, '>') if depth <= 0 => {
+                    end = i + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let decl = &rest[..end];
+        if self.inside_root() || !decl.starts_with("<!DOCTYPE") {
+            self.wellformed = false;
+        }
+        self.read_entities(decl);
+        self.pos += end;
+    }
+
+    fn read_entities(&mut self, decl: &str) {
+        let mut s = decl;
+        while let Some(i) = s.find("<!ENTITY") {
+            s = &s[i + 8..];
+            let t = s.trim_start();
+            if t.starts_with('%') {
+                continue;
+            }
+            let name_len = t.find(|c: char| !is_name_char(c)).unwrap_or(t.len());
+            let name = &t[..name_len];
+            let after = t[name_len..].trim_start();
+            let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            let Some(vlen) = after[1..].find(q) else { continue };
+            let value = &after[1..1 + vlen];
+            if !name.is_empty() && !value.contains('<') {
+                let expanded = crate::plain_text::decode_entities(value);
+                self.entities.insert(name.to_owned(), expanded);
+            }
+        }
+    }
+
+    fn processing_instruction(&mut self, rest: &str) {
+        let end = match rest.find("?>") {
+            Some(i) => i + 2,
+            None => {
+                self.wellformed = false;
+                rest.len()
+            }
+        };
+        let pi = &rest[..end];
+        let is_decl = pi.starts_with("<?xml") && pi[5..].starts_with(|c: char| c.is_whitespace() || c == '?');
+        if is_decl {
+            if self.out.is_empty() && self.root.is_none() {
+                self.out.push_str(pi);
+            } else {
+                self.wellformed = false;
+            }
+        } else if end == rest.len() {
+            // unterminated: dropped
+        } else {
+            self.out.push_str(pi);
+        }
+        self.pos += end;
+    }
+
+    fn close(&mut self, name: &str) {
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    fn end_tag(&mut self, rest: &str) {
+        let (inner, used) = match rest.find('>') {
+            Some(i) => (&rest[2..i], i + 1),
+            None => {
+                self.wellformed = false;
+                (&rest[2..], rest.len())
+            }
+        };
+        self.pos += used;
+        let name = inner.trim();
+        if name.contains('<') {
+            // `</foo <bar>`: treat the tag as ending before the `<`.
+            self.wellformed = false;
+            self.pos -= used;
+            self.pos += 2 + inner.find('<').unwrap_or(inner.len());
+            return;
+        }
+        let name = self.rename(name);
+        if self.stack.last().is_some_and(|f| f.name == name) {
+            if inner != name {
+                // whitespace after the name is allowed, before it is not
+                if inner.trim_end() != name {
+                    self.wellformed = false;
+                }
+            }
+            self.stack.pop();
+            self.close(&name);
+        } else if self.stack.iter().any(|f| f.name == name) {
+            self.wellformed = false;
+            while let Some(f) = self.stack.pop() {
+                self.close(&f.name);
+                if f.name == name {
+                    break;
+                }
+            }
+        } else {
+            self.wellformed = false;
+        }
+        if self.stack.is_empty() && self.root.is_some() {
+            self.root_closed = true;
+        }
+    }
+
+    /// Atom 0.3 element names feed-rs does not know, mapped to Atom 1.0.
+    fn rename(&self, name: &str) -> String {
+        if self.atom03 {
+            let mapped = match name {
+                "issued" => "published",
+                "modified" => "updated",
+                "tagline" => "subtitle",
+                "copyright" => "rights",
+                "url" => "uri",
+                _ => name,
+            };
+            return mapped.to_owned();
+        }
+        name.to_owned()
+    }
+
+    fn start_tag(&mut self, rest: &str) {
+        let name_len = rest[1..]
+            .find(|c: char| c.is_whitespace() || c == '/' || c == '>' || c == '<' || c == '"' || c == '\'' || c == '=')
+            .map_or(rest.len(), |i| i + 1);
+        let raw_name = &rest[1..name_len];
+        let mut i = name_len;
+        let mut attrs: Vec<(String, String)> = Vec::new();
+        let mut self_closing = false;
+        loop {
+            let tail = &rest[i..];
+            let trimmed = tail.trim_start();
+            i += tail.len() - trimmed.len();
+            if trimmed.is_empty() {
+                self.wellformed = false;
+                break;
+            }
+            if trimmed.starts_with('>') {
+                i += 1;
+                break;
+            }
+            if trimmed.starts_with("/>") {
+                i += 2;
+                self_closing = true;
+                break;
+            }
+            if trimmed.starts_with('<') {
+                // `<a <b>`: the tag was never closed.
+                self.wellformed = false;
+                break;
+            }
+            let an_len = trimmed
+                .find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/' || c == '<')
+                .unwrap_or(trimmed.len());
+            if an_len == 0 {
+                // a stray `/`, `=` or quote
+                self.wellformed = false;
+                i += trimmed.chars().next().map_or(1, char::len_utf8);
+                continue;
+            }
+            let an = &trimmed[..an_len];
+            i += an_len;
+            let tail = &rest[i..];
+            let t2 = tail.trim_start();
+            let value = if let Some(v) = t2.strip_prefix('=') {
+                let v = v.trim_start();
+                i += tail.len() - v.len();
+                match v.chars().next() {
+                    Some(q @ ('"' | '\'')) => match v[1..].find(q) {
+                        Some(e) => {
+                            i += e + 2;
+                            v[1..1 + e].to_owned()
+                        }
+                        None => {
+                            self.wellformed = false;
+                            i = rest.len();
+                            v[1..].to_owned()
+                        }
+                    },
+                    _ => {
+                        self.wellformed = false;
+                        let e = v.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(v.len());
+                        i += e;
+                        v[..e].to_owned()
+                    }
+                }
+            } else {
+                self.wellformed = false;
+                an.to_owned()
+            };
+            if !an.starts_with(is_name_start) || !an.chars().all(is_name_char) {
+                self.wellformed = false;
+                continue;
+            }
+            if attrs.iter().any(|(n, _)| n == an) {
+                self.wellformed = false;
+                continue;
+            }
+            attrs.push((an.to_owned(), value));
+        }
+        self.pos += i;
+
+        if self.root_closed || (self.root.is_some() && self.stack.is_empty()) {
+            // content after the root element is ignored
+            self.wellformed = false;
+            return;
+        }
+        let is_root = self.root.is_none();
+        if is_root {
+            self.setup_root(raw_name, &mut attrs);
+        }
+        let name = self.rename(raw_name);
+        self.normalise_attributes(&name, &mut attrs);
+
+        // namespaces
+        let declared: Vec<String> = attrs
+            .iter()
+            .filter_map(|(n, _)| n.strip_prefix("xmlns:").map(str::to_owned))
+            .collect();
+        let mut used_prefixes: Vec<&str> = Vec::new();
+        if let Some((p, _)) = name.split_once(':') {
+            used_prefixes.push(p);
+        }
+        for (n, _) in &attrs {
+            if let Some((p, _)) = n.split_once(':') {
+                used_prefixes.push(p);
+            }
+        }
+        for p in used_prefixes {
+            let known = p == "xml"
+                || p == "xmlns"
+                || declared.iter().any(|d| d == p)
+                || self.stack.iter().any(|f| f.prefixes.iter().any(|d| d == p))
+                || self.undeclared.iter().any(|d| d == p);
+            if !known {
+                self.wellformed = false;
+                self.undeclared.push(p.to_owned());
+            }
+        }
+
+        self.out.push('<');
+        self.out.push_str(&name);
+        for (n, v) in &attrs {
+            self.out.push(' ');
+            self.out.push_str(n);
+            self.out.push_str("=\"");
+            self.attribute_value(v);
+            self.out.push('"');
+        }
+        if is_root {
+            self.root_insert_at = Some(self.out.len());
+        }
+        if self_closing {
+            self.out.push_str("/>");
+            if is_root {
+                self.root_closed = true;
+            }
+        } else {
+            self.out.push('>');
+            self.stack.push(Frame { name, prefixes: declared });
+        }
+    }
+
+    fn attribute_value(&mut self, v: &str) {
+        let mut rest = v;
+        while let Some(i) = rest.find(['&', '<', '"']) {
+            self.out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            if tail.starts_with('&') {
+                let (repl, used) = self.reference(tail, true);
+                self.out.push_str(&repl);
+                rest = &tail[used..];
+            } else {
+                if tail.starts_with('<') {
+                    self.wellformed = false;
+                    self.out.push_str("&lt;");
+                } else {
+                    self.out.push_str("&quot;");
+                }
+                rest = &tail[1..];
+            }
+        }
+        self.out.push_str(rest);
+    }
+
+    fn setup_root(&mut self, raw_name: &str, attrs: &mut Vec<(String, String)>) {
+        let local = raw_name.rsplit(':').next().unwrap_or(raw_name);
+        self.root = Some(local.to_owned());
+        match local {
+            "rss" => {
+                // feed-rs only accepts version 2.0, 0.91, 0.92 (or an empty one).
+                let ok = |v: &str| matches!(v, "2.0" | "0.91" | "0.92");
+                match attrs.iter_mut().find(|(n, _)| n == "version") {
+                    Some((_, v)) if ok(v) => {}
+                    Some((_, v)) => *v = "2.0".into(),
+                    None => attrs.push(("version".into(), "2.0".into())),
+                }
+            }
+            "feed" => {
+                self.is_atom = true;
+                for (n, v) in attrs.iter_mut() {
+                    if (n == "xmlns" || n.starts_with("xmlns:")) && v == ATOM03_NS {
+                        *v = ATOM10_NS.into();
+                        self.atom03 = true;
+                    }
+                }
+                if attrs.iter().any(|(n, v)| n == "version" && v.starts_with("0.")) {
+                    self.atom03 = true;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Atom text constructs: feed-rs fails the whole feed on a `type` it does not know.
+    fn normalise_attributes(&mut self, name: &str, attrs: &mut Vec<(String, String)>) {
+        if !self.is_atom {
+            return;
+        }
+        let local = name.rsplit(':').next().unwrap_or(name);
+        let text_construct = matches!(local, "title" | "subtitle" | "summary" | "rights" | "content" | "info");
+        if !text_construct {
+            return;
+        }
+        let mode = attrs.iter().find(|(n, _)| n == "mode").map(|(_, v)| v.clone());
+        attrs.retain(|(n, _)| n != "mode");
+        let ty = attrs.iter().find(|(n, _)| n == "type").map(|(_, v)| v.to_ascii_lowercase());
+        let new_ty = match (ty.as_deref(), mode.as_deref()) {
+            (Some("text" | "html" | "xhtml"), _) => ty.clone(),
+            (Some("text/html"), _) => Some("html".into()),
+            (Some("text/plain"), _) => Some("text".into()),
+            (Some("application/xhtml+xml"), Some("escaped")) => Some("html".into()),
+            (Some("application/xhtml+xml"), _) => Some("xhtml".into()),
+            (None, Some("escaped")) => Some("html".into()),
+            (Some(_), _) if local != "content" => Some("text".into()),
+            _ => ty.clone(),
+        };
+        if new_ty != ty {
+            attrs.retain(|(n, _)| n != "type");
+            if let Some(t) = new_ty {
+                attrs.push(("type".into(), t));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wellformed_document_is_untouched() {
+        let doc = r#"<?xml version="1.0"?><rss version="2.0"><channel><title a="1">A &amp; B</title></channel></rss>"#;
+        let r = repair(doc);
+        assert!(r.wellformed);
+        assert_eq!(r.xml, doc);
+        assert_eq!(r.root.as_deref(), Some("rss"));
+    }
+
+    #[test]
+    fn html_entities_become_numeric() {
+        let r = repair("<rss><title>a&nbsp;b &eacute; &bogus; & c</title></rss>");
+        assert!(!r.wellformed);
+        assert_eq!(r.xml, "<rss><title>a&#160;b &#233; &amp;bogus; &amp; c</title></rss>");
+    }
+
+    #[test]
+    fn unclosed_tags_are_closed() {
+        let r = repair("<rss><channel><item><title>x</item><item><title>y</title></item>");
+        assert!(!r.wellformed);
+        assert_eq!(
+            r.xml,
+            "<rss><channel><item><title>x</title></item><item><title>y</title></item></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn undeclared_prefix_is_declared_on_root() {
+        let r = repair("<rss version=\"2.0\"><dc:creator>me</dc:creator><foo:x/></rss>");
+        assert!(!r.wellformed);
+        assert!(r.xml.starts_with(
+            "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:foo=\"urn:newsdesk:undeclared:foo\">"
+        ));
+    }
+
+    #[test]
+    fn doctype_entities_are_expanded() {
+        let r = repair("<!DOCTYPE rss [<!ENTITY me \"Mé &amp; you\">]><rss><t>&me;</t></rss>");
+        assert!(r.wellformed);
+        assert_eq!(r.xml, "<rss><t>Mé &amp; you</t></rss>");
+    }
+
+    #[test]
+    fn atom_03_is_rewritten_without_losing_wellformedness() {
+        let r = repair(r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><issued>x</issued><content type="text/html" mode="escaped">y</content></entry></feed>"#);
+        assert!(r.wellformed);
+        assert!(r.xml.contains("xmlns=\"http://www.w3.org/2005/Atom\""));
+        assert!(r.xml.contains("<published>x</published>"));
+        assert!(r.xml.contains("<content type=\"html\">y</content>"));
+    }
+
+    #[test]
+    fn control_characters_and_c1() {
+        let r = repair("<a>x\u{1}y\u{92}</a>");
+        assert!(!r.wellformed);
+        assert_eq!(r.xml, "<a>xy\u{2019}</a>");
+    }
+
+    #[test]
+    fn junk_has_no_root() {
+        for junk in ["", "   ", "hello", "<<<>>>", "<!-- only", "&&&"] {
+            let r = repair(junk);
+            assert!(!r.wellformed, "{junk}");
+        }
+    }
+}
