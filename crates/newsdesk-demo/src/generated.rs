@@ -1,0 +1,525 @@
+//! Synthetic corpora for benchmarks: many articles from a seed, bodies rendered on demand.
+
+use chrono::{DateTime, Duration, FixedOffset, Offset, TimeZone, Utc};
+
+use crate::corpus::{Body, Corpus, CorpusArticle, CorpusSource, Event, FeedFormat, LeadImage};
+
+/// A small deterministic pseudo-random generator (SplitMix64).
+#[derive(Debug, Clone)]
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `lo..=hi`.
+    pub(crate) fn range(&mut self, lo: usize, hi: usize) -> usize {
+        let span = (hi.saturating_sub(lo) as u64).saturating_add(1);
+        lo + (self.next_u64() % span) as usize
+    }
+
+    pub(crate) fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
+        items
+            .get(self.range(0, items.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or("")
+    }
+}
+
+/// Words of one language, frequent function words first so language detection works.
+struct Lexicon {
+    lang: &'static str,
+    function: &'static [&'static str],
+    nouns: &'static [&'static str],
+    verbs: &'static [&'static str],
+    adjectives: &'static [&'static str],
+    places: &'static [&'static str],
+    people: &'static [&'static str],
+    sections: &'static [&'static str],
+    said: &'static str,
+}
+
+const LEXICONS: [Lexicon; 4] = [
+    Lexicon {
+        lang: "en",
+        function: &[
+            "the", "of", "and", "to", "in", "for", "with", "on", "that", "from", "by", "after",
+            "while", "but", "this", "their", "which", "has", "was", "were", "is", "will",
+        ],
+        nouns: &[
+            "council",
+            "harbour",
+            "budget",
+            "report",
+            "workers",
+            "station",
+            "museum",
+            "bridge",
+            "school",
+            "market",
+            "committee",
+            "river",
+            "festival",
+            "ministry",
+            "hospital",
+            "railway",
+            "residents",
+            "company",
+            "season",
+            "agreement",
+            "plan",
+            "proposal",
+        ],
+        verbs: &[
+            "announced",
+            "approved",
+            "rejected",
+            "opened",
+            "delayed",
+            "reviewed",
+            "expanded",
+            "welcomed",
+            "criticised",
+            "confirmed",
+            "postponed",
+            "discussed",
+            "funded",
+        ],
+        adjectives: &[
+            "new",
+            "regional",
+            "local",
+            "annual",
+            "public",
+            "first",
+            "final",
+            "major",
+            "small",
+            "long-awaited",
+            "temporary",
+            "northern",
+            "coastal",
+        ],
+        places: &[
+            "Valdoria",
+            "Corvanne",
+            "Kellmark",
+            "Puerto Lirio",
+            "Eastmere",
+            "Branholt",
+        ],
+        people: &[
+            "Ada Finch",
+            "Martin Cole",
+            "Priya Laine",
+            "Owen Rask",
+            "Nora Hale",
+        ],
+        sections: &["News", "Business", "Sport", "Culture", "Science"],
+        said: "said",
+    },
+    Lexicon {
+        lang: "fr",
+        function: &[
+            "le", "la", "les", "de", "des", "du", "et", "en", "pour", "avec", "sur", "dans", "une",
+            "un", "qui", "que", "par", "mais", "est", "sont", "a", "ont", "leur",
+        ],
+        nouns: &[
+            "conseil",
+            "port",
+            "budget",
+            "rapport",
+            "travailleurs",
+            "gare",
+            "musée",
+            "pont",
+            "école",
+            "marché",
+            "commission",
+            "rivière",
+            "festival",
+            "ministère",
+            "hôpital",
+            "chemin de fer",
+            "habitants",
+            "entreprise",
+            "saison",
+            "accord",
+            "projet",
+        ],
+        verbs: &[
+            "a annoncé",
+            "a approuvé",
+            "a rejeté",
+            "a ouvert",
+            "a retardé",
+            "a examiné",
+            "a élargi",
+            "a salué",
+            "a critiqué",
+            "a confirmé",
+            "a reporté",
+            "a financé",
+        ],
+        adjectives: &[
+            "nouveau",
+            "régional",
+            "local",
+            "annuel",
+            "public",
+            "premier",
+            "dernier",
+            "grand",
+            "petit",
+            "attendu",
+            "temporaire",
+            "côtier",
+        ],
+        places: &[
+            "Valdoria",
+            "Corvanne",
+            "Kellmark",
+            "Puerto Lirio",
+            "Estemer",
+            "Branholt",
+        ],
+        people: &[
+            "Claire Morel",
+            "Julien Arnaud",
+            "Inès Duval",
+            "Hugo Lemaire",
+            "Sophie Roux",
+        ],
+        sections: &["Actualité", "Économie", "Sport", "Culture", "Sciences"],
+        said: "a déclaré",
+    },
+    Lexicon {
+        lang: "es",
+        function: &[
+            "el", "la", "los", "las", "de", "del", "y", "en", "para", "con", "por", "que", "una",
+            "un", "sobre", "pero", "es", "son", "fue", "su", "sus", "como", "se",
+        ],
+        nouns: &[
+            "ayuntamiento",
+            "puerto",
+            "presupuesto",
+            "informe",
+            "trabajadores",
+            "estación",
+            "museo",
+            "puente",
+            "escuela",
+            "mercado",
+            "comisión",
+            "río",
+            "festival",
+            "ministerio",
+            "hospital",
+            "ferrocarril",
+            "vecinos",
+            "empresa",
+            "temporada",
+            "acuerdo",
+            "proyecto",
+        ],
+        verbs: &[
+            "anunció",
+            "aprobó",
+            "rechazó",
+            "abrió",
+            "retrasó",
+            "revisó",
+            "amplió",
+            "celebró",
+            "criticó",
+            "confirmó",
+            "aplazó",
+            "financió",
+        ],
+        adjectives: &[
+            "nuevo", "regional", "local", "anual", "público", "primer", "último", "gran",
+            "pequeño", "esperado", "temporal", "costero",
+        ],
+        places: &[
+            "Valdoria",
+            "Corvana",
+            "Kellmark",
+            "Puerto Lirio",
+            "Sierra Dorada",
+            "Branholt",
+        ],
+        people: &[
+            "Lucía Prieto",
+            "Andrés Molina",
+            "Carmen Vidal",
+            "Diego Serrano",
+            "Elena Ruiz",
+        ],
+        sections: &["Actualidad", "Economía", "Deportes", "Cultura", "Ciencia"],
+        said: "dijo",
+    },
+    Lexicon {
+        lang: "de",
+        function: &[
+            "der", "die", "das", "und", "in", "den", "von", "mit", "für", "auf", "dem", "ist",
+            "nicht", "ein", "eine", "sich", "auch", "nach", "wird", "hat", "sind", "aber",
+        ],
+        nouns: &[
+            "Stadtrat",
+            "Hafen",
+            "Haushalt",
+            "Bericht",
+            "Beschäftigten",
+            "Bahnhof",
+            "Museum",
+            "Brücke",
+            "Schule",
+            "Markt",
+            "Ausschuss",
+            "Fluss",
+            "Festival",
+            "Ministerium",
+            "Krankenhaus",
+            "Bahnstrecke",
+            "Anwohner",
+            "Unternehmen",
+            "Saison",
+            "Vertrag",
+        ],
+        verbs: &[
+            "angekündigt",
+            "genehmigt",
+            "abgelehnt",
+            "eröffnet",
+            "verschoben",
+            "geprüft",
+            "erweitert",
+            "begrüßt",
+            "kritisiert",
+            "bestätigt",
+            "finanziert",
+            "beschlossen",
+        ],
+        adjectives: &[
+            "neue",
+            "regionale",
+            "lokale",
+            "jährliche",
+            "öffentliche",
+            "erste",
+            "letzte",
+            "große",
+            "kleine",
+            "lang erwartete",
+            "vorläufige",
+            "nördliche",
+        ],
+        places: &[
+            "Valdoria",
+            "Corvanne",
+            "Kellmark",
+            "Puerto Lirio",
+            "Ostmeer",
+            "Branholt",
+        ],
+        people: &[
+            "Anna Keller",
+            "Jonas Brandt",
+            "Lena Vogt",
+            "Felix Hartmann",
+            "Mara Winter",
+        ],
+        sections: &[
+            "Nachrichten",
+            "Wirtschaft",
+            "Sport",
+            "Kultur",
+            "Wissenschaft",
+        ],
+        said: "sagte",
+    },
+];
+
+fn lexicon(lang: &str) -> &'static Lexicon {
+    LEXICONS
+        .iter()
+        .find(|l| l.lang == lang)
+        .unwrap_or(&LEXICONS[0])
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn sentence(lex: &Lexicon, rng: &mut Rng) -> String {
+    let words = rng.range(9, 20);
+    let mut out: Vec<String> = Vec::with_capacity(words + 4);
+    for i in 0..words {
+        let w = match rng.range(0, 9) {
+            0..=3 => rng.pick(lex.function),
+            4 | 5 => rng.pick(lex.nouns),
+            6 => rng.pick(lex.adjectives),
+            7 => rng.pick(lex.verbs),
+            _ if i % 3 == 0 => rng.pick(lex.places),
+            _ => rng.pick(lex.nouns),
+        };
+        out.push(w.to_string());
+    }
+    if rng.range(0, 5) == 0 {
+        let quoted = capitalise(&out.join(" "));
+        return format!(
+            "\u{201c}{quoted},\u{201d} {} {}.",
+            lex.said,
+            rng.pick(lex.people)
+        );
+    }
+    let mut s = capitalise(&out.join(" "));
+    s.push('.');
+    s
+}
+
+/// The pseudo-random paragraphs of a generated article body.
+pub(crate) fn paragraphs(lang: &str, seed: u64, count: usize) -> Vec<String> {
+    let lex = lexicon(lang);
+    let mut rng = Rng::new(seed);
+    (0..count)
+        .map(|_| {
+            let n = rng.range(3, 5);
+            (0..n)
+                .map(|_| sentence(lex, &mut rng))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+fn title(lex: &Lexicon, rng: &mut Rng) -> String {
+    let place = rng.pick(lex.places);
+    let noun = rng.pick(lex.nouns);
+    let adj = rng.pick(lex.adjectives);
+    let verb = rng.pick(lex.verbs);
+    match lex.lang {
+        "de" => format!("{place}: {} {noun} {verb}", capitalise(adj)),
+        "en" => format!("{place} {noun} {verb} {adj} plan"),
+        _ => format!("{place} : {} {noun} {adj}", capitalise(verb)),
+    }
+}
+
+fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(60).collect()
+}
+
+/// Reference time of generated corpora (the origin freshens it at start).
+fn reference() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 14, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+/// A synthetic corpus of `articles` articles spread round-robin over `sources` sources
+/// (at least one), deterministic for a given `seed`.
+///
+/// Sources cycle through the four feed formats and the languages en, fr, es, de; every feed lists
+/// all entries of its source (summaries only, so a 10 000-article corpus over 20 sources gives
+/// 500-entry feeds). Only metadata is kept in memory: bodies (8–14 paragraphs) are generated from
+/// a per-article seed when a page is requested, and rendered pages weigh about 10–30 KB.
+///
+/// ```
+/// let c = newsdesk_demo::generated_corpus(40, 4, 7);
+/// assert_eq!(c.articles().len(), 40);
+/// assert_eq!(c.sources().len(), 4);
+/// ```
+pub fn generated_corpus(articles: usize, sources: usize, seed: u64) -> Corpus {
+    let sources = sources.max(1);
+    let countries = ["GB", "FR", "ES", "DE"];
+    let source_list: Vec<CorpusSource> = (0..sources)
+        .map(|i| {
+            let lex = &LEXICONS[i % LEXICONS.len()];
+            CorpusSource {
+                slug: format!("gen-{:02}", i + 1),
+                name: format!("Generated Gazette {:02}", i + 1),
+                domain: format!("gen{:02}.example", i + 1),
+                language: lex.lang.to_string(),
+                country: countries[i % countries.len()].to_string(),
+                tagline: "Synthetic benchmark outlet".to_string(),
+                feed_format: FeedFormat::ALL[i % FeedFormat::ALL.len()],
+                discovery: false,
+                summary_only: true,
+                page_metadata: i % 5 != 4,
+                sections: lex.sections.iter().map(|s| s.to_string()).collect(),
+                accent: format!(
+                    "#{:06x}",
+                    (seed.wrapping_add(i as u64) * 2_654_435_761) & 0xff_ffff
+                ),
+            }
+        })
+        .collect();
+
+    let mut rng = Rng::new(seed);
+    let reference = reference();
+    // Spread over three days.
+    let span_secs = 3 * 24 * 3600;
+    let offsets = [0, 3600, -5 * 3600, 7200];
+    let list: Vec<CorpusArticle> = (0..articles)
+        .map(|i| {
+            let src = &source_list[i % sources];
+            let lex = lexicon(&src.language);
+            let t = title(lex, &mut rng);
+            let slug = format!("{}-{:05}", slugify(&t), i + 1);
+            let age = Duration::seconds((rng.next_u64() % span_secs) as i64);
+            let offset_secs = offsets[i % sources % offsets.len()];
+            let tz = FixedOffset::east_opt(offset_secs).unwrap_or_else(|| Utc.fix());
+            let published = (reference - age).with_timezone(&tz);
+            let section = rng.pick(lex.sections).to_string();
+            let author = rng.pick(lex.people).to_string();
+            let body_seed = rng.next_u64();
+            let paragraphs = rng.range(8, 14);
+            let standfirst = sentence(lex, &mut Rng::new(body_seed ^ 0x5a5a));
+            CorpusArticle {
+                source: src.slug.clone(),
+                slug: slug.clone(),
+                title: t,
+                standfirst,
+                authors: vec![author],
+                published,
+                updated: None,
+                language: src.language.clone(),
+                section: section.clone(),
+                tags: vec![section],
+                event: None,
+                image: Some(LeadImage {
+                    file: format!("gen-{}.svg", i % 97),
+                    caption: "Synthetic illustration".to_string(),
+                }),
+                copy_of: None,
+                translation_of: None,
+                body: Body::Generated {
+                    seed: body_seed,
+                    paragraphs,
+                },
+            }
+        })
+        .collect();
+    Corpus::new(source_list, list, Vec::<Event>::new())
+}
