@@ -10,19 +10,21 @@ use feed_rs::model;
 use newsdesk_core::{Enclosure, FeedEntry, FeedMeta, ParsedFeed};
 use url::Url;
 
-use crate::plain_text::{collapse_whitespace, fix_mojibake, html_to_text, looks_like_markup};
+use crate::plain_text::{collapse_whitespace, fix_c1_references, fix_mojibake, html_to_text, looks_like_markup};
 
 /// Maps a feed-rs feed; `feed_url` is the last resort for resolving relative links.
 pub(crate) fn map_feed(feed: model::Feed, wellformed: bool, feed_url: Option<&str>) -> ParsedFeed {
     let feed_base = feed_url.and_then(|u| Url::parse(u).ok());
     let feed_link = site_link(&feed.links, feed_base.as_ref());
+    let atom = feed.feed_type == model::FeedType::Atom;
+    let plain_title = |t: &model::Text| title_text(t, atom);
     let meta = FeedMeta {
-        title: feed.title.as_ref().and_then(title_text),
+        title: feed.title.as_ref().and_then(plain_title),
         link: feed_link,
         language: feed.language.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned),
         updated: feed.updated.or(feed.published),
     };
-    let entries = feed.entries.into_iter().map(|e| map_entry(e, feed_base.as_ref())).collect();
+    let entries = feed.entries.into_iter().map(|e| map_entry(e, feed_base.as_ref(), atom)).collect();
     ParsedFeed {
         wellformed,
         feed: meta,
@@ -30,7 +32,7 @@ pub(crate) fn map_feed(feed: model::Feed, wellformed: bool, feed_url: Option<&st
     }
 }
 
-fn map_entry(e: model::Entry, feed_base: Option<&Url>) -> FeedEntry {
+fn map_entry(e: model::Entry, feed_base: Option<&Url>, atom: bool) -> FeedEntry {
     let entry_base = e
         .base
         .as_deref()
@@ -79,7 +81,7 @@ fn map_entry(e: model::Entry, feed_base: Option<&Url>) -> FeedEntry {
         .collect();
 
     FeedEntry {
-        title: e.title.as_ref().and_then(title_text),
+        title: e.title.as_ref().and_then(|t| title_text(t, atom)),
         link,
         id: Some(e.id.trim().to_owned()).filter(|i| !i.is_empty()),
         published: e.published,
@@ -97,14 +99,16 @@ fn map_entry(e: model::Entry, feed_base: Option<&Url>) -> FeedEntry {
 }
 
 fn fix_text(s: String) -> String {
-    fix_mojibake(&s).unwrap_or(s)
+    let s = fix_mojibake(&s).unwrap_or(s);
+    fix_c1_references(&s).unwrap_or(s)
 }
 
-/// A title as one line of plain text.
-fn title_text(t: &model::Text) -> Option<String> {
+/// A title as one line of plain text. Atom says exactly when a title is text (`type="text"`,
+/// then `<` is just a character); RSS does not, so markup-looking RSS titles are read as HTML.
+fn title_text(t: &model::Text, atom: bool) -> Option<String> {
     let raw = fix_mojibake(&t.content).unwrap_or_else(|| t.content.clone());
     let is_plain = t.content_type.subty() == "plain";
-    let text = if !is_plain || looks_like_markup(&raw) {
+    let text = if !is_plain || (!atom && looks_like_markup(&raw)) {
         html_to_text(&raw)
     } else {
         collapse_whitespace(&raw)

@@ -56,7 +56,15 @@ pub fn parse_feed(bytes: &[u8], feed_url: Option<&str>, http_content_type: Optio
     }
     match parser(feed_url).parse(repaired.xml.as_bytes()) {
         Ok(feed) => Ok(map_feed(feed, wellformed, feed_url)),
-        Err(e) => Err(not_a_feed(format!("unreadable <{root}> document: {e}"))),
+        // The root says "feed" but feed-rs found nothing it could use (e.g. `<rss>` without a
+        // `<channel>`): that is an empty feed, not an error.
+        Err(e) => {
+            tracing::warn!(url = ?feed_url, error = %e, "feeds: <{root}> document without usable content");
+            Ok(ParsedFeed {
+                wellformed,
+                ..ParsedFeed::default()
+            })
+        }
     }
 }
 

@@ -125,6 +125,37 @@ pub(crate) fn fix_mojibake(s: &str) -> Option<String> {
     (fixed != s).then_some(fixed)
 }
 
+/// In HTML, numeric references to C1 controls (`&#146;`) mean windows-1252 characters; they
+/// are rewritten to the real code point (`&#x2019;`), as browsers read them.
+pub(crate) fn fix_c1_references(html: &str) -> Option<String> {
+    if !html.contains("&#") {
+        return None;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut changed = false;
+    while let Some(i) = rest.find("&#") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let digits = tail[2..].find(|c: char| !c.is_ascii_digit()).unwrap_or(tail.len() - 2);
+        let code = tail[2..2 + digits].parse::<u32>().ok();
+        let terminated = tail[2 + digits..].starts_with(';');
+        match code.and_then(windows_1252_c1).filter(|_| terminated && digits > 0) {
+            Some(c) => {
+                out.push_str(&format!("&#x{:x};", c as u32));
+                rest = &tail[2 + digits + 1..];
+                changed = true;
+            }
+            None => {
+                out.push_str("&#");
+                rest = &tail[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +169,12 @@ mod tests {
     fn strips_tags() {
         assert_eq!(html_to_text("<b>Bold</b> &amp; <i>it</i><!-- c -->\n  x < y"), "Bold & it x < y");
         assert_eq!(html_to_text("a<br/>b"), "a b");
+    }
+
+    #[test]
+    fn c1_references() {
+        assert_eq!(fix_c1_references("don&#146;t &#233; &#").as_deref(), Some("don&#x2019;t &#233; &#"));
+        assert_eq!(fix_c1_references("&#233;"), None);
     }
 
     #[test]

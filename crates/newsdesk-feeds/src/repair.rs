@@ -423,13 +423,12 @@ impl<'a> Repairer<'a> {
             self.pos += 2 + inner.find('<').unwrap_or(inner.len());
             return;
         }
+        // whitespace after the name is allowed, before it is not
+        let spaced_badly = inner.trim_end() != name;
         let name = self.rename(name);
         if self.stack.last().is_some_and(|f| f.name == name) {
-            if inner != name {
-                // whitespace after the name is allowed, before it is not
-                if inner.trim_end() != name {
-                    self.wellformed = false;
-                }
+            if spaced_badly {
+                self.wellformed = false;
             }
             self.stack.pop();
             self.close(&name);
@@ -644,14 +643,27 @@ impl<'a> Repairer<'a> {
             }
             "feed" => {
                 self.is_atom = true;
+                let unprefixed = !raw_name.contains(':');
                 for (n, v) in attrs.iter_mut() {
                     if (n == "xmlns" || n.starts_with("xmlns:")) && v == ATOM03_NS {
+                        *v = ATOM10_NS.into();
+                        self.atom03 = true;
+                    } else if n == "xmlns" && unprefixed && v != ATOM10_NS {
+                        // pre-0.3 drafts (purl.org/echo, purl.org/pie, example.com…)
                         *v = ATOM10_NS.into();
                         self.atom03 = true;
                     }
                 }
                 if attrs.iter().any(|(n, v)| n == "version" && v.starts_with("0.")) {
                     self.atom03 = true;
+                }
+            }
+            "RDF" => {
+                // RSS 0.90 is RSS 1.0 with another namespace, which feed-rs does not know.
+                for (n, v) in attrs.iter_mut() {
+                    if n == "xmlns" && v.contains("my.netscape.com/rdf/simple/0.9") {
+                        *v = "http://purl.org/rss/1.0/".into();
+                    }
                 }
             }
             _ => {}
