@@ -44,6 +44,9 @@ CREATE TABLE articles (
     lead_image    TEXT,
     language      TEXT,
     summary       TEXT,
+    -- the list lead (summary, else the start of body_text), computed at insert so that lists
+    -- never read the large columns below (which spill into overflow pages)
+    lead          TEXT,
     body_html     TEXT    NOT NULL,
     body_text     TEXT    NOT NULL,
     tags          TEXT    NOT NULL DEFAULT '[]',

@@ -5,6 +5,7 @@ use newsdesk_core::{Article, ArticleId, ContentOrigin, NewArticle, SourceId};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::columns;
+use crate::lead::lead;
 use crate::sources::source_exists;
 use crate::{Result, Store, StoreError};
 
@@ -29,9 +30,10 @@ fn insert_in(conn: &Connection, a: &NewArticle) -> Result<Option<ArticleId>> {
     }
     conn.prepare_cached(
         "INSERT INTO articles (source_id, entry_key, url, canonical_url, title, authors, \
-         published_at, modified_at, fetched_at, sort_at, lead_image, language, summary, \
+         published_at, modified_at, fetched_at, sort_at, lead_image, language, summary, lead, \
          body_html, body_text, tags, origin_kind, origin_note) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
+         ?19)",
     )?
     .execute(params![
         a.source_id,
@@ -47,6 +49,7 @@ fn insert_in(conn: &Connection, a: &NewArticle) -> Result<Option<ArticleId>> {
         a.lead_image,
         a.language,
         a.summary,
+        lead(a.summary.as_deref(), &a.body_text),
         a.body_html,
         a.body_text,
         columns::list(&a.tags),

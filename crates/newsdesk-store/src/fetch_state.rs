@@ -1,5 +1,6 @@
 //! What the fetcher remembers about each source between passes.
 
+use chrono::{DateTime, Utc};
 use newsdesk_core::{FetchState, FetchStatus, SourceId};
 use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 
@@ -84,6 +85,20 @@ impl Store {
             ])?;
             tx.commit()?;
             Ok(())
+        })
+    }
+
+    /// Sources due for a fetch at `now`: never fetched, or whose `next_fetch_at` is not after
+    /// `now`; the most overdue first (never-fetched ones before all others), then by id.
+    pub fn due_sources(&self, now: DateTime<Utc>) -> Result<Vec<SourceId>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT s.id FROM sources s LEFT JOIN fetch_state f ON f.source_id = s.id \
+                 WHERE f.next_fetch_at IS NULL OR f.next_fetch_at <= ?1 \
+                 ORDER BY f.next_fetch_at IS NOT NULL, f.next_fetch_at, s.id",
+            )?;
+            let rows = stmt.query_map([columns::instant(now)], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
 }

@@ -3,9 +3,6 @@
 /// Longest lead, in characters (an ellipsis may follow).
 pub const LEAD_CHARS: usize = 300;
 
-/// How many characters of `body_text` the list queries read to build a lead.
-pub(crate) const BODY_PREFIX_CHARS: usize = LEAD_CHARS * 2;
-
 /// The lead of an article: its summary when it has one, else the start of its body text;
 /// whitespace collapsed, at most [`LEAD_CHARS`] characters cut at a word boundary.
 pub fn lead(summary: Option<&str>, body_text: &str) -> Option<String> {

@@ -9,23 +9,15 @@ use newsdesk_core::{ArticlePage, ArticleQuery, ArticleSummary, Cursor};
 use rusqlite::Row;
 use rusqlite::types::Value;
 
-use crate::lead::{BODY_PREFIX_CHARS, lead};
 use crate::{Result, Store, columns};
 
-/// Columns of an [`ArticleSummary`] (articles `a` joined with sources `s`); never `body_html`,
-/// only the start of `body_text`.
-pub(crate) fn summary_columns() -> String {
-    format!(
-        "a.id, a.source_id, s.name, a.title, a.url, a.authors, a.published_at, a.sort_at, \
-         a.language, a.summary, CASE WHEN a.summary IS NULL OR trim(a.summary) = '' \
-         THEN substr(a.body_text, 1, {BODY_PREFIX_CHARS}) END, a.lead_image"
-    )
-}
+/// Columns of an [`ArticleSummary`] (articles `a` joined with sources `s`): only small columns
+/// stored before the large ones, never `body_html` or `body_text`.
+pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.source_id, s.name, a.title, a.url, a.authors, \
+     a.published_at, a.sort_at, a.language, a.lead, a.lead_image";
 
-/// Reads a row selected with [`summary_columns`].
+/// Reads a row selected with [`SUMMARY_COLUMNS`].
 pub(crate) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
-    let summary: Option<String> = row.get(9)?;
-    let body_prefix: Option<String> = row.get(10)?;
     Ok(ArticleSummary {
         id: row.get(0)?,
         source_id: row.get(1)?,
@@ -36,8 +28,8 @@ pub(crate) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary
         published_at: columns::get_opt_instant(row, 6)?,
         sort_at: columns::get_unix_seconds(row, 7)?,
         language: row.get(8)?,
-        lead: lead(summary.as_deref(), body_prefix.as_deref().unwrap_or("")),
-        lead_image: row.get(11)?,
+        lead: row.get(9)?,
+        lead_image: row.get(10)?,
     })
 }
 
@@ -46,8 +38,7 @@ impl Store {
     pub fn list_articles(&self, q: &ArticleQuery) -> Result<ArticlePage> {
         let limit = q.effective_limit() as usize;
         let mut sql = format!(
-            "SELECT {} FROM articles a JOIN sources s ON s.id = a.source_id WHERE 1",
-            summary_columns()
+            "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE 1"
         );
         let mut args: Vec<Value> = Vec::new();
         let mut arg = |sql: &mut String, clause: &str, v: Value| {

@@ -6,7 +6,7 @@
 
 use newsdesk_core::{ArticleQuery, ArticleSummary};
 
-use crate::listing::{summary_columns, summary_from_row};
+use crate::listing::{SUMMARY_COLUMNS, summary_from_row};
 use crate::{Result, Store, StoreError};
 
 /// Turns user text into a safe FTS5 query; `None` when it has no searchable word.
@@ -44,10 +44,9 @@ impl Store {
         }
         .effective_limit();
         let sql = format!(
-            "SELECT {} FROM articles_fts f JOIN articles a ON a.id = f.rowid \
+            "SELECT {SUMMARY_COLUMNS} FROM articles_fts f JOIN articles a ON a.id = f.rowid \
              JOIN sources s ON s.id = a.source_id \
-             WHERE articles_fts MATCH ?1 ORDER BY f.rank, a.id DESC LIMIT ?2",
-            summary_columns()
+             WHERE articles_fts MATCH ?1 ORDER BY f.rank, a.id DESC LIMIT ?2"
         );
         self.read(|conn| {
             let run = || -> rusqlite::Result<Vec<ArticleSummary>> {

@@ -279,3 +279,37 @@ fn remove_source_cascades_to_articles_entries_state_and_search() {
     let again = common::source(&store, "https://gone.example/feed");
     assert!(!store.has_entry(again, "g1").expect("entry"));
 }
+
+#[test]
+fn due_sources_are_never_fetched_or_overdue_most_overdue_first() {
+    let (_dir, store) = common::fresh();
+    let never = common::source(&store, "https://never.example/feed");
+    let later = common::source(&store, "https://later.example/feed");
+    let overdue = common::source(&store, "https://overdue.example/feed");
+    let just_due = common::source(&store, "https://just-due.example/feed");
+    let now = Utc::now();
+    for (id, next) in [
+        (later, now + chrono::Duration::minutes(5)),
+        (overdue, now - chrono::Duration::hours(2)),
+        // Same second, fewer nanoseconds: due (fixed-width text compares like time).
+        (just_due, now - chrono::Duration::nanoseconds(1)),
+    ] {
+        store
+            .save_fetch_state(&FetchState {
+                next_fetch_at: Some(next),
+                last_status: FetchStatus::Ok,
+                ..FetchState::never(id)
+            })
+            .expect("save");
+    }
+    assert_eq!(
+        store.due_sources(now).expect("due"),
+        [never, overdue, just_due]
+    );
+    assert_eq!(
+        store
+            .due_sources(now + chrono::Duration::hours(1))
+            .expect("due"),
+        [never, overdue, just_due, later]
+    );
+}
