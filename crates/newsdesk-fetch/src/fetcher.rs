@@ -271,6 +271,11 @@ impl Fetcher {
                 tracing::debug!(stage = "fetch", url = %robots_url, status, "no robots.txt; allowing everything");
                 RobotsRules::allow_all(ROBOTS_TTL)
             }
+            Err(e @ FetchError::Forbidden { .. }) => {
+                // The page itself will be refused for the same reason; no need to warn twice.
+                tracing::debug!(stage = "fetch", url = %robots_url, error = %e, "robots.txt address refused");
+                RobotsRules::allow_all(ROBOTS_FAILURE_TTL)
+            }
             Err(e) => {
                 tracing::warn!(stage = "fetch", url = %robots_url, status = e.http_status(),
                     error = %e, "robots.txt unavailable; allowing everything for now");

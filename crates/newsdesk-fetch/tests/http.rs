@@ -124,6 +124,45 @@ async fn gzip_bodies_are_decoded() {
     assert_eq!(&r.body[..], text.as_bytes());
 }
 
+#[tokio::test]
+async fn brotli_bodies_are_decoded() {
+    let text = "Nachrichten aus aller Welt. ".repeat(500);
+    let mut compressed = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut compressed, 4096, 9, 22);
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    assert!(compressed.len() < text.len() / 10);
+    let app = Router::new().route(
+        "/page",
+        get(move || {
+            let compressed = compressed.clone();
+            async move { ([(header::CONTENT_ENCODING, "br")], compressed) }
+        }),
+    );
+    let addr = serve(app).await;
+    let r = fetcher(test_config())
+        .get(&format!("http://{addr}/page"), &Validators::none())
+        .await
+        .unwrap();
+    assert_eq!(&r.body[..], text.as_bytes());
+}
+
+#[tokio::test]
+async fn https_to_a_plain_http_server_is_a_transport_error() {
+    // Exercises the TLS stack (rustls with the ring provider) without leaving loopback: the
+    // handshake fails because the server speaks plain HTTP.
+    let addr = serve(Router::new().route("/", get(|| async { "plain" }))).await;
+    let url = format!("https://{addr}/");
+    match fetcher(test_config()).get(&url, &Validators::none()).await {
+        Err(FetchError::Transport { url: u, message }) => {
+            assert_eq!(u, url);
+            assert!(!message.is_empty());
+        }
+        other => panic!("expected Transport, got {other:?}"),
+    }
+}
+
 fn limited(limit: u64) -> FetchConfig {
     FetchConfig {
         max_body_bytes: limit,
