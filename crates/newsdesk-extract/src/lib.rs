@@ -1,1 +1,62 @@
-//! newsdesk-extract (work in progress).
+//! Extract stage of newsdesk: raw page bytes + URL in, [`ExtractedArticle`] out.
+//!
+//! [`extract`] decodes the bytes (BOM, HTTP charset, `<meta>`, detection, via `newsdesk-text`),
+//! parses them once into an HTML5 DOM (`scraper`/html5ever) and finds:
+//!
+//! * the **metadata**: title without the site's name, site name, authors, publication and
+//!   modification times (stored in UTC), lead image, canonical URL, description, tags and
+//!   declared language, from JSON-LD, `<meta>` tags, microdata, `<time>` elements, bylines and
+//!   the URL;
+//! * the **body**: boilerplate (navigation, share bars, cookie banners, comments, related links…)
+//!   is removed by tag, role and class words, a readability-style scorer picks the container of
+//!   the article's paragraphs, and that container is rendered as allow-listed HTML (through
+//!   [`sanitize_html`]) and as plain text with paragraphs separated by blank lines. Embedded
+//!   tweets, iframes and videos become a visible `Embedded content: <link>` paragraph.
+//!
+//! It does no network and no database work, and has no per-site rules. [`sanitize_html`] is
+//! also the sanitiser for feed summaries. [`extract_batch`] runs the extractor over a directory
+//! of pages in parallel and writes one JSON record per page (the benchmark format).
+//! Errors ([`ExtractError`]) are only for hopeless input: empty, not HTML, or over
+//! [`MAX_HTML_BYTES`].
+//!
+//! ```
+//! let page = br#"<html lang="en"><head><title>Rain returns to Paris | Example News</title>
+//!   <meta property="og:site_name" content="Example News">
+//!   <meta name="author" content="By Jane Doe">
+//!   <meta property="article:published_time" content="2026-03-14T09:30:00+01:00"></head>
+//!   <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+//!   <article><h1>Rain returns to Paris</h1>
+//!   <p>After three dry months, rain fell on Paris on Saturday, to the relief of farmers in the region.</p>
+//!   <p>Forecasters expect more showers next week, with temperatures close to the seasonal average.</p>
+//!   </article><footer>© Example News</footer></body></html>"#;
+//! let a = newsdesk_extract::extract(page, "https://news.example.org/2026/03/14/rain", None).unwrap();
+//! assert_eq!(a.title.as_deref(), Some("Rain returns to Paris"));
+//! assert_eq!(a.site_name.as_deref(), Some("Example News"));
+//! assert_eq!(a.authors, ["Jane Doe"]);
+//! assert_eq!(a.published.unwrap().to_rfc3339(), "2026-03-14T08:30:00+00:00");
+//! assert!(a.body_text.starts_with("After three dry months"));
+//! assert!(!a.body_text.contains("Home"));
+//! ```
+
+mod article;
+mod authors;
+mod batch;
+mod body;
+mod boilerplate;
+mod content;
+mod dates;
+mod error;
+mod jsonld;
+mod metadata;
+mod page;
+mod sanitize;
+mod text_stats;
+mod title;
+mod tree_walk;
+
+pub use article::extract;
+pub use batch::{BatchReport, extract_batch, read_url_map};
+pub use error::ExtractError;
+pub use newsdesk_core::ExtractedArticle;
+pub use page::MAX_HTML_BYTES;
+pub use sanitize::{ALLOWED_TAGS, sanitize_html};

@@ -1,0 +1,259 @@
+//! Which parts of a page are boilerplate: navigation, menus, share bars, comments, banners…
+//!
+//! Two layers: [`structural`] removes what is never article text by its tag, role or
+//! visibility; [`by_class`] removes elements whose `class`/`id` names them as boilerplate.
+//! Class names are split into words ("relatedArticles" → related, articles;
+//! "article-header" → article, header) and judged word by word, so "article-header" is not taken
+//! for a page header while "article-comments" is still taken for comments.
+
+use std::collections::HashSet;
+
+use ego_tree::NodeId;
+use scraper::{Html, Node};
+use scraper::node::Element;
+
+use crate::text_stats::Stats;
+
+/// Class words that mark an element as boilerplate whatever its size.
+const STRONG: &[&str] = &[
+    "nav", "navbar", "navigation", "navi", "menu", "menus", "menubar", "submenu", "breadcrumb",
+    "breadcrumbs", "share", "shares", "sharing", "sharebar", "social", "socials", "related",
+    "comment", "comments", "commentlist", "disqus", "cookie", "cookies", "consent", "gdpr",
+    "newsletter", "subscribe", "subscription", "promo", "promotion", "ad", "ads", "adv",
+    "advert", "adverts", "advertisement", "advertising", "adslot", "adunit", "sidebar", "footer",
+    "masthead", "popup", "modal", "overlay", "sponsor", "sponsored", "outbrain", "taboola",
+    "recommended", "recommendations", "trending", "popular", "pagination", "pager", "widget",
+    "widgets", "toolbar", "signup", "paywall", "skiplink", "hidden", "tagcloud", "login",
+    "rating", "banner", "teaserbox", "morestories", "mostread", "readmore", "print", "offcanvas",
+];
+
+/// Prefixes of class words that mark boilerplate ("sharebuttons", "socialmedia", "sidebar2").
+const STRONG_PREFIXES: &[&str] = &[
+    "share", "social", "sidebar", "newsletter", "cookie", "breadcrumb", "related", "advert",
+    "sponsor", "footer", "navbar", "comment", "subscri", "promo", "menu",
+];
+
+/// Words that start with a strong prefix but are not boilerplate.
+const NOT_BOILERPLATE: &[&str] = &["commentary", "promoted", "menuitem"];
+
+/// Class words that mark metadata lines (bylines, dates, tags, captions); removed only when
+/// the element is small.
+const WEAK: &[&str] = &[
+    "byline", "author", "authors", "dateline", "date", "time", "timestamp", "published",
+    "meta", "tags", "tag", "keywords", "category", "categories", "topics", "credit", "credits",
+    "copyright", "bio", "info", "caption", "source", "updated", "print",
+];
+
+/// A weak-class element is removed only when it holds fewer text characters than this.
+const WEAK_MAX_TEXT: u32 = 300;
+
+/// Words that say "this holds the article"; a negative word counts only if it comes after them
+/// ("content-sidebar" is a sidebar, "sidebar-content"… is still a sidebar, "article-body" is not).
+const POSITIVE: &[&str] = &[
+    "article", "articlebody", "body", "content", "entry", "main", "post", "story", "text",
+    "blog", "page", "hentry",
+];
+
+/// Words that turn the next word into a modifier ("has-sidebar", "with-comments").
+const MODIFIERS: &[&str] = &["has", "with", "no", "without", "show", "enable", "enabled"];
+
+/// ARIA roles that are never article text.
+const ROLES: &[&str] = &[
+    "navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "search",
+    "dialog", "alertdialog", "tablist", "toolbar",
+];
+
+/// How an element's class/id reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ClassVerdict {
+    /// Nothing says boilerplate.
+    Keep,
+    /// Boilerplate whatever its size.
+    Strong,
+    /// Metadata line: boilerplate when small.
+    Weak,
+}
+
+/// Elements removed by tag, ARIA role or visibility (`hidden`, `display:none`).
+pub(crate) fn structural(html: &Html) -> HashSet<NodeId> {
+    let mut removed = HashSet::new();
+    for node in html.tree.root().descendants() {
+        let Node::Element(el) = node.value() else {
+            continue;
+        };
+        let remove = match el.name() {
+            "script" | "style" | "noscript" | "template" | "svg" | "canvas" | "nav" | "aside"
+            | "footer" | "button" | "select" | "input" | "textarea" | "option" | "dialog"
+            | "menu" | "head" | "title" | "link" | "meta" => true,
+            // A page header holds the site's logo and menu; an article's header its title and lead.
+            "header" => !node.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| matches!(e.name(), "article" | "main") || is_article_body(e))
+            }),
+            _ => false,
+        };
+        if remove || is_hidden(el) || el.attr("role").is_some_and(|r| ROLES.contains(&r.trim())) {
+            removed.insert(node.id());
+        }
+    }
+    removed
+}
+
+/// Adds to `removed` the elements whose class/id marks them as boilerplate.
+///
+/// `stats` (computed with `removed`) decides for metadata-like classes and forms, which go only
+/// when small. The `html`, `body` and `main` elements, `itemprop=articleBody` and their ancestors
+/// are never removed.
+pub(crate) fn by_class(html: &Html, removed: &HashSet<NodeId>, stats: &Stats) -> HashSet<NodeId> {
+    let mut protected: HashSet<NodeId> = HashSet::new();
+    for node in html.tree.root().descendants() {
+        if node.value().as_element().is_some_and(is_article_body) {
+            protected.extend(node.ancestors().map(|a| a.id()));
+            protected.insert(node.id());
+        }
+    }
+    let mut out = removed.clone();
+    for node in html.tree.root().descendants() {
+        let Node::Element(el) = node.value() else {
+            continue;
+        };
+        if matches!(el.name(), "html" | "body" | "main") || protected.contains(&node.id()) {
+            continue;
+        }
+        let small = || stats.get(node.id()).text < WEAK_MAX_TEXT;
+        let remove = match class_verdict(el) {
+            ClassVerdict::Strong => true,
+            ClassVerdict::Weak => small(),
+            ClassVerdict::Keep => el.name() == "form" && stats.get(node.id()).text < 1000,
+        };
+        if remove {
+            out.insert(node.id());
+        }
+    }
+    out
+}
+
+/// Whether the element is marked as the article body by microdata.
+pub(crate) fn is_article_body(el: &Element) -> bool {
+    el.attr("itemprop")
+        .is_some_and(|p| p.split_whitespace().any(|w| w.eq_ignore_ascii_case("articleBody")))
+}
+
+fn is_hidden(el: &Element) -> bool {
+    if el.attr("hidden").is_some() || el.attr("aria-hidden").is_some_and(|v| v.trim() == "true") {
+        return true;
+    }
+    el.attr("style").is_some_and(|s| {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
+}
+
+/// Judges an element by the words of its `class` and `id`.
+pub(crate) fn class_verdict(el: &Element) -> ClassVerdict {
+    let mut words = Vec::new();
+    for attr in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+        split_words(attr, &mut words);
+    }
+    if words.is_empty() {
+        return ClassVerdict::Keep;
+    }
+    let mut last_positive = None;
+    let mut last_strong = None;
+    let mut weak = false;
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].as_str();
+        if MODIFIERS.contains(&w) {
+            i += 2;
+            continue;
+        }
+        if POSITIVE.contains(&w) {
+            last_positive = Some(i);
+        } else if is_strong(w) || (w == "sr" && words.get(i + 1).is_some_and(|n| n == "only")) {
+            last_strong = Some(i);
+        } else if WEAK.contains(&w) {
+            weak = true;
+        }
+        // "visually-hidden", "screen-reader-text"
+        if w == "screen" && words.get(i + 1).is_some_and(|n| n == "reader") {
+            last_strong = Some(i);
+        }
+        i += 1;
+    }
+    match (last_strong, last_positive) {
+        (Some(s), Some(p)) if s > p => ClassVerdict::Strong,
+        (Some(_), None) => ClassVerdict::Strong,
+        _ if weak => ClassVerdict::Weak,
+        _ => ClassVerdict::Keep,
+    }
+}
+
+fn is_strong(word: &str) -> bool {
+    STRONG.contains(&word)
+        || (!NOT_BOILERPLATE.contains(&word) && STRONG_PREFIXES.iter().any(|p| word.starts_with(p)))
+}
+
+/// Splits class/id values into lowercase words at non-alphanumerics and camelCase humps.
+fn split_words(value: &str, out: &mut Vec<String>) {
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in value.chars() {
+        if c.is_alphanumeric() {
+            if c.is_uppercase() && prev_lower && !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+            word.extend(c.to_lowercase());
+        } else {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            prev_lower = false;
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn verdict(class: &str) -> ClassVerdict {
+        let html = Html::parse_fragment(&format!(r#"<div class="{class}"></div>"#));
+        let el = html
+            .tree
+            .root()
+            .descendants()
+            .filter_map(|n| n.value().as_element().cloned())
+            .find(|e| e.name() == "div")
+            .unwrap();
+        class_verdict(&el)
+    }
+
+    #[test]
+    fn class_words() {
+        let mut w = Vec::new();
+        split_words("relatedArticles article-header  nav_main", &mut w);
+        assert_eq!(w, ["related", "articles", "article", "header", "nav", "main"]);
+    }
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(verdict("article-header"), ClassVerdict::Keep);
+        assert_eq!(verdict("article-body"), ClassVerdict::Keep);
+        assert_eq!(verdict("article-comments"), ClassVerdict::Strong);
+        assert_eq!(verdict("shareButtons"), ClassVerdict::Strong);
+        assert_eq!(verdict("page has-sidebar"), ClassVerdict::Keep);
+        assert_eq!(verdict("cookie-banner"), ClassVerdict::Strong);
+        assert_eq!(verdict("sr-only"), ClassVerdict::Strong);
+        assert_eq!(verdict("article__byline"), ClassVerdict::Weak);
+        assert_eq!(verdict("commentary"), ClassVerdict::Keep);
+        assert_eq!(verdict("header"), ClassVerdict::Keep);
+        assert_eq!(verdict("badge"), ClassVerdict::Keep);
+    }
+}

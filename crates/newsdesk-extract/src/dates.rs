@@ -1,0 +1,224 @@
+//! Parsing publication dates: ISO 8601 / RFC 3339 and RFC 2822 in metadata, dates in URL paths,
+//! and common written dates ("14.03.2026", "14. März 2026", "March 14, 2026").
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use regex::Regex;
+
+/// A parsed date: the instant (UTC) and the calendar date as the page wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PageDate {
+    /// The instant, in UTC (midnight UTC when only a date was given).
+    pub utc: DateTime<Utc>,
+    /// The calendar date in the page's own time zone.
+    pub local: NaiveDate,
+}
+
+impl PageDate {
+    fn from_fixed(dt: DateTime<FixedOffset>) -> Option<PageDate> {
+        plausible(PageDate {
+            utc: dt.with_timezone(&Utc),
+            local: dt.date_naive(),
+        })
+    }
+
+    fn from_naive(dt: NaiveDateTime) -> Option<PageDate> {
+        plausible(PageDate {
+            utc: Utc.from_utc_datetime(&dt),
+            local: dt.date(),
+        })
+    }
+
+    fn from_date(d: NaiveDate) -> Option<PageDate> {
+        PageDate::from_naive(d.and_hms_opt(0, 0, 0)?)
+    }
+}
+
+fn plausible(d: PageDate) -> Option<PageDate> {
+    let year = d.local.format("%Y").to_string().parse::<i32>().ok()?;
+    (1990..=2100).contains(&year).then_some(d)
+}
+
+/// Parses a machine-readable date as found in metadata (`2026-03-14T09:30:00+01:00`,
+/// `2026-03-14 09:30:00`, `2026-03-14`, `Sat, 14 Mar 2026 09:30:00 +0100`, `20260314`…).
+pub(crate) fn parse_machine(s: &str) -> Option<PageDate> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return PageDate::from_fixed(dt);
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S %z",
+        "%Y-%m-%d %H:%M:%S%z",
+    ] {
+        if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
+            return PageDate::from_fixed(dt);
+        }
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
+        return PageDate::from_fixed(dt);
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+            return PageDate::from_naive(dt);
+        }
+    }
+    for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
+            return PageDate::from_date(d);
+        }
+    }
+    // Something ISO-like with trailing junk: "2026-03-14T09:30:00+0100 CET", "2026-03-14UTC".
+    let caps = ISO_PREFIX.captures(s)?;
+    date_from_parts(&caps[1], &caps[2], &caps[3])
+}
+
+static ISO_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{4})-(\d{1,2})-(\d{1,2})").expect("valid regex"));
+
+static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/_\-.]|$)")
+        .expect("valid regex")
+});
+
+/// A date written in a URL path: `/2026/03/14/`, `/2026-03-14-title`.
+pub(crate) fn from_url(url: &str) -> Option<PageDate> {
+    let caps = URL_DATE.captures(url)?;
+    date_from_parts(&caps[1], &caps[2], &caps[3])
+}
+
+static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\d.])(0?[1-9]|[12]\d|3[01])\.\s?(0?[1-9]|1[0-2])\.\s?((?:19|20)\d{2})(?:\D|$)")
+        .expect("valid regex")
+});
+
+static ISO_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|\D)((?:19|20)\d{2})[-/](0[1-9]|1[0-2])[-/](0[1-9]|[12]\d|3[01])(?:\D|$)")
+        .expect("valid regex")
+});
+
+static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|\W)(0?[1-9]|[12]\d|3[01])(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?([\p{L}]{3,10})\.?,?\s+(?:de\s+)?((?:19|20)\d{2})(?:\D|$)")
+        .expect("valid regex")
+});
+
+static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|\W)([\p{L}]{3,10})\.?\s+(0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})(?:\D|$)")
+        .expect("valid regex")
+});
+
+/// The first written date in a short text (a dateline or byline).
+pub(crate) fn from_text(text: &str) -> Option<PageDate> {
+    if let Some(c) = ISO_IN_TEXT.captures(text) {
+        if let Some(d) = date_from_parts(&c[1], &c[2], &c[3]) {
+            return Some(d);
+        }
+    }
+    if let Some(c) = NUMERIC_DMY.captures(text) {
+        if let Some(d) = date_from_parts(&c[3], &c[2], &c[1]) {
+            return Some(d);
+        }
+    }
+    for c in DAY_MONTH_YEAR.captures_iter(text) {
+        if let Some(m) = month_number(&c[2]) {
+            if let Some(d) = date_from_parts(&c[3], &m.to_string(), &c[1]) {
+                return Some(d);
+            }
+        }
+    }
+    for c in MONTH_DAY_YEAR.captures_iter(text) {
+        if let Some(m) = month_number(&c[1]) {
+            if let Some(d) = date_from_parts(&c[3], &m.to_string(), &c[2]) {
+                return Some(d);
+            }
+        }
+    }
+    None
+}
+
+fn date_from_parts(y: &str, m: &str, d: &str) -> Option<PageDate> {
+    let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
+    PageDate::from_date(date)
+}
+
+/// Month names and abbreviations in English, German, French, Spanish, Italian, Portuguese,
+/// Dutch and Polish (genitive forms included).
+fn month_number(name: &str) -> Option<u32> {
+    let n = name.to_lowercase();
+    let n = n.trim_end_matches('.');
+    const MONTHS: [&[&str]; 12] = [
+        &["jan", "january", "januar", "jänner", "janvier", "enero", "gennaio", "janeiro", "januari", "stycznia", "styczeń"],
+        &["feb", "february", "februar", "février", "fevrier", "febrero", "febbraio", "fevereiro", "februari", "lutego", "luty"],
+        &["mar", "march", "märz", "maerz", "mars", "marzo", "março", "maart", "marca", "marzec"],
+        &["apr", "april", "avril", "abril", "aprile", "kwietnia", "kwiecień"],
+        &["may", "mai", "mayo", "maggio", "maio", "mei", "maja", "maj"],
+        &["jun", "june", "juni", "juin", "junio", "giugno", "junho", "czerwca", "czerwiec"],
+        &["jul", "july", "juli", "juillet", "julio", "luglio", "julho", "lipca", "lipiec"],
+        &["aug", "august", "août", "aout", "agosto", "augustus", "sierpnia", "sierpień"],
+        &["sep", "sept", "september", "septembre", "septiembre", "settembre", "setembro", "września", "wrzesień"],
+        &["oct", "october", "oktober", "octobre", "octubre", "ottobre", "outubro", "października", "październik", "okt"],
+        &["nov", "november", "novembre", "noviembre", "novembro", "listopada", "listopad"],
+        &["dec", "december", "dezember", "décembre", "decembre", "diciembre", "dicembre", "dezembro", "grudnia", "grudzień", "dez"],
+    ];
+    MONTHS
+        .iter()
+        .position(|names| names.contains(&n))
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn ymd(d: Option<PageDate>) -> String {
+        d.map(|d| d.local.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn machine_dates() {
+        let d = parse_machine("2026-03-14T00:30:00+01:00").unwrap();
+        assert_eq!(d.local.to_string(), "2026-03-14");
+        assert_eq!(d.utc.to_rfc3339(), "2026-03-13T23:30:00+00:00");
+        assert_eq!(ymd(parse_machine("2026-03-14T09:30:00.123+0100")), "2026-03-14");
+        assert_eq!(ymd(parse_machine("2026-03-14 09:30:00")), "2026-03-14");
+        assert_eq!(ymd(parse_machine("2026-03-14")), "2026-03-14");
+        assert_eq!(ymd(parse_machine("Sat, 14 Mar 2026 09:30:00 +0000")), "2026-03-14");
+        assert_eq!(ymd(parse_machine("2026-03-14T09:30:00 CET")), "2026-03-14");
+        assert_eq!(parse_machine("yesterday"), None);
+        assert_eq!(parse_machine("1850-01-01"), None);
+    }
+
+    #[test]
+    fn url_dates() {
+        assert_eq!(ymd(from_url("https://x.org/news/2026/03/14/story")), "2026-03-14");
+        assert_eq!(ymd(from_url("https://x.org/2026-3-4-story.html")), "2026-03-04");
+        assert_eq!(from_url("https://x.org/2026/13/14/story"), None);
+        assert_eq!(from_url("https://x.org/story-123456"), None);
+    }
+
+    #[test]
+    fn written_dates() {
+        assert_eq!(ymd(from_text("Veröffentlicht am 14.03.2026, 10:15 Uhr")), "2026-03-14");
+        assert_eq!(ymd(from_text("14. März 2026")), "2026-03-14");
+        assert_eq!(ymd(from_text("Publié le 4 avril 2026 à 10h")), "2026-04-04");
+        assert_eq!(ymd(from_text("March 14, 2026")), "2026-03-14");
+        assert_eq!(ymd(from_text("14 de marzo de 2026")), "2026-03-14");
+        assert_eq!(ymd(from_text("Updated 2026/03/14")), "2026-03-14");
+        assert_eq!(from_text("No date here 12345"), None);
+    }
+}

@@ -1,0 +1,286 @@
+//! Page metadata: title, site name, authors, dates, image, canonical URL, description, tags and
+//! declared language, from JSON-LD, `<meta>` tags, microdata and visible bylines.
+
+use scraper::{Html, Node};
+use url::Url;
+
+use crate::dates::{self, PageDate};
+use crate::jsonld::{self, JsonLd};
+use crate::tree_walk::text_of;
+use crate::{authors, title};
+
+/// Everything found about a page apart from its body.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Metadata {
+    pub title: Option<String>,
+    pub site_name: Option<String>,
+    pub authors: Vec<String>,
+    pub published: Option<PageDate>,
+    pub modified: Option<PageDate>,
+    pub lead_image: Option<String>,
+    pub canonical_url: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub declared_language: Option<String>,
+    /// JSON-LD `articleBody`, for when the DOM gives less.
+    pub jsonld_body: Option<String>,
+}
+
+/// Raw signals gathered in one pass over the document.
+#[derive(Default)]
+struct Signals {
+    meta: Vec<(String, String)>,
+    title_tag: Option<String>,
+    h1: Option<String>,
+    html_lang: Option<String>,
+    canonical: Option<String>,
+    jsonld: Vec<String>,
+    itemprop_authors: Vec<String>,
+    rel_authors: Vec<String>,
+    bylines: Vec<String>,
+    itemprop_published: Vec<String>,
+    itemprop_modified: Vec<String>,
+    times: Vec<(String, bool)>,
+    date_texts: Vec<String>,
+}
+
+impl Signals {
+    fn meta(&self, keys: &[&str]) -> Option<String> {
+        keys.iter().find_map(|k| {
+            self.meta
+                .iter()
+                .find(|(key, v)| key == k && !v.trim().is_empty())
+                .map(|(_, v)| newsdesk_text::normalize_whitespace(v))
+        })
+    }
+
+    fn meta_all(&self, key: &str) -> impl Iterator<Item = &str> {
+        self.meta.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+}
+
+fn gather(html: &Html) -> Signals {
+    let mut s = Signals::default();
+    for node in html.tree.root().descendants() {
+        let Node::Element(el) = node.value() else { continue };
+        let attr = |a: &str| el.attr(a).map(str::trim).filter(|v| !v.is_empty());
+        match el.name() {
+            "html" => s.html_lang = s.html_lang.take().or_else(|| attr("lang").or_else(|| attr("xml:lang")).map(str::to_owned)),
+            "meta" => {
+                if let Some(content) = el.attr("content") {
+                    for key in ["property", "name", "itemprop", "http-equiv"] {
+                        if let Some(k) = attr(key) {
+                            s.meta.push((k.to_ascii_lowercase(), content.to_owned()));
+                        }
+                    }
+                }
+            }
+            "title" if s.title_tag.is_none() && !node.ancestors().any(|a| a.value().as_element().is_some_and(|e| e.name() == "svg")) => {
+                s.title_tag = Some(text_of(node)).filter(|t| !t.is_empty());
+            }
+            "h1" if s.h1.is_none() => s.h1 = Some(text_of(node)).filter(|t| !t.is_empty()),
+            "link" => {
+                let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
+                if rel.split_whitespace().any(|r| r == "canonical") && s.canonical.is_none() {
+                    s.canonical = attr("href").map(str::to_owned);
+                }
+            }
+            "script" => {
+                if el.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) {
+                    s.jsonld.push(node.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect());
+                }
+            }
+            "time" => {
+                if let Some(dt) = attr("datetime") {
+                    let class = el.attr("class").unwrap_or("").to_ascii_lowercase();
+                    let preferred = el.attr("pubdate").is_some()
+                        || class.contains("publi")
+                        || el.attr("itemprop").is_some_and(|p| p.contains("datePublished"));
+                    s.times.push((dt.to_owned(), preferred));
+                }
+            }
+            _ => {}
+        }
+        if let Some(prop) = el.attr("itemprop") {
+            let value = || attr("content").or_else(|| attr("datetime")).map(str::to_owned).unwrap_or_else(|| text_of(node));
+            for p in prop.split_whitespace() {
+                match p {
+                    "author" | "creator" if el.name() != "meta" && el.name() != "link" => {
+                        let name = node
+                            .descendants()
+                            .filter_map(|d| Some((d, d.value().as_element()?)))
+                            .find(|(_, e)| e.attr("itemprop").is_some_and(|v| v.split_whitespace().any(|w| w == "name")))
+                            .map(|(d, e)| e.attr("content").map(str::to_owned).unwrap_or_else(|| text_of(d)))
+                            .unwrap_or_else(value);
+                        s.itemprop_authors.push(name);
+                    }
+                    "datePublished" if el.name() != "meta" => s.itemprop_published.push(value()),
+                    "dateModified" if el.name() != "meta" => s.itemprop_modified.push(value()),
+                    _ => {}
+                }
+            }
+        }
+        if el.name() == "a" && el.attr("rel").is_some_and(|r| r.split_whitespace().any(|w| w.eq_ignore_ascii_case("author"))) {
+            s.rel_authors.push(text_of(node));
+        }
+        let class_id = format!("{} {}", el.attr("class").unwrap_or(""), el.attr("id").unwrap_or("")).to_ascii_lowercase();
+        if class_id.trim().is_empty() || matches!(el.name(), "body" | "html" | "article" | "main" | "script" | "style") {
+            continue;
+        }
+        if (class_id.contains("byline") || class_id.contains("author") || class_id.contains("autor"))
+            && !class_id.contains("bio")
+            && s.bylines.len() < 8
+        {
+            let t = text_of(node);
+            if !t.is_empty() && t.chars().count() <= 120 {
+                s.bylines.push(t);
+            }
+        }
+        if ["date", "time", "publi", "datum", "posted", "dateline", "byline", "meta", "fecha"].iter().any(|k| class_id.contains(k))
+            && s.date_texts.len() < 12
+        {
+            let t = text_of(node);
+            if !t.is_empty() && t.chars().count() <= 160 {
+                s.date_texts.push(t);
+            }
+        }
+    }
+    s
+}
+
+/// Extracts the metadata of a parsed page fetched from `url` (resolved against `base`).
+pub(crate) fn extract(html: &Html, url: &str, base: Option<&Url>) -> Metadata {
+    let s = gather(html);
+    let ld: JsonLd = jsonld::parse(s.jsonld.iter().map(String::as_str));
+    let absolute = |raw: &str| -> Option<String> {
+        let raw = raw.trim();
+        let u = match base {
+            Some(b) => b.join(raw).ok()?,
+            None => Url::parse(raw).ok()?,
+        };
+        matches!(u.scheme(), "http" | "https").then(|| u.to_string())
+    };
+
+    let mut site_names: Vec<String> = Vec::new();
+    for name in [s.meta(&["og:site_name"]), ld.publisher.clone(), s.meta(&["application-name", "twitter:site"])]
+        .into_iter()
+        .flatten()
+    {
+        let name = name.trim_start_matches('@').to_owned();
+        if !name.is_empty() && !site_names.contains(&name) {
+            site_names.push(name);
+        }
+    }
+    let host = base.and_then(|b| b.host_str()).map(str::to_owned);
+
+    let raw_title = ld
+        .headline
+        .clone()
+        .or_else(|| s.meta(&["og:title", "twitter:title", "dc.title", "title"]))
+        .or_else(|| s.title_tag.clone())
+        .or_else(|| s.h1.clone());
+    let cleaned = raw_title.map(|t| title::clean(&t, &site_names, s.h1.as_deref(), host.as_deref()));
+    let site_name = site_names.first().cloned().or_else(|| cleaned.as_ref().and_then(|c| c.site.clone()));
+    let title = cleaned.map(|c| c.title).filter(|t| !t.is_empty());
+
+    let mut raw_authors: Vec<String> = ld.authors.clone();
+    if raw_authors.is_empty() {
+        raw_authors.extend(s.meta(&["author", "dc.creator", "byl", "sailthru.author", "parsely-author", "article:author_name"]));
+        raw_authors.extend(s.meta_all("article:author").filter(|a| !a.contains("://") && !a.starts_with("www.")).map(str::to_owned));
+    }
+    for fallback in [&s.itemprop_authors, &s.rel_authors, &s.bylines, &ld.org_authors] {
+        if raw_authors.is_empty() {
+            raw_authors.extend(fallback.iter().take(3).cloned());
+        }
+    }
+    let authors = authors::clean(&raw_authors, &site_names);
+
+    let published = ld
+        .published
+        .as_deref()
+        .and_then(dates::parse_machine)
+        .or_else(|| {
+            s.meta(&[
+                "article:published_time", "og:article:published_time", "article:published", "datepublished",
+                "publishdate", "publish-date", "publish_date", "pubdate", "date", "dc.date", "dc.date.issued",
+                "dcterms.date", "dcterms.issued", "dcterms.created", "sailthru.date", "parsely-pub-date",
+                "article.published", "og:published_time", "citation_publication_date", "cxenseparse:recs:publishtime",
+            ])
+            .as_deref()
+            .and_then(dates::parse_machine)
+        })
+        .or_else(|| s.itemprop_published.iter().find_map(|d| dates::parse_machine(d).or_else(|| dates::from_text(d))))
+        .or_else(|| {
+            let preferred = s.times.iter().filter(|(_, p)| *p).map(|(d, _)| d);
+            let others = s.times.iter().filter(|(_, p)| !*p).map(|(d, _)| d);
+            preferred.chain(others).find_map(|d| dates::parse_machine(d))
+        })
+        .or_else(|| dates::from_url(url))
+        .or_else(|| s.date_texts.iter().find_map(|t| dates::from_text(t)));
+    let modified = ld
+        .modified
+        .as_deref()
+        .and_then(dates::parse_machine)
+        .or_else(|| {
+            s.meta(&["article:modified_time", "og:updated_time", "article:modified", "datemodified", "last-modified", "dcterms.modified"])
+                .as_deref()
+                .and_then(dates::parse_machine)
+        })
+        .or_else(|| s.itemprop_modified.iter().find_map(|d| dates::parse_machine(d)));
+
+    let lead_image = s
+        .meta(&["og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"])
+        .or_else(|| ld.image.clone())
+        .and_then(|i| absolute(&i));
+    let canonical_url = s
+        .canonical
+        .clone()
+        .or_else(|| s.meta(&["og:url"]))
+        .or_else(|| ld.url.clone())
+        .and_then(|c| absolute(&c));
+    let description = s
+        .meta(&["description", "og:description", "twitter:description", "dc.description"])
+        .or_else(|| ld.description.clone());
+
+    let mut tags: Vec<String> = Vec::new();
+    let mut push_tag = |t: &str| {
+        let t = newsdesk_text::normalize_whitespace(t);
+        if !t.is_empty() && t.chars().count() <= 80 && !tags.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+            tags.push(t);
+        }
+    };
+    for key in ["article:section", "article:tag"] {
+        for v in s.meta_all(key) {
+            push_tag(v);
+        }
+    }
+    for t in &ld.tags {
+        push_tag(t);
+    }
+    if let Some(k) = s.meta(&["news_keywords", "keywords"]) {
+        k.split(',').for_each(&mut push_tag);
+    }
+    tags.truncate(30);
+
+    let declared_language = s
+        .html_lang
+        .clone()
+        .or_else(|| s.meta(&["content-language", "og:locale", "language", "dc.language"]))
+        .or_else(|| ld.language.clone())
+        .map(|l| l.trim().replace('_', "-"))
+        .filter(|l| !l.is_empty() && l.len() <= 35);
+
+    Metadata {
+        title,
+        site_name,
+        authors,
+        published,
+        modified,
+        lead_image,
+        canonical_url,
+        description,
+        tags,
+        declared_language,
+        jsonld_body: ld.body.clone(),
+    }
+}

@@ -1,0 +1,91 @@
+//! Iterative walks over the parsed DOM (no recursion: deep documents cannot blow the stack).
+
+use std::collections::HashSet;
+
+use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
+use scraper::Node;
+use scraper::node::Element;
+
+/// One step of a [`walk`].
+pub(crate) enum Step<'a> {
+    /// An element opens.
+    Open(NodeRef<'a, Node>, &'a Element),
+    /// An element closes.
+    Close(NodeRef<'a, Node>, &'a Element),
+    /// A text node.
+    Text(&'a str),
+}
+
+/// Walks the subtree of `root` in document order, skipping the subtrees of the `skip` nodes.
+pub(crate) fn walk<'a>(root: NodeRef<'a, Node>, skip: &HashSet<NodeId>, mut f: impl FnMut(Step<'a>)) {
+    let mut skipping: Option<NodeId> = None;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if skipping.is_some() {
+                    continue;
+                }
+                if skip.contains(&node.id()) {
+                    skipping = Some(node.id());
+                    continue;
+                }
+                match node.value() {
+                    Node::Element(el) => f(Step::Open(node, el)),
+                    Node::Text(t) => f(Step::Text(t)),
+                    _ => {}
+                }
+            }
+            Edge::Close(node) => {
+                if let Some(id) = skipping {
+                    if id == node.id() {
+                        skipping = None;
+                    }
+                    continue;
+                }
+                if let Node::Element(el) = node.value() {
+                    f(Step::Close(node, el));
+                }
+            }
+        }
+    }
+}
+
+/// The text of a subtree, whitespace-normalised, skipping `script`/`style` content.
+pub(crate) fn text_of(root: NodeRef<'_, Node>) -> String {
+    let mut raw = String::new();
+    let mut hidden = 0usize;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(el) if matches!(el.name(), "script" | "style" | "noscript" | "template") => {
+                    hidden += 1
+                }
+                Node::Element(el) if is_block(el.name()) || el.name() == "br" => raw.push(' '),
+                Node::Text(t) if hidden == 0 => raw.push_str(t),
+                _ => {}
+            },
+            Edge::Close(node) => match node.value() {
+                Node::Element(el) if matches!(el.name(), "script" | "style" | "noscript" | "template") => {
+                    hidden = hidden.saturating_sub(1)
+                }
+                Node::Element(el) if is_block(el.name()) => raw.push(' '),
+                _ => {}
+            },
+        }
+    }
+    newsdesk_text::normalize_whitespace(&raw)
+}
+
+/// Elements that break the flow of text (a paragraph boundary in plain text).
+pub(crate) fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "nav"
+            | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hgroup" | "ul" | "ol" | "li" | "dl"
+            | "dt" | "dd" | "table" | "thead" | "tbody" | "tfoot" | "tr" | "td" | "th"
+            | "caption" | "blockquote" | "pre" | "figure" | "figcaption" | "form" | "fieldset"
+            | "address" | "hr" | "center" | "details" | "summary" | "body" | "html" | "menu"
+            | "dialog" | "legend" | "option" | "iframe" | "video" | "audio" | "picture"
+    )
+}
