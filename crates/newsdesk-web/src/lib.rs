@@ -1,1 +1,51 @@
-//! newsdesk-web (work in progress).
+//! The newsdesk web server: server-rendered pages, feeds out and a JSON API over the store.
+//!
+//! This is the last stage of the pipeline (fetch → parse → extract → text → stories → translate →
+//! store → **web**). It only reads: it never fetches feeds, never writes to the store and never
+//! makes a request to another host. Everything it shows comes from a [`newsdesk_store::Store`].
+//!
+//! * [`WebConfig`]: what the operator chooses (site title, public URL, sample-data banner, UI
+//!   language).
+//! * [`AppState`]: the store handle and the configuration, shared by every request.
+//! * [`app`]: the [`axum::Router`] with every route and middleware; [`serve`] runs it on a
+//!   listener until a shutdown future resolves.
+//! * [`AppError`]: the one error type of every handler; it answers
+//!   `{"error": {"code", "message"}}` under `/api/` and an HTML error page elsewhere.
+//!
+//! Routes: `/` (latest articles), `/articles/{id}`, `/sources`, `/sources/{id}`, `/healthz`,
+//! `/feed.atom`, `/feed.rss`, `/feed.json`, `/static/style.<hash>.css` and the JSON API under
+//! `/api/v1/` (described by `/api/v1/openapi.json`).
+//!
+//! Caching: successful `GET` answers carry a strong `ETag` (BLAKE3 of the bytes sent) and
+//! `Cache-Control: public, max-age=60`; `If-None-Match` answers `304`. The stylesheet's name
+//! contains its hash, so it is served `immutable` for a year. Errors are `no-store`.
+//!
+//! ```
+//! use newsdesk_web::WebConfig;
+//! let config: WebConfig = serde_json::from_str(r#"{"site_title": "Morning desk"}"#).unwrap();
+//! assert_eq!(config.site_title, "Morning desk");
+//! assert_eq!(config.language, "en");
+//! assert!(!config.sample_data);
+//! ```
+
+mod api;
+mod asset;
+mod conditional;
+mod config;
+mod error;
+mod feeds;
+mod health;
+mod limits;
+mod page;
+mod pages;
+mod params;
+mod relative_time;
+mod router;
+mod sanitize;
+mod security;
+mod state;
+
+pub use config::WebConfig;
+pub use error::{AppError, ErrorKind};
+pub use router::{app, serve};
+pub use state::AppState;

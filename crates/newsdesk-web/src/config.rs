@@ -1,0 +1,73 @@
+//! Site configuration: what the operator chooses about the web server.
+
+use serde::Deserialize;
+
+/// What the operator configures about the web server.
+///
+/// Deserialises from the `[web]` table of the configuration file; every field has a default.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebConfig {
+    /// Name of the site, shown in every page header, `<title>` and feed title.
+    pub site_title: String,
+    /// Absolute base URL of the site (e.g. `https://news.example.org`), used for the links that
+    /// feeds carry to this site. Links are never derived from the request's `Host` header; when
+    /// this is `None`, feeds carry no self links and entry ids use a `urn:` form.
+    pub public_url: Option<String>,
+    /// When true, every page shows a visible "Sample data — fictional outlets and events" banner.
+    pub sample_data: bool,
+    /// UI language tag, used for `<html lang>`.
+    pub language: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            site_title: "newsdesk".to_string(),
+            public_url: None,
+            sample_data: false,
+            language: "en".to_string(),
+        }
+    }
+}
+
+impl WebConfig {
+    /// The public base URL without a trailing slash, when it is an absolute http(s) URL.
+    pub fn base_url(&self) -> Option<String> {
+        let raw = self.public_url.as_deref()?.trim();
+        let parsed = url::Url::parse(raw).ok()?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return None;
+        }
+        Some(parsed.as_str().trim_end_matches('/').to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_partial_deserialisation() {
+        let c = WebConfig::default();
+        assert_eq!(c.site_title, "newsdesk");
+        assert_eq!(c.language, "en");
+        assert!(!c.sample_data);
+        let c: WebConfig = serde_json::from_str(r#"{"sample_data": true}"#).unwrap();
+        assert!(c.sample_data);
+        assert_eq!(c.site_title, "newsdesk");
+    }
+
+    #[test]
+    fn base_url_is_absolute_http_without_trailing_slash() {
+        let mut c = WebConfig {
+            public_url: Some("https://news.example.org/".into()),
+            ..Default::default()
+        };
+        assert_eq!(c.base_url().as_deref(), Some("https://news.example.org"));
+        c.public_url = Some("javascript:alert(1)".into());
+        assert_eq!(c.base_url(), None);
+        c.public_url = Some("/relative".into());
+        assert_eq!(c.base_url(), None);
+    }
+}

@@ -1,0 +1,288 @@
+//! The server-rendered HTML pages: latest articles, one article, the sources and one source.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Html;
+use chrono::{DateTime, Utc};
+use minijinja::Value;
+use newsdesk_core::{Article, ArticlePage, ArticleQuery, ArticleSummary, SourceWithStats};
+use serde::Serialize;
+
+use crate::params::{Params, parse_id};
+use crate::relative_time::{exact_utc, relative_time, rfc3339};
+use crate::sanitize::{clean_body, host_of, http_url};
+use crate::{AppError, AppState, page};
+
+/// Articles per HTML page.
+const PAGE_SIZE: u32 = 30;
+
+/// A time shown three ways: machine (`datetime`), exact (tooltip) and relative (text).
+#[derive(Serialize)]
+struct TimeView {
+    iso: String,
+    exact: String,
+    relative: String,
+}
+
+impl TimeView {
+    fn new(t: DateTime<Utc>, now: DateTime<Utc>) -> Self {
+        TimeView {
+            iso: rfc3339(t),
+            exact: exact_utc(t),
+            relative: relative_time(t, now),
+        }
+    }
+}
+
+/// The value of a `lang` attribute for a detected language: the tag, or empty (= unknown).
+fn lang_attribute(language: Option<&str>) -> String {
+    match language {
+        Some(l) if (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic()) => {
+            l.to_ascii_lowercase()
+        }
+        _ => String::new(),
+    }
+}
+
+/// One article in a list.
+#[derive(Serialize)]
+struct Card {
+    id: i64,
+    title: String,
+    lang: String,
+    language: Option<String>,
+    source_id: i64,
+    source_name: String,
+    time: TimeView,
+    lead: Option<String>,
+    image: Option<String>,
+}
+
+impl Card {
+    fn new(s: &ArticleSummary, now: DateTime<Utc>) -> Self {
+        Card {
+            id: s.id,
+            title: s.title.clone(),
+            lang: lang_attribute(s.language.as_deref()),
+            language: s.language.clone(),
+            source_id: s.source_id,
+            source_name: s.source_name.clone(),
+            time: TimeView::new(s.sort_at, now),
+            lead: s.lead.clone().filter(|l| !l.trim().is_empty()),
+            image: s.lead_image.as_deref().and_then(http_url),
+        }
+    }
+}
+
+/// A list of cards and the link to the next page.
+#[derive(Serialize)]
+struct Listing {
+    items: Vec<Card>,
+    next: Option<String>,
+    is_first: bool,
+}
+
+impl Listing {
+    fn new(page: &ArticlePage, is_first: bool) -> Self {
+        let now = Utc::now();
+        Listing {
+            items: page.items.iter().map(|s| Card::new(s, now)).collect(),
+            next: page.next.map(|c| c.encode()),
+            is_first,
+        }
+    }
+}
+
+/// `GET /`: the latest articles, newest first, keyset-paginated with `?before=`.
+pub(crate) async fn index(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, AppError> {
+    let params = Params::parse(raw.as_deref());
+    let before = params.cursor()?;
+    let query = ArticleQuery {
+        before,
+        limit: PAGE_SIZE,
+        ..Default::default()
+    };
+    let articles = state.db(move |s| s.list_articles(&query)).await?;
+    let title = if before.is_some() {
+        "Older articles"
+    } else {
+        "Latest articles"
+    };
+    page::render(
+        &state,
+        "index.html",
+        title,
+        Listing::new(&articles, before.is_none()),
+    )
+}
+
+/// One article, in full.
+#[derive(Serialize)]
+struct ArticleView {
+    id: i64,
+    title: String,
+    lang: String,
+    language: Option<String>,
+    authors: String,
+    source_id: i64,
+    source_name: String,
+    published: Option<TimeView>,
+    fetched: TimeView,
+    url: Option<String>,
+    url_host: Option<String>,
+    origin_note: Option<String>,
+    image: Option<String>,
+    tags: Vec<String>,
+    body: Value,
+}
+
+impl ArticleView {
+    fn new(a: &Article) -> Self {
+        let now = Utc::now();
+        let d = &a.data;
+        let original = d
+            .canonical_url
+            .as_deref()
+            .and_then(http_url)
+            .or_else(|| http_url(&d.url));
+        let body = clean_body(&d.body_html, original.as_deref().unwrap_or(&d.url));
+        let image = d
+            .lead_image
+            .as_deref()
+            .and_then(http_url)
+            .filter(|img| !body.contains(img.as_str()));
+        ArticleView {
+            id: a.id,
+            title: d.title.clone(),
+            lang: lang_attribute(d.language.as_deref()),
+            language: d.language.clone(),
+            authors: d.authors.join(", "),
+            source_id: d.source_id,
+            source_name: a.source_name.clone(),
+            published: d.published_at.map(|t| TimeView::new(t, now)),
+            fetched: TimeView::new(d.fetched_at, now),
+            url_host: original.as_deref().and_then(host_of),
+            url: original,
+            origin_note: d.origin.note().map(str::to_string),
+            image,
+            tags: d.tags.clone(),
+            body: page::trusted_html(body),
+        }
+    }
+}
+
+/// `GET /articles/{id}`.
+pub(crate) async fn article(
+    State(state): State<AppState>,
+    Path(raw_id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let id = parse_id("id", &raw_id)?;
+    let article = state
+        .db(move |s| s.get_article(id))
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no article with id {id}")))?;
+    let title = article.data.title.clone();
+    page::render(&state, "article.html", &title, ArticleView::new(&article))
+}
+
+/// A source with its fetch state, as shown.
+#[derive(Serialize)]
+struct SourceView {
+    id: i64,
+    name: String,
+    feed_url: String,
+    feed_link: Option<String>,
+    site_link: Option<String>,
+    language: Option<String>,
+    country: Option<String>,
+    status: &'static str,
+    last_fetch: Option<TimeView>,
+    last_error: Option<String>,
+    last_http_status: Option<u16>,
+    consecutive_failures: u32,
+    article_count: u64,
+}
+
+impl SourceView {
+    fn new(s: &SourceWithStats, now: DateTime<Utc>) -> Self {
+        SourceView {
+            id: s.source.id,
+            name: s.source.name.clone(),
+            feed_url: s.source.feed_url.clone(),
+            feed_link: http_url(&s.source.feed_url),
+            site_link: s.source.site_url.as_deref().and_then(http_url),
+            language: s.source.language.clone(),
+            country: s.source.country.clone(),
+            status: s.fetch.last_status.as_str(),
+            last_fetch: s.fetch.last_fetch_at.map(|t| TimeView::new(t, now)),
+            last_error: s.fetch.last_error.clone(),
+            last_http_status: s.fetch.last_http_status,
+            consecutive_failures: s.fetch.consecutive_failures,
+            article_count: s.article_count,
+        }
+    }
+}
+
+/// `GET /sources`.
+pub(crate) async fn sources(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let sources = state.db(|s| s.list_sources()).await?;
+    let now = Utc::now();
+    let views: Vec<SourceView> = sources.iter().map(|s| SourceView::new(s, now)).collect();
+    page::render(
+        &state,
+        "sources.html",
+        "Sources",
+        minijinja::context! { sources => page::to_value(views) },
+    )
+}
+
+/// `GET /sources/{id}`: the source and its latest articles (`?before=`).
+pub(crate) async fn source(
+    State(state): State<AppState>,
+    Path(raw_id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, AppError> {
+    let id = parse_id("id", &raw_id)?;
+    let params = Params::parse(raw.as_deref());
+    let before = params.cursor()?;
+    let query = ArticleQuery {
+        source: Some(id),
+        before,
+        limit: PAGE_SIZE,
+        ..Default::default()
+    };
+    let (source, articles) = state
+        .db(move |s| {
+            let Some(source) = s.get_source(id)? else {
+                return Ok(None);
+            };
+            Ok(Some((source, s.list_articles(&query)?)))
+        })
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no source with id {id}")))?;
+    let view = SourceView::new(&source, Utc::now());
+    let title = source.source.name.clone();
+    page::render(
+        &state,
+        "source.html",
+        &title,
+        minijinja::context! {
+            source => page::to_value(view),
+            listing => page::to_value(Listing::new(&articles, before.is_none())),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_attribute_only_passes_language_tags() {
+        assert_eq!(lang_attribute(Some("FR")), "fr");
+        assert_eq!(lang_attribute(Some("\" onmouseover=x")), "");
+        assert_eq!(lang_attribute(None), "");
+    }
+}

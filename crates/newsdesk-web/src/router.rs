@@ -1,0 +1,79 @@
+//! The router: every route, the middleware stack, and the server loop.
+
+use std::future::Future;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::limits::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
+use crate::{AppState, api, asset, conditional, error, feeds, health, limits, pages, security};
+
+/// The whole web application: pages, feeds, JSON API, health check and stylesheet.
+///
+/// Middleware, outermost first: request tracing (method, path, status, latency) → security
+/// headers → `ETag`/`304` → gzip → error formatting (JSON under `/api/`, HTML elsewhere) →
+/// 30 s timeout (503) → 64 KiB body limit → at most 64 requests in flight.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::index))
+        .route("/articles/{id}", get(pages::article))
+        .route("/sources", get(pages::sources))
+        .route("/sources/{id}", get(pages::source))
+        .route("/healthz", get(health::healthz))
+        .route("/feed.atom", get(feeds::atom))
+        .route("/feed.rss", get(feeds::rss))
+        .route("/feed.json", get(feeds::json))
+        .route("/static/{file}", get(asset::stylesheet))
+        .route("/api/v1/articles", get(api::list_articles))
+        .route("/api/v1/articles/{id}", get(api::get_article))
+        .route("/api/v1/sources", get(api::list_sources))
+        .route("/api/v1/sources/{id}", get(api::get_source))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .fallback(error::not_found_route)
+        .layer(from_fn_with_state(
+            limits::permits(),
+            limits::limit_concurrency,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(from_fn_with_state(state.clone(), error::format_errors))
+        .layer(CompressionLayer::new())
+        .layer(from_fn(conditional::etag))
+        .layer(from_fn(security::security_headers))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Millis),
+                ),
+        )
+        .with_state(state)
+}
+
+/// Serves [`app`] on `listener` until `shutdown` resolves, then finishes the requests in
+/// flight and returns.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "newsdesk-web listening");
+    }
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

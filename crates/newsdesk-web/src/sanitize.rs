@@ -1,0 +1,105 @@
+//! Making outside content safe to render: article bodies (sanitised again at render time) and
+//! URLs that become `href`/`src` attributes.
+
+use std::collections::HashSet;
+
+use ammonia::{Builder, UrlRelative};
+use url::Url;
+
+/// The URL when it is an absolute `http`/`https` URL; `None` for anything else (`javascript:`,
+/// `data:`, relative, unparsable). Every outside URL passes here before it becomes a link.
+pub(crate) fn http_url(raw: &str) -> Option<String> {
+    let parsed = Url::parse(raw.trim()).ok()?;
+    match parsed.scheme() {
+        "http" | "https" if parsed.host().is_some() => Some(parsed.to_string()),
+        _ => None,
+    }
+}
+
+/// The host of an http(s) URL, for link texts.
+pub(crate) fn host_of(raw: &str) -> Option<String> {
+    let parsed = Url::parse(raw.trim()).ok()?;
+    parsed
+        .host_str()
+        .map(|h| h.trim_start_matches("www.").to_string())
+}
+
+/// Sanitises an article body: no scripts, styles, iframes, forms or event handlers; only
+/// `http`, `https` and `mailto` URLs; relative URLs resolved against the article's URL; images
+/// and links kept, links get `rel="noopener noreferrer"`.
+pub(crate) fn clean_body(html: &str, article_url: &str) -> String {
+    let mut builder = Builder::default();
+    builder
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .link_rel(Some("noopener noreferrer"))
+        .set_tag_attribute_value("img", "loading", "lazy")
+        .set_tag_attribute_value("img", "referrerpolicy", "no-referrer");
+    match Url::parse(article_url) {
+        Ok(base) if matches!(base.scheme(), "http" | "https") => {
+            builder.url_relative(UrlRelative::RewriteWithBase(base));
+        }
+        _ => {
+            builder.url_relative(UrlRelative::Deny);
+        }
+    }
+    builder.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_absolute_http_urls_pass() {
+        assert_eq!(
+            http_url(" https://example.org/a?b=1 ").as_deref(),
+            Some("https://example.org/a?b=1")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "data:text/html,<script>",
+            "/relative",
+            "",
+            "http://",
+        ] {
+            assert_eq!(http_url(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn bodies_lose_scripts_handlers_and_js_links_but_keep_images_and_links() {
+        let dirty = r#"<p onclick="x()">Hi<script>alert(1)</script></p>
+<a href="javascript:alert(1)">bad</a><a href="/rel">rel</a>
+<img src="https://img.example.org/a.jpg" onerror="alert(2)" alt="pic">
+<iframe src="https://evil.example"></iframe><style>p{}</style><p style="color:red">s</p>"#;
+        let clean = clean_body(dirty, "https://news.example.org/story/1");
+        for gone in [
+            "<script",
+            "onclick",
+            "onerror",
+            "javascript:",
+            "<iframe",
+            "<style",
+            "style=",
+        ] {
+            assert!(!clean.contains(gone), "{gone} survived: {clean}");
+        }
+        assert!(
+            clean.contains(r#"href="https://news.example.org/rel""#),
+            "{clean}"
+        );
+        assert!(clean.contains(r#"rel="noopener noreferrer""#), "{clean}");
+        assert!(
+            clean.contains(r#"src="https://img.example.org/a.jpg""#),
+            "{clean}"
+        );
+        assert!(clean.contains(r#"loading="lazy""#), "{clean}");
+    }
+
+    #[test]
+    fn relative_urls_are_dropped_without_a_usable_base() {
+        let clean = clean_body(r#"<a href="/x">x</a>"#, "javascript:alert(1)");
+        assert!(!clean.contains("href"), "{clean}");
+    }
+}

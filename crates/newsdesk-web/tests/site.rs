@@ -1,0 +1,566 @@
+//! The HTML pages, headers, conditional requests, stylesheet, health check and feeds, against
+//! the real server on a real SQLite file.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{ARTICLES, TestServer, attrs, check_html5, client, fill, get, texts};
+use newsdesk_web::WebConfig;
+
+const CSP: &str = "default-src 'none'; img-src * data:; style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+#[tokio::test]
+async fn index_lists_latest_articles_with_links_times_languages_and_images() {
+    let server = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    let (status, headers, body) = get(&c, &server.url("/")).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+    let doc = check_html5(&body, "en");
+    assert_eq!(texts(&doc, "title"), ["Latest articles · newsdesk"]);
+    let titles = texts(&doc, ".card-title a");
+    assert_eq!(titles.len(), 30);
+    assert!(titles[0].starts_with("Story 0:"), "{titles:?}");
+    assert!(titles[1].starts_with("Story 1:"), "{titles:?}");
+    // Title links go to the article page, source links to the source page.
+    assert!(attrs(&doc, ".card-title a", "href")[0].starts_with("/articles/"));
+    assert!(attrs(&doc, ".card .source", "href")[0].starts_with("/sources/"));
+    assert_eq!(texts(&doc, ".card .source")[0], "Le Quotidien Fictif");
+    // Each title and lead carries the article's language.
+    assert_eq!(attrs(&doc, ".card-title", "lang")[..3], ["fr", "en", "de"]);
+    assert_eq!(attrs(&doc, ".card .lead", "lang")[..3], ["fr", "en", "de"]);
+    // Relative times inside <time datetime title>.
+    let times = texts(&doc, ".card time");
+    assert_eq!(times[0], "1 min ago", "{times:?}");
+    assert_eq!(times[2], "1 h ago", "{times:?}");
+    assert!(times.iter().any(|t| t.ends_with(" h ago")), "{times:?}");
+    let datetimes = attrs(&doc, ".card time", "datetime");
+    assert!(chrono::DateTime::parse_from_rfc3339(&datetimes[0]).is_ok());
+    assert!(attrs(&doc, ".card time", "title")[0].ends_with(" UTC"));
+    // Lead images: lazy, no alt text, no referrer.
+    let img = scraper::Selector::parse(".card img").unwrap();
+    let first = doc.select(&img).next().expect("a lead image");
+    assert_eq!(first.value().attr("loading"), Some("lazy"));
+    assert_eq!(first.value().attr("alt"), Some(""));
+    assert_eq!(first.value().attr("referrerpolicy"), Some("no-referrer"));
+    assert_eq!(
+        first.value().attr("src"),
+        Some("https://img.news.example/0.jpg")
+    );
+    assert_eq!(texts(&doc, ".pager a[rel=next]"), ["Older articles →"]);
+    assert!(!body.contains("Sample data"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn older_links_walk_every_article_exactly_once() {
+    let server = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    let mut seen = Vec::new();
+    let mut next = Some("/".to_string());
+    let mut pages = 0;
+    while let Some(path) = next.take() {
+        pages += 1;
+        assert!(pages < 10, "pagination does not end");
+        let (status, _, body) = get(&c, &server.url(&path)).await;
+        assert_eq!(status, 200, "{path}");
+        let doc = check_html5(&body, "en");
+        seen.extend(texts(&doc, ".card-title a"));
+        next = attrs(&doc, ".pager a[rel=next]", "href").pop();
+        if let Some(n) = &next {
+            assert!(n.starts_with("/?before="), "{n}");
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen.len(), ARTICLES);
+    let unique: HashSet<_> = seen.iter().collect();
+    assert_eq!(unique.len(), ARTICLES);
+    for (i, title) in seen.iter().enumerate() {
+        assert!(title.starts_with(&format!("Story {i}:")), "{i}: {title}");
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn article_page_shows_body_source_links_and_notes() {
+    let server = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    // Story 3 is a feed summary (i % 5 == 3) in German? 3 % 3 == 0 → French.
+    let page = server
+        .store
+        .list_articles(&Default::default())
+        .expect("list");
+    let story3 = page
+        .items
+        .iter()
+        .find(|a| a.title.starts_with("Story 3:"))
+        .unwrap();
+    let story4 = page
+        .items
+        .iter()
+        .find(|a| a.title.starts_with("Story 4:"))
+        .unwrap();
+
+    let (status, _, body) = get(&c, &server.url(&format!("/articles/{}", story3.id))).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "en");
+    assert_eq!(
+        texts(&doc, "title"),
+        ["Story 3: le conseil municipal vote le budget · newsdesk"]
+    );
+    assert_eq!(attrs(&doc, "h1", "lang"), ["fr"]);
+    assert_eq!(attrs(&doc, ".story-body", "lang"), ["fr"]);
+    assert!(texts(&doc, ".story-body")[0].contains("Body of story 3, first paragraph."));
+    // Source link at the top and at the end, to the original, with noopener.
+    let originals = attrs(&doc, ".source-link a", "href");
+    assert_eq!(
+        originals,
+        ["https://fr.news.example/3", "https://fr.news.example/3"]
+    );
+    assert_eq!(
+        attrs(&doc, ".source-link a", "rel"),
+        ["noopener noreferrer", "noopener noreferrer"]
+    );
+    assert!(texts(&doc, ".source-link")[0].starts_with("Source:"));
+    assert_eq!(
+        attrs(&doc, ".meta .source", "href"),
+        [format!("/sources/{}", story3.source_id)]
+    );
+    // Body links get rel=noopener noreferrer.
+    assert_eq!(attrs(&doc, ".story-body a", "rel"), ["noopener noreferrer"]);
+    // Feed-summary note, and the reserved translation slot.
+    let note = texts(&doc, ".origin-note");
+    assert_eq!(note.len(), 1);
+    assert!(
+        note[0].contains("article page answered HTTP 403"),
+        "{note:?}"
+    );
+    assert_eq!(attrs(&doc, "section.translation-note", "hidden"), [""]);
+    assert!(texts(&doc, ".meta time")[0].contains("UTC"));
+
+    // Story 4 is a page with authors and a lead image, and no summary note.
+    let (status, _, body) = get(&c, &server.url(&format!("/articles/{}", story4.id))).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "en");
+    assert!(texts(&doc, ".origin-note").is_empty());
+    assert_eq!(texts(&doc, ".authors span"), ["Ada Lovelace, Alan Turing"]);
+    assert_eq!(
+        attrs(&doc, ".lead-image img", "src"),
+        ["https://img.news.example/4.jpg"]
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn sources_pages_show_feed_status_errors_and_articles() {
+    let mut fx = None;
+    let server = TestServer::start(WebConfig::default(), |s| fx = Some(fill(s))).await;
+    let fx = fx.unwrap();
+    let c = client();
+    let (status, _, body) = get(&c, &server.url("/sources")).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "en");
+    assert_eq!(texts(&doc, "title"), ["Sources · newsdesk"]);
+    let names = texts(&doc, ".source-card h2 a");
+    assert_eq!(names.len(), 3);
+    for name in [
+        "Le Quotidien Fictif",
+        "The Daily Sample",
+        "Beispiel Zeitung",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{names:?}");
+    }
+    let urls = texts(&doc, ".facts dd.url a");
+    assert!(
+        urls.iter().any(|u| u == "https://daily.example/feed.atom"),
+        "{urls:?}"
+    );
+    let errors = texts(&doc, ".facts dd.error-text");
+    assert_eq!(
+        errors,
+        ["fetch: HTTP 503 for https://daily.example/feed.atom"]
+    );
+    let statuses = texts(&doc, ".status");
+    for s in ["ok", "failed", "never"] {
+        assert!(statuses.iter().any(|x| x == s), "{statuses:?}");
+    }
+    let dd = texts(&doc, ".facts dd");
+    assert!(
+        dd.iter().any(|d| d == "24"),
+        "article count of the French source: {dd:?}"
+    );
+    assert!(dd.iter().any(|d| d == "GB"));
+
+    // One source: its facts and its articles only, paginated.
+    let (status, _, body) = get(&c, &server.url(&format!("/sources/{}", fx.en))).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "en");
+    assert_eq!(texts(&doc, "h1"), ["The Daily Sample"]);
+    assert_eq!(texts(&doc, ".facts dd.error-text").len(), 1);
+    let titles = texts(&doc, ".card-title a");
+    assert_eq!(titles.len(), 23);
+    assert!(
+        titles
+            .iter()
+            .all(|t| t.ends_with("council approves the budget"))
+    );
+    assert!(texts(&doc, ".pager a[rel=next]").is_empty());
+
+    // The French source has 24 articles: walk with the smaller page.
+    let (_, _, body) = get(&c, &server.url(&format!("/sources/{}", fx.fr))).await;
+    let doc = check_html5(&body, "en");
+    assert_eq!(texts(&doc, ".card-title a").len(), 24);
+    assert_eq!(texts(&doc, ".status"), ["ok"]);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_ids_answer_html_error_pages() {
+    let server = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    for (path, status) in [
+        ("/articles/999999", 404),
+        ("/articles/abc", 400),
+        ("/articles/-3", 400),
+        ("/sources/999", 404),
+        ("/sources/x1", 400),
+        ("/?before=junk", 400),
+        ("/sources/1?before=1.x", 400),
+        ("/no/such/page", 404),
+        ("/static/style.0000.css", 404),
+    ] {
+        let (got, headers, body) = get(&c, &server.url(path)).await;
+        assert_eq!(got, status, "{path}");
+        assert_eq!(
+            headers["content-type"], "text/html; charset=utf-8",
+            "{path}"
+        );
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+        assert_eq!(headers["content-security-policy"], CSP, "{path}");
+        let doc = check_html5(&body, "en");
+        let h1 = texts(&doc, "h1");
+        assert!(h1[0].starts_with(&status.to_string()), "{path}: {h1:?}");
+    }
+    let (_, _, body) = get(&c, &server.url("/?before=junk")).await;
+    assert!(body.contains("`before`"), "the message names the parameter");
+    // Wrong method on a page: 405, still an HTML page.
+    let response = c.post(server.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), 405);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("405 Method Not Allowed")
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn every_response_has_security_headers_and_pages_are_cacheable_with_etags() {
+    let server = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    for path in [
+        "/",
+        "/sources",
+        "/feed.atom",
+        "/feed.rss",
+        "/feed.json",
+        "/api/v1/articles",
+        "/healthz",
+    ] {
+        let (status, headers, _) = get(&c, &server.url(path)).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(headers["content-security-policy"], CSP, "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+    }
+    for path in [
+        "/",
+        "/sources",
+        "/sources/1",
+        "/articles/1",
+        "/feed.atom",
+        "/feed.json",
+        "/api/v1/articles",
+        "/api/v1/sources/1",
+    ] {
+        let (status, headers, body) = get(&c, &server.url(path)).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(headers["cache-control"], "public, max-age=60", "{path}");
+        let etag = headers["etag"].to_str().unwrap().to_string();
+        assert!(
+            etag.starts_with('"') && etag.ends_with('"') && etag.len() == 66,
+            "{etag}"
+        );
+        // Same content, same tag.
+        let (_, again, _) = get(&c, &server.url(path)).await;
+        assert_eq!(again["etag"], etag.as_str(), "{path}");
+        // If-None-Match → 304 without a body.
+        let response = c
+            .get(server.url(path))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 304, "{path}");
+        assert_eq!(response.headers()["etag"], etag.as_str());
+        assert_eq!(response.headers()["content-security-policy"], CSP);
+        assert!(response.bytes().await.unwrap().is_empty());
+        // A stale tag gets the full answer.
+        let response = c
+            .get(server.url(path))
+            .header("if-none-match", "\"stale\"")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text().await.unwrap(), body);
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn etag_changes_when_content_changes() {
+    let server = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    let (_, before, _) = get(&c, &server.url("/api/v1/sources")).await;
+    server
+        .store
+        .add_source(&newsdesk_core::NewSource::new("https://late.example/feed"))
+        .unwrap();
+    let response = c
+        .get(server.url("/api/v1/sources"))
+        .header("if-none-match", before["etag"].clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_ne!(response.headers()["etag"], before["etag"]);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn stylesheet_is_served_with_long_immutable_cache_and_gzip() {
+    let server = TestServer::start(WebConfig::default(), |_| {}).await;
+    let c = client();
+    let (_, _, body) = get(&c, &server.url("/")).await;
+    let doc = check_html5(&body, "en");
+    let href = attrs(&doc, "link[rel=stylesheet]", "href").remove(0);
+    assert!(
+        href.starts_with("/static/style.") && href.ends_with(".css"),
+        "{href}"
+    );
+    let (status, headers, css) = get(&c, &server.url(&href)).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "text/css; charset=utf-8");
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(css.contains("@media"), "responsive rules");
+    assert!(
+        !css.contains("http"),
+        "no external requests from the stylesheet"
+    );
+    // gzip when asked (a client that does not decompress, to see the encoding).
+    let raw = reqwest::Client::builder()
+        .no_proxy()
+        .no_gzip()
+        .build()
+        .unwrap();
+    let response = raw
+        .get(server.url(&href))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let gz = response.bytes().await.unwrap();
+    assert_eq!(&gz[..2], &[0x1f, 0x8b], "gzip magic");
+    assert!(gz.len() < css.len());
+    // Empty store: the index says so.
+    assert!(body.contains("No articles"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn sample_data_banner_site_title_and_language_come_from_config() {
+    let config = WebConfig {
+        site_title: "Morning <Desk>".into(),
+        public_url: Some("https://news.example.org/".into()),
+        sample_data: true,
+        language: "fr".into(),
+    };
+    let server = TestServer::start(config, |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    for path in ["/", "/sources", "/sources/1", "/articles/1", "/articles/0"] {
+        let (_, _, body) = get(&c, &server.url(path)).await;
+        let doc = check_html5(&body, "fr");
+        assert_eq!(
+            texts(&doc, ".sample-banner"),
+            ["Sample data — fictional outlets and events"],
+            "{path}"
+        );
+        assert_eq!(texts(&doc, ".brand"), ["Morning <Desk>"]);
+        assert!(body.contains("Morning &lt;Desk&gt;"));
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn healthz_answers_ok_then_503_when_the_database_is_gone() {
+    let server = TestServer::start(WebConfig::default(), |_| {}).await;
+    let c = client();
+    let (status, headers, body) = get(&c, &server.url("/healthz")).await;
+    assert_eq!((status, body.as_str()), (200, "ok"));
+    assert_eq!(headers["content-type"], "text/plain; charset=utf-8");
+    // Break the database under the server: drop its tables through a second connection.
+    let db = server.dir.path().join("newsdesk.db");
+    let conn = rusqlite_free_break(&db);
+    assert!(conn, "database broken");
+    let (status, headers, body) = get(&c, &server.url("/healthz")).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(headers["content-type"], "text/plain; charset=utf-8");
+    server.stop().await;
+}
+
+/// Makes the database unusable without another SQLite binding: the file is replaced by junk
+/// that is not a database (the server's open connections then fail on their next query).
+fn rusqlite_free_break(db: &std::path::Path) -> bool {
+    let junk = vec![b'x'; 64 * 1024];
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::write(std::path::PathBuf::from(p), &junk);
+    }
+    true
+}
+
+#[tokio::test]
+async fn feeds_parse_and_link_original_articles() {
+    let config = WebConfig {
+        public_url: Some("https://news.example.org".into()),
+        ..Default::default()
+    };
+    let mut fx = None;
+    let server = TestServer::start(config, |s| fx = Some(fill(s))).await;
+    let fx = fx.unwrap();
+    let c = client();
+
+    for (path, mime) in [
+        ("/feed.atom", "application/atom+xml; charset=utf-8"),
+        ("/feed.rss", "application/rss+xml; charset=utf-8"),
+    ] {
+        let (status, headers, body) = get(&c, &server.url(path)).await;
+        assert_eq!(status, 200);
+        assert_eq!(headers["content-type"], mime);
+        let feed = feed_rs::parser::parse(body.as_bytes()).expect(path);
+        assert_eq!(feed.entries.len(), 50, "{path}");
+        let first = &feed.entries[0];
+        assert!(
+            first
+                .title
+                .as_ref()
+                .unwrap()
+                .content
+                .starts_with("Story 0:")
+        );
+        assert_eq!(first.links[0].href, "https://fr.news.example/0", "{path}");
+        assert!(!first.id.is_empty());
+        assert!(first.published.is_some(), "{path}");
+        let ids: HashSet<_> = feed.entries.iter().map(|e| e.id.clone()).collect();
+        assert_eq!(ids.len(), 50, "ids are unique");
+        let content = first
+            .content
+            .as_ref()
+            .and_then(|c| c.body.clone())
+            .or_else(|| first.summary.as_ref().map(|s| s.content.clone()))
+            .unwrap();
+        assert!(
+            content.contains("<p>Body of story 0, first paragraph.</p>"),
+            "{path}: {content}"
+        );
+        // The entry names its source.
+        assert!(body.contains("Le Quotidien Fictif"));
+    }
+    let (_, _, atom) = get(&c, &server.url("/feed.atom")).await;
+    assert!(atom.contains("<source><id>https://quotidien.example/rss.xml</id>"));
+    assert!(atom.contains("<id>https://news.example.org/articles/"));
+    assert!(atom.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://news.example.org/feed.atom\"/>"));
+    let (_, _, rss) = get(&c, &server.url("/feed.rss")).await;
+    assert!(rss.contains(
+        "<source url=\"https://quotidien.example/rss.xml\">Le Quotidien Fictif</source>"
+    ));
+    assert!(rss.contains("<pubDate>"));
+
+    // JSON Feed 1.1.
+    let (status, headers, body) = get(&c, &server.url("/feed.json")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        headers["content-type"],
+        "application/feed+json; charset=utf-8"
+    );
+    let feed: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(feed["version"], "https://jsonfeed.org/version/1.1");
+    assert_eq!(feed["feed_url"], "https://news.example.org/feed.json");
+    let items = feed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 50);
+    assert_eq!(items[0]["url"], "https://fr.news.example/0");
+    assert_eq!(items[0]["authors"][0]["name"], "Ada Lovelace");
+    assert_eq!(
+        items[1]["authors"][0]["name"], "The Daily Sample",
+        "no author: the source"
+    );
+    assert_eq!(items[0]["_newsdesk"]["source_name"], "Le Quotidien Fictif");
+    assert_eq!(
+        items[0]["_newsdesk"]["source_feed_url"],
+        "https://quotidien.example/rss.xml"
+    );
+    assert!(
+        items[0]["content_html"]
+            .as_str()
+            .unwrap()
+            .contains("Body of story 0")
+    );
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(items[0]["date_published"].as_str().unwrap()).is_ok()
+    );
+    assert!(feed.to_string().contains("\"_newsdesk\""));
+
+    // Filters.
+    let (_, _, body) = get(&c, &server.url("/feed.json?lang=de")).await;
+    let feed: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let items = feed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 23);
+    assert!(items.iter().all(|i| i["language"] == "de"));
+    let (_, _, body) = get(&c, &server.url(&format!("/feed.atom?source={}", fx.en))).await;
+    let feed = feed_rs::parser::parse(body.as_bytes()).unwrap();
+    assert_eq!(feed.entries.len(), 23);
+    assert!(feed.title.unwrap().content.contains("The Daily Sample"));
+    let (status, _, _) = get(&c, &server.url("/feed.rss?lang=french")).await;
+    assert_eq!(status, 400);
+    server.stop().await;
+}
