@@ -62,7 +62,10 @@ fn parse_iso8601(s: &str) -> Option<DateTime<Utc>> {
     } else if let Some(y) = num("y2") {
         ymd(century(y), num("m2")?, num("d2")?)?
     } else if let Some(y) = num("y2o") {
-        NaiveDate::from_yo_opt(i32::try_from(century(y)).ok()?, u32::try_from(num("ord2")?).ok()?)?
+        NaiveDate::from_yo_opt(
+            i32::try_from(century(y)).ok()?,
+            u32::try_from(num("ord2")?).ok()?,
+        )?
     } else {
         ymd(century(num("y2b")?), num("m3")?, 1)?
     };
@@ -79,7 +82,11 @@ fn parse_iso8601(s: &str) -> Option<DateTime<Utc>> {
 }
 
 fn ymd(y: i64, m: i64, d: i64) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, u32::try_from(m).ok()?, u32::try_from(d).ok()?)
+    NaiveDate::from_ymd_opt(
+        i32::try_from(y).ok()?,
+        u32::try_from(m).ok()?,
+        u32::try_from(d).ok()?,
+    )
 }
 
 fn to_utc(local: NaiveDateTime, offset_minutes: i64) -> Option<DateTime<Utc>> {
@@ -104,8 +111,14 @@ fn zone_offset_minutes(z: &str) -> Option<i64> {
         }
         let (h, m) = match digits.len() {
             1 | 2 => (digits.parse::<i64>().ok()?, 0),
-            3 => (digits[..1].parse::<i64>().ok()?, digits[1..].parse::<i64>().ok()?),
-            _ => (digits[..2].parse::<i64>().ok()?, digits[2..].parse::<i64>().ok()?),
+            3 => (
+                digits[..1].parse::<i64>().ok()?,
+                digits[1..].parse::<i64>().ok()?,
+            ),
+            _ => (
+                digits[..2].parse::<i64>().ok()?,
+                digits[2..].parse::<i64>().ok()?,
+            ),
         };
         if m >= 60 || h > 23 {
             return None;
@@ -140,7 +153,9 @@ fn zone_offset_minutes(z: &str) -> Option<i64> {
 fn month_number(word: &str) -> Option<u32> {
     let w = word.to_lowercase();
     let w = w.trim_end_matches('.');
-    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     if w.chars().count() < 3 {
         return None;
     }
@@ -165,11 +180,15 @@ fn parse_rfc822(s: &str) -> Option<DateTime<Utc>> {
         if is_day_name(tok) && month_number(tok).is_none() {
             continue;
         }
-        if let Some(m) = month_number(tok).filter(|_| tok.chars().all(|c| c.is_alphabetic() || c == '.')) {
+        if let Some(m) =
+            month_number(tok).filter(|_| tok.chars().all(|c| c.is_alphabetic() || c == '.'))
+        {
             month = Some(m);
         } else if tok.contains(':') && tok.starts_with(|c: char| c.is_ascii_digit()) {
             // "10:00:00", possibly with a zone glued on ("10:00:00+0200", "10:00:00GMT")
-            let split = tok.find(|c: char| c.is_ascii_alphabetic() || c == '+' || c == '-').unwrap_or(tok.len());
+            let split = tok
+                .find(|c: char| c.is_ascii_alphabetic() || c == '+' || c == '-')
+                .unwrap_or(tok.len());
             let (t, z) = tok.split_at(split);
             time = Some(parse_time(t)?);
             if !z.is_empty() {
@@ -200,7 +219,9 @@ fn parse_rfc822(s: &str) -> Option<DateTime<Utc>> {
 fn parse_time(t: &str) -> Option<NaiveTime> {
     let parts: Vec<&str> = t.split(':').collect();
     let n = |i: usize| -> Option<u32> {
-        parts.get(i).map_or(Some(0), |p| p.split('.').next().and_then(|p| p.parse().ok()))
+        parts.get(i).map_or(Some(0), |p| {
+            p.split('.').next().and_then(|p| p.parse().ok())
+        })
     };
     if parts.len() > 3 {
         return None;
@@ -211,16 +232,45 @@ fn parse_time(t: &str) -> Option<NaiveTime> {
 /// Greek and Hungarian month names (and Greek day names) to English abbreviations / numbers.
 fn translate_month_names(s: &str) -> String {
     const GREEK: [(&str, &str); 24] = [
-        ("Ιαν", "Jan"), ("Φεβ", "Feb"), ("Μάώ", "Mar"), ("Μαρ", "Mar"), ("Μάρ", "Mar"), ("Απρ", "Apr"),
-        ("Μάι", "May"), ("Μαϊ", "May"), ("Μαι", "May"), ("Ιούν", "Jun"), ("Ιον", "Jun"), ("Ιουν", "Jun"),
-        ("Ιούλ", "Jul"), ("Ιολ", "Jul"), ("Ιουλ", "Jul"), ("Αύγ", "Aug"), ("Αυγ", "Aug"), ("Σεπ", "Sep"),
-        ("Οκτ", "Oct"), ("Νοέ", "Nov"), ("Νοε", "Nov"), ("Δεκ", "Dec"), ("Μαΐ", "May"), ("Μάρτ", "Mar"),
+        ("Ιαν", "Jan"),
+        ("Φεβ", "Feb"),
+        ("Μάώ", "Mar"),
+        ("Μαρ", "Mar"),
+        ("Μάρ", "Mar"),
+        ("Απρ", "Apr"),
+        ("Μάι", "May"),
+        ("Μαϊ", "May"),
+        ("Μαι", "May"),
+        ("Ιούν", "Jun"),
+        ("Ιον", "Jun"),
+        ("Ιουν", "Jun"),
+        ("Ιούλ", "Jul"),
+        ("Ιολ", "Jul"),
+        ("Ιουλ", "Jul"),
+        ("Αύγ", "Aug"),
+        ("Αυγ", "Aug"),
+        ("Σεπ", "Sep"),
+        ("Οκτ", "Oct"),
+        ("Νοέ", "Nov"),
+        ("Νοε", "Nov"),
+        ("Δεκ", "Dec"),
+        ("Μαΐ", "May"),
+        ("Μάρτ", "Mar"),
     ];
     const GREEK_DAYS: [&str; 7] = ["Κυρ", "Δευ", "Τρι", "Τετ", "Πεμ", "Παρ", "Σαβ"];
     const HUNGARIAN: [(&str, &str); 12] = [
-        ("január", "01"), ("február", "02"), ("március", "03"), ("április", "04"), ("május", "05"),
-        ("június", "06"), ("július", "07"), ("augusztus", "08"), ("szeptember", "09"), ("október", "10"),
-        ("november", "11"), ("december", "12"),
+        ("január", "01"),
+        ("február", "02"),
+        ("március", "03"),
+        ("április", "04"),
+        ("május", "05"),
+        ("június", "06"),
+        ("július", "07"),
+        ("augusztus", "08"),
+        ("szeptember", "09"),
+        ("október", "10"),
+        ("november", "11"),
+        ("december", "12"),
     ];
     if s.is_ascii() {
         return s.to_owned();
@@ -308,7 +358,10 @@ mod tests {
             ("Thu, 01 Jan 2004", "2004-01-01T00:00:00Z"),
             ("Sat, 3 Jan 04 10:00:00 PDT", "2004-01-03T17:00:00Z"),
             ("Mon, 26 January 2004 16:31:00 ET", "2004-01-26T21:31:00Z"),
-            ("Wed, 19 Feb 2012 22:40:00 GMT-01:01", "2012-02-19T23:41:00Z"),
+            (
+                "Wed, 19 Feb 2012 22:40:00 GMT-01:01",
+                "2012-02-19T23:41:00Z",
+            ),
             ("Thu Aug 30 2012 17:26:16 +0200", "2012-08-30T15:26:16Z"),
             ("Sun Jan  4 16:29:06 PST 2004", "2004-01-05T00:29:06Z"),
             ("Thu, 30 Apr 2015 08:57:00 MEST", "2015-04-30T06:57:00Z"),
@@ -324,7 +377,16 @@ mod tests {
 
     #[test]
     fn junk_is_none() {
-        for junk in ["", "yesterday", "32 Jan 2004", "2004-13-45", "Thu, 31 Feb 2004 10:00:00 GMT", "99:99", "ÿ€€€", "Mon, 26 Foo 2004"] {
+        for junk in [
+            "",
+            "yesterday",
+            "32 Jan 2004",
+            "2004-13-45",
+            "Thu, 31 Feb 2004 10:00:00 GMT",
+            "99:99",
+            "ÿ€€€",
+            "Mon, 26 Foo 2004",
+        ] {
             assert_eq!(iso(junk), None, "{junk}");
         }
     }

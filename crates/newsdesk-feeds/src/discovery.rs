@@ -21,7 +21,12 @@ pub enum FeedKind {
 impl FeedKind {
     /// The kind for a `type` attribute value (parameters and case ignored).
     pub fn from_mime(mime: &str) -> FeedKind {
-        let essence = mime.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let essence = mime
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         match essence.as_str() {
             "application/rss+xml" | "application/rdf+xml" | "text/rss+xml" => FeedKind::Rss,
             "application/atom+xml" => FeedKind::Atom,
@@ -58,7 +63,10 @@ pub struct DiscoveredFeed {
 pub fn discover_feeds(html: &[u8], page_url: &str) -> Vec<DiscoveredFeed> {
     let text = crate::encoding::decode(html, None).text;
     let doc = Html::parse_document(&text);
-    let (Ok(base_sel), Ok(link_sel)) = (Selector::parse("base[href]"), Selector::parse("link[rel][href]")) else {
+    let (Ok(base_sel), Ok(link_sel)) = (
+        Selector::parse("base[href]"),
+        Selector::parse("link[rel][href]"),
+    ) else {
         return Vec::new();
     };
     let page = Url::parse(page_url).ok();
@@ -79,7 +87,9 @@ pub fn discover_feeds(html: &[u8], page_url: &str) -> Vec<DiscoveredFeed> {
         if !rel.split_ascii_whitespace().any(|r| r == "alternate") {
             continue;
         }
-        let Some(mime) = el.attr("type") else { continue };
+        let Some(mime) = el.attr("type") else {
+            continue;
+        };
         let kind = FeedKind::from_mime(mime);
         if kind == FeedKind::Unknown {
             continue;

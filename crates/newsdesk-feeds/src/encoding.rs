@@ -44,7 +44,11 @@ pub(crate) fn decode(bytes: &[u8], http_content_type: Option<&str>) -> Decoded {
     };
     match encoding {
         // A declaration of UTF-16 on ASCII-looking bytes (no BOM, no NULs) is a lie: read as UTF-8.
-        Some(e) if e != encoding_rs::UTF_8 && e != encoding_rs::UTF_16LE && e != encoding_rs::UTF_16BE => {
+        Some(e)
+            if e != encoding_rs::UTF_8
+                && e != encoding_rs::UTF_16LE
+                && e != encoding_rs::UTF_16BE =>
+        {
             let (text, had_errors) = e.decode_without_bom_handling(bytes);
             Decoded {
                 text: text.into_owned(),
@@ -72,8 +76,12 @@ fn decode_by_signature(bytes: &[u8]) -> Option<(String, bool)> {
         (Some(0xEF), Some(0xBB), Some(0xBF), _) => Some(utf8_or_windows_1252(&bytes[3..])),
         (Some(0xFE), Some(0xFF), _, _) => Some(utf16(&bytes[2..], encoding_rs::UTF_16BE)),
         (Some(0xFF), Some(0xFE), _, _) => Some(utf16(&bytes[2..], encoding_rs::UTF_16LE)),
-        (Some(0x00), Some(0x3C), Some(0x00), Some(0x3F)) => Some(utf16(bytes, encoding_rs::UTF_16BE)),
-        (Some(0x3C), Some(0x00), Some(0x3F), Some(0x00)) => Some(utf16(bytes, encoding_rs::UTF_16LE)),
+        (Some(0x00), Some(0x3C), Some(0x00), Some(0x3F)) => {
+            Some(utf16(bytes, encoding_rs::UTF_16BE))
+        }
+        (Some(0x3C), Some(0x00), Some(0x3F), Some(0x00)) => {
+            Some(utf16(bytes, encoding_rs::UTF_16LE))
+        }
         _ => None,
     }
 }
@@ -86,7 +94,7 @@ fn utf16(bytes: &[u8], enc: &'static Encoding) -> (String, bool) {
 /// encoding_rs has no UTF-32 (the Encoding Standard dropped it), so decode it by hand.
 fn utf32(bytes: &[u8], big_endian: bool) -> (String, bool) {
     let mut out = String::with_capacity(bytes.len() / 4);
-    let mut clean = bytes.len() % 4 == 0;
+    let mut clean = bytes.len().is_multiple_of(4);
     for chunk in bytes.chunks_exact(4) {
         let quad = [chunk[0], chunk[1], chunk[2], chunk[3]];
         let v = if big_endian {
@@ -124,7 +132,8 @@ fn utf8_or_windows_1252(bytes: &[u8]) -> (String, bool) {
                         // `good` is valid by construction.
                         out.push_str(&String::from_utf8_lossy(good));
                         let n = e.error_len().unwrap_or(bad.len()).max(1).min(bad.len());
-                        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bad[..n]);
+                        let (text, _) =
+                            encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bad[..n]);
                         out.push_str(&text);
                         rest = &bad[n..];
                     }
@@ -157,7 +166,10 @@ fn declared_encoding(bytes: &[u8]) -> Option<&str> {
     let decl = &head[start..];
     let decl = &decl[..decl.find("?>")?];
     let at = decl.find("encoding")?;
-    let rest = decl[at + "encoding".len()..].trim_start().strip_prefix('=')?.trim_start();
+    let rest = decl[at + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
     let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let rest = &rest[1..];
     Some(&rest[..rest.find(quote)?])

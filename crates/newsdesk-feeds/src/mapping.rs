@@ -10,21 +10,44 @@ use feed_rs::model;
 use newsdesk_core::{Enclosure, FeedEntry, FeedMeta, ParsedFeed};
 use url::Url;
 
-use crate::plain_text::{collapse_whitespace, fix_c1_references, fix_mojibake, html_to_text, looks_like_markup};
+use crate::plain_text::{
+    collapse_whitespace, fix_c1_references, fix_mojibake, html_to_text, looks_like_markup,
+};
+use crate::repair::RawEnclosure;
 
 /// Maps a feed-rs feed; `feed_url` is the last resort for resolving relative links.
-pub(crate) fn map_feed(feed: model::Feed, wellformed: bool, feed_url: Option<&str>) -> ParsedFeed {
+/// `rss_enclosures` are the RSS `<enclosure>`s the repair pass saw (see [`RawEnclosure`]).
+pub(crate) fn map_feed(
+    feed: model::Feed,
+    wellformed: bool,
+    feed_url: Option<&str>,
+    rss_enclosures: &[RawEnclosure],
+) -> ParsedFeed {
     let feed_base = feed_url.and_then(|u| Url::parse(u).ok());
     let feed_link = site_link(&feed.links, feed_base.as_ref());
     let atom = feed.feed_type == model::FeedType::Atom;
+    let json = feed.feed_type == model::FeedType::JSON;
     let plain_title = |t: &model::Text| title_text(t, atom);
     let meta = FeedMeta {
         title: feed.title.as_ref().and_then(plain_title),
         link: feed_link,
-        language: feed.language.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned),
+        language: feed
+            .language
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned),
         updated: feed.updated.or(feed.published),
     };
-    let entries = feed.entries.into_iter().map(|e| map_entry(e, feed_base.as_ref(), atom)).collect();
+    let entries = feed
+        .entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let raw: Vec<&RawEnclosure> = rss_enclosures.iter().filter(|r| r.item == i).collect();
+            map_entry(e, feed_base.as_ref(), atom, json, &raw)
+        })
+        .collect();
     ParsedFeed {
         wellformed,
         feed: meta,
@@ -32,7 +55,13 @@ pub(crate) fn map_feed(feed: model::Feed, wellformed: bool, feed_url: Option<&st
     }
 }
 
-fn map_entry(e: model::Entry, feed_base: Option<&Url>, atom: bool) -> FeedEntry {
+fn map_entry(
+    e: model::Entry,
+    feed_base: Option<&Url>,
+    atom: bool,
+    json: bool,
+    rss_enclosures: &[&RawEnclosure],
+) -> FeedEntry {
     let entry_base = e
         .base
         .as_deref()
@@ -47,16 +76,34 @@ fn map_entry(e: model::Entry, feed_base: Option<&Url>, atom: bool) -> FeedEntry 
     let mut enclosures: Vec<Enclosure> = Vec::new();
     let mut push = |url: String, mime_type: Option<String>, length: Option<u64>| {
         if !url.is_empty() && !enclosures.iter().any(|x| x.url == url) {
-            enclosures.push(Enclosure { url, mime_type, length });
+            enclosures.push(Enclosure {
+                url,
+                mime_type,
+                length,
+            });
         }
     };
-    for l in e.links.iter().filter(|l| l.rel.as_deref() == Some("enclosure")) {
+    for r in rss_enclosures {
+        push(resolve(&r.url, base), r.mime_type.clone(), r.length);
+    }
+    // JSON Feed attachments come out of feed-rs as plain links with a MIME type.
+    let is_attachment =
+        |l: &model::Link| json && l.media_type.is_some() && Some(resolve(&l.href, base)) != link;
+    for l in e
+        .links
+        .iter()
+        .filter(|l| l.rel.as_deref() == Some("enclosure") || is_attachment(l))
+    {
         push(resolve(&l.href, base), l.media_type.clone(), l.length);
     }
     for m in &e.media {
         for c in &m.content {
             if let Some(u) = &c.url {
-                push(u.to_string(), c.content_type.as_ref().map(|t| t.to_string()), c.size);
+                push(
+                    u.to_string(),
+                    c.content_type.as_ref().map(|t| t.to_string()),
+                    c.size,
+                );
             }
         }
         for t in &m.thumbnails {
@@ -87,7 +134,10 @@ fn map_entry(e: model::Entry, feed_base: Option<&Url>, atom: bool) -> FeedEntry 
         published: e.published,
         updated: e.updated,
         author,
-        summary: e.summary.map(|t| fix_text(t.content)).filter(|s| !s.trim().is_empty()),
+        summary: e
+            .summary
+            .map(|t| fix_text(t.content))
+            .filter(|s| !s.trim().is_empty()),
         content: e
             .content
             .and_then(|c| c.body)
@@ -120,25 +170,35 @@ fn title_text(t: &model::Text, atom: bool) -> Option<String> {
 fn person_name(p: &model::Person) -> Option<String> {
     let raw = p.name.as_deref().unwrap_or_default().trim();
     let name = match (raw.find('('), raw.rfind(')')) {
-        (Some(open), Some(close)) if open < close && raw[..open].contains('@') => raw[open + 1..close].trim(),
+        (Some(open), Some(close)) if open < close && raw[..open].contains('@') => {
+            raw[open + 1..close].trim()
+        }
+        // feed-rs splits "a@b (Name)" into an email and "(Name)"
+        (Some(0), Some(close)) if close + 1 == raw.len() => raw[1..close].trim(),
         _ => raw,
     };
     let name = collapse_whitespace(name);
     if !name.is_empty() {
         return Some(name);
     }
-    p.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned)
+    p.email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_owned)
 }
 
 /// The page link: `rel="alternate"` (or no rel) first, never `self`, `enclosure` or `related`.
 fn site_link(links: &[model::Link], base: Option<&Url>) -> Option<String> {
     let alternate = links.iter().find(|l| {
-        matches!(l.rel.as_deref(), None | Some("alternate")) && !l.href.trim().is_empty() && !is_feed_type(l.media_type.as_deref())
+        matches!(l.rel.as_deref(), None | Some("alternate"))
+            && !l.href.trim().is_empty()
+            && !is_feed_type(l.media_type.as_deref())
     });
     let any = || {
-        links
-            .iter()
-            .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")) && !l.href.trim().is_empty())
+        links.iter().find(|l| {
+            matches!(l.rel.as_deref(), None | Some("alternate")) && !l.href.trim().is_empty()
+        })
     };
     alternate.or_else(any).map(|l| resolve(l.href.trim(), base))
 }

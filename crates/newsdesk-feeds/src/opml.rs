@@ -48,9 +48,12 @@ pub fn parse_opml(bytes: &[u8]) -> Result<Vec<OpmlOutline>, FeedError> {
     let mut saw_root = false;
     let err = |reason: String| FeedError::Opml { reason };
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| err(format!("XML error at byte {}: {e}", reader.buffer_position())))?;
+        let event = reader.read_event().map_err(|e| {
+            err(format!(
+                "XML error at byte {}: {e}",
+                reader.buffer_position()
+            ))
+        })?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let is_empty = matches!(event, Event::Empty(_));
@@ -80,6 +83,8 @@ pub fn parse_opml(bytes: &[u8]) -> Result<Vec<OpmlOutline>, FeedError> {
                 match get("xmlUrl") {
                     Some(xml_url) => {
                         let folder = folders.iter().rev().flatten().next().cloned();
+                        // `text` is required, so writers put the URL there when there is no name
+                        let title = title.filter(|t| *t != xml_url);
                         out.push(OpmlOutline {
                             xml_url,
                             title,
@@ -130,7 +135,9 @@ fn attributes(e: &BytesStart<'_>) -> Vec<(String, String)> {
 /// assert!(xml.contains(r#"xmlUrl="https://example.org/feed?a=1&amp;b=2""#));
 /// ```
 pub fn write_opml(title: &str, sources: &[OpmlOutline]) -> String {
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n    <title>");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n    <title>",
+    );
     s.push_str(&escape(title));
     s.push_str("</title>\n  </head>\n  <body>\n");
     for o in sources {

@@ -21,7 +21,11 @@ const FEED_ROOTS: [&str; 4] = ["rss", "RDF", "feed", "entry"];
 ///
 /// [`FeedError::Empty`] for an empty body, [`FeedError::NotAFeed`] for an HTML page, junk, or
 /// XML/JSON that is not a feed.
-pub fn parse_feed(bytes: &[u8], feed_url: Option<&str>, http_content_type: Option<&str>) -> Result<ParsedFeed, FeedError> {
+pub fn parse_feed(
+    bytes: &[u8],
+    feed_url: Option<&str>,
+    http_content_type: Option<&str>,
+) -> Result<ParsedFeed, FeedError> {
     let url = || feed_url.map(str::to_owned);
     let decoded = decode(bytes, http_content_type);
     let text = decoded.text.trim_start_matches('\u{feff}');
@@ -34,7 +38,9 @@ pub fn parse_feed(bytes: &[u8], feed_url: Option<&str>, http_content_type: Optio
         return parse_json(text, feed_url).map_err(not_a_feed);
     }
     if looks_like_html_text(text) {
-        return Err(not_a_feed("this is an HTML page, not a feed; try feed discovery".into()));
+        return Err(not_a_feed(
+            "this is an HTML page, not a feed; try feed discovery".into(),
+        ));
     }
     if !skip_prolog(text).starts_with('<') {
         return Err(not_a_feed("this is neither XML nor JSON".into()));
@@ -55,7 +61,7 @@ pub fn parse_feed(bytes: &[u8], feed_url: Option<&str>, http_content_type: Optio
         tracing::debug!(url = ?feed_url, "feeds: document is not well-formed; parsed after repair");
     }
     match parser(feed_url).parse(repaired.xml.as_bytes()) {
-        Ok(feed) => Ok(map_feed(feed, wellformed, feed_url)),
+        Ok(feed) => Ok(map_feed(feed, wellformed, feed_url, &repaired.enclosures)),
         // The root says "feed" but feed-rs found nothing it could use (e.g. `<rss>` without a
         // `<channel>`): that is an empty feed, not an error.
         Err(e) => {
@@ -82,7 +88,7 @@ fn parser(feed_url: Option<&str>) -> feed_rs::parser::Parser {
 fn parse_json(text: &str, feed_url: Option<&str>) -> Result<ParsedFeed, String> {
     let wellformed = serde_json::from_str::<serde_json::Value>(text).is_ok();
     match parser(feed_url).parse(text.as_bytes()) {
-        Ok(feed) => Ok(map_feed(feed, wellformed, feed_url)),
+        Ok(feed) => Ok(map_feed(feed, wellformed, feed_url, &[])),
         Err(e) if wellformed => Err(format!("JSON but not a JSON Feed: {e}")),
         Err(e) => Err(format!("invalid JSON: {e}")),
     }

@@ -44,7 +44,9 @@ fn decode_one(name: &str) -> Option<char> {
             Some(hex) => u32::from_str_radix(hex, 16).ok()?,
             None => num.parse::<u32>().ok()?,
         };
-        return windows_1252_c1(code).or_else(|| char::from_u32(code)).filter(|c| *c != '\0');
+        return windows_1252_c1(code)
+            .or_else(|| char::from_u32(code))
+            .filter(|c| *c != '\0');
     }
     html_entities::lookup(name)
 }
@@ -57,7 +59,8 @@ pub(crate) fn html_to_text(html: &str) -> String {
     while let Some(i) = rest.find('<') {
         stripped.push_str(&rest[..i]);
         let tail = &rest[i..];
-        let is_tag = tail[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?');
+        let is_tag = tail[1..]
+            .starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?');
         if !is_tag {
             stripped.push('<');
             rest = &tail[1..];
@@ -86,7 +89,10 @@ pub(crate) fn html_to_text(html: &str) -> String {
 /// Collapses runs of whitespace (not non-breaking spaces) into one space and trims.
 pub(crate) fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s.split(|c: char| c.is_whitespace() && c != '\u{a0}').filter(|w| !w.is_empty()) {
+    for word in s
+        .split(|c: char| c.is_whitespace() && c != '\u{a0}')
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -137,10 +143,15 @@ pub(crate) fn fix_c1_references(html: &str) -> Option<String> {
     while let Some(i) = rest.find("&#") {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
-        let digits = tail[2..].find(|c: char| !c.is_ascii_digit()).unwrap_or(tail.len() - 2);
+        let digits = tail[2..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(tail.len() - 2);
         let code = tail[2..2 + digits].parse::<u32>().ok();
         let terminated = tail[2 + digits..].starts_with(';');
-        match code.and_then(windows_1252_c1).filter(|_| terminated && digits > 0) {
+        match code
+            .and_then(windows_1252_c1)
+            .filter(|_| terminated && digits > 0)
+        {
             Some(c) => {
                 out.push_str(&format!("&#x{:x};", c as u32));
                 rest = &tail[2 + digits + 1..];
@@ -162,18 +173,27 @@ mod tests {
 
     #[test]
     fn decodes_entities() {
-        assert_eq!(decode_entities("a&amp;b &eacute;&#233;&#xE9; &#146; &bogus; & x"), "a&b ééé ’ &bogus; & x");
+        assert_eq!(
+            decode_entities("a&amp;b &eacute;&#233;&#xE9; &#146; &bogus; & x"),
+            "a&b ééé ’ &bogus; & x"
+        );
     }
 
     #[test]
     fn strips_tags() {
-        assert_eq!(html_to_text("<b>Bold</b> &amp; <i>it</i><!-- c -->\n  x < y"), "Bold & it x < y");
+        assert_eq!(
+            html_to_text("<b>Bold</b> &amp; <i>it</i><!-- c -->\n  x < y"),
+            "Bold & it x < y"
+        );
         assert_eq!(html_to_text("a<br/>b"), "a b");
     }
 
     #[test]
     fn c1_references() {
-        assert_eq!(fix_c1_references("don&#146;t &#233; &#").as_deref(), Some("don&#x2019;t &#233; &#"));
+        assert_eq!(
+            fix_c1_references("don&#146;t &#233; &#").as_deref(),
+            Some("don&#x2019;t &#233; &#")
+        );
         assert_eq!(fix_c1_references("&#233;"), None);
     }
 

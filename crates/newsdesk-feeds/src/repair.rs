@@ -35,6 +35,22 @@ pub(crate) struct Repaired {
     pub wellformed: bool,
     /// Local name of the root element, when there is one.
     pub root: Option<String>,
+    /// RSS `<enclosure>`s seen, with the index of their `<item>` (feed-rs drops them when an
+    /// item also has Media RSS content, so we read them here).
+    pub enclosures: Vec<RawEnclosure>,
+}
+
+/// An RSS `<enclosure>` as written, and which `<item>` (0-based, document order) holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RawEnclosure {
+    /// Index of the item.
+    pub item: usize,
+    /// `url` attribute (may be relative).
+    pub url: String,
+    /// `type` attribute.
+    pub mime_type: Option<String>,
+    /// `length` attribute, when it is a number.
+    pub length: Option<u64>,
 }
 
 /// Namespaces for prefixes that feeds often use without declaring them.
@@ -73,6 +89,8 @@ struct Repairer<'a> {
     entities: HashMap<String, String>,
     atom03: bool,
     is_atom: bool,
+    items: usize,
+    enclosures: Vec<RawEnclosure>,
 }
 
 /// Rewrites `text` (already decoded to UTF-8) into well-formed XML.
@@ -91,6 +109,8 @@ pub(crate) fn repair(text: &str) -> Repaired {
         entities: HashMap::new(),
         atom03: false,
         is_atom: false,
+        items: 0,
+        enclosures: Vec::new(),
     };
     r.run();
     let Repairer {
@@ -99,13 +119,15 @@ pub(crate) fn repair(text: &str) -> Repaired {
         root,
         root_insert_at,
         undeclared,
+        enclosures,
         ..
     } = r;
     if let Some(at) = root_insert_at {
         let decls: String = undeclared
             .iter()
             .map(|p| {
-                let ns = known_namespace(p).map_or_else(|| format!("urn:newsdesk:undeclared:{p}"), str::to_owned);
+                let ns = known_namespace(p)
+                    .map_or_else(|| format!("urn:newsdesk:undeclared:{p}"), str::to_owned);
                 format!(" xmlns:{p}=\"{ns}\"")
             })
             .collect();
@@ -115,14 +137,13 @@ pub(crate) fn repair(text: &str) -> Repaired {
         xml: out,
         wellformed,
         root,
+        enclosures,
     }
 }
 
 /// Drops characters XML forbids and maps C1 controls to windows-1252.
 fn clean_characters(text: &str) -> (String, bool) {
-    let bad = |c: char| {
-        matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
-    };
+    let bad = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}');
     let c1 = |c: char| ('\u{80}'..='\u{9f}').contains(&c);
     if !text.chars().any(|c| bad(c) || c1(c)) {
         return (text.to_owned(), true);
@@ -143,7 +164,9 @@ fn clean_characters(text: &str) -> (String, bool) {
 
 /// The windows-1252 character for a C1 code point (0x80–0x9F), if it has one.
 pub(crate) fn windows_1252_c1(code: u32) -> Option<char> {
-    let byte = u8::try_from(code).ok().filter(|b| (0x80..=0x9f).contains(b))?;
+    let byte = u8::try_from(code)
+        .ok()
+        .filter(|b| (0x80..=0x9f).contains(b))?;
     let bytes = [byte];
     let (s, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
     s.chars().next().filter(|c| (*c as u32) != code)
@@ -367,7 +390,9 @@ impl<'a> Repairer<'a> {
             let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
                 continue;
             };
-            let Some(vlen) = after[1..].find(q) else { continue };
+            let Some(vlen) = after[1..].find(q) else {
+                continue;
+            };
             let value = &after[1..1 + vlen];
             if !name.is_empty() && !value.contains('<') {
                 let expanded = crate::plain_text::decode_entities(value);
@@ -385,7 +410,8 @@ impl<'a> Repairer<'a> {
             }
         };
         let pi = &rest[..end];
-        let is_decl = pi.starts_with("<?xml") && pi[5..].starts_with(|c: char| c.is_whitespace() || c == '?');
+        let is_decl =
+            pi.starts_with("<?xml") && pi[5..].starts_with(|c: char| c.is_whitespace() || c == '?');
         if is_decl {
             if self.out.is_empty() && self.root.is_none() {
                 self.out.push_str(pi);
@@ -466,7 +492,15 @@ impl<'a> Repairer<'a> {
 
     fn start_tag(&mut self, rest: &str) {
         let name_len = rest[1..]
-            .find(|c: char| c.is_whitespace() || c == '/' || c == '>' || c == '<' || c == '"' || c == '\'' || c == '=')
+            .find(|c: char| {
+                c.is_whitespace()
+                    || c == '/'
+                    || c == '>'
+                    || c == '<'
+                    || c == '"'
+                    || c == '\''
+                    || c == '='
+            })
             .map_or(rest.len(), |i| i + 1);
         let raw_name = &rest[1..name_len];
         let mut i = name_len;
@@ -524,7 +558,9 @@ impl<'a> Repairer<'a> {
                     },
                     _ => {
                         self.wellformed = false;
-                        let e = v.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(v.len());
+                        let e = v
+                            .find(|c: char| c.is_whitespace() || c == '>')
+                            .unwrap_or(v.len());
                         i += e;
                         v[..e].to_owned()
                     }
@@ -556,6 +592,7 @@ impl<'a> Repairer<'a> {
         }
         let name = self.rename(raw_name);
         self.normalise_attributes(&name, &mut attrs);
+        self.note_rss_item(&name, &attrs);
 
         // namespaces
         let declared: Vec<String> = attrs
@@ -602,7 +639,10 @@ impl<'a> Repairer<'a> {
             }
         } else {
             self.out.push('>');
-            self.stack.push(Frame { name, prefixes: declared });
+            self.stack.push(Frame {
+                name,
+                prefixes: declared,
+            });
         }
     }
 
@@ -654,7 +694,10 @@ impl<'a> Repairer<'a> {
                         self.atom03 = true;
                     }
                 }
-                if attrs.iter().any(|(n, v)| n == "version" && v.starts_with("0.")) {
+                if attrs
+                    .iter()
+                    .any(|(n, v)| n == "version" && v.starts_with("0."))
+                {
                     self.atom03 = true;
                 }
             }
@@ -670,19 +713,55 @@ impl<'a> Repairer<'a> {
         }
     }
 
+    fn note_rss_item(&mut self, name: &str, attrs: &[(String, String)]) {
+        if self.is_atom {
+            return;
+        }
+        if name == "item" {
+            self.items += 1;
+        } else if name == "enclosure"
+            && self.items > 0
+            && self.stack.iter().any(|f| f.name == "item")
+        {
+            let get = |k: &str| {
+                attrs
+                    .iter()
+                    .find(|(n, _)| n == k)
+                    .map(|(_, v)| crate::plain_text::decode_entities(v.trim()))
+            };
+            if let Some(url) = get("url").filter(|u| !u.is_empty()) {
+                self.enclosures.push(RawEnclosure {
+                    item: self.items - 1,
+                    url,
+                    mime_type: get("type").filter(|t| !t.is_empty()),
+                    length: get("length").and_then(|l| l.parse().ok()),
+                });
+            }
+        }
+    }
+
     /// Atom text constructs: feed-rs fails the whole feed on a `type` it does not know.
     fn normalise_attributes(&mut self, name: &str, attrs: &mut Vec<(String, String)>) {
         if !self.is_atom {
             return;
         }
         let local = name.rsplit(':').next().unwrap_or(name);
-        let text_construct = matches!(local, "title" | "subtitle" | "summary" | "rights" | "content" | "info");
+        let text_construct = matches!(
+            local,
+            "title" | "subtitle" | "summary" | "rights" | "content" | "info"
+        );
         if !text_construct {
             return;
         }
-        let mode = attrs.iter().find(|(n, _)| n == "mode").map(|(_, v)| v.clone());
+        let mode = attrs
+            .iter()
+            .find(|(n, _)| n == "mode")
+            .map(|(_, v)| v.clone());
         attrs.retain(|(n, _)| n != "mode");
-        let ty = attrs.iter().find(|(n, _)| n == "type").map(|(_, v)| v.to_ascii_lowercase());
+        let ty = attrs
+            .iter()
+            .find(|(n, _)| n == "type")
+            .map(|(_, v)| v.to_ascii_lowercase());
         let new_ty = match (ty.as_deref(), mode.as_deref()) {
             (Some("text" | "html" | "xhtml"), _) => ty.clone(),
             (Some("text/html"), _) => Some("html".into()),
@@ -717,18 +796,23 @@ mod tests {
 
     #[test]
     fn html_entities_become_numeric() {
-        let r = repair("<rss><title>a&nbsp;b &eacute; &bogus; & c</title></rss>");
+        let r = repair("<rss version=\"2.0\"><title>a&nbsp;b &eacute; &bogus; & c</title></rss>");
         assert!(!r.wellformed);
-        assert_eq!(r.xml, "<rss><title>a&#160;b &#233; &amp;bogus; &amp; c</title></rss>");
+        assert_eq!(
+            r.xml,
+            "<rss version=\"2.0\"><title>a&#160;b &#233; &amp;bogus; &amp; c</title></rss>"
+        );
     }
 
     #[test]
     fn unclosed_tags_are_closed() {
-        let r = repair("<rss><channel><item><title>x</item><item><title>y</title></item>");
+        let r = repair(
+            "<rss version=\"2.0\"><channel><item><title>x</item><item><title>y</title></item>",
+        );
         assert!(!r.wellformed);
         assert_eq!(
             r.xml,
-            "<rss><channel><item><title>x</title></item><item><title>y</title></item></channel></rss>"
+            "<rss version=\"2.0\"><channel><item><title>x</title></item><item><title>y</title></item></channel></rss>"
         );
     }
 
@@ -743,14 +827,18 @@ mod tests {
 
     #[test]
     fn doctype_entities_are_expanded() {
-        let r = repair("<!DOCTYPE rss [<!ENTITY me \"Mé &amp; you\">]><rss><t>&me;</t></rss>");
+        let r = repair(
+            "<!DOCTYPE rss [<!ENTITY me \"Mé &amp; you\">]><rss version=\"2.0\"><t>&me;</t></rss>",
+        );
         assert!(r.wellformed);
-        assert_eq!(r.xml, "<rss><t>Mé &amp; you</t></rss>");
+        assert_eq!(r.xml, "<rss version=\"2.0\"><t>Mé &amp; you</t></rss>");
     }
 
     #[test]
     fn atom_03_is_rewritten_without_losing_wellformedness() {
-        let r = repair(r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><issued>x</issued><content type="text/html" mode="escaped">y</content></entry></feed>"#);
+        let r = repair(
+            r#"<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><issued>x</issued><content type="text/html" mode="escaped">y</content></entry></feed>"#,
+        );
         assert!(r.wellformed);
         assert!(r.xml.contains("xmlns=\"http://www.w3.org/2005/Atom\""));
         assert!(r.xml.contains("<published>x</published>"));

@@ -9,7 +9,8 @@ pub(crate) fn skip_prolog(text: &str) -> &str {
             s.find("?>").map(|i| &s[i + 2..])
         } else if s.starts_with("<!--") {
             s.find("-->").map(|i| &s[i + 3..])
-        } else if s.len() >= 9 && s.is_char_boundary(9) && s[..9].eq_ignore_ascii_case("<!doctype") {
+        } else if s.len() >= 9 && s.is_char_boundary(9) && s[..9].eq_ignore_ascii_case("<!doctype")
+        {
             // Feeds rarely have one; HTML pages always do. Only skip it for the element test.
             s.find('>').map(|i| &s[i + 1..])
         } else {
@@ -25,14 +26,20 @@ pub(crate) fn skip_prolog(text: &str) -> &str {
 /// True when `text` starts like an HTML page (`<!DOCTYPE html>`, `<html>`, `<head>`, `<body>`).
 pub(crate) fn looks_like_html_text(text: &str) -> bool {
     let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    let head: String = start.chars().take(1024).collect::<String>().to_ascii_lowercase();
+    let head: String = start
+        .chars()
+        .take(1024)
+        .collect::<String>()
+        .to_ascii_lowercase();
     if head.contains("<!doctype html") {
         return true;
     }
     let first = skip_prolog(&head);
-    ["<html", "<head", "<body", "<meta", "<title", "<div", "<p>", "<script"]
-        .iter()
-        .any(|t| first.starts_with(t))
+    [
+        "<html", "<head", "<body", "<meta", "<title", "<div", "<p>", "<script",
+    ]
+    .iter()
+    .any(|t| first.starts_with(t))
 }
 
 /// True when `bytes` start like an HTML page rather than a feed (the caller should then try
