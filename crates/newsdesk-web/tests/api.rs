@@ -1,0 +1,347 @@
+//! The JSON API: filters, cursors, limits, errors, unknown routes and methods, and the
+//! OpenAPI document (every documented path is requested and must answer a documented status).
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{ARTICLES, TestServer, client, fill};
+use newsdesk_web::WebConfig;
+use serde_json::Value;
+
+async fn json(c: &reqwest::Client, url: &str) -> (u16, String, Value) {
+    let response = c.get(url).send().await.expect("request");
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    let body = response.text().await.expect("body");
+    let value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{url}: {e}: {body}"));
+    (status, content_type, value)
+}
+
+fn assert_error(value: &Value, code: &str, mentions: &str) {
+    assert_eq!(value["error"]["code"], code, "{value}");
+    let message = value["error"]["message"].as_str().expect("message");
+    assert!(
+        message.contains(mentions),
+        "{message:?} should mention {mentions:?}"
+    );
+}
+
+#[tokio::test]
+async fn articles_list_pages_with_cursor_and_limit() {
+    let server = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    let (status, content_type, first) = json(&c, &server.url("/api/v1/articles")).await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "application/json");
+    assert_eq!(
+        first["items"].as_array().unwrap().len(),
+        50,
+        "default limit"
+    );
+    let item = &first["items"][0];
+    assert!(item["title"].as_str().unwrap().starts_with("Story 0:"));
+    assert_eq!(item["url"], "https://fr.news.example/0");
+    assert_eq!(item["source_name"], "Le Quotidien Fictif");
+    assert_eq!(item["language"], "fr");
+
+    // Walk everything with limit=16.
+    let mut seen = Vec::new();
+    let mut url = server.url("/api/v1/articles?limit=16");
+    loop {
+        let (status, _, page) = json(&c, &url).await;
+        assert_eq!(status, 200);
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 16);
+        seen.extend(items.iter().map(|i| i["id"].as_i64().unwrap()));
+        match page["next"].as_str() {
+            Some(next) => url = server.url(&format!("/api/v1/articles?limit=16&before={next}")),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), ARTICLES);
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), ARTICLES);
+    let (_, _, all) = json(&c, &server.url("/api/v1/articles?limit=200")).await;
+    assert_eq!(all["items"].as_array().unwrap().len(), ARTICLES);
+    assert!(all["next"].is_null());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn articles_filters_by_source_language_and_time() {
+    let mut fx = None;
+    let server = TestServer::start(WebConfig::default(), |s| fx = Some(fill(s))).await;
+    let fx = fx.unwrap();
+    let c = client();
+    let (_, _, page) = json(
+        &c,
+        &server.url(&format!("/api/v1/articles?source={}&limit=200", fx.de)),
+    )
+    .await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 23);
+    assert!(items.iter().all(|i| i["source_id"] == fx.de));
+
+    let (_, _, page) = json(&c, &server.url("/api/v1/articles?lang=EN&limit=200")).await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 23);
+    assert!(items.iter().all(|i| i["language"] == "en"));
+
+    // since/until: a window around stories 10..=19.
+    let (_, _, all) = json(&c, &server.url("/api/v1/articles?limit=200")).await;
+    let at = |i: usize| all["items"][i]["sort_at"].as_str().unwrap().to_string();
+    let (since, until) = (at(19), at(9));
+    let url = reqwest::Url::parse_with_params(
+        &server.url("/api/v1/articles"),
+        &[("since", since.as_str()), ("until", until.as_str())],
+    )
+    .unwrap();
+    let (status, _, page) = json(&c, url.as_str()).await;
+    assert_eq!(status, 200, "{page}");
+    let titles: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), 10, "{titles:?}");
+    assert!(titles[0].starts_with("Story 10:") && titles[9].starts_with("Story 19:"));
+
+    // Unknown source: an empty page, not an error.
+    let (status, _, page) = json(&c, &server.url("/api/v1/articles?source=9999")).await;
+    assert_eq!(status, 200);
+    assert!(page["items"].as_array().unwrap().is_empty());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn bad_filters_answer_400_naming_the_parameter() {
+    let server = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    for (query, parameter) in [
+        ("limit=0", "`limit`"),
+        ("limit=201", "`limit`"),
+        ("limit=ten", "`limit`"),
+        ("lang=english", "`lang`"),
+        ("lang=e1", "`lang`"),
+        ("source=-1", "`source`"),
+        ("source=abc", "`source`"),
+        ("since=yesterday", "`since`"),
+        ("until=2026-13-01T00:00:00Z", "`until`"),
+        (
+            "since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z",
+            "`until`",
+        ),
+        ("before=12", "`before`"),
+        ("before=a.b", "`before`"),
+        ("lang=fr&lang=de", "`lang`"),
+        ("sort=asc", "`sort`"),
+    ] {
+        let (status, content_type, value) =
+            json(&c, &server.url(&format!("/api/v1/articles?{query}"))).await;
+        assert_eq!(status, 400, "{query}");
+        assert_eq!(content_type, "application/json");
+        assert_error(&value, "bad_request", parameter);
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn one_article_in_full_and_sources() {
+    let mut fx = None;
+    let server = TestServer::start(WebConfig::default(), |s| fx = Some(fill(s))).await;
+    let fx = fx.unwrap();
+    let c = client();
+    let (_, _, list) = json(&c, &server.url("/api/v1/articles?limit=5")).await;
+    let id = list["items"][3]["id"].as_i64().unwrap();
+    let (status, _, a) = json(&c, &server.url(&format!("/api/v1/articles/{id}"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(a["id"], id);
+    assert!(a["title"].as_str().unwrap().starts_with("Story 3:"));
+    assert_eq!(a["url"], "https://fr.news.example/3");
+    assert_eq!(a["source"]["id"], fx.fr);
+    assert_eq!(a["source"]["name"], "Le Quotidien Fictif");
+    assert_eq!(a["origin"]["kind"], "feed_summary");
+    assert_eq!(a["origin"]["reason"], "article page answered HTTP 403");
+    let body = a["body_html"].as_str().unwrap();
+    assert!(
+        body.contains("<p>Body of story 3, first paragraph.</p>"),
+        "{body}"
+    );
+    assert!(body.contains("rel=\"noopener noreferrer\""), "{body}");
+    assert!(
+        a["body_text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Body of story 3")
+    );
+
+    let (status, _, sources) = json(&c, &server.url("/api/v1/sources")).await;
+    assert_eq!(status, 200);
+    let items = sources["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    let en = items.iter().find(|s| s["id"] == fx.en).unwrap();
+    assert_eq!(en["name"], "The Daily Sample");
+    assert_eq!(en["fetch"]["last_status"], "failed");
+    assert_eq!(
+        en["fetch"]["last_error"],
+        "fetch: HTTP 503 for https://daily.example/feed.atom"
+    );
+    assert_eq!(en["article_count"], 23);
+
+    let (status, _, one) = json(&c, &server.url(&format!("/api/v1/sources/{}", fx.fr))).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["feed_url"], "https://quotidien.example/rss.xml");
+    assert_eq!(one["article_count"], 24);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn errors_are_json_under_api_for_ids_routes_and_methods() {
+    let server = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    for (path, status, code, mentions) in [
+        ("/api/v1/articles/999999", 404, "not_found", "999999"),
+        ("/api/v1/articles/abc", 400, "bad_request", "`id`"),
+        ("/api/v1/articles/0", 400, "bad_request", "`id`"),
+        ("/api/v1/sources/4242", 404, "not_found", "4242"),
+        ("/api/v1/sources/1.5", 400, "bad_request", "`id`"),
+        ("/api/v1/nothing", 404, "not_found", "/api/v1/nothing"),
+        ("/api/v2/articles", 404, "not_found", "/api/v2/articles"),
+        ("/api", 404, "not_found", "/api"),
+    ] {
+        let (got, content_type, value) = json(&c, &server.url(path)).await;
+        assert_eq!(got, status, "{path}");
+        assert_eq!(content_type, "application/json", "{path}");
+        assert_error(&value, code, mentions);
+    }
+    for method in [
+        reqwest::Method::POST,
+        reqwest::Method::DELETE,
+        reqwest::Method::PUT,
+    ] {
+        let response = c
+            .request(method.clone(), server.url("/api/v1/articles"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method}");
+        assert!(
+            response.headers()["allow"]
+                .to_str()
+                .unwrap()
+                .contains("GET")
+        );
+        let value: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+        assert_error(&value, "method_not_allowed", "/api/v1/articles");
+    }
+    // A body over the limit is refused before any handler runs.
+    let response = c
+        .post(server.url("/api/v1/articles"))
+        .body(vec![b'x'; 200 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(response.status().as_u16(), 405 | 413),
+        "{}",
+        response.status()
+    );
+    let value: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert!(value["error"]["code"].is_string());
+    // HEAD works like GET without a body.
+    let response = c.head(server.url("/api/v1/sources")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn openapi_document_matches_the_routes() {
+    let server = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    let (status, content_type, doc) = json(&c, &server.url("/api/v1/openapi.json")).await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "application/json");
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = doc["paths"].as_object().unwrap();
+    assert_eq!(paths.len(), 5);
+    let (_, _, list) = json(&c, &server.url("/api/v1/articles?limit=1")).await;
+    let article_id = list["items"][0]["id"].as_i64().unwrap().to_string();
+    for (template, item) in paths {
+        let operations = item.as_object().unwrap();
+        assert_eq!(operations.keys().collect::<Vec<_>>(), ["get"], "{template}");
+        let documented: HashSet<u16> = operations["get"]["responses"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.parse().unwrap())
+            .collect();
+        // Fill path parameters: a real id, an unknown id and a malformed one.
+        let mut cases = vec![(template.replace("{id}", &article_id), 200)];
+        if template.contains("{id}") {
+            cases.push((template.replace("{id}", "987654"), 404));
+            cases.push((template.replace("{id}", "not-a-number"), 400));
+        }
+        for (path, want) in cases {
+            let response = c.get(server.url(&path)).send().await.unwrap();
+            let got = response.status().as_u16();
+            assert_eq!(got, want, "{path}");
+            assert!(documented.contains(&got), "{path}: {got} is not documented");
+            // 304 is documented too: check it answers with the ETag.
+            if got == 200 {
+                let etag = response.headers()["etag"].clone();
+                let again = c
+                    .get(server.url(&path))
+                    .header("if-none-match", etag)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(again.status(), 304);
+                assert!(documented.contains(&304));
+            }
+            let wrong = c.post(server.url(&path)).send().await.unwrap();
+            assert_eq!(wrong.status(), 405, "{path}");
+            assert!(
+                documented.contains(&405),
+                "{template}: 405 is not documented"
+            );
+        }
+        // Every documented query parameter is accepted.
+        if let Some(params) = operations["get"]["parameters"].as_array() {
+            for p in params.iter().filter(|p| p["in"] == "query") {
+                let name = p["name"].as_str().unwrap();
+                let value = match name {
+                    "source" => "1",
+                    "lang" => "fr",
+                    "since" | "until" => "2026-01-01T00:00:00Z",
+                    "limit" => "10",
+                    "before" => "1767225600.42",
+                    other => panic!("undocumented test value for {other}"),
+                };
+                let response = c
+                    .get(server.url(&format!("{template}?{name}={value}")))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), 200, "{template}?{name}={value}");
+            }
+        }
+    }
+    server.stop().await;
+}
