@@ -46,6 +46,20 @@ impl std::fmt::Debug for Store {
     }
 }
 
+impl Drop for Inner {
+    /// Lets SQLite refresh its planner statistics when the last handle goes away (cheap; what
+    /// the SQLite docs recommend before closing a long-lived connection).
+    fn drop(&mut self) {
+        let conn = self
+            .writer
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Err(e) = conn.execute_batch("PRAGMA optimize") {
+            tracing::debug!(path = %self.path.display(), error = %e, "store: PRAGMA optimize failed");
+        }
+    }
+}
+
 /// A poisoned lock only means another thread panicked while holding it; the connection itself
 /// is still usable (SQLite rolls back an unfinished transaction when the next one begins).
 fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -95,6 +95,7 @@ fn a_file_that_is_not_a_database_is_a_clear_error() {
     .expect("write");
     let err = Store::open(&path).expect_err("must fail");
     assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
+    println!("{err}");
     assert!(err.to_string().contains("junk.db"), "{err}");
 }
 
