@@ -1,0 +1,300 @@
+//! Browser tests: the real server, rendered by Debian's headless Chromium.
+//!
+//! Checks the rendered DOM (titles, source links, `lang` attributes), that no console message,
+//! script error or CSP violation is logged, and takes phone and desktop screenshots of the
+//! index and an article page into `<workspace>/target/test-artifacts/`.
+//!
+//! Without Chromium the test prints "SKIPPED: chromium not installed" and passes, except when
+//! the `CI` environment variable is set: then it fails.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::extract::Path as UrlPath;
+use axum::http::header;
+use axum::response::IntoResponse;
+use chrono::Utc;
+use common::{TestServer, article};
+use newsdesk_core::NewSource;
+use newsdesk_web::WebConfig;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Where screenshots go: `<workspace>/target/test-artifacts/` (or under `CARGO_TARGET_DIR`).
+fn artifacts_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let dir = target.join("test-artifacts");
+    std::fs::create_dir_all(&dir).expect("create artifacts dir");
+    dir
+}
+
+/// Whether Chromium is there; fails under CI when it is not.
+fn chromium_available() -> bool {
+    if Path::new(CHROMIUM).exists() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "chromium is not installed at {CHROMIUM}; CI must install Debian's `chromium` package"
+        );
+    }
+    println!("SKIPPED: chromium not installed");
+    false
+}
+
+/// What one Chromium run printed.
+struct Run {
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs headless Chromium with a fresh profile; kills it after [`CHROMIUM_TIMEOUT`].
+fn chromium(work: &Path, name: &str, args: &[String]) -> Run {
+    let profile = work.join(format!("profile-{name}"));
+    let out = work.join(format!("{name}.stdout"));
+    let err = work.join(format!("{name}.stderr"));
+    let mut child = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--disable-default-apps",
+            "--disable-domain-reliability",
+            "--disable-client-side-phishing-detection",
+            "--no-pings",
+            "--mute-audio",
+            "--hide-scrollbars",
+            // Nothing but loopback resolves: the pages must not need anything else.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).expect("stdout file"))
+        .stderr(std::fs::File::create(&err).expect("stderr file"))
+        .spawn()
+        .expect("start chromium");
+    let started = Instant::now();
+    loop {
+        match child.try_wait().expect("wait for chromium") {
+            Some(status) => {
+                assert!(status.success(), "chromium {name} exited with {status}");
+                break;
+            }
+            None if started.elapsed() > CHROMIUM_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("chromium {name} did not finish within {CHROMIUM_TIMEOUT:?}");
+            }
+            None => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
+    Run {
+        stdout: std::fs::read_to_string(&out).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&err).unwrap_or_default(),
+    }
+}
+
+/// No console message at all (the pages carry no script), no script error, no CSP violation,
+/// no failed load.
+fn assert_clean_console(run: &Run, what: &str) {
+    let bad: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| {
+            l.contains("CONSOLE")
+                || l.contains("Uncaught")
+                || l.contains("Content Security Policy")
+                || l.contains("Refused to")
+                || l.contains("Failed to load resource")
+        })
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{what}: console problems:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(
+        bytes.len() > 24 && bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "not a PNG"
+    );
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+/// A loopback image server so lead images load without leaving the machine.
+async fn image_server() -> String {
+    async fn picture(UrlPath(name): UrlPath<String>) -> impl IntoResponse {
+        let n: u32 = name.trim_end_matches(".svg").parse().unwrap_or_default();
+        let hue = (n * 47) % 360;
+        let svg = format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="426" viewBox="0 0 640 426"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl({hue},55%,55%)"/><stop offset="1" stop-color="hsl({},55%,30%)"/></linearGradient></defs><rect width="640" height="426" fill="url(#g)"/><circle cx="500" cy="110" r="60" fill="rgba(255,255,255,.35)"/><path d="M0 330 L160 220 L300 320 L430 240 L640 360 L640 426 L0 426 Z" fill="rgba(0,0,0,.25)"/></svg>"##,
+            (hue + 40) % 360
+        );
+        ([(header::CONTENT_TYPE, "image/svg+xml")], svg)
+    }
+    let app = axum::Router::new().route("/img/{name}", axum::routing::get(picture));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    base
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_in_chromium_on_phone_and_desktop() {
+    if !chromium_available() {
+        return;
+    }
+    let images = image_server().await;
+    let config = WebConfig {
+        sample_data: true,
+        ..Default::default()
+    };
+    let mut article_id = 0;
+    let server = TestServer::start(config, |store| {
+        let add = |name: &str, feed: &str, lang: &str| {
+            store
+                .add_source(&NewSource {
+                    feed_url: feed.into(),
+                    site_url: None,
+                    name: Some(name.into()),
+                    language: Some(lang.into()),
+                    country: None,
+                })
+                .expect("source")
+                .id
+        };
+        let sources = [
+            (add("Le Quotidien Fictif", "https://quotidien.example/rss.xml", "fr"), "fr"),
+            (add("The Daily Sample", "https://daily.example/feed.atom", "en"), "en"),
+            (add("Beispiel Zeitung", "https://zeitung.example/feed.json", "de"), "de"),
+        ];
+        let now = Utc::now();
+        let articles: Vec<_> = (0..12)
+            .map(|i| {
+                let (source, lang) = sources[i % 3];
+                let mut a = article(source, lang, i, now - chrono::Duration::minutes(41 * i as i64 + 2));
+                a.lead_image = (i % 2 == 0).then(|| format!("{images}/img/{i}.svg"));
+                a.body_html = format!(
+                    "<p>Body of story {i}, first paragraph, with enough words to wrap across several lines on a phone screen so the reading width can be judged.</p><figure><img src=\"{images}/img/{}.svg\" alt=\"An illustration\"></figure><p>Second paragraph with <a href=\"https://{lang}.news.example/related/{i}\">a related link</a>.</p><blockquote>A quoted sentence from someone involved.</blockquote>",
+                    i + 100
+                );
+                a
+            })
+            .collect();
+        let ids = store.insert_articles(&articles).expect("insert");
+        article_id = ids[3].expect("inserted");
+    })
+    .await;
+    let work = tempfile::tempdir().expect("tempdir");
+    let work_path = work.path().to_path_buf();
+    let index_url = server.url("/");
+    let article_url = server.url(&format!("/articles/{article_id}"));
+    let artifacts = artifacts_dir();
+
+    let (index_dom, article_dom, shots) = tokio::task::spawn_blocking(move || {
+        let index = chromium(
+            &work_path,
+            "index-dom",
+            &["--dump-dom".into(), index_url.clone()],
+        );
+        assert_clean_console(&index, "index");
+        let article = chromium(
+            &work_path,
+            "article-dom",
+            &["--dump-dom".into(), article_url.clone()],
+        );
+        assert_clean_console(&article, "article");
+        let mut shots = Vec::new();
+        for (page, url) in [("index", &index_url), ("article", &article_url)] {
+            for (device, w, h) in [("phone", 390, 844), ("desktop", 1280, 900)] {
+                let path = artifacts.join(format!("newsdesk-web-{page}-{device}.png"));
+                let _ = std::fs::remove_file(&path);
+                let run = chromium(
+                    &work_path,
+                    &format!("{page}-{device}"),
+                    &[
+                        format!("--screenshot={}", path.display()),
+                        format!("--window-size={w},{h}"),
+                        url.clone(),
+                    ],
+                );
+                assert_clean_console(&run, &format!("{page} {device}"));
+                shots.push((path, w, h));
+            }
+        }
+        (index.stdout, article.stdout, shots)
+    })
+    .await
+    .expect("chromium runs");
+
+    // The rendered index: titles, source links, languages, banner.
+    let doc = scraper::Html::parse_document(&index_dom);
+    let titles = common::texts(&doc, ".card-title a");
+    assert_eq!(titles.len(), 12, "{index_dom}");
+    assert!(titles[0].starts_with("Story 0:"));
+    assert_eq!(
+        common::attrs(&doc, ".card-title", "lang")[..3],
+        ["fr", "en", "de"]
+    );
+    assert_eq!(common::attrs(&doc, "html", "lang"), ["en"]);
+    let source_links = common::attrs(&doc, ".card a.source", "href");
+    assert!(source_links.iter().all(|h| h.starts_with("/sources/")));
+    assert_eq!(common::texts(&doc, ".card a.source")[1], "The Daily Sample");
+    assert_eq!(
+        common::texts(&doc, ".sample-banner"),
+        ["Sample data — fictional outlets and events"]
+    );
+
+    // The rendered article.
+    let doc = scraper::Html::parse_document(&article_dom);
+    assert!(common::texts(&doc, "h1")[0].starts_with("Story 3:"));
+    assert_eq!(common::attrs(&doc, "h1", "lang"), ["fr"]);
+    assert_eq!(common::attrs(&doc, ".story-body", "lang"), ["fr"]);
+    assert_eq!(
+        common::texts(&doc, ".meta a.source"),
+        ["Le Quotidien Fictif"]
+    );
+    assert_eq!(
+        common::attrs(&doc, ".source-link a", "href"),
+        ["https://fr.news.example/3", "https://fr.news.example/3"]
+    );
+
+    for (path, w, _) in shots {
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            bytes.len() > 8_000,
+            "{}: only {} bytes",
+            path.display(),
+            bytes.len()
+        );
+        let (width, height) = png_size(&bytes);
+        assert_eq!(width, w, "{}", path.display());
+        assert!(height > 0);
+        println!("screenshot: {} ({} bytes)", path.display(), bytes.len());
+    }
+    server.stop().await;
+}
