@@ -86,11 +86,12 @@ pub(crate) fn html_to_text(html: &str) -> String {
     collapse_whitespace(&decode_entities(&stripped))
 }
 
-/// Collapses runs of whitespace (not non-breaking spaces) into one space and trims.
+/// Collapses runs of ASCII whitespace into one space and trims; typographic spaces written on
+/// purpose (`&nbsp;`, `&emsp;`, `&thinsp;`…) are kept.
 pub(crate) fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s
-        .split(|c: char| c.is_whitespace() && c != '\u{a0}')
+        .split(|c: char| c.is_ascii_whitespace())
         .filter(|w| !w.is_empty())
     {
         if !out.is_empty() {
@@ -186,6 +187,7 @@ mod tests {
             "Bold & it x < y"
         );
         assert_eq!(html_to_text("a<br/>b"), "a b");
+        assert_eq!(html_to_text("a&emsp;b\u{a0}c"), "a\u{2003}b\u{a0}c");
     }
 
     #[test]

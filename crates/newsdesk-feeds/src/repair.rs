@@ -279,6 +279,10 @@ impl<'a> Repairer<'a> {
         let name = &rest[1..end];
         let used = end + 1;
         if let Some(num) = name.strip_prefix('#') {
+            if num.starts_with('X') {
+                // XML only allows a lowercase `x`; HTML readers accept both
+                self.wellformed = false;
+            }
             let code = match num.strip_prefix(['x', 'X']) {
                 Some(hex) => u32::from_str_radix(hex, 16).ok(),
                 None => num.parse::<u32>().ok(),
@@ -287,7 +291,7 @@ impl<'a> Repairer<'a> {
                 Some(c) if !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}') => {
                     match windows_1252_c1(c as u32) {
                         Some(w) => (format!("&#{};", w as u32), used),
-                        None => (rest[..used].to_owned(), used),
+                        None => (format!("&#{};", c as u32), used),
                     }
                 }
                 _ => {
@@ -802,6 +806,13 @@ mod tests {
             r.xml,
             "<rss version=\"2.0\"><title>a&#160;b &#233; &amp;bogus; &amp; c</title></rss>"
         );
+    }
+
+    #[test]
+    fn uppercase_hex_reference_is_repaired() {
+        let r = repair("<a>&#X41;&#x42;</a>");
+        assert!(!r.wellformed);
+        assert_eq!(r.xml, "<a>&#65;&#66;</a>");
     }
 
     #[test]
