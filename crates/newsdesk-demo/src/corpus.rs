@@ -11,7 +11,7 @@ use crate::generated;
 pub const FRESHNESS_MARGIN_MINUTES: i64 = 10;
 
 /// The wire format of a source's feed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FeedFormat {
     /// RSS 2.0 (with `content:encoded`, enclosures and `media:content`).
@@ -363,5 +363,47 @@ impl Corpus {
             let delta = Duration::seconds((target - newest).num_seconds());
             self.shift_dates(delta);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn freshen_moves_the_newest_article_to_ten_minutes_ago_and_keeps_offsets() {
+        let mut c = crate::sample_corpus();
+        let before: Vec<_> = c.articles().iter().map(|a| a.published).collect();
+        let now = Utc.with_ymd_and_hms(2030, 6, 1, 12, 0, 0).unwrap();
+        c.freshen(now);
+        assert_eq!(c.newest(), Some(now - Duration::minutes(10)));
+        let delta = c.articles()[0].published - before[0];
+        for (a, b) in c.articles().iter().zip(&before) {
+            assert_eq!(a.published - *b, delta);
+            assert_eq!(a.published.offset(), b.offset());
+        }
+        // Lookups still work after the paths moved.
+        let a = &c.articles()[3];
+        assert!(a.path().contains("/2030/"));
+        assert_eq!(c.article(&a.source, &a.slug), Some(a));
+    }
+
+    #[test]
+    fn paths_use_the_local_date() {
+        let c = crate::sample_corpus();
+        let a = c
+            .article("northgate-courier", "school-board-budget-vote")
+            .unwrap();
+        // 22:10 on the 11th in UTC-5 is already the 12th in UTC.
+        assert_eq!(
+            a.path(),
+            "/northgate-courier/2026/03/11/school-board-budget-vote.html"
+        );
+        assert_eq!(
+            c.article_by_id("northgate-courier/school-board-budget-vote"),
+            Some(a)
+        );
+        assert_eq!(c.article_by_id("nope"), None);
     }
 }

@@ -523,3 +523,50 @@ pub fn generated_corpus(articles: usize, sources: usize, seed: u64) -> Corpus {
         .collect();
     Corpus::new(source_list, list, Vec::<Event>::new())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_corpus_is_deterministic_and_balanced() {
+        let a = generated_corpus(200, 8, 99);
+        let b = generated_corpus(200, 8, 99);
+        let c = generated_corpus(200, 8, 100);
+        assert_eq!(a.articles(), b.articles());
+        assert_ne!(a.articles(), c.articles());
+        assert_eq!(a.articles()[5].paragraphs(), b.articles()[5].paragraphs());
+        assert_eq!(a.sources().len(), 8);
+        for s in a.sources() {
+            assert_eq!(a.articles_of(&s.slug).count(), 25);
+        }
+        let slugs: std::collections::BTreeSet<_> = a.articles().iter().map(|x| x.id()).collect();
+        assert_eq!(slugs.len(), 200, "ids are unique");
+        assert_eq!(a.languages().len(), 4);
+    }
+
+    #[test]
+    fn generated_bodies_are_long_enough_and_in_their_language() {
+        let corpus = generated_corpus(8, 4, 1);
+        for a in corpus.articles() {
+            let p = a.paragraphs();
+            assert!((8..=14).contains(&p.len()));
+            let text = a.body_text();
+            assert!(text.len() > 3000, "{}", text.len());
+            let lex = lexicon(&a.language);
+            let hits = lex
+                .function
+                .iter()
+                .filter(|w| text.split_whitespace().any(|t| t == **w))
+                .count();
+            assert!(hits >= 5, "{}: {hits}", a.language);
+        }
+    }
+
+    #[test]
+    fn zero_sources_means_one() {
+        let c = generated_corpus(3, 0, 1);
+        assert_eq!(c.sources().len(), 1);
+        assert_eq!(c.articles().len(), 3);
+    }
+}

@@ -334,7 +334,7 @@ pub(crate) fn article_page(
         let _ = write!(
             out,
             "<figure class=\"lead\"><img src=\"{}\" alt=\"{}\" width=\"1200\" height=\"675\">\
-             <figcaption>{}</figcaption></figure>\n",
+             <figcaption>{}</figcaption></figure>",
             xml(&img.path()),
             xml(&img.caption),
             xml(&img.caption)
@@ -396,7 +396,7 @@ pub(crate) fn article_page(
     out.push_str("</article>\n");
     let _ = write!(
         out,
-        "<section class=\"related\"><h2>{}</h2><ul>\n",
+        "<section class=\"related\"><h2>{}</h2><ul>",
         xml(l.related)
     );
     for r in &related {
@@ -435,7 +435,7 @@ fn share_bar(out: &mut String, url: &str, title: &str, l: &Locale) {
          <a href=\"mailto:?subject={t}&amp;body={u}\">Email</a>\
          <a href=\"/share?network=social&amp;url={u}\">Social</a>\
          <a href=\"/share?network=messenger&amp;url={u}\">Messenger</a>\
-         <button type=\"button\" class=\"copy-link\">Copy link</button></div>\n",
+         <button type=\"button\" class=\"copy-link\">Copy link</button></div>",
         share = xml(l.share),
         t = xml(title),
         u = xml(url),

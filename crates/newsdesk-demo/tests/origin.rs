@@ -1,5 +1,7 @@
 //! The origin served over real loopback HTTP, fetched with reqwest.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 
