@@ -28,12 +28,12 @@ fn hostile_fill(store: &newsdesk_store::Store) -> (i64, i64) {
             language: Some("\"><script>alert('lang')</script>".into()),
             country: Some("<b>XX</b>".into()),
         })
-        .unwrap();
+        .expect("add hostile source");
     let mut state = FetchState::never(source.id);
     state.last_status = FetchStatus::Failed;
     state.last_error = Some("<img src=x onerror=alert('err')> failed".into());
     state.last_fetch_at = Some(Utc::now());
-    store.save_fetch_state(&state).unwrap();
+    store.save_fetch_state(&state).expect("save fetch state");
     let now = Utc::now();
     let evil = NewArticle {
         source_id: source.id,
@@ -66,8 +66,10 @@ fn hostile_fill(store: &newsdesk_store::Store) -> (i64, i64) {
         published_at: Some(now - Duration::minutes(5)),
         ..evil.clone()
     };
-    let ids = store.insert_articles(&[evil, sneaky]).unwrap();
-    (source.id, ids[0].unwrap())
+    let ids = store
+        .insert_articles(&[evil, sneaky])
+        .expect("insert hostile articles");
+    (source.id, ids[0].expect("inserted"))
 }
 
 /// Asserts that an HTML fragment or document holds nothing that can run.
@@ -79,7 +81,7 @@ fn assert_inert(html: &str, context: &str) {
     assert!(!lower.contains("<base"), "{context}: <base");
     assert!(!lower.contains("http-equiv"), "{context}: meta refresh");
     let doc = scraper::Html::parse_document(html);
-    let all = scraper::Selector::parse("*").unwrap();
+    let all = scraper::Selector::parse("*").expect("selector");
     for element in doc.select(&all) {
         let name = element.value().name();
         assert!(

@@ -180,7 +180,7 @@ pub fn article(source: SourceId, lang: &str, i: usize, published: DateTime<Utc>)
         url: format!("https://{lang}.news.example/{i}"),
         canonical_url: None,
         title,
-        authors: if i % 2 == 0 {
+        authors: if i.is_multiple_of(2) {
             vec!["Ada Lovelace".into(), "Alan Turing".into()]
         } else {
             vec![]
@@ -188,7 +188,9 @@ pub fn article(source: SourceId, lang: &str, i: usize, published: DateTime<Utc>)
         published_at: Some(published),
         modified_at: None,
         fetched_at: published + Duration::seconds(30),
-        lead_image: (i % 4 == 0).then(|| format!("https://img.news.example/{i}.jpg")),
+        lead_image: i
+            .is_multiple_of(4)
+            .then(|| format!("https://img.news.example/{i}.jpg")),
         language: Some(lang.into()),
         summary: Some(format!("Lead of story {i}.")),
         body_html: format!(
