@@ -12,7 +12,8 @@
 //! * [`AppError`]: the one error type of every handler; it answers
 //!   `{"error": {"code", "message"}}` under `/api/` and an HTML error page elsewhere.
 //!
-//! Routes: `/` (latest articles), `/articles/{id}`, `/sources`, `/sources/{id}`, `/healthz`,
+//! Routes: `/` (latest articles), `/articles/{id}`, `/sources`, `/sources/{id}`, `/search`,
+//! `/healthz`,
 //! `/feed.atom`, `/feed.rss`, `/feed.json`, `/static/style.<hash>.css` and the JSON API under
 //! `/api/v1/` (described by `/api/v1/openapi.json`).
 //!
@@ -42,6 +43,7 @@ mod params;
 mod relative_time;
 mod router;
 mod sanitize;
+mod search;
 mod security;
 mod state;
 

@@ -21,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "source_facts.html",
         include_str!("../templates/source_facts.html"),
     ),
+    ("search.html", include_str!("../templates/search.html")),
     ("error.html", include_str!("../templates/error.html")),
 ];
 

@@ -75,15 +75,14 @@ impl Card {
 
 /// A list of cards and the link to the next page.
 #[derive(Serialize)]
-struct Listing {
+pub(crate) struct Listing {
     items: Vec<Card>,
     next: Option<String>,
     is_first: bool,
 }
 
 impl Listing {
-    fn new(page: &ArticlePage, is_first: bool) -> Self {
-        let now = Utc::now();
+    pub(crate) fn new(page: &ArticlePage, is_first: bool, now: DateTime<Utc>) -> Self {
         Listing {
             items: page.items.iter().map(|s| Card::new(s, now)).collect(),
             next: page.next.map(|c| c.encode()),
@@ -114,7 +113,7 @@ pub(crate) async fn index(
         &state,
         "index.html",
         title,
-        Listing::new(&articles, before.is_none()),
+        Listing::new(&articles, before.is_none(), Utc::now()),
     )
 }
 
@@ -270,7 +269,7 @@ pub(crate) async fn source(
         &title,
         minijinja::context! {
             source => page::to_value(view),
-            listing => page::to_value(Listing::new(&articles, before.is_none())),
+            listing => page::to_value(Listing::new(&articles, before.is_none(), Utc::now())),
         },
     )
 }

@@ -14,7 +14,9 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::limits::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
-use crate::{AppState, api, asset, conditional, error, feeds, health, limits, pages, security};
+use crate::{
+    AppState, api, asset, conditional, error, feeds, health, limits, pages, search, security,
+};
 
 /// The whole web application: pages, feeds, JSON API, health check and stylesheet.
 ///
@@ -27,6 +29,7 @@ pub fn app(state: AppState) -> Router {
         .route("/articles/{id}", get(pages::article))
         .route("/sources", get(pages::sources))
         .route("/sources/{id}", get(pages::source))
+        .route("/search", get(search::search_page))
         .route("/healthz", get(health::healthz))
         .route("/feed.atom", get(feeds::atom))
         .route("/feed.rss", get(feeds::rss))
@@ -36,6 +39,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/articles/{id}", get(api::get_article))
         .route("/api/v1/sources", get(api::list_sources))
         .route("/api/v1/sources/{id}", get(api::get_source))
+        .route("/api/v1/search", get(search::api_search))
         .route("/api/v1/openapi.json", get(api::openapi))
         .fallback(error::not_found_route)
         .layer(from_fn_with_state(

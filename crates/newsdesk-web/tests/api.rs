@@ -268,6 +268,19 @@ async fn errors_are_json_under_api_for_ids_routes_and_methods() {
     server.stop().await;
 }
 
+/// A valid value for each documented query parameter.
+fn sample_value(name: &str) -> &'static str {
+    match name {
+        "source" => "1",
+        "lang" => "fr",
+        "since" | "until" => "2026-01-01T00:00:00Z",
+        "limit" => "10",
+        "before" => "1767225600.42",
+        "q" => "budget",
+        other => panic!("no test value for documented parameter {other}"),
+    }
+}
+
 #[tokio::test]
 async fn openapi_document_matches_the_routes() {
     let server = TestServer::start(WebConfig::default(), |s| {
@@ -280,7 +293,7 @@ async fn openapi_document_matches_the_routes() {
     assert_eq!(content_type, "application/json");
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 5);
+    assert_eq!(paths.len(), 6);
     let (_, _, list) = json(&c, &server.url("/api/v1/articles?limit=1")).await;
     let article_id = list["items"][0]["id"].as_i64().unwrap().to_string();
     for (template, item) in paths {
@@ -292,8 +305,29 @@ async fn openapi_document_matches_the_routes() {
             .keys()
             .map(|k| k.parse().unwrap())
             .collect();
+        // Required query parameters get a valid value.
+        let params = operations["get"]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let required: Vec<String> = params
+            .iter()
+            .filter(|p| p["in"] == "query" && p["required"] == true)
+            .map(|p| {
+                let name = p["name"].as_str().unwrap();
+                format!("{name}={}", sample_value(name))
+            })
+            .collect();
+        let query = if required.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", required.join("&"))
+        };
         // Fill path parameters: a real id, an unknown id and a malformed one.
-        let mut cases = vec![(template.replace("{id}", &article_id), 200)];
+        let mut cases = vec![(
+            format!("{}{query}", template.replace("{id}", &article_id)),
+            200,
+        )];
         if template.contains("{id}") {
             cases.push((template.replace("{id}", "987654"), 404));
             cases.push((template.replace("{id}", "not-a-number"), 400));
@@ -323,25 +357,65 @@ async fn openapi_document_matches_the_routes() {
             );
         }
         // Every documented query parameter is accepted.
-        if let Some(params) = operations["get"]["parameters"].as_array() {
-            for p in params.iter().filter(|p| p["in"] == "query") {
-                let name = p["name"].as_str().unwrap();
-                let value = match name {
-                    "source" => "1",
-                    "lang" => "fr",
-                    "since" | "until" => "2026-01-01T00:00:00Z",
-                    "limit" => "10",
-                    "before" => "1767225600.42",
-                    other => panic!("undocumented test value for {other}"),
-                };
-                let response = c
-                    .get(server.url(&format!("{template}?{name}={value}")))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(response.status(), 200, "{template}?{name}={value}");
+        for p in params.iter().filter(|p| p["in"] == "query") {
+            let name = p["name"].as_str().unwrap();
+            let mut pairs = required.clone();
+            let pair = format!("{name}={}", sample_value(name));
+            if !pairs.contains(&pair) {
+                pairs.push(pair);
+            }
+            let url = format!("{template}?{}", pairs.join("&"));
+            let response = c.get(server.url(&url)).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{url}");
+            // Without its required parameters, the path answers a documented 400.
+            if !required.is_empty() {
+                let response = c.get(server.url(template)).send().await.unwrap();
+                assert_eq!(response.status(), 400, "{template}");
+                assert!(documented.contains(&400));
             }
         }
     }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn search_finds_words_in_titles_and_texts() {
+    let server = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    let (status, _, found) = json(&c, &server.url("/api/v1/search?q=Stadtrat&limit=200")).await;
+    assert_eq!(status, 200);
+    let items = found["items"].as_array().unwrap();
+    assert_eq!(items.len(), 23);
+    assert!(items.iter().all(|i| i["language"] == "de"));
+    let (_, _, found) = json(&c, &server.url("/api/v1/search?q=story%2042%20paragraph")).await;
+    let titles: Vec<&str> = found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), 1, "{titles:?}");
+    assert!(titles[0].starts_with("Story 42:"));
+    // Query syntax is plain text, never an error.
+    let (status, _, found) = json(&c, &server.url("/api/v1/search?q=%22NEAR(%20*%20-AND")).await;
+    assert_eq!(status, 200);
+    assert!(found["items"].as_array().unwrap().is_empty());
+    for (query, parameter) in [
+        ("", "`q`"),
+        ("q=", "`q`"),
+        ("q=x&limit=0", "`limit`"),
+        ("q=x&page=2", "`page`"),
+    ] {
+        let (status, _, value) = json(&c, &server.url(&format!("/api/v1/search?{query}"))).await;
+        assert_eq!(status, 400, "{query}");
+        assert_error(&value, "bad_request", parameter);
+    }
+    let long = "a".repeat(201);
+    let (status, _, value) = json(&c, &server.url(&format!("/api/v1/search?q={long}"))).await;
+    assert_eq!(status, 400);
+    assert_error(&value, "bad_request", "200 characters");
     server.stop().await;
 }

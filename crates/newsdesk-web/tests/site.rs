@@ -564,3 +564,40 @@ async fn feeds_parse_and_link_original_articles() {
     assert_eq!(status, 400);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn search_page_shows_a_form_and_results() {
+    let server = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    let (status, _, body) = get(&c, &server.url("/search")).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "en");
+    assert_eq!(texts(&doc, "title"), ["Search · newsdesk"]);
+    assert_eq!(attrs(&doc, "form[role=search]", "action"), ["/search"]);
+    assert_eq!(attrs(&doc, "form[role=search]", "method"), ["get"]);
+    assert!(texts(&doc, ".card").is_empty());
+
+    let (status, _, body) = get(&c, &server.url("/search?q=conseil+municipal")).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "en");
+    assert_eq!(
+        texts(&doc, "title"),
+        ["Search: conseil municipal · newsdesk"]
+    );
+    assert_eq!(attrs(&doc, "input[name=q]", "value"), ["conseil municipal"]);
+    let titles = texts(&doc, ".card-title a");
+    assert_eq!(titles.len(), 24);
+    assert!(titles.iter().all(|t| t.contains("conseil municipal")));
+    assert_eq!(
+        texts(&doc, ".result-count"),
+        ["24 results, best match first."]
+    );
+
+    let (_, _, body) = get(&c, &server.url("/search?q=zzzzunfindable")).await;
+    let doc = check_html5(&body, "en");
+    assert_eq!(texts(&doc, ".empty"), ["No article matches every word."]);
+    server.stop().await;
+}

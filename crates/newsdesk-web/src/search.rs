@@ -1,0 +1,80 @@
+//! Full-text search: the `/search?q=` page and `GET /api/v1/search?q=&limit=`, over the
+//! store's FTS5 index (titles and body texts, best match first).
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::response::Html;
+use chrono::Utc;
+use newsdesk_core::{ArticlePage, ArticleSummary};
+use serde::Serialize;
+
+use crate::pages::Listing;
+use crate::params::Params;
+use crate::{AppError, AppState, page};
+
+/// Longest search text accepted, in characters.
+pub(crate) const MAX_QUERY_CHARS: usize = 200;
+/// Results on the search page.
+const PAGE_RESULTS: u32 = 50;
+
+/// The search text: trimmed, at most [`MAX_QUERY_CHARS`] characters, `None` when absent.
+fn query_text(params: &Params) -> Result<Option<String>, AppError> {
+    match params.get("q")?.map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) if q.chars().count() > MAX_QUERY_CHARS => Err(AppError::bad_request(
+            "q",
+            format!("longer than {MAX_QUERY_CHARS} characters"),
+        )),
+        other => Ok(other.map(str::to_string)),
+    }
+}
+
+/// What the search page shows.
+#[derive(Serialize)]
+struct SearchView {
+    q: String,
+    searched: bool,
+    listing: Listing,
+}
+
+/// `GET /search?q=`: a search form and, when `q` is given, the matching articles.
+pub(crate) async fn search_page(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, AppError> {
+    let params = Params::parse(raw.as_deref());
+    let q = query_text(&params)?;
+    let items = match q.clone() {
+        Some(text) => state.db(move |s| s.search(&text, PAGE_RESULTS)).await?,
+        None => Vec::new(),
+    };
+    let title = match &q {
+        Some(text) => format!("Search: {text}"),
+        None => "Search".to_string(),
+    };
+    let view = SearchView {
+        searched: q.is_some(),
+        q: q.unwrap_or_default(),
+        listing: Listing::new(&ArticlePage { items, next: None }, true, Utc::now()),
+    };
+    page::render(&state, "search.html", &title, view)
+}
+
+/// Search results.
+#[derive(Serialize)]
+pub(crate) struct SearchResults {
+    items: Vec<ArticleSummary>,
+}
+
+/// `GET /api/v1/search?q=&limit=`.
+pub(crate) async fn api_search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SearchResults>, AppError> {
+    let params = Params::parse(raw.as_deref());
+    params.only(&["q", "limit"])?;
+    let q = query_text(&params)?
+        .ok_or_else(|| AppError::bad_request("q", "required: the words to search for"))?;
+    let limit = params.limit()?.unwrap_or(50);
+    let items = state.db(move |s| s.search(&q, limit)).await?;
+    Ok(Json(SearchResults { items }))
+}
