@@ -1,0 +1,185 @@
+//! The command line, as data: every flag's doc comment is its `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// newsdesk: a self-hosted, multilingual news aggregator.
+///
+/// It collects articles from news sources (RSS, Atom and JSON feeds), extracts each article from
+/// its page, and publishes a fast "latest news" site, feeds and a JSON API where every article
+/// names its source and links the original.
+///
+/// Quick start:   newsdesk demo                      (no setup, no network)
+///
+/// Your own:      newsdesk init mysite && cd mysite
+///                newsdesk sources add https://example.org/feed.xml
+///                newsdesk fetch && newsdesk serve
+#[derive(Debug, Parser)]
+#[command(name = "newsdesk", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    /// Configuration file [default: $NEWSDESK_CONFIG, else ./newsdesk.toml].
+    #[arg(long, short = 'c', global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// More logging (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// No progress bar and no summary line.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented newsdesk.toml and a data directory in DIR (default: current directory).
+    Init {
+        /// Directory to set up (created if missing).
+        dir: Option<PathBuf>,
+        /// Overwrite an existing newsdesk.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Manage news sources.
+    #[command(subcommand)]
+    Sources(SourcesCommand),
+    /// Make one polite pass over every source and store new articles.
+    Fetch(FetchArgs),
+    /// Parse one feed file and print it as JSON.
+    FeedParse {
+        /// The feed file (RSS 0.9x/1.0/2.0, Atom, JSON Feed); `-` reads standard input.
+        file: PathBuf,
+        /// URL the feed came from, to resolve relative links.
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Extract one article (file or URL) as JSON, or a directory of pages with --batch.
+    Extract(ExtractArgs),
+    /// Run the web server and the background fetcher.
+    Serve {
+        /// Address to listen on [default: [web] bind, 127.0.0.1:8080].
+        #[arg(long, value_name = "ADDR:PORT")]
+        bind: Option<String>,
+        /// Do not fetch in the background.
+        #[arg(long)]
+        no_fetch: bool,
+    },
+    /// Run everything on a bundled sample corpus: no setup, no network.
+    Demo {
+        /// Address the site listens on.
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+        bind: String,
+        /// Keep the demo's data here instead of a temporary directory.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// Fetch, print the summary and exit without serving the site.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Benchmarks of each stage.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+/// `newsdesk sources …`.
+#[derive(Debug, Subcommand)]
+pub enum SourcesCommand {
+    /// Add a source by its feed URL, or by a page URL whose feed is discovered.
+    Add {
+        /// Feed URL (RSS, Atom, JSON Feed) or the URL of an HTML page that links its feed.
+        url: String,
+        /// Display name [default: the feed's title].
+        #[arg(long)]
+        name: Option<String>,
+        /// Language of the source, ISO 639-1 (e.g. fr).
+        #[arg(long)]
+        language: Option<String>,
+        /// Country of the source, ISO 3166-1 alpha-2 (e.g. FR).
+        #[arg(long)]
+        country: Option<String>,
+        /// Store the URL as given, without fetching it first.
+        #[arg(long)]
+        no_check: bool,
+    },
+    /// List sources with their fetch status.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a source and its articles.
+    Remove {
+        /// Source id (see `sources list`).
+        id: i64,
+    },
+    /// Import sources from an OPML file (sources already present are skipped).
+    Import {
+        /// OPML file.
+        file: PathBuf,
+    },
+    /// Print every source as OPML 2.0 on standard output.
+    Export,
+}
+
+/// `newsdesk fetch`.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Only these source ids (default: all).
+    #[arg(long = "source", value_name = "ID")]
+    pub sources: Vec<i64>,
+}
+
+/// `newsdesk extract`.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// An HTML file or an http(s) URL (without --batch).
+    #[arg(required_unless_present = "batch")]
+    pub input: Option<String>,
+    /// URL of the page when INPUT is a file (for relative links and dates in the URL).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Extract every IN_DIR/<id>.html into OUT_DIR/<id>.json ({articleBody, title, author, date}).
+    #[arg(long, num_args = 2, value_names = ["IN_DIR", "OUT_DIR"], conflicts_with = "input")]
+    pub batch: Option<Vec<PathBuf>>,
+    /// JSON object mapping <id> to the page's URL, for --batch.
+    #[arg(long, value_name = "URLS.json", requires = "batch")]
+    pub urls: Option<PathBuf>,
+    /// Worker threads for --batch [default: all cores].
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// `newsdesk bench …`.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// End-to-end ingest from a local origin: articles/s and peak memory.
+    Ingest {
+        /// Articles served by the origin.
+        #[arg(long, default_value_t = 10_000)]
+        articles: usize,
+        /// Sources (feeds) they are spread over.
+        #[arg(long, default_value_t = 20)]
+        sources: usize,
+        /// Loopback hosts (127.0.0.1, 127.0.0.2, …) the sources are spread over.
+        #[arg(long, default_value_t = 4)]
+        hosts: usize,
+    },
+    /// Web server latency and throughput over a database of generated articles.
+    Serve {
+        /// Articles stored before the run.
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// Concurrent connections.
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// Seconds per endpoint.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
+}

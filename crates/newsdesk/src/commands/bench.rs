@@ -1,0 +1,284 @@
+//! `newsdesk bench ingest|serve`: end-to-end benchmarks on this machine, printed as figures.
+//!
+//! These are measurements, not tests: nothing here asserts a time.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+use chrono::{TimeZone, Utc};
+use newsdesk_core::{ContentOrigin, NewArticle, NewSource};
+use newsdesk_demo::{Origin, generated_corpus};
+use newsdesk_store::Store;
+use newsdesk_web::{AppState, WebConfig};
+
+use crate::cli::BenchCommand;
+use crate::config::FetchSettings;
+use crate::pipeline::{Ingest, Progress};
+
+/// Runs one benchmark.
+pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
+    match cmd {
+        BenchCommand::Ingest {
+            articles,
+            sources,
+            hosts,
+        } => ingest(articles, sources, hosts).await,
+        BenchCommand::Serve {
+            articles,
+            connections,
+            seconds,
+        } => serve(articles, connections, seconds).await,
+    }
+}
+
+/// Peak resident memory of this process (VmHWM), in MiB.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn bench_dir(name: &str) -> Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("newsdesk-bench-{name}-{}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).ok();
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
+}
+
+async fn ingest(articles: usize, sources: usize, hosts: usize) -> Result<ExitCode> {
+    if articles == 0 || sources == 0 || hosts == 0 {
+        bail!("--articles, --sources and --hosts must be at least 1");
+    }
+    let dir = bench_dir("ingest")?;
+    let corpus = generated_corpus(articles, sources, 42);
+    let mut addrs: Vec<SocketAddr> = Vec::new();
+    for h in 0..hosts.min(250) {
+        addrs.push(format!("127.0.0.{}:0", h + 1).parse()?);
+    }
+    // Source i is advertised on address i mod hosts, so per-host limits apply as in real life.
+    let origin = Origin::start_multi(corpus, &addrs)
+        .await
+        .context("cannot start the benchmark origin")?;
+    let store = Store::open(&dir.join("bench.db"))?;
+    for s in &origin.sources {
+        store.add_source(&s.to_new_source())?;
+    }
+    let settings = FetchSettings {
+        allow_private_addresses: true,
+        max_new_entries_per_pass: articles,
+        ..FetchSettings::default()
+    };
+    let ingest = Ingest::new(
+        store.clone(),
+        super::context::fetcher_from(&settings)?,
+        settings,
+    );
+    let list = store
+        .list_sources()?
+        .into_iter()
+        .map(|s| s.source)
+        .collect::<Vec<_>>();
+    let n_sources = list.len();
+    say!(
+        "bench ingest: {articles} articles over {n_sources} sources on {} loopback hosts (origin in-process)",
+        addrs.len()
+    );
+    let start = Instant::now();
+    let report = ingest
+        .run_pass(list, &Progress::sources(n_sources as u64, false))
+        .await;
+    let secs = start.elapsed().as_secs_f64();
+    let stored = store.count_articles()?;
+    say!("{report}");
+    say!(
+        "stored {stored} articles in {secs:.2} s: {:.0} articles/s end to end; peak RSS {:.0} MiB",
+        stored as f64 / secs,
+        peak_rss_mib().unwrap_or(f64::NAN)
+    );
+    drop(origin);
+    std::fs::remove_dir_all(&dir).ok();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Fills a store with `n` generated articles over 20 sources and 4 languages.
+fn fill(store: &Store, n: usize) -> Result<()> {
+    let langs = ["en", "fr", "es", "de"];
+    let mut ids = Vec::new();
+    for s in 0..20 {
+        let src = store.add_source(&NewSource {
+            feed_url: format!("https://source{s}.example/feed.xml"),
+            site_url: Some(format!("https://source{s}.example/")),
+            name: Some(format!("Sample Source {s}")),
+            language: Some(langs[s % 4].to_string()),
+            country: None,
+        })?;
+        ids.push(src.id);
+    }
+    let base = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .context("bad base date")?;
+    let para = "The harbour authority said on Tuesday that 14 vessels were waiting outside the port, \
+                and that talks would resume at 9:00 on Wednesday with both unions present.";
+    for i in 0..n {
+        let published = base + chrono::Duration::seconds(i as i64 * 30);
+        let body_text = format!("{para}\n\n{para}\n\n{para}");
+        let a = NewArticle {
+            source_id: ids[i % ids.len()],
+            entry_key: format!("bench-{i}"),
+            url: format!("https://source{}.example/news/{i}.html", i % ids.len()),
+            canonical_url: None,
+            title: format!("Generated article number {i} about the harbour talks"),
+            authors: vec!["Sample Author".into()],
+            published_at: Some(published),
+            modified_at: None,
+            fetched_at: published,
+            lead_image: (i % 3 == 0)
+                .then(|| format!("https://source{}.example/img/{i}.jpg", i % ids.len())),
+            language: Some(langs[i % 4].to_string()),
+            summary: Some(para.to_string()),
+            body_html: format!("<p>{para}</p><p>{para}</p><p>{para}</p>"),
+            body_text,
+            tags: vec![],
+            origin: ContentOrigin::Page,
+        };
+        store.insert_article(&a)?;
+    }
+    Ok(())
+}
+
+struct Stats {
+    count: usize,
+    errors: usize,
+    secs: f64,
+    median_ms: f64,
+    p99_ms: f64,
+}
+
+async fn load(url: String, connections: usize, seconds: u64) -> Result<Stats> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()
+        .context("cannot build the load client")?;
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let client = client.clone();
+        let url = url.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut errors = 0usize;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                match client.get(&url).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        if r.bytes().await.is_err() {
+                            errors += 1;
+                        }
+                        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (l, e) = t.await?;
+        all.extend(l);
+        errors += e;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    all.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| -> f64 {
+        if all.is_empty() {
+            return f64::NAN;
+        }
+        all[((all.len() - 1) as f64 * p).round() as usize]
+    };
+    Ok(Stats {
+        count: all.len(),
+        errors,
+        secs,
+        median_ms: pct(0.5),
+        p99_ms: pct(0.99),
+    })
+}
+
+async fn serve(articles: usize, connections: usize, seconds: u64) -> Result<ExitCode> {
+    if connections == 0 || seconds == 0 {
+        bail!("--connections and --seconds must be at least 1");
+    }
+    let dir = bench_dir("serve")?;
+    let store = Store::open(&dir.join("bench.db"))?;
+    let t = Instant::now();
+    {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || fill(&store, articles)).await??;
+    }
+    say!(
+        "stored {articles} articles in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let state = AppState {
+        store: store.clone(),
+        config: Arc::new(WebConfig::default()),
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(newsdesk_web::serve(listener, state, async move {
+        let _ = rx.await;
+    }));
+    let some_id = store
+        .list_articles(&newsdesk_core::ArticleQuery {
+            limit: 1,
+            ..Default::default()
+        })?
+        .items
+        .first()
+        .map(|a| a.id)
+        .unwrap_or(1);
+    say!(
+        "bench serve: {connections} connections, {seconds} s per endpoint, client and server on the same 2 cores"
+    );
+    say!(
+        "{:<28} {:>10} {:>10} {:>10} {:>8}",
+        "endpoint",
+        "req/s",
+        "median ms",
+        "p99 ms",
+        "errors"
+    );
+    for path in [
+        "/".to_string(),
+        format!("/articles/{some_id}"),
+        "/api/v1/articles?limit=50".to_string(),
+    ] {
+        let s = load(format!("http://{addr}{path}"), connections, seconds).await?;
+        say!(
+            "{:<28} {:>10.0} {:>10.2} {:>10.2} {:>8}",
+            path,
+            s.count as f64 / s.secs,
+            s.median_ms,
+            s.p99_ms,
+            s.errors
+        );
+    }
+    say!(
+        "(for an external load generator: `wrk -t2 -c{connections} -d{seconds}s --latency http://{addr}/` while this runs)"
+    );
+    let _ = tx.send(());
+    let _ = server.await;
+    std::fs::remove_dir_all(&dir).ok();
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,69 @@
+//! What most commands need: the configuration, the store and a fetcher.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use newsdesk_fetch::{FetchConfig, Fetcher};
+use newsdesk_store::Store;
+
+use crate::config::{Config, FetchSettings};
+use crate::pipeline::Ingest;
+
+/// Loaded configuration plus open handles.
+pub struct Context {
+    /// The configuration.
+    pub config: Config,
+    /// The open database.
+    pub store: Store,
+}
+
+impl Context {
+    /// Finds and loads the configuration, then opens the database.
+    pub fn load(explicit: Option<&Path>) -> Result<Context> {
+        let path = Config::locate(explicit)?;
+        let config = Config::load(&path)?;
+        Context::from_config(config)
+    }
+
+    /// Opens the database named by `config`.
+    pub fn from_config(config: Config) -> Result<Context> {
+        let db = config.database_path();
+        if let Some(dir) = db.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create data directory {}", dir.display()))?;
+        }
+        let store = Store::open(&db)?;
+        Ok(Context { config, store })
+    }
+
+    /// A fetcher built from `[fetch]`.
+    pub fn fetcher(&self) -> Result<Fetcher> {
+        fetcher_from(&self.config.fetch)
+    }
+
+    /// The ingest pipeline over this store.
+    pub fn ingest(&self) -> Result<Ingest> {
+        Ok(Ingest::new(
+            self.store.clone(),
+            self.fetcher()?,
+            self.config.fetch.clone(),
+        ))
+    }
+}
+
+/// Maps the `[fetch]` settings onto the fetch crate's configuration.
+pub fn fetcher_from(s: &FetchSettings) -> Result<Fetcher> {
+    let cfg = FetchConfig {
+        user_agent: s.user_agent.clone(),
+        timeout: Duration::from_secs(s.timeout_secs),
+        connect_timeout: Duration::from_secs(s.connect_timeout_secs),
+        max_body_bytes: s.max_body_bytes,
+        max_redirects: s.max_redirects,
+        max_connections_per_host: s.max_connections_per_host,
+        allow_private_addresses: s.allow_private_addresses,
+        respect_robots: s.respect_robots,
+        ..FetchConfig::default()
+    };
+    Ok(Fetcher::new(cfg)?)
+}

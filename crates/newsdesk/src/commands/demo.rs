@@ -1,0 +1,123 @@
+//! `newsdesk demo`: the whole product on a bundled sample corpus, with no setup and no network.
+//!
+//! It starts a local origin server on 127.0.0.1 that serves the sample outlets (feeds and article
+//! pages), writes a fresh configuration and database pointing at it, adds the sources (one of
+//! them through feed discovery), fetches, and serves the site.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use newsdesk_core::NewSource;
+use newsdesk_demo::{Origin, sample_corpus};
+use newsdesk_web::WebConfig;
+
+use super::Context;
+use crate::config::{CONFIG_FILE_NAME, Config};
+use crate::pipeline::{Progress, resolve_feed};
+
+/// First line of the configuration the demo writes (how a demo directory is recognised).
+const DEMO_HEADER: &str = "# newsdesk demo configuration (sample data served from 127.0.0.1).";
+
+/// Runs the demo.
+pub async fn run(
+    bind: &str,
+    data: Option<PathBuf>,
+    no_serve: bool,
+    quiet: bool,
+) -> Result<ExitCode> {
+    let addr: SocketAddr = bind
+        .parse()
+        .with_context(|| format!("--bind {bind:?} is not ADDR:PORT"))?;
+    let dir = match data {
+        Some(d) => d,
+        None => std::env::temp_dir().join(format!("newsdesk-demo-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // The origin listens on a new port every run, so a previous demo's sources would all fail:
+    // start from a fresh database (demo data only; a directory that is not a demo is refused).
+    let file = dir.join(CONFIG_FILE_NAME);
+    if file.exists() {
+        let old = std::fs::read_to_string(&file).unwrap_or_default();
+        if !old.starts_with(DEMO_HEADER) {
+            anyhow::bail!(
+                "{} holds a configuration that is not a demo's; pass another --data directory",
+                dir.display()
+            );
+        }
+        let data = dir.join("data");
+        if data.exists() {
+            std::fs::remove_dir_all(&data)
+                .with_context(|| format!("cannot clear {}", data.display()))?;
+        }
+    }
+    let text = format!(
+        "{DEMO_HEADER}\n\
+         [storage]\ndatabase = \"data/newsdesk.db\"\n\n\
+         [fetch]\n# The demo origin runs on loopback, so the SSRF guard is off here.\n\
+         allow_private_addresses = true\n\n\
+         [web]\nsite_title = \"newsdesk demo\"\n\n\
+         [schedule]\nenabled = false\n"
+    );
+    std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))?;
+    let config = Config::load(&file)?;
+    let ctx = Context::from_config(config)?;
+
+    let origin = Origin::start(sample_corpus(), "127.0.0.1:0".parse()?)
+        .await
+        .context("cannot start the demo origin server")?;
+    if !quiet {
+        say!(
+            "sample origin serving {} outlets at {}",
+            origin.sources.len(),
+            origin.base_url
+        );
+    }
+    let fetcher = ctx.fetcher()?;
+    for s in &origin.sources {
+        let mut new = NewSource {
+            feed_url: s.feed_url.clone(),
+            site_url: Some(s.site_url.clone()),
+            name: Some(s.name.clone()),
+            language: Some(s.language.clone()),
+            country: Some(s.country.clone()),
+        };
+        let resolved = resolve_feed(&fetcher, &s.feed_url).await?;
+        if resolved.page_url.is_some() && !quiet {
+            say!("  {}: discovered feed {}", s.name, resolved.feed_url);
+        }
+        new.feed_url = resolved.feed_url;
+        if ctx.store.source_by_feed_url(&new.feed_url)?.is_none() {
+            ctx.store.add_source(&new)?;
+        }
+    }
+    let sources = ctx
+        .store
+        .list_sources()?
+        .into_iter()
+        .map(|s| s.source)
+        .collect::<Vec<_>>();
+    let progress = Progress::sources(sources.len() as u64, quiet);
+    let report = ctx.ingest()?.run_pass(sources, &progress).await;
+    say!("{report}");
+    say!("data: {}", dir.display());
+    if no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let web = WebConfig {
+        site_title: "newsdesk demo".into(),
+        public_url: None,
+        language: "en".into(),
+        sample_data: true,
+    };
+    super::serve::serve_site(
+        ctx.store.clone(),
+        web,
+        addr,
+        Some("newsdesk demo: sample data, fictional outlets"),
+    )
+    .await?;
+    drop(origin);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,316 @@
+//! `newsdesk.toml`: finding it, reading it, and writing a commented default.
+//!
+//! Lookup order: `--config FILE`, else `$NEWSDESK_CONFIG`, else `./newsdesk.toml`. Relative paths
+//! inside the file are relative to the file's own directory, so a data directory can be moved
+//! together with its configuration.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+/// Name of the configuration file looked up in the current directory.
+pub const CONFIG_FILE_NAME: &str = "newsdesk.toml";
+
+/// The whole configuration. Every field has a default, so an empty file is valid.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where data lives.
+    pub storage: StorageConfig,
+    /// How sources and pages are fetched.
+    pub fetch: FetchSettings,
+    /// The web server.
+    pub web: WebSettings,
+    /// Background fetching in `newsdesk serve`.
+    pub schedule: ScheduleSettings,
+    /// Directory of the configuration file (relative paths are resolved against it).
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+/// `[storage]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    /// SQLite database file.
+    pub database: PathBuf,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        StorageConfig {
+            database: PathBuf::from("data/newsdesk.db"),
+        }
+    }
+}
+
+/// `[fetch]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FetchSettings {
+    /// User-Agent header; names newsdesk and its URL by default.
+    pub user_agent: String,
+    /// Whole-request timeout, seconds.
+    pub timeout_secs: u64,
+    /// Connect timeout, seconds.
+    pub connect_timeout_secs: u64,
+    /// Largest accepted body (after decompression), bytes.
+    pub max_body_bytes: u64,
+    /// Redirects followed at most.
+    pub max_redirects: usize,
+    /// Concurrent connections to one host at most.
+    pub max_connections_per_host: usize,
+    /// Allow loopback/private/link-local addresses (SSRF guard off). Only for tests and demos.
+    pub allow_private_addresses: bool,
+    /// Honour robots.txt for article pages.
+    pub respect_robots: bool,
+    /// Sources fetched at the same time.
+    pub source_concurrency: usize,
+    /// Article pages fetched and extracted at the same time (per source).
+    pub article_concurrency: usize,
+    /// New entries ingested per source and pass at most (newest first); the rest wait for the
+    /// next pass.
+    pub max_new_entries_per_pass: usize,
+    /// Fetch each entry's article page (otherwise keep the feed's content).
+    pub fetch_article_pages: bool,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        FetchSettings {
+            user_agent: newsdesk_core::USER_AGENT.to_string(),
+            timeout_secs: 30,
+            connect_timeout_secs: 10,
+            max_body_bytes: 10 * 1024 * 1024,
+            max_redirects: 5,
+            max_connections_per_host: 2,
+            allow_private_addresses: false,
+            respect_robots: true,
+            source_concurrency: 16,
+            article_concurrency: 8,
+            max_new_entries_per_pass: 1000,
+            fetch_article_pages: true,
+        }
+    }
+}
+
+/// `[web]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebSettings {
+    /// Address `newsdesk serve` listens on.
+    pub bind: String,
+    /// Site title shown on every page and in feeds.
+    pub site_title: String,
+    /// Public base URL used for links in feeds (never taken from the Host header).
+    pub public_url: Option<String>,
+    /// Language of the interface (`<html lang>`).
+    pub language: String,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            bind: "127.0.0.1:8080".into(),
+            site_title: "newsdesk".into(),
+            public_url: None,
+            language: "en".into(),
+        }
+    }
+}
+
+/// `[schedule]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScheduleSettings {
+    /// Run the fetcher inside `newsdesk serve`.
+    pub enabled: bool,
+    /// Minutes between two passes over all sources.
+    pub interval_minutes: u64,
+}
+
+impl Default for ScheduleSettings {
+    fn default() -> Self {
+        ScheduleSettings {
+            enabled: true,
+            interval_minutes: 30,
+        }
+    }
+}
+
+impl Config {
+    /// Reads and validates one configuration file.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read configuration file {}", path.display()))?;
+        let mut cfg: Config = toml::from_str(&text)
+            .with_context(|| format!("invalid configuration file {}", path.display()))?;
+        let abs = std::path::absolute(path)
+            .with_context(|| format!("cannot resolve {}", path.display()))?;
+        cfg.base_dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Finds the configuration: `explicit`, else `$NEWSDESK_CONFIG`, else `./newsdesk.toml`.
+    pub fn locate(explicit: Option<&Path>) -> Result<PathBuf> {
+        if let Some(p) = explicit {
+            return Ok(p.to_path_buf());
+        }
+        if let Some(p) = std::env::var_os("NEWSDESK_CONFIG").filter(|p| !p.is_empty()) {
+            return Ok(PathBuf::from(p));
+        }
+        let local = PathBuf::from(CONFIG_FILE_NAME);
+        if local.exists() {
+            return Ok(local);
+        }
+        bail!(
+            "no configuration found: pass --config FILE, set NEWSDESK_CONFIG, or run `newsdesk init` \
+             to create ./{CONFIG_FILE_NAME}"
+        )
+    }
+
+    /// Checks values that serde cannot.
+    fn validate(&self) -> Result<()> {
+        let f = &self.fetch;
+        if f.timeout_secs == 0 || f.connect_timeout_secs == 0 {
+            bail!("[fetch] timeouts must be at least 1 second");
+        }
+        if f.max_body_bytes < 1024 {
+            bail!("[fetch] max_body_bytes must be at least 1024");
+        }
+        if f.max_connections_per_host == 0
+            || f.source_concurrency == 0
+            || f.article_concurrency == 0
+        {
+            bail!("[fetch] concurrency limits must be at least 1");
+        }
+        if self.schedule.interval_minutes == 0 {
+            bail!("[schedule] interval_minutes must be at least 1");
+        }
+        self.web
+            .bind
+            .parse::<std::net::SocketAddr>()
+            .with_context(|| format!("[web] bind {:?} is not ADDR:PORT", self.web.bind))?;
+        Ok(())
+    }
+
+    /// Resolves a path from the file against the file's directory.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base_dir.join(p)
+        }
+    }
+
+    /// Absolute path of the database file.
+    pub fn database_path(&self) -> PathBuf {
+        self.resolve(&self.storage.database)
+    }
+}
+
+/// The commented file that `newsdesk init` writes. Every setting is shown with its default.
+pub fn default_config_text() -> String {
+    let f = FetchSettings::default();
+    format!(
+        r#"# newsdesk configuration.
+#
+# Every setting below is shown with its default value; delete a line to get the default.
+# Relative paths are relative to the directory of this file.
+# Commands find this file through --config FILE, else $NEWSDESK_CONFIG, else ./newsdesk.toml.
+
+[storage]
+# SQLite database file (WAL mode; no server needed). Its directory is created by `newsdesk init`.
+database = "data/newsdesk.db"
+
+[fetch]
+# Sent with every request. Name your instance and a contact URL if you run a public edition.
+user_agent = "{ua}"
+# Whole-request timeout and connect timeout, in seconds.
+timeout_secs = {timeout}
+connect_timeout_secs = {connect}
+# Largest body accepted, in bytes, after decompression (10 MiB). Bigger answers are refused.
+max_body_bytes = {max_body}
+# Redirects followed at most; a loop is reported as an error on the source.
+max_redirects = {redirects}
+# Connections to one host at the same time, at most.
+max_connections_per_host = {per_host}
+# SSRF guard: false refuses loopback, private, link-local (169.254.169.254) and unspecified
+# addresses after DNS resolution, also on redirects. Set true only for tests and local demos.
+allow_private_addresses = false
+# Honour robots.txt when fetching article pages.
+respect_robots = true
+# Sources fetched at the same time.
+source_concurrency = {sources}
+# Article pages fetched and extracted at the same time, per source.
+article_concurrency = {articles}
+# New feed entries ingested per source in one pass, newest first; the rest wait for the next pass.
+max_new_entries_per_pass = {max_new}
+# Fetch each entry's article page and extract it (false keeps only the feed's own content).
+fetch_article_pages = true
+
+[web]
+# Address `newsdesk serve` listens on.
+bind = "127.0.0.1:8080"
+# Title shown on every page and in the feeds newsdesk publishes.
+site_title = "newsdesk"
+# Public base URL used in published feeds, e.g. "https://news.example.org". Unset: built from bind.
+# public_url = "https://news.example.org"
+# Language of the interface (<html lang>).
+language = "en"
+
+[schedule]
+# Fetch sources in the background while `newsdesk serve` runs.
+enabled = true
+# Minutes between two passes over all sources.
+interval_minutes = 30
+"#,
+        ua = f.user_agent,
+        timeout = f.timeout_secs,
+        connect = f.connect_timeout_secs,
+        max_body = f.max_body_bytes,
+        redirects = f.max_redirects,
+        per_host = f.max_connections_per_host,
+        sources = f.source_concurrency,
+        articles = f.article_concurrency,
+        max_new = f.max_new_entries_per_pass,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_default_parses_to_defaults() {
+        let cfg: Config = toml::from_str(&default_config_text()).expect("default config parses");
+        let d = FetchSettings::default();
+        assert_eq!(cfg.fetch.max_body_bytes, d.max_body_bytes);
+        assert_eq!(cfg.fetch.max_redirects, 5);
+        assert_eq!(cfg.fetch.max_connections_per_host, 2);
+        assert!(!cfg.fetch.allow_private_addresses);
+        assert_eq!(cfg.web.bind, "127.0.0.1:8080");
+        assert_eq!(cfg.storage.database, PathBuf::from("data/newsdesk.db"));
+        cfg.validate().expect("defaults are valid");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_rejected() {
+        assert!(toml::from_str::<Config>("[fetch]\ntimeout = 3\n").is_err());
+        let cfg: Config = toml::from_str("[web]\nbind = \"nonsense\"\n").expect("parses");
+        assert!(cfg.validate().is_err());
+    }
+
+    #[test]
+    fn relative_paths_resolve_against_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sub = dir.path().join("site");
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        let file = sub.join("newsdesk.toml");
+        std::fs::write(&file, "[storage]\ndatabase = \"db/x.db\"\n").expect("write");
+        let cfg = Config::load(&file).expect("load");
+        assert_eq!(cfg.database_path(), sub.join("db/x.db"));
+    }
+}

@@ -1,0 +1,480 @@
+//! One polite pass over the sources: conditional GET of each feed, parse, fetch and extract each
+//! new entry's page, detect its language, and store it in one transaction.
+//!
+//! Idempotence: an entry whose key (`FeedEntry::key`) is already stored for its source is skipped
+//! before any page is fetched, and the feed's validators (ETag / Last-Modified) are saved only
+//! when every new entry was stored, so a pass that was cut short (killed, or capped by
+//! `max_new_entries_per_pass`) is completed by the next one instead of being hidden by a 304.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use futures_util::StreamExt;
+use newsdesk_core::{
+    ContentOrigin, ExtractedArticle, FeedEntry, FetchState, FetchStatus, NewArticle, Source,
+    SourceId,
+};
+use newsdesk_fetch::{FetchError, Fetcher, Validators};
+use newsdesk_store::{SourceUpdate, Store};
+use tracing::{debug, info, warn};
+
+use super::Progress;
+use crate::config::FetchSettings;
+use crate::text::{charset_of, html_to_text, lead_of};
+
+/// What happened to one source in a pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceOutcome {
+    /// Fetched and parsed.
+    Ok {
+        /// Entries in the feed.
+        entries: usize,
+        /// Articles stored in this pass.
+        new_articles: u64,
+        /// New entries left for the next pass (cap reached or a store error).
+        deferred: usize,
+    },
+    /// 304 Not Modified.
+    NotModified,
+    /// The feed could not be fetched or parsed.
+    Failed(String),
+}
+
+/// One source's line in the report.
+#[derive(Debug, Clone)]
+pub struct SourceResult {
+    /// The source.
+    pub source_id: SourceId,
+    /// Its name.
+    pub name: String,
+    /// What happened.
+    pub outcome: SourceOutcome,
+}
+
+/// The result of a pass.
+#[derive(Debug, Clone, Default)]
+pub struct PassReport {
+    /// One line per source.
+    pub results: Vec<SourceResult>,
+    /// Wall time of the pass.
+    pub elapsed: Duration,
+}
+
+impl PassReport {
+    /// Sources fetched and parsed (including 304s).
+    pub fn ok(&self) -> usize {
+        self.results.len() - self.failed()
+    }
+
+    /// Sources that failed.
+    pub fn failed(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| matches!(r.outcome, SourceOutcome::Failed(_)))
+            .count()
+    }
+
+    /// Sources that answered 304.
+    pub fn not_modified(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.outcome == SourceOutcome::NotModified)
+            .count()
+    }
+
+    /// Articles stored in the pass.
+    pub fn new_articles(&self) -> u64 {
+        self.results
+            .iter()
+            .map(|r| match r.outcome {
+                SourceOutcome::Ok { new_articles, .. } => new_articles,
+                _ => 0,
+            })
+            .sum()
+    }
+}
+
+impl fmt::Display for PassReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} sources: {} ok ({} not modified), {} failed; {} new articles in {:.1} s",
+            self.results.len(),
+            self.ok(),
+            self.not_modified(),
+            self.failed(),
+            self.new_articles(),
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// The ingest stage: owns a fetcher and a store handle.
+#[derive(Clone)]
+pub struct Ingest {
+    store: Store,
+    fetcher: Fetcher,
+    settings: Arc<FetchSettings>,
+}
+
+impl Ingest {
+    /// Wires a store and a fetcher.
+    pub fn new(store: Store, fetcher: Fetcher, settings: FetchSettings) -> Ingest {
+        Ingest {
+            store,
+            fetcher,
+            settings: Arc::new(settings),
+        }
+    }
+
+    /// One pass over `sources`, `source_concurrency` at a time.
+    pub async fn run_pass(&self, sources: Vec<Source>, progress: &Progress) -> PassReport {
+        let start = Instant::now();
+        let mut total_new = 0;
+        let mut results = Vec::with_capacity(sources.len());
+        let mut stream = futures_util::stream::iter(sources)
+            .map(|src| {
+                let this = self.clone();
+                async move {
+                    let outcome = this.fetch_source(&src).await;
+                    SourceResult {
+                        source_id: src.id,
+                        name: src.name.clone(),
+                        outcome,
+                    }
+                }
+            })
+            .buffer_unordered(self.settings.source_concurrency);
+        while let Some(r) = stream.next().await {
+            if let SourceOutcome::Ok { new_articles, .. } = r.outcome {
+                total_new += new_articles;
+                progress.source_done(new_articles, total_new);
+            } else {
+                progress.source_done(0, total_new);
+            }
+            results.push(r);
+        }
+        progress.finish();
+        results.sort_by_key(|r| r.source_id);
+        PassReport {
+            results,
+            elapsed: start.elapsed(),
+        }
+    }
+
+    /// Fetches one source and ingests its new entries; records the outcome on the source.
+    pub async fn fetch_source(&self, src: &Source) -> SourceOutcome {
+        let mut state = match self.store.fetch_state(src.id) {
+            Ok(s) => s,
+            Err(e) => return SourceOutcome::Failed(e.to_string()),
+        };
+        let outcome = self.fetch_source_inner(src, &mut state).await;
+        state.last_fetch_at = Some(Utc::now());
+        match &outcome {
+            SourceOutcome::Failed(msg) => {
+                warn!(source_id = src.id, feed_url = %src.feed_url, stage = "ingest", error = %msg, "source failed");
+                state.last_status = FetchStatus::Failed;
+                state.last_error = Some(msg.clone());
+                state.consecutive_failures = state.consecutive_failures.saturating_add(1);
+            }
+            SourceOutcome::NotModified => {
+                state.last_status = FetchStatus::NotModified;
+                state.last_error = None;
+                state.consecutive_failures = 0;
+            }
+            SourceOutcome::Ok { .. } => {
+                state.last_status = FetchStatus::Ok;
+                state.last_error = None;
+                state.consecutive_failures = 0;
+            }
+        }
+        if let Err(e) = self.store.save_fetch_state(&state) {
+            return SourceOutcome::Failed(format!("could not save fetch state: {e}"));
+        }
+        outcome
+    }
+
+    async fn fetch_source_inner(&self, src: &Source, state: &mut FetchState) -> SourceOutcome {
+        let validators = Validators {
+            etag: state.etag.clone(),
+            last_modified: state.last_modified.clone(),
+        };
+        let resp = match self.fetcher.get(&src.feed_url, &validators).await {
+            Ok(r) => r,
+            Err(e) => {
+                state.last_http_status = status_of(&e);
+                return SourceOutcome::Failed(e.to_string());
+            }
+        };
+        state.last_http_status = Some(resp.status);
+        if resp.not_modified {
+            debug!(source_id = src.id, stage = "ingest", "not modified");
+            return SourceOutcome::NotModified;
+        }
+        let body = resp.body.clone();
+        let final_url = resp.final_url.clone();
+        let content_type = resp.content_type.clone();
+        let parsed = tokio::task::spawn_blocking(move || {
+            newsdesk_feeds::parse_feed(&body, Some(&final_url), content_type.as_deref())
+        })
+        .await;
+        let feed = match parsed {
+            Ok(Ok(f)) => f,
+            Ok(Err(e)) => return SourceOutcome::Failed(e.to_string()),
+            Err(e) => return SourceOutcome::Failed(format!("feed parser crashed: {e}")),
+        };
+        self.adopt_feed_title(src, feed.feed.title.as_deref());
+
+        let mut fresh: Vec<FeedEntry> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for e in &feed.entries {
+            let Some(key) = e.key() else { continue };
+            if !seen.insert(key.to_string()) {
+                continue;
+            }
+            match self.store.has_entry(src.id, key) {
+                Ok(true) => {}
+                Ok(false) => fresh.push(e.clone()),
+                Err(err) => return SourceOutcome::Failed(err.to_string()),
+            }
+        }
+        // Newest first, so a capped pass stores what readers want first.
+        fresh.sort_by(|a, b| b.published.or(b.updated).cmp(&a.published.or(a.updated)));
+        let cap = self.settings.max_new_entries_per_pass;
+        let mut deferred = fresh.len().saturating_sub(cap);
+        fresh.truncate(cap);
+
+        let mut new_articles = 0u64;
+        let mut stream = futures_util::stream::iter(fresh)
+            .map(|entry| {
+                let this = self.clone();
+                let src = src.clone();
+                async move { this.ingest_entry(&src, entry).await }
+            })
+            .buffer_unordered(self.settings.article_concurrency);
+        while let Some(r) = stream.next().await {
+            match r {
+                Ok(true) => new_articles += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    warn!(source_id = src.id, stage = "store", error = %e, "article not stored");
+                    deferred += 1;
+                }
+            }
+        }
+        if deferred == 0 {
+            state.etag = resp.etag.clone();
+            state.last_modified = resp.last_modified.clone();
+        } else {
+            // Keep the next request unconditional so the remaining entries are seen again.
+            state.etag = None;
+            state.last_modified = None;
+        }
+        info!(source_id = src.id, feed_url = %src.feed_url, stage = "ingest", entries = feed.entries.len(), new_articles, deferred, "source done");
+        SourceOutcome::Ok {
+            entries: feed.entries.len(),
+            new_articles,
+            deferred,
+        }
+    }
+
+    /// Gives a source the feed's title when it was added without a name.
+    fn adopt_feed_title(&self, src: &Source, title: Option<&str>) {
+        let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) else {
+            return;
+        };
+        let host = url::Url::parse(&src.feed_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string));
+        if host.as_deref() == Some(src.name.as_str()) && title != src.name {
+            let upd = SourceUpdate {
+                name: Some(title.chars().take(200).collect()),
+                ..Default::default()
+            };
+            if let Err(e) = self.store.update_source(src.id, &upd) {
+                warn!(source_id = src.id, error = %e, "could not rename source");
+            }
+        }
+    }
+
+    /// Fetches, extracts and stores one entry. `Ok(false)` when it was already stored.
+    async fn ingest_entry(&self, src: &Source, entry: FeedEntry) -> anyhow::Result<bool> {
+        let key = entry.key().unwrap_or_default().to_string();
+        let (page, origin) = self.read_page(&entry).await;
+        let article = build_article(src, key, &entry, page, origin);
+        let store = self.store.clone();
+        let id = tokio::task::spawn_blocking(move || store.insert_article(&article)).await??;
+        Ok(id.is_some())
+    }
+
+    /// Fetches and extracts the entry's page; on failure says why, for the article's note.
+    async fn read_page(&self, entry: &FeedEntry) -> (Option<ExtractedArticle>, ContentOrigin) {
+        let Some(link) = entry.link.as_deref().filter(|l| !l.trim().is_empty()) else {
+            return (
+                None,
+                ContentOrigin::FeedSummary {
+                    reason: "the feed entry has no link to an article page".into(),
+                },
+            );
+        };
+        if !self.settings.fetch_article_pages {
+            return (
+                None,
+                ContentOrigin::FeedSummary {
+                    reason: "article pages are not fetched (fetch_article_pages = false)".into(),
+                },
+            );
+        }
+        let resp = match self.fetcher.get_page(link).await {
+            Ok(r) => r,
+            Err(e) => {
+                return (
+                    None,
+                    ContentOrigin::FeedSummary {
+                        reason: format!("the article page could not be fetched: {e}"),
+                    },
+                );
+            }
+        };
+        let charset = resp.content_type.as_deref().and_then(charset_of);
+        let final_url = resp.final_url.clone();
+        let body = resp.body.clone();
+        let res = tokio::task::spawn_blocking(move || {
+            newsdesk_extract::extract(&body, &final_url, charset.as_deref())
+        })
+        .await;
+        match res {
+            Ok(Ok(a)) if !a.body_text.trim().is_empty() => (Some(a), ContentOrigin::Page),
+            Ok(Ok(a)) => (
+                Some(a),
+                ContentOrigin::FeedSummary {
+                    reason: "no article text was found on the page".into(),
+                },
+            ),
+            Ok(Err(e)) => (
+                None,
+                ContentOrigin::FeedSummary {
+                    reason: format!("the article page could not be read: {e}"),
+                },
+            ),
+            Err(e) => (
+                None,
+                ContentOrigin::FeedSummary {
+                    reason: format!("the extractor crashed on this page: {e}"),
+                },
+            ),
+        }
+    }
+}
+
+/// HTTP status carried by a fetch error, if any.
+fn status_of(e: &FetchError) -> Option<u16> {
+    match e {
+        FetchError::Status { status, .. } => Some(*status),
+        _ => None,
+    }
+}
+
+/// Merges the feed entry and the extraction into the article to store.
+fn build_article(
+    src: &Source,
+    entry_key: String,
+    entry: &FeedEntry,
+    page: Option<ExtractedArticle>,
+    origin: ContentOrigin,
+) -> NewArticle {
+    let fetched_at = Utc::now();
+    let page = page.unwrap_or_default();
+    let base = entry.link.clone().unwrap_or_else(|| src.feed_url.clone());
+    let (body_html, body_text) = if origin == ContentOrigin::Page {
+        (page.body_html.clone(), page.body_text.clone())
+    } else {
+        let raw = entry
+            .content
+            .as_deref()
+            .filter(|c| !c.trim().is_empty())
+            .or(entry.summary.as_deref())
+            .unwrap_or_default();
+        let clean = newsdesk_extract::sanitize_html(raw, &base);
+        let text = html_to_text(&clean);
+        (clean, text)
+    };
+    let title = entry
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .or_else(|| page.title.clone())
+        .unwrap_or_else(|| "(untitled)".to_string());
+    let authors = if !page.authors.is_empty() {
+        page.authors.clone()
+    } else {
+        entry
+            .author
+            .as_deref()
+            .map(|a| {
+                a.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let sample = format!("{title}\n{body_text}");
+    let language = newsdesk_text::detect_language(&sample)
+        .filter(|g| g.reliable)
+        .map(|g| g.code.to_string())
+        .or_else(|| {
+            page.declared_language
+                .as_deref()
+                .and_then(|l| l.split(['-', '_']).next())
+                .map(|l| l.to_ascii_lowercase())
+                .filter(|l| (2..=3).contains(&l.len()))
+        });
+    let summary = entry
+        .summary
+        .as_deref()
+        .map(html_to_text)
+        .filter(|s| !s.is_empty())
+        .or_else(|| page.description.clone())
+        .map(|s| lead_of(&s, 400));
+    let lead_image = page.lead_image.clone().or_else(|| {
+        entry
+            .enclosures
+            .iter()
+            .find(|e| {
+                e.mime_type
+                    .as_deref()
+                    .is_some_and(|m| m.starts_with("image/"))
+            })
+            .map(|e| e.url.clone())
+    });
+    let mut tags = page.tags.clone();
+    for c in &entry.categories {
+        if !tags.iter().any(|t| t.eq_ignore_ascii_case(c)) {
+            tags.push(c.clone());
+        }
+    }
+    NewArticle {
+        source_id: src.id,
+        entry_key,
+        url: entry.link.clone().unwrap_or_else(|| page.url.clone()),
+        canonical_url: page.canonical_url.clone(),
+        title,
+        authors,
+        published_at: entry.published.or(page.published).or(entry.updated),
+        modified_at: page.modified.or(entry.updated),
+        fetched_at,
+        lead_image,
+        language,
+        summary,
+        body_html,
+        body_text,
+        tags,
+        origin,
+    }
+}

@@ -1,0 +1,12 @@
+//! The pipeline that wires the stages together: fetch → parse → extract → text → store.
+//!
+//! Each stage is a library crate that knows nothing of the others; this module is the only place
+//! that calls them in order. See `ARCHITECTURE.md`.
+
+pub mod discover;
+pub mod ingest;
+pub mod progress;
+
+pub use discover::resolve_feed;
+pub use ingest::Ingest;
+pub use progress::Progress;

@@ -1,0 +1,386 @@
+//! Test support: a real origin server on 127.0.0.1 that serves good and broken feeds and pages,
+//! and helpers that run the real `newsdesk` binary in a temporary directory.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, header};
+use axum::routing::get;
+
+/// Counters and switches shared with the origin's handlers.
+#[derive(Default)]
+pub struct OriginState {
+    /// Requests to /good/feed.xml.
+    pub good_feed_requests: AtomicUsize,
+    /// Of which carried If-None-Match.
+    pub good_feed_conditional: AtomicUsize,
+    /// Article page requests (all paths under /good/).
+    pub good_page_requests: AtomicUsize,
+    /// When set, /good/feed.xml answers 500.
+    pub good_broken: AtomicBool,
+    /// Delay before each /good/ article page, milliseconds.
+    pub page_delay_ms: AtomicUsize,
+    /// Number of entries in /good/feed.xml.
+    pub good_entries: AtomicUsize,
+}
+
+/// A running origin.
+pub struct TestOrigin {
+    pub addr: SocketAddr,
+    pub state: Arc<OriginState>,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl TestOrigin {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+fn rss(base: &str, title: &str, items: &[(String, String, String)]) -> String {
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>{title}</title>\
+         <link>{base}/</link><description>test feed</description><language>en</language>\n"
+    );
+    for (i, (t, link, summary)) in items.iter().enumerate() {
+        s.push_str(&format!(
+            "<item><title>{t}</title><link>{link}</link><guid>{link}</guid>\
+             <pubDate>Mon, 0{} Jun 2026 10:00:00 +0000</pubDate><description>{summary}</description></item>\n",
+            1 + i % 9
+        ));
+    }
+    s.push_str("</channel></rss>\n");
+    s
+}
+
+/// An article page with boilerplate around a body of `paragraphs`.
+pub fn article_page(title: &str, author: &str, paragraphs: &[&str]) -> String {
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} | Test Wire</title>\
+         <meta property=\"og:site_name\" content=\"Test Wire\"></head><body>\
+         <nav><a href=\"/\">Home</a> <a href=\"/world\">World</a></nav>\
+         <div class=\"cookie-banner\">We use cookies. Accept?</div>\
+         <article><h1>{title}</h1><p class=\"byline\">By {author}</p>\
+         <time datetime=\"2026-06-01T10:00:00+02:00\">1 June 2026</time>\n{body}</article>\
+         <aside class=\"related\"><a href=\"/x\">Related: something else entirely</a></aside>\
+         <footer>© Test Wire</footer></body></html>"
+    )
+}
+
+const PARAS: [&str; 4] = [
+    "The harbour authority of the fictional city of Portavel said on Tuesday that fourteen vessels were waiting outside the port while negotiations continued late into the night.",
+    "Union representatives said the talks had made progress on wages, but that the question of night shifts remained open, and that they expected a final answer by Friday.",
+    "“We are not going to accept a deal that leaves the night crews behind,” said the union's spokeswoman, Marta Quell, speaking to reporters outside the harbour office.",
+    "The port handles about 40 per cent of the region's container traffic, and shipping companies have begun diverting vessels to neighbouring harbours along the coast.",
+];
+
+async fn good_feed(State(st): State<Arc<OriginState>>, headers: HeaderMap) -> Response<Body> {
+    st.good_feed_requests.fetch_add(1, Ordering::SeqCst);
+    if st.good_broken.load(Ordering::SeqCst) {
+        return Response::builder()
+            .status(StatusCode::INTERNAL_SERVER_ERROR)
+            .body(Body::from("oops"))
+            .unwrap_or_default();
+    }
+    let n = st.good_entries.load(Ordering::SeqCst).max(1);
+    let etag = format!("\"good-{n}\"");
+    if headers.get(header::IF_NONE_MATCH).is_some() {
+        st.good_feed_conditional.fetch_add(1, Ordering::SeqCst);
+        if headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            == Some(etag.as_str())
+        {
+            return Response::builder()
+                .status(StatusCode::NOT_MODIFIED)
+                .header(header::ETAG, etag)
+                .body(Body::empty())
+                .unwrap_or_default();
+        }
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_string();
+    let base = format!("http://{host}");
+    let items: Vec<_> = (0..n)
+        .map(|i| {
+            (
+                format!("Harbour talks, day {i}"),
+                format!("{base}/good/a{i}.html"),
+                format!("Summary of day {i} &amp; more"),
+            )
+        })
+        .collect();
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")
+        .header(header::ETAG, etag)
+        .body(Body::from(rss(&base, "Test Wire", &items)))
+        .unwrap_or_default()
+}
+
+async fn good_page(
+    State(st): State<Arc<OriginState>>,
+    UrlPath(name): UrlPath<String>,
+) -> Response<Body> {
+    st.good_page_requests.fetch_add(1, Ordering::SeqCst);
+    let delay = st.page_delay_ms.load(Ordering::SeqCst);
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay as u64)).await;
+    }
+    let title = format!(
+        "Harbour talks, day {}",
+        name.trim_start_matches('a').trim_end_matches(".html")
+    );
+    html(article_page(&title, "Jo Example", &PARAS))
+}
+
+fn html(s: String) -> Response<Body> {
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .body(Body::from(s))
+        .unwrap_or_default()
+}
+
+fn xml(s: String) -> Response<Body> {
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/rss+xml")
+        .body(Body::from(s))
+        .unwrap_or_default()
+}
+
+fn status(code: u16) -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .body(Body::from("status page"))
+        .unwrap_or_default()
+}
+
+fn redirect(to: &str) -> Response<Body> {
+    let mut r = status(302);
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// The windows-1251 Cyrillic article, served with a UTF-8 label (the charset lies).
+pub const CYRILLIC_PARA: &str = "Власти вымышленного города Порта́вель заявили во вторник, что переговоры в порту продолжатся в среду утром, а четырнадцать судов ждут разгрузки у входа в гавань.";
+
+fn cp1251_page() -> Response<Body> {
+    let page = format!(
+        "<!doctype html><html><head><title>Переговоры в порту</title></head><body><article><h1>Переговоры в порту</h1>\
+         <p>{CYRILLIC_PARA}</p><p>{CYRILLIC_PARA}</p><p>{CYRILLIC_PARA}</p></article></body></html>"
+    );
+    let (bytes, _, _) = encoding_rs_compat::encode_1251(&page);
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .body(Body::from(bytes))
+        .unwrap_or_default()
+}
+
+/// A tiny windows-1251 encoder for the Cyrillic test page (enough for the letters used).
+mod encoding_rs_compat {
+    pub fn encode_1251(s: &str) -> (Vec<u8>, (), ()) {
+        let mut out = Vec::with_capacity(s.len());
+        for c in s.chars() {
+            let u = c as u32;
+            let b = match u {
+                0..=0x7f => u as u8,
+                0x410..=0x44f => (u - 0x410 + 0xc0) as u8,
+                0x401 => 0xa8,
+                0x451 => 0xb8,
+                0x301 => continue, // combining acute: dropped
+                _ => b'?',
+            };
+            out.push(b);
+        }
+        (out, (), ())
+    }
+}
+
+async fn dynamic(
+    State(st): State<Arc<OriginState>>,
+    headers: HeaderMap,
+    UrlPath(path): UrlPath<String>,
+) -> Response<Body> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_string();
+    let base = format!("http://{host}");
+    match path.as_str() {
+        "malformed.xml" => xml("<<<this is not xml at all &&& <rss><chan".to_string()),
+        "html-instead.html" => html("<!doctype html><html><head><title>Just a page</title></head><body><p>No feed here.</p></body></html>".into()),
+        "with-link.html" => html(format!(
+            "<!doctype html><html><head><title>Home</title>\
+             <link rel=\"alternate\" type=\"application/rss+xml\" title=\"Main\" href=\"/good/feed.xml\"></head><body>hi</body></html>"
+        )),
+        "status/404" => status(404),
+        "status/410" => status(410),
+        "status/500" => status(500),
+        "slow.xml" => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            status(200)
+        }
+        "huge.xml" => {
+            let mut s = rss(&base, "Huge", &[]);
+            s.push_str(&"<!-- padding -->".repeat(400_000));
+            xml(s)
+        }
+        "loop-a" => redirect("/loop-b"),
+        "loop-b" => redirect("/loop-a"),
+        "empty.xml" => xml(rss(&base, "Empty", &[])),
+        "many.xml" => {
+            let items: Vec<_> = (0..10_000)
+                .map(|i| (format!("Item {i}"), format!("{base}/many/{i}.html"), format!("s{i}")))
+                .collect();
+            xml(rss(&base, "Many", &items))
+        }
+        "cp1251/feed.xml" => xml(rss(
+            &base,
+            "Cyrillic",
+            &[("Переговоры в порту".into(), format!("{base}/cp1251/page.html"), "кратко".into())],
+        )),
+        "cp1251/page.html" => cp1251_page(),
+        "broken-page/feed.xml" => xml(rss(
+            &base,
+            "Broken pages",
+            &[("A story whose page is gone".into(), format!("{base}/status/404"), "The summary survives.".into())],
+        )),
+        p if p.starts_with("many/") => {
+            let _ = &st;
+            html(article_page(&format!("Item {}", p.trim_start_matches("many/")), "M. Any", &PARAS))
+        }
+        _ => status(404),
+    }
+}
+
+/// Starts the origin on 127.0.0.1 (any free port).
+pub async fn start_origin() -> TestOrigin {
+    let state = Arc::new(OriginState::default());
+    state.good_entries.store(3, Ordering::SeqCst);
+    let app = Router::new()
+        .route("/good/feed.xml", get(good_feed))
+        .route("/good/{name}", get(good_page))
+        .route(
+            "/robots.txt",
+            get(|| async { "User-agent: *\nDisallow: /private/\n" }),
+        )
+        .route("/{*path}", get(dynamic))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind test origin");
+    let addr = listener.local_addr().expect("local addr");
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    TestOrigin {
+        addr,
+        state,
+        _task: task,
+    }
+}
+
+/// Starts the origin on its own runtime thread, for tests that are not async.
+pub fn start_origin_blocking() -> (TestOrigin, tokio::runtime::Runtime) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let origin = rt.block_on(start_origin());
+    (origin, rt)
+}
+
+/// A temporary site directory with a test configuration.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// `newsdesk init` then a test configuration (private addresses allowed, short timeouts).
+    pub fn new(extra_fetch: &str) -> Site {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = run(dir.path(), &["init", "."]);
+        assert!(
+            out.status.success(),
+            "init failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let cfg = format!(
+            "[storage]\ndatabase = \"data/newsdesk.db\"\n\n[fetch]\nallow_private_addresses = true\n\
+             timeout_secs = 2\nconnect_timeout_secs = 2\n{extra_fetch}\n"
+        );
+        std::fs::write(dir.path().join("newsdesk.toml"), cfg).expect("write config");
+        Site { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("data/newsdesk.db")
+    }
+
+    /// Runs newsdesk in the site directory (config found as ./newsdesk.toml).
+    pub fn run(&self, args: &[&str]) -> Output {
+        run(self.dir.path(), args)
+    }
+
+    /// Runs and asserts success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "newsdesk {args:?} failed ({:?}):\nstdout: {}\nstderr: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// `sources list --json` parsed.
+    pub fn sources(&self) -> Vec<serde_json::Value> {
+        let s = self.ok(&["sources", "list", "--json"]);
+        serde_json::from_str(&s).expect("sources list --json is JSON")
+    }
+}
+
+/// Path of the binary under test.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_newsdesk")
+}
+
+/// Runs the binary in `dir` with a clean environment for configuration.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NEWSDESK_CONFIG")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run newsdesk")
+}
+
+/// Opens the SQLite file read-only and runs a scalar query.
+pub fn query_i64(db: &Path, sql: &str) -> i64 {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open db");
+    conn.query_row(sql, [], |r| r.get(0)).expect("query")
+}
