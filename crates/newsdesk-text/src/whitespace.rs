@@ -12,7 +12,7 @@ pub fn normalize_whitespace(s: &str) -> String {
     for c in s.chars() {
         if matches!(
             c,
-            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
         ) {
             continue;
         }
