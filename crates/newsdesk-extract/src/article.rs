@@ -5,14 +5,15 @@ use newsdesk_core::ExtractedArticle;
 use scraper::{Html, Node};
 use url::Url;
 
+use crate::ExtractError;
 use crate::body::{self, RenderContext};
 use crate::boilerplate;
 use crate::content;
 use crate::metadata;
+use crate::nesting;
 use crate::page;
 use crate::sanitize::sanitize_html;
 use crate::text_stats::Stats;
-use crate::ExtractError;
 
 /// An extraction with the page's own calendar dates (before conversion to UTC).
 pub(crate) struct PageExtraction {
@@ -29,15 +30,23 @@ pub(crate) struct PageExtraction {
 /// [`ExtractError::NotHtml`] (binary, PDF, JSON, text without markup) and
 /// [`ExtractError::TooLarge`] (over [`crate::MAX_HTML_BYTES`]). A page without an article body
 /// gives an article with an empty body and whatever metadata it has.
-pub fn extract(html: &[u8], url: &str, http_charset: Option<&str>) -> Result<ExtractedArticle, ExtractError> {
+pub fn extract(
+    html: &[u8],
+    url: &str,
+    http_charset: Option<&str>,
+) -> Result<ExtractedArticle, ExtractError> {
     extract_page(html, url, http_charset).map(|p| p.article)
 }
 
-pub(crate) fn extract_page(bytes: &[u8], url: &str, http_charset: Option<&str>) -> Result<PageExtraction, ExtractError> {
+pub(crate) fn extract_page(
+    bytes: &[u8],
+    url: &str,
+    http_charset: Option<&str>,
+) -> Result<PageExtraction, ExtractError> {
     page::check_bytes(bytes, url)?;
     let decoded = newsdesk_text::decode_html(bytes, http_charset);
     page::check_text(&decoded.text, url)?;
-    let doc = Html::parse_document(&decoded.text);
+    let doc = Html::parse_document(nesting::bounded(&decoded.text));
     drop(decoded);
 
     let page_url = Url::parse(url).ok().filter(|u| u.has_host());
@@ -55,11 +64,14 @@ pub(crate) fn extract_page(bytes: &[u8], url: &str, http_charset: Option<&str>) 
     let strict = content::choose(&doc, &stats);
     let loose = content::choose(&doc, &loose_stats);
     let chars = |c: &Option<content::Content>, s: &Stats| -> u32 {
-        c.as_ref().map_or(0, |c| c.nodes.iter().map(|n| s.get(*n).text).sum())
+        c.as_ref()
+            .map_or(0, |c| c.nodes.iter().map(|n| s.get(*n).text).sum())
     };
     // Class-based removal can be wrong (a wrapper named "page-with-comments"); fall back when it
     // left almost nothing of what structural removal alone would give.
-    let (chosen, removed, stats) = if chars(&strict, &stats) < 200 && chars(&loose, &loose_stats) > 3 * chars(&strict, &stats).max(100) {
+    let (chosen, removed, stats) = if chars(&strict, &stats) < 200
+        && chars(&loose, &loose_stats) > 3 * chars(&strict, &stats).max(100)
+    {
         (loose, structural, loose_stats)
     } else {
         (strict, removed, stats)
@@ -128,10 +140,14 @@ fn paragraphs_of(text: &str) -> String {
 
 /// The document's `<base href>`, resolved against the page URL.
 fn base_href(doc: &Html, page_url: Option<&Url>) -> Option<Url> {
-    let href = doc.tree.root().descendants().find_map(|n| match n.value() {
-        Node::Element(el) if el.name() == "base" => el.attr("href"),
-        _ => None,
-    })?;
+    let href = doc
+        .tree
+        .root()
+        .descendants()
+        .find_map(|n| match n.value() {
+            Node::Element(el) if el.name() == "base" => el.attr("href"),
+            _ => None,
+        })?;
     let url = match page_url {
         Some(p) => p.join(href.trim()).ok()?,
         None => Url::parse(href.trim()).ok()?,

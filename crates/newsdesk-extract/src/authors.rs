@@ -10,32 +10,57 @@ static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bi\b|\boraz\b)\s*").expect("valid regex")
+    Regex::new(r"(?i)\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bi\b|\boraz\b)\s*")
+        .expect("valid regex")
 });
 
 /// Words that say "this is not a person".
-const NOT_A_PERSON: &[&str] = &["staff", "redaktion", "editorial", "newsroom", "admin", "team", "rédaction", "redacción", "agencies", "agenturen"];
+const NOT_A_PERSON: &[&str] = &[
+    "staff",
+    "redaktion",
+    "editorial",
+    "newsroom",
+    "admin",
+    "team",
+    "rédaction",
+    "redacción",
+    "agencies",
+    "agenturen",
+];
 
 /// Cleans raw author strings into a list of names (order kept, duplicates dropped).
 pub(crate) fn clean(raw: &[String], site_names: &[String]) -> Vec<String> {
-    let sites: Vec<String> = site_names.iter().map(|s| fold(s)).filter(|s| !s.is_empty()).collect();
+    let sites: Vec<String> = site_names
+        .iter()
+        .map(|s| fold(s))
+        .filter(|s| !s.is_empty())
+        .collect();
     let mut out: Vec<String> = Vec::new();
     for entry in raw {
         let entry = newsdesk_text::normalize_whitespace(entry);
-        let entry = entry.trim_matches(|c: char| c == '-' || c == '|' || c == ',' || c.is_whitespace());
+        let entry =
+            entry.trim_matches(|c: char| c == '-' || c == '|' || c == ',' || c.is_whitespace());
+        if entry.contains("://") || entry.starts_with("www.") || entry.contains('@') {
+            continue;
+        }
         let entry = PREFIX.replace(entry, "");
         for part in SPLIT.split(&entry) {
-            let name = part.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')');
+            let name = part
+                .trim()
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')');
             let name = strip_paren(name);
             if !plausible(name) {
                 continue;
             }
             let f = fold(name);
-            if sites.iter().any(|s| *s == f) || out.iter().any(|o| fold(o) == f) {
+            if sites.contains(&f) || out.iter().any(|o| fold(o) == f) {
                 continue;
             }
             let lower = name.to_lowercase();
-            if NOT_A_PERSON.iter().any(|w| lower.split_whitespace().any(|x| x == *w)) {
+            if NOT_A_PERSON
+                .iter()
+                .any(|w| lower.split_whitespace().any(|x| x == *w))
+            {
                 continue;
             }
             out.push(name.to_owned());
@@ -58,12 +83,16 @@ fn plausible(name: &str) -> bool {
         && name.chars().any(char::is_alphabetic)
         && !name.chars().any(|c| c.is_ascii_digit())
         && !name.contains('@')
+        && !name.to_lowercase().contains("email")
         && !name.contains("://")
         && !name.starts_with("www.")
 }
 
 fn fold(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 #[cfg(test)]
@@ -78,12 +107,39 @@ mod tests {
 
     #[test]
     fn prefixes_splits_and_drops() {
-        assert_eq!(c(&["By Jane Doe and John Smith"], &[]), ["Jane Doe", "John Smith"]);
-        assert_eq!(c(&["Par Marie Dupont et Luc Martin"], &[]), ["Marie Dupont", "Luc Martin"]);
-        assert_eq!(c(&["Von Max Muster und Erika Mustermann"], &[]), ["Max Muster", "Erika Mustermann"]);
-        assert_eq!(c(&["Por Ana García y José Pérez"], &[]), ["Ana García", "José Pérez"]);
-        assert_eq!(c(&["Le Monde", "Marie Dupont"], &["Le Monde"]), ["Marie Dupont"]);
-        assert_eq!(c(&["BBC Staff", "https://x.org/author/a", "a@b.c", "Jane Doe", "jane doe"], &[]), ["Jane Doe"]);
+        assert_eq!(
+            c(&["By Jane Doe and John Smith"], &[]),
+            ["Jane Doe", "John Smith"]
+        );
+        assert_eq!(
+            c(&["Par Marie Dupont et Luc Martin"], &[]),
+            ["Marie Dupont", "Luc Martin"]
+        );
+        assert_eq!(
+            c(&["Von Max Muster und Erika Mustermann"], &[]),
+            ["Max Muster", "Erika Mustermann"]
+        );
+        assert_eq!(
+            c(&["Por Ana García y José Pérez"], &[]),
+            ["Ana García", "José Pérez"]
+        );
+        assert_eq!(
+            c(&["Le Monde", "Marie Dupont"], &["Le Monde"]),
+            ["Marie Dupont"]
+        );
+        assert_eq!(
+            c(
+                &[
+                    "BBC Staff",
+                    "https://x.org/author/a",
+                    "a@b.c",
+                    "Jane Doe",
+                    "jane doe"
+                ],
+                &[]
+            ),
+            ["Jane Doe"]
+        );
         assert_eq!(c(&["Text: Anna Schmidt (dpa)"], &[]), ["Anna Schmidt"]);
         assert!(c(&["14.03.2026"], &[]).is_empty());
     }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::article::extract_page;
 use crate::ExtractError;
+use crate::article::extract_page;
 
 /// What a batch did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -48,27 +48,43 @@ pub fn extract_batch(
     urls: &HashMap<String, String>,
     threads: usize,
 ) -> Result<BatchReport, ExtractError> {
-    let read_err = |source| ExtractError::Read { path: in_dir.to_owned(), source };
+    let read_err = |source| ExtractError::Read {
+        path: in_dir.to_owned(),
+        source,
+    };
     let mut pages: Vec<(String, PathBuf)> = Vec::new();
     for entry in std::fs::read_dir(in_dir).map_err(read_err)? {
         let path = entry.map_err(read_err)?.path();
-        if path.extension().is_some_and(|e| e == "html") {
-            if let Some(id) = path.file_stem().and_then(|s| s.to_str()) {
-                pages.push((id.to_owned(), path.clone()));
-            }
+        if path.extension().is_some_and(|e| e == "html")
+            && let Some(id) = path.file_stem().and_then(|s| s.to_str())
+        {
+            pages.push((id.to_owned(), path.clone()));
         }
     }
     pages.sort();
-    std::fs::create_dir_all(out_dir).map_err(|source| ExtractError::Write { path: out_dir.to_owned(), source })?;
+    std::fs::create_dir_all(out_dir).map_err(|source| ExtractError::Write {
+        path: out_dir.to_owned(),
+        source,
+    })?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
-        .map_err(|e| ExtractError::Threads { threads, reason: e.to_string() })?;
+        .map_err(|e| ExtractError::Threads {
+            threads,
+            reason: e.to_string(),
+        })?;
     let results: Vec<Result<bool, (String, String)>> = pool.install(|| {
         pages
             .par_iter()
-            .map(|(id, path)| one_page(id, path, out_dir, urls.get(id).map(String::as_str).unwrap_or("")))
+            .map(|(id, path)| {
+                one_page(
+                    id,
+                    path,
+                    out_dir,
+                    urls.get(id).map(String::as_str).unwrap_or(""),
+                )
+            })
             .collect()
     });
     let mut report = BatchReport {
@@ -91,14 +107,23 @@ pub fn extract_batch(
 
 /// Reads a `{"<id>": "<url>"}` JSON file.
 pub fn read_url_map(path: &Path) -> Result<HashMap<String, String>, ExtractError> {
-    let bytes = std::fs::read(path).map_err(|source| ExtractError::Read { path: path.to_owned(), source })?;
-    serde_json::from_slice(&bytes).map_err(|source| ExtractError::UrlMap { path: path.to_owned(), source })
+    let bytes = std::fs::read(path).map_err(|source| ExtractError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    serde_json::from_slice(&bytes).map_err(|source| ExtractError::UrlMap {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 fn one_page(id: &str, path: &Path, out_dir: &Path, url: &str) -> Result<bool, (String, String)> {
     let out_path = out_dir.join(format!("{id}.json"));
     let extracted = std::fs::read(path)
-        .map_err(|source| ExtractError::Read { path: path.to_owned(), source })
+        .map_err(|source| ExtractError::Read {
+            path: path.to_owned(),
+            source,
+        })
         .and_then(|bytes| {
             std::panic::catch_unwind(|| extract_page(&bytes, url, None)).unwrap_or_else(|_| {
                 Err(ExtractError::NotHtml {
@@ -136,7 +161,10 @@ fn one_page(id: &str, path: &Path, out_dir: &Path, url: &str) -> Result<bool, (S
     };
     let json = serde_json::to_vec(&record).unwrap_or_else(|_| b"{\"articleBody\":\"\"}".to_vec());
     if let Err(e) = std::fs::write(&out_path, json) {
-        return Err((id.to_owned(), format!("extract: cannot write {}: {e}", out_path.display())));
+        return Err((
+            id.to_owned(),
+            format!("extract: cannot write {}: {e}", out_path.display()),
+        ));
     }
     outcome
 }

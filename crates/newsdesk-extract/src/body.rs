@@ -165,15 +165,16 @@ impl Renderer<'_, '_> {
                     .filter(|e| e.name() == "source")
                     .find_map(|e| first_attr(e, &["src", "data-src"]))
             }),
-            "blockquote" if is_social_embed(el) => first_attr(el, &["cite", "data-instgrm-permalink"])
-                .or_else(|| {
+            "blockquote" if is_social_embed(el) => {
+                first_attr(el, &["cite", "data-instgrm-permalink"]).or_else(|| {
                     node.descendants()
                         .filter_map(|d| d.value().as_element())
                         .filter(|e| e.name() == "a")
                         .filter_map(|e| e.attr("href"))
                         .filter(|h| h.starts_with("http") || h.starts_with("//"))
                         .last()
-                }),
+                })
+            }
             _ => return false,
         };
         if is_tracking_pixel(el) {
@@ -206,15 +207,16 @@ impl Renderer<'_, '_> {
                 match href {
                     Some(href) => {
                         self.ensure_inline_container();
-                        self.html.push_str(&format!("<a href=\"{}\">", escape(&href)));
+                        self.html
+                            .push_str(&format!("<a href=\"{}\">", escape(&href)));
                         self.inline_stack.push((node.id(), Some("</a>")));
                     }
                     None => self.inline_stack.push((node.id(), None)),
                 }
             }
-            "em" | "strong" | "b" | "i" | "code" | "sup" | "sub" | "q" | "cite" | "time" | "u" | "mark" | "small"
-            | "abbr" | "s" | "del" | "ins" | "span" | "font" | "label" | "bdi" | "bdo" | "var" | "kbd"
-            | "samp" | "dfn" => {
+            "em" | "strong" | "b" | "i" | "code" | "sup" | "sub" | "q" | "cite" | "time" | "u"
+            | "mark" | "small" | "abbr" | "s" | "del" | "ins" | "span" | "font" | "label"
+            | "bdi" | "bdo" | "var" | "kbd" | "samp" | "dfn" => {
                 let tag = match name {
                     "em" | "i" | "u" => Some("em"),
                     "strong" | "b" => Some("strong"),
@@ -261,23 +263,27 @@ impl Renderer<'_, '_> {
     }
 
     fn close(&mut self, node: NodeRef<'_, Node>, el: &Element) {
-        if let Some(pos) = self.inline_stack.iter().rposition(|(id, _)| *id == node.id()) {
+        if let Some(pos) = self
+            .inline_stack
+            .iter()
+            .rposition(|(id, _)| *id == node.id())
+        {
             let (_, tag) = self.inline_stack.remove(pos);
             if let Some(tag) = tag {
                 self.html.push_str(tag);
             }
             return;
         }
-        if emitted_block(el.name()).is_some() {
-            if let Some(pos) = self.blocks.iter().rposition(|b| b.node == Some(node.id())) {
-                self.end_inline_flow();
-                while self.blocks.len() > pos {
-                    if let Some(b) = self.blocks.pop() {
-                        self.finish_block(b);
-                    }
+        if emitted_block(el.name()).is_some()
+            && let Some(pos) = self.blocks.iter().rposition(|b| b.node == Some(node.id()))
+        {
+            self.end_inline_flow();
+            while self.blocks.len() > pos {
+                if let Some(b) = self.blocks.pop() {
+                    self.finish_block(b);
                 }
-                return;
             }
+            return;
         }
         if crate::tree_walk::is_block(el.name()) {
             self.end_inline_flow();
@@ -313,8 +319,11 @@ impl Renderer<'_, '_> {
         }
         self.ensure_inline_container();
         let alt = el.attr("alt").unwrap_or("");
-        self.html
-            .push_str(&format!("<img src=\"{}\" alt=\"{}\">", escape(&src), escape(alt)));
+        self.html.push_str(&format!(
+            "<img src=\"{}\" alt=\"{}\">",
+            escape(&src),
+            escape(alt)
+        ));
         self.media += 1;
     }
 
@@ -323,8 +332,19 @@ impl Renderer<'_, '_> {
         let accepts = self.blocks.last().is_some_and(|b| {
             matches!(
                 b.tag,
-                "p" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "td" | "th" | "figcaption" | "pre" | "dt"
-                    | "dd" | "caption"
+                "p" | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "li"
+                    | "td"
+                    | "th"
+                    | "figcaption"
+                    | "pre"
+                    | "dt"
+                    | "dd"
+                    | "caption"
             )
         });
         if !accepts {
@@ -347,12 +367,12 @@ impl Renderer<'_, '_> {
                 self.html.push_str(t);
             }
         }
-        if self.blocks.last().is_some_and(|b| b.node.is_none()) {
-            if let Some(b) = self.blocks.pop() {
-                self.flush_text();
-                self.finish_block(b);
-                return;
-            }
+        if self.blocks.last().is_some_and(|b| b.node.is_none())
+            && let Some(b) = self.blocks.pop()
+        {
+            self.flush_text();
+            self.finish_block(b);
+            return;
         }
         self.flush_text();
     }
@@ -378,7 +398,10 @@ impl Renderer<'_, '_> {
         let empty = self.paragraphs.len() == b.para_start && self.media == b.media_start;
         let junk = !empty
             && self.media == b.media_start
-            && matches!(b.tag, "p" | "h2" | "h3" | "h4" | "h5" | "h6" | "figcaption" | "li")
+            && matches!(
+                b.tag,
+                "p" | "h2" | "h3" | "h4" | "h5" | "h6" | "figcaption" | "li"
+            )
             && self.is_junk_line(&self.paragraphs[b.para_start..].join(" "), b.tag);
         if empty || junk {
             self.html.truncate(b.html_start);
@@ -407,11 +430,9 @@ impl Renderer<'_, '_> {
         }
         !self.ctx.authors.is_empty()
             && chars < 100
-            && self
-                .ctx
-                .authors
-                .iter()
-                .any(|a| folded == fold(a) || (folded.contains(&fold(a)) && BYLINE_START.is_match(text)))
+            && self.ctx.authors.iter().any(|a| {
+                folded == fold(a) || (folded.contains(&fold(a)) && BYLINE_START.is_match(text))
+            })
     }
 
     fn absolute(&self, raw: &str) -> Option<String> {
@@ -493,27 +514,55 @@ fn closing(tag: &'static str) -> &'static str {
 }
 
 fn first_attr<'e>(el: &'e Element, names: &[&str]) -> Option<&'e str> {
-    names.iter().filter_map(|n| el.attr(n)).map(str::trim).find(|v| !v.is_empty())
+    names
+        .iter()
+        .filter_map(|n| el.attr(n))
+        .map(str::trim)
+        .find(|v| !v.is_empty())
 }
 
 fn is_social_embed(el: &Element) -> bool {
     el.attr("class").is_some_and(|c| {
         let c = c.to_ascii_lowercase();
-        ["twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "fb-xfbml", "reddit-card", "bluesky-embed", "mastodon-embed"]
-            .iter()
-            .any(|k| c.contains(k))
+        [
+            "twitter-tweet",
+            "twitter-video",
+            "instagram-media",
+            "tiktok-embed",
+            "fb-xfbml",
+            "reddit-card",
+            "bluesky-embed",
+            "mastodon-embed",
+        ]
+        .iter()
+        .any(|k| c.contains(k))
     }) || el.attr("data-instgrm-permalink").is_some()
 }
 
 fn is_tracking_pixel(el: &Element) -> bool {
-    let tiny = |a: &str| el.attr(a).is_some_and(|v| matches!(v.trim(), "0" | "1" | "0px" | "1px"));
+    let tiny = |a: &str| {
+        el.attr(a)
+            .is_some_and(|v| matches!(v.trim(), "0" | "1" | "0px" | "1px"))
+    };
     tiny("width") && tiny("height")
 }
 
 /// The real source of an image, looking past lazy-loading placeholders.
 fn image_source(el: &Element) -> Option<&str> {
-    let lazy = first_attr(el, &["data-src", "data-lazy-src", "data-original", "data-url", "data-hi-res-src"]);
-    let src = el.attr("src").map(str::trim).filter(|s| !s.is_empty() && !s.starts_with("data:"));
+    let lazy = first_attr(
+        el,
+        &[
+            "data-src",
+            "data-lazy-src",
+            "data-original",
+            "data-url",
+            "data-hi-res-src",
+        ],
+    );
+    let src = el
+        .attr("src")
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && !s.starts_with("data:"));
     let srcset = || {
         first_attr(el, &["data-srcset", "srcset"])
             .and_then(|s| s.split(',').next())

@@ -9,28 +9,101 @@
 use std::collections::HashSet;
 
 use ego_tree::NodeId;
-use scraper::{Html, Node};
 use scraper::node::Element;
+use scraper::{Html, Node};
 
 use crate::text_stats::Stats;
 
 /// Class words that mark an element as boilerplate whatever its size.
 const STRONG: &[&str] = &[
-    "nav", "navbar", "navigation", "navi", "menu", "menus", "menubar", "submenu", "breadcrumb",
-    "breadcrumbs", "share", "shares", "sharing", "sharebar", "social", "socials", "related",
-    "comment", "comments", "commentlist", "disqus", "cookie", "cookies", "consent", "gdpr",
-    "newsletter", "subscribe", "subscription", "promo", "promotion", "ad", "ads", "adv",
-    "advert", "adverts", "advertisement", "advertising", "adslot", "adunit", "sidebar", "footer",
-    "masthead", "popup", "modal", "overlay", "sponsor", "sponsored", "outbrain", "taboola",
-    "recommended", "recommendations", "trending", "popular", "pagination", "pager", "widget",
-    "widgets", "toolbar", "signup", "paywall", "skiplink", "hidden", "tagcloud", "login",
-    "rating", "banner", "teaserbox", "morestories", "mostread", "readmore", "print", "offcanvas",
+    "nav",
+    "navbar",
+    "navigation",
+    "navi",
+    "menu",
+    "menus",
+    "menubar",
+    "submenu",
+    "breadcrumb",
+    "breadcrumbs",
+    "share",
+    "shares",
+    "sharing",
+    "sharebar",
+    "social",
+    "socials",
+    "related",
+    "comment",
+    "comments",
+    "commentlist",
+    "disqus",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "promo",
+    "promotion",
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "adverts",
+    "advertisement",
+    "advertising",
+    "adslot",
+    "adunit",
+    "sidebar",
+    "footer",
+    "masthead",
+    "popup",
+    "modal",
+    "overlay",
+    "sponsor",
+    "sponsored",
+    "outbrain",
+    "taboola",
+    "recommended",
+    "recommendations",
+    "trending",
+    "popular",
+    "pagination",
+    "pager",
+    "widget",
+    "widgets",
+    "toolbar",
+    "signup",
+    "skiplink",
+    "tagcloud",
+    "login",
+    "rating",
+    "teaserbox",
+    "morestories",
+    "mostread",
+    "readmore",
+    "print",
+    "offcanvas",
 ];
 
 /// Prefixes of class words that mark boilerplate ("sharebuttons", "socialmedia", "sidebar2").
 const STRONG_PREFIXES: &[&str] = &[
-    "share", "social", "sidebar", "newsletter", "cookie", "breadcrumb", "related", "advert",
-    "sponsor", "footer", "navbar", "comment", "subscri", "promo", "menu",
+    "share",
+    "social",
+    "sidebar",
+    "newsletter",
+    "cookie",
+    "breadcrumb",
+    "related",
+    "advert",
+    "sponsor",
+    "footer",
+    "navbar",
+    "comment",
+    "subscri",
+    "promo",
+    "menu",
 ];
 
 /// Words that start with a strong prefix but are not boilerplate.
@@ -39,9 +112,30 @@ const NOT_BOILERPLATE: &[&str] = &["commentary", "promoted", "menuitem"];
 /// Class words that mark metadata lines (bylines, dates, tags, captions); removed only when
 /// the element is small.
 const WEAK: &[&str] = &[
-    "byline", "author", "authors", "dateline", "date", "time", "timestamp", "published",
-    "meta", "tags", "tag", "keywords", "category", "categories", "topics", "credit", "credits",
-    "copyright", "bio", "info", "caption", "source", "updated", "print",
+    "byline",
+    "author",
+    "authors",
+    "dateline",
+    "date",
+    "time",
+    "timestamp",
+    "published",
+    "meta",
+    "tags",
+    "tag",
+    "keywords",
+    "category",
+    "categories",
+    "topics",
+    "credit",
+    "credits",
+    "copyright",
+    "bio",
+    "info",
+    "caption",
+    "source",
+    "updated",
+    "print",
 ];
 
 /// A weak-class element is removed only when it holds fewer text characters than this.
@@ -50,8 +144,18 @@ const WEAK_MAX_TEXT: u32 = 300;
 /// Words that say "this holds the article"; a negative word counts only if it comes after them
 /// ("content-sidebar" is a sidebar, "sidebar-content"… is still a sidebar, "article-body" is not).
 const POSITIVE: &[&str] = &[
-    "article", "articlebody", "body", "content", "entry", "main", "post", "story", "text",
-    "blog", "page", "hentry",
+    "article",
+    "articlebody",
+    "body",
+    "content",
+    "entry",
+    "main",
+    "post",
+    "story",
+    "text",
+    "blog",
+    "page",
+    "hentry",
 ];
 
 /// Words that turn the next word into a modifier ("has-sidebar", "with-comments").
@@ -59,8 +163,17 @@ const MODIFIERS: &[&str] = &["has", "with", "no", "without", "show", "enable", "
 
 /// ARIA roles that are never article text.
 const ROLES: &[&str] = &[
-    "navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "search",
-    "dialog", "alertdialog", "tablist", "toolbar",
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "menu",
+    "menubar",
+    "search",
+    "dialog",
+    "alertdialog",
+    "tablist",
+    "toolbar",
 ];
 
 /// How an element's class/id reads.
@@ -81,18 +194,28 @@ pub(crate) fn structural(html: &Html) -> HashSet<NodeId> {
         let Node::Element(el) = node.value() else {
             continue;
         };
-        let remove = match el.name() {
-            "script" | "style" | "noscript" | "template" | "svg" | "canvas" | "nav" | "aside"
-            | "footer" | "button" | "select" | "input" | "textarea" | "option" | "dialog"
-            | "menu" | "head" | "title" | "link" | "meta" => true,
-            // A page header holds the site's logo and menu; an article's header its title and lead.
-            "header" => !node.ancestors().any(|a| {
-                a.value()
-                    .as_element()
-                    .is_some_and(|e| matches!(e.name(), "article" | "main") || is_article_body(e))
-            }),
-            _ => false,
-        };
+        let remove = matches!(
+            el.name(),
+            "script"
+                | "style"
+                | "noscript"
+                | "template"
+                | "svg"
+                | "canvas"
+                | "aside"
+                | "footer"
+                | "button"
+                | "select"
+                | "input"
+                | "textarea"
+                | "option"
+                | "dialog"
+                | "menu"
+                | "head"
+                | "title"
+                | "link"
+                | "meta"
+        );
         if remove || is_hidden(el) || el.attr("role").is_some_and(|r| ROLES.contains(&r.trim())) {
             removed.insert(node.id());
         }
@@ -122,7 +245,16 @@ pub(crate) fn by_class(html: &Html, removed: &HashSet<NodeId>, stats: &Stats) ->
             continue;
         }
         let small = || stats.get(node.id()).text < WEAK_MAX_TEXT;
+        let st = stats.get(node.id());
+        // Page headers and navigation go, unless broken markup left the article inside them.
+        if matches!(el.name(), "nav" | "header") && !is_prose(st) && !in_article(node) {
+            out.insert(node.id());
+            continue;
+        }
         let remove = match class_verdict(el) {
+            // A big block of prose named "sidebar", "banner"… is a layout wrapper around the
+            // article; only comment and related-content blocks are big prose and boilerplate.
+            ClassVerdict::Strong if is_prose(stats.get(node.id())) => big_boilerplate(el),
             ClassVerdict::Strong => true,
             ClassVerdict::Weak => small(),
             ClassVerdict::Keep => el.name() == "form" && stats.get(node.id()).text < 1000,
@@ -134,10 +266,41 @@ pub(crate) fn by_class(html: &Html, removed: &HashSet<NodeId>, stats: &Stats) ->
     out
 }
 
+/// Much text, few links: looks like running prose.
+fn is_prose(st: crate::text_stats::ElementStats) -> bool {
+    st.text >= 600 && st.link_density() < 0.35
+}
+
+/// Whether an element sits inside an `<article>`, `<main>` or `itemprop=articleBody`.
+fn in_article(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    node.ancestors().any(|a| {
+        a.value()
+            .as_element()
+            .is_some_and(|e| matches!(e.name(), "article" | "main") || is_article_body(e))
+    })
+}
+
+/// Class words naming blocks that are boilerplate even when they are big prose.
+fn big_boilerplate(el: &Element) -> bool {
+    let mut words = Vec::new();
+    for attr in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+        split_words(attr, &mut words);
+    }
+    words.iter().any(|w| {
+        (w.starts_with("comment") && w != "commentary")
+            || w == "disqus"
+            || w.starts_with("related")
+            || w == "cookie"
+            || w == "consent"
+    })
+}
+
 /// Whether the element is marked as the article body by microdata.
 pub(crate) fn is_article_body(el: &Element) -> bool {
-    el.attr("itemprop")
-        .is_some_and(|p| p.split_whitespace().any(|w| w.eq_ignore_ascii_case("articleBody")))
+    el.attr("itemprop").is_some_and(|p| {
+        p.split_whitespace()
+            .any(|w| w.eq_ignore_ascii_case("articleBody"))
+    })
 }
 
 fn is_hidden(el: &Element) -> bool {
@@ -145,7 +308,11 @@ fn is_hidden(el: &Element) -> bool {
         return true;
     }
     el.attr("style").is_some_and(|s| {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
         s.contains("display:none") || s.contains("visibility:hidden")
     })
 }
@@ -239,7 +406,10 @@ mod tests {
     fn class_words() {
         let mut w = Vec::new();
         split_words("relatedArticles article-header  nav_main", &mut w);
-        assert_eq!(w, ["related", "articles", "article", "header", "nav", "main"]);
+        assert_eq!(
+            w,
+            ["related", "articles", "article", "header", "nav", "main"]
+        );
     }
 
     #[test]

@@ -24,19 +24,23 @@ const MIN_PARAGRAPH_CHARS: u32 = 25;
 pub(crate) struct Content {
     /// Elements whose subtrees make the body, in document order.
     pub nodes: Vec<NodeId>,
-    /// Score of the winner.
-    pub score: f64,
 }
 
 /// Picks the main content of the document, or `None` when no paragraph scores.
 pub(crate) fn choose(html: &Html, stats: &Stats) -> Option<Content> {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     for (id, st) in stats.iter() {
-        let Some(node) = html.tree.get(id) else { continue };
-        let Some(el) = node.value().as_element() else { continue };
+        let Some(node) = html.tree.get(id) else {
+            continue;
+        };
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
         let own = match el.name() {
             "p" | "pre" | "td" | "blockquote" | "dd" => st.text,
-            "div" | "section" | "article" | "span" | "font" | "center" | "li" | "main" => st.inline_text,
+            "div" | "section" | "article" | "span" | "font" | "center" | "li" | "main" => {
+                st.inline_text
+            }
             _ => continue,
         };
         if own < MIN_PARAGRAPH_CHARS {
@@ -47,7 +51,8 @@ pub(crate) fn choose(html: &Html, stats: &Stats) -> Option<Content> {
         if el.name() == "li" {
             score *= 0.5;
         }
-        if el.name() != "p" && el.name() != "pre" && el.name() != "blockquote" && el.name() != "td" {
+        if el.name() != "p" && el.name() != "pre" && el.name() != "blockquote" && el.name() != "td"
+        {
             // A div's own text counts for the div itself too.
             add(&mut scores, node, score);
         }
@@ -66,7 +71,9 @@ pub(crate) fn choose(html: &Html, stats: &Stats) -> Option<Content> {
     let mut best: Option<(NodeId, f64)> = None;
     let mut finals: HashMap<NodeId, f64> = HashMap::with_capacity(scores.len());
     for (&id, &score) in &scores {
-        let Some(el) = html.tree.get(id).and_then(|n| n.value().as_element()) else { continue };
+        let Some(el) = html.tree.get(id).and_then(|n| n.value().as_element()) else {
+            continue;
+        };
         let total = (score + bonus(el)) * (1.0 - stats.get(id).link_density());
         finals.insert(id, total);
         if best.is_none_or(|(_, b)| total > b) {
@@ -77,7 +84,6 @@ pub(crate) fn choose(html: &Html, stats: &Stats) -> Option<Content> {
     let top_node = html.tree.get(top)?;
     Some(Content {
         nodes: with_siblings(top_node, top_score, &finals, stats),
-        score: top_score,
     })
 }
 
@@ -110,12 +116,17 @@ fn bonus(el: &Element) -> f64 {
 }
 
 fn has_positive_word(el: &Element) -> bool {
-    [el.attr("class"), el.attr("id")].into_iter().flatten().any(|v| {
-        let v = v.to_ascii_lowercase();
-        ["article", "content", "entry", "post", "story", "text", "body", "main", "blog"]
+    [el.attr("class"), el.attr("id")]
+        .into_iter()
+        .flatten()
+        .any(|v| {
+            let v = v.to_ascii_lowercase();
+            [
+                "article", "content", "entry", "post", "story", "text", "body", "main", "blog",
+            ]
             .iter()
             .any(|w| v.contains(w))
-    })
+        })
 }
 
 /// The winner plus siblings that look like more of the article.
@@ -138,7 +149,9 @@ fn with_siblings(
             seen.insert(id);
             continue;
         }
-        let Some(el) = sibling.value().as_element() else { continue };
+        let Some(el) = sibling.value().as_element() else {
+            continue;
+        };
         let st = stats.get(id);
         if st.text == 0 {
             continue;

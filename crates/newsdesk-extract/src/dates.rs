@@ -102,8 +102,10 @@ pub(crate) fn from_url(url: &str) -> Option<PageDate> {
 }
 
 static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\d.])(0?[1-9]|[12]\d|3[01])\.\s?(0?[1-9]|1[0-2])\.\s?((?:19|20)\d{2})(?:\D|$)")
-        .expect("valid regex")
+    Regex::new(
+        r"(?:^|[^\d.])(0?[1-9]|[12]\d|3[01])\.\s?(0?[1-9]|1[0-2])\.\s?((?:19|20)\d{2})(?:\D|$)",
+    )
+    .expect("valid regex")
 });
 
 static ISO_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
@@ -123,28 +125,28 @@ static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first written date in a short text (a dateline or byline).
 pub(crate) fn from_text(text: &str) -> Option<PageDate> {
-    if let Some(c) = ISO_IN_TEXT.captures(text) {
-        if let Some(d) = date_from_parts(&c[1], &c[2], &c[3]) {
-            return Some(d);
-        }
+    if let Some(c) = ISO_IN_TEXT.captures(text)
+        && let Some(d) = date_from_parts(&c[1], &c[2], &c[3])
+    {
+        return Some(d);
     }
-    if let Some(c) = NUMERIC_DMY.captures(text) {
-        if let Some(d) = date_from_parts(&c[3], &c[2], &c[1]) {
-            return Some(d);
-        }
+    if let Some(c) = NUMERIC_DMY.captures(text)
+        && let Some(d) = date_from_parts(&c[3], &c[2], &c[1])
+    {
+        return Some(d);
     }
     for c in DAY_MONTH_YEAR.captures_iter(text) {
-        if let Some(m) = month_number(&c[2]) {
-            if let Some(d) = date_from_parts(&c[3], &m.to_string(), &c[1]) {
-                return Some(d);
-            }
+        if let Some(m) = month_number(&c[2])
+            && let Some(d) = date_from_parts(&c[3], &m.to_string(), &c[1])
+        {
+            return Some(d);
         }
     }
     for c in MONTH_DAY_YEAR.captures_iter(text) {
-        if let Some(m) = month_number(&c[1]) {
-            if let Some(d) = date_from_parts(&c[3], &m.to_string(), &c[2]) {
-                return Some(d);
-            }
+        if let Some(m) = month_number(&c[1])
+            && let Some(d) = date_from_parts(&c[3], &m.to_string(), &c[2])
+        {
+            return Some(d);
         }
     }
     None
@@ -161,18 +163,97 @@ fn month_number(name: &str) -> Option<u32> {
     let n = name.to_lowercase();
     let n = n.trim_end_matches('.');
     const MONTHS: [&[&str]; 12] = [
-        &["jan", "january", "januar", "jänner", "janvier", "enero", "gennaio", "janeiro", "januari", "stycznia", "styczeń"],
-        &["feb", "february", "februar", "février", "fevrier", "febrero", "febbraio", "fevereiro", "februari", "lutego", "luty"],
-        &["mar", "march", "märz", "maerz", "mars", "marzo", "março", "maart", "marca", "marzec"],
-        &["apr", "april", "avril", "abril", "aprile", "kwietnia", "kwiecień"],
+        &[
+            "jan", "january", "januar", "jänner", "janvier", "enero", "gennaio", "janeiro",
+            "januari", "stycznia", "styczeń",
+        ],
+        &[
+            "feb",
+            "february",
+            "februar",
+            "février",
+            "fevrier",
+            "febrero",
+            "febbraio",
+            "fevereiro",
+            "februari",
+            "lutego",
+            "luty",
+        ],
+        &[
+            "mar", "march", "märz", "maerz", "mars", "marzo", "março", "maart", "marca", "marzec",
+        ],
+        &[
+            "apr",
+            "april",
+            "avril",
+            "abril",
+            "aprile",
+            "kwietnia",
+            "kwiecień",
+        ],
         &["may", "mai", "mayo", "maggio", "maio", "mei", "maja", "maj"],
-        &["jun", "june", "juni", "juin", "junio", "giugno", "junho", "czerwca", "czerwiec"],
-        &["jul", "july", "juli", "juillet", "julio", "luglio", "julho", "lipca", "lipiec"],
-        &["aug", "august", "août", "aout", "agosto", "augustus", "sierpnia", "sierpień"],
-        &["sep", "sept", "september", "septembre", "septiembre", "settembre", "setembro", "września", "wrzesień"],
-        &["oct", "october", "oktober", "octobre", "octubre", "ottobre", "outubro", "października", "październik", "okt"],
-        &["nov", "november", "novembre", "noviembre", "novembro", "listopada", "listopad"],
-        &["dec", "december", "dezember", "décembre", "decembre", "diciembre", "dicembre", "dezembro", "grudnia", "grudzień", "dez"],
+        &[
+            "jun", "june", "juni", "juin", "junio", "giugno", "junho", "czerwca", "czerwiec",
+        ],
+        &[
+            "jul", "july", "juli", "juillet", "julio", "luglio", "julho", "lipca", "lipiec",
+        ],
+        &[
+            "aug",
+            "august",
+            "août",
+            "aout",
+            "agosto",
+            "augustus",
+            "sierpnia",
+            "sierpień",
+        ],
+        &[
+            "sep",
+            "sept",
+            "september",
+            "septembre",
+            "septiembre",
+            "settembre",
+            "setembro",
+            "września",
+            "wrzesień",
+        ],
+        &[
+            "oct",
+            "october",
+            "oktober",
+            "octobre",
+            "octubre",
+            "ottobre",
+            "outubro",
+            "października",
+            "październik",
+            "okt",
+        ],
+        &[
+            "nov",
+            "november",
+            "novembre",
+            "noviembre",
+            "novembro",
+            "listopada",
+            "listopad",
+        ],
+        &[
+            "dec",
+            "december",
+            "dezember",
+            "décembre",
+            "decembre",
+            "diciembre",
+            "dicembre",
+            "dezembro",
+            "grudnia",
+            "grudzień",
+            "dez",
+        ],
     ];
     MONTHS
         .iter()
@@ -194,10 +275,16 @@ mod tests {
         let d = parse_machine("2026-03-14T00:30:00+01:00").unwrap();
         assert_eq!(d.local.to_string(), "2026-03-14");
         assert_eq!(d.utc.to_rfc3339(), "2026-03-13T23:30:00+00:00");
-        assert_eq!(ymd(parse_machine("2026-03-14T09:30:00.123+0100")), "2026-03-14");
+        assert_eq!(
+            ymd(parse_machine("2026-03-14T09:30:00.123+0100")),
+            "2026-03-14"
+        );
         assert_eq!(ymd(parse_machine("2026-03-14 09:30:00")), "2026-03-14");
         assert_eq!(ymd(parse_machine("2026-03-14")), "2026-03-14");
-        assert_eq!(ymd(parse_machine("Sat, 14 Mar 2026 09:30:00 +0000")), "2026-03-14");
+        assert_eq!(
+            ymd(parse_machine("Sat, 14 Mar 2026 09:30:00 +0000")),
+            "2026-03-14"
+        );
         assert_eq!(ymd(parse_machine("2026-03-14T09:30:00 CET")), "2026-03-14");
         assert_eq!(parse_machine("yesterday"), None);
         assert_eq!(parse_machine("1850-01-01"), None);
@@ -205,15 +292,24 @@ mod tests {
 
     #[test]
     fn url_dates() {
-        assert_eq!(ymd(from_url("https://x.org/news/2026/03/14/story")), "2026-03-14");
-        assert_eq!(ymd(from_url("https://x.org/2026-3-4-story.html")), "2026-03-04");
+        assert_eq!(
+            ymd(from_url("https://x.org/news/2026/03/14/story")),
+            "2026-03-14"
+        );
+        assert_eq!(
+            ymd(from_url("https://x.org/2026-3-4-story.html")),
+            "2026-03-04"
+        );
         assert_eq!(from_url("https://x.org/2026/13/14/story"), None);
         assert_eq!(from_url("https://x.org/story-123456"), None);
     }
 
     #[test]
     fn written_dates() {
-        assert_eq!(ymd(from_text("Veröffentlicht am 14.03.2026, 10:15 Uhr")), "2026-03-14");
+        assert_eq!(
+            ymd(from_text("Veröffentlicht am 14.03.2026, 10:15 Uhr")),
+            "2026-03-14"
+        );
         assert_eq!(ymd(from_text("14. März 2026")), "2026-03-14");
         assert_eq!(ymd(from_text("Publié le 4 avril 2026 à 10h")), "2026-04-04");
         assert_eq!(ymd(from_text("March 14, 2026")), "2026-03-14");

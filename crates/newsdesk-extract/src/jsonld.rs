@@ -54,14 +54,23 @@ pub(crate) fn parse<'a>(blocks: impl IntoIterator<Item = &'a str>) -> JsonLd {
     let article = objects
         .iter()
         .filter(|o| is_type(o, is_article_type))
-        .max_by_key(|o| (o.contains_key("headline") as u8, o.contains_key("articleBody") as u8))
+        .max_by_key(|o| {
+            (
+                o.contains_key("headline") as u8,
+                o.contains_key("articleBody") as u8,
+            )
+        })
         .copied();
-    let page = objects.iter().find(|o| is_type(o, |t| t.ends_with("Page"))).copied();
+    let page = objects
+        .iter()
+        .find(|o| is_type(o, |t| t.ends_with("Page")))
+        .copied();
 
     for obj in [article, page].into_iter().flatten() {
         let main = Some(obj) == article;
         if out.headline.is_none() {
-            out.headline = string(obj.get("headline")).or_else(|| if main { string(obj.get("name")) } else { None });
+            out.headline = string(obj.get("headline"))
+                .or_else(|| if main { string(obj.get("name")) } else { None });
         }
         if out.authors.is_empty() && out.org_authors.is_empty() {
             for key in ["author", "creator"] {
@@ -75,17 +84,29 @@ pub(crate) fn parse<'a>(blocks: impl IntoIterator<Item = &'a str>) -> JsonLd {
             .take()
             .or_else(|| string(obj.get("datePublished")))
             .or_else(|| string(obj.get("dateCreated")));
-        out.modified = out.modified.take().or_else(|| string(obj.get("dateModified")));
-        out.image = out.image.take().or_else(|| image(obj.get("image")?).or_else(|| image(obj.get("thumbnailUrl")?)));
+        out.modified = out
+            .modified
+            .take()
+            .or_else(|| string(obj.get("dateModified")));
+        out.image = out
+            .image
+            .take()
+            .or_else(|| image(obj.get("image")?).or_else(|| image(obj.get("thumbnailUrl")?)));
         if main {
-            for key in ["keywords", "articleSection"] {
+            for key in ["articleSection", "keywords"] {
                 out.tags.extend(strings(obj.get(key)));
             }
             out.body = string(obj.get("articleBody"));
             out.url = string(obj.get("url")).or_else(|| id_of(obj.get("mainEntityOfPage")));
         }
-        out.description = out.description.take().or_else(|| string(obj.get("description")));
-        out.language = out.language.take().or_else(|| string(obj.get("inLanguage")));
+        out.description = out
+            .description
+            .take()
+            .or_else(|| string(obj.get("description")));
+        out.language = out
+            .language
+            .take()
+            .or_else(|| string(obj.get("inLanguage")));
         if out.publisher.is_none() {
             out.publisher = obj.get("publisher").and_then(|p| name_of(p, &by_id));
         }
@@ -104,9 +125,16 @@ fn parse_block(text: &str) -> Option<Value> {
     let t = text.trim();
     let t = t.strip_prefix("<!--").unwrap_or(t);
     let t = t.strip_suffix("-->").unwrap_or(t);
-    let t = t.trim().trim_start_matches("//<![CDATA[").trim_end_matches("//]]>").trim();
+    let t = t
+        .trim()
+        .trim_start_matches("//<![CDATA[")
+        .trim_end_matches("//]]>")
+        .trim();
     serde_json::from_str(t).ok().or_else(|| {
-        let cleaned: String = t.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let cleaned: String = t
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
         serde_json::from_str(&cleaned).ok()
     })
 }
@@ -120,8 +148,10 @@ fn collect<'v>(v: &'v Value, depth: usize, out: &mut Vec<&'v serde_json::Map<Str
         Value::Object(map) => {
             out.push(map);
             for (k, child) in map {
-                if matches!(k.as_str(), "@graph" | "mainEntity" | "itemListElement" | "hasPart" | "about")
-                    || child.is_array() && k == "@graph"
+                if matches!(
+                    k.as_str(),
+                    "@graph" | "mainEntity" | "itemListElement" | "hasPart" | "about"
+                ) || child.is_array() && k == "@graph"
                 {
                     collect(child, depth + 1, out);
                 }
@@ -133,13 +163,24 @@ fn collect<'v>(v: &'v Value, depth: usize, out: &mut Vec<&'v serde_json::Map<Str
 
 fn is_article_type(t: &str) -> bool {
     t.ends_with("Article")
-        || matches!(t, "BlogPosting" | "Report" | "SocialMediaPosting" | "LiveBlogPosting" | "Recipe" | "Review")
+        || matches!(
+            t,
+            "BlogPosting"
+                | "Report"
+                | "SocialMediaPosting"
+                | "LiveBlogPosting"
+                | "Recipe"
+                | "Review"
+        )
 }
 
 fn is_type(obj: &serde_json::Map<String, Value>, pred: impl Fn(&str) -> bool) -> bool {
     match obj.get("@type") {
         Some(Value::String(t)) => pred(t.trim_start_matches("schema:")),
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).any(|t| pred(t.trim_start_matches("schema:"))),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|t| pred(t.trim_start_matches("schema:"))),
         _ => false,
     }
 }
@@ -156,7 +197,12 @@ fn string(v: Option<&Value>) -> Option<String> {
 
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
-        Some(Value::String(s)) => s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        Some(Value::String(s)) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
         Some(Value::Array(items)) => items.iter().flat_map(|i| strings(Some(i))).collect(),
         _ => Vec::new(),
     }
@@ -208,7 +254,9 @@ fn people(
                 .filter(|t| t.contains_key("name"))
                 .unwrap_or(o);
             if let Some(name) = string(resolved.get("name")) {
-                if is_type(resolved, |t| t == "Organization" || t.ends_with("Organization")) {
+                if is_type(resolved, |t| {
+                    t == "Organization" || t.ends_with("Organization")
+                }) {
                     orgs.push(name);
                 } else {
                     persons.push(name);
@@ -237,14 +285,18 @@ mod tests {
         assert_eq!(j.headline.as_deref(), Some("Big news"));
         assert_eq!(j.authors, ["Ann Smith", "Bo Li"]);
         assert_eq!(j.published.as_deref(), Some("2026-03-14T09:00:00+01:00"));
-        assert_eq!(j.tags, ["a", "b", "World"]);
+        assert_eq!(j.tags, ["World", "a", "b"]);
         assert_eq!(j.image.as_deref(), Some("https://x.org/i.jpg"));
         assert_eq!(j.publisher.as_deref(), Some("X Media"));
     }
 
     #[test]
     fn broken_blocks_are_ignored() {
-        let j = parse(["{not json", "", "<!-- {\"@type\":\"Article\",\"headline\":\"H\nx\"} -->"]);
+        let j = parse([
+            "{not json",
+            "",
+            "<!-- {\"@type\":\"Article\",\"headline\":\"H\nx\"} -->",
+        ]);
         assert_eq!(j.headline.as_deref(), Some("H x"));
     }
 }

@@ -28,7 +28,7 @@
 //!   <article><h1>Rain returns to Paris</h1>
 //!   <p>After three dry months, rain fell on Paris on Saturday, to the relief of farmers in the region.</p>
 //!   <p>Forecasters expect more showers next week, with temperatures close to the seasonal average.</p>
-//!   </article><footer>© Example News</footer></body></html>"#;
+//!   </article><footer>(c) Example News</footer></body></html>"#;
 //! let a = newsdesk_extract::extract(page, "https://news.example.org/2026/03/14/rain", None).unwrap();
 //! assert_eq!(a.title.as_deref(), Some("Rain returns to Paris"));
 //! assert_eq!(a.site_name.as_deref(), Some("Example News"));
@@ -48,6 +48,7 @@ mod dates;
 mod error;
 mod jsonld;
 mod metadata;
+mod nesting;
 mod page;
 mod sanitize;
 mod text_stats;
@@ -57,6 +58,7 @@ mod tree_walk;
 pub use article::extract;
 pub use batch::{BatchReport, extract_batch, read_url_map};
 pub use error::ExtractError;
+pub use nesting::MAX_NESTING;
 pub use newsdesk_core::ExtractedArticle;
 pub use page::MAX_HTML_BYTES;
 pub use sanitize::{ALLOWED_TAGS, sanitize_html};

@@ -55,17 +55,27 @@ impl Signals {
     }
 
     fn meta_all(&self, key: &str) -> impl Iterator<Item = &str> {
-        self.meta.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.meta
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
 fn gather(html: &Html) -> Signals {
     let mut s = Signals::default();
     for node in html.tree.root().descendants() {
-        let Node::Element(el) = node.value() else { continue };
+        let Node::Element(el) = node.value() else {
+            continue;
+        };
         let attr = |a: &str| el.attr(a).map(str::trim).filter(|v| !v.is_empty());
         match el.name() {
-            "html" => s.html_lang = s.html_lang.take().or_else(|| attr("lang").or_else(|| attr("xml:lang")).map(str::to_owned)),
+            "html" => {
+                s.html_lang = s
+                    .html_lang
+                    .take()
+                    .or_else(|| attr("lang").or_else(|| attr("xml:lang")).map(str::to_owned))
+            }
             "meta" => {
                 if let Some(content) = el.attr("content") {
                     for key in ["property", "name", "itemprop", "http-equiv"] {
@@ -75,7 +85,12 @@ fn gather(html: &Html) -> Signals {
                     }
                 }
             }
-            "title" if s.title_tag.is_none() && !node.ancestors().any(|a| a.value().as_element().is_some_and(|e| e.name() == "svg")) => {
+            "title"
+                if s.title_tag.is_none()
+                    && !node
+                        .ancestors()
+                        .any(|a| a.value().as_element().is_some_and(|e| e.name() == "svg")) =>
+            {
                 s.title_tag = Some(text_of(node)).filter(|t| !t.is_empty());
             }
             "h1" if s.h1.is_none() => s.h1 = Some(text_of(node)).filter(|t| !t.is_empty()),
@@ -85,32 +100,52 @@ fn gather(html: &Html) -> Signals {
                     s.canonical = attr("href").map(str::to_owned);
                 }
             }
-            "script" => {
-                if el.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) {
-                    s.jsonld.push(node.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect());
-                }
+            "script"
+                if el
+                    .attr("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                s.jsonld.push(
+                    node.children()
+                        .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                        .collect(),
+                );
             }
             "time" => {
                 if let Some(dt) = attr("datetime") {
                     let class = el.attr("class").unwrap_or("").to_ascii_lowercase();
                     let preferred = el.attr("pubdate").is_some()
                         || class.contains("publi")
-                        || el.attr("itemprop").is_some_and(|p| p.contains("datePublished"));
+                        || el
+                            .attr("itemprop")
+                            .is_some_and(|p| p.contains("datePublished"));
                     s.times.push((dt.to_owned(), preferred));
                 }
             }
             _ => {}
         }
         if let Some(prop) = el.attr("itemprop") {
-            let value = || attr("content").or_else(|| attr("datetime")).map(str::to_owned).unwrap_or_else(|| text_of(node));
+            let value = || {
+                attr("content")
+                    .or_else(|| attr("datetime"))
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| text_of(node))
+            };
             for p in prop.split_whitespace() {
                 match p {
                     "author" | "creator" if el.name() != "meta" && el.name() != "link" => {
                         let name = node
                             .descendants()
                             .filter_map(|d| Some((d, d.value().as_element()?)))
-                            .find(|(_, e)| e.attr("itemprop").is_some_and(|v| v.split_whitespace().any(|w| w == "name")))
-                            .map(|(d, e)| e.attr("content").map(str::to_owned).unwrap_or_else(|| text_of(d)))
+                            .find(|(_, e)| {
+                                e.attr("itemprop")
+                                    .is_some_and(|v| v.split_whitespace().any(|w| w == "name"))
+                            })
+                            .map(|(d, e)| {
+                                e.attr("content")
+                                    .map(str::to_owned)
+                                    .unwrap_or_else(|| text_of(d))
+                            })
                             .unwrap_or_else(value);
                         s.itemprop_authors.push(name);
                     }
@@ -120,14 +155,31 @@ fn gather(html: &Html) -> Signals {
                 }
             }
         }
-        if el.name() == "a" && el.attr("rel").is_some_and(|r| r.split_whitespace().any(|w| w.eq_ignore_ascii_case("author"))) {
+        if el.name() == "a"
+            && el.attr("rel").is_some_and(|r| {
+                r.split_whitespace()
+                    .any(|w| w.eq_ignore_ascii_case("author"))
+            })
+        {
             s.rel_authors.push(text_of(node));
         }
-        let class_id = format!("{} {}", el.attr("class").unwrap_or(""), el.attr("id").unwrap_or("")).to_ascii_lowercase();
-        if class_id.trim().is_empty() || matches!(el.name(), "body" | "html" | "article" | "main" | "script" | "style") {
+        let class_id = format!(
+            "{} {}",
+            el.attr("class").unwrap_or(""),
+            el.attr("id").unwrap_or("")
+        )
+        .to_ascii_lowercase();
+        if class_id.trim().is_empty()
+            || matches!(
+                el.name(),
+                "body" | "html" | "article" | "main" | "script" | "style"
+            )
+        {
             continue;
         }
-        if (class_id.contains("byline") || class_id.contains("author") || class_id.contains("autor"))
+        if (class_id.contains("byline")
+            || class_id.contains("author")
+            || class_id.contains("autor"))
             && !class_id.contains("bio")
             && s.bylines.len() < 8
         {
@@ -136,7 +188,11 @@ fn gather(html: &Html) -> Signals {
                 s.bylines.push(t);
             }
         }
-        if ["date", "time", "publi", "datum", "posted", "dateline", "byline", "meta", "fecha"].iter().any(|k| class_id.contains(k))
+        if [
+            "date", "time", "publi", "datum", "posted", "dateline", "byline", "meta", "fecha",
+        ]
+        .iter()
+        .any(|k| class_id.contains(k))
             && s.date_texts.len() < 12
         {
             let t = text_of(node);
@@ -162,9 +218,13 @@ pub(crate) fn extract(html: &Html, url: &str, base: Option<&Url>) -> Metadata {
     };
 
     let mut site_names: Vec<String> = Vec::new();
-    for name in [s.meta(&["og:site_name"]), ld.publisher.clone(), s.meta(&["application-name", "twitter:site"])]
-        .into_iter()
-        .flatten()
+    for name in [
+        s.meta(&["og:site_name"]),
+        ld.publisher.clone(),
+        s.meta(&["application-name", "twitter:site"]),
+    ]
+    .into_iter()
+    .flatten()
     {
         let name = name.trim_start_matches('@').to_owned();
         if !name.is_empty() && !site_names.contains(&name) {
@@ -179,16 +239,36 @@ pub(crate) fn extract(html: &Html, url: &str, base: Option<&Url>) -> Metadata {
         .or_else(|| s.meta(&["og:title", "twitter:title", "dc.title", "title"]))
         .or_else(|| s.title_tag.clone())
         .or_else(|| s.h1.clone());
-    let cleaned = raw_title.map(|t| title::clean(&t, &site_names, s.h1.as_deref(), host.as_deref()));
-    let site_name = site_names.first().cloned().or_else(|| cleaned.as_ref().and_then(|c| c.site.clone()));
+    let cleaned =
+        raw_title.map(|t| title::clean(&t, &site_names, s.h1.as_deref(), host.as_deref()));
+    let site_name = site_names
+        .first()
+        .cloned()
+        .or_else(|| cleaned.as_ref().and_then(|c| c.site.clone()));
     let title = cleaned.map(|c| c.title).filter(|t| !t.is_empty());
 
     let mut raw_authors: Vec<String> = ld.authors.clone();
     if raw_authors.is_empty() {
-        raw_authors.extend(s.meta(&["author", "dc.creator", "byl", "sailthru.author", "parsely-author", "article:author_name"]));
-        raw_authors.extend(s.meta_all("article:author").filter(|a| !a.contains("://") && !a.starts_with("www.")).map(str::to_owned));
+        raw_authors.extend(s.meta(&[
+            "author",
+            "dc.creator",
+            "byl",
+            "sailthru.author",
+            "parsely-author",
+            "article:author_name",
+        ]));
+        raw_authors.extend(
+            s.meta_all("article:author")
+                .filter(|a| !a.contains("://") && !a.starts_with("www."))
+                .map(str::to_owned),
+        );
     }
-    for fallback in [&s.itemprop_authors, &s.rel_authors, &s.bylines, &ld.org_authors] {
+    for fallback in [
+        &s.itemprop_authors,
+        &s.rel_authors,
+        &s.bylines,
+        &ld.org_authors,
+    ] {
         if raw_authors.is_empty() {
             raw_authors.extend(fallback.iter().take(3).cloned());
         }
@@ -201,19 +281,41 @@ pub(crate) fn extract(html: &Html, url: &str, base: Option<&Url>) -> Metadata {
         .and_then(dates::parse_machine)
         .or_else(|| {
             s.meta(&[
-                "article:published_time", "og:article:published_time", "article:published", "datepublished",
-                "publishdate", "publish-date", "publish_date", "pubdate", "date", "dc.date", "dc.date.issued",
-                "dcterms.date", "dcterms.issued", "dcterms.created", "sailthru.date", "parsely-pub-date",
-                "article.published", "og:published_time", "citation_publication_date", "cxenseparse:recs:publishtime",
+                "article:published_time",
+                "og:article:published_time",
+                "article:published",
+                "datepublished",
+                "publishdate",
+                "publish-date",
+                "publish_date",
+                "pubdate",
+                "date",
+                "dc.date",
+                "dc.date.issued",
+                "dcterms.date",
+                "dcterms.issued",
+                "dcterms.created",
+                "sailthru.date",
+                "parsely-pub-date",
+                "article.published",
+                "og:published_time",
+                "citation_publication_date",
+                "cxenseparse:recs:publishtime",
             ])
             .as_deref()
             .and_then(dates::parse_machine)
         })
-        .or_else(|| s.itemprop_published.iter().find_map(|d| dates::parse_machine(d).or_else(|| dates::from_text(d))))
+        .or_else(|| {
+            s.itemprop_published
+                .iter()
+                .find_map(|d| dates::parse_machine(d).or_else(|| dates::from_text(d)))
+        })
         .or_else(|| {
             let preferred = s.times.iter().filter(|(_, p)| *p).map(|(d, _)| d);
             let others = s.times.iter().filter(|(_, p)| !*p).map(|(d, _)| d);
-            preferred.chain(others).find_map(|d| dates::parse_machine(d))
+            preferred
+                .chain(others)
+                .find_map(|d| dates::parse_machine(d))
         })
         .or_else(|| dates::from_url(url))
         .or_else(|| s.date_texts.iter().find_map(|t| dates::from_text(t)));
@@ -222,14 +324,31 @@ pub(crate) fn extract(html: &Html, url: &str, base: Option<&Url>) -> Metadata {
         .as_deref()
         .and_then(dates::parse_machine)
         .or_else(|| {
-            s.meta(&["article:modified_time", "og:updated_time", "article:modified", "datemodified", "last-modified", "dcterms.modified"])
-                .as_deref()
-                .and_then(dates::parse_machine)
+            s.meta(&[
+                "article:modified_time",
+                "og:updated_time",
+                "article:modified",
+                "datemodified",
+                "last-modified",
+                "dcterms.modified",
+            ])
+            .as_deref()
+            .and_then(dates::parse_machine)
         })
-        .or_else(|| s.itemprop_modified.iter().find_map(|d| dates::parse_machine(d)));
+        .or_else(|| {
+            s.itemprop_modified
+                .iter()
+                .find_map(|d| dates::parse_machine(d))
+        });
 
     let lead_image = s
-        .meta(&["og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"])
+        .meta(&[
+            "og:image",
+            "og:image:url",
+            "og:image:secure_url",
+            "twitter:image",
+            "twitter:image:src",
+        ])
         .or_else(|| ld.image.clone())
         .and_then(|i| absolute(&i));
     let canonical_url = s
@@ -239,13 +358,21 @@ pub(crate) fn extract(html: &Html, url: &str, base: Option<&Url>) -> Metadata {
         .or_else(|| ld.url.clone())
         .and_then(|c| absolute(&c));
     let description = s
-        .meta(&["description", "og:description", "twitter:description", "dc.description"])
+        .meta(&[
+            "description",
+            "og:description",
+            "twitter:description",
+            "dc.description",
+        ])
         .or_else(|| ld.description.clone());
 
     let mut tags: Vec<String> = Vec::new();
     let mut push_tag = |t: &str| {
         let t = newsdesk_text::normalize_whitespace(t);
-        if !t.is_empty() && t.chars().count() <= 80 && !tags.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+        if !t.is_empty()
+            && t.chars().count() <= 80
+            && !tags.iter().any(|x| x.eq_ignore_ascii_case(&t))
+        {
             tags.push(t);
         }
     };

@@ -15,7 +15,9 @@ pub(crate) fn check_bytes(bytes: &[u8], url: &str) -> Result<(), ExtractError> {
         });
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ExtractError::Empty { url: url.to_owned() });
+        return Err(ExtractError::Empty {
+            url: url.to_owned(),
+        });
     }
     let magic: &[(&[u8], &'static str)] = &[
         (b"%PDF", "PDF document"),
@@ -48,7 +50,9 @@ pub(crate) fn check_bytes(bytes: &[u8], url: &str) -> Result<(), ExtractError> {
 pub(crate) fn check_text(text: &str, url: &str) -> Result<(), ExtractError> {
     let start = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if start.is_empty() {
-        return Err(ExtractError::Empty { url: url.to_owned() });
+        return Err(ExtractError::Empty {
+            url: url.to_owned(),
+        });
     }
     if (start.starts_with('{') || start.starts_with('['))
         && serde_json::from_str::<serde::de::IgnoredAny>(text.trim()).is_ok()

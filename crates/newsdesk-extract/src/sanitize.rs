@@ -8,9 +8,44 @@ use url::Url;
 /// Tags kept by [`sanitize_html`]; everything else is unwrapped (its text kept) or, for
 /// `script`, `style` and the like, dropped with its content.
 pub const ALLOWED_TAGS: &[&str] = &[
-    "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "figure", "figcaption",
-    "img", "a", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "em", "strong",
-    "b", "i", "br", "pre", "code", "sup", "sub", "q", "cite", "time", "dl", "dt", "dd", "hr",
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "img",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "br",
+    "pre",
+    "code",
+    "sup",
+    "sub",
+    "q",
+    "cite",
+    "time",
+    "dl",
+    "dt",
+    "dd",
+    "hr",
 ];
 
 /// Cleans untrusted HTML down to an allow-list of tags and attributes.
@@ -43,7 +78,10 @@ pub fn sanitize_html(html: &str, base_url: &str) -> String {
         )
         .tag_attributes(HashMap::from([
             ("a", HashSet::from(["href", "title"])),
-            ("img", HashSet::from(["src", "alt", "title", "width", "height"])),
+            (
+                "img",
+                HashSet::from(["src", "alt", "title", "width", "height"]),
+            ),
             ("td", HashSet::from(["colspan", "rowspan"])),
             ("th", HashSet::from(["colspan", "rowspan", "scope"])),
             ("ol", HashSet::from(["start"])),
@@ -99,11 +137,33 @@ mod tests {
         for snippet in hostile {
             let clean = sanitize_html(snippet, BASE).to_ascii_lowercase();
             for bad in [
-                "<script", "onerror", "onload", "onclick", "onmouseover", "javascript:",
-                "vbscript:", "data:", "<iframe", "<object", "<embed", "<form", "<input", "<svg",
-                "<style", "style=", "<meta", "<base", "<link", "<!--", "target=", "opener\"",
+                "<script",
+                "onerror",
+                "onload",
+                "onclick",
+                "onmouseover",
+                "javascript:",
+                "vbscript:",
+                "data:",
+                "<iframe",
+                "<object",
+                "<embed",
+                "<form",
+                "<input",
+                "<svg",
+                "<style",
+                "style=",
+                "<meta",
+                "<base",
+                "<link",
+                "<!--",
+                "target=",
+                "opener\"",
             ] {
-                assert!(!clean.contains(bad), "{snippet:?} -> {clean:?} contains {bad:?}");
+                assert!(
+                    !clean.contains(bad),
+                    "{snippet:?} -> {clean:?} contains {bad:?}"
+                );
             }
         }
     }
@@ -139,8 +199,14 @@ mod tests {
     #[test]
     fn relative_urls_resolved_or_dropped() {
         let clean = sanitize_html(r#"<a href="../a.html">a</a><img src="b.png">"#, BASE);
-        assert!(clean.contains(r#"href="https://news.example.org/a.html""#), "{clean}");
-        assert!(clean.contains(r#"src="https://news.example.org/world/b.png""#), "{clean}");
+        assert!(
+            clean.contains(r#"href="https://news.example.org/a.html""#),
+            "{clean}"
+        );
+        assert!(
+            clean.contains(r#"src="https://news.example.org/world/b.png""#),
+            "{clean}"
+        );
         let clean = sanitize_html(r#"<a href="../a.html">a</a>"#, "not a url");
         assert!(!clean.contains("href"), "{clean}");
         assert!(clean.contains(">a</a>"));

@@ -81,7 +81,7 @@ impl Stats {
                     }
                 }
             }
-            Step::Close(_, _) => {
+            Step::Close => {
                 if let Some(frame) = stack.pop() {
                     if frame.link {
                         link_depth = link_depth.saturating_sub(1);

@@ -12,13 +12,17 @@ pub(crate) enum Step<'a> {
     /// An element opens.
     Open(NodeRef<'a, Node>, &'a Element),
     /// An element closes.
-    Close(NodeRef<'a, Node>, &'a Element),
+    Close,
     /// A text node.
     Text(&'a str),
 }
 
 /// Walks the subtree of `root` in document order, skipping the subtrees of the `skip` nodes.
-pub(crate) fn walk<'a>(root: NodeRef<'a, Node>, skip: &HashSet<NodeId>, mut f: impl FnMut(Step<'a>)) {
+pub(crate) fn walk<'a>(
+    root: NodeRef<'a, Node>,
+    skip: &HashSet<NodeId>,
+    mut f: impl FnMut(Step<'a>),
+) {
     let mut skipping: Option<NodeId> = None;
     for edge in root.traverse() {
         match edge {
@@ -43,8 +47,8 @@ pub(crate) fn walk<'a>(root: NodeRef<'a, Node>, skip: &HashSet<NodeId>, mut f: i
                     }
                     continue;
                 }
-                if let Node::Element(el) = node.value() {
-                    f(Step::Close(node, el));
+                if node.value().is_element() {
+                    f(Step::Close);
                 }
             }
         }
@@ -58,7 +62,9 @@ pub(crate) fn text_of(root: NodeRef<'_, Node>) -> String {
     for edge in root.traverse() {
         match edge {
             Edge::Open(node) => match node.value() {
-                Node::Element(el) if matches!(el.name(), "script" | "style" | "noscript" | "template") => {
+                Node::Element(el)
+                    if matches!(el.name(), "script" | "style" | "noscript" | "template") =>
+                {
                     hidden += 1
                 }
                 Node::Element(el) if is_block(el.name()) || el.name() == "br" => raw.push(' '),
@@ -66,7 +72,9 @@ pub(crate) fn text_of(root: NodeRef<'_, Node>) -> String {
                 _ => {}
             },
             Edge::Close(node) => match node.value() {
-                Node::Element(el) if matches!(el.name(), "script" | "style" | "noscript" | "template") => {
+                Node::Element(el)
+                    if matches!(el.name(), "script" | "style" | "noscript" | "template") =>
+                {
                     hidden = hidden.saturating_sub(1)
                 }
                 Node::Element(el) if is_block(el.name()) => raw.push(' '),
@@ -81,11 +89,55 @@ pub(crate) fn text_of(root: NodeRef<'_, Node>) -> String {
 pub(crate) fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "nav"
-            | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hgroup" | "ul" | "ol" | "li" | "dl"
-            | "dt" | "dd" | "table" | "thead" | "tbody" | "tfoot" | "tr" | "td" | "th"
-            | "caption" | "blockquote" | "pre" | "figure" | "figcaption" | "form" | "fieldset"
-            | "address" | "hr" | "center" | "details" | "summary" | "body" | "html" | "menu"
-            | "dialog" | "legend" | "option" | "iframe" | "video" | "audio" | "picture"
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "hgroup"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "blockquote"
+            | "pre"
+            | "figure"
+            | "figcaption"
+            | "form"
+            | "fieldset"
+            | "address"
+            | "hr"
+            | "center"
+            | "details"
+            | "summary"
+            | "body"
+            | "html"
+            | "menu"
+            | "dialog"
+            | "legend"
+            | "option"
+            | "iframe"
+            | "video"
+            | "audio"
+            | "picture"
     )
 }
