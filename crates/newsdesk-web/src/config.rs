@@ -18,6 +18,9 @@ pub struct WebConfig {
     pub sample_data: bool,
     /// UI language tag, used for `<html lang>`.
     pub language: String,
+    /// How long, in milliseconds, an identical `GET` is answered from memory (see the
+    /// micro-cache in the router); 0 disables it. Default 1000.
+    pub cache_ttl_ms: u64,
 }
 
 impl Default for WebConfig {
@@ -27,6 +30,7 @@ impl Default for WebConfig {
             public_url: None,
             sample_data: false,
             language: "en".to_string(),
+            cache_ttl_ms: 1000,
         }
     }
 }

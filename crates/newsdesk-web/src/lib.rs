@@ -37,6 +37,7 @@ mod error;
 mod feeds;
 mod health;
 mod limits;
+mod microcache;
 mod page;
 mod pages;
 mod params;

@@ -15,15 +15,19 @@ use tracing::Level;
 
 use crate::limits::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
 use crate::{
-    AppState, api, asset, conditional, error, feeds, health, limits, pages, search, security,
+    AppState, api, asset, conditional, error, feeds, health, limits, microcache, pages, search,
+    security,
 };
 
 /// The whole web application: pages, feeds, JSON API, health check and stylesheet.
 ///
 /// Middleware, outermost first: request tracing (method, path, status, latency) → security
-/// headers → `ETag`/`304` → gzip → error formatting (JSON under `/api/`, HTML elsewhere) →
+/// headers → micro-cache (identical `GET`s within `cache_ttl_ms` answered from memory) →
+/// `ETag`/`304` → gzip → error formatting (JSON under `/api/`, HTML elsewhere) →
 /// 30 s timeout (503) → 64 KiB body limit → at most 64 requests in flight.
 pub fn app(state: AppState) -> Router {
+    let cache =
+        microcache::MicroCache::new(std::time::Duration::from_millis(state.config.cache_ttl_ms));
     Router::new()
         .route("/", get(pages::index))
         .route("/articles/{id}", get(pages::article))
@@ -54,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), error::format_errors))
         .layer(CompressionLayer::new())
         .layer(from_fn(conditional::etag))
+        .layer(from_fn_with_state(cache, microcache::cache))
         .layer(from_fn(security::security_headers))
         .layer(
             TraceLayer::new_for_http()

@@ -338,7 +338,11 @@ async fn every_response_has_security_headers_and_pages_are_cacheable_with_etags(
 
 #[tokio::test]
 async fn etag_changes_when_content_changes() {
-    let server = TestServer::start(WebConfig::default(), |s| {
+    let config = WebConfig {
+        cache_ttl_ms: 0,
+        ..WebConfig::default()
+    };
+    let server = TestServer::start(config, |s| {
         fill(s);
     })
     .await;
@@ -356,6 +360,57 @@ async fn etag_changes_when_content_changes() {
         .unwrap();
     assert_eq!(response.status(), 200);
     assert_ne!(response.headers()["etag"], before["etag"]);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn micro_cache_answers_repeats_from_memory_and_expires() {
+    let config = WebConfig {
+        cache_ttl_ms: 300,
+        ..WebConfig::default()
+    };
+    let server = TestServer::start(config, |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    let url = server.url("/api/v1/sources");
+    let first = c.get(&url).send().await.unwrap();
+    assert!(
+        first.headers().get("x-cache").is_none(),
+        "first answer is rendered"
+    );
+    let tag = first.headers()["etag"].clone();
+    let before = first.text().await.unwrap();
+    server
+        .store
+        .add_source(&newsdesk_core::NewSource::new("https://late.example/feed"))
+        .unwrap();
+    // Within the TTL: the same bytes, from memory, still honouring If-None-Match.
+    let hit = c.get(&url).send().await.unwrap();
+    assert_eq!(hit.headers()["x-cache"], "hit");
+    assert!(
+        hit.headers().get("content-security-policy").is_some(),
+        "security headers on hits"
+    );
+    assert_eq!(hit.text().await.unwrap(), before);
+    let revalidated = c
+        .get(&url)
+        .header("if-none-match", tag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), 304);
+    // After the TTL: the new source shows.
+    tokio::time::sleep(std::time::Duration::from_millis(350)).await;
+    let fresh = c.get(&url).send().await.unwrap();
+    assert!(fresh.headers().get("x-cache").is_none());
+    assert_ne!(fresh.headers()["etag"], tag);
+    assert!(fresh.text().await.unwrap().contains("late.example"));
+    // Health checks are never cached.
+    let h1 = c.get(server.url("/healthz")).send().await.unwrap();
+    let h2 = c.get(server.url("/healthz")).send().await.unwrap();
+    assert!(h1.headers().get("x-cache").is_none() && h2.headers().get("x-cache").is_none());
     server.stop().await;
 }
 
@@ -410,6 +465,7 @@ async fn sample_data_banner_site_title_and_language_come_from_config() {
         public_url: Some("https://news.example.org/".into()),
         sample_data: true,
         language: "fr".into(),
+        cache_ttl_ms: 1000,
     };
     let server = TestServer::start(config, |s| {
         fill(s);

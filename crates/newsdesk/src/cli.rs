@@ -181,5 +181,11 @@ pub enum BenchCommand {
         /// Seconds per endpoint.
         #[arg(long, default_value_t = 5)]
         seconds: u64,
+        /// Use `wrk` (Debian package wrk) as the load generator instead of the built-in client.
+        #[arg(long)]
+        wrk: bool,
+        /// Turn the web server's one-second micro-cache off, to measure raw rendering.
+        #[arg(long)]
+        no_cache: bool,
     },
 }

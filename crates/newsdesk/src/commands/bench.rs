@@ -30,7 +30,9 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
             articles,
             connections,
             seconds,
-        } => serve(articles, connections, seconds).await,
+            wrk,
+            no_cache,
+        } => serve(articles, connections, seconds, wrk, no_cache).await,
     }
 }
 
@@ -214,7 +216,63 @@ async fn load(url: String, connections: usize, seconds: u64) -> Result<Stats> {
     })
 }
 
-async fn serve(articles: usize, connections: usize, seconds: u64) -> Result<ExitCode> {
+/// Runs `wrk` against `url` and reads its summary.
+async fn load_wrk(url: String, connections: usize, seconds: u64) -> Result<Stats> {
+    let args = [
+        "-t2".to_string(),
+        format!("-c{connections}"),
+        format!("-d{seconds}s"),
+        "--latency".to_string(),
+        url,
+    ];
+    let out =
+        tokio::task::spawn_blocking(move || std::process::Command::new("wrk").args(&args).output())
+            .await?
+            .context("cannot run wrk (apt-get install wrk)")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        bail!("wrk failed: {text}");
+    }
+    let ms = |s: &str| -> f64 {
+        let s = s.trim();
+        let (num, unit) = s.split_at(s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len()));
+        let v: f64 = num.parse().unwrap_or(f64::NAN);
+        match unit {
+            "us" => v / 1000.0,
+            "ms" => v,
+            "s" => v * 1000.0,
+            _ => f64::NAN,
+        }
+    };
+    let mut stats = Stats {
+        count: 0,
+        errors: 0,
+        secs: seconds as f64,
+        median_ms: f64::NAN,
+        p99_ms: f64::NAN,
+    };
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(v) = t.strip_prefix("50%") {
+            stats.median_ms = ms(v);
+        } else if let Some(v) = t.strip_prefix("99%") {
+            stats.p99_ms = ms(v);
+        } else if let Some(v) = t.strip_prefix("Requests/sec:") {
+            stats.count = (v.trim().parse::<f64>().unwrap_or(0.0) * seconds as f64) as usize;
+        } else if let Some(v) = t.strip_prefix("Non-2xx or 3xx responses:") {
+            stats.errors += v.trim().parse::<usize>().unwrap_or(0);
+        }
+    }
+    Ok(stats)
+}
+
+async fn serve(
+    articles: usize,
+    connections: usize,
+    seconds: u64,
+    wrk: bool,
+    no_cache: bool,
+) -> Result<ExitCode> {
     if connections == 0 || seconds == 0 {
         bail!("--connections and --seconds must be at least 1");
     }
@@ -233,7 +291,10 @@ async fn serve(articles: usize, connections: usize, seconds: u64) -> Result<Exit
     let addr = listener.local_addr()?;
     let state = AppState {
         store: store.clone(),
-        config: Arc::new(WebConfig::default()),
+        config: Arc::new(WebConfig {
+            cache_ttl_ms: if no_cache { 0 } else { 1000 },
+            ..WebConfig::default()
+        }),
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(newsdesk_web::serve(listener, state, async move {
@@ -249,7 +310,9 @@ async fn serve(articles: usize, connections: usize, seconds: u64) -> Result<Exit
         .map(|a| a.id)
         .unwrap_or(1);
     say!(
-        "bench serve: {connections} connections, {seconds} s per endpoint, client and server on the same 2 cores"
+        "bench serve: {connections} connections, {seconds} s per endpoint, load from {}, on the same 2 cores as the server; micro-cache {}",
+        if wrk { "wrk" } else { "the built-in client" },
+        if no_cache { "off" } else { "on (1 s)" }
     );
     say!(
         "{:<28} {:>10} {:>10} {:>10} {:>8}",
@@ -264,7 +327,12 @@ async fn serve(articles: usize, connections: usize, seconds: u64) -> Result<Exit
         format!("/articles/{some_id}"),
         "/api/v1/articles?limit=50".to_string(),
     ] {
-        let s = load(format!("http://{addr}{path}"), connections, seconds).await?;
+        let url = format!("http://{addr}{path}");
+        let s = if wrk {
+            load_wrk(url, connections, seconds).await?
+        } else {
+            load(url, connections, seconds).await?
+        };
         say!(
             "{:<28} {:>10.0} {:>10.2} {:>10.2} {:>8}",
             path,
@@ -274,9 +342,6 @@ async fn serve(articles: usize, connections: usize, seconds: u64) -> Result<Exit
             s.errors
         );
     }
-    say!(
-        "(for an external load generator: `wrk -t2 -c{connections} -d{seconds}s --latency http://{addr}/` while this runs)"
-    );
     let _ = tx.send(());
     let _ = server.await;
     std::fs::remove_dir_all(&dir).ok();

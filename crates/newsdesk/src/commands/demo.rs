@@ -110,6 +110,7 @@ pub async fn run(
         public_url: None,
         language: "en".into(),
         sample_data: true,
+        ..WebConfig::default()
     };
     super::serve::serve_site(
         ctx.store.clone(),

@@ -25,6 +25,7 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
         public_url: ctx.config.web.public_url.clone(),
         language: ctx.config.web.language.clone(),
         sample_data: false,
+        ..WebConfig::default()
     };
     let scheduler = if ctx.config.schedule.enabled && !no_fetch {
         let ingest = ctx.ingest()?;
