@@ -18,6 +18,7 @@ use crate::text_stats::Stats;
 /// An extraction with the page's own calendar dates (before conversion to UTC).
 pub(crate) struct PageExtraction {
     pub article: ExtractedArticle,
+    /// The publication date, or else the first date written in the page (a guess).
     pub published_local: Option<NaiveDate>,
     pub modified_local: Option<NaiveDate>,
 }
@@ -124,7 +125,7 @@ pub(crate) fn extract_page(
     };
     Ok(PageExtraction {
         article,
-        published_local: meta.published.map(|d| d.local),
+        published_local: meta.date_guess.map(|d| d.local),
         modified_local: meta.modified.map(|d| d.local),
     })
 }

@@ -5,8 +5,16 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:written|posted|reported|story|text|texte|words|article)\s+)?(?:by|von|par|por|di|door|av|autor(?:in)?|author|auteur|text|texte|redakteur(?:in)?)\s*[:\-]?\s+")
+    Regex::new(r"(?i)^(?:(?:written|posted|reported|story|text|texte|words|article|post|veröffentlicht|geschrieben|verfasst|publié|publicado|escrito)\s*)?(?:by|von|par|por|di|door|av|autor(?:in|en)?|author(?:\(s\))?|auteur|text|texte|redakteur(?:in)?)(?:\s*[:\-]\s*|\s+)")
         .expect("valid regex")
+});
+
+/// Trailing words that are not part of a name ("Jane Doe said", "Jane Doe Alle Artikel").
+static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\s+(?:said|says|sagt|schreibt|wrote|alle artikel|all posts|more articles)\s*:?$",
+    )
+    .expect("valid regex")
 });
 
 static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
@@ -43,7 +51,16 @@ pub(crate) fn clean(raw: &[String], site_names: &[String]) -> Vec<String> {
         if entry.contains("://") || entry.starts_with("www.") || entry.contains('@') {
             continue;
         }
-        let entry = PREFIX.replace(entry, "");
+        // "Post author: By Jane Doe" carries two prefixes.
+        let mut entry = entry.to_owned();
+        for _ in 0..3 {
+            let stripped = PREFIX.replace(&entry, "").into_owned();
+            if stripped == entry {
+                break;
+            }
+            entry = stripped;
+        }
+        let entry = SUFFIX.replace(&entry, "");
         for part in SPLIT.split(&entry) {
             let name = part
                 .trim()
@@ -78,6 +95,21 @@ fn strip_paren(name: &str) -> &str {
 
 fn plausible(name: &str) -> bool {
     let chars = name.chars().count();
+    let lower = name.to_lowercase();
+    if matches!(
+        lower.as_str(),
+        "by" | "von"
+            | "par"
+            | "por"
+            | "name"
+            | "author"
+            | "autor"
+            | "admin"
+            | "anonymous"
+            | "unknown"
+    ) {
+        return false;
+    }
     (2..=60).contains(&chars)
         && name.split_whitespace().count() <= 5
         && name.chars().any(char::is_alphabetic)
@@ -142,5 +174,15 @@ mod tests {
         );
         assert_eq!(c(&["Text: Anna Schmidt (dpa)"], &[]), ["Anna Schmidt"]);
         assert!(c(&["14.03.2026"], &[]).is_empty());
+        assert_eq!(
+            c(&["Post author By Helge Fahrnberger"], &[]),
+            ["Helge Fahrnberger"]
+        );
+        assert_eq!(c(&["Veröffentlicht von Chris Jung"], &[]), ["Chris Jung"]);
+        assert_eq!(
+            c(&["Johanna Kropfitsch Alle Artikel"], &[]),
+            ["Johanna Kropfitsch"]
+        );
+        assert!(c(&["By", "Name"], &[]).is_empty());
     }
 }

@@ -16,6 +16,8 @@ pub(crate) struct Metadata {
     pub site_name: Option<String>,
     pub authors: Vec<String>,
     pub published: Option<PageDate>,
+    /// `published`, or else the first date written in the page's text (a weaker guess).
+    pub date_guess: Option<PageDate>,
     pub modified: Option<PageDate>,
     pub lead_image: Option<String>,
     pub canonical_url: Option<String>,
@@ -60,6 +62,18 @@ impl Signals {
             .filter(move |(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// Whether an element sits in a comment section (its bylines name commenters, not authors).
+fn in_comments(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    node.ancestors()
+        .filter_map(|a| a.value().as_element())
+        .any(|e| {
+            [e.attr("class"), e.attr("id")]
+                .into_iter()
+                .flatten()
+                .any(|v| v.to_ascii_lowercase().contains("comment"))
+        })
 }
 
 fn gather(html: &Html) -> Signals {
@@ -133,7 +147,9 @@ fn gather(html: &Html) -> Signals {
             };
             for p in prop.split_whitespace() {
                 match p {
-                    "author" | "creator" if el.name() != "meta" && el.name() != "link" => {
+                    "author" | "creator"
+                        if el.name() != "meta" && el.name() != "link" && !in_comments(node) =>
+                    {
                         let name = node
                             .descendants()
                             .filter_map(|d| Some((d, d.value().as_element()?)))
@@ -181,6 +197,9 @@ fn gather(html: &Html) -> Signals {
             || class_id.contains("author")
             || class_id.contains("autor"))
             && !class_id.contains("bio")
+            && !class_id.contains("comment")
+            && !matches!(el.name(), "form" | "label" | "input" | "textarea")
+            && !in_comments(node)
             && s.bylines.len() < 8
         {
             let t = text_of(node);
@@ -263,14 +282,14 @@ pub(crate) fn extract(html: &Html, url: &str, base: Option<&Url>) -> Metadata {
                 .map(str::to_owned),
         );
     }
-    for fallback in [
-        &s.itemprop_authors,
-        &s.rel_authors,
-        &s.bylines,
-        &ld.org_authors,
+    for (fallback, n) in [
+        (&s.itemprop_authors, 3),
+        (&s.rel_authors, 1),
+        (&s.bylines, 1),
+        (&ld.org_authors, 1),
     ] {
         if raw_authors.is_empty() {
-            raw_authors.extend(fallback.iter().take(3).cloned());
+            raw_authors.extend(fallback.iter().take(n).cloned());
         }
     }
     let authors = authors::clean(&raw_authors, &site_names);
@@ -318,7 +337,25 @@ pub(crate) fn extract(html: &Html, url: &str, base: Option<&Url>) -> Metadata {
                 .find_map(|d| dates::parse_machine(d))
         })
         .or_else(|| dates::from_url(url))
-        .or_else(|| s.date_texts.iter().find_map(|t| dates::from_text(t)));
+        .or_else(|| s.date_texts.iter().find_map(|t| dates::from_text(t)))
+        .or_else(|| {
+            s.meta(&["description", "og:description"])
+                .and_then(|d| dates::from_text(&d))
+        });
+    // Last resort, kept apart from `published`: the first written date in the visible text.
+    let date_guess = published.or_else(|| {
+        let body = html
+            .tree
+            .root()
+            .descendants()
+            .find(|n| n.value().as_element().is_some_and(|e| e.name() == "body"))?;
+        let text = text_of(body);
+        let end = text
+            .char_indices()
+            .nth(20_000)
+            .map_or(text.len(), |(i, _)| i);
+        dates::from_text(&text[..end])
+    });
     let modified = ld
         .modified
         .as_deref()
@@ -402,6 +439,7 @@ pub(crate) fn extract(html: &Html, url: &str, base: Option<&Url>) -> Metadata {
         site_name,
         authors,
         published,
+        date_guess,
         modified,
         lead_image,
         canonical_url,
