@@ -107,6 +107,10 @@ pub struct WebSettings {
     pub public_url: Option<String>,
     /// Language of the interface (`<html lang>`).
     pub language: String,
+    /// Show a "sample data" banner on every page (the demo sets it).
+    pub sample_data: bool,
+    /// Milliseconds an identical GET is answered from memory (0 turns the micro-cache off).
+    pub cache_ttl_ms: u64,
 }
 
 impl Default for WebSettings {
@@ -116,6 +120,8 @@ impl Default for WebSettings {
             site_title: "newsdesk".into(),
             public_url: None,
             language: "en".into(),
+            sample_data: false,
+            cache_ttl_ms: 1000,
         }
     }
 }
@@ -260,6 +266,11 @@ site_title = "newsdesk"
 # public_url = "https://news.example.org"
 # Language of the interface (<html lang>).
 language = "en"
+# Show a "sample data" banner on every page (set by `newsdesk demo`).
+sample_data = false
+# Identical GET requests within this many milliseconds are answered from memory, so a busy front
+# page costs one render per second; 0 turns this micro-cache off.
+cache_ttl_ms = 1000
 
 [schedule]
 # Fetch sources in the background while `newsdesk serve` runs.

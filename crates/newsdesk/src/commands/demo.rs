@@ -57,7 +57,7 @@ pub async fn run(
          [storage]\ndatabase = \"data/newsdesk.db\"\n\n\
          [fetch]\n# The demo origin runs on loopback, so the SSRF guard is off here.\n\
          allow_private_addresses = true\n\n\
-         [web]\nsite_title = \"newsdesk demo\"\n\n\
+         [web]\nsite_title = \"newsdesk demo\"\nsample_data = true\n\n\
          [schedule]\nenabled = false\n"
     );
     std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))?;

@@ -24,8 +24,8 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
         site_title: ctx.config.web.site_title.clone(),
         public_url: ctx.config.web.public_url.clone(),
         language: ctx.config.web.language.clone(),
-        sample_data: false,
-        ..WebConfig::default()
+        sample_data: ctx.config.web.sample_data,
+        cache_ttl_ms: ctx.config.web.cache_ttl_ms,
     };
     let scheduler = if ctx.config.schedule.enabled && !no_fetch {
         let ingest = ctx.ingest()?;
