@@ -1,0 +1,24 @@
+//! Development driver: `cargo run --example stories_jsonl -- copies|stories < IN > OUT`.
+
+use std::io::{BufReader, BufWriter};
+
+use newsdesk_stories::{CopyConfig, StoryConfig, run_copies, run_stories};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mode = std::env::args().nth(1).unwrap_or_default();
+    let input = BufReader::new(std::io::stdin().lock());
+    let output = BufWriter::new(std::io::stdout().lock());
+    let mut config = StoryConfig::default();
+    if let Ok(t) = std::env::var("JOIN") {
+        config.join_threshold = t.parse()?;
+    }
+    if let Ok(t) = std::env::var("MERGE") {
+        config.merge_threshold = t.parse()?;
+    }
+    let summary = match mode.as_str() {
+        "copies" => run_copies(input, output, CopyConfig::default())?,
+        _ => run_stories(input, output, config)?,
+    };
+    eprintln!("{summary:?}");
+    Ok(())
+}

@@ -1,0 +1,312 @@
+//! What the stage reads from one article: folded words, names, numbers, quoted passages, URLs
+//! and paragraph structure. Everything is computed from the article alone, in any script.
+
+use serde::{Deserialize, Serialize};
+
+use crate::transliteration::{fold, name_key};
+
+/// A 64-bit feature hash (FNV-1a, seeded by the feature kind).
+pub(crate) fn hash_feature(kind: u8, s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(kind);
+    for b in s.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // Final mix so that low bits are usable for sampling.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h
+}
+
+/// Feature kinds (hash seeds).
+pub(crate) mod kind {
+    /// A folded word (prefix-truncated).
+    pub const WORD: u8 = 1;
+    /// A number (digit run).
+    pub const NUMBER: u8 = 2;
+    /// A name key.
+    pub const NAME: u8 = 3;
+    /// A word shingle.
+    pub const SHINGLE: u8 = 4;
+    /// A URL.
+    pub const URL: u8 = 5;
+    /// A character n-gram of a name key.
+    pub const NAME_GRAM: u8 = 6;
+}
+
+/// Characters of scripts written without spaces between words (CJK, kana, Thai, …): such runs
+/// are cut into character bigrams instead of words.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF   // Thai, Lao
+        | 0x1000..=0x109F // Myanmar
+        | 0x1780..=0x17FF // Khmer
+        | 0x3040..=0x30FF // Hiragana, Katakana
+        | 0x3400..=0x4DBF // CJK ext A
+        | 0x4E00..=0x9FFF // CJK
+        | 0xF900..=0xFAFF)
+}
+
+/// One token of the folded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Folded text of the token.
+    pub text: String,
+    /// Whether the original started with an uppercase letter.
+    pub capitalised: bool,
+    /// Whether the token is a digit run.
+    pub numeric: bool,
+}
+
+/// Splits `text` into tokens: runs of letters/digits (digits and letters split apart), folded;
+/// runs of unspaced scripts become overlapping character bigrams.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut run = String::new();
+    let mut run_cap = false;
+    let mut run_numeric = false;
+    let mut unspaced: Vec<char> = Vec::new();
+    let flush_run = |run: &mut String, cap: bool, numeric: bool, out: &mut Vec<Token>| {
+        if !run.is_empty() {
+            out.push(Token {
+                text: fold(run),
+                capitalised: cap,
+                numeric,
+            });
+            run.clear();
+        }
+    };
+    let flush_unspaced = |u: &mut Vec<char>, out: &mut Vec<Token>| {
+        if u.len() == 1 {
+            out.push(Token {
+                text: u.iter().collect(),
+                capitalised: false,
+                numeric: false,
+            });
+        }
+        for w in u.windows(2) {
+            out.push(Token {
+                text: w.iter().collect(),
+                capitalised: false,
+                numeric: false,
+            });
+        }
+        u.clear();
+    };
+    for c in text.chars() {
+        // Full-width digits and letters: compatibility-fold first.
+        let c = if ('\u{FF10}'..='\u{FF5A}').contains(&c) {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        } else {
+            c
+        };
+        if is_unspaced_script(c) {
+            flush_run(&mut run, run_cap, run_numeric, &mut out);
+            unspaced.push(c);
+            continue;
+        }
+        if !unspaced.is_empty() {
+            flush_unspaced(&mut unspaced, &mut out);
+        }
+        if c.is_alphanumeric() {
+            let numeric = c.is_ascii_digit();
+            if !run.is_empty() && numeric != run_numeric {
+                flush_run(&mut run, run_cap, run_numeric, &mut out);
+            }
+            if run.is_empty() {
+                run_cap = c.is_uppercase();
+                run_numeric = numeric;
+            }
+            run.push(c);
+        } else if (c == '\'' || c == '’' || c == '-') && !run.is_empty() && !run_numeric {
+            // Keep "O'Brien" and "Jean-Pierre" together; drop the mark itself.
+        } else {
+            flush_run(&mut run, run_cap, run_numeric, &mut out);
+        }
+    }
+    flush_run(&mut run, run_cap, run_numeric, &mut out);
+    flush_unspaced(&mut unspaced, &mut out);
+    out
+}
+
+/// Truncates a folded word to at most `n` characters (a crude, language-independent stemmer).
+pub(crate) fn prefix(word: &str, n: usize) -> &str {
+    match word.char_indices().nth(n) {
+        Some((i, _)) => &word[..i],
+        None => word,
+    }
+}
+
+/// Everything the stage reads from one article.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Analysis {
+    /// Word-feature hashes of the title (folded, truncated words and numbers).
+    pub title_words: Vec<u64>,
+    /// Word-feature hashes of the body.
+    pub body_words: Vec<u64>,
+    /// Numbers (digit runs) in title and body, as written, in order.
+    pub numbers: Vec<String>,
+    /// Name keys of capitalised words (not sentence-initial) in title and body.
+    pub names: Vec<String>,
+    /// Hashes of word 4-gram shingles over the folded body and title.
+    pub shingles: Vec<u64>,
+    /// Hashes of word 4-gram shingles inside quoted passages.
+    pub quote_shingles: Vec<u64>,
+    /// Quoted passages (at least five words), as written.
+    pub quotes: Vec<String>,
+    /// URLs mentioned in the text.
+    pub urls: Vec<String>,
+    /// Length in characters of each non-empty paragraph.
+    pub paragraphs: Vec<u32>,
+}
+
+/// Words at least this long are truncated to this many characters.
+const STEM: usize = 6;
+
+fn word_features(toks: &[Token], out: &mut Vec<u64>) {
+    for t in toks {
+        let k = if t.numeric { kind::NUMBER } else { kind::WORD };
+        if !t.numeric && t.text.chars().count() < 2 && t.text.is_ascii() {
+            continue;
+        }
+        out.push(hash_feature(k, prefix(&t.text, STEM)));
+    }
+}
+
+fn names_of(toks: &[Token], raw: &str, out: &mut Vec<String>) {
+    // A capitalised token counts as a name unless it opens a sentence; sentence starts are
+    // approximated by the token after ". ", "! ", "? " or a line start.
+    let _ = raw;
+    for (i, t) in toks.iter().enumerate() {
+        if t.capitalised && !t.numeric && t.text.chars().count() >= 3 && i > 0
+        {
+            out.push(name_key(&t.text));
+        }
+    }
+}
+
+fn quoted_passages(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    for (i, c) in text.char_indices() {
+        let closing = match c {
+            '"' => Some('"'),
+            '“' => Some('”'),
+            '„' => Some('“'),
+            '«' => Some('»'),
+            '「' => Some('」'),
+            _ => None,
+        };
+        match open {
+            Some((start, close)) if c == close || (close == '“' && c == '”') => {
+                let inner = &text[start..i];
+                if inner.split_whitespace().count() >= 5 || inner.chars().count() >= 20 {
+                    out.push(inner.trim().to_string());
+                }
+                open = None;
+            }
+            Some(_) if c == '\n' => open = None,
+            None => {
+                if let Some(cl) = closing {
+                    open = Some((i + c.len_utf8(), cl));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn shingles_of(toks: &[Token], n: usize, out: &mut Vec<u64>) {
+    if toks.len() < n {
+        if !toks.is_empty() {
+            let joined: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
+            out.push(hash_feature(kind::SHINGLE, &joined.join(" ")));
+        }
+        return;
+    }
+    let mut buf = String::new();
+    for w in toks.windows(n) {
+        buf.clear();
+        for t in w {
+            buf.push_str(&t.text);
+            buf.push(' ');
+        }
+        out.push(hash_feature(kind::SHINGLE, &buf));
+    }
+}
+
+impl Analysis {
+    /// Reads one article.
+    pub fn of(title: &str, text: &str) -> Analysis {
+        let title_toks = tokens(title);
+        let mut a = Analysis::default();
+        word_features(&title_toks, &mut a.title_words);
+        let mut body_toks = Vec::new();
+        for para in text.split('\n') {
+            let len = para.trim().chars().count();
+            if len == 0 {
+                continue;
+            }
+            a.paragraphs.push(u32::try_from(len).unwrap_or(u32::MAX));
+            // Names: per sentence-ish segment so the opening word is skipped.
+            for sentence in para.split_inclusive(['.', '!', '?', '。']) {
+                let st = tokens(sentence);
+                names_of(&st, sentence, &mut a.names);
+            }
+            body_toks.extend(tokens(para));
+            for w in para.split_whitespace() {
+                let w = w.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | ',' | '"'));
+                if w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")
+                {
+                    a.urls.push(w.trim_end_matches(['.', ';', ':']).to_string());
+                }
+            }
+        }
+        let mut title_names = Vec::new();
+        names_of(&title_toks, title, &mut title_names);
+        a.names.extend(title_names);
+        word_features(&body_toks, &mut a.body_words);
+        for t in title_toks.iter().chain(body_toks.iter()) {
+            if t.numeric {
+                a.numbers.push(t.text.clone());
+            }
+        }
+        shingles_of(&body_toks, 4, &mut a.shingles);
+        a.quotes = quoted_passages(text);
+        for q in &a.quotes {
+            shingles_of(&tokens(q), 4, &mut a.quote_shingles);
+        }
+        a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_fold_and_split_scripts() {
+        let t = tokens("Шинзо Abe 60,496 人口900万人");
+        let texts: Vec<&str> = t.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["shinzo", "abe", "60", "496", "人口", "900", "万人"]);
+        assert!(t[0].capitalised);
+        assert!(t[2].numeric);
+    }
+
+    #[test]
+    fn analysis_reads_structure_quotes_and_urls() {
+        let a = Analysis::of(
+            "Quake hits Chile",
+            "A quake of 7.1 hit Santiago on Monday.\n\n\"We have never seen anything like this,\" said Ana Pérez.\nSee https://example.org/q.",
+        );
+        assert_eq!(a.paragraphs.len(), 3);
+        assert_eq!(a.quotes.len(), 1);
+        assert_eq!(a.urls, ["https://example.org/q"]);
+        assert!(a.names.contains(&"santiago".to_string()));
+        assert!(a.names.contains(&"peres".to_string()));
+        assert!(!a.names.contains(&"a".to_string()));
+        assert_eq!(&a.numbers[..2], ["7", "1"]);
+    }
+}

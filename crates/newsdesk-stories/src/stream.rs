@@ -1,0 +1,123 @@
+//! JSONL drivers for the command line and the benchmarks: one document per line in, one answer
+//! per line out (`{"id", "copy_of", "top"}` or `{"id", "cluster"}`).
+
+use std::io::{BufRead, Write};
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::copies::{CopyConfig, CopyDetector};
+use crate::document::Document;
+use crate::engine::{StoryConfig, StoryEngine};
+use crate::error::StoriesError;
+
+/// Counts printed after a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StreamSummary {
+    /// Documents read.
+    pub documents: usize,
+    /// Documents linked (copies) or stories made (stories).
+    pub found: usize,
+}
+
+fn read_documents<R: BufRead>(
+    input: R,
+) -> impl Iterator<Item = Result<Document, StoriesError>> {
+    input.lines().enumerate().filter_map(|(i, line)| match line {
+        Err(e) => Some(Err(StoriesError::Io(e))),
+        Ok(l) if l.trim().is_empty() => None,
+        Ok(l) => Some(
+            serde_json::from_str::<Document>(&l)
+                .map_err(|source| StoriesError::BadRecord { line: i + 1, source }),
+        ),
+    })
+}
+
+#[derive(Serialize)]
+struct CopyOut<'a> {
+    id: &'a str,
+    copy_of: Option<&'a str>,
+    top: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<f32>,
+}
+
+/// `newsdesk copies`: links each document of the pool (in file order) to the original it
+/// copies, or `null`. Links of kind "shares quotes" are not copies and are written as `null`.
+pub fn run_copies<R: BufRead, W: Write>(
+    input: R,
+    mut output: W,
+    config: CopyConfig,
+) -> Result<StreamSummary, StoriesError> {
+    let mut detector = CopyDetector::new(config);
+    let mut summary = StreamSummary::default();
+    for doc in read_documents(input) {
+        let doc = doc?;
+        let analysis = Analysis::of(&doc.title, &doc.text);
+        let decision = detector.observe(&doc, &analysis);
+        let copy = decision
+            .link
+            .as_ref()
+            .filter(|l| l.kind != crate::LinkKind::SharesQuotes);
+        summary.documents += 1;
+        if copy.is_some() {
+            summary.found += 1;
+        }
+        let out = CopyOut {
+            id: &doc.id,
+            copy_of: copy.map(|l| l.original.as_str()),
+            top: decision.top.as_ref().map(|t| t.0.as_str()),
+            kind: copy.map(|l| l.kind.as_str()),
+            confidence: copy.map(|l| l.confidence),
+        };
+        serde_json::to_writer(&mut output, &out).map_err(StoriesError::State)?;
+        output.write_all(b"\n")?;
+    }
+    output.flush()?;
+    Ok(summary)
+}
+
+#[derive(Serialize)]
+struct StoryOut<'a> {
+    id: &'a str,
+    cluster: u64,
+}
+
+/// `newsdesk stories --stream`: places each document online, then writes every document's
+/// final story (merges made after arrival included), in input order.
+pub fn run_stories<R: BufRead, W: Write>(
+    input: R,
+    mut output: W,
+    config: StoryConfig,
+) -> Result<StreamSummary, StoriesError> {
+    let mut engine = StoryEngine::new(config);
+    let mut placed: Vec<(String, u64)> = Vec::new();
+    // Merges reported by the engine: absorbed story → the story it went into.
+    let mut merged_into: rustc_hash::FxHashMap<u64, u64> = rustc_hash::FxHashMap::default();
+    for doc in read_documents(input) {
+        let doc = doc?;
+        let p = engine.add(&doc);
+        merged_into.extend(p.merged.iter().copied());
+        placed.push((doc.id, p.story));
+    }
+    let resolve = |mut s: u64| {
+        while let Some(n) = merged_into.get(&s) {
+            s = *n;
+        }
+        s
+    };
+    let mut stories = rustc_hash::FxHashSet::default();
+    for (id, story) in &placed {
+        let cluster = resolve(*story);
+        stories.insert(cluster);
+        serde_json::to_writer(&mut output, &StoryOut { id, cluster }).map_err(StoriesError::State)?;
+        output.write_all(b"\n")?;
+    }
+    output.flush()?;
+    Ok(StreamSummary {
+        documents: placed.len(),
+        found: stories.len(),
+    })
+}

@@ -1,0 +1,163 @@
+//! Folding text to a comparable Latin form: Unicode compatibility decomposition, accents dropped,
+//! Cyrillic and Greek transliterated, case folded. Names written in different scripts or with
+//! different diacritics ("Shinzō", "Шинзо", "Σίνζο") then share characters.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Latin transliteration of one Cyrillic or Greek lowercase letter, if it is one.
+fn transliterate(c: char) -> Option<&'static str> {
+    Some(match c {
+        // Cyrillic (Russian, Ukrainian, Belarusian, Bulgarian, Serbian, Macedonian).
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' => "g",
+        'ґ' => "g",
+        'д' => "d",
+        'е' | 'э' | 'є' => "e",
+        'ё' => "e",
+        'ж' => "zh",
+        'з' => "z",
+        'и' | 'і' | 'ї' => "i",
+        'й' | 'ы' => "y",
+        'ј' => "j",
+        'к' => "k",
+        'л' => "l",
+        'љ' => "lj",
+        'м' => "m",
+        'н' => "n",
+        'њ' => "nj",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'ћ' => "c",
+        'ђ' => "dj",
+        'у' | 'ў' => "u",
+        'ф' => "f",
+        'х' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'џ' => "dz",
+        'ш' => "sh",
+        'щ' => "shch",
+        'ъ' | 'ь' => "",
+        'ю' => "yu",
+        'я' => "ya",
+        // Greek (accents are removed before this table is used).
+        'α' => "a",
+        'β' => "v",
+        'γ' => "g",
+        'δ' => "d",
+        'ε' => "e",
+        'ζ' => "z",
+        'η' => "i",
+        'θ' => "th",
+        'ι' => "i",
+        'κ' => "k",
+        'λ' => "l",
+        'μ' => "m",
+        'ν' => "n",
+        'ξ' => "x",
+        'ο' => "o",
+        'π' => "p",
+        'ρ' => "r",
+        'σ' | 'ς' => "s",
+        'τ' => "t",
+        'υ' => "y",
+        'φ' => "f",
+        'χ' => "ch",
+        'ψ' => "ps",
+        'ω' => "o",
+        // Latin letters that do not decompose.
+        'ß' => "ss",
+        'æ' => "ae",
+        'œ' => "oe",
+        'ø' => "o",
+        'ł' => "l",
+        'đ' => "d",
+        'þ' => "th",
+        'ð' => "d",
+        'ı' => "i",
+        _ => return None,
+    })
+}
+
+/// Appends the folded form of `text` to `out`: NFKD, combining marks dropped, lowercase,
+/// Cyrillic and Greek transliterated to Latin. Other scripts are kept (lowercased).
+pub fn fold_into(text: &str, out: &mut String) {
+    for c in text.nfkd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        for l in c.to_lowercase() {
+            match transliterate(l) {
+                Some(s) => out.push_str(s),
+                None => out.push(l),
+            }
+        }
+    }
+}
+
+/// The folded form of `text` (see [`fold_into`]).
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// A coarser key for names across transliteration conventions: folded, then spelling variants
+/// merged (kh/h, ph/f, w/v, c/q/k, y/j/i, doubled letters).
+pub fn name_key(folded: &str) -> String {
+    let mut out = String::with_capacity(folded.len());
+    let chars: Vec<char> = folded.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let mapped = match (c, next) {
+            ('k', Some('h')) | ('p', Some('h')) | ('t', Some('h')) | ('s', Some('h')) => {
+                i += 1;
+                match c {
+                    'k' => 'h',
+                    'p' => 'f',
+                    't' => 't',
+                    _ => 's',
+                }
+            }
+            ('w', _) => 'v',
+            ('c', _) | ('q', _) => 'k',
+            ('y', _) | ('j', _) => 'i',
+            ('z', _) => 's',
+            (c, _) => c,
+        };
+        if out.chars().next_back() != Some(mapped) {
+            out.push(mapped);
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_accents_and_scripts() {
+        assert_eq!(fold("Shinzō Abe"), "shinzo abe");
+        assert_eq!(fold("Синдзо Абэ"), "sindzo abe");
+        assert_eq!(fold("Αθήνα"), "athina");
+        assert_eq!(fold("Straße"), "strasse");
+        assert_eq!(fold("６０"), "60");
+    }
+
+    #[test]
+    fn name_keys_merge_spelling_variants() {
+        assert_eq!(name_key("zelensky"), name_key("zelenskyj"));
+        assert_eq!(name_key("kharkiv"), name_key("harkiv"));
+        assert_eq!(name_key("mohammed"), name_key("mohamed"));
+    }
+}
