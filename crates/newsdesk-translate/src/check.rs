@@ -1,0 +1,210 @@
+//! Checks on every translated segment: placeholders, numbers, quotation marks, length.
+//!
+//! A segment that fails is retried alone, then kept in the original language with a visible
+//! marker (see `Translator`): a broken sentence is never emitted silently.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::protect::{PlaceholderProblem, Protected};
+use crate::quotes::scan_quotes;
+
+static NUMBER: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\d+(?:[.,\u{202F}\u{A0}\u{2009}]\d+)*").ok());
+
+/// Why a translated segment was rejected.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckFailure {
+    /// The backend returned nothing.
+    Empty,
+    /// A placeholder was lost, duplicated or invented.
+    Placeholder(PlaceholderProblem),
+    /// The numbers of the translation differ from the source's.
+    Numbers {
+        /// Numbers of the source missing in the translation.
+        missing: Vec<String>,
+        /// Numbers in the translation that the source does not have.
+        extra: Vec<String>,
+    },
+    /// Quotation marks are unbalanced, or their count changed.
+    Quotes {
+        /// Matched pairs and unmatched marks in the source.
+        source: (usize, usize),
+        /// Matched pairs and unmatched marks in the translation.
+        translated: (usize, usize),
+    },
+    /// The translation is implausibly shorter or longer than the source.
+    LengthRatio(f64),
+    /// The backend left a debugging mark (`#word`, `@word`) that the source did not have.
+    BackendMark(String),
+}
+
+impl std::fmt::Display for CheckFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CheckFailure::Empty => write!(f, "empty translation"),
+            CheckFailure::Placeholder(p) => write!(f, "{p}"),
+            CheckFailure::Numbers { missing, extra } => {
+                write!(f, "numbers changed (missing {missing:?}, extra {extra:?})")
+            }
+            CheckFailure::Quotes { source, translated } => write!(
+                f,
+                "quotation marks changed ({} pairs/{} unmatched → {} pairs/{} unmatched)",
+                source.0, source.1, translated.0, translated.1
+            ),
+            CheckFailure::LengthRatio(r) => write!(f, "length ratio {r:.2} out of bounds"),
+            CheckFailure::BackendMark(m) => write!(f, "backend mark {m:?} in output"),
+        }
+    }
+}
+
+/// Bounds on the length of a translation relative to its source, in characters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LengthBounds {
+    /// Smallest ratio accepted for segments of at least `min_chars` characters.
+    pub min_ratio: f64,
+    /// Largest ratio accepted for segments of at least `min_chars` characters.
+    pub max_ratio: f64,
+    /// Shorter segments are only checked against the looser bounds ×/÷ 2.5.
+    pub min_chars: usize,
+}
+
+impl Default for LengthBounds {
+    fn default() -> Self {
+        LengthBounds {
+            min_ratio: 0.5,
+            max_ratio: 2.0,
+            min_chars: 24,
+        }
+    }
+}
+
+/// Checks one hop's raw answer against the text sent (both with placeholders): not empty,
+/// placeholders intact, quotation marks as balanced as the source, length plausible, no backend
+/// marks.
+pub fn check_hop(sent: &Protected, raw: &str, bounds: LengthBounds) -> Result<(), CheckFailure> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(CheckFailure::Empty);
+    }
+    sent.restore(raw).map_err(CheckFailure::Placeholder)?;
+    let qs = scan_quotes(&sent.text);
+    let qt = scan_quotes(raw);
+    let s = (qs.pairs.len(), qs.unmatched.len());
+    let t = (qt.pairs.len(), qt.unmatched.len());
+    if s != t {
+        return Err(CheckFailure::Quotes {
+            source: s,
+            translated: t,
+        });
+    }
+    let ns = sent.text.chars().count();
+    let nt = raw.chars().count();
+    if ns > 0 {
+        let ratio = nt as f64 / ns as f64;
+        let (lo, hi) = if ns >= bounds.min_chars {
+            (bounds.min_ratio, bounds.max_ratio)
+        } else {
+            (bounds.min_ratio / 2.5, bounds.max_ratio * 2.5)
+        };
+        if ratio < lo || ratio > hi {
+            return Err(CheckFailure::LengthRatio(ratio));
+        }
+    }
+    for word in raw.split_whitespace() {
+        if (word.starts_with('#') || word.starts_with('@') || word.starts_with('*'))
+            && word.chars().nth(1).is_some_and(char::is_alphabetic)
+            && !sent.text.contains(word)
+        {
+            return Err(CheckFailure::BackendMark(word.to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// The numbers of a text, sorted (a multiset).
+pub fn numbers(text: &str) -> Vec<String> {
+    let mut v: Vec<String> = NUMBER
+        .as_ref()
+        .map(|re| re.find_iter(text).map(|m| m.as_str().to_string()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Checks the final, restored translation against the original segment: the same numbers, and
+/// quotation marks as balanced as the source's.
+pub fn check_final(original: &str, translated: &str) -> Result<(), CheckFailure> {
+    let a = numbers(original);
+    let b = numbers(translated);
+    if a != b {
+        let missing = multiset_minus(&a, &b);
+        let extra = multiset_minus(&b, &a);
+        return Err(CheckFailure::Numbers { missing, extra });
+    }
+    let qs = scan_quotes(original);
+    let qt = scan_quotes(translated);
+    let s = (qs.pairs.len(), qs.unmatched.len());
+    let t = (qt.pairs.len(), qt.unmatched.len());
+    if s != t {
+        return Err(CheckFailure::Quotes {
+            source: s,
+            translated: t,
+        });
+    }
+    Ok(())
+}
+
+fn multiset_minus(a: &[String], b: &[String]) -> Vec<String> {
+    let mut rest: Vec<&String> = b.iter().collect();
+    let mut out = Vec::new();
+    for x in a {
+        if let Some(i) = rest.iter().position(|y| *y == x) {
+            rest.swap_remove(i);
+        } else {
+            out.push(x.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protect::protect;
+
+    #[test]
+    fn accepts_a_faithful_translation() {
+        let p = protect("The “Daily Courier” said 12 people came.");
+        let raw = "El “⟦1⟧” dijo que vinieron ⟦2⟧ personas.";
+        assert_eq!(check_hop(&p, raw, LengthBounds::default()), Ok(()));
+    }
+
+    #[test]
+    fn rejects_broken_translations() {
+        let p = protect("He said “it is over” on 5 May, after 12 years.");
+        let b = LengthBounds::default();
+        assert!(matches!(check_hop(&p, "", b), Err(CheckFailure::Empty)));
+        assert!(matches!(
+            check_hop(&p, "Dijo “se acabó el ⟦1⟧ de mayo, tras ⟦2⟧ años.", b),
+            Err(CheckFailure::Quotes { .. })
+        ));
+        assert!(matches!(
+            check_hop(&p, "Dijo “se acabó” el ⟦1⟧ de mayo.", b),
+            Err(CheckFailure::Placeholder(PlaceholderProblem::Missing(2)))
+        ));
+        assert!(matches!(
+            check_hop(&p, "“⟦1⟧ ⟦2⟧”", b),
+            Err(CheckFailure::LengthRatio(_))
+        ));
+        assert!(matches!(
+            check_hop(&p, "Dijo “se acabó” el ⟦1⟧ de #mayo, tras ⟦2⟧ años.", b),
+            Err(CheckFailure::BackendMark(_))
+        ));
+        assert!(matches!(
+            check_final("12 people", "13 personas"),
+            Err(CheckFailure::Numbers { .. })
+        ));
+    }
+}

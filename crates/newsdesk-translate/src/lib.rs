@@ -1,0 +1,85 @@
+//! Translation stage of newsdesk: faithful machine translation of article titles and texts.
+//!
+//! A [`Translator`] takes a text and a language pair and returns a [`Translation`]: the text
+//! translated sentence by sentence, the [`Route`] it took and what happened to each
+//! [`SegmentOutcome`]. On the way it
+//!
+//! * segments each paragraph into sentences without ever splitting a quotation
+//!   ([`split_sentences`]);
+//! * protects what must not change (markup, URLs, e-mail addresses, dates, times, numbers,
+//!   quoted names of outlets, a title's site suffix) with placeholders ([`protect`]);
+//! * routes the pair over the configured [`Backend`]s ([`ApertiumCli`], [`ApertiumApy`],
+//!   [`LibreTranslate`], [`DeepL`], [`OpenAiChat`]), through a pivot language when no backend
+//!   has the pair ([`plan_route`]), with per-backend rate limits, retries with backoff and a
+//!   daily character budget;
+//! * checks every translated segment ([`check_hop`], [`check_final`]): placeholders restored,
+//!   numbers present, quotation marks balanced, length ratio sane. A failing segment is retried
+//!   alone, then kept in the original language behind a visible marker;
+//! * applies the target's typography ([`apply_typography`]: « » with narrow no-break spaces in
+//!   French, „ “ in German…);
+//! * caches each checked hop in a [`TranslationCache`] ([`MemoryCache`], [`SqliteCache`]) keyed
+//!   by backend, pair and segment hash, which also keeps the per-backend [`Usage`] counters.
+//!
+//! It does not detect languages (`newsdesk-text` does), parse HTML, or store articles.
+//! [`TranslateConfig`] is the `[translate]` table of newsdesk.toml.
+//!
+//! ```
+//! use newsdesk_translate::{apply_typography, protect, split_sentences};
+//!
+//! let s = split_sentences("He said: “We stay. We fight.” Then he left.", "en");
+//! assert_eq!(s, vec!["He said: “We stay. We fight.”", "Then he left."]);
+//!
+//! let p = protect("Turnout was 61.5% on 2026-03-14.");
+//! assert_eq!(p.text, "Turnout was ⟦1⟧% on ⟦2⟧.");
+//! assert_eq!(p.restore("La participación fue del ⟦1⟧% el ⟦2⟧.").unwrap(),
+//!            "La participación fue del 61.5% el 2026-03-14.");
+//!
+//! assert_eq!(apply_typography("Il a dit \"non\".", "fr"), "Il a dit «\u{202F}non\u{202F}».");
+//! ```
+
+mod apertium;
+mod backend;
+mod cache;
+mod check;
+mod config;
+mod deepl;
+mod error;
+mod language;
+mod libretranslate;
+mod openai;
+mod protect;
+mod quotes;
+mod route;
+mod segment;
+mod service;
+mod throttle;
+mod translator;
+mod typography;
+mod usage;
+
+pub use apertium::{
+    ApertiumApy, ApertiumCli, DEFAULT_MODES_DIR, apertium_available, discover_modes,
+};
+pub use backend::{Backend, BoxFuture, LangPair};
+pub use cache::{CacheKey, MemoryCache, SqliteCache, TranslationCache};
+pub use check::{CheckFailure, LengthBounds, check_final, check_hop, numbers};
+pub use config::{BackendConfig, BackendKind, RouteConfig, TranslateConfig};
+pub use deepl::DeepL;
+pub use error::TranslateError;
+pub use language::{iso639_3, normalize_language};
+pub use libretranslate::LibreTranslate;
+pub use openai::{OpenAiChat, system_prompt};
+pub use protect::{
+    PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, PlaceholderProblem, Protected, placeholder, protect,
+};
+pub use quotes::{QuotePair, QuoteScan, is_quote_mark, scan_quotes};
+pub use route::{BackendPairs, Hop, Route, plan_route};
+pub use segment::split_sentences;
+pub use service::{HttpService, classify};
+pub use throttle::{RateLimiter, RetryPolicy};
+pub use translator::{
+    ManagedBackend, SegmentOutcome, SegmentStatus, Translation, Translator, TranslatorOptions,
+    build_backend,
+};
+pub use typography::{NARROW_NBSP, NBSP, QuoteStyle, apply_typography, quote_style};
+pub use usage::Usage;

@@ -1,0 +1,765 @@
+//! The [`Translator`]: router + segmenter + protector + checker + typography + cache + stats
+//! over a set of backends with their rate limits, retries and budgets.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::apertium::{ApertiumApy, ApertiumCli};
+use crate::backend::{Backend, LangPair};
+use crate::cache::{CacheKey, MemoryCache, SqliteCache, TranslationCache};
+use crate::check::{LengthBounds, check_final, check_hop};
+use crate::config::{BackendConfig, BackendKind, RouteConfig, TranslateConfig};
+use crate::deepl::DeepL;
+use crate::error::TranslateError;
+use crate::language::normalize_language;
+use crate::libretranslate::LibreTranslate;
+use crate::openai::OpenAiChat;
+use crate::protect::{Protected, protect};
+use crate::route::{Hop, Route, plan_route};
+use crate::segment::split_sentences;
+use crate::throttle::{RateLimiter, RetryPolicy};
+use crate::typography::apply_typography;
+use crate::usage::Usage;
+
+/// A backend with the limits the translator enforces around it.
+pub struct ManagedBackend {
+    backend: Box<dyn Backend>,
+    limiter: RateLimiter,
+    retry: RetryPolicy,
+    daily_char_budget: Option<u64>,
+}
+
+impl std::fmt::Debug for ManagedBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ManagedBackend")
+            .field("name", &self.backend.name())
+            .field("retry", &self.retry)
+            .field("daily_char_budget", &self.daily_char_budget)
+            .finish()
+    }
+}
+
+impl ManagedBackend {
+    /// A backend without rate limit or budget, with the default retry policy.
+    pub fn new(backend: Box<dyn Backend>) -> ManagedBackend {
+        ManagedBackend {
+            backend,
+            limiter: RateLimiter::per_minute(None),
+            retry: RetryPolicy::default(),
+            daily_char_budget: None,
+        }
+    }
+
+    /// At most `per_minute` calls a minute.
+    pub fn with_rate_limit(mut self, per_minute: Option<u32>) -> ManagedBackend {
+        self.limiter = RateLimiter::per_minute(per_minute);
+        self
+    }
+
+    /// Retry policy for failed calls.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> ManagedBackend {
+        self.retry = retry;
+        self
+    }
+
+    /// Characters a day, at most.
+    pub fn with_daily_budget(mut self, chars: Option<u64>) -> ManagedBackend {
+        self.daily_char_budget = chars;
+        self
+    }
+
+    /// The backend's name.
+    pub fn name(&self) -> &str {
+        self.backend.name()
+    }
+}
+
+/// Translator-wide options (the non-backend part of [`TranslateConfig`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranslatorOptions {
+    /// Relay languages tried when no backend has a pair.
+    pub pivots: Vec<String>,
+    /// Forced routes.
+    pub routes: Vec<RouteConfig>,
+    /// Segments per call, at most.
+    pub batch_size: usize,
+    /// Length-ratio bounds of the checker.
+    pub bounds: LengthBounds,
+    /// Prefix of a segment kept in its original language; `{lang}` is replaced.
+    pub untranslated_marker: String,
+}
+
+impl Default for TranslatorOptions {
+    fn default() -> Self {
+        TranslatorOptions::from(&TranslateConfig::default())
+    }
+}
+
+impl From<&TranslateConfig> for TranslatorOptions {
+    fn from(c: &TranslateConfig) -> Self {
+        TranslatorOptions {
+            pivots: c.pivots.clone(),
+            routes: c.routes.clone(),
+            batch_size: c.batch_size.max(1),
+            bounds: LengthBounds {
+                min_ratio: c.min_length_ratio,
+                max_ratio: c.max_length_ratio,
+                ..LengthBounds::default()
+            },
+            untranslated_marker: c.untranslated_marker.clone(),
+        }
+    }
+}
+
+/// What happened to one segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SegmentStatus {
+    /// Translated by the backends and checked.
+    Translated,
+    /// Every hop came from the cache.
+    Cached,
+    /// Failed the checks in its batch, passed when retried alone.
+    Retried,
+    /// Source and target languages are the same.
+    Unchanged,
+    /// Kept in the original language, with the marker, for this reason.
+    KeptOriginal(String),
+}
+
+/// One segment and its translation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentOutcome {
+    /// The original segment.
+    pub source: String,
+    /// The translation, or the marked original.
+    pub text: String,
+    /// What happened.
+    pub status: SegmentStatus,
+}
+
+/// A translated text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Translation {
+    /// The translated text, lines (paragraphs) as in the source.
+    pub text: String,
+    /// The route taken (empty when source and target languages are the same).
+    pub route: Route,
+    /// Every segment, in order.
+    pub segments: Vec<SegmentOutcome>,
+}
+
+impl Translation {
+    /// Segments kept in the original language.
+    pub fn kept_original(&self) -> usize {
+        self.segments
+            .iter()
+            .filter(|s| matches!(s.status, SegmentStatus::KeptOriginal(_)))
+            .count()
+    }
+}
+
+/// Result of one hop for one segment.
+enum HopOutcome {
+    Done {
+        text: String,
+        cached: bool,
+        retried: bool,
+    },
+    Failed(String),
+}
+
+/// Translates texts faithfully: segments them into sentences (never splitting a quotation),
+/// protects what must not change, routes each pair over the configured backends (through a pivot
+/// when needed), checks every segment (retrying it alone, then keeping the original with a
+/// marker), applies the target's typography, and caches every checked hop.
+pub struct Translator {
+    backends: Vec<ManagedBackend>,
+    cache: Arc<dyn TranslationCache>,
+    options: TranslatorOptions,
+    run_usage: Mutex<BTreeMap<String, Usage>>,
+}
+
+impl std::fmt::Debug for Translator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Translator")
+            .field("backends", &self.backends)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+fn api_key(b: &BackendConfig, required: bool) -> Result<Option<String>, TranslateError> {
+    match &b.api_key_env {
+        Some(var) => match std::env::var(var) {
+            Ok(k) if !k.is_empty() => Ok(Some(k)),
+            _ => Err(TranslateError::Config(format!(
+                "backend {}: environment variable {var} (api_key_env) is not set",
+                b.name()
+            ))),
+        },
+        None if required => Err(TranslateError::Config(format!(
+            "backend {}: api_key_env is required",
+            b.name()
+        ))),
+        None => Ok(None),
+    }
+}
+
+fn parse_pairs(b: &BackendConfig) -> Result<Vec<LangPair>, TranslateError> {
+    b.pairs
+        .iter()
+        .map(|p| {
+            LangPair::parse(p).ok_or_else(|| {
+                TranslateError::Config(format!(
+                    "backend {}: invalid pair {p:?} (want en-fr or *)",
+                    b.name()
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Builds one backend from its configuration (connecting to Apertium-APy to read its pairs).
+pub async fn build_backend(b: &BackendConfig) -> Result<ManagedBackend, TranslateError> {
+    let name = b.name();
+    let timeout = Duration::from_secs(b.timeout_secs.max(1));
+    let pairs = parse_pairs(b)?;
+    let url = || {
+        b.url
+            .clone()
+            .ok_or_else(|| TranslateError::Config(format!("backend {name}: url is required")))
+    };
+    let need_pairs = || {
+        if pairs.is_empty() {
+            Err(TranslateError::Config(format!(
+                "backend {name}: list its pairs (e.g. pairs = [\"en-fr\"] or [\"*\"])"
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    let backend: Box<dyn Backend> = match b.kind {
+        BackendKind::Apertium => {
+            Box::new(ApertiumCli::new(&name, b.modes_dir.as_deref(), timeout).restrict(&pairs))
+        }
+        BackendKind::ApertiumApy => Box::new(ApertiumApy::connect(&name, &url()?, timeout).await?),
+        BackendKind::Libretranslate => {
+            need_pairs()?;
+            Box::new(LibreTranslate::new(
+                &name,
+                &url()?,
+                api_key(b, false)?,
+                pairs.clone(),
+                timeout,
+            )?)
+        }
+        BackendKind::Deepl => {
+            need_pairs()?;
+            let key = api_key(b, true)?.unwrap_or_default();
+            Box::new(DeepL::new(&name, &url()?, key, pairs.clone(), timeout)?)
+        }
+        BackendKind::Openai => {
+            need_pairs()?;
+            let model = b.model.clone().ok_or_else(|| {
+                TranslateError::Config(format!("backend {name}: model is required"))
+            })?;
+            Box::new(OpenAiChat::new(
+                &name,
+                &url()?,
+                api_key(b, false)?,
+                &model,
+                pairs.clone(),
+                timeout,
+            )?)
+        }
+    };
+    Ok(ManagedBackend::new(backend)
+        .with_rate_limit(b.requests_per_minute)
+        .with_retry(RetryPolicy {
+            max_retries: b.max_retries,
+            base_delay: Duration::from_millis(b.retry_base_ms),
+            max_delay: Duration::from_secs(b.retry_max_secs),
+        })
+        .with_daily_budget(b.daily_char_budget))
+}
+
+impl Translator {
+    /// A translator over `backends` (in order of preference) with `cache`.
+    pub fn new(
+        backends: Vec<ManagedBackend>,
+        cache: Arc<dyn TranslationCache>,
+        options: TranslatorOptions,
+    ) -> Translator {
+        Translator {
+            backends,
+            cache,
+            options,
+            run_usage: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Builds the backends and the cache of a `[translate]` table; relative cache paths are
+    /// relative to `base_dir`.
+    pub async fn from_config(
+        config: &TranslateConfig,
+        base_dir: &Path,
+    ) -> Result<Translator, TranslateError> {
+        let mut names = Vec::new();
+        let mut backends = Vec::new();
+        for b in &config.backends {
+            if names.contains(&b.name()) {
+                return Err(TranslateError::Config(format!(
+                    "two backends are named {}: give one a `name`",
+                    b.name()
+                )));
+            }
+            names.push(b.name());
+            backends.push(build_backend(b).await?);
+        }
+        let cache: Arc<dyn TranslationCache> = match &config.cache {
+            Some(p) => Arc::new(SqliteCache::open(&base_dir.join(p))?),
+            None => Arc::new(MemoryCache::new()),
+        };
+        Ok(Translator::new(
+            backends,
+            cache,
+            TranslatorOptions::from(config),
+        ))
+    }
+
+    /// The cache (translations and usage counters).
+    pub fn cache(&self) -> &Arc<dyn TranslationCache> {
+        &self.cache
+    }
+
+    /// Names and pairs of the backends, in order of preference.
+    pub fn backends(&self) -> Vec<(String, Vec<LangPair>)> {
+        self.backends
+            .iter()
+            .map(|b| (b.name().to_string(), b.backend.pairs()))
+            .collect()
+    }
+
+    /// Usage of each backend since this translator was built.
+    pub fn run_usage(&self) -> BTreeMap<String, Usage> {
+        self.run_usage.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    /// The route from `from` to `to`.
+    pub fn route(&self, from: &str, to: &str) -> Result<Route, TranslateError> {
+        plan_route(
+            from,
+            to,
+            &self.backends(),
+            &self.options.routes,
+            &self.options.pivots,
+        )
+    }
+
+    /// Translates a plain text: each line is a paragraph, segmented into sentences; the
+    /// translation keeps the lines.
+    pub async fn translate_text(
+        &self,
+        text: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Translation, TranslateError> {
+        let from_n = normalize_language(from);
+        let lines: Vec<&str> = text.lines().collect();
+        let mut segments = Vec::new();
+        let mut per_line = Vec::with_capacity(lines.len());
+        for line in &lines {
+            let s = split_sentences(line, &from_n);
+            per_line.push(s.len());
+            segments.extend(s.into_iter().map(str::to_string));
+        }
+        let (route, outcomes) = self.translate_segments_routed(&segments, from, to).await?;
+        let mut out = String::with_capacity(text.len() + text.len() / 5);
+        let mut it = outcomes.iter();
+        for (i, n) in per_line.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let parts: Vec<&str> = it.by_ref().take(*n).map(|o| o.text.as_str()).collect();
+            out.push_str(&parts.join(" "));
+        }
+        Ok(Translation {
+            text: out,
+            route,
+            segments: outcomes,
+        })
+    }
+
+    /// Translates segments (sentences) one for one.
+    pub async fn translate_segments(
+        &self,
+        segments: &[String],
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<SegmentOutcome>, TranslateError> {
+        Ok(self.translate_segments_routed(segments, from, to).await?.1)
+    }
+
+    async fn translate_segments_routed(
+        &self,
+        segments: &[String],
+        from: &str,
+        to: &str,
+    ) -> Result<(Route, Vec<SegmentOutcome>), TranslateError> {
+        let from = normalize_language(from);
+        let to = normalize_language(to);
+        if from == to {
+            let out = segments
+                .iter()
+                .map(|s| SegmentOutcome {
+                    source: s.clone(),
+                    text: s.clone(),
+                    status: SegmentStatus::Unchanged,
+                })
+                .collect();
+            return Ok((Route { hops: Vec::new() }, out));
+        }
+        let route = self.route(&from, &to)?;
+        let protected: Vec<Protected> = segments.iter().map(|s| protect(s)).collect();
+        let n = segments.len();
+        let mut current: Vec<Option<String>> =
+            protected.iter().map(|p| Some(p.text.clone())).collect();
+        let mut failure: Vec<Option<String>> = vec![None; n];
+        let mut failed_backend: Vec<Option<String>> = vec![None; n];
+        let mut all_cached = vec![true; n];
+        let mut retried = vec![false; n];
+        for hop in &route.hops {
+            let outcomes = self.run_hop(hop, &protected, &current).await?;
+            for (i, o) in outcomes.into_iter().enumerate() {
+                match o {
+                    None => {}
+                    Some(HopOutcome::Done {
+                        text,
+                        cached,
+                        retried: r,
+                    }) => {
+                        current[i] = Some(text);
+                        all_cached[i] &= cached;
+                        retried[i] |= r;
+                    }
+                    Some(HopOutcome::Failed(reason)) => {
+                        current[i] = None;
+                        failure[i] =
+                            Some(format!("{} {}→{}: {reason}", hop.backend, hop.from, hop.to));
+                        failed_backend[i] = Some(hop.backend.clone());
+                    }
+                }
+            }
+        }
+        let marker = self
+            .options
+            .untranslated_marker
+            .replace("{lang}", &from.to_uppercase());
+        let last_backend = route
+            .hops
+            .last()
+            .map(|h| h.backend.clone())
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            let result = match &current[i] {
+                Some(raw) => {
+                    let typed = apply_typography(raw, &to);
+                    protected[i]
+                        .restore(&typed)
+                        .map_err(|p| p.to_string())
+                        .and_then(|restored| {
+                            check_final(&segments[i], &restored)
+                                .map(|()| restored)
+                                .map_err(|f| f.to_string())
+                        })
+                }
+                None => Err(failure[i].clone().unwrap_or_else(|| "failed".to_string())),
+            };
+            let outcome = match result {
+                Ok(text) => SegmentOutcome {
+                    source: segments[i].clone(),
+                    text,
+                    status: if retried[i] {
+                        SegmentStatus::Retried
+                    } else if all_cached[i] {
+                        SegmentStatus::Cached
+                    } else {
+                        SegmentStatus::Translated
+                    },
+                },
+                Err(reason) => {
+                    let backend = failed_backend[i]
+                        .clone()
+                        .unwrap_or_else(|| last_backend.clone());
+                    tracing::warn!(stage = "translate", %backend, %reason, "segment kept in its original language");
+                    self.record(
+                        &backend,
+                        Usage {
+                            kept_original: 1,
+                            ..Usage::default()
+                        },
+                    );
+                    SegmentOutcome {
+                        source: segments[i].clone(),
+                        text: format!("{marker}{}", segments[i]),
+                        status: SegmentStatus::KeptOriginal(reason),
+                    }
+                }
+            };
+            out.push(outcome);
+        }
+        Ok((route, out))
+    }
+
+    fn managed(&self, name: &str) -> Result<&ManagedBackend, TranslateError> {
+        self.backends
+            .iter()
+            .find(|b| b.name() == name)
+            .ok_or_else(|| TranslateError::Config(format!("no backend named {name}")))
+    }
+
+    /// Adds to a backend's counters, for this run and in the cache (today).
+    fn record(&self, backend: &str, u: Usage) {
+        if let Ok(mut m) = self.run_usage.lock() {
+            *m.entry(backend.to_string()).or_default() += u;
+        }
+        let today = chrono::Utc::now().date_naive();
+        if let Err(e) = self.cache.add_usage(backend, today, u) {
+            tracing::warn!(stage = "translate", %backend, error = %e, "cannot record translation usage");
+        }
+    }
+
+    /// One hop over every still-alive segment: cache, batches, checks, retry alone.
+    async fn run_hop(
+        &self,
+        hop: &Hop,
+        protected: &[Protected],
+        current: &[Option<String>],
+    ) -> Result<Vec<Option<HopOutcome>>, TranslateError> {
+        let mb = self.managed(&hop.backend)?;
+        let name = mb.name().to_string();
+        let mut out: Vec<Option<HopOutcome>> = (0..current.len()).map(|_| None).collect();
+        // Unique texts to translate → the segments that carry them.
+        let mut todo: Vec<String> = Vec::new();
+        let mut carriers: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut hits = 0u64;
+        for (i, text) in current.iter().enumerate() {
+            let Some(text) = text else { continue };
+            let key = CacheKey::new(&name, &hop.from, &hop.to, text);
+            if let Some(t) = self.cache.get(&key)? {
+                hits += 1;
+                out[i] = Some(HopOutcome::Done {
+                    text: t,
+                    cached: true,
+                    retried: false,
+                });
+                continue;
+            }
+            let e = carriers.entry(text.clone()).or_default();
+            if e.is_empty() {
+                todo.push(text.clone());
+            }
+            e.push(i);
+        }
+        if hits > 0 {
+            self.record(
+                &name,
+                Usage {
+                    cache_hits: hits,
+                    ..Usage::default()
+                },
+            );
+        }
+        for chunk in todo.chunks(self.options.batch_size.max(1)) {
+            let answer = self.call(mb, chunk, &hop.from, &hop.to).await;
+            for (k, text) in chunk.iter().enumerate() {
+                let idx = carriers.get(text).cloned().unwrap_or_default();
+                let Some(&first) = idx.first() else { continue };
+                let sent = Protected {
+                    text: text.clone(),
+                    slots: protected[first].slots.clone(),
+                };
+                let outcome = match &answer {
+                    Ok(v) => {
+                        let raw = v[k].trim().to_string();
+                        match check_hop(&sent, &raw, self.options.bounds) {
+                            Ok(()) => {
+                                self.cache
+                                    .put(&CacheKey::new(&name, &hop.from, &hop.to, text), &raw)?;
+                                HopOutcome::Done {
+                                    text: raw,
+                                    cached: false,
+                                    retried: false,
+                                }
+                            }
+                            Err(f) => {
+                                tracing::debug!(stage = "translate", backend = %name, failure = %f, "segment failed its checks; retrying it alone");
+                                self.record(
+                                    &name,
+                                    Usage {
+                                        check_failures: 1,
+                                        ..Usage::default()
+                                    },
+                                );
+                                self.retry_alone(mb, hop, &sent, &f.to_string()).await?
+                            }
+                        }
+                    }
+                    Err(TranslateError::BadAnswer { .. }) => {
+                        self.retry_alone(mb, hop, &sent, "bad answer to the batch")
+                            .await?
+                    }
+                    Err(e) => HopOutcome::Failed(e.to_string()),
+                };
+                let mut idx = idx.into_iter();
+                if let Some(last) = idx.next_back() {
+                    for i in idx {
+                        out[i] = Some(clone_outcome(&outcome));
+                    }
+                    out[last] = Some(outcome);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn retry_alone(
+        &self,
+        mb: &ManagedBackend,
+        hop: &Hop,
+        sent: &Protected,
+        first_failure: &str,
+    ) -> Result<HopOutcome, TranslateError> {
+        let name = mb.name();
+        let one = std::slice::from_ref(&sent.text);
+        match self.call(mb, one, &hop.from, &hop.to).await {
+            Ok(v) => {
+                let raw = v[0].trim().to_string();
+                match check_hop(sent, &raw, self.options.bounds) {
+                    Ok(()) => {
+                        self.cache
+                            .put(&CacheKey::new(name, &hop.from, &hop.to, &sent.text), &raw)?;
+                        Ok(HopOutcome::Done {
+                            text: raw,
+                            cached: false,
+                            retried: true,
+                        })
+                    }
+                    Err(f) => {
+                        self.record(
+                            name,
+                            Usage {
+                                check_failures: 1,
+                                ..Usage::default()
+                            },
+                        );
+                        Ok(HopOutcome::Failed(format!("{first_failure}; alone: {f}")))
+                    }
+                }
+            }
+            Err(e) => Ok(HopOutcome::Failed(format!("{first_failure}; alone: {e}"))),
+        }
+    }
+
+    /// One backend call with budget, rate limit, retries and accounting; the answer has exactly
+    /// one translation per segment.
+    async fn call(
+        &self,
+        mb: &ManagedBackend,
+        segments: &[String],
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<String>, TranslateError> {
+        let name = mb.name().to_string();
+        let wanted: u64 = segments.iter().map(|s| s.chars().count() as u64).sum();
+        let mut attempt = 0u32;
+        loop {
+            if let Some(budget) = mb.daily_char_budget {
+                let today = chrono::Utc::now().date_naive();
+                let used = self
+                    .cache
+                    .usage(Some(today))?
+                    .get(&name)
+                    .map_or(0, |u| u.chars);
+                if used + wanted > budget {
+                    return Err(TranslateError::BudgetExceeded {
+                        backend: name,
+                        budget,
+                        used,
+                        wanted,
+                    });
+                }
+            }
+            mb.limiter.acquire().await;
+            let result = mb.backend.translate(segments, from, to).await;
+            let result = match result {
+                Ok(v) if v.len() == segments.len() => Ok(v),
+                Ok(v) => Err(TranslateError::BadAnswer {
+                    backend: name.clone(),
+                    url: name.clone(),
+                    message: format!("{} translations for {} segments", v.len(), segments.len()),
+                }),
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(v) => {
+                    self.record(
+                        &name,
+                        Usage {
+                            chars: wanted,
+                            calls: 1,
+                            segments: segments.len() as u64,
+                            ..Usage::default()
+                        },
+                    );
+                    return Ok(v);
+                }
+                Err(e) => {
+                    self.record(
+                        &name,
+                        Usage {
+                            calls: 1,
+                            errors: 1,
+                            ..Usage::default()
+                        },
+                    );
+                    let retry_after = match &e {
+                        TranslateError::RateLimited { retry_after, .. } => *retry_after,
+                        _ => None,
+                    };
+                    let delay = if e.is_transient() {
+                        mb.retry.delay(attempt, retry_after)
+                    } else {
+                        None
+                    };
+                    match delay {
+                        Some(d) => {
+                            tracing::info!(stage = "translate", backend = %name, error = %e, delay_ms = d.as_millis() as u64, "retrying");
+                            tokio::time::sleep(d).await;
+                            attempt += 1;
+                        }
+                        None => return Err(e),
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn clone_outcome(o: &HopOutcome) -> HopOutcome {
+    match o {
+        HopOutcome::Done {
+            text,
+            cached,
+            retried,
+        } => HopOutcome::Done {
+            text: text.clone(),
+            cached: *cached,
+            retried: *retried,
+        },
+        HopOutcome::Failed(r) => HopOutcome::Failed(r.clone()),
+    }
+}
