@@ -1,40 +1,32 @@
-//! Prints the JSON form of a parsed feed file, as `newsdesk feed-parse FILE` will:
-//! `cargo run -p newsdesk-feeds --example feed_parse -- FILE [FEED_URL]`.
-//!
-//! A document that cannot be parsed still prints an object (empty feed, `wellformed: false`)
-//! and exits 0; the error goes to stderr.
+//! Prints `parse_feed_detailed` of a file as JSON, like `newsdesk feed-parse FILE` (handy for
+//! scoring this crate alone: `cargo run --release -p newsdesk-feeds --example feed_parse FILE`).
 
-use newsdesk_core::ParsedFeed;
+use std::process::ExitCode;
 
-fn main() -> std::process::ExitCode {
-    let mut args = std::env::args().skip(1);
-    let Some(path) = args.next() else {
-        eprintln!("usage: feed_parse FILE [FEED_URL]");
-        return std::process::ExitCode::from(2);
+fn main() -> ExitCode {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: feed_parse FILE");
+        return ExitCode::from(2);
     };
-    let feed_url = args.next();
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("feed_parse: cannot read {path}: {e}");
-            return std::process::ExitCode::from(1);
+            return ExitCode::from(1);
         }
     };
-    let parsed = match newsdesk_feeds::parse_feed(&bytes, feed_url.as_deref(), None) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{e}");
-            ParsedFeed::default()
-        }
-    };
-    match serde_json::to_string_pretty(&parsed) {
+    let feed = newsdesk_feeds::parse_feed_detailed(&bytes, None, None).unwrap_or_else(|e| {
+        eprintln!("feed_parse: {e}");
+        newsdesk_feeds::DetailedFeed::default()
+    });
+    match serde_json::to_string_pretty(&feed) {
         Ok(json) => {
             println!("{json}");
-            std::process::ExitCode::SUCCESS
+            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("feed_parse: {e}");
-            std::process::ExitCode::from(1)
+            ExitCode::from(1)
         }
     }
 }

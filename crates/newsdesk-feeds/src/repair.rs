@@ -91,10 +91,19 @@ struct Repairer<'a> {
     is_atom: bool,
     items: usize,
     enclosures: Vec<RawEnclosure>,
+    /// Skip the feed-rs rewrites (versions, Atom 0.3 names and types): the detailed reader
+    /// needs the document as written.
+    faithful: bool,
 }
 
-/// Rewrites `text` (already decoded to UTF-8) into well-formed XML.
+/// Rewrites `text` (already decoded to UTF-8) into well-formed XML that feed-rs accepts.
 pub(crate) fn repair(text: &str) -> Repaired {
+    repair_with(text, false)
+}
+
+/// Rewrites `text` into well-formed XML, keeping the feed-rs rewrites out when `faithful`
+/// (element names, `version`, namespaces and Atom `type`/`mode` stay as written).
+pub(crate) fn repair_with(text: &str, faithful: bool) -> Repaired {
     let (clean, controls_ok) = clean_characters(text);
     let mut r = Repairer {
         src: &clean,
@@ -111,6 +120,7 @@ pub(crate) fn repair(text: &str) -> Repaired {
         is_atom: false,
         items: 0,
         enclosures: Vec::new(),
+        faithful,
     };
     r.run();
     let Repairer {
@@ -480,7 +490,7 @@ impl<'a> Repairer<'a> {
 
     /// Atom 0.3 element names feed-rs does not know, mapped to Atom 1.0.
     fn rename(&self, name: &str) -> String {
-        if self.atom03 {
+        if self.atom03 && !self.faithful {
             let mapped = match name {
                 "issued" => "published",
                 "modified" => "updated",
@@ -675,6 +685,10 @@ impl<'a> Repairer<'a> {
     fn setup_root(&mut self, raw_name: &str, attrs: &mut Vec<(String, String)>) {
         let local = raw_name.rsplit(':').next().unwrap_or(raw_name);
         self.root = Some(local.to_owned());
+        if self.faithful {
+            self.is_atom = local == "feed";
+            return;
+        }
         match local {
             "rss" => {
                 // feed-rs only accepts version 2.0, 0.91, 0.92 (or an empty one).
@@ -746,7 +760,7 @@ impl<'a> Repairer<'a> {
 
     /// Atom text constructs: feed-rs fails the whole feed on a `type` it does not know.
     fn normalise_attributes(&mut self, name: &str, attrs: &mut Vec<(String, String)>) {
-        if !self.is_atom {
+        if !self.is_atom || self.faithful {
             return;
         }
         let local = name.rsplit(':').next().unwrap_or(name);

@@ -5,9 +5,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use newsdesk_core::ParsedFeed;
+use newsdesk_feeds::DetailedFeed;
 
-/// Prints the parsed feed. A document that is not a feed at all still prints
+/// Prints the parsed feed as feedparser presents it ([`newsdesk_feeds::parse_feed_detailed`]). A document that is not a feed at all still prints
 /// `{"wellformed": false, …}` with no entries (the error goes to stderr) and exits 0, so that
 /// batch scorers can read every answer.
 pub fn run(file: &Path, url: Option<&str>) -> Result<ExitCode> {
@@ -19,11 +19,11 @@ pub fn run(file: &Path, url: Option<&str>) -> Result<ExitCode> {
     } else {
         bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     }
-    let feed = match newsdesk_feeds::parse_feed(&bytes, url, None) {
+    let feed = match newsdesk_feeds::parse_feed_detailed(&bytes, url, None) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("newsdesk: {e}");
-            ParsedFeed::default()
+            DetailedFeed::default()
         }
     };
     let mut out = std::io::stdout().lock();

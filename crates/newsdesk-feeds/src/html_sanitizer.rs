@@ -1,0 +1,1071 @@
+//! HTML sanitising for feed text constructs, in the manner of Python's feedparser.
+//!
+//! Feeds carry HTML written by anyone; before it is shown it must lose everything that can run
+//! code or load things behind the reader's back (`<script>`, `<object>`, event handlers,
+//! `javascript:` URLs, CSS with `url()`/`expression()`), while harmless markup survives. The
+//! rules (an allow-list of elements, attributes, URL schemes and CSS properties) follow
+//! feedparser's, and so does the serialisation (lower-case names, sorted attributes quoted with
+//! `"`, `<br />` for void elements, unknown elements dropped but their text kept, the content of
+//! `script`/`style`/`applet` dropped), so that our `feed-parse` output can be compared with
+//! feedparser's. Relative URLs in link attributes are resolved against the base in the same pass.
+//!
+//! It is a tolerant tokenizer, not a tree builder: tags are not balanced (as in feedparser), and
+//! anything that is not a recognisable tag is escaped as text.
+
+use url::Url;
+
+use crate::html_entities;
+
+/// Elements that survive sanitising (feedparser's list).
+pub(crate) const ACCEPTABLE_ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "acronym",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "big",
+    "blockquote",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "command",
+    "datagrid",
+    "datalist",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "event-source",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "i",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "keygen",
+    "label",
+    "legend",
+    "li",
+    "m",
+    "map",
+    "menu",
+    "meter",
+    "multicol",
+    "nav",
+    "nextid",
+    "noscript",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "pre",
+    "progress",
+    "q",
+    "s",
+    "samp",
+    "section",
+    "select",
+    "small",
+    "sound",
+    "source",
+    "spacer",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+];
+
+/// Attributes that survive sanitising (feedparser's list); `on*` handlers are not among them.
+const ACCEPTABLE_ATTRIBUTES: &[&str] = &[
+    "abbr",
+    "accept",
+    "accept-charset",
+    "accesskey",
+    "action",
+    "align",
+    "alt",
+    "autocomplete",
+    "autofocus",
+    "axis",
+    "background",
+    "balance",
+    "bgcolor",
+    "bgproperties",
+    "border",
+    "bordercolor",
+    "bordercolordark",
+    "bordercolorlight",
+    "bottompadding",
+    "cellpadding",
+    "cellspacing",
+    "ch",
+    "challenge",
+    "char",
+    "charoff",
+    "charset",
+    "checked",
+    "choff",
+    "cite",
+    "class",
+    "clear",
+    "color",
+    "cols",
+    "colspan",
+    "compact",
+    "contenteditable",
+    "controls",
+    "coords",
+    "data",
+    "datafld",
+    "datapagesize",
+    "datasrc",
+    "datetime",
+    "default",
+    "delay",
+    "dir",
+    "disabled",
+    "draggable",
+    "dynsrc",
+    "enctype",
+    "end",
+    "face",
+    "for",
+    "form",
+    "frame",
+    "galleryimg",
+    "gutter",
+    "headers",
+    "height",
+    "hidden",
+    "hidefocus",
+    "high",
+    "href",
+    "hreflang",
+    "hspace",
+    "icon",
+    "id",
+    "inputmode",
+    "ismap",
+    "keytype",
+    "label",
+    "lang",
+    "leftspacing",
+    "list",
+    "longdesc",
+    "loop",
+    "loopcount",
+    "loopend",
+    "loopstart",
+    "low",
+    "lowsrc",
+    "max",
+    "maxlength",
+    "media",
+    "method",
+    "min",
+    "multiple",
+    "name",
+    "nohref",
+    "noshade",
+    "nowrap",
+    "open",
+    "optimum",
+    "pattern",
+    "ping",
+    "point-size",
+    "poster",
+    "pqg",
+    "preload",
+    "prompt",
+    "radiogroup",
+    "readonly",
+    "rel",
+    "repeat-max",
+    "repeat-min",
+    "replace",
+    "required",
+    "rev",
+    "rightspacing",
+    "rows",
+    "rowspan",
+    "rules",
+    "scope",
+    "selected",
+    "shape",
+    "size",
+    "span",
+    "src",
+    "start",
+    "step",
+    "style",
+    "summary",
+    "suppress",
+    "tabindex",
+    "target",
+    "template",
+    "title",
+    "toppadding",
+    "type",
+    "unselectable",
+    "urn",
+    "usemap",
+    "valign",
+    "value",
+    "variable",
+    "volume",
+    "vrml",
+    "vspace",
+    "width",
+    "wrap",
+    "xml:lang",
+];
+
+/// Elements whose whole content is dropped, not just the tags.
+const UNACCEPTABLE_WITH_CONTENT: &[&str] = &["script", "applet", "style"];
+
+/// Elements written `<x />` and never closed.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "basefont", "br", "col", "command", "embed", "frame", "hr", "img", "input",
+    "isindex", "keygen", "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// URL schemes allowed in links (feedparser's list); anything else (`javascript:`, `data:`,
+/// `vbscript:`) is replaced by an empty URL.
+const ACCEPTABLE_URI_SCHEMES: &[&str] = &[
+    "file", "ftp", "gopher", "h323", "hdl", "http", "https", "imap", "magnet", "mailto", "mms",
+    "news", "nntp", "prospero", "rsync", "rtsp", "rtspu", "sftp", "shttp", "sip", "sips", "snews",
+    "svn", "svn+ssh", "telnet", "wais", "aim", "callto", "cvs", "facetime", "feed", "git", "gtalk",
+    "irc", "ircs", "irc6", "itms", "msnim", "skype", "ssh", "smb", "ymsgr",
+];
+
+/// (element, attribute) pairs holding URLs, resolved against the base.
+const URI_ATTRIBUTES: &[(&str, &str)] = &[
+    ("a", "href"),
+    ("applet", "codebase"),
+    ("area", "href"),
+    ("audio", "src"),
+    ("blockquote", "cite"),
+    ("body", "background"),
+    ("del", "cite"),
+    ("form", "action"),
+    ("frame", "longdesc"),
+    ("frame", "src"),
+    ("iframe", "longdesc"),
+    ("iframe", "src"),
+    ("head", "profile"),
+    ("img", "longdesc"),
+    ("img", "src"),
+    ("img", "usemap"),
+    ("input", "src"),
+    ("input", "usemap"),
+    ("ins", "cite"),
+    ("link", "href"),
+    ("object", "classid"),
+    ("object", "codebase"),
+    ("object", "data"),
+    ("object", "usemap"),
+    ("q", "cite"),
+    ("script", "src"),
+    ("source", "src"),
+    ("video", "poster"),
+    ("video", "src"),
+];
+
+/// CSS properties kept in `style` attributes.
+const ACCEPTABLE_CSS_PROPERTIES: &[&str] = &[
+    "azimuth",
+    "background-color",
+    "border-bottom-color",
+    "border-collapse",
+    "border-color",
+    "border-left-color",
+    "border-right-color",
+    "border-top-color",
+    "clear",
+    "color",
+    "cursor",
+    "direction",
+    "display",
+    "elevation",
+    "float",
+    "font",
+    "font-family",
+    "font-size",
+    "font-style",
+    "font-variant",
+    "font-weight",
+    "height",
+    "letter-spacing",
+    "line-height",
+    "overflow",
+    "pause",
+    "pause-after",
+    "pause-before",
+    "pitch",
+    "pitch-range",
+    "richness",
+    "speak",
+    "speak-header",
+    "speak-numeral",
+    "speak-punctuation",
+    "speech-rate",
+    "stress",
+    "text-align",
+    "text-decoration",
+    "text-indent",
+    "unicode-bidi",
+    "vertical-align",
+    "voice-family",
+    "volume",
+    "white-space",
+    "width",
+];
+
+/// CSS keywords allowed in `background*`, `border*`, `margin*` and `padding*` values.
+const ACCEPTABLE_CSS_KEYWORDS: &[&str] = &[
+    "!important",
+    "aqua",
+    "auto",
+    "black",
+    "block",
+    "blue",
+    "bold",
+    "both",
+    "bottom",
+    "brown",
+    "center",
+    "collapse",
+    "dashed",
+    "dotted",
+    "fuchsia",
+    "gray",
+    "green",
+    "italic",
+    "left",
+    "lime",
+    "maroon",
+    "medium",
+    "navy",
+    "none",
+    "normal",
+    "nowrap",
+    "olive",
+    "pointer",
+    "purple",
+    "red",
+    "right",
+    "silver",
+    "solid",
+    "teal",
+    "top",
+    "transparent",
+    "underline",
+    "white",
+    "yellow",
+];
+
+/// Sanitises an HTML fragment: dangerous constructs removed, harmless markup kept, URLs in link
+/// attributes resolved against `base`. The result is trimmed.
+pub(crate) fn sanitize_html(html: &str, base: Option<&Url>) -> String {
+    let prepared = prepare(html);
+    let mut s = Sanitizer {
+        out: String::with_capacity(prepared.len()),
+        base,
+        suppress: 0,
+    };
+    s.run(&prepared);
+    s.out.trim().replace("\r\n", "\n")
+}
+
+/// Text rewrites done before tokenizing (as feedparser does): `<!` that opens neither a
+/// comment, a DOCTYPE nor a marked section is text; `<x/>` short tags are expanded;
+/// `&#39;`/`&#34;` become quotes.
+fn prepare(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if let Some(after) = tail.strip_prefix("<!") {
+            let upper: String = after
+                .chars()
+                .take(7)
+                .collect::<String>()
+                .to_ascii_uppercase();
+            if upper.starts_with("DOCTYPE") || after.starts_with("--") {
+                out.push_str("<!");
+            } else {
+                // `<![CDATA[` in HTML is text too
+                out.push_str("&lt;!");
+            }
+            rest = after;
+            continue;
+        }
+        // `<name/>` or `<name />` without attributes
+        let end = tail
+            .find(['>', '<'])
+            .filter(|&e| e > 0 && tail.as_bytes()[e] == b'>');
+        if let Some(e) = end {
+            let inner = &tail[1..e];
+            if let Some(name) = inner.strip_suffix('/') {
+                let name = name.trim_end();
+                if !name.is_empty() && !name.contains(char::is_whitespace) {
+                    let lower = name.to_ascii_lowercase();
+                    if VOID_ELEMENTS.contains(&lower.as_str()) {
+                        out.push_str(&format!("<{name} />"));
+                    } else {
+                        out.push_str(&format!("<{name}></{name}>"));
+                    }
+                    rest = &tail[e + 1..];
+                    continue;
+                }
+            }
+        }
+        out.push('<');
+        rest = &tail[1..];
+    }
+    out.push_str(rest);
+    out.replace("&#39;", "'").replace("&#34;", "\"")
+}
+
+struct Sanitizer<'a> {
+    out: String,
+    base: Option<&'a Url>,
+    /// Open `script`/`style`/`applet` elements; their text is dropped while this is non-zero.
+    /// Signed as in feedparser: a stray end tag makes it negative (text stays dropped).
+    suppress: i32,
+}
+
+fn is_name_start(c: char) -> bool {
+    c.is_ascii_alphabetic()
+}
+
+fn is_tag_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')
+}
+
+impl Sanitizer<'_> {
+    fn data(&mut self, s: &str) {
+        if self.suppress == 0 {
+            self.out.push_str(s);
+        }
+    }
+
+    fn run(&mut self, src: &str) {
+        let mut pos = 0;
+        while pos < src.len() {
+            let rest = &src[pos..];
+            let next = rest.find(['<', '&']).unwrap_or(rest.len());
+            if next > 0 {
+                self.data(&rest[..next]);
+                pos += next;
+                continue;
+            }
+            let consumed = if rest.starts_with('&') {
+                self.reference(rest)
+            } else {
+                self.markup(rest)
+            };
+            pos += consumed.max(1);
+        }
+    }
+
+    /// A character or entity reference at the start of `s`; returns the bytes consumed.
+    fn reference(&mut self, s: &str) -> usize {
+        let body = &s[1..];
+        if let Some(num) = body.strip_prefix('#') {
+            let (digits, radix) = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => (hex, 16),
+                None => (num, 10),
+            };
+            let len = digits
+                .find(|c: char| !c.is_digit(radix))
+                .unwrap_or(digits.len());
+            if len > 0 {
+                let prefix_len = 2 + (num.len() - digits.len());
+                let text = &digits[..len];
+                let semi = digits[len..].starts_with(';');
+                let value = u32::from_str_radix(text, radix).ok();
+                let written = match value.and_then(crate::repair::windows_1252_c1) {
+                    Some(c) => format!("&#x{:x};", c as u32),
+                    None if radix == 16 => format!("&#x{};", text.to_ascii_lowercase()),
+                    None => format!("&#{text};"),
+                };
+                self.data(&written);
+                return prefix_len + len + usize::from(semi);
+            }
+        } else if body.starts_with(is_name_start) {
+            let len = body
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
+                .unwrap_or(body.len());
+            let name = &body[..len];
+            let semi = body[len..].starts_with(';');
+            if html_entities::lookup(name).is_some() || name == "apos" {
+                self.data(&format!("&{name};"));
+                return 1 + len + usize::from(semi);
+            }
+            self.data(&format!("&amp;{name}"));
+            return 1 + len;
+        }
+        self.data("&amp;");
+        1
+    }
+
+    /// Markup (`<…`) at the start of `s`; returns the bytes consumed.
+    fn markup(&mut self, s: &str) -> usize {
+        if let Some(after) = s.strip_prefix("<!--") {
+            // A comment closes at the first `-->` with no `--` inside; `<!-- -- x >` is an SGML
+            // declaration, dropped like DOCTYPEs.
+            if let Some(end) = after.find("-->")
+                && !after[..end].contains("--")
+            {
+                let text = &after[..end];
+                if self.suppress == 0 {
+                    self.out.push_str("<!--");
+                    self.out.push_str(&text.replace('>', "&gt;"));
+                    self.out.push_str("-->");
+                }
+                return 4 + end + 3;
+            }
+            return s.find('>').map_or(s.len(), |e| e + 1);
+        }
+        if s.starts_with("<!") || s.starts_with("<?") {
+            // declarations and processing instructions are dropped
+            return s.find('>').map_or(s.len(), |e| e + 1);
+        }
+        if let Some(after) = s.strip_prefix("</") {
+            if after.starts_with(is_name_start) {
+                let len = after
+                    .find(|c: char| !is_tag_name_char(c))
+                    .unwrap_or(after.len());
+                let tail = &after[len..];
+                let ws = tail.len() - tail.trim_start().len();
+                if tail[ws..].starts_with('>') {
+                    self.end_tag(&after[..len].to_ascii_lowercase());
+                    return 2 + len + ws + 1;
+                }
+            }
+            self.data("&lt;");
+            return 1;
+        }
+        let after = &s[1..];
+        if after.starts_with(is_name_start)
+            && let Some((tag, attrs, used)) = parse_start_tag(after)
+        {
+            self.start_tag(&tag, attrs);
+            return 1 + used;
+        }
+        self.data("&lt;");
+        1
+    }
+
+    fn start_tag(&mut self, tag: &str, attrs: Vec<(String, String)>) {
+        if UNACCEPTABLE_WITH_CONTENT.contains(&tag) {
+            self.suppress += 1;
+            return;
+        }
+        if !ACCEPTABLE_ELEMENTS.contains(&tag) || self.suppress != 0 {
+            return;
+        }
+        let mut clean: Vec<(String, String)> = Vec::new();
+        for (key, value) in normalize_attrs(attrs) {
+            if key == "style" {
+                let v = sanitize_style(&value);
+                if !v.is_empty() {
+                    clean.push((key, v));
+                }
+                continue;
+            }
+            if !ACCEPTABLE_ATTRIBUTES.contains(&key.as_str()) {
+                continue;
+            }
+            let value = if URI_ATTRIBUTES.contains(&(tag, key.as_str())) {
+                safe_absolute_uri(self.base, value.trim())
+            } else if key == "href" {
+                safe_absolute_uri(None, &value)
+            } else {
+                value
+            };
+            clean.push((key, value));
+        }
+        self.out.push('<');
+        self.out.push_str(tag);
+        for (k, v) in &clean {
+            self.out.push(' ');
+            self.out.push_str(k);
+            self.out.push_str("=\"");
+            self.out.push_str(&escape_attribute(v));
+            self.out.push('"');
+        }
+        if VOID_ELEMENTS.contains(&tag) {
+            self.out.push_str(" />");
+        } else {
+            self.out.push('>');
+        }
+    }
+
+    fn end_tag(&mut self, tag: &str) {
+        if UNACCEPTABLE_WITH_CONTENT.contains(&tag) {
+            self.suppress -= 1;
+            return;
+        }
+        if !ACCEPTABLE_ELEMENTS.contains(&tag) || VOID_ELEMENTS.contains(&tag) || self.suppress != 0
+        {
+            return;
+        }
+        self.out.push_str("</");
+        self.out.push_str(tag);
+        self.out.push('>');
+    }
+}
+
+/// Parses `name attr="v" …>` (after the `<`); returns the lower-cased name, the attributes
+/// (names lower-cased, values with the XML references decoded) and the bytes consumed.
+/// `None` when there is no closing `>`.
+fn parse_start_tag(s: &str) -> Option<(String, Vec<(String, String)>, usize)> {
+    let name_len = s.find(|c: char| !is_tag_name_char(c)).unwrap_or(s.len());
+    let tag = s[..name_len].to_ascii_lowercase();
+    let bytes = s.as_bytes();
+    let mut i = name_len;
+    let mut attrs = Vec::new();
+    loop {
+        while i < s.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= s.len() {
+            return None;
+        }
+        match bytes[i] {
+            b'>' => return Some((tag, attrs, i + 1)),
+            b'<' => return None,
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < s.len()
+                    && (bytes[i].is_ascii_alphanumeric()
+                        || matches!(bytes[i], b'-' | b'_' | b':' | b'.'))
+                {
+                    i += 1;
+                }
+                let name = s[start..i].to_ascii_lowercase();
+                let (value, next) = attribute_value(s, i);
+                i = next;
+                let value = value.map_or_else(|| name.clone(), |v| decode_attribute_refs(&v));
+                attrs.push((name, value));
+            }
+            b'=' => {
+                // a value without a name (`i$="true"`): skip it
+                let (_, next) = attribute_value(s, i);
+                i = next.max(i + 1);
+            }
+            _ => i += s[i..].chars().next().map_or(1, char::len_utf8),
+        }
+    }
+}
+
+/// The `= value` after an attribute name at `i`, if any, and where parsing goes on.
+fn attribute_value(s: &str, mut i: usize) -> (Option<String>, usize) {
+    let bytes = s.as_bytes();
+    let mut j = i;
+    while j < s.len() && bytes[j].is_ascii_whitespace() {
+        j += 1;
+    }
+    if j >= s.len() || bytes[j] != b'=' {
+        return (None, i);
+    }
+    j += 1;
+    while j < s.len() && bytes[j].is_ascii_whitespace() {
+        j += 1;
+    }
+    if j < s.len() && (bytes[j] == b'"' || bytes[j] == b'\'') {
+        let quote = bytes[j] as char;
+        if let Some(end) = s[j + 1..].find(quote) {
+            return (Some(s[j + 1..j + 1 + end].to_owned()), j + 1 + end + 1);
+        }
+        // unterminated quote: up to the `>`
+        let end = s[j + 1..].find('>').map_or(s.len(), |e| j + 1 + e);
+        return (Some(s[j + 1..end].to_owned()), end);
+    }
+    i = j;
+    while i < s.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
+        i += 1;
+    }
+    (Some(s[j..i].to_owned()), i)
+}
+
+/// Decodes the XML entities and ASCII character references in an attribute value; other
+/// references are kept as written.
+fn decode_attribute_refs(v: &str) -> String {
+    if !v.contains('&') {
+        return v.to_owned();
+    }
+    let mut out = String::with_capacity(v.len());
+    let mut rest = v;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 1..];
+        let len = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#' || c == '-' || c == '.'))
+            .unwrap_or(tail.len());
+        let name = &tail[..len];
+        let semi = tail[len..].starts_with(';');
+        let decoded = match name {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            n => n
+                .strip_prefix('#')
+                .and_then(|d| d.parse::<u32>().ok())
+                .filter(|&c| c <= 127)
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[len + usize::from(semi)..];
+            }
+            None => {
+                out.push('&');
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Attribute names de-duplicated (last value wins), `rel`/`type` values lower-cased, sorted.
+fn normalize_attrs(attrs: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::with_capacity(attrs.len());
+    for (k, v) in attrs {
+        let v = if k == "rel" || k == "type" {
+            v.to_lowercase()
+        } else {
+            v
+        };
+        match out.iter_mut().find(|(name, _)| *name == k) {
+            Some(slot) => slot.1 = v,
+            None => out.push((k, v)),
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Escapes `<`, `>`, `"` and bare `&` for a double-quoted attribute value.
+fn escape_attribute(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for (i, c) in v.char_indices() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '&' if !starts_with_reference(&v[i..]) => out.push_str("&amp;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// True when `s` starts with `&#123;`, `&#x1f;` or `&name;`.
+fn starts_with_reference(s: &str) -> bool {
+    let body = &s[1..];
+    let Some(end) = body.find(';') else {
+        return false;
+    };
+    let name = &body[..end];
+    if let Some(num) = name.strip_prefix('#') {
+        return match num.strip_prefix(['x', 'X']) {
+            Some(hex) => !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()),
+            None => !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()),
+        };
+    }
+    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// `uri` resolved against `base` when there is one; empty when its scheme is not allowed.
+pub(crate) fn safe_absolute_uri(base: Option<&Url>, uri: &str) -> String {
+    let resolved = match base {
+        Some(b) if !uri.is_empty() => b.join(uri).map_or_else(|_| uri.to_owned(), String::from),
+        Some(b) if uri.is_empty() => b.to_string(),
+        _ => uri.to_owned(),
+    };
+    let scheme = resolved
+        .split_once(':')
+        .map(|(s, _)| s.trim().to_ascii_lowercase())
+        .filter(|s| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
+    match scheme {
+        Some(s) if !ACCEPTABLE_URI_SCHEMES.contains(&s.as_str()) => String::new(),
+        _ => resolved,
+    }
+}
+
+/// Keeps the harmless declarations of a `style` attribute (feedparser's rules): anything with
+/// `url(…)` is removed, a value with characters outside a small safe set drops the whole style,
+/// and only listed properties (or `background`/`border`/`margin`/`padding` with listed
+/// keywords and plain lengths/colours) stay.
+fn sanitize_style(style: &str) -> String {
+    let style = strip_css_urls(style);
+    if !style_passes_gauntlet(&style) {
+        return String::new();
+    }
+    let mut clean = Vec::new();
+    for decl in style.split(';') {
+        let Some((prop, value)) = decl.split_once(':') else {
+            if decl.trim().is_empty() {
+                continue;
+            }
+            return String::new();
+        };
+        let prop = prop.trim();
+        let value = value.trim();
+        if prop.is_empty()
+            || !prop
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        {
+            return String::new();
+        }
+        if value.is_empty() {
+            continue;
+        }
+        let lower = prop.to_ascii_lowercase();
+        let family = lower.split('-').next().unwrap_or_default();
+        if ACCEPTABLE_CSS_PROPERTIES.contains(&lower.as_str()) {
+            clean.push(format!("{prop}: {value};"));
+        } else if ["background", "border", "margin", "padding"].contains(&family)
+            && value
+                .split_whitespace()
+                .all(|k| ACCEPTABLE_CSS_KEYWORDS.contains(&k) || valid_css_value(k))
+        {
+            clean.push(format!("{prop}: {value};"));
+        }
+    }
+    clean.join(" ")
+}
+
+/// Removes `url(...)` (feedparser replaces each with a space).
+fn strip_css_urls(style: &str) -> String {
+    let lower = style.to_ascii_lowercase();
+    let mut out = String::with_capacity(style.len());
+    let mut i = 0;
+    while let Some(found) = lower[i..].find("url") {
+        let start = i + found;
+        let after = lower[start + 3..].trim_start();
+        let open = lower.len() - after.len();
+        if after.starts_with('(')
+            && let Some(close) = lower[open..].find(')')
+        {
+            out.push_str(&style[i..start]);
+            out.push(' ');
+            let mut end = open + close + 1;
+            while end < style.len() && style.as_bytes()[end].is_ascii_whitespace() {
+                end += 1;
+            }
+            i = end;
+            continue;
+        }
+        out.push_str(&style[i..start + 3]);
+        i = start + 3;
+    }
+    out.push_str(&style[i..]);
+    out
+}
+
+/// feedparser's "gauntlet": only `[:,;#%.\sa-zA-Z0-9!]`, `\w-\w`, quoted words and
+/// parenthesised number lists may appear.
+fn style_passes_gauntlet(style: &str) -> bool {
+    let chars: Vec<char> = style.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_alphanumeric() || c.is_whitespace() || ":,;#%.!".contains(c) {
+            i += 1;
+        } else if c == '-'
+            && i > 0
+            && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_')
+            && chars
+                .get(i + 1)
+                .is_some_and(|n| n.is_alphanumeric() || *n == '_')
+        {
+            i += 1;
+        } else if c == '\'' || c == '"' {
+            let Some(len) = chars[i + 1..].iter().position(|&x| x == c) else {
+                return false;
+            };
+            let inner = &chars[i + 1..i + 1 + len];
+            if inner.is_empty()
+                || !inner
+                    .iter()
+                    .all(|x| x.is_whitespace() || x.is_alphanumeric() || *x == '_')
+            {
+                return false;
+            }
+            i += len + 2;
+        } else if c == '(' {
+            let Some(len) = chars[i + 1..].iter().position(|&x| x == ')') else {
+                return false;
+            };
+            if !chars[i + 1..i + 1 + len]
+                .iter()
+                .all(|x| x.is_ascii_digit() || *x == ',' || x.is_whitespace())
+            {
+                return false;
+            }
+            i += len + 2;
+        } else if c.is_alphanumeric() || c == '_' {
+            i += 1;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// `#hex`, `rgb(…)` or a short number with a CSS unit.
+fn valid_css_value(k: &str) -> bool {
+    if let Some(hex) = k.strip_prefix('#') {
+        return !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit());
+    }
+    if k.starts_with("rgb(") {
+        return true;
+    }
+    let num_len = k
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(k.len());
+    let (num, unit) = k.split_at(num_len);
+    let digits = num.chars().filter(char::is_ascii_digit).count();
+    num.matches('.').count() <= 1
+        && digits <= 4
+        && [
+            "", "cm", "em", "ex", "in", "mm", "pc", "pt", "px", "%", ",", ")",
+        ]
+        .contains(&unit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(s: &str) -> String {
+        sanitize_html(s, None)
+    }
+
+    #[test]
+    fn scripts_and_their_content_are_removed() {
+        assert_eq!(
+            clean("safe<script>alert(1)</script> description"),
+            "safe description"
+        );
+        assert_eq!(clean("<style>p{}</style>x"), "x");
+    }
+
+    #[test]
+    fn event_handlers_are_removed_and_attributes_sorted() {
+        assert_eq!(
+            clean(r#"<IMG onload="x()" SRC='http://e.com/a.jpg' alt=cat>"#),
+            r#"<img alt="cat" src="http://e.com/a.jpg" />"#
+        );
+    }
+
+    #[test]
+    fn unknown_elements_lose_tags_but_keep_text() {
+        assert_eq!(clean("<object><b>safe</b></object>"), "<b>safe</b>");
+        assert_eq!(clean("<blink>safe</blink>"), "safe");
+    }
+
+    #[test]
+    fn javascript_urls_are_emptied_and_relative_ones_resolved() {
+        assert_eq!(
+            clean(r#"<a href="javascript:alert(1)">x</a>"#),
+            r#"<a href="">x</a>"#
+        );
+        let base = Url::parse("http://example.com/dir/feed").unwrap();
+        assert_eq!(
+            sanitize_html(r#"<a href="test.html">x</a>"#, Some(&base)),
+            r#"<a href="http://example.com/dir/test.html">x</a>"#
+        );
+    }
+
+    #[test]
+    fn styles_keep_only_safe_declarations() {
+        assert_eq!(
+            clean(r#"<span style="color: red; background: url(javascript:x)">t</span>"#),
+            r#"<span style="color: red;">t</span>"#
+        );
+        assert_eq!(
+            clean(r#"<span style="width: expression(alert(1))">t</span>"#),
+            "<span>t</span>"
+        );
+        assert_eq!(
+            clean(r#"<span style="padding-right: 0in">t</span>"#),
+            r#"<span style="padding-right: 0in;">t</span>"#
+        );
+    }
+
+    #[test]
+    fn references_are_normalised() {
+        assert_eq!(
+            clean("&#X61; &#146; Q&A &amp;"),
+            "&#x61; &#x2019; Q&amp;A &amp;"
+        );
+        assert_eq!(clean("<b>x</b><br/>"), "<b>x</b><br />");
+        assert_eq!(clean("<!' <a href=\"foo\">"), "&lt;!' <a href=\"foo\">");
+    }
+
+    #[test]
+    fn malicious_comment_is_dropped() {
+        assert_eq!(clean("sa<!-- -- x >fe<script>alert(1);</script>"), "safe");
+        assert_eq!(clean("a<!-- c -->b"), "a<!-- c -->b");
+    }
+}
