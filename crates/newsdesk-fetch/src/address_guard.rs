@@ -8,6 +8,7 @@
 //! and in [`GuardedResolver`], the DNS resolver of the HTTP client, so every address is checked
 //! at dial time on every redirect hop, which defeats DNS rebinding.
 
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 
@@ -114,27 +115,76 @@ pub(crate) struct AddressRefused {
     pub(crate) reason: String,
 }
 
-/// The HTTP client's DNS resolver: tokio's `lookup_host`, then the [`AddressGuard`].
+/// Fixed host name → address mappings used instead of DNS (`resolve_overrides`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ResolveOverrides {
+    exact: BTreeMap<String, IpAddr>,
+    /// `(".suffix", ip)` for keys `*.suffix`, longest suffix first.
+    suffixes: Vec<(String, IpAddr)>,
+}
+
+impl ResolveOverrides {
+    /// Builds the table from the configuration (keys are lowercased; `*.x` keys match suffixes).
+    pub(crate) fn new(map: &BTreeMap<String, IpAddr>) -> Self {
+        let mut out = ResolveOverrides::default();
+        for (key, ip) in map {
+            let key = key.trim().trim_end_matches('.').to_ascii_lowercase();
+            match key.strip_prefix('*') {
+                Some(suffix) if suffix.starts_with('.') => {
+                    out.suffixes.push((suffix.to_string(), *ip));
+                }
+                _ => {
+                    out.exact.insert(key, *ip);
+                }
+            }
+        }
+        out.suffixes
+            .sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
+        out
+    }
+
+    /// The overridden address of `host`, if any.
+    pub(crate) fn lookup(&self, host: &str) -> Option<IpAddr> {
+        if self.exact.is_empty() && self.suffixes.is_empty() {
+            return None;
+        }
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.exact.get(&host).copied().or_else(|| {
+            self.suffixes
+                .iter()
+                .find(|(suffix, _)| host.ends_with(suffix.as_str()))
+                .map(|(_, ip)| *ip)
+        })
+    }
+}
+
+/// The HTTP client's DNS resolver: the configured overrides, else tokio's `lookup_host`, then
+/// the [`AddressGuard`].
 ///
 /// Refused addresses are dropped; when none is left the connection fails with
 /// [`AddressRefused`] before any connection is attempted.
 #[derive(Debug, Clone)]
 pub(crate) struct GuardedResolver {
     guard: Arc<AddressGuard>,
+    overrides: Arc<ResolveOverrides>,
 }
 
 impl GuardedResolver {
-    /// A resolver applying `guard`.
-    pub(crate) fn new(guard: Arc<AddressGuard>) -> Self {
-        GuardedResolver { guard }
+    /// A resolver applying `guard`, answering from `overrides` first.
+    pub(crate) fn new(guard: Arc<AddressGuard>, overrides: Arc<ResolveOverrides>) -> Self {
+        GuardedResolver { guard, overrides }
     }
 
-    /// Resolves `host` and keeps the addresses the guard allows.
+    /// Resolves `host` (through `overrides` first) and keeps the addresses the guard allows.
     pub(crate) async fn resolve_host(
         guard: &AddressGuard,
+        overrides: &ResolveOverrides,
         host: &str,
     ) -> Result<Vec<SocketAddr>, Box<dyn std::error::Error + Send + Sync>> {
-        let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host, 0)).await?.collect();
+        let resolved: Vec<SocketAddr> = match overrides.lookup(host) {
+            Some(ip) => vec![SocketAddr::new(ip, 0)],
+            None => tokio::net::lookup_host((host, 0)).await?.collect(),
+        };
         let mut first_refusal = None;
         let mut allowed = Vec::with_capacity(resolved.len());
         for addr in resolved {
@@ -160,9 +210,10 @@ impl GuardedResolver {
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let guard = Arc::clone(&self.guard);
+        let overrides = Arc::clone(&self.overrides);
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let addrs = GuardedResolver::resolve_host(&guard, &host).await?;
+            let addrs = GuardedResolver::resolve_host(&guard, &overrides, &host).await?;
             Ok(Box::new(addrs.into_iter()) as Addrs)
         })
     }
@@ -263,7 +314,8 @@ mod tests {
         // `localhost` resolves to 127.0.0.1 and/or ::1; allowing an unrelated loopback address
         // must not let it through.
         let g = AddressGuard::new(true, &["127.0.0.2".parse().unwrap()]);
-        let err = GuardedResolver::resolve_host(&g, "localhost")
+        let none = ResolveOverrides::default();
+        let err = GuardedResolver::resolve_host(&g, &none, "localhost")
             .await
             .expect_err("localhost must be refused");
         let refused = err
@@ -273,9 +325,36 @@ mod tests {
         assert!(refused.reason.contains("loopback"), "{}", refused.reason);
 
         let open = AddressGuard::new(false, &[]);
-        let addrs = GuardedResolver::resolve_host(&open, "localhost")
+        let addrs = GuardedResolver::resolve_host(&open, &none, "localhost")
             .await
             .unwrap();
         assert!(addrs.iter().all(|a| a.ip().is_loopback()));
+    }
+
+    #[tokio::test]
+    async fn overrides_answer_first_and_the_guard_still_applies() {
+        let lo: IpAddr = "127.0.0.1".parse().unwrap();
+        let map = BTreeMap::from([
+            ("*.bench.test".to_string(), lo),
+            ("Exact.Example".to_string(), "127.0.0.2".parse().unwrap()),
+        ]);
+        let o = ResolveOverrides::new(&map);
+        assert_eq!(o.lookup("h123.bench.test"), Some(lo));
+        assert_eq!(
+            o.lookup("exact.example."),
+            Some("127.0.0.2".parse().unwrap())
+        );
+        assert_eq!(o.lookup("bench.test"), None);
+        assert_eq!(o.lookup("other.example"), None);
+        let open = AddressGuard::new(true, &[lo]);
+        let addrs = GuardedResolver::resolve_host(&open, &o, "h1.bench.test")
+            .await
+            .unwrap();
+        assert_eq!(addrs, vec![SocketAddr::new(lo, 0)]);
+        // 127.0.0.2 is not an allowed exception: refused even though it was overridden.
+        let err = GuardedResolver::resolve_host(&open, &o, "exact.example")
+            .await
+            .expect_err("guard applies to overrides");
+        assert!(err.downcast_ref::<AddressRefused>().is_some());
     }
 }

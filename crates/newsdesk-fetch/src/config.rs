@@ -1,5 +1,6 @@
 //! Fetch settings: timeouts, limits, the SSRF guard and robots.txt.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -11,6 +12,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default largest accepted body, after decompression: 10 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
+/// Default pause between the end of one request to a host and the start of the next: 250 ms.
+pub const DEFAULT_PER_HOST_DELAY: Duration = Duration::from_millis(250);
 
 /// How the [`crate::Fetcher`] behaves.
 ///
@@ -24,7 +27,10 @@ pub const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
 /// assert_eq!(cfg.timeout, Duration::from_secs(5));
 /// assert_eq!(cfg.connect_timeout, Duration::from_millis(2500));
 /// assert_eq!(cfg.max_redirects, 5);
+/// assert_eq!(cfg.max_connections_per_host, 1);
+/// assert_eq!(cfg.per_host_delay, Duration::from_millis(250));
 /// assert!(!cfg.allow_private_addresses);
+/// assert!(cfg.resolve_overrides.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -42,7 +48,16 @@ pub struct FetchConfig {
     /// Redirects followed at most; more, or a loop, is an error.
     pub max_redirects: usize,
     /// Requests in flight to one host (host and port) at most; also the idle pool size per host.
+    /// Feeds, article pages and robots.txt of a host share this limit.
     pub max_connections_per_host: usize,
+    /// Politeness delay: a request to a host starts at least this long after the previous
+    /// request to the same host ended (TOML: seconds). Zero turns it off.
+    #[serde(with = "seconds")]
+    pub per_host_delay: Duration,
+    /// Resolver overrides, for benchmarks and tests only: host name → address, used instead of
+    /// DNS. A key `*.bench.test` matches every name ending in `.bench.test`. The SSRF guard still
+    /// applies to the overridden address. Empty by default (DNS only).
+    pub resolve_overrides: BTreeMap<String, IpAddr>,
     /// Turns the SSRF guard off: allows loopback, private, link-local and other non-public
     /// addresses. For tests and local demos only.
     pub allow_private_addresses: bool,
@@ -61,7 +76,9 @@ impl Default for FetchConfig {
             timeout: DEFAULT_TIMEOUT,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_redirects: 5,
-            max_connections_per_host: 2,
+            max_connections_per_host: 1,
+            per_host_delay: DEFAULT_PER_HOST_DELAY,
+            resolve_overrides: BTreeMap::new(),
             allow_private_addresses: false,
             allowed_private: Vec::new(),
             respect_robots: true,

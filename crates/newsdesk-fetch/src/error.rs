@@ -33,6 +33,8 @@ pub enum FetchError {
         url: String,
         /// The HTTP status code.
         status: u16,
+        /// The `Retry-After` header (seconds or an HTTP date), as sent, e.g. with 429 or 503.
+        retry_after: Option<String>,
     },
     /// The body (after decompression) is larger than the configured limit.
     #[error("fetch: body larger than {limit} bytes for {url}")]
@@ -94,6 +96,14 @@ impl FetchError {
         }
     }
 
+    /// The `Retry-After` header sent with a [`FetchError::Status`] answer, if any.
+    pub fn retry_after(&self) -> Option<&str> {
+        match self {
+            FetchError::Status { retry_after, .. } => retry_after.as_deref(),
+            _ => None,
+        }
+    }
+
     /// Whether trying again later may succeed: timeouts, transport failures, 408, 429 and 5xx.
     /// Bad URLs, refusals, 4xx, oversize bodies and redirect loops are permanent until the source
     /// changes.
@@ -140,7 +150,9 @@ mod tests {
         let s = FetchError::Status {
             url: "https://example.org/x".into(),
             status: 503,
+            retry_after: Some("120".into()),
         };
+        assert_eq!(s.retry_after(), Some("120"));
         assert_eq!(s.http_status(), Some(503));
         assert!(s.is_transient());
     }

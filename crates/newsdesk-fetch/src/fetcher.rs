@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use url::{Host, Url};
 
-use crate::address_guard::{AddressGuard, AddressRefused, GuardedResolver};
+use crate::address_guard::{AddressGuard, AddressRefused, GuardedResolver, ResolveOverrides};
 use crate::error::flatten_chain;
 use crate::host_limit::HostLimiter;
 use crate::robots::{ROBOTS_FAILURE_TTL, ROBOTS_TTL, RobotsCache, RobotsRules};
@@ -74,13 +74,16 @@ impl Fetcher {
             // A proxy would make the address guard meaningless (and leak loopback tests).
             .no_proxy()
             .pool_max_idle_per_host(cfg.max_connections_per_host)
-            .dns_resolver(GuardedResolver::new(Arc::clone(&guard)))
+            .dns_resolver(GuardedResolver::new(
+                Arc::clone(&guard),
+                Arc::new(ResolveOverrides::new(&cfg.resolve_overrides)),
+            ))
             .build()
             .map_err(|e| config_error(flatten_chain(&e)))?;
         Ok(Fetcher {
             inner: Arc::new(Inner {
                 client,
-                limiter: HostLimiter::new(cfg.max_connections_per_host),
+                limiter: HostLimiter::new(cfg.max_connections_per_host, cfg.per_host_delay),
                 robots: RobotsCache::default(),
                 guard,
                 cfg,
@@ -135,6 +138,10 @@ impl Fetcher {
         let mut current = start.clone();
         let mut visited = HashSet::from([without_fragment(&current)]);
         let mut hops = 0usize;
+        // The end of the chain of permanent redirects (301/308) that starts at `start`, if the
+        // chain is made only of permanent ones.
+        let mut permanent: Option<Url> = None;
+        let mut only_permanent = true;
         loop {
             self.check_literal_host(&current)?;
             if robots && !self.robots_allow(&current).await {
@@ -143,7 +150,7 @@ impl Fetcher {
                     url: current.to_string(),
                 });
             }
-            let _permit = self.inner.limiter.acquire(&host_key(&current)).await;
+            let permit = self.inner.limiter.acquire(&host_key(&current)).await;
             let response = self
                 .inner
                 .client
@@ -158,6 +165,13 @@ impl Fetcher {
             if is_followed_redirect(status) {
                 let next = redirect_target(&current, &response)?;
                 drop(response);
+                drop(permit);
+                if matches!(status.as_u16(), 301 | 308) && only_permanent {
+                    permanent = Some(next.clone());
+                } else {
+                    only_permanent = false;
+                    permanent = None;
+                }
                 if hops >= self.inner.cfg.max_redirects || !visited.insert(without_fragment(&next))
                 {
                     tracing::info!(stage = "fetch", url = %start, status = status.as_u16(),
@@ -171,27 +185,29 @@ impl Fetcher {
                 continue;
             }
 
+            let permanent_redirect = permanent.as_ref().map(Url::to_string);
             if status == StatusCode::NOT_MODIFIED {
-                return Ok(build_response(
-                    &current,
-                    status,
-                    response.headers(),
-                    Bytes::new(),
-                    hops > 0,
-                ));
+                let mut r =
+                    build_response(&current, status, response.headers(), Bytes::new(), hops > 0);
+                r.permanent_redirect = permanent_redirect;
+                return Ok(r);
             }
             if !status.is_success() {
                 tracing::info!(stage = "fetch", url = %current, status = status.as_u16(), "HTTP error");
                 return Err(FetchError::Status {
                     url: current.to_string(),
                     status: status.as_u16(),
+                    retry_after: header_string(response.headers(), header::RETRY_AFTER),
                 });
             }
             let headers = response.headers().clone();
             let body = self.read_body(&current, response).await?;
+            drop(permit);
             tracing::debug!(stage = "fetch", url = %current, status = status.as_u16(),
                 bytes = body.len(), redirects = hops, "fetched");
-            return Ok(build_response(&current, status, &headers, body, hops > 0));
+            let mut r = build_response(&current, status, &headers, body, hops > 0);
+            r.permanent_redirect = permanent_redirect;
+            return Ok(r);
         }
     }
 
@@ -313,6 +329,7 @@ fn redirect_target(current: &Url, response: &reqwest::Response) -> Result<Url, F
         return Err(FetchError::Status {
             url: current.to_string(),
             status,
+            retry_after: None,
         });
     };
     let location = String::from_utf8_lossy(location.as_bytes());
@@ -392,7 +409,10 @@ fn build_response(
         content_type: header_string(headers, header::CONTENT_TYPE),
         content_language: header_string(headers, header::CONTENT_LANGUAGE),
         cache_control: header_string(headers, header::CACHE_CONTROL),
+        expires: header_string(headers, header::EXPIRES),
+        date: header_string(headers, header::DATE),
         retry_after: header_string(headers, header::RETRY_AFTER),
+        permanent_redirect: None,
         body,
         redirected,
     }

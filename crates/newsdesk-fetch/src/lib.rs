@@ -7,9 +7,11 @@
 //! * [`Fetcher`]: one HTTP client (reqwest + rustls/ring) with conditional GET ([`Validators`] →
 //!   `If-None-Match` / `If-Modified-Since`), gzip/brotli decoding, a body limit enforced after
 //!   decompression while streaming, at most `max_redirects` redirects (loops refused), at most
-//!   `max_connections_per_host` requests in flight per host, robots.txt for article pages
+//!   `max_connections_per_host` requests in flight per host (default 1) with a `per_host_delay`
+//!   between them, shared by feeds, pages and robots.txt, robots.txt for article pages
 //!   ([`Fetcher::get_page`]), and an SSRF guard that refuses loopback, private, link-local and
-//!   other non-public addresses after DNS resolution, on every redirect hop.
+//!   other non-public addresses after DNS resolution, on every redirect hop. Optional resolver
+//!   overrides (`resolve_overrides`) map host names to fixed addresses for benchmarks.
 //! * [`FetchConfig`]: the settings, deserialisable from TOML.
 //! * [`FetchResponse`]: what came back; [`FetchError`]: why it did not.
 //!
@@ -36,7 +38,10 @@ mod host_limit;
 mod response;
 mod robots;
 
-pub use config::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT, FetchConfig};
+pub use config::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_PER_HOST_DELAY, DEFAULT_TIMEOUT,
+    FetchConfig,
+};
 pub use error::FetchError;
 pub use fetcher::Fetcher;
 pub use response::{FetchResponse, Validators};

@@ -57,8 +57,16 @@ pub struct FetchResponse {
     pub content_language: Option<String>,
     /// `Cache-Control` header.
     pub cache_control: Option<String>,
+    /// `Expires` header (an HTTP date), as sent.
+    pub expires: Option<String>,
+    /// `Date` header (the server's clock, to read `Expires` against), as sent.
+    pub date: Option<String>,
     /// `Retry-After` header (seconds or an HTTP date), as sent.
     pub retry_after: Option<String>,
+    /// When the request was redirected only by permanent redirects (301/308): where the chain
+    /// ended, i.e. the URL to use from now on. `None` without redirects or when any hop was
+    /// temporary (302/303/307).
+    pub permanent_redirect: Option<String>,
     /// The body after content decoding, at most `max_body_bytes` long.
     pub body: Bytes,
     /// Whether at least one redirect was followed.
@@ -101,7 +109,10 @@ mod tests {
             content_type: content_type.map(str::to_string),
             content_language: None,
             cache_control: None,
+            expires: None,
+            date: None,
             retry_after: None,
+            permanent_redirect: None,
             body: Bytes::new(),
             redirected: false,
         }

@@ -473,7 +473,8 @@ fn config_reads_from_toml_with_defaults() {
         vec!["192.168.1.10".parse::<std::net::IpAddr>().unwrap()]
     );
     assert_eq!(cfg.max_redirects, 5);
-    assert_eq!(cfg.max_connections_per_host, 2);
+    assert_eq!(cfg.max_connections_per_host, 1);
+    assert_eq!(cfg.per_host_delay, newsdesk_fetch::DEFAULT_PER_HOST_DELAY);
     assert!(cfg.respect_robots);
     assert!(!cfg.allow_private_addresses);
     assert_eq!(cfg.user_agent, newsdesk_core::USER_AGENT);
@@ -507,4 +508,83 @@ fn invalid_settings_are_refused() {
     ] {
         assert!(matches!(Fetcher::new(cfg), Err(FetchError::Config { .. })));
     }
+}
+
+async fn scheduling_headers(Path(n): Path<String>) -> Response {
+    let b = axum::http::Response::builder();
+    let b = match n.as_str() {
+        "busy" => b.status(429).header("retry-after", "120"),
+        "unavailable" => b
+            .status(503)
+            .header("retry-after", "Wed, 21 Oct 2026 07:28:00 GMT"),
+        "perm1" => b.status(301).header("location", "/h/perm2"),
+        "perm2" => b.status(308).header("location", "/h/fresh"),
+        "temp" => b.status(302).header("location", "/h/perm1"),
+        _ => b
+            .status(200)
+            .header("cache-control", "max-age=600")
+            .header("expires", "Wed, 21 Oct 2026 08:00:00 GMT")
+            .header("date", "Wed, 21 Oct 2026 07:00:00 GMT"),
+    };
+    b.body(Body::from("x")).unwrap()
+}
+
+#[tokio::test]
+async fn retry_after_cache_headers_and_permanent_redirects_are_exposed() {
+    let app = Router::new().route("/h/{n}", get(scheduling_headers));
+    let addr = serve(app).await;
+    let f = fetcher(test_config());
+    let url = |p: &str| format!("http://{addr}/h/{p}");
+    let e = f.get(&url("busy"), &Validators::none()).await.unwrap_err();
+    assert_eq!(e.http_status(), Some(429));
+    assert_eq!(e.retry_after(), Some("120"));
+    assert!(e.is_transient());
+    let e = f
+        .get(&url("unavailable"), &Validators::none())
+        .await
+        .unwrap_err();
+    assert_eq!(e.retry_after(), Some("Wed, 21 Oct 2026 07:28:00 GMT"));
+
+    let r = f.get(&url("fresh"), &Validators::none()).await.unwrap();
+    assert_eq!(r.cache_control.as_deref(), Some("max-age=600"));
+    assert_eq!(r.expires.as_deref(), Some("Wed, 21 Oct 2026 08:00:00 GMT"));
+    assert_eq!(r.date.as_deref(), Some("Wed, 21 Oct 2026 07:00:00 GMT"));
+    assert_eq!(r.permanent_redirect, None);
+    // 301 then 308: the chain's end is the new permanent URL.
+    let r = f.get(&url("perm1"), &Validators::none()).await.unwrap();
+    assert!(r.redirected);
+    assert_eq!(r.permanent_redirect.as_deref(), Some(url("fresh").as_str()));
+    // A temporary hop anywhere in the chain means the URL has not moved for good.
+    let r = f.get(&url("temp"), &Validators::none()).await.unwrap();
+    assert!(r.redirected);
+    assert_eq!(r.permanent_redirect, None);
+}
+
+#[tokio::test]
+async fn resolver_overrides_reach_a_local_server_by_name() {
+    let app = Router::new().route("/h/{n}", get(scheduling_headers));
+    let addr = serve(app).await;
+    let mut cfg = test_config();
+    cfg.resolve_overrides
+        .insert("*.bench.test".into(), addr.ip());
+    let f = fetcher(cfg);
+    let r = f
+        .get(
+            &format!("http://s42.bench.test:{}/h/fresh", addr.port()),
+            &Validators::none(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    // Without the override the name does not resolve.
+    let plain = fetcher(test_config());
+    assert!(
+        plain
+            .get(
+                &format!("http://s42.bench.test:{}/h/fresh", addr.port()),
+                &Validators::none()
+            )
+            .await
+            .is_err()
+    );
 }

@@ -89,12 +89,14 @@ impl Store {
     }
 
     /// Sources due for a fetch at `now`: never fetched, or whose `next_fetch_at` is not after
-    /// `now`; the most overdue first (never-fetched ones before all others), then by id.
+    /// `now`, and not paused; the most overdue first (never-fetched ones before all others), then
+    /// by id.
     pub fn due_sources(&self, now: DateTime<Utc>) -> Result<Vec<SourceId>> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT s.id FROM sources s LEFT JOIN fetch_state f ON f.source_id = s.id \
-                 WHERE f.next_fetch_at IS NULL OR f.next_fetch_at <= ?1 \
+                 WHERE (f.next_fetch_at IS NULL OR f.next_fetch_at <= ?1) \
+                 AND f.paused_reason IS NULL \
                  ORDER BY f.next_fetch_at IS NOT NULL, f.next_fetch_at, s.id",
             )?;
             let rows = stmt.query_map([columns::instant(now)], |r| r.get(0))?;

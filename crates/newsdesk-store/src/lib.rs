@@ -5,7 +5,9 @@
 //!
 //! * sources ([`Store::add_source`], [`Store::update_source`] with a [`SourceUpdate`],
 //!   [`Store::list_sources`] with stats, [`Store::remove_source`] which cascades);
-//! * what the fetcher remembers per source ([`Store::fetch_state`], [`Store::save_fetch_state`]);
+//! * what the fetcher remembers per source ([`Store::fetch_state`], [`Store::save_fetch_state`]),
+//!   which sources are due ([`Store::due_sources`]) and the scheduler's bookkeeping (pauses and
+//!   permanent redirects: [`ScheduleState`], [`Store::schedule_state`], [`Store::resume_source`]);
 //! * articles and the feed entries they came from, inserted idempotently in one transaction
 //!   ([`Store::insert_article`], [`Store::has_entry`], [`Store::has_article_url`]);
 //! * newest-first keyset-paginated lists ([`Store::list_articles`]) and full-text search
@@ -37,6 +39,7 @@ mod fetch_state;
 mod lead;
 mod listing;
 mod migrations;
+mod schedule;
 mod search;
 mod sources;
 mod store;
@@ -44,6 +47,7 @@ mod store;
 pub use error::{Result, StoreError};
 pub use lead::{LEAD_CHARS, lead};
 pub use migrations::SCHEMA_VERSION;
+pub use schedule::ScheduleState;
 pub use search::fts_query;
 pub use sources::SourceUpdate;
 pub use store::{BUSY_TIMEOUT, READER_CONNECTIONS, Store};

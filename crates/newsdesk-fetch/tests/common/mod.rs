@@ -50,6 +50,8 @@ pub fn test_config() -> FetchConfig {
         allow_private_addresses: true,
         timeout: Duration::from_secs(10),
         connect_timeout: Duration::from_secs(5),
+        max_connections_per_host: 2,
+        per_host_delay: Duration::ZERO,
         ..FetchConfig::default()
     }
 }
