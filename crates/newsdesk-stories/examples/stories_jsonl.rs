@@ -15,6 +15,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Ok(t) = std::env::var("MERGE") {
         config.merge_threshold = t.parse()?;
     }
+    if let Ok(t) = std::env::var("EW") {
+        config.entity_weight = t.parse()?;
+    }
+    if let Ok(t) = std::env::var("TW") {
+        config.title_weight = t.parse()?;
+    }
+    if let Ok(t) = std::env::var("WIN") {
+        config.window_hours = t.parse()?;
+    }
+    if let Ok(t) = std::env::var("ES") {
+        config.entity_share = t.parse()?;
+    }
+    if let Ok(t) = std::env::var("SPLIT") {
+        config.split_ratio = t.parse()?;
+    }
     let summary = match mode.as_str() {
         "copies" => run_copies(input, output, CopyConfig::default())?,
         _ => run_stories(input, output, config)?,

@@ -19,6 +19,14 @@ pub(crate) fn hash_feature(kind: u8, s: &str) -> u64 {
     h
 }
 
+/// Set on the hashes of entity features (names, numbers, URLs), clear on word features.
+pub(crate) const ENTITY_BIT: u64 = 1 << 63;
+
+/// Whether a feature hash is an entity feature.
+pub(crate) fn is_entity(h: u64) -> bool {
+    h & ENTITY_BIT != 0
+}
+
 /// Feature kinds (hash seeds).
 pub(crate) mod kind {
     /// A folded word (prefix-truncated).
@@ -31,8 +39,6 @@ pub(crate) mod kind {
     pub const SHINGLE: u8 = 4;
     /// A URL.
     pub const URL: u8 = 5;
-    /// A character n-gram of a name key.
-    pub const NAME_GRAM: u8 = 6;
 }
 
 /// Characters of scripts written without spaces between words (CJK, kana, Thai, …): such runs
@@ -170,7 +176,8 @@ fn word_features(toks: &[Token], out: &mut Vec<u64>) {
         if !t.numeric && t.text.chars().count() < 2 && t.text.is_ascii() {
             continue;
         }
-        out.push(hash_feature(k, prefix(&t.text, STEM)));
+        let h = hash_feature(k, prefix(&t.text, STEM));
+        out.push(if t.numeric { h | ENTITY_BIT } else { h & !ENTITY_BIT });
     }
 }
 

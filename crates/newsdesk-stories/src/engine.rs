@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, hash_feature, kind, tokens};
+use crate::analysis::{Analysis, ENTITY_BIT, hash_feature, is_entity, kind, tokens};
 use crate::copies::{CopyConfig, CopyDetector};
 use crate::document::Document;
 use crate::error::StoriesError;
@@ -36,6 +36,14 @@ pub struct StoryConfig {
     pub title_weight: f32,
     /// Weight of names and numbers relative to other words.
     pub entity_weight: f32,
+    /// Share of the entity cosine (names, numbers, URLs) in an article's similarity to a
+    /// story; the rest is the word cosine.
+    pub entity_share: f32,
+    /// Article vectors kept per story for re-weighting and splitting (most recent).
+    pub max_members: usize,
+    /// A story splits in two when the mean similarity between its two halves is below this
+    /// share of the mean similarity within them (0 disables splits).
+    pub split_ratio: f32,
     /// Put a detected copy or translated copy into its original's story.
     pub follow_copies: bool,
     /// Copy detection settings.
@@ -48,10 +56,13 @@ impl Default for StoryConfig {
             window_hours: 24 * 10,
             max_open_stories: 100_000,
             join_threshold: 0.2,
-            merge_threshold: 0.5,
+            merge_threshold: 0.4,
             centroid_terms: 400,
             title_weight: 2.0,
-            entity_weight: 2.0,
+            entity_weight: 1.0,
+            entity_share: 0.4,
+            max_members: 48,
+            split_ratio: 0.6,
             follow_copies: true,
             copies: CopyConfig::default(),
         }
@@ -71,6 +82,41 @@ pub struct Placement {
     pub provenance: Option<ProvenanceLink>,
     /// Stories merged because of this article: `(absorbed, into)`; `absorbed` is gone.
     pub merged: Vec<(StoryId, StoryId)>,
+    /// Earlier articles that changed story because of this one (merges and splits).
+    pub moved: Vec<(String, StoryId)>,
+}
+
+/// One article's raw term weights, kept in its story.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Member {
+    id: String,
+    seq: u64,
+    date: Option<DateTime<Utc>>,
+    title: String,
+    /// Term frequencies (title and entity weights applied), sorted by feature.
+    tf: Vec<(u64, f32)>,
+}
+
+/// Dot product of two feature-sorted vectors, split into (words, entities).
+fn dot_parts(a: &[(u64, f32)], b: &[(u64, f32)]) -> (f32, f32) {
+    let (mut i, mut j) = (0, 0);
+    let (mut w, mut e) = (0.0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                if is_entity(a[i].0) {
+                    e += a[i].1 * b[j].1;
+                } else {
+                    w += a[i].1 * b[j].1;
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (w, e)
 }
 
 /// One open story.
@@ -79,27 +125,73 @@ struct Story {
     id: StoryId,
     centroid: FxHashMap<u64, f32>,
     norm: f32,
+    norm_entities: f32,
     articles: u32,
     last_date: Option<DateTime<Utc>>,
     last_seq: u64,
     title: String,
     title_score: f32,
+    members: Vec<Member>,
 }
 
 impl Story {
-    fn recompute_norm(&mut self) {
-        self.norm = self.centroid.values().map(|v| v * v).sum::<f32>().sqrt();
+    fn empty(id: StoryId) -> Story {
+        Story {
+            id,
+            centroid: FxHashMap::default(),
+            norm: 0.0,
+            norm_entities: 0.0,
+            articles: 0,
+            last_date: None,
+            last_seq: 0,
+            title: String::new(),
+            title_score: f32::MIN,
+            members: Vec::new(),
+        }
     }
 
-    fn cosine(&self, v: &[(u64, f32)]) -> f32 {
-        if self.norm == 0.0 {
-            return 0.0;
+    fn recompute_norm(&mut self) {
+        let (mut w, mut e) = (0.0, 0.0);
+        for (k, v) in &self.centroid {
+            if is_entity(*k) {
+                e += v * v;
+            } else {
+                w += v * v;
+            }
         }
-        let dot: f32 = v
-            .iter()
-            .filter_map(|(k, w)| self.centroid.get(k).map(|c| c * w))
-            .sum();
-        dot / self.norm
+        self.norm = f32::sqrt(w);
+        self.norm_entities = f32::sqrt(e);
+    }
+
+    /// Word and entity cosines of a (per-part normalised) article vector with the centroid.
+    fn cosines(&self, v: &[(u64, f32)]) -> (f32, f32) {
+        let (mut w, mut e) = (0.0, 0.0);
+        for (k, x) in v {
+            if let Some(c) = self.centroid.get(k) {
+                if is_entity(*k) {
+                    e += c * x;
+                } else {
+                    w += c * x;
+                }
+            }
+        }
+        let w = if self.norm > 0.0 { w / self.norm } else { 0.0 };
+        let e = if self.norm_entities > 0.0 {
+            e / self.norm_entities
+        } else {
+            0.0
+        };
+        (w, e)
+    }
+
+    fn cosine(&self, v: &[(u64, f32)], entity_share: f32) -> f32 {
+        let has_entities = v.iter().any(|(k, _)| is_entity(*k));
+        let (w, e) = self.cosines(v);
+        if has_entities && self.norm_entities > 0.0 {
+            (1.0 - entity_share) * w + entity_share * e
+        } else {
+            w
+        }
     }
 }
 
@@ -204,7 +296,7 @@ impl StoryEngine {
             *tf.entry(*h).or_default() += 1.0;
         }
         for n in &analysis.names {
-            *tf.entry(hash_feature(kind::NAME, n)).or_default() += ew;
+            *tf.entry(hash_feature(kind::NAME, n) | ENTITY_BIT).or_default() += ew;
         }
         // The title's name keys again, whole: in one-line items the title is the subject.
         let title_key: String = tokens(&doc.title)
@@ -213,10 +305,10 @@ impl StoryEngine {
             .collect::<Vec<_>>()
             .join(" ");
         if !title_key.is_empty() {
-            *tf.entry(hash_feature(kind::NAME, &title_key)).or_default() += ew * tw;
+            *tf.entry(hash_feature(kind::NAME, &title_key) | ENTITY_BIT).or_default() += ew * tw;
         }
         for u in &analysis.urls {
-            *tf.entry(hash_feature(kind::URL, u)).or_default() += ew;
+            *tf.entry(hash_feature(kind::URL, u) | ENTITY_BIT).or_default() += ew;
         }
         tf.into_iter().collect()
     }
@@ -307,16 +399,16 @@ impl StoryEngine {
             *self.df.entry(*k).or_default() += 1;
         }
         self.window.push_back((doc.date, keys));
-        let mut vector: Vec<(u64, f32)> = raw
-            .into_iter()
-            .map(|(k, tf)| (k, (1.0 + tf.ln()) * self.idf(k)))
-            .collect();
-        let norm = vector.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            for (_, w) in &mut vector {
-                *w /= norm;
-            }
-        }
+        let mut raw = raw;
+        raw.sort_unstable_by_key(|(k, _)| *k);
+        let vector = self.vectorize(&raw);
+        let member = Member {
+            id: doc.id.clone(),
+            seq: self.seq,
+            date: doc.date,
+            title: doc.title.clone(),
+            tf: raw,
+        };
 
         // A copy joins its original's story.
         let copied_story = provenance
@@ -335,39 +427,28 @@ impl StoryEngine {
                 candidates.extend(list.iter().copied());
             }
         }
+        let share = self.config.entity_share;
         let mut scored: Vec<(f32, StoryId)> = candidates
             .into_iter()
-            .filter_map(|id| self.stories.get(&id).map(|s| (s.cosine(&vector), id)))
+            .filter_map(|id| self.stories.get(&id).map(|s| (s.cosine(&vector, share), id)))
             .collect();
         scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
 
         let threshold = self.config.join_threshold;
         let (story, similarity, new_story) = match (copied_story, scored.first()) {
             (Some(s), _) => {
-                let sim = self.stories.get(&s).map_or(1.0, |st| st.cosine(&vector));
+                let sim = self.stories.get(&s).map_or(1.0, |st| st.cosine(&vector, share));
                 (s, sim, false)
             }
             (None, Some((sim, id))) if *sim >= threshold => (*id, *sim, false),
             _ => {
                 let id = self.next_story;
                 self.next_story += 1;
-                self.stories.insert(
-                    id,
-                    Story {
-                        id,
-                        centroid: FxHashMap::default(),
-                        norm: 0.0,
-                        articles: 0,
-                        last_date: None,
-                        last_seq: 0,
-                        title: String::new(),
-                        title_score: f32::MIN,
-                    },
-                );
+                self.stories.insert(id, Story::empty(id));
                 (id, 1.0, true)
             }
         };
-        self.absorb(story, &vector, doc, similarity);
+        self.absorb(story, &vector, doc, similarity, member);
 
         // Merge: other stories this article also belongs to, if they resemble the story.
         let mut merged = Vec::new();
@@ -376,38 +457,254 @@ impl StoryEngine {
             .filter(|(sim, id)| *id != story && *sim >= threshold)
             .map(|(_, id)| *id)
             .collect();
+        let mut story = story;
         for other in others {
             let sim = self.story_similarity(story, other);
             if sim >= self.config.merge_threshold {
                 let (keep, gone) = self.merge(story, other);
                 merged.push((gone, keep));
+                story = keep;
             }
         }
-        let story = self.resolve(story);
+        // Split: the story may now show two separate events.
+        let mut moved = Vec::new();
+        let members = self.stories.get(&story).map_or(0, |s| s.members.len());
+        if members >= 4 && (members <= 24 || members % 8 == 0)
+            && let Some((new_id, ids)) = self.try_split(story)
+        {
+            let here = ids.iter().any(|i| *i == doc.id);
+            moved.extend(ids.into_iter().filter(|i| *i != doc.id).map(|i| (i, new_id)));
+            if here {
+                story = new_id;
+            }
+        }
         self.story_of.insert(doc.id.clone(), story);
         self.story_of_order.push_back(doc.id.clone());
+        for (id, to) in &moved {
+            if let Some(s) = self.story_of.get_mut(id) {
+                *s = *to;
+            }
+        }
         Placement {
             story,
             new_story,
             similarity,
             provenance,
             merged,
+            moved,
         }
+    }
+
+    /// A final pass over the open stories at the end of a stream: splits what the last
+    /// articles showed to be two events. Returns the articles that changed story.
+    pub fn finish(&mut self) -> Vec<(String, StoryId)> {
+        let mut ids: Vec<StoryId> = self.stories.keys().copied().collect();
+        ids.sort_unstable();
+        let mut moved = Vec::new();
+        for id in ids {
+            if let Some((new_id, docs)) = self.try_split(id) {
+                moved.extend(docs.into_iter().map(|d| (d, new_id)));
+            }
+        }
+        moved
+    }
+
+    /// Term weights of one article with the current document frequencies, normalised per part
+    /// (words, entities), sorted by feature.
+    fn vectorize(&self, tf: &[(u64, f32)]) -> Vec<(u64, f32)> {
+        let mut v: Vec<(u64, f32)> = tf
+            .iter()
+            .map(|(k, t)| (*k, (1.0 + t.ln()) * self.idf(*k)))
+            .collect();
+        let (mut nw, mut ne) = (0.0f32, 0.0f32);
+        for (k, w) in &v {
+            if is_entity(*k) {
+                ne += w * w;
+            } else {
+                nw += w * w;
+            }
+        }
+        let (nw, ne) = (nw.sqrt(), ne.sqrt());
+        for (k, w) in &mut v {
+            let n = if is_entity(*k) { ne } else { nw };
+            if n > 0.0 {
+                *w /= n;
+            }
+        }
+        v
+    }
+
+    fn pair_similarity(&self, a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+        let (w, e) = dot_parts(a, b);
+        let ha = a.iter().any(|(k, _)| is_entity(*k));
+        let hb = b.iter().any(|(k, _)| is_entity(*k));
+        if ha && hb {
+            let share = self.config.entity_share;
+            (1.0 - share) * w + share * e
+        } else {
+            w
+        }
+    }
+
+    /// Splits a story in two when its tracked articles form two groups much less similar to
+    /// each other than within themselves (average link). The group holding the story's first
+    /// tracked article keeps the id. Returns the new story and the articles moved to it.
+    fn try_split(&mut self, id: StoryId) -> Option<(StoryId, Vec<String>)> {
+        if self.config.split_ratio <= 0.0 {
+            return None;
+        }
+        let story = self.stories.get(&id)?;
+        let n = story.members.len();
+        if n < 4 {
+            return None;
+        }
+        let vectors: Vec<Vec<(u64, f32)>> =
+            story.members.iter().map(|m| self.vectorize(&m.tf)).collect();
+        // Average-link agglomeration down to two groups.
+        let mut sums = vec![vec![0.0f32; n]; n];
+        for i in 0..n {
+            for j in (i + 1)..n {
+                let s = self.pair_similarity(&vectors[i], &vectors[j]);
+                sums[i][j] = s;
+                sums[j][i] = s;
+            }
+        }
+        let mut within = vec![0.0f32; n];
+        let mut size = vec![1usize; n];
+        let mut alive: Vec<usize> = (0..n).collect();
+        let mut group: Vec<usize> = (0..n).collect();
+        while alive.len() > 2 {
+            let mut best = (f32::MIN, 0, 0);
+            for (x, &i) in alive.iter().enumerate() {
+                for &j in &alive[x + 1..] {
+                    let avg = sums[i][j] / (size[i] * size[j]) as f32;
+                    if avg > best.0 {
+                        best = (avg, i, j);
+                    }
+                }
+            }
+            let (_, i, j) = best;
+            within[i] += within[j] + sums[i][j];
+            size[i] += size[j];
+            for &k in &alive {
+                if k != i && k != j {
+                    sums[i][k] += sums[j][k];
+                    sums[k][i] = sums[i][k];
+                }
+            }
+            for g in &mut group {
+                if *g == j {
+                    *g = i;
+                }
+            }
+            alive.retain(|k| *k != j);
+        }
+        let (a, b) = (alive[0], alive[1]);
+        if size[a] < 2 || size[b] < 2 {
+            return None;
+        }
+        let between = sums[a][b] / (size[a] * size[b]) as f32;
+        let pairs = |k: usize| (size[k] * (size[k] - 1) / 2) as f32;
+        let within_avg = (within[a] + within[b]) / (pairs(a) + pairs(b));
+        if between >= self.config.split_ratio * within_avg {
+            return None;
+        }
+        // The group of the first tracked member keeps the id.
+        let keep_group = group[0];
+        let new_id = self.next_story;
+        self.next_story += 1;
+        let story = self.stories.get_mut(&id)?;
+        let members = std::mem::take(&mut story.members);
+        let (kept, gone): (Vec<_>, Vec<_>) = members
+            .into_iter()
+            .zip(group)
+            .partition(|(_, g)| *g == keep_group);
+        story.members = kept.into_iter().map(|(m, _)| m).collect();
+        let moved_members: Vec<Member> = gone.into_iter().map(|(m, _)| m).collect();
+        let moved: Vec<String> = moved_members.iter().map(|m| m.id.clone()).collect();
+        let remaining = story.articles.saturating_sub(u32::try_from(moved.len()).unwrap_or(0));
+        story.articles = remaining.max(u32::try_from(story.members.len()).unwrap_or(u32::MAX));
+        let mut new_story = Story::empty(new_id);
+        new_story.articles = u32::try_from(moved_members.len()).unwrap_or(u32::MAX);
+        new_story.members = moved_members;
+        self.stories.insert(new_id, new_story);
+        self.rebuild(id);
+        self.rebuild(new_id);
+        tracing::debug!(story = id, new_story = new_id, moved = moved.len(), "story split");
+        Some((new_id, moved))
+    }
+
+    /// Recomputes a story's centroid, size and title from its tracked articles.
+    fn rebuild(&mut self, id: StoryId) {
+        let Some(story) = self.stories.get(&id) else {
+            return;
+        };
+        let old_keys: Vec<u64> = story.centroid.keys().copied().collect();
+        let vectors: Vec<Vec<(u64, f32)>> =
+            story.members.iter().map(|m| self.vectorize(&m.tf)).collect();
+        for k in old_keys {
+            self.unindex(k, id);
+        }
+        let mut centroid: FxHashMap<u64, f32> = FxHashMap::default();
+        for v in &vectors {
+            for (k, w) in v {
+                *centroid.entry(*k).or_default() += *w;
+            }
+        }
+        let keys: Vec<u64> = centroid.keys().copied().collect();
+        let norm = centroid.values().map(|w| w * w).sum::<f32>().sqrt().max(f32::MIN_POSITIVE);
+        // The most representative article: the one closest to the centroid.
+        let best = vectors
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let dot: f32 = v.iter().filter_map(|(k, w)| centroid.get(k).map(|c| c * w)).sum();
+                (dot / norm, i)
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some(s) = self.stories.get_mut(&id) {
+            s.centroid = centroid;
+            s.last_seq = s.members.iter().map(|m| m.seq).max().unwrap_or(0);
+            s.last_date = s.members.iter().filter_map(|m| m.date).max();
+            if let Some((score, i)) = best
+                && let Some(m) = s.members.get(i)
+            {
+                s.title = m.title.clone();
+                s.title_score = score;
+            }
+        }
+        for k in keys {
+            self.index.entry(k).or_default().push(id);
+        }
+        self.prune(id);
     }
 
     fn story_similarity(&self, a: StoryId, b: StoryId) -> f32 {
         let (Some(sa), Some(sb)) = (self.stories.get(&a), self.stories.get(&b)) else {
             return 0.0;
         };
-        if sa.norm == 0.0 || sb.norm == 0.0 {
-            return 0.0;
+        let (mut w, mut e) = (0.0, 0.0);
+        for (k, x) in &sa.centroid {
+            if let Some(y) = sb.centroid.get(k) {
+                if is_entity(*k) {
+                    e += x * y;
+                } else {
+                    w += x * y;
+                }
+            }
         }
-        let dot: f32 = sa
-            .centroid
-            .iter()
-            .filter_map(|(k, w)| sb.centroid.get(k).map(|v| v * w))
-            .sum();
-        dot / (sa.norm * sb.norm)
+        let w = if sa.norm > 0.0 && sb.norm > 0.0 {
+            w / (sa.norm * sb.norm)
+        } else {
+            0.0
+        };
+        if sa.norm_entities > 0.0 && sb.norm_entities > 0.0 {
+            let e = e / (sa.norm_entities * sb.norm_entities);
+            let share = self.config.entity_share;
+            (1.0 - share) * w + share * e
+        } else {
+            w
+        }
     }
 
     /// Merges two stories; the older id (smaller) stays. Returns (kept, absorbed).
@@ -429,6 +726,10 @@ impl StoryEngine {
                 *e += w;
             }
             s.articles += g.articles;
+            s.members.extend(g.members);
+            s.members.sort_by_key(|m| m.seq);
+            let excess = s.members.len().saturating_sub(self.config.max_members);
+            s.members.drain(..excess);
             s.last_date = s.last_date.max(g.last_date);
             s.last_seq = s.last_seq.max(g.last_seq);
             if g.title_score > s.title_score {
@@ -449,10 +750,22 @@ impl StoryEngine {
         (keep, gone)
     }
 
-    fn absorb(&mut self, id: StoryId, vector: &[(u64, f32)], doc: &Document, similarity: f32) {
+    fn absorb(
+        &mut self,
+        id: StoryId,
+        vector: &[(u64, f32)],
+        doc: &Document,
+        similarity: f32,
+        member: Member,
+    ) {
         let seq = self.seq;
         let mut added = Vec::new();
+        let max_members = self.config.max_members;
         if let Some(s) = self.stories.get_mut(&id) {
+            s.members.push(member);
+            if s.members.len() > max_members {
+                s.members.remove(0);
+            }
             for (k, w) in vector {
                 let e = s.centroid.entry(*k).or_insert_with(|| {
                     added.push(*k);

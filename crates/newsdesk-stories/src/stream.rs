@@ -94,23 +94,44 @@ pub fn run_stories<R: BufRead, W: Write>(
 ) -> Result<StreamSummary, StoriesError> {
     let mut engine = StoryEngine::new(config);
     let mut placed: Vec<(String, u64)> = Vec::new();
-    // Merges reported by the engine: absorbed story → the story it went into.
-    let mut merged_into: rustc_hash::FxHashMap<u64, u64> = rustc_hash::FxHashMap::default();
+    // Story → indices into `placed`, to apply merges; article id → index, to apply splits.
+    let mut members: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
+    let mut index_of: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    let apply_move = |placed: &mut Vec<(String, u64)>,
+                      members: &mut rustc_hash::FxHashMap<u64, Vec<usize>>,
+                      i: usize,
+                      to: u64| {
+        placed[i].1 = to;
+        members.entry(to).or_default().push(i);
+    };
     for doc in read_documents(input) {
         let doc = doc?;
         let p = engine.add(&doc);
-        merged_into.extend(p.merged.iter().copied());
-        placed.push((doc.id, p.story));
-    }
-    let resolve = |mut s: u64| {
-        while let Some(n) = merged_into.get(&s) {
-            s = *n;
+        for (gone, keep) in &p.merged {
+            for i in members.remove(gone).unwrap_or_default() {
+                if placed[i].1 == *gone {
+                    apply_move(&mut placed, &mut members, i, *keep);
+                }
+            }
         }
-        s
-    };
+        for (id, to) in &p.moved {
+            if let Some(&i) = index_of.get(id) {
+                apply_move(&mut placed, &mut members, i, *to);
+            }
+        }
+        let i = placed.len();
+        index_of.insert(doc.id.clone(), i);
+        placed.push((doc.id, p.story));
+        members.entry(p.story).or_default().push(i);
+    }
+    for (id, to) in engine.finish() {
+        if let Some(&i) = index_of.get(&id) {
+            apply_move(&mut placed, &mut members, i, to);
+        }
+    }
     let mut stories = rustc_hash::FxHashSet::default();
-    for (id, story) in &placed {
-        let cluster = resolve(*story);
+    for (id, cluster) in &placed {
+        let cluster = *cluster;
         stories.insert(cluster);
         serde_json::to_writer(&mut output, &StoryOut { id, cluster }).map_err(StoriesError::State)?;
         output.write_all(b"\n")?;

@@ -85,6 +85,23 @@ pub enum Command {
     /// Benchmarks of each stage.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Group articles into stories, online: JSONL documents on stdin ({"id","lang","date",
+    /// "title","text"} per line, in stream order), {"id","cluster"} per line on stdout.
+    Stories {
+        /// Read the documents as a stream (each placed using only the ones before it).
+        #[arg(long)]
+        stream: bool,
+        /// A story takes new articles for this long after its last one (articles' dates).
+        #[arg(long, default_value_t = 240)]
+        window_hours: i64,
+    },
+    /// Link copies and translated copies to their originals: JSONL pool on stdin, {"id",
+    /// "copy_of","top"} per line on stdout.
+    Copies {
+        /// Only articles this much older than a new one are candidate originals.
+        #[arg(long, default_value_t = 168)]
+        window_hours: i64,
+    },
 }
 
 /// `newsdesk sources …`.
@@ -158,6 +175,18 @@ pub struct ExtractArgs {
 /// `newsdesk bench …`.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Online story placement over generated articles: articles/s on one core and memory.
+    Stories {
+        /// Articles placed.
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// Articles per day on the stream's own clock.
+        #[arg(long, default_value_t = 5_000)]
+        per_day: usize,
+        /// Story window in hours.
+        #[arg(long, default_value_t = 240)]
+        window_hours: i64,
+    },
     /// End-to-end ingest from a local origin: articles/s and peak memory.
     Ingest {
         /// Articles served by the origin.

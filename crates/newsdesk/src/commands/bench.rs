@@ -21,6 +21,11 @@ use crate::pipeline::{Ingest, Progress};
 /// Runs one benchmark.
 pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
+        BenchCommand::Stories {
+            articles,
+            per_day,
+            window_hours,
+        } => super::bench_stories::run(articles, per_day, window_hours),
         BenchCommand::Ingest {
             articles,
             sources,

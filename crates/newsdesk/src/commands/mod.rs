@@ -18,6 +18,8 @@ mod fetch;
 mod init;
 mod serve;
 mod sources;
+mod stories;
+mod bench_stories;
 
 use std::process::ExitCode;
 
@@ -47,5 +49,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             no_serve,
         } => demo::run(&bind, data, no_serve, quiet).await,
         Command::Bench(b) => bench::run(b).await,
+        Command::Stories {
+            stream,
+            window_hours,
+        } => stories::stories(stream, window_hours, quiet),
+        Command::Copies { window_hours } => stories::copies(window_hours, quiet),
     }
 }

@@ -1,0 +1,208 @@
+//! `newsdesk bench stories`: places generated articles online, one core, and prints articles/s
+//! and memory. The stream runs on its own dates (about `per_day` articles a day), so a bounded
+//! window must keep memory flat however long the stream is.
+//!
+//! A measurement, not a test: nothing here asserts a time.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use chrono::{Duration, TimeZone, Utc};
+use newsdesk_stories::{Document, StoryConfig, StoryEngine};
+
+/// Resident memory of this process now (VmRSS) and at its peak (VmHWM), in MiB.
+fn memory_mib() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const SYLLABLES: [&str; 24] = [
+    "ka", "lo", "mer", "tin", "sa", "ve", "dor", "pi", "nu", "ral", "te", "gon", "bi", "mo", "les",
+    "tra", "vi", "no", "ster", "ha", "qui", "pen", "du", "rei",
+];
+const LANGS: [&str; 5] = ["en", "de", "fr", "ru", "ja"];
+
+fn word(rng: &mut Rng, syllables: usize) -> String {
+    (0..syllables)
+        .map(|_| SYLLABLES[rng.below(SYLLABLES.len())])
+        .collect()
+}
+
+/// One generated event: its names, numbers and keywords.
+struct Event {
+    names: Vec<String>,
+    numbers: Vec<u32>,
+    keywords: Vec<String>,
+    lang_bias: usize,
+}
+
+/// Generates the stream: events start over time and get articles for a few days; one article
+/// in ten is an edited copy of an earlier one.
+struct Generator {
+    rng: Rng,
+    vocabulary: Vec<String>,
+    events: Vec<(i64, Event)>,
+    recent: Vec<Document>,
+    per_day: usize,
+}
+
+impl Generator {
+    fn new(per_day: usize) -> Generator {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let vocabulary = (0..20_000).map(|i| word(&mut rng, 2 + i % 3)).collect();
+        Generator {
+            rng,
+            vocabulary,
+            events: Vec::new(),
+            recent: Vec::new(),
+            per_day,
+        }
+    }
+
+    fn article(&mut self, i: usize) -> Document {
+        let start = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).single().unwrap_or_default();
+        let minutes = (i as i64 * 24 * 60) / self.per_day.max(1) as i64;
+        let date = start + Duration::minutes(minutes);
+        let id = format!("g{i}");
+        // An edited copy of a recent article.
+        if i % 10 == 9 && !self.recent.is_empty() {
+            let k = self.rng.below(self.recent.len());
+            let orig = &self.recent[k];
+            let text = format!("{}\nAdvertisement\n© Example Wire", orig.text);
+            return Document::new(id, orig.lang.clone(), Some(date), orig.title.clone(), text);
+        }
+        // Events live about three days; about one new event per 8 articles.
+        let day = minutes / (24 * 60);
+        self.events.retain(|(d, _)| day - d <= 3);
+        if self.events.is_empty() || self.rng.below(8) == 0 {
+            let names = (0..3).map(|_| capitalise(&word(&mut self.rng, 3))).collect();
+            let numbers = (0..3).map(|_| (self.rng.next() % 10_000) as u32).collect();
+            let keywords = (0..12)
+                .map(|_| self.vocabulary[self.rng.below(self.vocabulary.len())].clone())
+                .collect();
+            let lang_bias = self.rng.below(LANGS.len());
+            self.events.push((
+                day,
+                Event {
+                    names,
+                    numbers,
+                    keywords,
+                    lang_bias,
+                },
+            ));
+        }
+        let e = self.rng.below(self.events.len());
+        let lang = {
+            let (_, ev) = &self.events[e];
+            LANGS[(ev.lang_bias + self.rng.below(2)) % LANGS.len()]
+        };
+        let (_, ev) = &self.events[e];
+        let mut paragraphs = Vec::new();
+        let mut rng = Rng(self.rng.next() | 1);
+        for _ in 0..(4 + rng.below(8)) {
+            let mut p = Vec::new();
+            for w in 0..(20 + rng.below(40)) {
+                let token = match rng.below(10) {
+                    0 => ev.names[rng.below(ev.names.len())].clone(),
+                    1 => ev.numbers[rng.below(ev.numbers.len())].to_string(),
+                    2..=4 => ev.keywords[rng.below(ev.keywords.len())].clone(),
+                    _ => self.vocabulary[rng.below(self.vocabulary.len())].clone(),
+                };
+                p.push(if w == 0 { capitalise(&token) } else { token });
+            }
+            paragraphs.push(format!("{}.", p.join(" ")));
+        }
+        let title = format!(
+            "{} {} {} {}",
+            ev.names[0], ev.keywords[0], ev.keywords[1], ev.numbers[0]
+        );
+        let doc = Document::new(id, lang, Some(date), title, paragraphs.join("\n"));
+        if self.recent.len() >= 256 {
+            let k = self.rng.below(self.recent.len());
+            self.recent[k] = doc.clone();
+        } else {
+            self.recent.push(doc.clone());
+        }
+        doc
+    }
+}
+
+fn capitalise(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Runs the benchmark.
+pub fn run(articles: usize, per_day: usize, window_hours: i64) -> Result<ExitCode> {
+    if articles == 0 || per_day == 0 || window_hours <= 0 {
+        bail!("--articles, --per-day and --window-hours must be at least 1");
+    }
+    let mut generator = Generator::new(per_day);
+    let mut engine = StoryEngine::new(StoryConfig {
+        window_hours,
+        ..StoryConfig::default()
+    });
+    let (rss0, _) = memory_mib();
+    say!(
+        "newsdesk bench stories: {articles} generated articles, {per_day} a day, window {window_hours} h, one thread"
+    );
+    let mut placing = std::time::Duration::ZERO;
+    let mut copies = 0usize;
+    let mut new_stories = 0usize;
+    let checkpoints = 4;
+    let started = Instant::now();
+    for i in 0..articles {
+        let doc = generator.article(i);
+        let t = Instant::now();
+        let p = engine.add(&doc);
+        placing += t.elapsed();
+        copies += usize::from(p.provenance.is_some());
+        new_stories += usize::from(p.new_story);
+        if (i + 1) % (articles / checkpoints).max(1) == 0 || i + 1 == articles {
+            let (rss, _) = memory_mib();
+            say!(
+                "  {:>7} articles: {:>6.0} articles/s placed, RSS {:>6.1} MiB, {} articles in window, {} open stories",
+                i + 1,
+                (i + 1) as f64 / placing.as_secs_f64(),
+                rss,
+                engine.window_len(),
+                engine.open_stories()
+            );
+        }
+    }
+    let (_, peak) = memory_mib();
+    say!(
+        "placed {articles} articles in {:.2} s ({:.0} articles/s, generation excluded; {:.2} s wall); {new_stories} stories started, {copies} provenance links; RSS before {rss0:.1} MiB, peak {peak:.1} MiB",
+        placing.as_secs_f64(),
+        articles as f64 / placing.as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
