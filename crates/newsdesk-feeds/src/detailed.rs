@@ -289,7 +289,8 @@ fn read_link(parent: &Element, children: &[&Element], base: Option<&Url>) -> Opt
             }
             None => {
                 let t = e.text();
-                if !t.trim().is_empty() && text_link.is_none() {
+                let alternate = e.attr("rel").is_none_or(|r| r == "alternate");
+                if alternate && !t.trim().is_empty() && text_link.is_none() {
                     text_link = Some(resolve_link(&t, base));
                 }
             }
@@ -329,7 +330,9 @@ fn read_entry(item: &Element, base: Option<&Url>, fmt: Format) -> EntryFields {
         .filter(|e| cname(e) == "media:group")
         .flat_map(|g| g.elements())
         .collect();
-    let title = first_text_construct(&children, &["title", "dc:title", "media:title"], base, fmt)
+    // feedparser: a media:title never hides a later title
+    let title = first_text_construct(&children, &["title", "dc:title"], base, fmt)
+        .or_else(|| first_text_construct(&children, &["media:title"], base, fmt))
         .or_else(|| first_text_construct(&group, &["media:title"], base, fmt));
 
     // feedparser: the first summary-like element is the summary; a second one becomes the
@@ -553,7 +556,10 @@ fn text_construct(e: &Element, parent_base: Option<&Url>, fmt: Format) -> Option
             value = decoded;
         }
     }
-    let value = value.trim();
+    // UTF-8 read as windows-1252 somewhere upstream ("â€¦" for "…"), as feedparser undoes it
+    let value =
+        crate::plain_text::fix_mojibake(value.trim()).unwrap_or_else(|| value.trim().to_owned());
+    let value = value.as_str();
     if !fmt.atom && ty == "text/plain" && looks_like_html(value) {
         ty = "text/html".into();
     }

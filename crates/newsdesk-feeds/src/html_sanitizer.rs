@@ -265,6 +265,351 @@ const ACCEPTABLE_ATTRIBUTES: &[&str] = &[
     "xml:lang",
 ];
 
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+const MATHML_NS: &str = "http://www.w3.org/1998/Math/MathML";
+const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
+
+/// MathML elements allowed inside `<math>` (feedparser's list).
+const MATHML_ELEMENTS: &[&str] = &[
+    "annotation",
+    "annotation-xml",
+    "maction",
+    "maligngroup",
+    "malignmark",
+    "math",
+    "menclose",
+    "merror",
+    "mfenced",
+    "mfrac",
+    "mglyph",
+    "mi",
+    "mlabeledtr",
+    "mlongdiv",
+    "mmultiscripts",
+    "mn",
+    "mo",
+    "mover",
+    "mpadded",
+    "mphantom",
+    "mprescripts",
+    "mroot",
+    "mrow",
+    "ms",
+    "mscarries",
+    "mscarry",
+    "msgroup",
+    "msline",
+    "mspace",
+    "msqrt",
+    "msrow",
+    "mstack",
+    "mstyle",
+    "msub",
+    "msubsup",
+    "msup",
+    "mtable",
+    "mtd",
+    "mtext",
+    "mtr",
+    "munder",
+    "munderover",
+    "none",
+    "semantics",
+];
+
+/// MathML attributes (feedparser's list).
+const MATHML_ATTRIBUTES: &[&str] = &[
+    "accent",
+    "accentunder",
+    "actiontype",
+    "align",
+    "alignmentscope",
+    "altimg",
+    "altimg-height",
+    "altimg-valign",
+    "altimg-width",
+    "alttext",
+    "bevelled",
+    "charalign",
+    "close",
+    "columnalign",
+    "columnlines",
+    "columnspacing",
+    "columnspan",
+    "columnwidth",
+    "crossout",
+    "decimalpoint",
+    "denomalign",
+    "depth",
+    "dir",
+    "display",
+    "displaystyle",
+    "edge",
+    "encoding",
+    "equalcolumns",
+    "equalrows",
+    "fence",
+    "fontstyle",
+    "fontweight",
+    "form",
+    "frame",
+    "framespacing",
+    "groupalign",
+    "height",
+    "href",
+    "id",
+    "indentalign",
+    "indentalignfirst",
+    "indentalignlast",
+    "indentshift",
+    "indentshiftfirst",
+    "indentshiftlast",
+    "indenttarget",
+    "infixlinebreakstyle",
+    "largeop",
+    "length",
+    "linebreak",
+    "linebreakmultchar",
+    "linebreakstyle",
+    "lineleading",
+    "linethickness",
+    "location",
+    "longdivstyle",
+    "lquote",
+    "lspace",
+    "mathbackground",
+    "mathcolor",
+    "mathsize",
+    "mathvariant",
+    "maxsize",
+    "minlabelspacing",
+    "minsize",
+    "movablelimits",
+    "notation",
+    "numalign",
+    "open",
+    "other",
+    "overflow",
+    "position",
+    "rowalign",
+    "rowlines",
+    "rowspacing",
+    "rowspan",
+    "rquote",
+    "rspace",
+    "scriptlevel",
+    "scriptminsize",
+    "scriptsizemultiplier",
+    "selection",
+    "separator",
+    "separators",
+    "shift",
+    "side",
+    "src",
+    "stackalign",
+    "stretchy",
+    "subscriptshift",
+    "superscriptshift",
+    "symmetric",
+    "voffset",
+    "width",
+    "xlink:href",
+    "xlink:show",
+    "xlink:type",
+    "xmlns",
+    "xmlns:xlink",
+];
+
+/// SVG elements allowed inside `<svg>`: feedparser's list without the animation elements
+/// (`animate`, `set`, … can rewrite an `href` to `javascript:` after sanitising).
+const SVG_ELEMENTS: &[&str] = &[
+    "a",
+    "circle",
+    "defs",
+    "desc",
+    "ellipse",
+    "font-face",
+    "font-face-name",
+    "font-face-src",
+    "g",
+    "glyph",
+    "hkern",
+    "linearGradient",
+    "line",
+    "marker",
+    "metadata",
+    "missing-glyph",
+    "mpath",
+    "path",
+    "polygon",
+    "polyline",
+    "radialGradient",
+    "rect",
+    "stop",
+    "svg",
+    "switch",
+    "text",
+    "title",
+    "tspan",
+    "use",
+];
+
+/// SVG attributes (feedparser's list, camel-case as SVG writes them).
+const SVG_ATTRIBUTES: &[&str] = &[
+    "accent-height",
+    "accumulate",
+    "additive",
+    "alphabetic",
+    "arabic-form",
+    "ascent",
+    "attributeName",
+    "attributeType",
+    "baseProfile",
+    "bbox",
+    "begin",
+    "by",
+    "calcMode",
+    "cap-height",
+    "class",
+    "color",
+    "color-rendering",
+    "content",
+    "cx",
+    "cy",
+    "d",
+    "dx",
+    "dy",
+    "descent",
+    "display",
+    "dur",
+    "end",
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "font-family",
+    "font-size",
+    "font-stretch",
+    "font-style",
+    "font-variant",
+    "font-weight",
+    "from",
+    "fx",
+    "fy",
+    "g1",
+    "g2",
+    "glyph-name",
+    "gradientUnits",
+    "hanging",
+    "height",
+    "horiz-adv-x",
+    "horiz-origin-x",
+    "id",
+    "ideographic",
+    "k",
+    "keyPoints",
+    "keySplines",
+    "keyTimes",
+    "lang",
+    "marker-end",
+    "marker-mid",
+    "marker-start",
+    "markerHeight",
+    "markerUnits",
+    "markerWidth",
+    "mathematical",
+    "max",
+    "min",
+    "name",
+    "offset",
+    "opacity",
+    "orient",
+    "origin",
+    "overline-position",
+    "overline-thickness",
+    "panose-1",
+    "path",
+    "pathLength",
+    "points",
+    "preserveAspectRatio",
+    "r",
+    "refX",
+    "refY",
+    "repeatCount",
+    "repeatDur",
+    "requiredExtensions",
+    "requiredFeatures",
+    "restart",
+    "rotate",
+    "rx",
+    "ry",
+    "slope",
+    "stemh",
+    "stemv",
+    "stop-color",
+    "stop-opacity",
+    "strikethrough-position",
+    "strikethrough-thickness",
+    "stroke",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-miterlimit",
+    "stroke-opacity",
+    "stroke-width",
+    "systemLanguage",
+    "target",
+    "text-anchor",
+    "to",
+    "transform",
+    "type",
+    "u1",
+    "u2",
+    "underline-position",
+    "underline-thickness",
+    "unicode",
+    "unicode-range",
+    "units-per-em",
+    "values",
+    "version",
+    "viewBox",
+    "visibility",
+    "width",
+    "widths",
+    "x",
+    "x-height",
+    "x1",
+    "x2",
+    "xlink:actuate",
+    "xlink:arcrole",
+    "xlink:href",
+    "xlink:role",
+    "xlink:show",
+    "xlink:title",
+    "xlink:type",
+    "xml:base",
+    "xml:lang",
+    "xml:space",
+    "xmlns",
+    "xmlns:xlink",
+    "y",
+    "y1",
+    "y2",
+    "zoomAndPan",
+];
+
+/// CSS properties also kept inside SVG.
+const SVG_CSS_PROPERTIES: &[&str] = &[
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "stroke",
+    "stroke-width",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-opacity",
+];
+
 /// Elements whose whole content is dropped, not just the tags.
 const UNACCEPTABLE_WITH_CONTENT: &[&str] = &["script", "applet", "style"];
 
@@ -417,6 +762,8 @@ pub(crate) fn sanitize_html(html: &str, base: Option<&Url>) -> String {
         out: String::with_capacity(prepared.len()),
         base,
         suppress: 0,
+        svg: 0,
+        mathml: 0,
     };
     s.run(&prepared);
     s.out.trim().replace("\r\n", "\n")
@@ -479,6 +826,10 @@ struct Sanitizer<'a> {
     /// Open `script`/`style`/`applet` elements; their text is dropped while this is non-zero.
     /// Signed as in feedparser: a stray end tag makes it negative (text stays dropped).
     suppress: i32,
+    /// Open `<svg>` elements (SVG elements and attributes are allowed inside).
+    svg: u32,
+    /// Open `<math>` elements (MathML elements and attributes are allowed inside).
+    mathml: u32,
 }
 
 fn is_name_start(c: char) -> bool {
@@ -575,8 +926,15 @@ impl Sanitizer<'_> {
             return s.find('>').map_or(s.len(), |e| e + 1);
         }
         if s.starts_with("<!") || s.starts_with("<?") {
-            // declarations and processing instructions are dropped
-            return s.find('>').map_or(s.len(), |e| e + 1);
+            // declarations and processing instructions are dropped; without a `>` it is text
+            // (and, with no `>` left, no tag can follow)
+            return match s.find('>') {
+                Some(e) => e + 1,
+                None => {
+                    self.data(s);
+                    s.len()
+                }
+            };
         }
         if let Some(after) = s.strip_prefix("</") {
             if after.starts_with(is_name_start) {
@@ -604,29 +962,84 @@ impl Sanitizer<'_> {
         1
     }
 
-    fn start_tag(&mut self, tag: &str, attrs: Vec<(String, String)>) {
-        if UNACCEPTABLE_WITH_CONTENT.contains(&tag) {
-            self.suppress += 1;
+    fn start_tag(&mut self, tag: &str, mut attrs: Vec<(String, String)>) {
+        if self.suppress != 0 {
+            if UNACCEPTABLE_WITH_CONTENT.contains(&tag) {
+                self.suppress += 1;
+            }
             return;
         }
-        if !ACCEPTABLE_ELEMENTS.contains(&tag) || self.suppress != 0 {
-            return;
+        let mut allowed: &dyn Fn(&str) -> bool = &|k| ACCEPTABLE_ATTRIBUTES.contains(&k);
+        let mut name = tag.to_owned();
+        let svg_attr = |k: &str| SVG_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(k));
+        let mathml_attr = |k: &str| MATHML_ATTRIBUTES.contains(&k);
+        let mut in_foreign = false;
+        if !ACCEPTABLE_ELEMENTS.contains(&tag) || self.svg > 0 {
+            if UNACCEPTABLE_WITH_CONTENT.contains(&tag) {
+                self.suppress += 1;
+                return;
+            }
+            // inline SVG/MathML in HTML needs no declaration
+            if !attrs.iter().any(|(k, _)| k == "xmlns") {
+                if tag == "svg" {
+                    attrs.push(("xmlns".into(), SVG_NS.into()));
+                } else if tag == "math" {
+                    attrs.push(("xmlns".into(), MATHML_NS.into()));
+                }
+            }
+            let has_ns = |ns: &str| attrs.iter().any(|(k, v)| k == "xmlns" && v == ns);
+            if tag == "math" && has_ns(MATHML_NS) {
+                self.mathml += 1;
+            }
+            if tag == "svg" && has_ns(SVG_NS) {
+                self.svg += 1;
+            }
+            if self.mathml > 0 && MATHML_ELEMENTS.contains(&tag) {
+                allowed = &mathml_attr;
+                in_foreign = true;
+            } else if let Some(svg_name) = SVG_ELEMENTS
+                .iter()
+                .find(|e| self.svg > 0 && e.eq_ignore_ascii_case(tag))
+            {
+                allowed = &svg_attr;
+                name = (*svg_name).to_owned();
+                in_foreign = true;
+            } else if !ACCEPTABLE_ELEMENTS.contains(&tag) {
+                return;
+            }
+        }
+        if (self.mathml > 0 || self.svg > 0)
+            && attrs.iter().any(|(k, _)| k.starts_with("xlink:"))
+            && !attrs.iter().any(|(k, _)| k == "xmlns:xlink")
+        {
+            attrs.push(("xmlns:xlink".into(), XLINK_NS.into()));
         }
         let mut clean: Vec<(String, String)> = Vec::new();
         for (key, value) in normalize_attrs(attrs) {
             if key == "style" {
-                let v = sanitize_style(&value);
-                if !v.is_empty() {
-                    clean.push((key, v));
+                if allowed("style") {
+                    let v = sanitize_style(&value, self.svg > 0);
+                    if !v.is_empty() {
+                        clean.push((key, v));
+                    }
                 }
                 continue;
             }
-            if !ACCEPTABLE_ATTRIBUTES.contains(&key.as_str()) {
+            if !allowed(&key) {
                 continue;
             }
+            // SVG attribute names are camel-case
+            let key = if in_foreign {
+                SVG_ATTRIBUTES
+                    .iter()
+                    .find(|a| a.eq_ignore_ascii_case(&key))
+                    .map_or(key, |a| (*a).to_owned())
+            } else {
+                key
+            };
             let value = if URI_ATTRIBUTES.contains(&(tag, key.as_str())) {
                 safe_absolute_uri(self.base, value.trim())
-            } else if key == "href" {
+            } else if key == "href" || key == "xlink:href" {
                 safe_absolute_uri(None, &value)
             } else {
                 value
@@ -634,7 +1047,7 @@ impl Sanitizer<'_> {
             clean.push((key, value));
         }
         self.out.push('<');
-        self.out.push_str(tag);
+        self.out.push_str(&name);
         for (k, v) in &clean {
             self.out.push(' ');
             self.out.push_str(k);
@@ -654,18 +1067,39 @@ impl Sanitizer<'_> {
             self.suppress -= 1;
             return;
         }
-        if !ACCEPTABLE_ELEMENTS.contains(&tag) || VOID_ELEMENTS.contains(&tag) || self.suppress != 0
-        {
+        if self.suppress != 0 {
+            return;
+        }
+        let mut name = tag.to_owned();
+        if !ACCEPTABLE_ELEMENTS.contains(&tag) {
+            if self.mathml > 0 && MATHML_ELEMENTS.contains(&tag) {
+                if tag == "math" {
+                    self.mathml -= 1;
+                }
+            } else if let Some(svg_name) = SVG_ELEMENTS
+                .iter()
+                .find(|e| self.svg > 0 && e.eq_ignore_ascii_case(tag))
+            {
+                name = (*svg_name).to_owned();
+                if tag == "svg" {
+                    self.svg -= 1;
+                }
+            } else {
+                return;
+            }
+        }
+        if VOID_ELEMENTS.contains(&tag) {
             return;
         }
         self.out.push_str("</");
-        self.out.push_str(tag);
+        self.out.push_str(&name);
         self.out.push('>');
     }
 }
 
 /// Parses `name attr="v" …>` (after the `<`); returns the lower-cased name, the attributes
-/// (names lower-cased, values with the XML references decoded) and the bytes consumed.
+/// (names lower-cased, values as written: feedparser keeps their references) and the bytes
+/// consumed.
 /// `None` when there is no closing `>`.
 fn parse_start_tag(s: &str) -> Option<(String, Vec<(String, String)>, usize)> {
     let name_len = s.find(|c: char| !is_tag_name_char(c)).unwrap_or(s.len());
@@ -694,7 +1128,7 @@ fn parse_start_tag(s: &str) -> Option<(String, Vec<(String, String)>, usize)> {
                 let name = s[start..i].to_ascii_lowercase();
                 let (value, next) = attribute_value(s, i);
                 i = next;
-                let value = value.map_or_else(|| name.clone(), |v| decode_attribute_refs(&v));
+                let value = value.unwrap_or_else(|| name.clone());
                 attrs.push((name, value));
             }
             b'=' => {
@@ -735,49 +1169,6 @@ fn attribute_value(s: &str, mut i: usize) -> (Option<String>, usize) {
         i += 1;
     }
     (Some(s[j..i].to_owned()), i)
-}
-
-/// Decodes the XML entities and ASCII character references in an attribute value; other
-/// references are kept as written.
-fn decode_attribute_refs(v: &str) -> String {
-    if !v.contains('&') {
-        return v.to_owned();
-    }
-    let mut out = String::with_capacity(v.len());
-    let mut rest = v;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i + 1..];
-        let len = tail
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#' || c == '-' || c == '.'))
-            .unwrap_or(tail.len());
-        let name = &tail[..len];
-        let semi = tail[len..].starts_with(';');
-        let decoded = match name {
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "amp" => Some('&'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            n => n
-                .strip_prefix('#')
-                .and_then(|d| d.parse::<u32>().ok())
-                .filter(|&c| c <= 127)
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &tail[len + usize::from(semi)..];
-            }
-            None => {
-                out.push('&');
-                rest = tail;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Attribute names de-duplicated (last value wins), `rel`/`type` values lower-cased, sorted.
@@ -836,7 +1227,13 @@ pub(crate) fn safe_absolute_uri(base: Option<&Url>, uri: &str) -> String {
         Some(b) if uri.is_empty() => b.to_string(),
         _ => uri.to_owned(),
     };
-    let scheme = resolved
+    // browsers decode references and drop tabs/newlines before reading the scheme
+    // (`java&#9;script&#58;`), so check what they would see
+    let seen: String = crate::plain_text::decode_entities(&resolved)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let scheme = seen
         .split_once(':')
         .map(|(s, _)| s.trim().to_ascii_lowercase())
         .filter(|s| {
@@ -846,15 +1243,38 @@ pub(crate) fn safe_absolute_uri(base: Option<&Url>, uri: &str) -> String {
         });
     match scheme {
         Some(s) if !ACCEPTABLE_URI_SCHEMES.contains(&s.as_str()) => String::new(),
+        _ if !uri.is_ascii() => iri_form(&resolved),
         _ => resolved,
     }
+}
+
+/// Undoes the percent-encoding of non-ASCII characters that URL joining added (feedparser keeps
+/// IRIs as written: `http://any.test/À`).
+fn iri_form(url: &str) -> String {
+    let bytes = url.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&url[i + 1..i + 3], 16)
+            && b >= 0x80
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| url.to_owned())
 }
 
 /// Keeps the harmless declarations of a `style` attribute (feedparser's rules): anything with
 /// `url(…)` is removed, a value with characters outside a small safe set drops the whole style,
 /// and only listed properties (or `background`/`border`/`margin`/`padding` with listed
 /// keywords and plain lengths/colours) stay.
-fn sanitize_style(style: &str) -> String {
+fn sanitize_style(style: &str, svg: bool) -> String {
     let style = strip_css_urls(style);
     if !style_passes_gauntlet(&style) {
         return String::new();
@@ -888,6 +1308,8 @@ fn sanitize_style(style: &str) -> String {
                 .split_whitespace()
                 .all(|k| ACCEPTABLE_CSS_KEYWORDS.contains(&k) || valid_css_value(k))
         {
+            clean.push(format!("{prop}: {value};"));
+        } else if svg && SVG_CSS_PROPERTIES.contains(&lower.as_str()) {
             clean.push(format!("{prop}: {value};"));
         }
     }
@@ -1061,6 +1483,29 @@ mod tests {
         );
         assert_eq!(clean("<b>x</b><br/>"), "<b>x</b><br />");
         assert_eq!(clean("<!' <a href=\"foo\">"), "&lt;!' <a href=\"foo\">");
+    }
+
+    #[test]
+    fn svg_and_mathml_keep_their_vocabulary_only() {
+        assert_eq!(
+            clean(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" baseProfile="full" onload="x()"><circle r="5" /><animate attributeName="href" to="javascript:x()"/><script>x()</script></svg>"#
+            ),
+            r#"<svg baseProfile="full" xmlns="http://www.w3.org/2000/svg"><circle r="5"></svg>"#
+        );
+        assert_eq!(
+            clean(r#"<math><mi xlink:href="javascript:x()">a</mi></math>"#),
+            r#"<math xmlns="http://www.w3.org/1998/Math/MathML"><mi xlink:href="" xmlns:xlink="http://www.w3.org/1999/xlink">a</mi></math>"#
+        );
+    }
+
+    #[test]
+    fn attribute_references_are_kept_and_incomplete_declarations_are_text() {
+        assert_eq!(
+            clean(r#"<a title="&#38;">&#38;</a>"#),
+            r#"<a title="&#38;">&#38;</a>"#
+        );
+        assert_eq!(clean(" <!DOCTYPE "), "<!DOCTYPE");
     }
 
     #[test]
