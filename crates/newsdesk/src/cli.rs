@@ -142,6 +142,26 @@ pub enum SourcesCommand {
     },
     /// Print every source as OPML 2.0 on standard output.
     Export,
+    /// Fetch one feed and report what newsdesk sees (format, entries, dates, encoding, errors,
+    /// next fetch); nothing is stored.
+    Check {
+        /// Feed URL.
+        url: String,
+    },
+    /// List the feeds a site offers (<link rel="alternate">, common paths such as /feed, /rss,
+    /// /atom.xml, and Google News sitemaps).
+    Discover {
+        /// The site's URL (home page or any page).
+        url: String,
+        /// Add every feed found as a source.
+        #[arg(long)]
+        add: bool,
+    },
+    /// Resume a source that was paused (after repeated failures or 410 Gone).
+    Resume {
+        /// Source id (see `sources list`).
+        id: i64,
+    },
 }
 
 /// `newsdesk fetch`.
@@ -150,6 +170,9 @@ pub struct FetchArgs {
     /// Only these source ids (default: all).
     #[arg(long = "source", value_name = "ID")]
     pub sources: Vec<i64>,
+    /// Only the sources that are due (their next-fetch time has come); one scheduler pass.
+    #[arg(long)]
+    pub due: bool,
 }
 
 /// `newsdesk extract`.
@@ -186,6 +209,19 @@ pub enum BenchCommand {
         /// Story window in hours.
         #[arg(long, default_value_t = 240)]
         window_hours: i64,
+    },
+    /// One full fetch pass over many generated feeds (one host name each), then an unchanged
+    /// second pass: time, requests/s and peak memory.
+    Fetch {
+        /// Feeds served by the local origin.
+        #[arg(long, default_value_t = 10_000)]
+        sources: usize,
+        /// Entries per feed.
+        #[arg(long, default_value_t = 20)]
+        entries: usize,
+        /// Sources fetched at the same time.
+        #[arg(long, default_value_t = 256)]
+        concurrency: usize,
     },
     /// End-to-end ingest from a local origin: articles/s and peak memory.
     Ingest {

@@ -59,8 +59,14 @@ pub struct FetchSettings {
     pub max_body_bytes: u64,
     /// Redirects followed at most.
     pub max_redirects: usize,
-    /// Concurrent connections to one host at most.
+    /// Concurrent requests to one host at most (feeds, pages and robots.txt together).
     pub max_connections_per_host: usize,
+    /// Pause between two requests to the same host, milliseconds (0 turns it off).
+    pub per_host_delay_ms: u64,
+    /// Article pages fetched at the same time over all sources (the page queue's limit).
+    pub page_concurrency: usize,
+    /// Retries of an article page after a transient error (timeout, reset, 429, 5xx).
+    pub page_retries: u32,
     /// Allow loopback/private/link-local addresses (SSRF guard off). Only for tests and demos.
     pub allow_private_addresses: bool,
     /// Honour robots.txt for article pages.
@@ -84,7 +90,10 @@ impl Default for FetchSettings {
             connect_timeout_secs: 10,
             max_body_bytes: 10 * 1024 * 1024,
             max_redirects: 5,
-            max_connections_per_host: 2,
+            max_connections_per_host: 1,
+            per_host_delay_ms: 250,
+            page_concurrency: 16,
+            page_retries: 2,
             allow_private_addresses: false,
             respect_robots: true,
             source_concurrency: 16,
@@ -132,15 +141,30 @@ impl Default for WebSettings {
 pub struct ScheduleSettings {
     /// Run the fetcher inside `newsdesk serve`.
     pub enabled: bool,
-    /// Minutes between two passes over all sources.
+    /// Minutes between two fetches of a source whose publishing rate is not known yet.
     pub interval_minutes: u64,
+    /// Shortest interval between two fetches of a source, minutes.
+    pub min_interval_minutes: u64,
+    /// Longest interval between two fetches of a source, hours.
+    pub max_interval_hours: u64,
+    /// Consecutive failures after which a source is paused.
+    pub max_failures: u32,
+    /// Spread of intervals, percent (so sources added together do not stay in lockstep).
+    pub jitter_percent: u32,
+    /// Seconds `newsdesk serve` waits between two looks for due sources.
+    pub tick_seconds: u64,
 }
 
 impl Default for ScheduleSettings {
     fn default() -> Self {
         ScheduleSettings {
             enabled: true,
-            interval_minutes: 30,
+            interval_minutes: 60,
+            min_interval_minutes: 5,
+            max_interval_hours: 24,
+            max_failures: 10,
+            jitter_percent: 10,
+            tick_seconds: 30,
         }
     }
 }
@@ -189,11 +213,27 @@ impl Config {
         if f.max_connections_per_host == 0
             || f.source_concurrency == 0
             || f.article_concurrency == 0
+            || f.page_concurrency == 0
         {
             bail!("[fetch] concurrency limits must be at least 1");
         }
-        if self.schedule.interval_minutes == 0 {
-            bail!("[schedule] interval_minutes must be at least 1");
+        let sc = &self.schedule;
+        if sc.interval_minutes == 0
+            || sc.min_interval_minutes == 0
+            || sc.max_interval_hours == 0
+            || sc.tick_seconds == 0
+            || sc.max_failures == 0
+        {
+            bail!(
+                "[schedule] interval_minutes, min_interval_minutes, max_interval_hours, \
+                 max_failures and tick_seconds must be at least 1"
+            );
+        }
+        if sc.min_interval_minutes > sc.max_interval_hours * 60 {
+            bail!("[schedule] min_interval_minutes is longer than max_interval_hours");
+        }
+        if sc.jitter_percent > 50 {
+            bail!("[schedule] jitter_percent must be at most 50");
         }
         self.web
             .bind
@@ -220,6 +260,7 @@ impl Config {
 /// The commented file that `newsdesk init` writes. Every setting is shown with its default.
 pub fn default_config_text() -> String {
     let f = FetchSettings::default();
+    let sc = ScheduleSettings::default();
     format!(
         r#"# newsdesk configuration.
 #
@@ -241,8 +282,15 @@ connect_timeout_secs = {connect}
 max_body_bytes = {max_body}
 # Redirects followed at most; a loop is reported as an error on the source.
 max_redirects = {redirects}
-# Connections to one host at the same time, at most.
+# Requests to one host at the same time, at most; feeds, article pages and robots.txt of a host
+# share this limit.
 max_connections_per_host = {per_host}
+# Politeness: milliseconds between the end of one request to a host and the start of the next.
+per_host_delay_ms = {delay}
+# Article pages fetched at the same time over all sources (the page queue).
+page_concurrency = {pages}
+# Retries of an article page after a transient error (timeout, reset, 429, 5xx).
+page_retries = {retries}
 # SSRF guard: false refuses loopback, private, link-local (169.254.169.254) and unspecified
 # addresses after DNS resolution, also on redirects. Set true only for tests and local demos.
 allow_private_addresses = false
@@ -273,10 +321,23 @@ sample_data = false
 cache_ttl_ms = 1000
 
 [schedule]
-# Fetch sources in the background while `newsdesk serve` runs.
+# Fetch sources in the background while `newsdesk serve` runs (`newsdesk fetch --due` does one
+# pass of what is due). Each source gets its own next-fetch time, adapted to how often it
+# publishes, never earlier than Cache-Control max-age / Expires / RSS <ttl> allow, avoiding RSS
+# <skipHours>, and honouring Retry-After on 429/503.
 enabled = true
-# Minutes between two passes over all sources.
-interval_minutes = 30
+# Minutes between two fetches of a new source, until its publishing rate is known.
+interval_minutes = {interval}
+# Bounds of the adaptive interval.
+min_interval_minutes = {min_interval}
+max_interval_hours = {max_interval}
+# Failures back off exponentially (from min_interval_minutes); after this many in a row the source
+# is paused (410 Gone pauses at once). `newsdesk sources resume ID` resumes it.
+max_failures = {max_failures}
+# Spread of intervals, percent, so that sources added together do not stay in lockstep.
+jitter_percent = {jitter}
+# Seconds `newsdesk serve` waits between two looks for due sources.
+tick_seconds = {tick}
 "#,
         ua = f.user_agent,
         timeout = f.timeout_secs,
@@ -287,6 +348,15 @@ interval_minutes = 30
         sources = f.source_concurrency,
         articles = f.article_concurrency,
         max_new = f.max_new_entries_per_pass,
+        delay = f.per_host_delay_ms,
+        pages = f.page_concurrency,
+        retries = f.page_retries,
+        interval = sc.interval_minutes,
+        min_interval = sc.min_interval_minutes,
+        max_interval = sc.max_interval_hours,
+        max_failures = sc.max_failures,
+        jitter = sc.jitter_percent,
+        tick = sc.tick_seconds,
     )
 }
 
@@ -300,7 +370,17 @@ mod tests {
         let d = FetchSettings::default();
         assert_eq!(cfg.fetch.max_body_bytes, d.max_body_bytes);
         assert_eq!(cfg.fetch.max_redirects, 5);
-        assert_eq!(cfg.fetch.max_connections_per_host, 2);
+        assert_eq!(cfg.fetch.max_connections_per_host, 1);
+        assert_eq!(cfg.fetch.per_host_delay_ms, d.per_host_delay_ms);
+        assert_eq!(cfg.fetch.page_concurrency, d.page_concurrency);
+        assert_eq!(cfg.fetch.page_retries, d.page_retries);
+        let s = ScheduleSettings::default();
+        assert_eq!(cfg.schedule.interval_minutes, s.interval_minutes);
+        assert_eq!(cfg.schedule.min_interval_minutes, 5);
+        assert_eq!(cfg.schedule.max_interval_hours, 24);
+        assert_eq!(cfg.schedule.max_failures, 10);
+        assert_eq!(cfg.schedule.jitter_percent, s.jitter_percent);
+        assert_eq!(cfg.schedule.tick_seconds, s.tick_seconds);
         assert!(!cfg.fetch.allow_private_addresses);
         assert_eq!(cfg.web.bind, "127.0.0.1:8080");
         assert_eq!(cfg.storage.database, PathBuf::from("data/newsdesk.db"));

@@ -26,6 +26,11 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
             per_day,
             window_hours,
         } => super::bench_stories::run(articles, per_day, window_hours),
+        BenchCommand::Fetch {
+            sources,
+            entries,
+            concurrency,
+        } => super::bench_fetch::run(sources, entries, concurrency).await,
         BenchCommand::Ingest {
             articles,
             sources,

@@ -48,7 +48,8 @@ impl Context {
             self.store.clone(),
             self.fetcher()?,
             self.config.fetch.clone(),
-        ))
+        )
+        .with_policy((&self.config.schedule).into()))
     }
 }
 
@@ -61,6 +62,7 @@ pub fn fetcher_from(s: &FetchSettings) -> Result<Fetcher> {
         max_body_bytes: s.max_body_bytes,
         max_redirects: s.max_redirects,
         max_connections_per_host: s.max_connections_per_host,
+        per_host_delay: Duration::from_millis(s.per_host_delay_ms),
         allow_private_addresses: s.allow_private_addresses,
         respect_robots: s.respect_robots,
         ..FetchConfig::default()

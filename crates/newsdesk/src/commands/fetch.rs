@@ -1,15 +1,20 @@
-//! `newsdesk fetch`: one pass over every source.
+//! `newsdesk fetch`: one pass over every source, or (`--due`) over the sources that are due.
 
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
+use chrono::Utc;
 
 use super::Context;
 use crate::cli::FetchArgs;
 use crate::pipeline::Progress;
+use crate::pipeline::ingest::SourceOutcome;
 
 /// Runs one pass and prints a summary line. Exits 0 even when some sources failed (their errors
 /// are stored on the source and shown by `sources list`); 2 when every source failed.
+///
+/// Without `--source`, paused sources are skipped (`sources resume ID` resumes one); with
+/// `--due`, only sources whose next-fetch time has come are fetched.
 pub async fn run(ctx: Context, args: FetchArgs, quiet: bool) -> Result<ExitCode> {
     let mut sources: Vec<_> = ctx
         .store
@@ -24,6 +29,28 @@ pub async fn run(ctx: Context, args: FetchArgs, quiet: bool) -> Result<ExitCode>
             }
         }
         sources.retain(|s| args.sources.contains(&s.id));
+    } else {
+        let paused = ctx.store.paused_sources()?;
+        if !paused.is_empty() && !quiet {
+            eprintln!(
+                "skipping {} paused source(s); `newsdesk sources resume ID` resumes one",
+                paused.len()
+            );
+        }
+        sources.retain(|s| !paused.iter().any(|(id, _)| *id == s.id));
+    }
+    if args.due {
+        let due = ctx.store.due_sources(Utc::now())?;
+        // Keep the store's order: the most overdue first.
+        let by_id: std::collections::HashMap<_, _> =
+            sources.into_iter().map(|s| (s.id, s)).collect();
+        sources = due.iter().filter_map(|id| by_id.get(id).cloned()).collect();
+        if sources.is_empty() {
+            if !quiet {
+                say!("no source is due");
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
     }
     if sources.is_empty() {
         if !quiet {
@@ -36,8 +63,11 @@ pub async fn run(ctx: Context, args: FetchArgs, quiet: bool) -> Result<ExitCode>
     let report = ingest.run_pass(sources, &progress).await;
     if !quiet {
         for r in &report.results {
-            if let crate::pipeline::ingest::SourceOutcome::Failed(msg) = &r.outcome {
+            if let SourceOutcome::Failed(msg) = &r.outcome {
                 eprintln!("source {} ({}) failed: {msg}", r.source_id, r.name);
+            }
+            if let Some(reason) = &r.paused {
+                eprintln!("source {} ({}) paused: {reason}", r.source_id, r.name);
             }
         }
         say!("{report}");

@@ -10,6 +10,8 @@ macro_rules! say {
 }
 
 mod bench;
+mod bench_fetch;
+mod bench_stories;
 mod context;
 mod demo;
 mod extract;
@@ -18,8 +20,8 @@ mod fetch;
 mod init;
 mod serve;
 mod sources;
+mod sources_check;
 mod stories;
-mod bench_stories;
 
 use std::process::ExitCode;
 

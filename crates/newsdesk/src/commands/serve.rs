@@ -29,8 +29,8 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
     };
     let scheduler = if ctx.config.schedule.enabled && !no_fetch {
         let ingest = ctx.ingest()?;
-        let every = Duration::from_secs(ctx.config.schedule.interval_minutes * 60);
-        Some(tokio::spawn(schedule(ctx.store.clone(), ingest, every)))
+        let tick = Duration::from_secs(ctx.config.schedule.tick_seconds);
+        Some(tokio::spawn(schedule(ctx.store.clone(), ingest, tick)))
     } else {
         None
     };
@@ -70,17 +70,29 @@ pub async fn serve_site(
     Ok(())
 }
 
-/// Runs a pass over every source now and then every `every`.
-pub async fn schedule(store: Store, ingest: Ingest, every: Duration) {
+/// The scheduler: fetches the sources that are due (each has its own next-fetch time, see
+/// `pipeline::schedule`), then looks again after `tick`; a pass that found work is followed at
+/// once by another look, so a backlog is worked through without waiting.
+pub async fn schedule(store: Store, ingest: Ingest, tick: Duration) {
     loop {
-        match store.list_sources() {
-            Ok(list) => {
-                let sources = list.into_iter().map(|s| s.source).collect();
+        let due = store
+            .due_sources(chrono::Utc::now())
+            .and_then(|ids| store.list_sources().map(|all| (ids, all)));
+        let mut worked = false;
+        match due {
+            Ok((ids, all)) if !ids.is_empty() => {
+                let by_id: std::collections::HashMap<_, _> =
+                    all.into_iter().map(|s| (s.source.id, s.source)).collect();
+                let sources: Vec<_> = ids.iter().filter_map(|id| by_id.get(id).cloned()).collect();
+                worked = !sources.is_empty();
                 let report = ingest.run_pass(sources, &Progress::hidden()).await;
                 info!(stage = "schedule", "{report}");
             }
-            Err(e) => warn!(stage = "schedule", error = %e, "cannot list sources"),
+            Ok(_) => {}
+            Err(e) => warn!(stage = "schedule", error = %e, "cannot list due sources"),
         }
-        tokio::time::sleep(every).await;
+        if !worked {
+            tokio::time::sleep(tick).await;
+        }
     }
 }

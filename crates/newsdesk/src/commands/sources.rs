@@ -1,4 +1,4 @@
-//! `newsdesk sources add|list|remove|import|export`.
+//! `newsdesk sources add|list|remove|import|export|check|discover|resume`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -33,6 +33,18 @@ pub async fn run(ctx: Context, cmd: SourcesCommand) -> Result<ExitCode> {
         }
         SourcesCommand::Import { file } => import(&ctx, &file),
         SourcesCommand::Export => export(&ctx),
+        SourcesCommand::Check { url } => super::sources_check::check(&ctx, &url).await,
+        SourcesCommand::Discover { url, add } => {
+            super::sources_check::discover(&ctx, &url, add).await
+        }
+        SourcesCommand::Resume { id } => {
+            if ctx.store.resume_source(id)? {
+                say!("resumed source {id}; it is due now");
+            } else {
+                say!("source {id} was not paused");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -130,6 +142,7 @@ async fn add(
 
 fn list(ctx: &Context, json: bool) -> Result<ExitCode> {
     let sources = ctx.store.list_sources()?;
+    let paused = ctx.store.paused_sources()?;
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, &sources)?;
@@ -149,12 +162,16 @@ fn list(ctx: &Context, json: bool) -> Result<ExitCode> {
         "id", "name", "lang", "cc", "articles", "status"
     )?;
     for s in &sources {
-        write_row(&mut out, s)?;
+        let reason = paused
+            .iter()
+            .find(|(id, _)| *id == s.source.id)
+            .map(|(_, r)| r.as_str());
+        write_row(&mut out, s, reason)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_row(out: &mut impl Write, s: &SourceWithStats) -> Result<()> {
+fn write_row(out: &mut impl Write, s: &SourceWithStats, paused: Option<&str>) -> Result<()> {
     let name: String = s.source.name.chars().take(28).collect();
     writeln!(
         out,
@@ -164,11 +181,31 @@ fn write_row(out: &mut impl Write, s: &SourceWithStats) -> Result<()> {
         s.source.language.as_deref().unwrap_or("-"),
         s.source.country.as_deref().unwrap_or("-"),
         s.article_count,
-        s.fetch.last_status.as_str(),
+        if paused.is_some() {
+            "paused"
+        } else {
+            s.fetch.last_status.as_str()
+        },
         s.source.feed_url
     )?;
     if let Some(err) = &s.fetch.last_error {
         writeln!(out, "      error: {err}")?;
+    }
+    if let Some(reason) = paused
+        && !s
+            .fetch
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains(reason))
+    {
+        writeln!(out, "      paused: {reason}")?;
+    }
+    if let Some(next) = s.fetch.next_fetch_at.filter(|_| paused.is_none()) {
+        writeln!(
+            out,
+            "      next fetch: {}",
+            next.format("%Y-%m-%d %H:%M UTC")
+        )?;
     }
     Ok(())
 }

@@ -24,14 +24,12 @@ pub async fn resolve_feed(fetcher: &Fetcher, url: &str) -> Result<ResolvedFeed> 
     let resp = fetcher.get(url, &Validators::default()).await?;
     let ct = resp.content_type.as_deref();
     match newsdesk_feeds::parse_feed(&resp.body, Some(&resp.final_url), ct) {
-        Ok(feed) => {
-            return Ok(ResolvedFeed {
-                feed_url: resp.final_url.clone(),
-                feed,
-                discovered: vec![],
-                page_url: None,
-            });
-        }
+        Ok(feed) => Ok(ResolvedFeed {
+            feed_url: resp.final_url.clone(),
+            feed,
+            discovered: vec![],
+            page_url: None,
+        }),
         Err(parse_err) => {
             let candidates = newsdesk_feeds::discover_feeds(&resp.body, &resp.final_url);
             if candidates.is_empty() {

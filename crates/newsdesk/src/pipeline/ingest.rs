@@ -5,22 +5,29 @@
 //! before any page is fetched, and the feed's validators (ETag / Last-Modified) are saved only
 //! when every new entry was stored, so a pass that was cut short (killed, or capped by
 //! `max_new_entries_per_pass`) is completed by the next one instead of being hidden by a 304.
+//!
+//! Scheduling: after each fetch the source's next-fetch time is decided by the
+//! [`SchedulePolicy`] (adaptive interval, server hints, backoff, pauses); a permanent redirect
+//! (301/308) seen on two fetches in a row replaces the stored feed URL. Article pages go through
+//! the shared [`ArticleQueue`].
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use newsdesk_core::{
     ContentOrigin, ExtractedArticle, FeedEntry, FetchState, FetchStatus, NewArticle, Source,
     SourceId,
 };
 use newsdesk_fetch::{FetchError, Fetcher, Validators};
-use newsdesk_store::{SourceUpdate, Store};
+use newsdesk_store::{ScheduleState, SourceUpdate, Store, StoreError};
 use tracing::{debug, info, warn};
 
 use super::Progress;
+use super::article_queue::{ArticleQueue, PageFetch};
+use super::schedule::{self, CacheHints, Observation, SchedulePolicy};
 use crate::config::FetchSettings;
 use crate::text::{charset_of, html_to_text, lead_of};
 
@@ -51,6 +58,10 @@ pub struct SourceResult {
     pub name: String,
     /// What happened.
     pub outcome: SourceOutcome,
+    /// When the source is due next (`None` if its state could not be saved).
+    pub next_fetch_at: Option<DateTime<Utc>>,
+    /// Why the source was paused by this fetch, if it was.
+    pub paused: Option<String>,
 }
 
 /// The result of a pass.
@@ -74,6 +85,11 @@ impl PassReport {
             .iter()
             .filter(|r| matches!(r.outcome, SourceOutcome::Failed(_)))
             .count()
+    }
+
+    /// Sources paused by this pass.
+    pub fn paused(&self) -> usize {
+        self.results.iter().filter(|r| r.paused.is_some()).count()
     }
 
     /// Sources that answered 304.
@@ -107,7 +123,11 @@ impl fmt::Display for PassReport {
             self.failed(),
             self.new_articles(),
             self.elapsed.as_secs_f64()
-        )
+        )?;
+        match self.paused() {
+            0 => Ok(()),
+            n => write!(f, "; {n} paused"),
+        }
     }
 }
 
@@ -117,16 +137,39 @@ pub struct Ingest {
     store: Store,
     fetcher: Fetcher,
     settings: Arc<FetchSettings>,
+    policy: Arc<SchedulePolicy>,
+    pages: ArticleQueue,
+}
+
+/// What a fetch observed, for the scheduler.
+struct Facts {
+    observation: Observation,
+    hints: CacheHints,
+    permanent_redirect: Option<String>,
 }
 
 impl Ingest {
-    /// Wires a store and a fetcher.
+    /// Wires a store and a fetcher, with the default [`SchedulePolicy`].
     pub fn new(store: Store, fetcher: Fetcher, settings: FetchSettings) -> Ingest {
+        let pages = ArticleQueue::new(
+            fetcher.clone(),
+            store.clone(),
+            settings.page_concurrency,
+            settings.page_retries,
+        );
         Ingest {
             store,
             fetcher,
             settings: Arc::new(settings),
+            policy: Arc::new(SchedulePolicy::default()),
+            pages,
         }
+    }
+
+    /// The same pipeline deciding next-fetch times with `policy`.
+    pub fn with_policy(mut self, policy: SchedulePolicy) -> Ingest {
+        self.policy = Arc::new(policy);
+        self
     }
 
     /// One pass over `sources`, `source_concurrency` at a time.
@@ -137,14 +180,7 @@ impl Ingest {
         let mut stream = futures_util::stream::iter(sources)
             .map(|src| {
                 let this = self.clone();
-                async move {
-                    let outcome = this.fetch_source(&src).await;
-                    SourceResult {
-                        source_id: src.id,
-                        name: src.name.clone(),
-                        outcome,
-                    }
-                }
+                async move { this.fetch_source(&src).await }
             })
             .buffer_unordered(self.settings.source_concurrency);
         while let Some(r) = stream.next().await {
@@ -164,14 +200,41 @@ impl Ingest {
         }
     }
 
-    /// Fetches one source and ingests its new entries; records the outcome on the source.
-    pub async fn fetch_source(&self, src: &Source) -> SourceOutcome {
-        let mut state = match self.store.fetch_state(src.id) {
-            Ok(s) => s,
-            Err(e) => return SourceOutcome::Failed(e.to_string()),
+    /// Fetches one source and ingests its new entries; records the outcome on the source and
+    /// decides when it is due next.
+    pub async fn fetch_source(&self, src: &Source) -> SourceResult {
+        let mut result = SourceResult {
+            source_id: src.id,
+            name: src.name.clone(),
+            outcome: SourceOutcome::NotModified,
+            next_fetch_at: None,
+            paused: None,
         };
-        let outcome = self.fetch_source_inner(src, &mut state).await;
-        state.last_fetch_at = Some(Utc::now());
+        let (mut state, mut sched) = match (
+            self.store.fetch_state(src.id),
+            self.store.schedule_state(src.id),
+        ) {
+            (Ok(f), Ok(s)) => (f, s),
+            (Err(e), _) | (_, Err(e)) => {
+                result.outcome = SourceOutcome::Failed(e.to_string());
+                return result;
+            }
+        };
+        // The interval chosen last time, unless that was a failure backoff.
+        let previous_interval = match (state.last_fetch_at, state.next_fetch_at) {
+            (Some(last), Some(next)) if state.last_status != FetchStatus::Failed => {
+                (next - last).to_std().ok()
+            }
+            _ => None,
+        };
+        let mut facts = Facts {
+            observation: Observation::NotModified,
+            hints: CacheHints::default(),
+            permanent_redirect: None,
+        };
+        let outcome = self.fetch_source_inner(src, &mut state, &mut facts).await;
+        let now = Utc::now();
+        state.last_fetch_at = Some(now);
         match &outcome {
             SourceOutcome::Failed(msg) => {
                 warn!(source_id = src.id, feed_url = %src.feed_url, stage = "ingest", error = %msg, "source failed");
@@ -190,25 +253,116 @@ impl Ingest {
                 state.consecutive_failures = 0;
             }
         }
-        if let Err(e) = self.store.save_fetch_state(&state) {
-            return SourceOutcome::Failed(format!("could not save fetch state: {e}"));
+        let decision = self.policy.decide(
+            src.id,
+            now,
+            previous_interval,
+            state.consecutive_failures,
+            &facts.observation,
+            &facts.hints,
+            state.last_error.as_deref(),
+        );
+        state.next_fetch_at = Some(decision.next_fetch_at);
+        if let Some(reason) = &decision.pause {
+            warn!(source_id = src.id, feed_url = %src.feed_url, stage = "schedule", reason = %reason, "source paused");
+            state.last_error = Some(format!("paused: {reason}"));
+            sched.paused_reason = Some(reason.clone());
+            sched.paused_at = Some(now);
+            result.paused = Some(reason.clone());
         }
-        outcome
+        self.track_redirect(src, &mut sched, facts.permanent_redirect.as_deref());
+        if let Err(e) = self
+            .store
+            .save_fetch_state(&state)
+            .and_then(|()| self.store.save_schedule_state(src.id, &sched))
+        {
+            result.outcome = SourceOutcome::Failed(format!("could not save fetch state: {e}"));
+            return result;
+        }
+        debug!(source_id = src.id, stage = "schedule", next_fetch_at = %decision.next_fetch_at, "next fetch");
+        result.next_fetch_at = Some(decision.next_fetch_at);
+        result.outcome = outcome;
+        result
     }
 
-    async fn fetch_source_inner(&self, src: &Source, state: &mut FetchState) -> SourceOutcome {
+    /// Counts a permanent redirect of the feed URL; the second one in a row to the same target
+    /// replaces the stored feed URL (the store then forgets the old URL's validators).
+    fn track_redirect(&self, src: &Source, sched: &mut ScheduleState, target: Option<&str>) {
+        let Some(target) = target.filter(|t| *t != src.feed_url) else {
+            sched.redirect_url = None;
+            sched.redirect_seen = 0;
+            return;
+        };
+        if sched.redirect_url.as_deref() == Some(target) {
+            sched.redirect_seen = sched.redirect_seen.saturating_add(1);
+        } else {
+            sched.redirect_url = Some(target.to_string());
+            sched.redirect_seen = 1;
+        }
+        if sched.redirect_seen < 2 {
+            return;
+        }
+        let upd = SourceUpdate {
+            feed_url: Some(target.to_string()),
+            ..Default::default()
+        };
+        match self.store.update_source(src.id, &upd) {
+            Ok(_) => {
+                info!(source_id = src.id, feed_url = %src.feed_url, new_url = target, stage = "schedule",
+                    "feed moved permanently; stored URL updated");
+                sched.redirect_url = None;
+                sched.redirect_seen = 0;
+            }
+            Err(StoreError::DuplicateSource { id, .. }) => {
+                warn!(
+                    source_id = src.id,
+                    other = id,
+                    new_url = target,
+                    stage = "schedule",
+                    "feed moved permanently to the URL of another source; kept as is"
+                );
+            }
+            Err(e) => {
+                warn!(source_id = src.id, error = %e, "could not update the feed URL");
+            }
+        }
+    }
+
+    async fn fetch_source_inner(
+        &self,
+        src: &Source,
+        state: &mut FetchState,
+        facts: &mut Facts,
+    ) -> SourceOutcome {
         let validators = Validators {
             etag: state.etag.clone(),
             last_modified: state.last_modified.clone(),
+        };
+        let failed = |facts: &mut Facts, status: Option<u16>, retry_after: Option<Duration>| {
+            facts.observation = Observation::Failed {
+                http_status: status,
+                retry_after,
+            };
         };
         let resp = match self.fetcher.get(&src.feed_url, &validators).await {
             Ok(r) => r,
             Err(e) => {
                 state.last_http_status = status_of(&e);
+                let wait = e
+                    .retry_after()
+                    .and_then(|v| schedule::retry_after(v, Utc::now()));
+                failed(facts, state.last_http_status, wait);
                 return SourceOutcome::Failed(e.to_string());
             }
         };
         state.last_http_status = Some(resp.status);
+        facts.permanent_redirect = resp.permanent_redirect.clone();
+        facts.hints.fresh_for = schedule::fresh_for(
+            resp.cache_control.as_deref(),
+            resp.expires.as_deref(),
+            resp.date.as_deref(),
+            Utc::now(),
+        );
         if resp.not_modified {
             debug!(source_id = src.id, stage = "ingest", "not modified");
             return SourceOutcome::NotModified;
@@ -222,9 +376,18 @@ impl Ingest {
         .await;
         let feed = match parsed {
             Ok(Ok(f)) => f,
-            Ok(Err(e)) => return SourceOutcome::Failed(e.to_string()),
-            Err(e) => return SourceOutcome::Failed(format!("feed parser crashed: {e}")),
+            Ok(Err(e)) => {
+                failed(facts, Some(resp.status), None);
+                return SourceOutcome::Failed(e.to_string());
+            }
+            Err(e) => {
+                failed(facts, Some(resp.status), None);
+                return SourceOutcome::Failed(format!("feed parser crashed: {e}"));
+            }
         };
+        let (ttl, skip_hours) = schedule::feed_hints(&resp.body);
+        facts.hints.ttl = ttl;
+        facts.hints.skip_hours = skip_hours;
         self.adopt_feed_title(src, feed.feed.title.as_deref());
 
         let mut fresh: Vec<FeedEntry> = Vec::new();
@@ -237,11 +400,22 @@ impl Ingest {
             match self.store.has_entry(src.id, key) {
                 Ok(true) => {}
                 Ok(false) => fresh.push(e.clone()),
-                Err(err) => return SourceOutcome::Failed(err.to_string()),
+                Err(err) => {
+                    failed(facts, Some(resp.status), None);
+                    return SourceOutcome::Failed(err.to_string());
+                }
             }
         }
+        facts.observation = Observation::Fetched {
+            entry_dates: feed
+                .entries
+                .iter()
+                .filter_map(|e| e.published.or(e.updated))
+                .collect(),
+            new_entries: fresh.len(),
+        };
         // Newest first, so a capped pass stores what readers want first.
-        fresh.sort_by(|a, b| b.published.or(b.updated).cmp(&a.published.or(a.updated)));
+        fresh.sort_by_key(|e| std::cmp::Reverse(e.published.or(e.updated)));
         let cap = self.settings.max_new_entries_per_pass;
         let mut deferred = fresh.len().saturating_sub(cap);
         fresh.truncate(cap);
@@ -299,43 +473,65 @@ impl Ingest {
         }
     }
 
-    /// Fetches, extracts and stores one entry. `Ok(false)` when it was already stored.
+    /// Fetches, extracts and stores one entry. `Ok(false)` when it was already stored (also
+    /// from another source: the entry is then only recorded).
     async fn ingest_entry(&self, src: &Source, entry: FeedEntry) -> anyhow::Result<bool> {
         let key = entry.key().unwrap_or_default().to_string();
-        let (page, origin) = self.read_page(&entry).await;
+        let Some((page, origin)) = self.read_page(&entry).await else {
+            let store = self.store.clone();
+            let id = src.id;
+            tokio::task::spawn_blocking(move || store.record_entry(id, &key)).await??;
+            return Ok(false);
+        };
+        if let Some(canonical) = page.as_ref().and_then(|p| p.canonical_url.clone())
+            && entry.link.as_deref() != Some(canonical.as_str())
+            && self.pages.is_stored(&canonical).await
+        {
+            debug!(source_id = src.id, url = %canonical, "canonical URL already stored; entry recorded");
+            let store = self.store.clone();
+            let id = src.id;
+            tokio::task::spawn_blocking(move || store.record_entry(id, &key)).await??;
+            return Ok(false);
+        }
         let article = build_article(src, key, &entry, page, origin);
         let store = self.store.clone();
         let id = tokio::task::spawn_blocking(move || store.insert_article(&article)).await??;
         Ok(id.is_some())
     }
 
-    /// Fetches and extracts the entry's page; on failure says why, for the article's note.
-    async fn read_page(&self, entry: &FeedEntry) -> (Option<ExtractedArticle>, ContentOrigin) {
+    /// Fetches (through the page queue) and extracts the entry's page; on failure says why, for
+    /// the article's note. `None` when the page is already stored as an article (from another
+    /// source or entry) and was not fetched again.
+    async fn read_page(
+        &self,
+        entry: &FeedEntry,
+    ) -> Option<(Option<ExtractedArticle>, ContentOrigin)> {
         let Some(link) = entry.link.as_deref().filter(|l| !l.trim().is_empty()) else {
-            return (
+            return Some((
                 None,
                 ContentOrigin::FeedSummary {
                     reason: "the feed entry has no link to an article page".into(),
                 },
-            );
+            ));
         };
         if !self.settings.fetch_article_pages {
-            return (
+            return Some((
                 None,
                 ContentOrigin::FeedSummary {
                     reason: "article pages are not fetched (fetch_article_pages = false)".into(),
                 },
-            );
+            ));
         }
-        let resp = match self.fetcher.get_page(link).await {
-            Ok(r) => r,
-            Err(e) => {
-                return (
+        let resp = match self.pages.fetch(link).await {
+            PageFetch::Fetched(r) => r,
+            PageFetch::AlreadyKnown => return None,
+            PageFetch::Failed(e) => {
+                return Some((
                     None,
                     ContentOrigin::FeedSummary {
                         reason: format!("the article page could not be fetched: {e}"),
                     },
-                );
+                ));
             }
         };
         let charset = resp.content_type.as_deref().and_then(charset_of);
@@ -345,7 +541,7 @@ impl Ingest {
             newsdesk_extract::extract(&body, &final_url, charset.as_deref())
         })
         .await;
-        match res {
+        Some(match res {
             Ok(Ok(a)) if !a.body_text.trim().is_empty() => (Some(a), ContentOrigin::Page),
             Ok(Ok(a)) => (
                 Some(a),
@@ -365,7 +561,7 @@ impl Ingest {
                     reason: format!("the extractor crashed on this page: {e}"),
                 },
             ),
-        }
+        })
     }
 }
 

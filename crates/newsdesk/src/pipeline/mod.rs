@@ -3,9 +3,11 @@
 //! Each stage is a library crate that knows nothing of the others; this module is the only place
 //! that calls them in order. See `ARCHITECTURE.md`.
 
+pub mod article_queue;
 pub mod discover;
 pub mod ingest;
 pub mod progress;
+pub mod schedule;
 
 pub use discover::resolve_feed;
 pub use ingest::Ingest;

@@ -1,0 +1,400 @@
+//! `newsdesk sources check URL` (what newsdesk sees in one feed, nothing stored) and
+//! `newsdesk sources discover URL` (which feeds a site offers, optionally adding them).
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use chrono::Utc;
+use newsdesk_core::NewSource;
+use newsdesk_fetch::{FetchResponse, Fetcher, Validators};
+use newsdesk_store::StoreError;
+
+use super::Context;
+use crate::pipeline::schedule::{self, CacheHints, Observation, SchedulePolicy};
+
+/// Paths where sites commonly publish a feed, tried by `discover`.
+const COMMON_FEED_PATHS: &[&str] = &[
+    "/feed",
+    "/rss",
+    "/feed.xml",
+    "/rss.xml",
+    "/atom.xml",
+    "/index.xml",
+    "/feed/",
+    "/rss/",
+    "/feeds/posts/default",
+];
+
+/// Paths where sites commonly publish a Google News sitemap.
+const NEWS_SITEMAP_PATHS: &[&str] = &[
+    "/news-sitemap.xml",
+    "/sitemap_news.xml",
+    "/sitemap-news.xml",
+];
+
+/// The wire format of a feed document, from its first element.
+pub fn sniff_format(body: &[u8]) -> &'static str {
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    if t.starts_with('{') {
+        return "JSON Feed";
+    }
+    let mut rest = t;
+    // Skip the XML declaration, comments, processing instructions and doctype.
+    while let Some(start) = rest.find('<') {
+        let after = &rest[start + 1..];
+        if after.starts_with('?') || after.starts_with('!') {
+            rest = after;
+            continue;
+        }
+        let name: String = after
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+            .collect();
+        return match name.to_ascii_lowercase().as_str() {
+            "rss" => "RSS 2.0",
+            "rdf:rdf" => "RSS 1.0 (RDF)",
+            "feed" => "Atom",
+            "html" => "HTML (not a feed)",
+            "urlset" => "sitemap (not a feed)",
+            _ => "unknown",
+        };
+    }
+    "unknown"
+}
+
+/// The encoding a feed declares: BOM, else the XML declaration, else the HTTP charset.
+fn declared_encoding(resp: &FetchResponse) -> String {
+    let b = &resp.body;
+    if b.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return "UTF-8 (byte order mark)".into();
+    }
+    if b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF]) {
+        return "UTF-16 (byte order mark)".into();
+    }
+    let head = String::from_utf8_lossy(&b[..b.len().min(200)]);
+    if let Some(decl_end) = head.find("?>")
+        && let Some(pos) = head[..decl_end].find("encoding=")
+    {
+        let v: String = head[pos + "encoding=".len()..decl_end]
+            .trim_start_matches(['"', '\''])
+            .chars()
+            .take_while(|c| *c != '"' && *c != '\'')
+            .collect();
+        if !v.is_empty() {
+            return format!("{v} (XML declaration)");
+        }
+    }
+    match resp.charset() {
+        Some(c) => format!("{c} (HTTP Content-Type)"),
+        None => "UTF-8 (default)".into(),
+    }
+}
+
+/// `sources check URL`: fetches one feed and reports what newsdesk sees; stores nothing.
+/// Exits 1 when the feed cannot be fetched or parsed.
+pub async fn check(ctx: &Context, url: &str) -> Result<ExitCode> {
+    let fetcher = ctx.fetcher()?;
+    say!("checking {url} (nothing is stored)");
+    let resp = match fetcher.get(url, &Validators::none()).await {
+        Ok(r) => r,
+        Err(e) => {
+            say!("error: {e}");
+            if let Some(status) = e.http_status() {
+                say!("http status: {status}");
+            }
+            if let Some(ra) = e.retry_after() {
+                say!("retry-after: {ra}");
+            }
+            return Ok(ExitCode::from(1));
+        }
+    };
+    say!("http status: {}", resp.status);
+    if resp.final_url != url {
+        say!("final url: {}", resp.final_url);
+    }
+    if let Some(target) = &resp.permanent_redirect {
+        say!("moved permanently to: {target} (newsdesk adopts it after seeing it twice)");
+    }
+    say!(
+        "content-type: {}",
+        resp.content_type.as_deref().unwrap_or("(none)")
+    );
+    say!("format: {}", sniff_format(&resp.body));
+    say!("encoding: {}", declared_encoding(&resp));
+    say!("size: {} bytes", resp.body.len());
+    let validators = [
+        resp.etag.as_deref().map(|e| format!("ETag {e}")),
+        resp.last_modified
+            .as_deref()
+            .map(|l| format!("Last-Modified {l}")),
+    ];
+    let validators: Vec<String> = validators.into_iter().flatten().collect();
+    say!(
+        "validators: {}",
+        if validators.is_empty() {
+            "none (every fetch downloads the whole feed)".to_string()
+        } else {
+            validators.join(", ")
+        }
+    );
+    let parsed = newsdesk_feeds::parse_feed(
+        &resp.body,
+        Some(&resp.final_url),
+        resp.content_type.as_deref(),
+    );
+    let feed = match parsed {
+        Ok(f) => f,
+        Err(e) => {
+            say!("error: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    say!(
+        "title: {}",
+        feed.feed.title.as_deref().unwrap_or("(untitled)")
+    );
+    if let Some(lang) = &feed.feed.language {
+        say!("language: {lang}");
+    }
+    if !feed.wellformed {
+        say!("warning: the document is not well-formed XML; it was read by the recovering parser");
+    }
+    let dates: Vec<_> = feed
+        .entries
+        .iter()
+        .filter_map(|e| e.published.or(e.updated))
+        .collect();
+    say!(
+        "entries: {} ({} dated, {} without a link)",
+        feed.entries.len(),
+        dates.len(),
+        feed.entries.iter().filter(|e| e.link.is_none()).count()
+    );
+    if let (Some(newest), Some(oldest)) = (dates.iter().max(), dates.iter().min()) {
+        say!("newest entry: {}", newest.to_rfc3339());
+        say!("oldest entry: {}", oldest.to_rfc3339());
+    }
+    for e in feed.entries.iter().take(5) {
+        say!(
+            "  - {} | {} | {}",
+            e.published
+                .or(e.updated)
+                .map(|d| d.to_rfc3339())
+                .unwrap_or_else(|| "(no date)".into()),
+            e.title.as_deref().unwrap_or("(untitled)"),
+            e.link.as_deref().unwrap_or("(no link)")
+        );
+    }
+    let now = Utc::now();
+    let (ttl, skip_hours) = schedule::feed_hints(&resp.body);
+    let hints = CacheHints {
+        fresh_for: schedule::fresh_for(
+            resp.cache_control.as_deref(),
+            resp.expires.as_deref(),
+            resp.date.as_deref(),
+            now,
+        ),
+        ttl,
+        skip_hours,
+    };
+    if let Some(f) = hints.fresh_for {
+        say!("fresh for: {} s (Cache-Control/Expires)", f.as_secs());
+    }
+    if let Some(t) = hints.ttl {
+        say!("rss ttl: {} min", t.as_secs() / 60);
+    }
+    if !hints.skip_hours.is_empty() {
+        say!("rss skipHours (UTC): {:?}", hints.skip_hours);
+    }
+    let policy = SchedulePolicy {
+        jitter: 0.0,
+        ..SchedulePolicy::from(&ctx.config.schedule)
+    };
+    let decision = policy.decide(
+        0,
+        now,
+        None,
+        0,
+        &Observation::Fetched {
+            new_entries: feed.entries.len(),
+            entry_dates: dates,
+        },
+        &hints,
+        None,
+    );
+    let wait = (decision.next_fetch_at - now).num_seconds();
+    say!(
+        "next fetch: in {} min (adaptive interval, before jitter)",
+        (wait + 30) / 60
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A feed (or news sitemap) found by `discover`.
+#[derive(Debug, Clone)]
+struct Found {
+    url: String,
+    how: &'static str,
+    title: Option<String>,
+    entries: Option<usize>,
+    sitemap: bool,
+}
+
+/// Fetches `url` and parses it as a feed: `Some((final_url, title, entries))`.
+async fn try_feed(fetcher: &Fetcher, url: &str) -> Option<(String, Option<String>, usize)> {
+    let r = fetcher.get(url, &Validators::none()).await.ok()?;
+    if newsdesk_feeds::looks_like_html(&r.body) {
+        return None;
+    }
+    let f =
+        newsdesk_feeds::parse_feed(&r.body, Some(&r.final_url), r.content_type.as_deref()).ok()?;
+    Some((r.final_url, f.feed.title, f.entries.len()))
+}
+
+/// Whether `url` answers with a Google News sitemap (`<urlset>` with the news namespace).
+async fn is_news_sitemap(fetcher: &Fetcher, url: &str) -> bool {
+    match fetcher.get(url, &Validators::none()).await {
+        Ok(r) => {
+            let head = String::from_utf8_lossy(&r.body[..r.body.len().min(4096)]);
+            head.contains("<urlset") && head.contains("sitemap-news")
+        }
+        Err(_) => false,
+    }
+}
+
+/// `sources discover URL`: lists the feeds a site offers (`<link rel="alternate">`, common paths,
+/// Google News sitemaps from robots.txt and common paths); `add` adds every feed found.
+pub async fn discover(ctx: &Context, url: &str, add: bool) -> Result<ExitCode> {
+    let fetcher = ctx.fetcher()?;
+    let base = url::Url::parse(url).map_err(|e| anyhow::anyhow!("{url:?} is not a URL: {e}"))?;
+    let mut found: Vec<Found> = Vec::new();
+    let mut push = |f: Found| {
+        if !found.iter().any(|g| g.url == f.url) {
+            found.push(f);
+        }
+    };
+    // 1. The page itself: a feed, or HTML advertising feeds.
+    match fetcher.get(url, &Validators::none()).await {
+        Ok(page) => {
+            if !newsdesk_feeds::looks_like_html(&page.body)
+                && let Ok(f) = newsdesk_feeds::parse_feed(
+                    &page.body,
+                    Some(&page.final_url),
+                    page.content_type.as_deref(),
+                )
+            {
+                push(Found {
+                    url: page.final_url.clone(),
+                    how: "the URL itself",
+                    title: f.feed.title,
+                    entries: Some(f.entries.len()),
+                    sitemap: false,
+                });
+            } else {
+                for d in newsdesk_feeds::discover_feeds(&page.body, &page.final_url) {
+                    let checked = try_feed(&fetcher, &d.url).await;
+                    push(Found {
+                        url: checked.as_ref().map_or(d.url.clone(), |c| c.0.clone()),
+                        how: "<link rel=\"alternate\">",
+                        title: checked
+                            .as_ref()
+                            .and_then(|c| c.1.clone())
+                            .or(d.title.clone()),
+                        entries: checked.map(|c| c.2),
+                        sitemap: false,
+                    });
+                }
+            }
+        }
+        Err(e) => eprintln!("cannot fetch {url}: {e}"),
+    }
+    // 2. Common feed paths on the site's origin.
+    for path in COMMON_FEED_PATHS {
+        let Ok(candidate) = base.join(path) else {
+            continue;
+        };
+        if let Some((final_url, title, n)) = try_feed(&fetcher, candidate.as_str()).await {
+            push(Found {
+                url: final_url,
+                how: "common path",
+                title,
+                entries: Some(n),
+                sitemap: false,
+            });
+        }
+    }
+    // 3. Google News sitemaps: announced in robots.txt, or at common paths.
+    let mut sitemaps: Vec<String> = Vec::new();
+    if let Ok(robots) = base.join("/robots.txt")
+        && let Ok(r) = fetcher.get(robots.as_str(), &Validators::none()).await
+    {
+        for line in String::from_utf8_lossy(&r.body).lines() {
+            let l = line.trim();
+            if l.len() > 8 && l[..8].eq_ignore_ascii_case("sitemap:") {
+                let s = l[8..].trim().to_string();
+                if s.to_ascii_lowercase().contains("news") {
+                    sitemaps.push(s);
+                }
+            }
+        }
+    }
+    for path in NEWS_SITEMAP_PATHS {
+        if let Ok(u) = base.join(path) {
+            sitemaps.push(u.to_string());
+        }
+    }
+    for s in sitemaps {
+        if is_news_sitemap(&fetcher, &s).await {
+            push(Found {
+                url: s,
+                how: "Google News sitemap",
+                title: None,
+                entries: None,
+                sitemap: true,
+            });
+        }
+    }
+    if found.is_empty() {
+        say!("no feed found on {url}");
+        return Ok(ExitCode::from(1));
+    }
+    say!("found {} on {url}:", found.len());
+    for f in &found {
+        let entries = f
+            .entries
+            .map(|n| format!("{n} entries"))
+            .unwrap_or_else(|| {
+                if f.sitemap {
+                    "not a feed; listed only".into()
+                } else {
+                    "did not parse".into()
+                }
+            });
+        say!(
+            "  {}  [{}; {}] {}",
+            f.url,
+            f.how,
+            entries,
+            f.title.as_deref().unwrap_or("")
+        );
+    }
+    if add {
+        for f in found.iter().filter(|f| !f.sitemap && f.entries.is_some()) {
+            let new = NewSource {
+                feed_url: f.url.clone(),
+                site_url: Some(url.to_string()),
+                name: f.title.clone().filter(|t| !t.trim().is_empty()),
+                ..NewSource::default()
+            };
+            match ctx.store.add_source(&new) {
+                Ok(s) => say!("added source {}: {} <{}>", s.id, s.name, s.feed_url),
+                Err(StoreError::DuplicateSource { id, .. }) => {
+                    say!("already present as source {id}: {}", f.url)
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
