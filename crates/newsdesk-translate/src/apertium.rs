@@ -195,6 +195,10 @@ impl Backend for ApertiumCli {
         self.modes.iter().map(|(p, _)| p.clone()).collect()
     }
 
+    fn keeps_numbers(&self) -> bool {
+        true
+    }
+
     fn translate<'a>(
         &'a self,
         segments: &'a [String],
@@ -283,6 +287,10 @@ impl Backend for ApertiumApy {
 
     fn pairs(&self) -> Vec<LangPair> {
         self.pairs.iter().map(|(p, _)| p.clone()).collect()
+    }
+
+    fn keeps_numbers(&self) -> bool {
+        true
     }
 
     fn translate<'a>(

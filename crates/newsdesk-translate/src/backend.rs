@@ -77,6 +77,13 @@ pub trait Backend: Send + Sync {
         to: &'a str,
     ) -> BoxFuture<'a, Result<Vec<String>, TranslateError>>;
 
+    /// Whether the backend copies numbers verbatim (Apertium does): numbers are then left in
+    /// the text, where they help the translation, and verified afterwards, instead of being
+    /// replaced by placeholders.
+    fn keeps_numbers(&self) -> bool {
+        false
+    }
+
     /// Whether this backend translates `from`→`to`.
     fn supports(&self, from: &str, to: &str) -> bool {
         self.pairs().iter().any(|p| p.covers(from, to))

@@ -287,11 +287,11 @@ mod tests {
     use super::*;
 
     fn exercise(cache: &dyn TranslationCache) {
-        let k = CacheKey::new("apertium", "en", "es", "Hello ⟦1⟧.");
+        let k = CacheKey::new("apertium", "en", "es", "Hello ZZ1ZZ.");
         assert_eq!(cache.get(&k).unwrap(), None);
-        cache.put(&k, "Hola ⟦1⟧.").unwrap();
-        assert_eq!(cache.get(&k).unwrap().as_deref(), Some("Hola ⟦1⟧."));
-        let other = CacheKey::new("deepl", "en", "es", "Hello ⟦1⟧.");
+        cache.put(&k, "Hola ZZ1ZZ.").unwrap();
+        assert_eq!(cache.get(&k).unwrap().as_deref(), Some("Hola ZZ1ZZ."));
+        let other = CacheKey::new("deepl", "en", "es", "Hello ZZ1ZZ.");
         assert_eq!(cache.get(&other).unwrap(), None, "keyed by backend");
         let d1 = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let d2 = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
@@ -318,7 +318,7 @@ mod tests {
         let path = dir.path().join("sub/cache.db");
         exercise(&SqliteCache::open(&path).unwrap());
         let again = SqliteCache::open(&path).unwrap();
-        let k = CacheKey::new("apertium", "en", "es", "Hello ⟦1⟧.");
-        assert_eq!(again.get(&k).unwrap().as_deref(), Some("Hola ⟦1⟧."));
+        let k = CacheKey::new("apertium", "en", "es", "Hello ZZ1ZZ.");
+        assert_eq!(again.get(&k).unwrap().as_deref(), Some("Hola ZZ1ZZ."));
     }
 }

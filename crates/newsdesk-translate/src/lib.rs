@@ -30,8 +30,8 @@
 //! assert_eq!(s, vec!["He said: “We stay. We fight.”", "Then he left."]);
 //!
 //! let p = protect("Turnout was 61.5% on 2026-03-14.");
-//! assert_eq!(p.text, "Turnout was ⟦1⟧% on ⟦2⟧.");
-//! assert_eq!(p.restore("La participación fue del ⟦1⟧% el ⟦2⟧.").unwrap(),
+//! assert_eq!(p.text, "Turnout was ZZ1ZZ% on ZZ2ZZ.");
+//! assert_eq!(p.restore("La participación fue del ZZ1ZZ% el ZZ2ZZ.").unwrap(),
 //!            "La participación fue del 61.5% el 2026-03-14.");
 //!
 //! assert_eq!(apply_typography("Il a dit \"non\".", "fr"), "Il a dit «\u{202F}non\u{202F}».");
@@ -70,7 +70,8 @@ pub use language::{iso639_3, normalize_language};
 pub use libretranslate::LibreTranslate;
 pub use openai::{OpenAiChat, system_prompt};
 pub use protect::{
-    PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, PlaceholderProblem, Protected, placeholder, protect,
+    PLACEHOLDER_PREFIX, PLACEHOLDER_SUFFIX, PlaceholderProblem, ProtectOptions, Protected,
+    placeholder, protect, protect_with,
 };
 pub use quotes::{QuotePair, QuoteScan, is_quote_mark, scan_quotes};
 pub use route::{BackendPairs, Hop, Route, plan_route};
@@ -81,5 +82,7 @@ pub use translator::{
     ManagedBackend, SegmentOutcome, SegmentStatus, Translation, Translator, TranslatorOptions,
     build_backend,
 };
-pub use typography::{NARROW_NBSP, NBSP, QuoteStyle, apply_typography, quote_style};
+pub use typography::{
+    NARROW_NBSP, NBSP, QuoteStyle, apply_typography, quote_style, repair_single_quotes,
+};
 pub use usage::Usage;

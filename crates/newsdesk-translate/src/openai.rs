@@ -51,7 +51,7 @@ pub fn system_prompt(from: &str, to: &str) -> String {
     format!(
         "You are a professional news translator. Translate each string of the JSON array from \
          the language with ISO 639-1 code '{from}' to the language with code '{to}'. Keep every \
-         placeholder like ⟦1⟧ exactly as it is, keep quotation marks balanced, keep numbers. \
+         placeholder like ZZ1ZZ exactly as it is, keep quotation marks balanced, keep numbers. \
          Answer with only a JSON array of strings, one translation per input string, same order."
     )
 }

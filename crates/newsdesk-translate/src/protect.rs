@@ -1,9 +1,14 @@
 //! Placeholders for what must not change: markup, URLs, e-mail addresses, dates, times,
 //! numbers, quoted names of outlets and a title's site suffix.
 //!
-//! Each protected span becomes `⟦n⟧` (n from 1), a token that Apertium, LibreTranslate, DeepL and
-//! language models pass through unchanged; [`Protected::restore`] puts the originals back and
-//! fails if a placeholder was lost, duplicated or invented.
+//! Each protected span becomes `ZZnZZ` (n from 1): one word to every tokenizer, so Apertium,
+//! LibreTranslate, DeepL and language models pass it through unchanged (a bracketed `ZZ1ZZ` is
+//! split by Apertium, which then inserts words inside it). [`Protected::restore`] puts the
+//! originals back and fails if a placeholder was lost, duplicated or invented.
+//!
+//! Plain numbers can be left in the text ([`ProtectOptions::numbers`] = false) for backends that
+//! copy numbers verbatim (Apertium): replacing them by an unknown word would break agreement
+//! around them. They are then verified instead (see `check_final`).
 
 use std::sync::LazyLock;
 
@@ -11,10 +16,27 @@ use regex::Regex;
 
 use crate::quotes::scan_quotes;
 
-/// Opening and closing characters of a placeholder.
-pub const PLACEHOLDER_OPEN: char = '⟦';
-/// Closing character of a placeholder.
-pub const PLACEHOLDER_CLOSE: char = '⟧';
+/// Prefix of a placeholder (`ZZ1ZZ`).
+pub const PLACEHOLDER_PREFIX: &str = "ZZ";
+/// Suffix of a placeholder.
+pub const PLACEHOLDER_SUFFIX: &str = "ZZ";
+
+static PLACEHOLDER: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)zz\s?(\d{1,5})\s?zz").ok());
+
+/// What [`protect_with`] replaces by placeholders besides markup, URLs, e-mail addresses, dates,
+/// times and names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProtectOptions {
+    /// Replace plain numbers too.
+    pub numbers: bool,
+}
+
+impl Default for ProtectOptions {
+    fn default() -> Self {
+        ProtectOptions { numbers: true }
+    }
+}
 
 static SPANS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -25,10 +47,13 @@ static SPANS: LazyLock<Option<Regex>> = LazyLock::new(|| {
         r"|\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b", // ISO dates
         r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",                  // numeric dates
         r"|\b\d{1,2}:\d{2}(?::\d{2})?\b",                       // times
-        r"|\d+(?:[.,\u{202F}\u{A0}\u{2009}]\d+)*",              // numbers
+        r"|(?i:\bzz\d{1,5}zz\b)", // our own placeholder syntax, protected too
     ))
     .ok()
 });
+
+static NUMBER: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\d+(?:[.,\u{202F}\u{A0}\u{2009}]\d+)*").ok());
 
 static SITE_SUFFIX: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^(.*\S)(\s+[|–—-]\s+|\s*[|]\s*)([^|–—]{2,60})$").ok());
@@ -44,8 +69,12 @@ const NAME_PARTICLES: &[&str] = &[
 pub struct Protected {
     /// The text sent to the backend.
     pub text: String,
-    /// The original of each placeholder: `slots[0]` is `⟦1⟧`.
+    /// The original of each placeholder: `slots[0]` is `ZZ1ZZ`.
     pub slots: Vec<String>,
+    /// For each slot, whether the original touched a letter or digit on its left and on its
+    /// right (`<b>word</b>`, `3.5km`): a space was put there so the word stays a word for the
+    /// backend, and [`Protected::restore`] takes it out again.
+    pub glue: Vec<(bool, bool)>,
 }
 
 /// Why a translation's placeholders cannot be restored.
@@ -71,11 +100,16 @@ impl std::fmt::Display for PlaceholderProblem {
 
 /// The placeholder for slot `n` (1-based).
 pub fn placeholder(n: usize) -> String {
-    format!("{PLACEHOLDER_OPEN}{n}{PLACEHOLDER_CLOSE}")
+    format!("{PLACEHOLDER_PREFIX}{n}{PLACEHOLDER_SUFFIX}")
+}
+
+/// Replaces what must not change in `segment` by placeholders, numbers included.
+pub fn protect(segment: &str) -> Protected {
+    protect_with(segment, ProtectOptions::default())
 }
 
 /// Replaces what must not change in `segment` by placeholders.
-pub fn protect(segment: &str) -> Protected {
+pub fn protect_with(segment: &str, options: ProtectOptions) -> Protected {
     // Byte ranges to protect, non-overlapping, in order.
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     if let Some(re) = SITE_SUFFIX.as_ref()
@@ -120,6 +154,11 @@ pub fn protect(segment: &str) -> Protected {
             ranges.push((m.start(), end));
         }
     }
+    if options.numbers
+        && let Some(re) = NUMBER.as_ref()
+    {
+        ranges.extend(re.find_iter(segment).map(|m| (m.start(), m.end())));
+    }
     ranges.sort_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
     let mut kept: Vec<(usize, usize)> = Vec::new();
     for (s, e) in ranges {
@@ -133,15 +172,39 @@ pub fn protect(segment: &str) -> Protected {
     }
     let mut text = String::with_capacity(segment.len());
     let mut slots = Vec::new();
+    let mut glue = Vec::new();
     let mut at = 0;
     for (s, e) in kept {
         text.push_str(&segment[at..s]);
+        let left = segment[..s]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        let right = segment[e..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
         slots.push(segment[s..e].to_string());
+        glue.push((left, right));
+        if left {
+            text.push(' ');
+        }
         text.push_str(&placeholder(slots.len()));
+        if right {
+            text.push(' ');
+        }
         at = e;
     }
     text.push_str(&segment[at..]);
-    Protected { text, slots }
+    Protected { text, slots, glue }
+}
+
+fn n_glue(glue: &[(bool, bool)], num: &str) -> (bool, bool) {
+    num.parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|i| glue.get(i).copied())
+        .unwrap_or((false, false))
 }
 
 /// Whether `s` looks like a proper name: every word capitalised, digits or a particle, the first
@@ -181,33 +244,41 @@ impl Protected {
     /// Checks that `translated` holds every placeholder exactly once and no other, and puts
     /// the originals back.
     pub fn restore(&self, translated: &str) -> Result<String, PlaceholderProblem> {
+        let Some(re) = PLACEHOLDER.as_ref() else {
+            return Ok(translated.to_string());
+        };
         let mut seen = vec![0usize; self.slots.len()];
         let mut out = String::with_capacity(translated.len() + 16);
-        let mut rest = translated;
-        while let Some(open) = rest.find(PLACEHOLDER_OPEN) {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + PLACEHOLDER_OPEN.len_utf8()..];
-            let Some(close) = after.find(PLACEHOLDER_CLOSE) else {
-                return Err(PlaceholderProblem::Stray(after.chars().take(12).collect()));
+        let mut at = 0;
+        for caps in re.captures_iter(translated) {
+            let (Some(whole), Some(num)) = (caps.get(0), caps.get(1)) else {
+                continue;
             };
-            let number = after[..close].trim();
-            let n: usize = number
+            let (left, right) = n_glue(&self.glue, num.as_str());
+            out.push_str(&translated[at..whole.start()]);
+            if left {
+                while out.ends_with(' ') {
+                    out.pop();
+                }
+            }
+            let n: usize = num
+                .as_str()
                 .parse()
-                .map_err(|_| PlaceholderProblem::Stray(number.to_string()))?;
+                .map_err(|_| PlaceholderProblem::Stray(whole.as_str().to_string()))?;
             let Some(original) = n.checked_sub(1).and_then(|i| self.slots.get(i)) else {
-                return Err(PlaceholderProblem::Stray(placeholder(n)));
+                return Err(PlaceholderProblem::Stray(whole.as_str().to_string()));
             };
             seen[n - 1] += 1;
             if seen[n - 1] > 1 {
                 return Err(PlaceholderProblem::Duplicated(n));
             }
             out.push_str(original);
-            rest = &after[close + PLACEHOLDER_CLOSE.len_utf8()..];
+            at = whole.end();
+            if right {
+                at += translated[at..].len() - translated[at..].trim_start_matches(' ').len();
+            }
         }
-        if rest.contains(PLACEHOLDER_CLOSE) {
-            return Err(PlaceholderProblem::Stray(PLACEHOLDER_CLOSE.to_string()));
-        }
-        out.push_str(rest);
+        out.push_str(&translated[at..]);
         if let Some(i) = seen.iter().position(|&c| c == 0) {
             return Err(PlaceholderProblem::Missing(i + 1));
         }
@@ -236,7 +307,15 @@ mod tests {
                 "https://news.example/a?b=1"
             ]
         );
-        assert!(p.text.ends_with("⟦7⟧."));
+        assert!(p.text.ends_with("ZZ7ZZ."));
+        assert!(p.text.contains("ZZ3ZZ ZZ4ZZ ZZ5ZZ"), "{}", p.text);
+        let g = protect("The <b>council</b> met 3.5km away.");
+        assert_eq!(g.text, "The ZZ1ZZ council ZZ2ZZ met ZZ3ZZ km away.");
+        assert_eq!(
+            g.restore("El ZZ1ZZ consejo ZZ2ZZ se reunió a ZZ3ZZ km.")
+                .unwrap(),
+            "El <b>consejo</b> se reunió a 3.5km."
+        );
         assert_eq!(
             p.restore(&p.text).unwrap(),
             "On 2026-03-14 at 14:30, <b>1,234.5</b> people wrote to desk@news.example via https://news.example/a?b=1."
@@ -249,22 +328,39 @@ mod tests {
         assert_eq!(p.slots, vec!["Financial Times", "Le Monde"]);
         let t = protect("Parliament rejects the budget - The Daily Courier");
         assert_eq!(t.slots, vec!["- The Daily Courier"]);
-        assert_eq!(t.text, "Parliament rejects the budget ⟦1⟧");
+        assert_eq!(t.text, "Parliament rejects the budget ZZ1ZZ");
     }
 
     #[test]
     fn restore_detects_lost_duplicated_and_invented_placeholders() {
         let p = protect("Up 5 to 7.");
-        assert_eq!(p.text, "Up ⟦1⟧ to ⟦2⟧.");
-        assert_eq!(p.restore("Sube ⟦1⟧."), Err(PlaceholderProblem::Missing(2)));
+        assert_eq!(p.text, "Up ZZ1ZZ to ZZ2ZZ.");
         assert_eq!(
-            p.restore("⟦1⟧ ⟦1⟧ ⟦2⟧"),
+            p.restore("Sube ZZ1ZZ."),
+            Err(PlaceholderProblem::Missing(2))
+        );
+        assert_eq!(
+            p.restore("ZZ1ZZ ZZ1ZZ ZZ2ZZ"),
             Err(PlaceholderProblem::Duplicated(1))
         );
         assert!(matches!(
-            p.restore("⟦1⟧ ⟦2⟧ ⟦3⟧"),
+            p.restore("ZZ1ZZ ZZ2ZZ ZZ3ZZ"),
             Err(PlaceholderProblem::Stray(_))
         ));
-        assert_eq!(p.restore("Sube de ⟦1⟧ a ⟦2⟧.").unwrap(), "Sube de 5 a 7.");
+        let kept = protect_with(
+            "Up 5 to 7 on 2026-01-02.",
+            ProtectOptions { numbers: false },
+        );
+        assert_eq!(kept.text, "Up 5 to 7 on ZZ1ZZ.");
+        assert_eq!(
+            p.restore("Sube de zz1zz a ZZ2ZZ.").unwrap(),
+            "Sube de 5 a 7."
+        );
+        let own = protect("A literal ZZ3ZZ stays.");
+        assert_eq!(own.restore(&own.text).unwrap(), "A literal ZZ3ZZ stays.");
+        assert_eq!(
+            p.restore("Sube de ZZ1ZZ a ZZ2ZZ.").unwrap(),
+            "Sube de 5 a 7."
+        );
     }
 }

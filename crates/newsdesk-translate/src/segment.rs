@@ -65,7 +65,6 @@ fn starts_sentence(c: char) -> bool {
                 | '—'
                 | '–'
                 | '-'
-                | '⟦'
                 | '<'
         )
 }

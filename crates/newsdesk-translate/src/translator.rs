@@ -16,11 +16,11 @@ use crate::error::TranslateError;
 use crate::language::normalize_language;
 use crate::libretranslate::LibreTranslate;
 use crate::openai::OpenAiChat;
-use crate::protect::{Protected, protect};
+use crate::protect::{ProtectOptions, Protected, protect_with};
 use crate::route::{Hop, Route, plan_route};
 use crate::segment::split_sentences;
 use crate::throttle::{RateLimiter, RetryPolicy};
-use crate::typography::apply_typography;
+use crate::typography::{apply_typography, repair_single_quotes};
 use crate::usage::Usage;
 
 /// A backend with the limits the translator enforces around it.
@@ -422,7 +422,14 @@ impl Translator {
             return Ok((Route { hops: Vec::new() }, out));
         }
         let route = self.route(&from, &to)?;
-        let protected: Vec<Protected> = segments.iter().map(|s| protect(s)).collect();
+        let mut keeps_numbers = true;
+        for hop in &route.hops {
+            keeps_numbers &= self.managed(&hop.backend)?.backend.keeps_numbers();
+        }
+        let options = ProtectOptions {
+            numbers: !keeps_numbers,
+        };
+        let protected: Vec<Protected> = segments.iter().map(|s| protect_with(s, options)).collect();
         let n = segments.len();
         let mut current: Vec<Option<String>> =
             protected.iter().map(|p| Some(p.text.clone())).collect();
@@ -581,10 +588,11 @@ impl Translator {
                 let sent = Protected {
                     text: text.clone(),
                     slots: protected[first].slots.clone(),
+                    glue: protected[first].glue.clone(),
                 };
                 let outcome = match &answer {
                     Ok(v) => {
-                        let raw = v[k].trim().to_string();
+                        let raw = repair_single_quotes(text, v[k].trim());
                         match check_hop(&sent, &raw, self.options.bounds) {
                             Ok(()) => {
                                 self.cache
@@ -637,7 +645,7 @@ impl Translator {
         let one = std::slice::from_ref(&sent.text);
         match self.call(mb, one, &hop.from, &hop.to).await {
             Ok(v) => {
-                let raw = v[0].trim().to_string();
+                let raw = repair_single_quotes(&sent.text, v[0].trim());
                 match check_hop(sent, &raw, self.options.bounds) {
                     Ok(()) => {
                         self.cache

@@ -88,7 +88,7 @@ pub fn apply_typography(text: &str, lang: &str) -> String {
                 .trim_end_matches([' ', NBSP, NARROW_NBSP])
                 .chars()
                 .last()
-                .is_some_and(|p| p.is_alphanumeric() || matches!(p, '»' | '”' | ')' | '⟧' | '%'));
+                .is_some_and(|p| p.is_alphanumeric() || matches!(p, '»' | '”' | ')' | '%'));
             if ends_clause && after_word && !out.ends_with(['!', '?']) {
                 while out.ends_with([' ', NBSP, NARROW_NBSP]) {
                     out.pop();
@@ -101,9 +101,57 @@ pub fn apply_typography(text: &str, lang: &str) -> String {
     out
 }
 
+/// Puts back curly single quotation marks that a backend turned into ASCII `'` (Apertium writes
+/// `‘nunca'`): only when the text sent had curly ones and the answer has fewer.
+pub fn repair_single_quotes(sent: &str, raw: &str) -> String {
+    let count = |s: &str, c: char| s.chars().filter(|&x| x == c).count();
+    let (open_s, close_s) = (count(sent, '‘'), count(sent, '’'));
+    let (mut open_r, mut close_r) = (count(raw, '‘'), count(raw, '’'));
+    if !raw.contains('\'') || (open_r >= open_s && close_r >= close_s) {
+        return raw.to_string();
+    }
+    let chars: Vec<char> = raw.chars().collect();
+    let mut out = String::with_capacity(raw.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '\'' {
+            out.push(c);
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        let opening = prev.is_none_or(|p| p.is_whitespace() || is_opening_mark(p))
+            && next.is_some_and(char::is_alphanumeric);
+        let closing =
+            prev.is_some_and(|p| !p.is_whitespace()) && next.is_none_or(|n| !n.is_alphanumeric());
+        if opening && open_r < open_s {
+            out.push('‘');
+            open_r += 1;
+        } else if closing && close_r < close_s && open_r > 0 {
+            out.push('’');
+            close_r += 1;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_opening_mark(c: char) -> bool {
+    matches!(c, '“' | '«' | '„' | '"' | '(' | '[')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn single_quotes_are_repaired_only_when_lost() {
+        assert_eq!(
+            repair_single_quotes("Never say ‘never’ to it", "Nunca decir ‘nunca' a él"),
+            "Nunca decir ‘nunca’ a él"
+        );
+        assert_eq!(repair_single_quotes("l'eau", "l'eau"), "l'eau");
+    }
 
     #[test]
     fn french_guillemets_and_high_punctuation() {
