@@ -30,6 +30,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Ok(t) = std::env::var("SPLIT") {
         config.split_ratio = t.parse()?;
     }
+    if let Ok(t) = std::env::var("NG") {
+        config.name_gram_weight = t.parse()?;
+    }
+    if let Ok(t) = std::env::var("CROSS") {
+        config.cross_language_weight = t.parse()?;
+    }
     let summary = match mode.as_str() {
         "copies" => run_copies(input, output, CopyConfig::default())?,
         _ => run_stories(input, output, config)?,

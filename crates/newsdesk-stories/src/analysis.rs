@@ -19,12 +19,27 @@ pub(crate) fn hash_feature(kind: u8, s: &str) -> u64 {
     h
 }
 
-/// Set on the hashes of entity features (names, numbers, URLs), clear on word features.
-pub(crate) const ENTITY_BIT: u64 = 1 << 63;
+/// The top two bits of a feature hash say which part of a vector it belongs to.
+const PART_BITS: u64 = 0b11 << 62;
 
-/// Whether a feature hash is an entity feature.
-pub(crate) fn is_entity(h: u64) -> bool {
-    h & ENTITY_BIT != 0
+/// Parts of an article vector, each normalised on its own.
+pub(crate) mod part {
+    /// Words (language-specific).
+    pub const WORD: usize = 0;
+    /// Entities: names, numbers, URLs.
+    pub const ENTITY: usize = 1;
+    /// Character trigrams of names (cross-language, fuzzy).
+    pub const GRAM: usize = 2;
+}
+
+/// Marks a hash as belonging to `part`.
+pub(crate) fn in_part(h: u64, p: usize) -> u64 {
+    (h & !PART_BITS) | ((p as u64) << 62)
+}
+
+/// The part a feature hash belongs to.
+pub(crate) fn part_of(h: u64) -> usize {
+    ((h >> 62) as usize).min(2)
 }
 
 /// Feature kinds (hash seeds).
@@ -39,6 +54,8 @@ pub(crate) mod kind {
     pub const SHINGLE: u8 = 4;
     /// A URL.
     pub const URL: u8 = 5;
+    /// A character trigram of a name key.
+    pub const NAME_GRAM: u8 = 6;
 }
 
 /// Characters of scripts written without spaces between words (CJK, kana, Thai, …): such runs
@@ -177,7 +194,7 @@ fn word_features(toks: &[Token], out: &mut Vec<u64>) {
             continue;
         }
         let h = hash_feature(k, prefix(&t.text, STEM));
-        out.push(if t.numeric { h | ENTITY_BIT } else { h & !ENTITY_BIT });
+        out.push(in_part(h, if t.numeric { part::ENTITY } else { part::WORD }));
     }
 }
 

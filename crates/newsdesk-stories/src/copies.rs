@@ -354,6 +354,25 @@ impl CopyDetector {
     }
 
     fn translation_score(&self, old: &Seen, new: &Seen) -> Option<Scored> {
+        // Quick reject: spread of the log length ratios around their mean.
+        if old.paragraphs.len() >= 3 {
+            let n = old.paragraphs.len() as f32;
+            let diffs = old
+                .paragraphs
+                .iter()
+                .zip(&new.paragraphs)
+                .map(|(a, b)| ((*b as f32 + 5.0) / (*a as f32 + 5.0)).ln());
+            let (mut sum, mut sq) = (0.0f32, 0.0f32);
+            for d in diffs {
+                sum += d;
+                sq += d * d;
+            }
+            let mean = sum / n;
+            let var = (sq / n - mean * mean).max(0.0);
+            if var.sqrt() > 0.6 {
+                return None;
+            }
+        }
         let dev = structure_deviation(&old.paragraphs, &new.paragraphs)?;
         let n = old.paragraphs.len() as f32;
         let structure = (1.0 - dev / 0.25).max(0.0) * (n / 6.0).min(1.0);

@@ -8,11 +8,14 @@ use chrono::{DateTime, Duration, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, ENTITY_BIT, hash_feature, is_entity, kind, tokens};
+use crate::analysis::{Analysis, hash_feature, in_part, kind, part, part_of, tokens};
 use crate::copies::{CopyConfig, CopyDetector};
 use crate::document::Document;
 use crate::error::StoriesError;
 use crate::provenance::{LinkKind, ProvenanceLink};
+
+/// Stories scored exactly per article (the ones sharing the most feature weight with it).
+const CANDIDATES: usize = 48;
 
 /// Stable id of a story.
 pub type StoryId = u64;
@@ -39,6 +42,12 @@ pub struct StoryConfig {
     /// Share of the entity cosine (names, numbers, URLs) in an article's similarity to a
     /// story; the rest is the word cosine.
     pub entity_share: f32,
+    /// Weight of the character trigrams of names (they match names across inflections and
+    /// transliterations), relative to whole names.
+    pub name_gram_weight: f32,
+    /// For an article in a language the story does not have yet, its similarity is at least
+    /// this share of its entity cosine (names, numbers), since its words cannot match.
+    pub cross_language_weight: f32,
     /// Article vectors kept per story for re-weighting and splitting (most recent).
     pub max_members: usize,
     /// A story splits in two when the mean similarity between its two halves is below this
@@ -61,6 +70,8 @@ impl Default for StoryConfig {
             title_weight: 2.0,
             entity_weight: 1.0,
             entity_share: 0.4,
+            name_gram_weight: 0.3,
+            cross_language_weight: 1.5,
             max_members: 48,
             split_ratio: 0.6,
             follow_copies: true,
@@ -93,30 +104,53 @@ struct Member {
     seq: u64,
     date: Option<DateTime<Utc>>,
     title: String,
+    lang: String,
     /// Term frequencies (title and entity weights applied), sorted by feature.
     tf: Vec<(u64, f32)>,
 }
 
-/// Dot product of two feature-sorted vectors, split into (words, entities).
-fn dot_parts(a: &[(u64, f32)], b: &[(u64, f32)]) -> (f32, f32) {
+/// Whether a story of `n` tracked articles is checked for a split: at 4, 5, 6, 8, 10, 13, 16,
+/// 20, … (about every quarter of growth), so the cost per article stays constant.
+fn split_due(n: usize) -> bool {
+    let mut k = 4usize;
+    while k < n {
+        k += (k / 4).max(1);
+    }
+    k == n
+}
+
+/// Dot product of two feature-sorted vectors, per part.
+fn dot_parts(a: &[(u64, f32)], b: &[(u64, f32)]) -> [f32; 3] {
     let (mut i, mut j) = (0, 0);
-    let (mut w, mut e) = (0.0, 0.0);
+    let mut d = [0.0f32; 3];
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                if is_entity(a[i].0) {
-                    e += a[i].1 * b[j].1;
-                } else {
-                    w += a[i].1 * b[j].1;
-                }
+                d[part_of(a[i].0)] += a[i].1 * b[j].1;
                 i += 1;
                 j += 1;
             }
         }
     }
-    (w, e)
+    d
+}
+
+/// An article's or story's similarity from its per-part cosines: words and entities within
+/// a language; across languages, at least `cross` times the mean of entity and name-trigram
+/// cosines. `has` says which parts both sides have.
+fn blend(c: [f32; 3], has: [bool; 3], share: f32, same_language: bool, cross: f32) -> f32 {
+    let combined = if has[part::ENTITY] {
+        (1.0 - share) * c[part::WORD] + share * c[part::ENTITY]
+    } else {
+        c[part::WORD]
+    };
+    if same_language {
+        combined
+    } else {
+        combined.max(cross * 0.5 * (c[part::ENTITY] + c[part::GRAM]))
+    }
 }
 
 /// One open story.
@@ -124,14 +158,16 @@ fn dot_parts(a: &[(u64, f32)], b: &[(u64, f32)]) -> (f32, f32) {
 struct Story {
     id: StoryId,
     centroid: FxHashMap<u64, f32>,
-    norm: f32,
-    norm_entities: f32,
+    norms: [f32; 3],
     articles: u32,
     last_date: Option<DateTime<Utc>>,
     last_seq: u64,
     title: String,
     title_score: f32,
     members: Vec<Member>,
+    /// Languages of its articles.
+    #[serde(default)]
+    langs: Vec<String>,
 }
 
 impl Story {
@@ -139,59 +175,49 @@ impl Story {
         Story {
             id,
             centroid: FxHashMap::default(),
-            norm: 0.0,
-            norm_entities: 0.0,
+            norms: [0.0; 3],
             articles: 0,
             last_date: None,
             last_seq: 0,
             title: String::new(),
             title_score: f32::MIN,
             members: Vec::new(),
+            langs: Vec::new(),
         }
     }
 
     fn recompute_norm(&mut self) {
-        let (mut w, mut e) = (0.0, 0.0);
+        let mut n = [0.0f32; 3];
         for (k, v) in &self.centroid {
-            if is_entity(*k) {
-                e += v * v;
-            } else {
-                w += v * v;
-            }
+            n[part_of(*k)] += v * v;
         }
-        self.norm = f32::sqrt(w);
-        self.norm_entities = f32::sqrt(e);
+        self.norms = n.map(f32::sqrt);
     }
 
-    /// Word and entity cosines of a (per-part normalised) article vector with the centroid.
-    fn cosines(&self, v: &[(u64, f32)]) -> (f32, f32) {
-        let (mut w, mut e) = (0.0, 0.0);
+    /// Per-part cosines of a (per-part normalised) article vector with the centroid.
+    fn cosines(&self, v: &[(u64, f32)]) -> [f32; 3] {
+        let mut d = [0.0f32; 3];
         for (k, x) in v {
             if let Some(c) = self.centroid.get(k) {
-                if is_entity(*k) {
-                    e += c * x;
-                } else {
-                    w += c * x;
-                }
+                d[part_of(*k)] += c * x;
             }
         }
-        let w = if self.norm > 0.0 { w / self.norm } else { 0.0 };
-        let e = if self.norm_entities > 0.0 {
-            e / self.norm_entities
-        } else {
-            0.0
-        };
-        (w, e)
+        for (p, n) in self.norms.iter().enumerate() {
+            d[p] = if *n > 0.0 { d[p] / n } else { 0.0 };
+        }
+        d
     }
 
-    fn cosine(&self, v: &[(u64, f32)], entity_share: f32) -> f32 {
-        let has_entities = v.iter().any(|(k, _)| is_entity(*k));
-        let (w, e) = self.cosines(v);
-        if has_entities && self.norm_entities > 0.0 {
-            (1.0 - entity_share) * w + entity_share * e
-        } else {
-            w
+    fn cosine(&self, v: &[(u64, f32)], share: f32, lang: &str, cross: f32) -> f32 {
+        let mut has = [false; 3];
+        for (k, _) in v {
+            has[part_of(*k)] = true;
         }
+        for (p, n) in self.norms.iter().enumerate() {
+            has[p] &= *n > 0.0;
+        }
+        let same = self.langs.iter().any(|l| l == lang);
+        blend(self.cosines(v), has, share, same, cross)
     }
 }
 
@@ -229,6 +255,8 @@ pub struct StoryEngine {
     /// Merged story → the story it went into (open stories only).
     aliases: FxHashMap<StoryId, StoryId>,
     latest: Option<DateTime<Utc>>,
+    #[serde(default)]
+    last_sweep: Option<DateTime<Utc>>,
 }
 
 impl StoryEngine {
@@ -295,8 +323,27 @@ impl StoryEngine {
         for h in &analysis.body_words {
             *tf.entry(*h).or_default() += 1.0;
         }
+        let gw = self.config.name_gram_weight;
+        let grams = |key: &str, weight: f32, tf: &mut FxHashMap<u64, f32>| {
+            if gw <= 0.0 {
+                return;
+            }
+            let padded: Vec<char> = format!("^{key}$").chars().collect();
+            for g in padded.windows(3) {
+                let g: String = g.iter().collect();
+                *tf.entry(in_part(hash_feature(kind::NAME_GRAM, &g), part::GRAM))
+                    .or_default() += weight * gw;
+            }
+        };
         for n in &analysis.names {
-            *tf.entry(hash_feature(kind::NAME, n) | ENTITY_BIT).or_default() += ew;
+            *tf.entry(in_part(hash_feature(kind::NAME, n), part::ENTITY)).or_default() += ew;
+            grams(n, ew, &mut tf);
+        }
+        for t in tokens(&doc.title) {
+            if !t.numeric && t.text.chars().count() >= 3 {
+                let key = crate::transliteration::name_key(&t.text);
+                grams(&key, ew * tw, &mut tf);
+            }
         }
         // The title's name keys again, whole: in one-line items the title is the subject.
         let title_key: String = tokens(&doc.title)
@@ -305,10 +352,10 @@ impl StoryEngine {
             .collect::<Vec<_>>()
             .join(" ");
         if !title_key.is_empty() {
-            *tf.entry(hash_feature(kind::NAME, &title_key) | ENTITY_BIT).or_default() += ew * tw;
+            *tf.entry(in_part(hash_feature(kind::NAME, &title_key), part::ENTITY)).or_default() += ew * tw;
         }
         for u in &analysis.urls {
-            *tf.entry(hash_feature(kind::URL, u) | ENTITY_BIT).or_default() += ew;
+            *tf.entry(in_part(hash_feature(kind::URL, u), part::ENTITY)).or_default() += ew;
         }
         tf.into_iter().collect()
     }
@@ -339,9 +386,19 @@ impl StoryEngine {
                 }
             }
         }
+        // Closing stories is a sweep over all of them: do it once per hour of stream time.
+        let sweep_due = match (self.latest, self.last_sweep) {
+            (Some(l), Some(s)) => l - s >= Duration::hours(1),
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if sweep_due {
+            self.last_sweep = self.latest;
+        }
         let closing: Vec<StoryId> = self
             .stories
             .values()
+            .filter(|_| sweep_due)
             .filter(|s| matches!((horizon, s.last_date), (Some(h), Some(d)) if d < h))
             .map(|s| s.id)
             .collect();
@@ -407,6 +464,7 @@ impl StoryEngine {
             seq: self.seq,
             date: doc.date,
             title: doc.title.clone(),
+            lang: doc.lang.clone(),
             tf: raw,
         };
 
@@ -418,26 +476,36 @@ impl StoryEngine {
             .map(|s| self.resolve(*s))
             .filter(|s| self.stories.contains_key(s));
 
-        // Candidate stories share one of the article's heaviest features.
+        // Candidate stories share some of the article's heaviest features; the ones sharing
+        // the most weight are scored exactly.
         let mut heaviest = vector.clone();
         heaviest.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
-        let mut candidates: FxHashSet<StoryId> = FxHashSet::default();
-        for (k, _) in heaviest.iter().take(40) {
+        let mut votes: FxHashMap<StoryId, f32> = FxHashMap::default();
+        for (k, w) in heaviest.iter().take(40) {
             if let Some(list) = self.index.get(k) {
-                candidates.extend(list.iter().copied());
+                for id in list {
+                    *votes.entry(*id).or_default() += *w;
+                }
             }
         }
+        let mut voted: Vec<(f32, StoryId)> = votes.into_iter().map(|(id, v)| (v, id)).collect();
+        if voted.len() > CANDIDATES {
+            voted.select_nth_unstable_by(CANDIDATES, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            voted.truncate(CANDIDATES);
+        }
+        let candidates = voted.into_iter().map(|(_, id)| id);
         let share = self.config.entity_share;
+        let cross = self.config.cross_language_weight;
         let mut scored: Vec<(f32, StoryId)> = candidates
             .into_iter()
-            .filter_map(|id| self.stories.get(&id).map(|s| (s.cosine(&vector, share), id)))
+            .filter_map(|id| self.stories.get(&id).map(|s| (s.cosine(&vector, share, &doc.lang, cross), id)))
             .collect();
         scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
 
         let threshold = self.config.join_threshold;
         let (story, similarity, new_story) = match (copied_story, scored.first()) {
             (Some(s), _) => {
-                let sim = self.stories.get(&s).map_or(1.0, |st| st.cosine(&vector, share));
+                let sim = self.stories.get(&s).map_or(1.0, |st| st.cosine(&vector, share, &doc.lang, cross));
                 (s, sim, false)
             }
             (None, Some((sim, id))) if *sim >= threshold => (*id, *sim, false),
@@ -469,7 +537,7 @@ impl StoryEngine {
         // Split: the story may now show two separate events.
         let mut moved = Vec::new();
         let members = self.stories.get(&story).map_or(0, |s| s.members.len());
-        if members >= 4 && (members <= 24 || members % 8 == 0)
+        if members >= 4 && split_due(members)
             && let Some((new_id, ids)) = self.try_split(story)
         {
             let here = ids.iter().any(|i| *i == doc.id);
@@ -516,34 +584,35 @@ impl StoryEngine {
             .iter()
             .map(|(k, t)| (*k, (1.0 + t.ln()) * self.idf(*k)))
             .collect();
-        let (mut nw, mut ne) = (0.0f32, 0.0f32);
+        let mut n = [0.0f32; 3];
         for (k, w) in &v {
-            if is_entity(*k) {
-                ne += w * w;
-            } else {
-                nw += w * w;
-            }
+            n[part_of(*k)] += w * w;
         }
-        let (nw, ne) = (nw.sqrt(), ne.sqrt());
+        let n = n.map(f32::sqrt);
         for (k, w) in &mut v {
-            let n = if is_entity(*k) { ne } else { nw };
-            if n > 0.0 {
-                *w /= n;
+            let p = n[part_of(*k)];
+            if p > 0.0 {
+                *w /= p;
             }
         }
         v
     }
 
-    fn pair_similarity(&self, a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
-        let (w, e) = dot_parts(a, b);
-        let ha = a.iter().any(|(k, _)| is_entity(*k));
-        let hb = b.iter().any(|(k, _)| is_entity(*k));
-        if ha && hb {
-            let share = self.config.entity_share;
-            (1.0 - share) * w + share * e
-        } else {
-            w
+    fn pair_similarity(&self, a: &[(u64, f32)], b: &[(u64, f32)], same_language: bool) -> f32 {
+        let mut has = [[false; 3]; 2];
+        for (side, v) in [a, b].iter().enumerate() {
+            for (k, _) in v.iter() {
+                has[side][part_of(*k)] = true;
+            }
         }
+        let both = [0, 1, 2].map(|p| has[0][p] && has[1][p]);
+        blend(
+            dot_parts(a, b),
+            both,
+            self.config.entity_share,
+            same_language,
+            self.config.cross_language_weight,
+        )
     }
 
     /// Splits a story in two when its tracked articles form two groups much less similar to
@@ -564,7 +633,8 @@ impl StoryEngine {
         let mut sums = vec![vec![0.0f32; n]; n];
         for i in 0..n {
             for j in (i + 1)..n {
-                let s = self.pair_similarity(&vectors[i], &vectors[j]);
+                let same = story.members[i].lang == story.members[j].lang;
+                let s = self.pair_similarity(&vectors[i], &vectors[j], same);
                 sums[i][j] = s;
                 sums[j][i] = s;
             }
@@ -601,6 +671,19 @@ impl StoryEngine {
         }
         let (a, b) = (alive[0], alive[1]);
         if size[a] < 2 || size[b] < 2 {
+            return None;
+        }
+        // Never split along language lines: across languages similarity is lower by nature.
+        let langs_of = |g: usize| -> FxHashSet<&str> {
+            story
+                .members
+                .iter()
+                .zip(&group)
+                .filter(|(_, x)| **x == g)
+                .map(|(m, _)| m.lang.as_str())
+                .collect()
+        };
+        if langs_of(a).is_disjoint(&langs_of(b)) {
             return None;
         }
         let between = sums[a][b] / (size[a] * size[b]) as f32;
@@ -666,6 +749,12 @@ impl StoryEngine {
             s.centroid = centroid;
             s.last_seq = s.members.iter().map(|m| m.seq).max().unwrap_or(0);
             s.last_date = s.members.iter().filter_map(|m| m.date).max();
+            s.langs.clear();
+            for m in &s.members {
+                if !s.langs.contains(&m.lang) {
+                    s.langs.push(m.lang.clone());
+                }
+            }
             if let Some((score, i)) = best
                 && let Some(m) = s.members.get(i)
             {
@@ -683,28 +772,26 @@ impl StoryEngine {
         let (Some(sa), Some(sb)) = (self.stories.get(&a), self.stories.get(&b)) else {
             return 0.0;
         };
-        let (mut w, mut e) = (0.0, 0.0);
+        let mut d = [0.0f32; 3];
         for (k, x) in &sa.centroid {
             if let Some(y) = sb.centroid.get(k) {
-                if is_entity(*k) {
-                    e += x * y;
-                } else {
-                    w += x * y;
-                }
+                d[part_of(*k)] += x * y;
             }
         }
-        let w = if sa.norm > 0.0 && sb.norm > 0.0 {
-            w / (sa.norm * sb.norm)
-        } else {
-            0.0
-        };
-        if sa.norm_entities > 0.0 && sb.norm_entities > 0.0 {
-            let e = e / (sa.norm_entities * sb.norm_entities);
-            let share = self.config.entity_share;
-            (1.0 - share) * w + share * e
-        } else {
-            w
+        let mut has = [false; 3];
+        for p in 0..3 {
+            let n = sa.norms[p] * sb.norms[p];
+            has[p] = n > 0.0;
+            d[p] = if n > 0.0 { d[p] / n } else { 0.0 };
         }
+        let same = sa.langs.iter().any(|l| sb.langs.contains(l));
+        blend(
+            d,
+            has,
+            self.config.entity_share,
+            same,
+            self.config.cross_language_weight,
+        )
     }
 
     /// Merges two stories; the older id (smaller) stays. Returns (kept, absorbed).
@@ -727,6 +814,11 @@ impl StoryEngine {
             }
             s.articles += g.articles;
             s.members.extend(g.members);
+            for l in g.langs {
+                if !s.langs.contains(&l) {
+                    s.langs.push(l);
+                }
+            }
             s.members.sort_by_key(|m| m.seq);
             let excess = s.members.len().saturating_sub(self.config.max_members);
             s.members.drain(..excess);
@@ -763,6 +855,9 @@ impl StoryEngine {
         let max_members = self.config.max_members;
         if let Some(s) = self.stories.get_mut(&id) {
             s.members.push(member);
+            if !s.langs.iter().any(|l| *l == doc.lang) {
+                s.langs.push(doc.lang.clone());
+            }
             if s.members.len() > max_members {
                 s.members.remove(0);
             }

@@ -71,6 +71,35 @@ fn transliterate(c: char) -> Option<&'static str> {
         'χ' => "ch",
         'ψ' => "ps",
         'ω' => "o",
+        // Georgian (Mkhedruli).
+        'ა' => "a",
+        'ბ' => "b",
+        'გ' => "g",
+        'დ' => "d",
+        'ე' => "e",
+        'ვ' => "v",
+        'ზ' => "z",
+        'თ' | 'ტ' => "t",
+        'ი' => "i",
+        'კ' | 'ქ' => "k",
+        'ლ' => "l",
+        'მ' => "m",
+        'ნ' => "n",
+        'ო' => "o",
+        'პ' | 'ფ' => "p",
+        'ჟ' => "zh",
+        'რ' => "r",
+        'ს' => "s",
+        'უ' => "u",
+        'ღ' => "gh",
+        'ყ' => "q",
+        'შ' => "sh",
+        'ჩ' | 'ჭ' => "ch",
+        'ც' | 'წ' => "ts",
+        'ძ' => "dz",
+        'ხ' => "kh",
+        'ჯ' => "j",
+        'ჰ' => "h",
         // Latin letters that do not decompose.
         'ß' => "ss",
         'æ' => "ae",
@@ -85,9 +114,47 @@ fn transliterate(c: char) -> Option<&'static str> {
     })
 }
 
+const HANGUL_INITIALS: [&str; 19] = [
+    "g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p",
+    "h",
+];
+const HANGUL_VOWELS: [&str; 21] = [
+    "a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we",
+    "wi", "yu", "eu", "ui", "i",
+];
+const HANGUL_FINALS: [&str; 28] = [
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p",
+    "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+];
+
+/// Revised Romanisation of one precomposed Hangul syllable.
+fn romanise_hangul(c: char, out: &mut String) -> bool {
+    let code = c as u32;
+    if !(0xAC00..=0xD7A3).contains(&code) {
+        return false;
+    }
+    let s = (code - 0xAC00) as usize;
+    out.push_str(HANGUL_INITIALS[s / 588]);
+    out.push_str(HANGUL_VOWELS[(s % 588) / 28]);
+    out.push_str(HANGUL_FINALS[s % 28]);
+    true
+}
+
 /// Appends the folded form of `text` to `out`: NFKD, combining marks dropped, lowercase,
-/// Cyrillic and Greek transliterated to Latin. Other scripts are kept (lowercased).
+/// Cyrillic, Greek, Georgian and Hangul transliterated to Latin. Other scripts are kept
+/// (lowercased).
 pub fn fold_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        // Hangul first: NFKD would split syllables into jamo.
+        if romanise_hangul(c, out) {
+            continue;
+        }
+        let mut buf = [0u8; 4];
+        fold_decomposed(c.encode_utf8(&mut buf), out);
+    }
+}
+
+fn fold_decomposed(text: &str, out: &mut String) {
     for c in text.nfkd() {
         if is_combining_mark(c) {
             continue;
@@ -152,6 +219,8 @@ mod tests {
         assert_eq!(fold("Αθήνα"), "athina");
         assert_eq!(fold("Straße"), "strasse");
         assert_eq!(fold("６０"), "60");
+        assert_eq!(fold("아베"), "abe");
+        assert_eq!(fold("თბილისი"), "tbilisi");
     }
 
     #[test]
