@@ -661,6 +661,24 @@ const URI_ATTRIBUTES: &[(&str, &str)] = &[
     ("video", "src"),
 ];
 
+/// Attributes that hold a URL on some element: their scheme is checked everywhere (feedparser
+/// checks only `href`).
+const URL_ATTRIBUTE_NAMES: &[&str] = &[
+    "action",
+    "background",
+    "cite",
+    "data",
+    "dynsrc",
+    "href",
+    "longdesc",
+    "lowsrc",
+    "ping",
+    "poster",
+    "src",
+    "usemap",
+    "xlink:href",
+];
+
 /// CSS properties kept in `style` attributes.
 const ACCEPTABLE_CSS_PROPERTIES: &[&str] = &[
     "azimuth",
@@ -911,14 +929,17 @@ impl Sanitizer<'_> {
     fn markup(&mut self, s: &str) -> usize {
         if let Some(after) = s.strip_prefix("<!--") {
             // A comment closes at the first `-->` with no `--` inside; `<!-- -- x >` is an SGML
-            // declaration, dropped like DOCTYPEs.
+            // declaration, dropped like DOCTYPEs. Comments a browser would close early
+            // (`<!-->`, `<!--->`) are dropped too, or what follows them would become markup.
             if let Some(end) = after.find("-->")
                 && !after[..end].contains("--")
             {
                 let text = &after[..end];
-                if self.suppress == 0 {
+                let closes_early =
+                    text.starts_with('>') || text.starts_with("->") || text.ends_with('-');
+                if self.suppress == 0 && !closes_early {
                     self.out.push_str("<!--");
-                    self.out.push_str(&text.replace('>', "&gt;"));
+                    self.out.push_str(text);
                     self.out.push_str("-->");
                 }
                 return 4 + end + 3;
@@ -1039,7 +1060,8 @@ impl Sanitizer<'_> {
             };
             let value = if URI_ATTRIBUTES.contains(&(tag, key.as_str())) {
                 safe_absolute_uri(self.base, value.trim())
-            } else if key == "href" || key == "xlink:href" {
+            } else if URL_ATTRIBUTE_NAMES.contains(&key.as_str()) {
+                // not resolved here, but never a `javascript:` URL on any element
                 safe_absolute_uri(None, &value)
             } else {
                 value
@@ -1511,6 +1533,7 @@ mod tests {
     #[test]
     fn malicious_comment_is_dropped() {
         assert_eq!(clean("sa<!-- -- x >fe<script>alert(1);</script>"), "safe");
-        assert_eq!(clean("a<!-- c -->b"), "a<!-- c -->b");
+        assert_eq!(clean("a<!-- <c> -->b"), "a<!-- <c> -->b");
+        assert_eq!(clean("a<!--><script>x()</script>-->b"), "ab");
     }
 }
