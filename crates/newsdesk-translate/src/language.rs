@@ -58,10 +58,10 @@ pub fn normalize_language(code: &str) -> String {
         .unwrap_or(code)
         .trim()
         .to_ascii_lowercase();
-    if base.len() == 3 {
-        if let Some((two, _)) = CODES.iter().find(|(_, three)| *three == base) {
-            return (*two).to_string();
-        }
+    if base.len() == 3
+        && let Some((two, _)) = CODES.iter().find(|(_, three)| *three == base)
+    {
+        return (*two).to_string();
     }
     base
 }

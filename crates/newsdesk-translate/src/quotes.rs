@@ -110,11 +110,7 @@ pub fn scan_quotes(text: &str) -> QuoteScan {
             '‹' => stack.push((i, '‹')),
             '»' => close_or_unmatched(&mut stack, &mut scan, i, '«'),
             '›' => close_or_unmatched(&mut stack, &mut scan, i, '‹'),
-            '‚' => {
-                if opening_context {
-                    stack.push((i, '‚'));
-                }
-            }
+            '‚' if opening_context => stack.push((i, '‚')),
             '‘' => {
                 if top == Some('‚') {
                     close(&mut stack, &mut scan, i, '‚');

@@ -143,10 +143,10 @@ fn is_abbreviation(chars: &[(usize, char)], dot: usize, abbrevs: &[&str], lang: 
     }
     let mut letters = word.chars();
     // A single capital letter is an initial (J. Smith); U.S.-style dotted capitals too.
-    if let (Some(first), None) = (letters.next(), letters.next()) {
-        if first.is_uppercase() {
-            return true;
-        }
+    if let (Some(first), None) = (letters.next(), letters.next())
+        && first.is_uppercase()
+    {
+        return true;
     }
     if word.contains('.') && word.chars().filter(|c| c.is_alphabetic()).count() <= 4 {
         return true;

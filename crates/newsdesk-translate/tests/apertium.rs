@@ -153,9 +153,20 @@ fn cases() -> Vec<Case> {
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
             let mut parts = l.splitn(3, " | ");
-            let category = parts.next().unwrap().to_string();
-            let expected_segments = parts.next().unwrap().trim().parse().unwrap();
-            let text = parts.next().unwrap().to_string();
+            let category = parts
+                .next()
+                .expect("fixture line: category | count | text")
+                .to_string();
+            let expected_segments = parts
+                .next()
+                .expect("fixture line: category | count | text")
+                .trim()
+                .parse()
+                .expect("fixture line: category | count | text");
+            let text = parts
+                .next()
+                .expect("fixture line: category | count | text")
+                .to_string();
             Case {
                 category,
                 expected_segments,
