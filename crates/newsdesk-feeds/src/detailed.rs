@@ -551,10 +551,8 @@ fn text_construct(e: &Element, parent_base: Option<&Url>, fmt: Format) -> Option
     } else {
         e.text()
     };
-    if base64 {
-        if let Some(decoded) = decode_base64(&value) {
-            value = decoded;
-        }
+    if base64 && let Some(decoded) = decode_base64(&value) {
+        value = decoded;
     }
     // UTF-8 read as windows-1252 somewhere upstream ("â€¦" for "…"), as feedparser undoes it
     let value =
