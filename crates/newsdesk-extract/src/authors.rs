@@ -36,6 +36,22 @@ const NOT_A_PERSON: &[&str] = &[
     "agenturen",
 ];
 
+/// A bio or a sentence, not a byline: three lowercase words in a row ("und lebt in der").
+fn is_sentence(entry: &str) -> bool {
+    let mut run = 0;
+    for word in entry.split_whitespace() {
+        if word.chars().next().is_some_and(char::is_lowercase) {
+            run += 1;
+            if run >= 3 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
 /// Cleans raw author strings into a list of names (order kept, duplicates dropped).
 pub(crate) fn clean(raw: &[String], site_names: &[String]) -> Vec<String> {
     let sites: Vec<String> = site_names
@@ -48,7 +64,11 @@ pub(crate) fn clean(raw: &[String], site_names: &[String]) -> Vec<String> {
         let entry = newsdesk_text::normalize_whitespace(entry);
         let entry =
             entry.trim_matches(|c: char| c == '-' || c == '|' || c == ',' || c.is_whitespace());
-        if entry.contains("://") || entry.starts_with("www.") || entry.contains('@') {
+        if entry.contains("://")
+            || entry.starts_with("www.")
+            || entry.contains('@')
+            || is_sentence(entry)
+        {
             continue;
         }
         // "Post author: By Jane Doe" carries two prefixes.

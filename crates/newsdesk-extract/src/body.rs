@@ -51,6 +51,8 @@ pub(crate) struct Rendered {
 struct OpenBlock {
     tag: &'static str,
     node: Option<NodeId>,
+    /// Parent of `node` (for cutting what follows a "related links" heading).
+    parent: Option<NodeId>,
     html_start: usize,
     para_start: usize,
     media_start: usize,
@@ -60,6 +62,12 @@ struct Renderer<'c, 'a> {
     ctx: &'c RenderContext<'a>,
     html: String,
     paragraphs: Vec<String>,
+    /// Parallel to `paragraphs`: true for caption text (kept in the HTML, not in the text).
+    caption: Vec<bool>,
+    /// Depth of open caption elements (`figcaption`).
+    caption_depth: usize,
+    /// Parents whose remaining children are skipped (after a "related links" heading).
+    cut_parents: HashSet<NodeId>,
     current: String,
     blocks: Vec<OpenBlock>,
     /// Count of images and embeds emitted (a block holding one is not empty).
@@ -76,6 +84,9 @@ pub(crate) fn render(html: &Html, nodes: &[NodeId], ctx: &RenderContext<'_>) -> 
         ctx,
         html: String::new(),
         paragraphs: Vec::new(),
+        caption: Vec::new(),
+        caption_depth: 0,
+        cut_parents: HashSet::new(),
         current: String::new(),
         blocks: Vec::new(),
         media: 0,
@@ -95,7 +106,14 @@ pub(crate) fn render(html: &Html, nodes: &[NodeId], ctx: &RenderContext<'_>) -> 
     }
     Rendered {
         html: r.html,
-        text: r.paragraphs.join("\n\n"),
+        text: r
+            .paragraphs
+            .iter()
+            .zip(&r.caption)
+            .filter(|(_, c)| !**c)
+            .map(|(p, _)| p.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n"),
         first_image: r.first_image,
     }
 }
@@ -107,6 +125,15 @@ impl Renderer<'_, '_> {
             match edge {
                 Edge::Open(node) => {
                     if skipping.is_some() {
+                        continue;
+                    }
+                    if node
+                        .parent()
+                        .is_some_and(|p| self.cut_parents.contains(&p.id()))
+                    {
+                        if node.value().is_element() {
+                            skipping = Some(node.id());
+                        }
                         continue;
                     }
                     match node.value() {
@@ -177,11 +204,13 @@ impl Renderer<'_, '_> {
             }
             _ => return false,
         };
+        // A quoted post keeps its text (it is part of the story); the link comes first.
+        let skip = el.name() != "blockquote";
         if is_tracking_pixel(el) {
-            return true;
+            return skip;
         }
         let Some(url) = url.and_then(|u| self.absolute(u)) else {
-            return true;
+            return skip;
         };
         self.end_inline_flow();
         let escaped = escape(&url);
@@ -189,8 +218,9 @@ impl Renderer<'_, '_> {
             "<p class=\"embed\">Embedded content: <a href=\"{escaped}\">{escaped}</a></p>"
         ));
         self.paragraphs.push(format!("Embedded content: {url}"));
+        self.caption.push(false);
         self.media += 1;
-        true
+        skip
     }
 
     fn open(&mut self, node: NodeRef<'_, Node>, el: &Element) {
@@ -245,9 +275,13 @@ impl Renderer<'_, '_> {
                     if tag == "pre" {
                         self.pre_depth += 1;
                     }
+                    if tag == "figcaption" {
+                        self.caption_depth += 1;
+                    }
                     self.blocks.push(OpenBlock {
                         tag,
                         node: Some(node.id()),
+                        parent: node.parent().map(|p| p.id()),
                         html_start: self.html.len(),
                         para_start: self.paragraphs.len(),
                         media_start: self.media,
@@ -351,6 +385,7 @@ impl Renderer<'_, '_> {
             self.blocks.push(OpenBlock {
                 tag: "p",
                 node: None,
+                parent: None,
                 html_start: self.html.len(),
                 para_start: self.paragraphs.len(),
                 media_start: self.media,
@@ -386,6 +421,7 @@ impl Renderer<'_, '_> {
         };
         if !text.is_empty() {
             self.paragraphs.push(text);
+            self.caption.push(self.caption_depth > 0);
         }
     }
 
@@ -395,6 +431,9 @@ impl Renderer<'_, '_> {
         if b.tag == "pre" {
             self.pre_depth = self.pre_depth.saturating_sub(1);
         }
+        if b.tag == "figcaption" && b.node.is_some() {
+            self.caption_depth = self.caption_depth.saturating_sub(1);
+        }
         let empty = self.paragraphs.len() == b.para_start && self.media == b.media_start;
         let junk = !empty
             && self.media == b.media_start
@@ -403,9 +442,17 @@ impl Renderer<'_, '_> {
                 "p" | "h2" | "h3" | "h4" | "h5" | "h6" | "figcaption" | "li"
             )
             && self.is_junk_line(&self.paragraphs[b.para_start..].join(" "), b.tag);
-        if empty || junk {
+        let related = !empty
+            && !junk
+            && b.tag.starts_with('h')
+            && RELATED_HEADING.is_match(&self.paragraphs[b.para_start..].join(" "));
+        if related && let Some(parent) = b.parent {
+            self.cut_parents.insert(parent);
+        }
+        if empty || junk || related {
             self.html.truncate(b.html_start);
             self.paragraphs.truncate(b.para_start);
+            self.caption.truncate(b.para_start);
             return;
         }
         self.html.push_str("</");
@@ -420,7 +467,17 @@ impl Renderer<'_, '_> {
         }
         let folded = fold(text);
         if tag.starts_with('h') {
-            return self.ctx.title.is_some_and(|t| fold(t) == folded);
+            return self.ctx.title.is_some_and(|t| fold(t) == folded)
+                || (chars < 80 && ENGAGEMENT.is_match(text));
+        }
+        if chars < 80 && (ENGAGEMENT.is_match(text) || POSTED.is_match(text)) {
+            return true;
+        }
+        if chars < 60 && RELATED_HEADING.is_match(text) {
+            return true;
+        }
+        if PROMO.is_match(text) {
+            return true;
         }
         if CREDIT.is_match(text) && chars < 150 {
             return true;
@@ -457,6 +514,30 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 static BYLINE_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?i:by|von|par|por|di|door|av|de|text|texte|autor|author|written by)\b")
         .expect("valid regex")
+});
+
+/// Headings that open a box of links or comments, not more article: the rest of their
+/// container is dropped with them.
+static RELATED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:related\b|read more|more (?:on|about|from|stories|articles)\b|see also|you (?:may|might) also|recommended|further reading|also read|about the author|comments?\b|leave a (?:comment|reply)|share this|mehr zu(?:m)?\b|zum weiterlesen|weiterlesen|lesen sie (?:auch|mehr)|auch interessant|das könnte sie|weitere (?:artikel|beiträge|themen|nachrichten|meldungen|news|tourentipps|aktuelle)|mehr interessantes|ähnliche (?:artikel|beiträge|themen)|themen im artikel|über den autor|über die autorin|kommentare?\\W*$|kommentar (?:schreiben|verfassen|abgeben)|teilen sie|verwandte|weiterführende|aktuelle (?:news|nachrichten|artikel|beiträge|meldungen)\W*$|meistgelesen|meist gelesen|meist-|most (?:read|popular|viewed|shared|commented)|latest (?:news|stories|articles|posts)|discover (?:our|more)|trending|lo último|lo más (?:leído|visto)|le plus lu|les plus lus|热门|推荐|相关|更多|view comments|comments are closed|kommentare sind geschlossen|(?:à )?lire aussi|sur le même sujet|articles similaires|commentaires|à voir aussi|leer más|lee también|te puede interesar|también te puede|noticias relacionadas|más noticias|comentarios|leia também|veja também|leggi anche|czytaj (?:także|też|również)|zobacz (?:też|także))")
+        .expect("valid regex")
+});
+
+/// Engagement widgets: comment counts, likes, ratings ("12 Kommentare", "Gefällt mir").
+static ENGAGEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:\d+\s+(?:comments?|kommentare?|comentarios?|commentaires?|komentarz\w*|responses?|replies|antworten)\W*$|(?:no|keine|noch keine|sin|aucun) (?:comments?|kommentare|comentarios|commentaires|bewertungen|ratings)|(?:comments?|kommentare|comentarios|commentaires)(?: insgesamt)?\s*:?\s*\d*\W*$|gefällt mir|bloggern gefällt|like this:?$|(?:kommentar|comment) (?:schreiben|verfassen|posten|abgeben)|kommentieren$|war (?:der|dieser) artikel (?:nützlich|hilfreich)|möchten sie (?:den|diesen) artikel teilen|teilen sie dies|share this:?$|aufrufe\s*:)")
+        .expect("valid regex")
+});
+
+/// Posting metadata lines ("This entry was posted in …", "Erstellt am …").
+static POSTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:this entry was posted|posted (?:on|in|by)\b|published (?:on|in)\b|last (?:modified|updated)\s*:|release date\s*:|erstellt am\b|der beitrag wurde am|veröffentlicht am\b|zuletzt (?:aktualisiert|geändert)|aktualisiert am\b|publicado el\b|publié le\b)")
+        .expect("valid regex")
+});
+
+/// Subscription, paywall, donation, newsletter and follow-us lines (short ones only).
+static PROMO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^.{0,120}\b(?:subscribe|subscription|subscribers?|abonnieren|abonnez|abonniere|suscr[ií]b\w*|newsletter|follow (?:us|(?:\w+ ){1,4}on)|folgen sie uns|folge uns|síguenos|siguenos|siga-nos|nos siga|spende|spenden|donate|donation|unterstützen sie|unterstütze|support (?:us|our)|hazte (?:miembro|socio)|zapraszamy|become a member|sign up|jetzt registrieren|already a subscriber|bereits abonnent|pour lire la suite|to view the full story|to continue reading|sie müssen sich einloggen|nicht eingeloggt|you must be logged in|be sociable|diese seite teilen|share this (?:page|article|story))\b").expect("valid regex")
 });
 
 /// Photo credits: "Photo: AFP", "Foto: dpa", "© Reuters", "Image credit: …".

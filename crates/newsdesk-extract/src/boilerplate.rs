@@ -216,7 +216,10 @@ pub(crate) fn structural(html: &Html) -> HashSet<NodeId> {
                 | "link"
                 | "meta"
         );
-        if remove || is_hidden(el) || el.attr("role").is_some_and(|r| ROLES.contains(&r.trim())) {
+        let by_role = el.attr("role").is_some_and(|r| ROLES.contains(&r.trim()));
+        // A banner, footer or aside left open by broken markup can swallow the article.
+        let swallowed = (by_role || matches!(el.name(), "aside" | "footer")) && holds_article(node);
+        if (remove || is_hidden(el) || by_role) && !swallowed {
             removed.insert(node.id());
         }
     }
@@ -247,7 +250,11 @@ pub(crate) fn by_class(html: &Html, removed: &HashSet<NodeId>, stats: &Stats) ->
         let small = || stats.get(node.id()).text < WEAK_MAX_TEXT;
         let st = stats.get(node.id());
         // Page headers and navigation go, unless broken markup left the article inside them.
-        if matches!(el.name(), "nav" | "header") && !is_prose(st) && !in_article(node) {
+        if matches!(el.name(), "nav" | "header")
+            && !is_prose(st)
+            && !in_article(node)
+            && !holds_article(node)
+        {
             out.insert(node.id());
             continue;
         }
@@ -275,6 +282,15 @@ fn is_prose(st: crate::text_stats::ElementStats) -> bool {
 fn in_article(node: ego_tree::NodeRef<'_, Node>) -> bool {
     node.ancestors().any(|a| {
         a.value()
+            .as_element()
+            .is_some_and(|e| matches!(e.name(), "article" | "main") || is_article_body(e))
+    })
+}
+
+/// Whether broken markup left an `<article>` or `<main>` inside this element.
+fn holds_article(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    node.descendants().skip(1).any(|d| {
+        d.value()
             .as_element()
             .is_some_and(|e| matches!(e.name(), "article" | "main") || is_article_body(e))
     })
@@ -363,7 +379,7 @@ fn is_strong(word: &str) -> bool {
 }
 
 /// Splits class/id values into lowercase words at non-alphanumerics and camelCase humps.
-fn split_words(value: &str, out: &mut Vec<String>) {
+pub(crate) fn split_words(value: &str, out: &mut Vec<String>) {
     let mut word = String::new();
     let mut prev_lower = false;
     for c in value.chars() {

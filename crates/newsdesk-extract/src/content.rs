@@ -13,7 +13,7 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::node::Element;
 use scraper::{Html, Node};
 
-use crate::boilerplate::{ClassVerdict, class_verdict, is_article_body};
+use crate::boilerplate::{ClassVerdict, class_verdict, is_article_body, split_words};
 use crate::text_stats::Stats;
 
 /// Paragraphs shorter than this (non-whitespace characters) do not score.
@@ -29,6 +29,8 @@ pub(crate) struct Content {
 /// Picks the main content of the document, or `None` when no paragraph scores.
 pub(crate) fn choose(html: &Html, stats: &Stats) -> Option<Content> {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    // Paragraph text under each element (all the way up), for moving up from the winner.
+    let mut prose: HashMap<NodeId, u32> = HashMap::new();
     for (id, st) in stats.iter() {
         let Some(node) = html.tree.get(id) else {
             continue;
@@ -50,6 +52,11 @@ pub(crate) fn choose(html: &Html, stats: &Stats) -> Option<Content> {
         score *= 1.0 - st.link_density();
         if el.name() == "li" {
             score *= 0.5;
+        }
+        if st.link_density() < 0.3 {
+            for a in node.ancestors() {
+                *prose.entry(a.id()).or_insert(0) += own;
+            }
         }
         if el.name() != "p" && el.name() != "pre" && el.name() != "blockquote" && el.name() != "td"
         {
@@ -81,11 +88,231 @@ pub(crate) fn choose(html: &Html, stats: &Stats) -> Option<Content> {
         }
     }
     let (top, top_score) = best?;
-    let top_node = html.tree.get(top)?;
+    let top_node = climb(html.tree.get(top)?, &prose, stats);
+    let top_score = finals.get(&top_node.id()).copied().unwrap_or(top_score);
+    let mut nodes = match semantic_container(html, stats, top_node) {
+        Some(container) => vec![container],
+        None => with_siblings(top_node, top_score, &finals, stats),
+    };
+    if let Some(lead) = nodes
+        .first()
+        .and_then(|first| html.tree.get(*first))
+        .and_then(|first| lead_before(first, stats))
+    {
+        nodes.insert(0, lead);
+    }
     Some(Content {
-        nodes: with_siblings(top_node, top_score, &finals, stats),
+        nodes: fill_gaps(html, &nodes, stats),
     })
 }
+
+/// Adds the blocks lying between two chosen blocks (an ingredient list between a recipe's
+/// intro and its steps, a fact box between two runs of paragraphs), unless link-heavy.
+fn fill_gaps(html: &Html, nodes: &[NodeId], stats: &Stats) -> Vec<NodeId> {
+    let mut out: Vec<NodeId> = Vec::with_capacity(nodes.len());
+    for (i, &id) in nodes.iter().enumerate() {
+        if i > 0
+            && let (Some(prev), Some(next)) = (html.tree.get(nodes[i - 1]), html.tree.get(id))
+            && let Some(parent) = next.parent()
+            // `prev`, or its ancestor that is a sibling of `next`.
+            && let Some(start) = std::iter::once(prev)
+                .chain(prev.ancestors())
+                .take(MAX_GAP_CLIMB)
+                .find(|a| a.parent().is_some_and(|p| p.id() == parent.id()))
+        {
+            for between in start.next_siblings().take_while(|s| s.id() != id) {
+                let st = stats.get(between.id());
+                if between.value().is_element() && st.text > 0 && st.link_density() < 0.3 {
+                    out.push(between.id());
+                }
+            }
+        }
+        out.push(id);
+    }
+    out
+}
+
+/// How far up from a chosen block a common parent with the next one is looked for.
+const MAX_GAP_CLIMB: usize = 6;
+
+/// A lead / intro / standfirst block just before the content, outside it (many templates put
+/// the teaser paragraph in the page header).
+fn lead_before(first: NodeRef<'_, Node>, stats: &Stats) -> Option<NodeId> {
+    let mut level = first;
+    for _ in 0..LEAD_LEVELS {
+        for sibling in level.prev_siblings() {
+            for d in sibling.descendants() {
+                let Some(el) = d.value().as_element() else {
+                    continue;
+                };
+                if !is_lead(el) {
+                    continue;
+                }
+                let st = stats.get(d.id());
+                if (40..=1500).contains(&st.text) && st.link_density() < 0.3 {
+                    return Some(d.id());
+                }
+            }
+        }
+        level = level.parent()?;
+        if level
+            .value()
+            .as_element()
+            .is_none_or(|e| matches!(e.name(), "body" | "html"))
+        {
+            return None;
+        }
+    }
+    None
+}
+
+/// Levels up from the content at which a lead is looked for.
+const LEAD_LEVELS: usize = 4;
+
+fn is_lead(el: &Element) -> bool {
+    let mut words = Vec::new();
+    for attr in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+        split_words(attr, &mut words);
+    }
+    words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "lead"
+                | "leadtext"
+                | "intro"
+                | "introduction"
+                | "teaser"
+                | "teasertext"
+                | "chapo"
+                | "chapeau"
+                | "standfirst"
+                | "kicker"
+                | "summary"
+                | "excerpt"
+                | "abstract"
+                | "deck"
+                | "dek"
+                | "subtitle"
+                | "subheadline"
+                | "sumario"
+                | "bajada"
+                | "entradilla"
+                | "description"
+        )
+    }) && !matches!(el.name(), "a" | "img" | "ul" | "ol" | "nav")
+}
+
+/// Moves up from the scorer's pick while its parent holds clearly more paragraph text (an
+/// article split over several sibling blocks), without getting link-heavy.
+fn climb<'a>(
+    mut cur: NodeRef<'a, Node>,
+    prose: &HashMap<NodeId, u32>,
+    stats: &Stats,
+) -> NodeRef<'a, Node> {
+    let prose_of = |n: NodeRef<'_, Node>| prose.get(&n.id()).copied().unwrap_or(0);
+    for _ in 0..CLIMB_LEVELS {
+        let Some(parent) = cur.parent() else { break };
+        let Some(el) = parent.value().as_element() else {
+            break;
+        };
+        if matches!(el.name(), "body" | "html") || class_verdict(el) == ClassVerdict::Strong {
+            break;
+        }
+        let (pp, pc) = (prose_of(parent), prose_of(cur));
+        if pp * 10 >= pc * CLIMB_RATIO && stats.get(parent.id()).link_density() < 0.3 {
+            cur = parent;
+        } else if pp == pc {
+            // A bare wrapper: look through it.
+            cur = parent;
+        } else {
+            break;
+        }
+    }
+    cur
+}
+
+/// At most this many levels up.
+const CLIMB_LEVELS: usize = 4;
+/// Climb when the parent has at least this many tenths of the pick's paragraph text.
+const CLIMB_RATIO: u32 = 15;
+
+/// A semantic container smaller than this (text characters) is not trusted.
+const MIN_CONTAINER_TEXT: u32 = 200;
+
+/// How strongly an element declares itself the article body (0: not at all).
+fn container_rank(el: &Element) -> u8 {
+    if is_article_body(el) {
+        return 3;
+    }
+    let mut words = Vec::new();
+    for attr in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+        split_words(attr, &mut words);
+    }
+    let body_word = |w: &str| {
+        matches!(
+            w,
+            "articlebody"
+                | "articletext"
+                | "articlecontent"
+                | "entrycontent"
+                | "postcontent"
+                | "postbody"
+                | "posttext"
+                | "storybody"
+                | "storytext"
+                | "storycontent"
+                | "bodytext"
+                | "newstext"
+                | "richtext"
+        )
+    };
+    let pair = words.windows(2).any(|w| {
+        matches!(
+            w[0].as_str(),
+            "article" | "entry" | "post" | "story" | "news" | "blog" | "body" | "rich"
+        ) && matches!(w[1].as_str(), "body" | "content" | "text" | "inner")
+    });
+    if pair || words.iter().any(|w| body_word(w)) {
+        return 2;
+    }
+    u8::from(el.name() == "article")
+}
+
+/// The element that declares itself the article (microdata, `<article>`, "article-body"
+/// classes) and holds the scorer's pick, or clearly more text than it.
+fn semantic_container(html: &Html, stats: &Stats, top: NodeRef<'_, Node>) -> Option<NodeId> {
+    let mut best: Option<(u8, u32, NodeId)> = None;
+    for node in html.tree.root().descendants() {
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
+        let rank = container_rank(el);
+        if rank == 0 {
+            continue;
+        }
+        let st = stats.get(node.id());
+        if st.text < MIN_CONTAINER_TEXT || st.link_density() > 0.4 {
+            continue;
+        }
+        // The outermost of nested candidates of the same rank, the biggest otherwise.
+        if best.is_none_or(|(r, t, _)| rank > r || (rank == r && st.text > t)) {
+            best = Some((rank, st.text, node.id()));
+        }
+    }
+    let (_, text, id) = best?;
+    let top_text = stats.get(top.id()).text;
+    let holds_top = top.id() == id || top.ancestors().any(|a| a.id() == id);
+    let inside_top = top.descendants().any(|d| d.id() == id);
+    if inside_top {
+        // The scorer's pick adds little around the container: keep the pick (an intro, a lead).
+        return (text * 10 < top_text * CONTAINER_SHARE).then_some(id);
+    }
+    (holds_top || text > top_text).then_some(id)
+}
+
+/// Inside the scorer's pick, a container holding at least this many tenths of its text gives
+/// way to the pick.
+const CONTAINER_SHARE: u32 = 6;
 
 fn add(scores: &mut HashMap<NodeId, f64>, node: NodeRef<'_, Node>, score: f64) {
     *scores.entry(node.id()).or_insert(0.0) += score;

@@ -2,8 +2,8 @@
 
 use crate::ExtractError;
 
-/// Largest document [`crate::extract`] accepts (8 MiB).
-pub const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
+/// Largest document [`crate::extract`] accepts (16 MiB, above the fetcher's 10 MB body cap).
+pub const MAX_HTML_BYTES: usize = 16 * 1024 * 1024;
 
 /// Rejects hopeless input before decoding: too large, empty, or a known binary format.
 pub(crate) fn check_bytes(bytes: &[u8], url: &str) -> Result<(), ExtractError> {
