@@ -144,6 +144,27 @@ pub(crate) fn structure_deviation(a: &[u32], b: &[u32]) -> Option<f32> {
     Some(logs.iter().sum::<f32>() / logs.len() as f32)
 }
 
+/// Cross-language candidates scored in full per article (the closest by [`ratio_spread`]).
+const TRANSLATION_CANDIDATES: usize = 24;
+
+/// Standard deviation of per-paragraph log length ratios: a cheap first ranking of
+/// translation candidates, `None` when it is too large for a translation.
+fn ratio_spread(a: &[u32], b: &[u32]) -> Option<f32> {
+    if a.len() != b.len() || a.is_empty() {
+        return None;
+    }
+    let n = a.len() as f32;
+    let (mut sum, mut sq) = (0.0f32, 0.0f32);
+    for (x, y) in a.iter().zip(b) {
+        let d = ((*y as f32 + 5.0) / (*x as f32 + 5.0)).ln();
+        sum += d;
+        sq += d * d;
+    }
+    let mean = sum / n;
+    let sd = (sq / n - mean * mean).max(0.0).sqrt();
+    (sd <= 0.6).then_some(sd)
+}
+
 /// Multiset overlap of two string lists: (shared items, Dice with add-two smoothing).
 fn multiset_overlap(a: &[String], b: &[String]) -> (Vec<String>, f32) {
     let mut counts: FxHashMap<&str, i32> = FxHashMap::default();
@@ -340,12 +361,27 @@ impl CopyDetector {
         // Translated copies: same paragraph count, another language.
         let n = u32::try_from(new.paragraphs.len()).unwrap_or(u32::MAX);
         if let Some(list) = self.by_paragraphs.get(&n) {
-            for seq in list {
-                let Some(old) = self.get(*seq) else { continue };
-                if old.lang == new.lang {
-                    continue;
-                }
-                if let Some(s) = self.translation_score(old, new) {
+            // Rank by a cheap spread of length ratios, then score the closest few in full.
+            let mut close: Vec<(f32, u64)> = list
+                .iter()
+                .filter_map(|seq| {
+                    let old = self.get(*seq)?;
+                    if old.lang == new.lang {
+                        return None;
+                    }
+                    Some((ratio_spread(&old.paragraphs, &new.paragraphs)?, *seq))
+                })
+                .collect();
+            if close.len() > TRANSLATION_CANDIDATES {
+                close.select_nth_unstable_by(TRANSLATION_CANDIDATES, |a, b| {
+                    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+                });
+                close.truncate(TRANSLATION_CANDIDATES);
+            }
+            for (_, seq) in close {
+                if let Some(old) = self.get(seq)
+                    && let Some(s) = self.translation_score(old, new)
+                {
                     consider(s);
                 }
             }
@@ -354,25 +390,6 @@ impl CopyDetector {
     }
 
     fn translation_score(&self, old: &Seen, new: &Seen) -> Option<Scored> {
-        // Quick reject: spread of the log length ratios around their mean.
-        if old.paragraphs.len() >= 3 {
-            let n = old.paragraphs.len() as f32;
-            let diffs = old
-                .paragraphs
-                .iter()
-                .zip(&new.paragraphs)
-                .map(|(a, b)| ((*b as f32 + 5.0) / (*a as f32 + 5.0)).ln());
-            let (mut sum, mut sq) = (0.0f32, 0.0f32);
-            for d in diffs {
-                sum += d;
-                sq += d * d;
-            }
-            let mean = sum / n;
-            let var = (sq / n - mean * mean).max(0.0);
-            if var.sqrt() > 0.6 {
-                return None;
-            }
-        }
         let dev = structure_deviation(&old.paragraphs, &new.paragraphs)?;
         let n = old.paragraphs.len() as f32;
         let structure = (1.0 - dev / 0.25).max(0.0) * (n / 6.0).min(1.0);
