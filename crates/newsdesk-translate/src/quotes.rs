@@ -76,9 +76,12 @@ pub fn scan_quotes(text: &str) -> QuoteScan {
         let top = stack.last().map(|&(_, m)| m);
         match c {
             '"' => {
-                if top == Some('"') && !opening_context {
+                let closing_context =
+                    next.is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation());
+                if top == Some('"') && (!opening_context || closing_context) {
                     close(&mut stack, &mut scan, i, '"');
-                } else if opening_context && next.is_some_and(|n| !n.is_whitespace()) {
+                } else if opening_context {
+                    // Also `" word`: a translator that drops a pronoun leaves a space there.
                     stack.push((i, '"'));
                 } else if stack.iter().any(|&(_, m)| m == '"') {
                     close(&mut stack, &mut scan, i, '"');
@@ -179,6 +182,10 @@ mod tests {
     #[test]
     fn german_and_ascii_quotes() {
         assert!(scan_quotes("Er sagte: „Wir kommen.“ Dann ging er.").is_balanced());
+        assert!(scan_quotes("Dijo: \" reconstruiremos el puente. Tomará años.\"").is_balanced());
+        assert_eq!(scan_quotes("a \"b\" c \"d \" e").pairs.len(), 2);
+        assert!(scan_quotes("Dijo: \" reconstruiremos el puente. Tomará años.\"").is_balanced());
+        assert_eq!(scan_quotes("a \"b\" c \"d \" e").pairs.len(), 2);
         let s = scan_quotes("She said \"it is over\" and left.");
         assert_eq!(s.pairs.len(), 1);
         assert!(s.is_balanced());

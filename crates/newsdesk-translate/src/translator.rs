@@ -501,7 +501,7 @@ impl Translator {
                     let backend = failed_backend[i]
                         .clone()
                         .unwrap_or_else(|| last_backend.clone());
-                    tracing::warn!(stage = "translate", %backend, %reason, "segment kept in its original language");
+                    tracing::debug!(stage = "translate", %backend, %reason, "segment kept in its original language");
                     self.record(
                         &backend,
                         Usage {
@@ -592,7 +592,7 @@ impl Translator {
                 };
                 let outcome = match &answer {
                     Ok(v) => {
-                        let raw = repair_single_quotes(text, v[k].trim());
+                        let raw = repair_single_quotes(text, &collapse_spaces(&v[k]));
                         match check_hop(&sent, &raw, self.options.bounds) {
                             Ok(()) => {
                                 self.cache
@@ -645,7 +645,7 @@ impl Translator {
         let one = std::slice::from_ref(&sent.text);
         match self.call(mb, one, &hop.from, &hop.to).await {
             Ok(v) => {
-                let raw = repair_single_quotes(&sent.text, v[0].trim());
+                let raw = repair_single_quotes(&sent.text, &collapse_spaces(&v[0]));
                 match check_hop(sent, &raw, self.options.bounds) {
                     Ok(()) => {
                         self.cache
@@ -755,6 +755,14 @@ impl Translator {
             }
         }
     }
+}
+
+/// Trims and collapses runs of spaces (Apertium leaves two where it drops a pronoun).
+fn collapse_spaces(s: &str) -> String {
+    s.split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn clone_outcome(o: &HopOutcome) -> HopOutcome {
