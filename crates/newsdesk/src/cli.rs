@@ -85,6 +85,9 @@ pub enum Command {
     /// Benchmarks of each stage.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Translate text faithfully (Apertium, LibreTranslate, DeepL, OpenAI-compatible); stats.
+    #[command(subcommand)]
+    Translate(crate::commands::translate::TranslateCommand),
     /// Group articles into stories, online: JSONL documents on stdin ({"id","lang","date",
     /// "title","text"} per line, in stream order), {"id","cluster"} per line on stdout.
     Stories {
@@ -198,6 +201,8 @@ pub struct ExtractArgs {
 /// `newsdesk bench …`.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Translation words/s per route, cold and with the cache warm (hit rate).
+    Translate(crate::commands::bench_translate::BenchTranslateArgs),
     /// Online story placement over generated articles: articles/s on one core and memory.
     Stories {
         /// Articles placed.
@@ -252,5 +257,16 @@ pub enum BenchCommand {
         /// Turn the web server's one-second micro-cache off, to measure raw rendering.
         #[arg(long)]
         no_cache: bool,
+    },
+    /// Article extraction speed over a directory of pages: pages/s and MB/s, one thread and all.
+    Extract {
+        /// Directory of `*.html` pages (or a dataset directory with an `html/` folder).
+        dir: std::path::PathBuf,
+        /// Threads for the parallel run [default: all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Timed rounds per setting (the best is reported).
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
     },
 }

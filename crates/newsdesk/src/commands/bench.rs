@@ -21,6 +21,7 @@ use crate::pipeline::{Ingest, Progress};
 /// Runs one benchmark.
 pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
+        BenchCommand::Translate(args) => super::bench_translate::run(args).await,
         BenchCommand::Stories {
             articles,
             per_day,
@@ -43,6 +44,11 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
             wrk,
             no_cache,
         } => serve(articles, connections, seconds, wrk, no_cache).await,
+        BenchCommand::Extract {
+            dir,
+            threads,
+            rounds,
+        } => super::bench_extract::run(&dir, threads, rounds),
     }
 }
 

@@ -10,8 +10,10 @@ macro_rules! say {
 }
 
 mod bench;
+mod bench_extract;
 mod bench_fetch;
 mod bench_stories;
+pub mod bench_translate;
 mod context;
 mod demo;
 mod extract;
@@ -22,6 +24,7 @@ mod serve;
 mod sources;
 mod sources_check;
 mod stories;
+pub mod translate;
 
 use std::process::ExitCode;
 
@@ -51,6 +54,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             no_serve,
         } => demo::run(&bind, data, no_serve, quiet).await,
         Command::Bench(b) => bench::run(b).await,
+        Command::Translate(cmd) => translate::run(cmd, cli.config.as_deref()).await,
         Command::Stories {
             stream,
             window_hours,
