@@ -13,6 +13,19 @@ pub(crate) struct PageDate {
     pub utc: DateTime<Utc>,
     /// The calendar date in the page's own time zone.
     pub local: NaiveDate,
+    /// How the zone was given.
+    pub zone: Zone,
+}
+
+/// How a date's time zone was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Zone {
+    /// UTC (`Z`, `+00:00`): the page's own calendar date may differ.
+    Utc,
+    /// A non-zero offset: the page's local time.
+    Offset,
+    /// No zone at all (a local time, or a bare date).
+    Naive,
 }
 
 impl PageDate {
@@ -20,6 +33,11 @@ impl PageDate {
         plausible(PageDate {
             utc: dt.with_timezone(&Utc),
             local: dt.date_naive(),
+            zone: if dt.offset().local_minus_utc() == 0 {
+                Zone::Utc
+            } else {
+                Zone::Offset
+            },
         })
     }
 
@@ -27,11 +45,38 @@ impl PageDate {
         plausible(PageDate {
             utc: Utc.from_utc_datetime(&dt),
             local: dt.date(),
+            zone: Zone::Naive,
         })
     }
 
     fn from_date(d: NaiveDate) -> Option<PageDate> {
         PageDate::from_naive(d.and_hms_opt(0, 0, 0)?)
+    }
+}
+
+impl PageDate {
+    /// A UTC date moved to the page's calendar when another source gives the same instant in
+    /// local time (`2023-11-09T05:30:59Z` and `2023-11-08 23:30:59` or `…T00:30:59+01:00`).
+    pub(crate) fn localized(self, others: &[PageDate]) -> PageDate {
+        if self.zone != Zone::Utc {
+            return self;
+        }
+        let same_instant = |o: &&PageDate| match o.zone {
+            Zone::Offset => (o.utc - self.utc).num_seconds().abs() < 60,
+            Zone::Naive => {
+                // A naive local time: its difference from UTC is a whole zone offset.
+                let diff = (o.utc - self.utc).num_seconds();
+                diff != 0 && diff.abs() <= 14 * 3600 && diff % 900 == 0
+            }
+            Zone::Utc => false,
+        };
+        match others.iter().find(same_instant) {
+            Some(o) => PageDate {
+                local: o.local,
+                ..self
+            },
+            None => self,
+        }
     }
 }
 
@@ -103,7 +148,7 @@ pub(crate) fn from_url(url: &str) -> Option<PageDate> {
 
 static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^\d.])(0?[1-9]|[12]\d|3[01])\.\s?(0?[1-9]|1[0-2])\.\s?((?:19|20)\d{2})(?:\D|$)",
+        r"(?:^|[^\d.])(0?[1-9]|[12]\d|3[01])\.\s?(0?[1-9]|1[0-2])\.\s?((?:19|20)\d{2}|[0-3]\d)(?:[^\d.]|$)",
     )
     .expect("valid regex")
 });
@@ -123,37 +168,66 @@ static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// Publication times in JSON inside scripts (`"publishedDate":"2016-11-04T20:37:27Z"`).
+static SCRIPT_JSON_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#""(?:datePublished|publishedDate|published_at|publishDate|publish_date|publicationDate|firstPublished|first_published_at|createdAt|created_at|pubDate)"\s*:\s*"((?:19|20)\d{2}-\d{2}-\d{2}[^"]{0,30})""#)
+        .expect("valid regex")
+});
+
+/// The first publication time found in the JSON of a script (a framework's page state).
+pub(crate) fn from_script_json(script: &str) -> Option<String> {
+    SCRIPT_JSON_DATE.captures(script).map(|c| c[1].to_owned())
+}
+
 /// The first written date in a short text (a dateline or byline).
 pub(crate) fn from_text(text: &str) -> Option<PageDate> {
-    if let Some(c) = ISO_IN_TEXT.captures(text)
-        && let Some(d) = date_from_parts(&c[1], &c[2], &c[3])
-    {
-        return Some(d);
-    }
-    if let Some(c) = NUMERIC_DMY.captures(text)
-        && let Some(d) = date_from_parts(&c[3], &c[2], &c[1])
-    {
-        return Some(d);
-    }
-    for c in DAY_MONTH_YEAR.captures_iter(text) {
-        if let Some(m) = month_number(&c[2])
-            && let Some(d) = date_from_parts(&c[3], &m.to_string(), &c[1])
+    // The earliest date in the text, whatever its format.
+    let mut best: Option<(usize, PageDate)> = None;
+    let mut offer = |at: usize, d: Option<PageDate>| {
+        if let Some(d) = d
+            && best.is_none_or(|(b, _)| at < b)
         {
-            return Some(d);
+            best = Some((at, d));
         }
+    };
+    if let Some(c) = ISO_IN_TEXT.captures(text) {
+        offer(
+            c.get(1).map_or(0, |m| m.start()),
+            date_from_parts(&c[1], &c[2], &c[3]),
+        );
     }
-    for c in MONTH_DAY_YEAR.captures_iter(text) {
-        if let Some(m) = month_number(&c[1])
-            && let Some(d) = date_from_parts(&c[3], &m.to_string(), &c[2])
-        {
-            return Some(d);
-        }
+    if let Some(c) = NUMERIC_DMY.captures(text) {
+        offer(
+            c.get(1).map_or(0, |m| m.start()),
+            date_from_parts(&c[3], &c[2], &c[1]),
+        );
     }
-    None
+    if let Some((at, d)) = DAY_MONTH_YEAR.captures_iter(text).find_map(|c| {
+        let m = month_number(&c[2])?;
+        Some((
+            c.get(1)?.start(),
+            date_from_parts(&c[3], &m.to_string(), &c[1])?,
+        ))
+    }) {
+        offer(at, Some(d));
+    }
+    if let Some((at, d)) = MONTH_DAY_YEAR.captures_iter(text).find_map(|c| {
+        let m = month_number(&c[1])?;
+        Some((
+            c.get(1)?.start(),
+            date_from_parts(&c[3], &m.to_string(), &c[2])?,
+        ))
+    }) {
+        offer(at, Some(d));
+    }
+    best.map(|(_, d)| d)
 }
 
 fn date_from_parts(y: &str, m: &str, d: &str) -> Option<PageDate> {
-    let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
+    // A two-digit year ("31.10.23") is in this century.
+    let year: i32 = y.parse().ok()?;
+    let year = if y.len() == 2 { 2000 + year } else { year };
+    let date = NaiveDate::from_ymd_opt(year, m.parse().ok()?, d.parse().ok()?)?;
     PageDate::from_date(date)
 }
 
@@ -164,8 +238,21 @@ fn month_number(name: &str) -> Option<u32> {
     let n = n.trim_end_matches('.');
     const MONTHS: [&[&str]; 12] = [
         &[
-            "jan", "january", "januar", "jänner", "janvier", "enero", "gennaio", "janeiro",
-            "januari", "stycznia", "styczeń",
+            "jan",
+            "january",
+            "januar",
+            "jänner",
+            "janvier",
+            "enero",
+            "gennaio",
+            "janeiro",
+            "januari",
+            "stycznia",
+            "styczeń",
+            "января",
+            "январь",
+            "tammikuuta",
+            "ledna",
         ],
         &[
             "feb",
@@ -179,9 +266,24 @@ fn month_number(name: &str) -> Option<u32> {
             "februari",
             "lutego",
             "luty",
+            "февраля",
+            "февраль",
+            "helmikuuta",
         ],
         &[
-            "mar", "march", "märz", "maerz", "mars", "marzo", "março", "maart", "marca", "marzec",
+            "mar",
+            "march",
+            "märz",
+            "maerz",
+            "mars",
+            "marzo",
+            "março",
+            "maart",
+            "marca",
+            "marzec",
+            "марта",
+            "март",
+            "maaliskuuta",
         ],
         &[
             "apr",
@@ -191,13 +293,50 @@ fn month_number(name: &str) -> Option<u32> {
             "aprile",
             "kwietnia",
             "kwiecień",
+            "апреля",
+            "апрель",
+            "huhtikuuta",
         ],
-        &["may", "mai", "mayo", "maggio", "maio", "mei", "maja", "maj"],
         &[
-            "jun", "june", "juni", "juin", "junio", "giugno", "junho", "czerwca", "czerwiec",
+            "may",
+            "mai",
+            "mayo",
+            "maggio",
+            "maio",
+            "mei",
+            "maja",
+            "maj",
+            "мая",
+            "май",
+            "toukokuuta",
         ],
         &[
-            "jul", "july", "juli", "juillet", "julio", "luglio", "julho", "lipca", "lipiec",
+            "jun",
+            "june",
+            "juni",
+            "juin",
+            "junio",
+            "giugno",
+            "junho",
+            "czerwca",
+            "czerwiec",
+            "июня",
+            "июнь",
+            "kesäkuuta",
+        ],
+        &[
+            "jul",
+            "july",
+            "juli",
+            "juillet",
+            "julio",
+            "luglio",
+            "julho",
+            "lipca",
+            "lipiec",
+            "июля",
+            "июль",
+            "heinäkuuta",
         ],
         &[
             "aug",
@@ -208,6 +347,9 @@ fn month_number(name: &str) -> Option<u32> {
             "augustus",
             "sierpnia",
             "sierpień",
+            "августа",
+            "август",
+            "elokuuta",
         ],
         &[
             "sep",
@@ -219,6 +361,9 @@ fn month_number(name: &str) -> Option<u32> {
             "setembro",
             "września",
             "wrzesień",
+            "сентября",
+            "сентябрь",
+            "syyskuuta",
         ],
         &[
             "oct",
@@ -230,6 +375,9 @@ fn month_number(name: &str) -> Option<u32> {
             "outubro",
             "października",
             "październik",
+            "октября",
+            "октябрь",
+            "lokakuuta",
             "okt",
         ],
         &[
@@ -240,6 +388,9 @@ fn month_number(name: &str) -> Option<u32> {
             "novembro",
             "listopada",
             "listopad",
+            "ноября",
+            "ноябрь",
+            "marraskuuta",
         ],
         &[
             "dec",
@@ -252,6 +403,9 @@ fn month_number(name: &str) -> Option<u32> {
             "dezembro",
             "grudnia",
             "grudzień",
+            "декабря",
+            "декабрь",
+            "joulukuuta",
             "dez",
         ],
     ];
@@ -302,6 +456,50 @@ mod tests {
         );
         assert_eq!(from_url("https://x.org/2026/13/14/story"), None);
         assert_eq!(from_url("https://x.org/story-123456"), None);
+    }
+
+    #[test]
+    fn utc_dates_take_the_pages_calendar() {
+        let utc = parse_machine("2023-11-09T05:30:59Z").unwrap();
+        let naive_local = parse_machine("2023-11-08 23:30:59").unwrap();
+        let offset_local = parse_machine("2019-10-19T00:04:00+02:00").unwrap();
+        assert_eq!(
+            utc.localized(&[naive_local]).local.to_string(),
+            "2023-11-08"
+        );
+        assert_eq!(utc.localized(&[naive_local]).utc, utc.utc);
+        let utc2 = parse_machine("2019-10-18T22:04:00Z").unwrap();
+        assert_eq!(
+            utc2.localized(&[offset_local]).local.to_string(),
+            "2019-10-19"
+        );
+        // An unrelated time (not a whole zone away) changes nothing.
+        let other = parse_machine("2023-11-08 20:01:02").unwrap();
+        assert_eq!(utc.localized(&[other]).local.to_string(), "2023-11-09");
+        // A date given with an offset is already local.
+        assert_eq!(
+            offset_local.localized(&[utc]).local.to_string(),
+            "2019-10-19"
+        );
+    }
+
+    #[test]
+    fn dates_in_script_json() {
+        let state = r#"{"review":{"id":7,"publishedDate":"2016-11-04T20:37:27Z","updated":"x"}}"#;
+        assert_eq!(
+            from_script_json(state).as_deref(),
+            Some("2016-11-04T20:37:27Z")
+        );
+        assert_eq!(from_script_json(r#"{"date":"2016-11-04"}"#), None);
+    }
+
+    #[test]
+    fn two_digit_years() {
+        assert_eq!(
+            ymd(from_text("Von: Björn Jahner | 31.10.23 Sie suchen")),
+            "2023-10-31"
+        );
+        assert_eq!(ymd(from_text("Version 1.2.3 released")), "");
     }
 
     #[test]

@@ -54,6 +54,8 @@ pub(crate) fn parse<'a>(blocks: impl IntoIterator<Item = &'a str>) -> JsonLd {
     let article = objects
         .iter()
         .filter(|o| is_type(o, is_article_type))
+        // The first of equally good candidates: the page's own article comes before lists.
+        .rev()
         .max_by_key(|o| {
             (
                 o.contains_key("headline") as u8,
