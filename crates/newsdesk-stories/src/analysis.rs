@@ -194,7 +194,10 @@ fn word_features(toks: &[Token], out: &mut Vec<u64>) {
             continue;
         }
         let h = hash_feature(k, prefix(&t.text, STEM));
-        out.push(in_part(h, if t.numeric { part::ENTITY } else { part::WORD }));
+        out.push(in_part(
+            h,
+            if t.numeric { part::ENTITY } else { part::WORD },
+        ));
     }
 }
 
@@ -203,8 +206,7 @@ fn names_of(toks: &[Token], raw: &str, out: &mut Vec<String>) {
     // approximated by the token after ". ", "! ", "? " or a line start.
     let _ = raw;
     for (i, t) in toks.iter().enumerate() {
-        if t.capitalised && !t.numeric && t.text.chars().count() >= 3 && i > 0
-        {
+        if t.capitalised && !t.numeric && t.text.chars().count() >= 3 && i > 0 {
             out.push(name_key(&t.text));
         }
     }
@@ -282,8 +284,7 @@ impl Analysis {
             body_toks.extend(tokens(para));
             for w in para.split_whitespace() {
                 let w = w.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | ',' | '"'));
-                if w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")
-                {
+                if w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.") {
                     a.urls.push(w.trim_end_matches(['.', ';', ':']).to_string());
                 }
             }

@@ -133,7 +133,7 @@ pub(crate) fn structure_deviation(a: &[u32], b: &[u32]) -> Option<f32> {
     let mut sorted = logs.clone();
     sorted.sort_by(f32::total_cmp);
     let mid = sorted.len() / 2;
-    let median = if sorted.len() % 2 == 0 {
+    let median = if sorted.len().is_multiple_of(2) {
         (sorted[mid - 1] + sorted[mid]) / 2.0
     } else {
         sorted[mid]
@@ -194,7 +194,12 @@ fn set_overlap(a: &[String], b: &[String]) -> (Vec<String>, f32) {
 }
 
 fn summarise(items: &[String], max: usize) -> String {
-    let mut s = items.iter().take(max).cloned().collect::<Vec<_>>().join(", ");
+    let mut s = items
+        .iter()
+        .take(max)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if items.len() > max {
         s.push_str(&format!(", … ({} in all)", items.len()));
     }

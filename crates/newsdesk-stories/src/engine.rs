@@ -336,7 +336,8 @@ impl StoryEngine {
             }
         };
         for n in &analysis.names {
-            *tf.entry(in_part(hash_feature(kind::NAME, n), part::ENTITY)).or_default() += ew;
+            *tf.entry(in_part(hash_feature(kind::NAME, n), part::ENTITY))
+                .or_default() += ew;
             grams(n, ew, &mut tf);
         }
         for t in tokens(&doc.title) {
@@ -352,10 +353,12 @@ impl StoryEngine {
             .collect::<Vec<_>>()
             .join(" ");
         if !title_key.is_empty() {
-            *tf.entry(in_part(hash_feature(kind::NAME, &title_key), part::ENTITY)).or_default() += ew * tw;
+            *tf.entry(in_part(hash_feature(kind::NAME, &title_key), part::ENTITY))
+                .or_default() += ew * tw;
         }
         for u in &analysis.urls {
-            *tf.entry(in_part(hash_feature(kind::URL, u), part::ENTITY)).or_default() += ew;
+            *tf.entry(in_part(hash_feature(kind::URL, u), part::ENTITY))
+                .or_default() += ew;
         }
         tf.into_iter().collect()
     }
@@ -472,7 +475,11 @@ impl StoryEngine {
         let copied_story = provenance
             .as_ref()
             .filter(|l| self.config.follow_copies && l.kind != LinkKind::SharesQuotes)
-            .and_then(|l| self.story_of.get(&l.original).or(self.story_of.get(&l.matched)))
+            .and_then(|l| {
+                self.story_of
+                    .get(&l.original)
+                    .or(self.story_of.get(&l.matched))
+            })
             .map(|s| self.resolve(*s))
             .filter(|s| self.stories.contains_key(s));
 
@@ -490,7 +497,8 @@ impl StoryEngine {
         }
         let mut voted: Vec<(f32, StoryId)> = votes.into_iter().map(|(id, v)| (v, id)).collect();
         if voted.len() > CANDIDATES {
-            voted.select_nth_unstable_by(CANDIDATES, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            voted
+                .select_nth_unstable_by(CANDIDATES, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             voted.truncate(CANDIDATES);
         }
         let candidates = voted.into_iter().map(|(_, id)| id);
@@ -498,14 +506,21 @@ impl StoryEngine {
         let cross = self.config.cross_language_weight;
         let mut scored: Vec<(f32, StoryId)> = candidates
             .into_iter()
-            .filter_map(|id| self.stories.get(&id).map(|s| (s.cosine(&vector, share, &doc.lang, cross), id)))
+            .filter_map(|id| {
+                self.stories
+                    .get(&id)
+                    .map(|s| (s.cosine(&vector, share, &doc.lang, cross), id))
+            })
             .collect();
         scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
 
         let threshold = self.config.join_threshold;
         let (story, similarity, new_story) = match (copied_story, scored.first()) {
             (Some(s), _) => {
-                let sim = self.stories.get(&s).map_or(1.0, |st| st.cosine(&vector, share, &doc.lang, cross));
+                let sim = self
+                    .stories
+                    .get(&s)
+                    .map_or(1.0, |st| st.cosine(&vector, share, &doc.lang, cross));
                 (s, sim, false)
             }
             (None, Some((sim, id))) if *sim >= threshold => (*id, *sim, false),
@@ -537,11 +552,16 @@ impl StoryEngine {
         // Split: the story may now show two separate events.
         let mut moved = Vec::new();
         let members = self.stories.get(&story).map_or(0, |s| s.members.len());
-        if members >= 4 && split_due(members)
+        if members >= 4
+            && split_due(members)
             && let Some((new_id, ids)) = self.try_split(story)
         {
-            let here = ids.iter().any(|i| *i == doc.id);
-            moved.extend(ids.into_iter().filter(|i| *i != doc.id).map(|i| (i, new_id)));
+            let here = ids.contains(&doc.id);
+            moved.extend(
+                ids.into_iter()
+                    .filter(|i| *i != doc.id)
+                    .map(|i| (i, new_id)),
+            );
             if here {
                 story = new_id;
             }
@@ -627,8 +647,11 @@ impl StoryEngine {
         if n < 4 {
             return None;
         }
-        let vectors: Vec<Vec<(u64, f32)>> =
-            story.members.iter().map(|m| self.vectorize(&m.tf)).collect();
+        let vectors: Vec<Vec<(u64, f32)>> = story
+            .members
+            .iter()
+            .map(|m| self.vectorize(&m.tf))
+            .collect();
         // Average-link agglomeration down to two groups.
         let mut sums = vec![vec![0.0f32; n]; n];
         for i in 0..n {
@@ -705,7 +728,9 @@ impl StoryEngine {
         story.members = kept.into_iter().map(|(m, _)| m).collect();
         let moved_members: Vec<Member> = gone.into_iter().map(|(m, _)| m).collect();
         let moved: Vec<String> = moved_members.iter().map(|m| m.id.clone()).collect();
-        let remaining = story.articles.saturating_sub(u32::try_from(moved.len()).unwrap_or(0));
+        let remaining = story
+            .articles
+            .saturating_sub(u32::try_from(moved.len()).unwrap_or(0));
         story.articles = remaining.max(u32::try_from(story.members.len()).unwrap_or(u32::MAX));
         let mut new_story = Story::empty(new_id);
         new_story.articles = u32::try_from(moved_members.len()).unwrap_or(u32::MAX);
@@ -713,7 +738,12 @@ impl StoryEngine {
         self.stories.insert(new_id, new_story);
         self.rebuild(id);
         self.rebuild(new_id);
-        tracing::debug!(story = id, new_story = new_id, moved = moved.len(), "story split");
+        tracing::debug!(
+            story = id,
+            new_story = new_id,
+            moved = moved.len(),
+            "story split"
+        );
         Some((new_id, moved))
     }
 
@@ -723,8 +753,11 @@ impl StoryEngine {
             return;
         };
         let old_keys: Vec<u64> = story.centroid.keys().copied().collect();
-        let vectors: Vec<Vec<(u64, f32)>> =
-            story.members.iter().map(|m| self.vectorize(&m.tf)).collect();
+        let vectors: Vec<Vec<(u64, f32)>> = story
+            .members
+            .iter()
+            .map(|m| self.vectorize(&m.tf))
+            .collect();
         for k in old_keys {
             self.unindex(k, id);
         }
@@ -735,13 +768,21 @@ impl StoryEngine {
             }
         }
         let keys: Vec<u64> = centroid.keys().copied().collect();
-        let norm = centroid.values().map(|w| w * w).sum::<f32>().sqrt().max(f32::MIN_POSITIVE);
+        let norm = centroid
+            .values()
+            .map(|w| w * w)
+            .sum::<f32>()
+            .sqrt()
+            .max(f32::MIN_POSITIVE);
         // The most representative article: the one closest to the centroid.
         let best = vectors
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let dot: f32 = v.iter().filter_map(|(k, w)| centroid.get(k).map(|c| c * w)).sum();
+                let dot: f32 = v
+                    .iter()
+                    .filter_map(|(k, w)| centroid.get(k).map(|c| c * w))
+                    .sum();
                 (dot / norm, i)
             })
             .max_by(|a, b| a.0.total_cmp(&b.0));
@@ -855,7 +896,7 @@ impl StoryEngine {
         let max_members = self.config.max_members;
         if let Some(s) = self.stories.get_mut(&id) {
             s.members.push(member);
-            if !s.langs.iter().any(|l| *l == doc.lang) {
+            if !s.langs.contains(&doc.lang) {
                 s.langs.push(doc.lang.clone());
             }
             if s.members.len() > max_members {

@@ -20,17 +20,20 @@ pub struct StreamSummary {
     pub found: usize,
 }
 
-fn read_documents<R: BufRead>(
-    input: R,
-) -> impl Iterator<Item = Result<Document, StoriesError>> {
-    input.lines().enumerate().filter_map(|(i, line)| match line {
-        Err(e) => Some(Err(StoriesError::Io(e))),
-        Ok(l) if l.trim().is_empty() => None,
-        Ok(l) => Some(
-            serde_json::from_str::<Document>(&l)
-                .map_err(|source| StoriesError::BadRecord { line: i + 1, source }),
-        ),
-    })
+fn read_documents<R: BufRead>(input: R) -> impl Iterator<Item = Result<Document, StoriesError>> {
+    input
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| match line {
+            Err(e) => Some(Err(StoriesError::Io(e))),
+            Ok(l) if l.trim().is_empty() => None,
+            Ok(l) => Some(serde_json::from_str::<Document>(&l).map_err(|source| {
+                StoriesError::BadRecord {
+                    line: i + 1,
+                    source,
+                }
+            })),
+        })
 }
 
 #[derive(Serialize)]
@@ -133,7 +136,8 @@ pub fn run_stories<R: BufRead, W: Write>(
     for (id, cluster) in &placed {
         let cluster = *cluster;
         stories.insert(cluster);
-        serde_json::to_writer(&mut output, &StoryOut { id, cluster }).map_err(StoriesError::State)?;
+        serde_json::to_writer(&mut output, &StoryOut { id, cluster })
+            .map_err(StoriesError::State)?;
         output.write_all(b"\n")?;
     }
     output.flush()?;

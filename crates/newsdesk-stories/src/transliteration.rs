@@ -200,7 +200,7 @@ pub fn name_key(folded: &str) -> String {
             ('z', _) => 's',
             (c, _) => c,
         };
-        if out.chars().next_back() != Some(mapped) {
+        if !out.ends_with(mapped) {
             out.push(mapped);
         }
         i += 1;

@@ -8,7 +8,9 @@ use newsdesk_stories::{
 };
 
 fn at(hours: i64) -> Option<DateTime<Utc>> {
-    Some(Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap() + Duration::hours(hours))
+    Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0)
+        .single()
+        .map(|d| d + Duration::hours(hours))
 }
 
 const ORIGINAL: &str = "The city council of Lyon approved a budget of 412 million euros on Tuesday after a debate that lasted nine hours.\n\
@@ -45,7 +47,13 @@ fn edited_copy_links_to_its_original_and_copies_of_copies_to_the_root() {
     assert!(link.evidence.iter().any(|e| e.signal == Signal::SharedText));
     // A copy of the copy points at the original, and says which article matched.
     let excerpt = format!("{}\nRead the full story at example.org", paragraphs[0]);
-    let second = doc("c", "en", 5, "Lyon budget", &format!("{excerpt}\n{}", paragraphs[3]));
+    let second = doc(
+        "c",
+        "en",
+        5,
+        "Lyon budget",
+        &format!("{excerpt}\n{}", paragraphs[3]),
+    );
     let link = observe(&mut det, &second).link.expect("linked");
     assert_eq!(link.original, "a");
     // Unrelated news stays unlinked.
@@ -101,7 +109,10 @@ fn candidates_older_than_the_window_are_forgotten() {
         window_hours: 24,
         ..CopyConfig::default()
     });
-    observe(&mut det, &doc("a", "en", 0, "Lyon approves budget", ORIGINAL));
+    observe(
+        &mut det,
+        &doc("a", "en", 0, "Lyon approves budget", ORIGINAL),
+    );
     let late = doc("b", "en", 48, "Lyon approves budget", ORIGINAL);
     assert!(observe(&mut det, &late).link.is_none());
     assert_eq!(det.window_len(), 1);
@@ -152,7 +163,10 @@ fn a_story_closes_after_its_window_on_the_articles_clock() {
     let text = "Floods in Valencia: the river Turia burst its banks and 40 streets were evacuated.";
     let a = e.add(&doc("1", "en", 0, "Floods in Valencia", text));
     let b = e.add(&doc("2", "en", 100, "Floods in Valencia", text));
-    assert_ne!(a.story, b.story, "a story does not take articles after its window");
+    assert_ne!(
+        a.story, b.story,
+        "a story does not take articles after its window"
+    );
     assert!(e.story(a.story).is_none());
 }
 
@@ -203,7 +217,10 @@ fn jsonl_drivers_answer_every_line_and_name_bad_lines() {
 
     let bad = "{\"id\":\"ok\",\"lang\":\"en\",\"title\":\"t\",\"text\":\"x\"}\n{oops}\n";
     let err = run_copies(bad.as_bytes(), Vec::new(), CopyConfig::default()).unwrap_err();
-    assert!(matches!(err, StoriesError::BadRecord { line: 2, .. }), "{err}");
+    assert!(
+        matches!(err, StoriesError::BadRecord { line: 2, .. }),
+        "{err}"
+    );
 }
 
 /// Link F1 of `newsdesk copies` on a development pool, computed like `score_copies.py`.
@@ -212,14 +229,14 @@ fn link_f1(name: &str) -> Option<(f64, f64)> {
     let input = std::fs::read(dir.join(format!("{name}.dev.jsonl"))).ok()?;
     let gold = std::fs::read_to_string(dir.join(format!("{name}.dev.gold.jsonl"))).ok()?;
     let mut out = Vec::new();
-    run_copies(input.as_slice(), &mut out, CopyConfig::default()).unwrap();
+    run_copies(input.as_slice(), &mut out, CopyConfig::default()).expect("well-formed");
     let pred: std::collections::HashMap<String, Option<String>> = String::from_utf8(out)
-        .unwrap()
+        .expect("well-formed")
         .lines()
         .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let v: serde_json::Value = serde_json::from_str(l).expect("well-formed");
             (
-                v["id"].as_str().unwrap().to_string(),
+                v["id"].as_str().expect("well-formed").to_string(),
                 v["copy_of"].as_str().map(str::to_string),
             )
         })
@@ -227,10 +244,10 @@ fn link_f1(name: &str) -> Option<(f64, f64)> {
     let (mut tp, mut gold_links) = (0.0, 0.0);
     let predicted = pred.values().filter(|v| v.is_some()).count() as f64;
     for line in gold.lines() {
-        let g: serde_json::Value = serde_json::from_str(line).unwrap();
+        let g: serde_json::Value = serde_json::from_str(line).expect("well-formed");
         if let Some(orig) = g["copy_of"].as_str() {
             gold_links += 1.0;
-            if pred[g["id"].as_str().unwrap()].as_deref() == Some(orig) {
+            if pred[g["id"].as_str().expect("well-formed")].as_deref() == Some(orig) {
                 tp += 1.0;
             }
         }
@@ -248,5 +265,8 @@ fn development_pools_near_duplicates_stay_perfect_and_translations_stay_precise(
     assert_eq!(f1, 100.0, "near-duplicate link F1");
     let (f1, precision) = link_f1("copies").expect("copies pool next to neardup");
     assert!(f1 >= 95.0, "translated-copy link F1 {f1}");
-    assert!(precision >= 98.0, "translated-copy link precision {precision}");
+    assert!(
+        precision >= 98.0,
+        "translated-copy link precision {precision}"
+    );
 }
