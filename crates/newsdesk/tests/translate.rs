@@ -1,0 +1,224 @@
+//! `newsdesk translate text|stats|pairs` end to end: the real binary over the real Apertium
+//! (SKIPPED when it is not installed, a failure when `CI` is set), and over a LibreTranslate
+//! protocol server on 127.0.0.1 configured through the `[translate]` table.
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+fn newsdesk(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("NEWSDESK_CONFIG")
+        .env("RUST_LOG", "warn")
+        .env("TEST_LIBRE_KEY", "secret")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    {
+        use std::io::Write as _;
+        let mut input = child.stdin.take().unwrap();
+        if let Some(s) = stdin {
+            input.write_all(s.as_bytes()).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str], stdin: Option<&str>) -> (String, String) {
+    let out = newsdesk(dir, args, stdin);
+    let (o, e) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(out.status.success(), "newsdesk {args:?} failed:\n{o}\n{e}");
+    (o, e)
+}
+
+fn apertium_here(test: &str) -> bool {
+    let here = Command::new("apertium")
+        .arg("-l")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+        && Path::new("/usr/share/apertium/modes/eng-spa.mode").exists()
+        && Path::new("/usr/share/apertium/modes/es-fr.mode").exists();
+    if here {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "{test}: apertium is required in CI: apt-get install apertium apertium-eng-spa apertium-fr-es"
+        );
+    }
+    println!(
+        "SKIPPED {test}: apertium (with apertium-eng-spa and apertium-fr-es) is not installed"
+    );
+    false
+}
+
+#[test]
+fn translate_text_with_apertium_prints_the_translation_and_the_route() {
+    if !apertium_here("translate_text_with_apertium_prints_the_translation_and_the_route") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (out, err) = ok(
+        dir.path(),
+        &[
+            "translate",
+            "text",
+            "--from",
+            "en",
+            "--to",
+            "es",
+            "The government closed 14 schools.",
+        ],
+        None,
+    );
+    assert!(out.contains("gobierno") && out.contains("14"), "{out}");
+    assert!(err.contains("route: en →es [apertium]"), "{err}");
+
+    // Standard input, two paragraphs, English to French through Spanish.
+    let (out, err) = ok(
+        dir.path(),
+        &["translate", "text", "--from", "en", "--to", "fr"],
+        Some("The house is red.\nThe minister said \"the car is new\" on Monday.\n"),
+    );
+    let lines: Vec<&str> = out.trim_end().lines().collect();
+    assert_eq!(lines.len(), 2, "paragraphs kept: {out}");
+    assert!(lines[0].contains("maison"), "{out}");
+    assert!(lines[1].contains("«\u{202F}"), "French guillemets: {out}");
+    assert!(err.contains("en →es [apertium] →fr [apertium]"), "{err}");
+
+    let (pairs, _) = ok(dir.path(), &["translate", "pairs"], None);
+    assert!(
+        pairs.starts_with("apertium:") && pairs.contains("en-es"),
+        "{pairs}"
+    );
+}
+
+/// A LibreTranslate-protocol server: upper-cases the text, counts requests.
+fn start_libre(requests: Arc<AtomicUsize>) -> SocketAddr {
+    async fn translate(State(n): State<Arc<AtomicUsize>>, Json(body): Json<Value>) -> Json<Value> {
+        n.fetch_add(1, Ordering::SeqCst);
+        assert_eq!(body["api_key"], "secret");
+        let q: Vec<String> = body["q"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_uppercase())
+            .collect();
+        Json(json!({ "translatedText": q }))
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            let app = Router::new()
+                .route("/translate", post(translate))
+                .with_state(requests);
+            axum::serve(listener, app).await.ok();
+        });
+    });
+    rx.recv().unwrap()
+}
+
+#[test]
+fn configured_backend_cache_and_stats_persist_across_runs() {
+    let requests = Arc::new(AtomicUsize::new(0));
+    let addr = start_libre(requests.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("newsdesk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[translate]\ncache = \"data/translations.db\"\n\n[[translate.backends]]\nkind = \"libretranslate\"\nname = \"libre\"\nurl = \"http://{addr}\"\napi_key_env = \"TEST_LIBRE_KEY\"\npairs = [\"en-de\"]\nrequests_per_minute = 600\ndaily_char_budget = 10000\n"
+        ),
+    )
+    .unwrap();
+    let cfg = config.to_str().unwrap();
+    let args = [
+        "--config",
+        cfg,
+        "translate",
+        "text",
+        "--from",
+        "en",
+        "--to",
+        "de",
+        "Turnout was 61.5% on Sunday.",
+    ];
+    let (first, err) = ok(dir.path(), &args, None);
+    assert_eq!(first.trim(), "TURNOUT WAS 61.5% ON SUNDAY.");
+    assert!(err.contains("route: en →de [libre]"), "{err}");
+    let (second, _) = ok(dir.path(), &args, None);
+    assert_eq!(first, second);
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        1,
+        "the second run came from the cache file"
+    );
+    assert!(dir.path().join("data/translations.db").exists());
+
+    let (stats, _) = ok(
+        dir.path(),
+        &["--config", cfg, "translate", "stats", "--json"],
+        None,
+    );
+    let v: Value = serde_json::from_str(&stats).unwrap();
+    assert_eq!(v["libre"]["calls"], 1);
+    assert_eq!(v["libre"]["cache_hits"], 1);
+    assert_eq!(
+        v["libre"]["chars"],
+        "Turnout was ZZ1ZZ% on Sunday.".chars().count()
+    );
+    let (table, _) = ok(
+        dir.path(),
+        &["--config", cfg, "translate", "stats", "--today"],
+        None,
+    );
+    assert!(
+        table.contains("cache hits") && table.lines().any(|l| l.starts_with("libre")),
+        "{table}"
+    );
+
+    // No route: a clear error naming the configured pairs.
+    let out = newsdesk(
+        dir.path(),
+        &[
+            "--config",
+            cfg,
+            "translate",
+            "text",
+            "--from",
+            "ru",
+            "--to",
+            "de",
+            "x",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no route from ru to de") && err.contains("en-de"),
+        "{err}"
+    );
+}
