@@ -300,3 +300,87 @@ fn regex_free_strip_tags(s: &str) -> String {
     }
     out
 }
+
+/// An `apertium-apy` server started for the test, killed when dropped.
+struct Apy(std::process::Child);
+
+impl Drop for Apy {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn apertium_apy_server_translates_through_its_http_api() {
+    if !apertium_here("apertium_apy_server_translates_through_its_http_api") {
+        return;
+    }
+    let installed = std::process::Command::new("apertium-apy")
+        .arg("--help")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    if !installed {
+        if std::env::var_os("CI").is_some() {
+            panic!("apertium-apy is required in CI: apt-get install apertium-apy");
+        }
+        println!(
+            "SKIPPED apertium_apy_server_translates_through_its_http_api: apertium-apy is not installed"
+        );
+        return;
+    }
+    // A free port on loopback (APy has no bind option; it is only ever called on 127.0.0.1).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _apy = Apy(std::process::Command::new("apertium-apy")
+        .args([
+            "-p",
+            &port.to_string(),
+            newsdesk_translate::DEFAULT_MODES_DIR,
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap());
+    let base = format!("http://127.0.0.1:{port}");
+    // Wait for it to listen (Python start-up), at most about 30 s.
+    let mut backend = None;
+    for _ in 0..150 {
+        if let Ok(b) =
+            newsdesk_translate::ApertiumApy::connect("apy", &base, Duration::from_secs(30)).await
+        {
+            backend = Some(b);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let backend = backend.expect("apertium-apy answers /listPairs");
+    assert!(
+        backend.supports("en", "es") && backend.supports("es", "fr"),
+        "{:?}",
+        backend.pairs()
+    );
+    let t = Translator::new(
+        vec![ManagedBackend::new(Box::new(backend))],
+        Arc::new(MemoryCache::new()),
+        TranslatorOptions::default(),
+    );
+    let tr = t
+        .translate_text(
+            "The red house is big. I saw the red\nThe car is new.",
+            "en",
+            "fr",
+        )
+        .await
+        .unwrap();
+    assert_eq!(tr.route.to_string(), "en →es [apy] →fr [apy]");
+    assert_eq!(tr.text.lines().count(), 2);
+    assert!(tr.text.contains("maison"), "{}", tr.text);
+    assert_eq!(tr.segments.len(), 3);
+    assert_eq!(t.run_usage()["apy"].calls, 2, "one batched call per hop");
+}
