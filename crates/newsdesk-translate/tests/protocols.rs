@@ -432,3 +432,29 @@ async fn the_daily_budget_stops_calls_before_they_are_made() {
         "the over-budget call was never sent"
     );
 }
+
+#[tokio::test]
+async fn the_translator_can_be_shared_across_tasks() {
+    let svc = Arc::new(Service::default());
+    let addr = start(svc.clone()).await;
+    let t = Arc::new(translator(
+        ManagedBackend::new(Box::new(libre_backend(addr))),
+        Arc::new(MemoryCache::new()),
+    ));
+    // The ingest pipeline will call it from spawned tasks: its futures must be Send.
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let t = t.clone();
+            tokio::spawn(async move {
+                t.translate_text(&format!("Article {i} is here."), "en", "fr")
+                    .await
+            })
+        })
+        .collect();
+    for (i, h) in handles.into_iter().enumerate() {
+        assert_eq!(
+            h.await.unwrap().unwrap().text,
+            format!("ARTICLE {i} IS HERE.")
+        );
+    }
+}
