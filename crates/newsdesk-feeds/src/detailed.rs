@@ -20,7 +20,9 @@ use serde::Serialize;
 use url::Url;
 
 use crate::encoding::{decode, rewrite_declaration};
-use crate::html_sanitizer::{ACCEPTABLE_ELEMENTS, safe_absolute_uri, sanitize_html};
+use crate::html_sanitizer::{
+    ACCEPTABLE_ELEMENTS, looks_dangerous, safe_absolute_uri, sanitize_html,
+};
 use crate::repair::repair_with;
 use crate::xml_tree::{Element, Node, parse_tree};
 use crate::{FeedError, parse_date};
@@ -61,7 +63,8 @@ pub fn parse_feed_detailed(
     let decoded = decode(bytes, http_content_type);
     let text = decoded.text.trim_start_matches('\u{feff}');
     if text.trim_start().starts_with('{') {
-        return base_result.map(DetailedFeed::from);
+        let feed_base = feed_url.and_then(|u| Url::parse(u).ok());
+        return base_result.map(|b| overlay_json(b, text, feed_base.as_ref()));
     }
     let repaired = repair_with(&rewrite_declaration(text), true);
     let tree = parse_tree(&repaired.xml);
@@ -91,6 +94,48 @@ impl From<ParsedFeed> for DetailedFeed {
             wellformed: p.wellformed,
         }
     }
+}
+
+/// JSON Feed: `content_html` is sanitised (feed-rs passes it through), `content_text` and
+/// `summary` are plain text as the spec says.
+fn overlay_json(base: ParsedFeed, text: &str, feed_base: Option<&Url>) -> DetailedFeed {
+    let mut out = DetailedFeed::from(base);
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else {
+        // feed-rs read something we cannot: keep nothing that could be unsanitised HTML
+        for e in &mut out.entries {
+            e.summary = None;
+            e.content = None;
+        }
+        return out;
+    };
+    let items = doc
+        .get("items")
+        .and_then(serde_json::Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for (i, e) in out.entries.iter_mut().enumerate() {
+        let item = items.get(i);
+        let field = |k: &str| {
+            item.and_then(|it| it.get(k))
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        };
+        e.content = match (field("content_html"), field("content_text")) {
+            (Some(html), _) => Some(sanitize_html(html, feed_base)).filter(|v| !v.is_empty()),
+            (None, Some(text)) if looks_dangerous(text) => Some(sanitize_html(text, feed_base)),
+            (None, Some(text)) => Some(text.to_owned()),
+            (None, None) => None,
+        };
+        e.summary = field("summary").map(|s| {
+            if looks_dangerous(s) {
+                sanitize_html(s, feed_base)
+            } else {
+                s.to_owned()
+            }
+        });
+    }
+    out
 }
 
 /// Format facts that change how text constructs are read.
@@ -561,7 +606,11 @@ fn text_construct(e: &Element, parent_base: Option<&Url>, fmt: Format) -> Option
     if !fmt.atom && ty == "text/plain" && looks_like_html(value) {
         ty = "text/html".into();
     }
-    let out = if ty == "text/html" || ty == "application/xhtml+xml" {
+    // Plain text stays as written (feedparser's convention), unless it carries markup that
+    // would be live if a consumer ever showed it as HTML; other types (a failed base64, an
+    // unknown MIME type) are sanitised as HTML.
+    let html = ty == "text/html" || ty == "application/xhtml+xml";
+    let out = if html || ty != "text/plain" || looks_dangerous(value) {
         sanitize_html(value, base.as_ref())
     } else {
         value.to_owned()

@@ -226,6 +226,22 @@ pub(crate) fn sanitize_html(html: &str, base: Option<&Url>) -> String {
     s.out.trim().replace("\r\n", "\n")
 }
 
+/// True when `text` (meant as plain text) holds markup that would be live if it were ever read
+/// as HTML: script-like elements, event handlers, script URLs.
+pub(crate) fn looks_dangerous(text: &str) -> bool {
+    static DANGER: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)<\s*/?\s*(script|iframe|frame|object|embed|applet|style|meta|link|base|svg|math)\b|<[a-z][^>]*\son[a-z]+\s*=|(javascript|vbscript|data)\s*:",
+        )
+        .ok()
+    });
+    match DANGER.as_ref() {
+        Some(re) => re.is_match(text),
+        // cannot happen (the pattern is fixed); err on the safe side
+        None => text.contains('<'),
+    }
+}
+
 /// Text rewrites done before tokenizing (as feedparser does): `<!` that opens neither a
 /// comment, a DOCTYPE nor a marked section is text; `<x/>` short tags are expanded;
 /// `&#39;`/`&#34;` become quotes.
@@ -962,6 +978,13 @@ mod tests {
             r#"<a title="&#38;">&#38;</a>"#
         );
         assert_eq!(clean(" <!DOCTYPE "), "<!DOCTYPE");
+    }
+
+    #[test]
+    fn dangerous_plain_text_is_recognised() {
+        assert!(looks_dangerous("x <SCRIPT>y()</script>"));
+        assert!(looks_dangerous(r#"<b onmouseover="x()">"#));
+        assert!(!looks_dangerous("AT&T <3 the <b>news</b>"));
     }
 
     #[test]
