@@ -470,7 +470,7 @@ impl Renderer<'_, '_> {
             return self.ctx.title.is_some_and(|t| fold(t) == folded)
                 || (chars < 80 && ENGAGEMENT.is_match(text));
         }
-        if chars < 80 && (ENGAGEMENT.is_match(text) || POSTED.is_match(text)) {
+        if (chars < 80 && ENGAGEMENT.is_match(text)) || POSTED.is_match(text) {
             return true;
         }
         if chars < 60 && RELATED_HEADING.is_match(text) {
@@ -537,7 +537,7 @@ static POSTED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Subscription, paywall, donation, newsletter and follow-us lines (short ones only).
 static PROMO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^.{0,120}\b(?:subscribe|subscription|subscribers?|abonnieren|abonnez|abonniere|suscr[ií]b\w*|newsletter|follow (?:us|(?:\w+ ){1,4}on)|folgen sie uns|folge uns|síguenos|siguenos|siga-nos|nos siga|spende|spenden|donate|donation|unterstützen sie|unterstütze|support (?:us|our)|hazte (?:miembro|socio)|zapraszamy|become a member|sign up|jetzt registrieren|already a subscriber|bereits abonnent|pour lire la suite|to view the full story|to continue reading|sie müssen sich einloggen|nicht eingeloggt|you must be logged in|be sociable|diese seite teilen|share this (?:page|article|story))\b").expect("valid regex")
+    Regex::new(r"(?i)^.{0,120}\b(?:subscribe|subscription|subscribers?|abonnieren|abonnez|abonniere|suscr[ií]b\w*|newsletter|follow (?:us|(?:\w+ ){1,4}on)|folgen sie uns|folge uns|síguenos|siguenos|siga-nos|nos siga|spende|spenden|donate|donation|unterstützen sie|unterstütze|support (?:us|our)|hazte (?:miembro|socio)|zapraszamy|become a member|sign up|jetzt registrieren|already a subscriber|bereits abonnent|pour lire la suite|to view the full story|enthält werbung|affiliate links?|(?:earn|receive) (?:a )?commission|letters? to the editor|leserbrief|for the latest (?:stories|news|updates)|(?:canal|channel|kanal) (?:de |on |auf )?(?:telegram|whatsapp)|google news|to continue reading|sie müssen sich einloggen|nicht eingeloggt|you must be logged in|be sociable|diese seite teilen|share this (?:page|article|story))\b").expect("valid regex")
 });
 
 /// Photo credits: "Photo: AFP", "Foto: dpa", "© Reuters", "Image credit: …".

@@ -356,7 +356,11 @@ pub(crate) fn class_verdict(el: &Element) -> ClassVerdict {
             last_positive = Some(i);
         } else if is_strong(w) || (w == "sr" && words.get(i + 1).is_some_and(|n| n == "only")) {
             last_strong = Some(i);
-        } else if WEAK.contains(&w) {
+        } else if WEAK.contains(&w)
+            || w.ends_with("metadata")
+            || w == "postmeta"
+            || w == "entrymeta"
+        {
             weak = true;
         }
         // "visually-hidden", "screen-reader-text"

@@ -31,7 +31,10 @@ pub(crate) fn choose(html: &Html, stats: &Stats) -> Option<Content> {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     // Paragraph text under each element (all the way up), for moving up from the winner.
     let mut prose: HashMap<NodeId, u32> = HashMap::new();
-    for (id, st) in stats.iter() {
+    // Document order, so that sums and ties do not depend on hash order (deterministic output).
+    let mut elements: Vec<(NodeId, &crate::text_stats::ElementStats)> = stats.iter().collect();
+    elements.sort_unstable_by_key(|(id, _)| *id);
+    for (id, st) in elements {
         let Some(node) = html.tree.get(id) else {
             continue;
         };
@@ -83,7 +86,7 @@ pub(crate) fn choose(html: &Html, stats: &Stats) -> Option<Content> {
         };
         let total = (score + bonus(el)) * (1.0 - stats.get(id).link_density());
         finals.insert(id, total);
-        if best.is_none_or(|(_, b)| total > b) {
+        if best.is_none_or(|(b_id, b)| total > b || (total == b && id < b_id)) {
             best = Some((id, total));
         }
     }
