@@ -387,7 +387,21 @@ pub(crate) fn split_words(value: &str, out: &mut Vec<String>) {
     let mut word = String::new();
     let mut prev_lower = false;
     for c in value.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii() {
+            // Fast path for the usual ASCII class names.
+            if c.is_ascii_alphanumeric() {
+                if c.is_ascii_uppercase() && prev_lower && !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+                prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+                word.push(c.to_ascii_lowercase());
+            } else {
+                if !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+                prev_lower = false;
+            }
+        } else if c.is_alphanumeric() {
             if c.is_uppercase() && prev_lower && !word.is_empty() {
                 out.push(std::mem::take(&mut word));
             }

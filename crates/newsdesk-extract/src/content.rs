@@ -289,12 +289,12 @@ fn semantic_container(html: &Html, stats: &Stats, top: NodeRef<'_, Node>) -> Opt
         let Some(el) = node.value().as_element() else {
             continue;
         };
-        let rank = container_rank(el);
-        if rank == 0 {
-            continue;
-        }
         let st = stats.get(node.id());
         if st.text < MIN_CONTAINER_TEXT || st.link_density() > 0.4 {
+            continue;
+        }
+        let rank = container_rank(el);
+        if rank == 0 {
             continue;
         }
         // The outermost of nested candidates of the same rank, the biggest otherwise.
