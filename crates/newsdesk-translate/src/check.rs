@@ -139,9 +139,13 @@ pub fn check_final(original: &str, translated: &str) -> Result<(), CheckFailure>
     let a = numbers(original);
     let b = numbers(translated);
     if a != b {
-        let missing = multiset_minus(&a, &b);
-        let extra = multiset_minus(&b, &a);
-        return Err(CheckFailure::Numbers { missing, extra });
+        // A Roman numeral may become digits or the other way round ("siglo XIV" ↔ "14th
+        // century"): such a difference is not a changed number.
+        let missing = multiset_minus(&multiset_minus(&a, &b), &roman_numerals(translated));
+        let extra = multiset_minus(&multiset_minus(&b, &a), &roman_numerals(original));
+        if !missing.is_empty() || !extra.is_empty() {
+            return Err(CheckFailure::Numbers { missing, extra });
+        }
     }
     let qs = scan_quotes(original);
     let qt = scan_quotes(translated);
@@ -154,6 +158,70 @@ pub fn check_final(original: &str, translated: &str) -> Result<(), CheckFailure>
         });
     }
     Ok(())
+}
+
+static ROMAN: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\b[MDCLXVI]{2,}\b").ok());
+
+/// Values of the Roman numerals (two letters or more) of a text, as decimal strings.
+pub fn roman_numerals(text: &str) -> Vec<String> {
+    let Some(re) = ROMAN.as_ref() else {
+        return Vec::new();
+    };
+    re.find_iter(text)
+        .filter_map(|m| roman_value(m.as_str()))
+        .map(|v| v.to_string())
+        .collect()
+}
+
+/// The value of a canonical Roman numeral (`XIV` → 14); `None` when not canonical.
+fn roman_value(s: &str) -> Option<u32> {
+    let digit = |c: char| match c {
+        'I' => Some(1),
+        'V' => Some(5),
+        'X' => Some(10),
+        'L' => Some(50),
+        'C' => Some(100),
+        'D' => Some(500),
+        'M' => Some(1000),
+        _ => None,
+    };
+    let values: Vec<u32> = s.chars().map(digit).collect::<Option<_>>()?;
+    let mut total = 0i64;
+    for (i, v) in values.iter().enumerate() {
+        match values.get(i + 1) {
+            Some(next) if next > v => total -= i64::from(*v),
+            _ => total += i64::from(*v),
+        }
+    }
+    let total = u32::try_from(total).ok()?;
+    // Canonical only: writing the value back gives the same letters.
+    (to_roman(total) == s).then_some(total)
+}
+
+fn to_roman(mut n: u32) -> String {
+    const TABLE: &[(u32, &str)] = &[
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for &(v, r) in TABLE {
+        while n >= v {
+            out.push_str(r);
+            n -= v;
+        }
+    }
+    out
 }
 
 fn multiset_minus(a: &[String], b: &[String]) -> Vec<String> {
@@ -202,6 +270,20 @@ mod tests {
             check_hop(&p, "Dijo “se acabó” el ZZ1ZZ de #mayo, tras ZZ2ZZ años.", b),
             Err(CheckFailure::BackendMark(_))
         ));
+        assert_eq!(
+            roman_numerals("siglo XIV, Luis XVI y MIX, IX"),
+            vec!["14", "16", "1009", "9"]
+        );
+        assert_eq!(roman_numerals("IIII IC"), Vec::<String>::new());
+        assert_eq!(
+            check_final(
+                "del siglo XIV, 3,2 millones",
+                "of the 14th century, 3,2 million"
+            ),
+            Ok(())
+        );
+        assert_eq!(check_final("the 14th century", "el siglo XIV"), Ok(()));
+        assert!(check_final("the 14th century", "el siglo XV").is_err());
         assert!(matches!(
             check_final("12 people", "13 personas"),
             Err(CheckFailure::Numbers { .. })
