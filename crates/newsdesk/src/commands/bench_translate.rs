@@ -2,14 +2,16 @@
 //! sample corpus, cold and then again with the cache warm (and the cache hit rate of that
 //! second pass). A measurement, not a test: nothing here asserts a time.
 
-use std::path::PathBuf;
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
+use std::process::{ExitCode, Stdio};
 use std::time::Instant;
 
 use anyhow::{Result, bail};
 use clap::Args;
 use newsdesk_demo::{Body, sample_corpus};
-use newsdesk_translate::{SegmentStatus, TranslateConfig, Translator};
+use newsdesk_translate::{
+    DEFAULT_MODES_DIR, Route, SegmentStatus, TranslateConfig, Translator, discover_modes,
+};
 
 use super::translate::load_translate_config;
 
@@ -46,6 +48,36 @@ fn paragraphs(lang: &str, max: usize) -> Vec<String> {
     }
     out.truncate(max);
     out
+}
+
+/// Seconds the bare `apertium` program takes over `text` (one call per hop, each hop's output
+/// fed to the next), when every hop of `route` is the local Apertium; the reference figure.
+fn raw_apertium_secs(route: &Route, text: &str) -> Option<f64> {
+    use std::io::Write as _;
+    let modes = discover_modes(Path::new(DEFAULT_MODES_DIR));
+    let mut input = text.to_string();
+    let start = Instant::now();
+    for hop in &route.hops {
+        if hop.backend != "apertium" {
+            return None;
+        }
+        let (_, mode) = modes
+            .iter()
+            .find(|(p, _)| p.from == hop.from && p.to == hop.to)?;
+        let mut child = std::process::Command::new("apertium")
+            .args(["-u", mode])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .ok()?;
+        let mut stdin = child.stdin.take()?;
+        let data = std::mem::take(&mut input);
+        let writer = std::thread::spawn(move || stdin.write_all(data.as_bytes()));
+        let out = child.wait_with_output().ok()?;
+        let _ = writer.join();
+        input = String::from_utf8_lossy(&out.stdout).into_owned();
+    }
+    Some(start.elapsed().as_secs_f64())
 }
 
 /// Runs the benchmark.
@@ -105,6 +137,17 @@ pub async fn run(args: BenchTranslateArgs) -> Result<ExitCode> {
             100.0 * (hits_after - hits_before) as f64 / lookups.max(1.0),
             100.0 * kept as f64 / cold.segments.len().max(1) as f64
         );
+        if let Some(secs) = raw_apertium_secs(&route, &text) {
+            say!(
+                "    reference: the bare `apertium -u` pipeline on the same text in one call: {:.0} words/s",
+                words as f64 / secs.max(1e-9)
+            );
+        }
+        for s in cold.segments.iter() {
+            if let SegmentStatus::KeptOriginal(reason) = &s.status {
+                say!("    kept: {:?}: {reason}", s.source);
+            }
+        }
         for (name, u) in t.run_usage() {
             say!(
                 "    {name}: {} calls, {} characters, {} segments, {} cache hits, {} errors, {} check failures",
