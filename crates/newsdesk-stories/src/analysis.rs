@@ -277,11 +277,13 @@ impl Analysis {
             }
             a.paragraphs.push(u32::try_from(len).unwrap_or(u32::MAX));
             // Names: per sentence-ish segment so the opening word is skipped.
+            // Sentence by sentence; '.' never sits inside a token, so the body's tokens are the
+            // sentences' tokens.
             for sentence in para.split_inclusive(['.', '!', '?', '。']) {
                 let st = tokens(sentence);
                 names_of(&st, sentence, &mut a.names);
+                body_toks.extend(st);
             }
-            body_toks.extend(tokens(para));
             for w in para.split_whitespace() {
                 let w = w.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | ',' | '"'));
                 if w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.") {

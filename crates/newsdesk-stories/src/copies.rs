@@ -21,6 +21,9 @@ pub struct CopyConfig {
     pub max_window_docs: usize,
     /// Shingle containment from which a same-language article is a copy.
     pub copy_threshold: f32,
+    /// Only articles published at most this long before a new one are candidate originals of
+    /// a translation (translations follow their original within days).
+    pub translation_window_hours: i64,
     /// Score from which a cross-language article is a translated copy.
     pub translation_threshold: f32,
     /// Shared quote shingles from which a "shares quotes" link is made.
@@ -33,6 +36,7 @@ impl Default for CopyConfig {
             window_hours: 24 * 7,
             max_window_docs: 200_000,
             copy_threshold: 0.45,
+            translation_window_hours: 72,
             translation_threshold: 0.55,
             min_quote_shingles: 3,
         }
@@ -45,10 +49,14 @@ struct Seen {
     seq: u64,
     id: String,
     lang: String,
+    /// Hash of `lang`, for cheap comparisons.
+    lang_key: u64,
     date: Option<DateTime<Utc>>,
     /// The original this article copies, if it is a copy.
     root: Option<String>,
     paragraphs: Vec<u32>,
+    /// Log paragraph lengths minus their mean (the shape of the article).
+    shape: Vec<f32>,
     numbers: Vec<String>,
     names: Vec<String>,
     /// Sorted, deduplicated shingle hashes.
@@ -144,24 +152,24 @@ pub(crate) fn structure_deviation(a: &[u32], b: &[u32]) -> Option<f32> {
     Some(logs.iter().sum::<f32>() / logs.len() as f32)
 }
 
-/// Cross-language candidates scored in full per article (the closest by [`ratio_spread`]).
-const TRANSLATION_CANDIDATES: usize = 24;
+/// Cross-language candidates scored in full per article (the closest by [`shape_distance`]).
+const TRANSLATION_CANDIDATES: usize = 8;
 
-/// Standard deviation of per-paragraph log length ratios: a cheap first ranking of
-/// translation candidates, `None` when it is too large for a translation.
-fn ratio_spread(a: &[u32], b: &[u32]) -> Option<f32> {
+/// Log paragraph lengths minus their mean.
+fn shape(paragraphs: &[u32]) -> Vec<f32> {
+    let logs: Vec<f32> = paragraphs.iter().map(|p| (*p as f32 + 5.0).ln()).collect();
+    let mean = logs.iter().sum::<f32>() / logs.len().max(1) as f32;
+    logs.into_iter().map(|l| l - mean).collect()
+}
+
+/// Standard deviation of per-paragraph log length ratios (from the two shapes): a cheap
+/// first ranking of translation candidates, `None` when it is too large for a translation.
+fn shape_distance(a: &[f32], b: &[f32]) -> Option<f32> {
     if a.len() != b.len() || a.is_empty() {
         return None;
     }
-    let n = a.len() as f32;
-    let (mut sum, mut sq) = (0.0f32, 0.0f32);
-    for (x, y) in a.iter().zip(b) {
-        let d = ((*y as f32 + 5.0) / (*x as f32 + 5.0)).ln();
-        sum += d;
-        sq += d * d;
-    }
-    let mean = sum / n;
-    let sd = (sq / n - mean * mean).max(0.0).sqrt();
+    let sq: f32 = a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum();
+    let sd = (sq / a.len() as f32).sqrt();
     (sd <= 0.6).then_some(sd)
 }
 
@@ -263,9 +271,11 @@ impl CopyDetector {
             seq: self.next_seq,
             id: doc.id.clone(),
             lang: doc.lang.clone(),
+            lang_key: crate::analysis::hash_feature(0, &doc.lang),
             date: doc.date,
             root: None,
             paragraphs: analysis.paragraphs.clone(),
+            shape: shape(&analysis.paragraphs),
             numbers: analysis.numbers.clone(),
             names: analysis.names.clone(),
             shingles,
@@ -367,14 +377,26 @@ impl CopyDetector {
         let n = u32::try_from(new.paragraphs.len()).unwrap_or(u32::MAX);
         if let Some(list) = self.by_paragraphs.get(&n) {
             // Rank by a cheap spread of length ratios, then score the closest few in full.
+            // Newest first; translations come within `translation_window_hours`.
+            let horizon = new
+                .date
+                .map(|d| d - Duration::hours(self.config.translation_window_hours));
             let mut close: Vec<(f32, u64)> = list
                 .iter()
-                .filter_map(|seq| {
+                .rev()
+                .map_while(|seq| {
                     let old = self.get(*seq)?;
-                    if old.lang == new.lang {
+                    match (horizon, old.date) {
+                        (Some(h), Some(d)) if d < h => None,
+                        _ => Some(old),
+                    }
+                })
+                .filter_map(|old| {
+                    let seq = &old.seq;
+                    if old.lang_key == new.lang_key {
                         return None;
                     }
-                    Some((ratio_spread(&old.paragraphs, &new.paragraphs)?, *seq))
+                    Some((shape_distance(&old.shape, &new.shape)?, *seq))
                 })
                 .collect();
             if close.len() > TRANSLATION_CANDIDATES {

@@ -15,7 +15,7 @@ use crate::error::StoriesError;
 use crate::provenance::{LinkKind, ProvenanceLink};
 
 /// Stories scored exactly per article (the ones sharing the most feature weight with it).
-const CANDIDATES: usize = 48;
+const CANDIDATES: usize = 24;
 
 /// Stable id of a story.
 pub type StoryId = u64;
@@ -109,8 +109,8 @@ struct Member {
     tf: Vec<(u64, f32)>,
 }
 
-/// Whether a story of `n` tracked articles is checked for a split: at 4, 5, 6, 8, 10, 13, 16,
-/// 20, … (about every quarter of growth), so the cost per article stays constant.
+/// Whether a story of `n` tracked articles is checked for a split: at 4, 5, 6, 7, 8, 10, 12,
+/// 15, … (every quarter of growth), so the cost per article stays bounded.
 fn split_due(n: usize) -> bool {
     let mut k = 4usize;
     while k < n {

@@ -144,6 +144,10 @@ fn romanise_hangul(c: char, out: &mut String) -> bool {
 /// Cyrillic, Greek, Georgian and Hangul transliterated to Latin. Other scripts are kept
 /// (lowercased).
 pub fn fold_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        out.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+        return;
+    }
     for c in text.chars() {
         // Hangul first: NFKD would split syllables into jamo.
         if romanise_hangul(c, out) {

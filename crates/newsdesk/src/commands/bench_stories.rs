@@ -84,7 +84,10 @@ impl Generator {
     }
 
     fn article(&mut self, i: usize) -> Document {
-        let start = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).single().unwrap_or_default();
+        let start = Utc
+            .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
+            .single()
+            .unwrap_or_default();
         let minutes = (i as i64 * 24 * 60) / self.per_day.max(1) as i64;
         let date = start + Duration::minutes(minutes);
         let id = format!("g{i}");
@@ -99,7 +102,9 @@ impl Generator {
         let day = minutes / (24 * 60);
         self.events.retain(|(d, _)| day - d <= 3);
         if self.events.is_empty() || self.rng.below(8) == 0 {
-            let names = (0..3).map(|_| capitalise(&word(&mut self.rng, 3))).collect();
+            let names = (0..3)
+                .map(|_| capitalise(&word(&mut self.rng, 3)))
+                .collect();
             let numbers = (0..3).map(|_| (self.rng.next() % 10_000) as u32).collect();
             let keywords = (0..12)
                 .map(|_| self.vocabulary[self.rng.below(self.vocabulary.len())].clone())
@@ -125,11 +130,12 @@ impl Generator {
         let mut rng = Rng(self.rng.next() | 1);
         for _ in 0..(4 + rng.below(8)) {
             let mut p = Vec::new();
-            for w in 0..(20 + rng.below(40)) {
-                let token = match rng.below(10) {
-                    0 => ev.names[rng.below(ev.names.len())].clone(),
-                    1 => ev.numbers[rng.below(ev.numbers.len())].to_string(),
-                    2..=4 => ev.keywords[rng.below(ev.keywords.len())].clone(),
+            for w in 0..(5 + rng.below(75)) {
+                let token = match rng.below(20) {
+                    0 | 1 => ev.names[rng.below(ev.names.len())].clone(),
+                    2 => ev.numbers[rng.below(ev.numbers.len())].to_string(),
+                    3 => (rng.next() % 100_000).to_string(),
+                    4..=9 => ev.keywords[rng.below(ev.keywords.len())].clone(),
                     _ => self.vocabulary[rng.below(self.vocabulary.len())].clone(),
                 };
                 p.push(if w == 0 { capitalise(&token) } else { token });
