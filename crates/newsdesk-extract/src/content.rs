@@ -315,7 +315,7 @@ fn semantic_container(html: &Html, stats: &Stats, top: NodeRef<'_, Node>) -> Opt
 
 /// Inside the scorer's pick, a container holding at least this many tenths of its text gives
 /// way to the pick.
-const CONTAINER_SHARE: u32 = 6;
+const CONTAINER_SHARE: u32 = 4;
 
 fn add(scores: &mut HashMap<NodeId, f64>, node: NodeRef<'_, Node>, score: f64) {
     *scores.entry(node.id()).or_insert(0.0) += score;
