@@ -98,6 +98,10 @@ pub struct BackendConfig {
     /// Apertium modes directory [default: /usr/share/apertium/modes].
     #[serde(default)]
     pub modes_dir: Option<PathBuf>,
+    /// Segments per call, at most [default: 400 for Apertium (one start-up per call), 100 for
+    /// Apertium-APy, 50 for LibreTranslate and DeepL (DeepL's own limit), 20 for a chat model].
+    #[serde(default)]
+    pub batch_size: Option<usize>,
 }
 
 fn default_retries() -> u32 {
@@ -130,7 +134,20 @@ impl BackendConfig {
             daily_char_budget: None,
             timeout_secs: default_timeout(),
             modes_dir: None,
+            batch_size: None,
         }
+    }
+
+    /// Segments per call: the configured value, else the kind's default.
+    pub fn batch_size(&self) -> usize {
+        self.batch_size
+            .unwrap_or(match self.kind {
+                BackendKind::Apertium => 400,
+                BackendKind::ApertiumApy => 100,
+                BackendKind::Libretranslate | BackendKind::Deepl => 50,
+                BackendKind::Openai => 20,
+            })
+            .max(1)
     }
 
     /// The backend's name.
@@ -171,8 +188,6 @@ pub struct TranslateConfig {
     pub cache: Option<PathBuf>,
     /// Prefix of a segment kept in its original language; `{lang}` is its language code.
     pub untranslated_marker: String,
-    /// Segments per backend call, at most.
-    pub batch_size: usize,
     /// Smallest accepted length ratio translation/source.
     pub min_length_ratio: f64,
     /// Largest accepted length ratio translation/source.
@@ -187,7 +202,6 @@ impl Default for TranslateConfig {
             routes: Vec::new(),
             cache: None,
             untranslated_marker: "[{lang}] ".to_string(),
-            batch_size: 64,
             min_length_ratio: 0.5,
             max_length_ratio: 2.0,
         }
@@ -227,7 +241,7 @@ mod tests {
         assert_eq!(f.translate.backends[1].kind, BackendKind::Deepl);
         assert_eq!(f.translate.backends[1].max_retries, 3);
         assert_eq!(f.translate.routes[0].via, vec!["es"]);
-        assert_eq!(f.translate.batch_size, 64);
+        assert_eq!(f.translate.backends[0].batch_size, None);
     }
 
     fn toml_like<T: serde::de::DeserializeOwned>(s: &str) -> T {

@@ -29,6 +29,7 @@ pub struct ManagedBackend {
     limiter: RateLimiter,
     retry: RetryPolicy,
     daily_char_budget: Option<u64>,
+    batch_size: usize,
 }
 
 impl std::fmt::Debug for ManagedBackend {
@@ -49,7 +50,14 @@ impl ManagedBackend {
             limiter: RateLimiter::per_minute(None),
             retry: RetryPolicy::default(),
             daily_char_budget: None,
+            batch_size: 50,
         }
+    }
+
+    /// Segments per call, at most (default 50).
+    pub fn with_batch_size(mut self, segments: usize) -> ManagedBackend {
+        self.batch_size = segments.max(1);
+        self
     }
 
     /// At most `per_minute` calls a minute.
@@ -83,8 +91,6 @@ pub struct TranslatorOptions {
     pub pivots: Vec<String>,
     /// Forced routes.
     pub routes: Vec<RouteConfig>,
-    /// Segments per call, at most.
-    pub batch_size: usize,
     /// Length-ratio bounds of the checker.
     pub bounds: LengthBounds,
     /// Prefix of a segment kept in its original language; `{lang}` is replaced.
@@ -102,7 +108,6 @@ impl From<&TranslateConfig> for TranslatorOptions {
         TranslatorOptions {
             pivots: c.pivots.clone(),
             routes: c.routes.clone(),
-            batch_size: c.batch_size.max(1),
             bounds: LengthBounds {
                 min_ratio: c.min_length_ratio,
                 max_ratio: c.max_length_ratio,
@@ -282,7 +287,8 @@ pub async fn build_backend(b: &BackendConfig) -> Result<ManagedBackend, Translat
             base_delay: Duration::from_millis(b.retry_base_ms),
             max_delay: Duration::from_secs(b.retry_max_secs),
         })
-        .with_daily_budget(b.daily_char_budget))
+        .with_daily_budget(b.daily_char_budget)
+        .with_batch_size(b.batch_size()))
 }
 
 impl Translator {
@@ -580,7 +586,7 @@ impl Translator {
                 },
             );
         }
-        for chunk in todo.chunks(self.options.batch_size.max(1)) {
+        for chunk in todo.chunks(mb.batch_size) {
             let answer = self.call(mb, chunk, &hop.from, &hop.to).await;
             for (k, text) in chunk.iter().enumerate() {
                 let idx = carriers.get(text).cloned().unwrap_or_default();
