@@ -93,7 +93,7 @@ pub(crate) fn choose(html: &Html, stats: &Stats) -> Option<Content> {
     let (top, top_score) = best?;
     let top_node = climb(html.tree.get(top)?, &prose, stats);
     let top_score = finals.get(&top_node.id()).copied().unwrap_or(top_score);
-    let mut nodes = match semantic_container(html, stats, top_node) {
+    let mut nodes = match semantic_container(html, stats, top_node, &prose) {
         Some(container) => vec![container],
         None => with_siblings(top_node, top_score, &finals, stats),
     };
@@ -283,7 +283,12 @@ fn container_rank(el: &Element) -> u8 {
 
 /// The element that declares itself the article (microdata, `<article>`, "article-body"
 /// classes) and holds the scorer's pick, or clearly more text than it.
-fn semantic_container(html: &Html, stats: &Stats, top: NodeRef<'_, Node>) -> Option<NodeId> {
+fn semantic_container(
+    html: &Html,
+    stats: &Stats,
+    top: NodeRef<'_, Node>,
+    prose: &HashMap<NodeId, u32>,
+) -> Option<NodeId> {
     let mut best: Option<(u8, u32, NodeId)> = None;
     for node in html.tree.root().descendants() {
         let Some(el) = node.value().as_element() else {
@@ -307,8 +312,11 @@ fn semantic_container(html: &Html, stats: &Stats, top: NodeRef<'_, Node>) -> Opt
     let holds_top = top.id() == id || top.ancestors().any(|a| a.id() == id);
     let inside_top = top.descendants().any(|d| d.id() == id);
     if inside_top {
-        // The scorer's pick adds little around the container: keep the pick (an intro, a lead).
-        return (text * 10 < top_text * CONTAINER_SHARE).then_some(id);
+        // The container is a small part of the pick: keep the pick when what it adds is running
+        // paragraphs (an article with boxes inside), take the container when it is other text.
+        let prose_of = |n: NodeId| prose.get(&n).copied().unwrap_or(0);
+        let outside = prose_of(top.id()).saturating_sub(prose_of(id));
+        return (text * 10 < top_text * CONTAINER_SHARE && outside < prose_of(id)).then_some(id);
     }
     (holds_top || text > top_text).then_some(id)
 }
