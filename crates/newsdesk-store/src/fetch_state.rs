@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::columns;
 use crate::sources::source_exists;
-use crate::{Result, Store, StoreError};
+use crate::{Result, ScheduleState, Store, StoreError};
 
 /// Reads a fetch state from `fetch_state` columns starting at `at` (`source_id, etag,
 /// last_modified, last_fetch_at, last_status, last_error, last_http_status,
@@ -55,14 +55,35 @@ impl Store {
 
     /// Saves (inserts or replaces) the fetch state of `state.source_id`.
     pub fn save_fetch_state(&self, state: &FetchState) -> Result<()> {
-        let id = state.source_id;
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if !source_exists(&tx, id)? {
-                return Err(StoreError::NoSuchSource(id));
-            }
-            tx.prepare_cached(
-                "INSERT INTO fetch_state (source_id, etag, last_modified, last_fetch_at, \
+            save_fetch_state_in(&tx, state)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// Saves the fetch state and the scheduler bookkeeping of `state.source_id` in one
+    /// transaction (what the scheduler does after every fetch).
+    pub fn save_fetch_outcome(&self, state: &FetchState, sched: &ScheduleState) -> Result<()> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            save_fetch_state_in(&tx, state)?;
+            crate::schedule::save_schedule_state_in(&tx, state.source_id, sched)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+}
+
+/// Saves a fetch state inside the caller's transaction.
+fn save_fetch_state_in(tx: &rusqlite::Connection, state: &FetchState) -> Result<()> {
+    let id = state.source_id;
+    if !source_exists(tx, id)? {
+        return Err(StoreError::NoSuchSource(id));
+    }
+    tx.prepare_cached(
+        "INSERT INTO fetch_state (source_id, etag, last_modified, last_fetch_at, \
                  last_status, last_error, last_http_status, consecutive_failures, next_fetch_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
                  ON CONFLICT (source_id) DO UPDATE SET etag = excluded.etag, \
@@ -71,23 +92,22 @@ impl Store {
                  last_http_status = excluded.last_http_status, \
                  consecutive_failures = excluded.consecutive_failures, \
                  next_fetch_at = excluded.next_fetch_at",
-            )?
-            .execute(params![
-                id,
-                state.etag,
-                state.last_modified,
-                columns::opt_instant(state.last_fetch_at),
-                state.last_status.as_str(),
-                state.last_error,
-                state.last_http_status,
-                state.consecutive_failures,
-                columns::opt_instant(state.next_fetch_at),
-            ])?;
-            tx.commit()?;
-            Ok(())
-        })
-    }
+    )?
+    .execute(params![
+        id,
+        state.etag,
+        state.last_modified,
+        columns::opt_instant(state.last_fetch_at),
+        state.last_status.as_str(),
+        state.last_error,
+        state.last_http_status,
+        state.consecutive_failures,
+        columns::opt_instant(state.next_fetch_at),
+    ])?;
+    Ok(())
+}
 
+impl Store {
     /// Sources due for a fetch at `now`: never fetched, or whose `next_fetch_at` is not after
     /// `now`, and not paused; the most overdue first (never-fetched ones before all others), then
     /// by id.

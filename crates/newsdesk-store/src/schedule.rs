@@ -56,23 +56,7 @@ impl Store {
     pub fn save_schedule_state(&self, id: SourceId, s: &ScheduleState) -> Result<()> {
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if !source_exists(&tx, id)? {
-                return Err(StoreError::NoSuchSource(id));
-            }
-            tx.prepare_cached(
-                "INSERT INTO fetch_state (source_id, paused_reason, paused_at, redirect_url, \
-                 redirect_seen) VALUES (?1, ?2, ?3, ?4, ?5) \
-                 ON CONFLICT (source_id) DO UPDATE SET paused_reason = excluded.paused_reason, \
-                 paused_at = excluded.paused_at, redirect_url = excluded.redirect_url, \
-                 redirect_seen = excluded.redirect_seen",
-            )?
-            .execute(params![
-                id,
-                s.paused_reason,
-                columns::opt_instant(s.paused_at),
-                s.redirect_url,
-                s.redirect_seen,
-            ])?;
+            save_schedule_state_in(&tx, id, s)?;
             tx.commit()?;
             Ok(())
         })
@@ -114,6 +98,32 @@ impl Store {
     }
 }
 
+/// Saves a source's scheduler bookkeeping inside the caller's transaction.
+pub(crate) fn save_schedule_state_in(
+    tx: &rusqlite::Connection,
+    id: SourceId,
+    s: &ScheduleState,
+) -> Result<()> {
+    if !source_exists(tx, id)? {
+        return Err(StoreError::NoSuchSource(id));
+    }
+    tx.prepare_cached(
+        "INSERT INTO fetch_state (source_id, paused_reason, paused_at, redirect_url, \
+         redirect_seen) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (source_id) DO UPDATE SET paused_reason = excluded.paused_reason, \
+         paused_at = excluded.paused_at, redirect_url = excluded.redirect_url, \
+         redirect_seen = excluded.redirect_seen",
+    )?
+    .execute(params![
+        id,
+        s.paused_reason,
+        columns::opt_instant(s.paused_at),
+        s.redirect_url,
+        s.redirect_seen,
+    ])?;
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -147,6 +157,12 @@ mod tests {
         let mut st = FetchState::never(a.id);
         st.consecutive_failures = 3;
         store.save_fetch_state(&st).unwrap();
+        let back = store.schedule_state(a.id).unwrap();
+        assert!(back.is_paused());
+        // Both in one transaction.
+        st.consecutive_failures = 4;
+        store.save_fetch_outcome(&st, &back).unwrap();
+        assert_eq!(store.fetch_state(a.id).unwrap().consecutive_failures, 4);
         let back = store.schedule_state(a.id).unwrap();
         assert!(back.is_paused());
         assert_eq!(back.paused_reason.as_deref(), Some("HTTP 410 Gone"));

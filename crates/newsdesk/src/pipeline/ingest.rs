@@ -210,13 +210,22 @@ impl Ingest {
             next_fetch_at: None,
             paused: None,
         };
-        let (mut state, mut sched) = match (
-            self.store.fetch_state(src.id),
-            self.store.schedule_state(src.id),
-        ) {
-            (Ok(f), Ok(s)) => (f, s),
-            (Err(e), _) | (_, Err(e)) => {
+        // Store calls block (SQLite): they run on the blocking pool, never on the runtime's
+        // workers, so thousands of sources in flight do not stall the network side.
+        let store = self.store.clone();
+        let id = src.id;
+        let loaded = tokio::task::spawn_blocking(move || {
+            Ok::<_, StoreError>((store.fetch_state(id)?, store.schedule_state(id)?))
+        })
+        .await;
+        let (mut state, mut sched) = match loaded {
+            Ok(Ok(both)) => both,
+            Ok(Err(e)) => {
                 result.outcome = SourceOutcome::Failed(e.to_string());
+                return result;
+            }
+            Err(e) => {
+                result.outcome = SourceOutcome::Failed(format!("store task failed: {e}"));
                 return result;
             }
         };
@@ -270,12 +279,18 @@ impl Ingest {
             sched.paused_at = Some(now);
             result.paused = Some(reason.clone());
         }
-        self.track_redirect(src, &mut sched, facts.permanent_redirect.as_deref());
-        if let Err(e) = self
-            .store
-            .save_fetch_state(&state)
-            .and_then(|()| self.store.save_schedule_state(src.id, &sched))
-        {
+        let this = self.clone();
+        let source = src.clone();
+        let saved = tokio::task::spawn_blocking(move || {
+            this.track_redirect(&source, &mut sched, facts.permanent_redirect.as_deref());
+            this.store
+                .save_fetch_outcome(&state, &sched)
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r);
+        if let Err(e) = saved {
             result.outcome = SourceOutcome::Failed(format!("could not save fetch state: {e}"));
             return result;
         }
@@ -392,18 +407,36 @@ impl Ingest {
 
         let mut fresh: Vec<FeedEntry> = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for e in &feed.entries {
-            let Some(key) = e.key() else { continue };
-            if !seen.insert(key.to_string()) {
-                continue;
-            }
-            match self.store.has_entry(src.id, key) {
-                Ok(true) => {}
-                Ok(false) => fresh.push(e.clone()),
-                Err(err) => {
-                    failed(facts, Some(resp.status), None);
-                    return SourceOutcome::Failed(err.to_string());
+        let keys: Vec<(usize, String)> = feed
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.key().map(|k| (i, k.to_string())))
+            .filter(|(_, k)| seen.insert(k.clone()))
+            .collect();
+        let store = self.store.clone();
+        let id = src.id;
+        let known = tokio::task::spawn_blocking(move || {
+            keys.into_iter()
+                .map(|(i, k)| store.has_entry(id, &k).map(|known| (i, known)))
+                .collect::<Result<Vec<_>, StoreError>>()
+        })
+        .await;
+        match known {
+            Ok(Ok(list)) => {
+                for (i, known) in list {
+                    if !known {
+                        fresh.push(feed.entries[i].clone());
+                    }
                 }
+            }
+            Ok(Err(err)) => {
+                failed(facts, Some(resp.status), None);
+                return SourceOutcome::Failed(err.to_string());
+            }
+            Err(err) => {
+                failed(facts, Some(resp.status), None);
+                return SourceOutcome::Failed(format!("store task failed: {err}"));
             }
         }
         facts.observation = Observation::Fetched {
@@ -421,20 +454,28 @@ impl Ingest {
         fresh.truncate(cap);
 
         let mut new_articles = 0u64;
-        let mut stream = futures_util::stream::iter(fresh)
-            .map(|entry| {
-                let this = self.clone();
-                let src = src.clone();
-                async move { this.ingest_entry(&src, entry).await }
-            })
-            .buffer_unordered(self.settings.article_concurrency);
-        while let Some(r) = stream.next().await {
-            match r {
-                Ok(true) => new_articles += 1,
-                Ok(false) => {}
-                Err(e) => {
-                    warn!(source_id = src.id, stage = "store", error = %e, "article not stored");
-                    deferred += 1;
+        if !self.settings.fetch_article_pages {
+            // No page to wait for: build every article from the feed and store them in one
+            // transaction (much cheaper than one per article when thousands of feeds are polled).
+            let (stored, failed) = self.store_from_feed(src, fresh).await;
+            new_articles = stored;
+            deferred += failed;
+        } else {
+            let mut stream = futures_util::stream::iter(fresh)
+                .map(|entry| {
+                    let this = self.clone();
+                    let src = src.clone();
+                    async move { this.ingest_entry(&src, entry).await }
+                })
+                .buffer_unordered(self.settings.article_concurrency);
+            while let Some(r) = stream.next().await {
+                match r {
+                    Ok(true) => new_articles += 1,
+                    Ok(false) => {}
+                    Err(e) => {
+                        warn!(source_id = src.id, stage = "store", error = %e, "article not stored");
+                        deferred += 1;
+                    }
                 }
             }
         }
@@ -451,6 +492,43 @@ impl Ingest {
             entries: feed.entries.len(),
             new_articles,
             deferred,
+        }
+    }
+
+    /// Stores `entries` from the feed's own content in one transaction; returns (articles
+    /// stored, entries not stored because of an error).
+    async fn store_from_feed(&self, src: &Source, entries: Vec<FeedEntry>) -> (u64, usize) {
+        let n = entries.len();
+        if n == 0 {
+            return (0, 0);
+        }
+        let store = self.store.clone();
+        let src = src.clone();
+        let res = tokio::task::spawn_blocking(move || {
+            let articles: Vec<NewArticle> = entries
+                .iter()
+                .map(|e| {
+                    let origin = ContentOrigin::FeedSummary {
+                        reason: "article pages are not fetched (fetch_article_pages = false)"
+                            .into(),
+                    };
+                    let key = e.key().unwrap_or_default().to_string();
+                    build_article(&src, key, e, None, origin)
+                })
+                .collect();
+            store.insert_articles(&articles)
+        })
+        .await;
+        match res {
+            Ok(Ok(ids)) => (ids.iter().filter(|id| id.is_some()).count() as u64, 0),
+            Ok(Err(e)) => {
+                warn!(stage = "store", error = %e, "articles not stored");
+                (0, n)
+            }
+            Err(e) => {
+                warn!(stage = "store", error = %e, "article builder crashed");
+                (0, n)
+            }
         }
     }
 
