@@ -24,6 +24,9 @@ pub struct CopyConfig {
     /// Only articles published at most this long before a new one are candidate originals of
     /// a translation (translations follow their original within days).
     pub translation_window_hours: i64,
+    /// At most this many of the newest articles with the same paragraph count are examined as
+    /// candidate originals of a translation (bounds the work per article).
+    pub translation_scan: usize,
     /// Score from which a cross-language article is a translated copy.
     pub translation_threshold: f32,
     /// Shared quote shingles from which a "shares quotes" link is made.
@@ -37,6 +40,7 @@ impl Default for CopyConfig {
             max_window_docs: 200_000,
             copy_threshold: 0.45,
             translation_window_hours: 72,
+            translation_scan: 1024,
             translation_threshold: 0.55,
             min_quote_shingles: 3,
         }
@@ -384,6 +388,7 @@ impl CopyDetector {
             let mut close: Vec<(f32, u64)> = list
                 .iter()
                 .rev()
+                .take(self.config.translation_scan)
                 .map_while(|seq| {
                     let old = self.get(*seq)?;
                     match (horizon, old.date) {

@@ -398,13 +398,15 @@ impl StoryEngine {
         if sweep_due {
             self.last_sweep = self.latest;
         }
-        let closing: Vec<StoryId> = self
-            .stories
-            .values()
-            .filter(|_| sweep_due)
-            .filter(|s| matches!((horizon, s.last_date), (Some(h), Some(d)) if d < h))
-            .map(|s| s.id)
-            .collect();
+        let closing: Vec<StoryId> = if !sweep_due {
+            Vec::new()
+        } else {
+            self.stories
+                .values()
+                .filter(|s| matches!((horizon, s.last_date), (Some(h), Some(d)) if d < h))
+                .map(|s| s.id)
+                .collect()
+        };
         for id in closing {
             self.close(id);
         }
