@@ -494,3 +494,54 @@ fn check_reports_without_storing_and_discover_finds_feeds() {
         2
     );
 }
+
+#[test]
+fn serve_runs_the_scheduler_on_due_sources() {
+    let o = start();
+    let s = site(false);
+    std::fs::write(
+        s.path().join("newsdesk.toml"),
+        std::fs::read_to_string(s.path().join("newsdesk.toml")).expect("config")
+            + "tick_seconds = 1\n",
+    )
+    .expect("config");
+    let busy = add(&s, &o.url("/f/busy"));
+    let mut child = std::process::Command::new(support::bin())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .current_dir(s.path())
+        .env_remove("NEWSDESK_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn serve");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let mut fetched = false;
+    while std::time::Instant::now() < deadline {
+        let status = rusqlite::Connection::open_with_flags(
+            s.db(),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .ok()
+        .and_then(|c| {
+            c.query_row(
+                &format!("SELECT last_status FROM fetch_state WHERE source_id = {busy}"),
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .ok()
+        });
+        if status.as_deref() == Some("ok") {
+            fetched = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(fetched, "the scheduler in `serve` fetched the due source");
+    assert_about(next_in(&s, busy), 300, "scheduled by serve");
+    assert_eq!(
+        support::query_i64(&s.db(), "SELECT COUNT(*) FROM articles"),
+        20
+    );
+}
