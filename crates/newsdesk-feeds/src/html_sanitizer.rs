@@ -12,6 +12,9 @@
 //! It is a tolerant tokenizer, not a tree builder: tags are not balanced (as in feedparser), and
 //! anything that is not a recognisable tag is escaped as text.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use url::Url;
 
 use crate::html_entities;
@@ -229,8 +232,8 @@ pub(crate) fn sanitize_html(html: &str, base: Option<&Url>) -> String {
 /// True when `text` (meant as plain text) holds markup that would be live if it were ever read
 /// as HTML: script-like elements, event handlers, script URLs.
 pub(crate) fn looks_dangerous(text: &str) -> bool {
-    static DANGER: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(
+    static DANGER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(
             r"(?i)<\s*/?\s*(script|iframe|frame|object|embed|applet|style|meta|link|base|svg|math)\b|<[a-z][^>]*\son[a-z]+\s*=|(javascript|vbscript|data)\s*:",
         )
         .ok()
@@ -750,141 +753,74 @@ fn iri_form(url: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| url.to_owned())
 }
 
-/// Keeps the harmless declarations of a `style` attribute (feedparser's rules): anything with
-/// `url(…)` is removed, a value with characters outside a small safe set drops the whole style,
-/// and only listed properties (or `background`/`border`/`margin`/`padding` with listed
-/// keywords and plain lengths/colours) stay.
+/// The regular expressions of feedparser's CSS sanitiser (Python's `\w`, `\s` and `\d` are
+/// Unicode-aware, like the `regex` crate's).
+struct CssRules {
+    url: Regex,
+    gauntlet: Regex,
+    declaration_shape: Regex,
+    declaration: Regex,
+    value: Regex,
+}
+
+static CSS: LazyLock<Option<CssRules>> = LazyLock::new(|| {
+    Some(CssRules {
+        url: Regex::new(r"url\s*\(\s*[^\s)]+?\s*\)\s*").ok()?,
+        gauntlet: Regex::new(
+            r#"^([:,;#%.\sa-zA-Z0-9!]|\w-\w|'[\s\w]+'|"[\s\w]+"|\([\d,\s]+\))*$"#,
+        )
+        .ok()?,
+        declaration_shape: Regex::new(r"\s*[-\w]+\s*:\s*[^:;]*;?").ok()?,
+        declaration: Regex::new(r"([-\w]+)\s*:\s*([^:;]*)").ok()?,
+        value: Regex::new(
+            r"^(#[0-9a-f]+|rgb\(\d+%?,\d*%?,?\d*%?\)?|\d{0,2}\.?\d{0,2}(cm|em|ex|in|mm|pc|pt|px|%|,|\))?)$",
+        )
+        .ok()?,
+    })
+});
+
+/// Keeps the harmless declarations of a `style` attribute (feedparser's rules): `url(…)` is
+/// removed, characters outside a small safe set drop the whole style, and only listed
+/// properties (or `background`/`border`/`margin`/`padding` with listed keywords and plain
+/// lengths/colours) stay. `expression(…)`, `behavior`, `-moz-binding` and the like never pass.
 fn sanitize_style(style: &str, svg: bool) -> String {
-    let style = strip_css_urls(style);
-    if !style_passes_gauntlet(&style) {
+    let Some(css) = CSS.as_ref() else {
+        return String::new();
+    };
+    let style = css.url.replace_all(style, " ");
+    if !css.gauntlet.is_match(&style) {
+        return String::new();
+    }
+    if !css
+        .declaration_shape
+        .replace_all(&style, "")
+        .trim()
+        .is_empty()
+    {
         return String::new();
     }
     let mut clean = Vec::new();
-    for decl in style.split(';') {
-        let Some((prop, value)) = decl.split_once(':') else {
-            if decl.trim().is_empty() {
-                continue;
-            }
-            return String::new();
+    for cap in css.declaration.captures_iter(&style) {
+        let (Some(prop), Some(value)) = (cap.get(1), cap.get(2)) else {
+            continue;
         };
-        let prop = prop.trim();
-        let value = value.trim();
-        if prop.is_empty()
-            || !prop
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-        {
-            return String::new();
-        }
+        let (prop, value) = (prop.as_str(), value.as_str());
         if value.is_empty() {
             continue;
         }
-        let lower = prop.to_ascii_lowercase();
+        let lower = prop.to_lowercase();
         let family = lower.split('-').next().unwrap_or_default();
         let listed = ACCEPTABLE_CSS_PROPERTIES.contains(&lower.as_str())
             || (svg && SVG_CSS_PROPERTIES.contains(&lower.as_str()));
         let box_keywords = ["background", "border", "margin", "padding"].contains(&family)
             && value
                 .split_whitespace()
-                .all(|k| ACCEPTABLE_CSS_KEYWORDS.contains(&k) || valid_css_value(k));
+                .all(|k| ACCEPTABLE_CSS_KEYWORDS.contains(&k) || css.value.is_match(k));
         if listed || box_keywords {
             clean.push(format!("{prop}: {value};"));
         }
     }
     clean.join(" ")
-}
-
-/// Removes `url(...)` (feedparser replaces each with a space).
-fn strip_css_urls(style: &str) -> String {
-    let lower = style.to_ascii_lowercase();
-    let mut out = String::with_capacity(style.len());
-    let mut i = 0;
-    while let Some(found) = lower[i..].find("url") {
-        let start = i + found;
-        let after = lower[start + 3..].trim_start();
-        let open = lower.len() - after.len();
-        if after.starts_with('(')
-            && let Some(close) = lower[open..].find(')')
-        {
-            out.push_str(&style[i..start]);
-            out.push(' ');
-            let mut end = open + close + 1;
-            while end < style.len() && style.as_bytes()[end].is_ascii_whitespace() {
-                end += 1;
-            }
-            i = end;
-            continue;
-        }
-        out.push_str(&style[i..start + 3]);
-        i = start + 3;
-    }
-    out.push_str(&style[i..]);
-    out
-}
-
-/// feedparser's "gauntlet": only `[:,;#%.\sa-zA-Z0-9!]`, `\w-\w`, quoted words and
-/// parenthesised number lists may appear.
-fn style_passes_gauntlet(style: &str) -> bool {
-    let chars: Vec<char> = style.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let word = |x: char| x.is_alphanumeric() || x == '_';
-        // `\w-\w` (a dash inside a word, as in `font-size`)
-        let inner_dash =
-            c == '-' && i > 0 && word(chars[i - 1]) && chars.get(i + 1).is_some_and(|&n| word(n));
-        if word(c) || c.is_whitespace() || ":,;#%.!".contains(c) || inner_dash {
-            i += 1;
-        } else if c == '\'' || c == '"' {
-            let Some(len) = chars[i + 1..].iter().position(|&x| x == c) else {
-                return false;
-            };
-            let inner = &chars[i + 1..i + 1 + len];
-            if inner.is_empty()
-                || !inner
-                    .iter()
-                    .all(|x| x.is_whitespace() || x.is_alphanumeric() || *x == '_')
-            {
-                return false;
-            }
-            i += len + 2;
-        } else if c == '(' {
-            let Some(len) = chars[i + 1..].iter().position(|&x| x == ')') else {
-                return false;
-            };
-            if !chars[i + 1..i + 1 + len]
-                .iter()
-                .all(|x| x.is_ascii_digit() || *x == ',' || x.is_whitespace())
-            {
-                return false;
-            }
-            i += len + 2;
-        } else {
-            return false;
-        }
-    }
-    true
-}
-
-/// `#hex`, `rgb(…)` or a short number with a CSS unit.
-fn valid_css_value(k: &str) -> bool {
-    if let Some(hex) = k.strip_prefix('#') {
-        return !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit());
-    }
-    if k.starts_with("rgb(") {
-        return true;
-    }
-    let num_len = k
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(k.len());
-    let (num, unit) = k.split_at(num_len);
-    let digits = num.chars().filter(char::is_ascii_digit).count();
-    num.matches('.').count() <= 1
-        && digits <= 4
-        && [
-            "", "cm", "em", "ex", "in", "mm", "pc", "pt", "px", "%", ",", ")",
-        ]
-        .contains(&unit)
 }
 
 #[cfg(test)]
@@ -934,6 +870,10 @@ mod tests {
     #[test]
     fn styles_keep_only_safe_declarations() {
         assert_eq!(
+            clean(r#"<span style="color: red; font-size: 12px">t</span>"#),
+            r#"<span style="color: red; font-size: 12px;">t</span>"#
+        );
+        assert_eq!(
             clean(r#"<span style="color: red; background: url(javascript:x)">t</span>"#),
             r#"<span style="color: red;">t</span>"#
         );
@@ -944,6 +884,15 @@ mod tests {
         assert_eq!(
             clean(r#"<span style="padding-right: 0in">t</span>"#),
             r#"<span style="padding-right: 0in;">t</span>"#
+        );
+        // feedparser's value pattern: at most two digits either side of the point
+        assert_eq!(
+            clean(r#"<span style="margin: 12345px">t</span>"#),
+            "<span>t</span>"
+        );
+        assert_eq!(
+            clean(r#"<span style="-moz-binding: url(x.xml#xss); color: blue">t</span>"#),
+            "<span>t</span>"
         );
     }
 
