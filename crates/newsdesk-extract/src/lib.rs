@@ -9,9 +9,16 @@
 //!   the URL;
 //! * the **body**: boilerplate (navigation, share bars, cookie banners, comments, related links…)
 //!   is removed by tag, role and class words, a readability-style scorer picks the container of
-//!   the article's paragraphs, and that container is rendered as allow-listed HTML (through
-//!   [`sanitize_html`]) and as plain text with paragraphs separated by blank lines. Embedded
-//!   tweets, iframes and videos become a visible `Embedded content: <link>` paragraph.
+//!   the article's paragraphs (moving up when the article is split over sibling blocks, or to
+//!   the element that declares itself the body: microdata, `<article>`, "article-body"
+//!   classes), adds a lead/intro block placed before it and the blocks lying between its parts
+//!   (an ingredient list), and that content is rendered as allow-listed HTML (through
+//!   [`sanitize_html`]) and as plain text with paragraphs separated by blank lines. Inside it,
+//!   link boxes, "related"/"more on this" headings with what follows them, comment counts,
+//!   paywall/subscription/donation/follow-us lines, posting metadata, repeated bylines and
+//!   standalone image credits are dropped; figure captions stay in the HTML but not in the plain
+//!   text. Embedded iframes and videos become a visible `Embedded content: <link>` paragraph;
+//!   quoted social posts keep their text after that link.
 //!
 //! It does no network and no database work, and has no per-site rules. [`sanitize_html`] is
 //! also the sanitiser for feed summaries. [`extract_batch`] runs the extractor over a directory
