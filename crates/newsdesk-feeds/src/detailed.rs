@@ -815,6 +815,24 @@ mod tests {
     }
 
     #[test]
+    fn media_title_never_hides_a_title_and_double_encoded_text_is_repaired() {
+        let f = parse(
+            r#"<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><item><media:title>bar</media:title><title>foo</title><description>&#226;&#128;&#166;</description></item></channel></rss>"#,
+        );
+        assert_eq!(f.entries[0].title.as_deref(), Some("foo"));
+        assert_eq!(f.entries[0].summary.as_deref(), Some("\u{2026}"));
+    }
+
+    #[test]
+    fn second_summary_like_element_is_the_content() {
+        let f = parse(
+            r#"<rss version="2.0"><channel><item><summary>Example summary</summary><description>Example description</description></item></channel></rss>"#,
+        );
+        assert_eq!(f.entries[0].summary.as_deref(), Some("Example summary"));
+        assert_eq!(f.entries[0].content.as_deref(), Some("Example description"));
+    }
+
+    #[test]
     fn cdf_channels_are_read() {
         let f = parse(
             r#"<CHANNEL HREF="http://www.example.org/" LASTMOD="2004-04-07T04:05:43Z"><ITEM><TITLE>Example item</TITLE><ABSTRACT>Example description</ABSTRACT></ITEM></CHANNEL>"#,

@@ -1,8 +1,8 @@
 //! Feed parsing, feed discovery and OPML: the **parse** stage of newsdesk.
 //!
 //! Bytes in, [`newsdesk_core::ParsedFeed`] out; this crate does no network I/O (fetching is
-//! `newsdesk-fetch`'s job) and no HTML sanitising on the pipeline path (summaries and contents keep their HTML for the
-//! extractor).
+//! `newsdesk-fetch`'s job) and no HTML sanitising on the pipeline path (summaries and contents
+//! keep their HTML for the extractor; only [`parse_feed_detailed`] sanitises).
 //!
 //! * [`parse_feed`] reads RSS 0.9x/1.0 (RDF)/2.0, Atom 0.3/1.0 and JSON Feed 1.0/1.1. The
 //!   `feed-rs` crate does the format work; around it, this crate decodes the bytes (BOM, HTTP
