@@ -234,7 +234,7 @@ pub(crate) fn sanitize_html(html: &str, base: Option<&Url>) -> String {
 pub(crate) fn looks_dangerous(text: &str) -> bool {
     static DANGER: LazyLock<Option<Regex>> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)<\s*/?\s*(script|iframe|frame|object|embed|applet|style|meta|link|base|svg|math)\b|<[a-z][^>]*\son[a-z]+\s*=|(javascript|vbscript|data)\s*:",
+            r"(?i)<\s*/?\s*(script|iframe|frame|object|embed|applet|style|meta|link|base|svg|math)\b|<[a-z][^>]*(\son[a-z]+\s*=|(javascript|vbscript|data)\s*:|&#)",
         )
         .ok()
     });
@@ -933,7 +933,10 @@ mod tests {
     fn dangerous_plain_text_is_recognised() {
         assert!(looks_dangerous("x <SCRIPT>y()</script>"));
         assert!(looks_dangerous(r#"<b onmouseover="x()">"#));
+        assert!(looks_dangerous(r#"<a href="javascript:x()">"#));
+        assert!(looks_dangerous(r#"<a href="java&#115;cript&#58;x()">"#));
         assert!(!looks_dangerous("AT&T <3 the <b>news</b>"));
+        assert!(!looks_dangerous("Big data: AT&T"));
     }
 
     #[test]
