@@ -74,7 +74,11 @@ fn copies_links_the_copy_and_names_a_bad_line() {
     assert_eq!(a[3]["kind"], "copy");
     // "b" retells "a" in French paragraph by paragraph, with the same numbers: it may be
     // taken for a translation of "a", never for anything else.
-    assert!(a[1]["copy_of"].is_null() || a[1]["copy_of"] == "a", "{}", a[1]);
+    assert!(
+        a[1]["copy_of"].is_null() || a[1]["copy_of"] == "a",
+        "{}",
+        a[1]
+    );
     assert_eq!(a[0]["copy_of"], serde_json::Value::Null);
     assert_eq!(a[2]["copy_of"], serde_json::Value::Null);
     let (ok, _, err) = run(&["copies"], "{\"id\": 3}\n");
