@@ -214,25 +214,33 @@ fn climb<'a>(
 ) -> NodeRef<'a, Node> {
     let prose_of = |n: NodeRef<'_, Node>| prose.get(&n.id()).copied().unwrap_or(0);
     for _ in 0..CLIMB_LEVELS {
-        let Some(parent) = cur.parent() else { break };
-        let Some(el) = parent.value().as_element() else {
-            break;
-        };
-        if matches!(el.name(), "body" | "html") || class_verdict(el) == ClassVerdict::Strong {
-            break;
+        // The nearest ancestor (within a few wrappers) holding clearly more paragraph text.
+        let mut next = None;
+        for ancestor in cur.ancestors().take(CLIMB_LOOKAHEAD) {
+            let Some(el) = ancestor.value().as_element() else {
+                break;
+            };
+            if matches!(el.name(), "body" | "html") || class_verdict(el) == ClassVerdict::Strong {
+                break;
+            }
+            if stats.get(ancestor.id()).link_density() >= 0.3 {
+                break;
+            }
+            if prose_of(ancestor) * 10 >= prose_of(cur) * CLIMB_RATIO {
+                next = Some(ancestor);
+                break;
+            }
         }
-        let (pp, pc) = (prose_of(parent), prose_of(cur));
-        if pp * 10 >= pc * CLIMB_RATIO && stats.get(parent.id()).link_density() < 0.3 {
-            cur = parent;
-        } else if pp == pc {
-            // A bare wrapper: look through it.
-            cur = parent;
-        } else {
-            break;
+        match next {
+            Some(n) => cur = n,
+            None => break,
         }
     }
     cur
 }
+
+/// Wrappers looked through for an ancestor with more paragraphs.
+const CLIMB_LOOKAHEAD: usize = 6;
 
 /// At most this many levels up.
 const CLIMB_LEVELS: usize = 4;
