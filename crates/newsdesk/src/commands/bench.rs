@@ -87,9 +87,14 @@ async fn ingest(articles: usize, sources: usize, hosts: usize) -> Result<ExitCod
     for s in &origin.sources {
         store.add_source(&s.to_new_source())?;
     }
+    // The benchmark measures the pipeline, not politeness: the first slice's limit of 2
+    // connections per host and no delay between requests to a host (the defaults are 1 and
+    // 250 ms, which would measure the delay instead).
     let settings = FetchSettings {
         allow_private_addresses: true,
         max_new_entries_per_pass: articles,
+        max_connections_per_host: 2,
+        per_host_delay_ms: 0,
         ..FetchSettings::default()
     };
     let ingest = Ingest::new(

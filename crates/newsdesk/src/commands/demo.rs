@@ -56,7 +56,9 @@ pub async fn run(
         "{DEMO_HEADER}\n\
          [storage]\ndatabase = \"data/newsdesk.db\"\n\n\
          [fetch]\n# The demo origin runs on loopback, so the SSRF guard is off here.\n\
-         allow_private_addresses = true\n\n\
+         allow_private_addresses = true\n\
+         # One local origin serves every outlet: no politeness delay is needed against it.\n\
+         per_host_delay_ms = 0\nmax_connections_per_host = 4\n\n\
          [web]\nsite_title = \"newsdesk demo\"\nsample_data = true\n\n\
          [schedule]\nenabled = false\n"
     );

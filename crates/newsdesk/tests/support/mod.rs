@@ -223,10 +223,11 @@ async fn dynamic(
     match path.as_str() {
         "malformed.xml" => xml("<<<this is not xml at all &&& <rss><chan".to_string()),
         "html-instead.html" => html("<!doctype html><html><head><title>Just a page</title></head><body><p>No feed here.</p></body></html>".into()),
-        "with-link.html" => html(format!(
+        "with-link.html" => html(
             "<!doctype html><html><head><title>Home</title>\
              <link rel=\"alternate\" type=\"application/rss+xml\" title=\"Main\" href=\"/good/feed.xml\"></head><body>hi</body></html>"
-        )),
+                .to_string(),
+        ),
         "status/404" => status(404),
         "status/410" => status(410),
         "status/500" => status(500),
@@ -320,9 +321,15 @@ impl Site {
             "init failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        // Tests talk to one local origin: no politeness delay unless a test asks for one.
+        let delay = if extra_fetch.contains("per_host_delay_ms") {
+            ""
+        } else {
+            "per_host_delay_ms = 0\n"
+        };
         let cfg = format!(
             "[storage]\ndatabase = \"data/newsdesk.db\"\n\n[fetch]\nallow_private_addresses = true\n\
-             timeout_secs = 2\nconnect_timeout_secs = 2\n{extra_fetch}\n"
+             timeout_secs = 2\nconnect_timeout_secs = 2\n{delay}{extra_fetch}\n"
         );
         std::fs::write(dir.path().join("newsdesk.toml"), cfg).expect("write config");
         Site { dir }
