@@ -9,6 +9,12 @@ static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// A prefix glued to the name by the markup ("Veröffentlicht vonChris Jung", "AuthorJane Doe").
+static GLUED_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((?i:(?:veröffentlicht|geschrieben|verfasst|posted|written|published)\s+)?(?i:von|by|author|autor|autorin))(\p{Lu}\p{Ll})")
+        .expect("valid regex")
+});
+
 /// Trailing words that are not part of a name ("Jane Doe said", "Jane Doe Alle Artikel").
 static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -72,7 +78,7 @@ pub(crate) fn clean(raw: &[String], site_names: &[String]) -> Vec<String> {
             continue;
         }
         // "Post author: By Jane Doe" carries two prefixes.
-        let mut entry = entry.to_owned();
+        let mut entry = GLUED_PREFIX.replace(entry, "$1 $2").into_owned();
         for _ in 0..3 {
             let stripped = PREFIX.replace(&entry, "").into_owned();
             if stripped == entry {
@@ -155,6 +161,20 @@ mod tests {
         let raw: Vec<String> = raw.iter().map(|s| s.to_string()).collect();
         let sites: Vec<String> = sites.iter().map(|s| s.to_string()).collect();
         clean(&raw, &sites)
+    }
+
+    #[test]
+    fn glued_prefixes_and_bios() {
+        assert_eq!(c(&["Veröffentlicht vonChris Jung"], &[]), ["Chris Jung"]);
+        assert_eq!(c(&["AuthorAndreas Kalt"], &[]), ["Andreas Kalt"]);
+        assert_eq!(c(&["Byron Smith"], &[]), ["Byron Smith"]);
+        assert!(
+            c(
+                &["Max Muster schreibt seit 2010 über Kultur und lebt in der Altstadt."],
+                &[]
+            )
+            .is_empty()
+        );
     }
 
     #[test]
