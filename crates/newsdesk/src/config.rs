@@ -24,6 +24,8 @@ pub struct Config {
     pub web: WebSettings,
     /// Background fetching in `newsdesk serve`.
     pub schedule: ScheduleSettings,
+    /// Machine translation (`[translate]`, `[[translate.backends]]`); see newsdesk-translate.
+    pub translate: newsdesk_translate::TranslateConfig,
     /// Directory of the configuration file (relative paths are resolved against it).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -385,6 +387,15 @@ mod tests {
         assert_eq!(cfg.web.bind, "127.0.0.1:8080");
         assert_eq!(cfg.storage.database, PathBuf::from("data/newsdesk.db"));
         cfg.validate().expect("defaults are valid");
+    }
+
+    #[test]
+    fn a_translate_table_is_part_of_the_configuration() {
+        let cfg: Config =
+            toml::from_str("[translate]\n[[translate.backends]]\nkind = \"apertium\"\n")
+                .expect("a [translate] table is accepted");
+        assert_eq!(cfg.translate.backends.len(), 1);
+        assert!(toml::from_str::<Config>("[translate]\nnonsense = 1\n").is_err());
     }
 
     #[test]
