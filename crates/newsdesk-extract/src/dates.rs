@@ -80,6 +80,29 @@ impl PageDate {
     }
 }
 
+impl PageDate {
+    /// A UTC time near midnight moved to the neighbouring day when the page's written dateline
+    /// says so (`2018-12-31T23:11:59Z` on a page dated "1. Januar 2019").
+    pub(crate) fn with_written(self, written: Option<PageDate>) -> PageDate {
+        use chrono::Timelike as _;
+        let Some(w) = written else { return self };
+        if self.zone != Zone::Utc || self.local != self.utc.date_naive() {
+            return self;
+        }
+        let hour = self.utc.hour();
+        let next = self.local.succ_opt();
+        let prev = self.local.pred_opt();
+        if (hour >= 20 && Some(w.local) == next) || (hour < 4 && Some(w.local) == prev) {
+            PageDate {
+                local: w.local,
+                ..self
+            }
+        } else {
+            self
+        }
+    }
+}
+
 fn plausible(d: PageDate) -> Option<PageDate> {
     let year = d.local.format("%Y").to_string().parse::<i32>().ok()?;
     (1990..=2100).contains(&year).then_some(d)
@@ -142,9 +165,18 @@ static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A date written in a URL path: `/2026/03/14/`, `/2026-03-14-title`.
 pub(crate) fn from_url(url: &str) -> Option<PageDate> {
-    let caps = URL_DATE.captures(url)?;
-    date_from_parts(&caps[1], &caps[2], &caps[3])
+    if let Some(caps) = URL_DATE.captures(url) {
+        return date_from_parts(&caps[1], &caps[2], &caps[3]);
+    }
+    // Day first: `/meldungen/29-10-2021`.
+    let caps = URL_DATE_DMY.captures(url)?;
+    date_from_parts(&caps[3], &caps[2], &caps[1])
 }
+
+static URL_DATE_DMY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"/(0?[1-9]|[12]\d|3[01])[-.](0?[1-9]|1[0-2])[-.]((?:19|20)\d{2})(?:[/_\-.]|$)")
+        .expect("valid regex")
+});
 
 static NUMERIC_DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -491,6 +523,28 @@ mod tests {
             Some("2016-11-04T20:37:27Z")
         );
         assert_eq!(from_script_json(r#"{"date":"2016-11-04"}"#), None);
+    }
+
+    #[test]
+    fn written_dateline_moves_a_utc_time_near_midnight() {
+        let utc = parse_machine("2018-12-31T23:11:59+00:00").unwrap();
+        let written = from_text("1. Januar 2019, 00:11 Uhr");
+        assert_eq!(utc.with_written(written).local.to_string(), "2019-01-01");
+        let noon = parse_machine("2018-12-31T12:00:00Z").unwrap();
+        assert_eq!(noon.with_written(written).local.to_string(), "2018-12-31");
+    }
+
+    #[test]
+    fn day_first_url_dates() {
+        assert_eq!(
+            ymd(from_url("https://x.example/meldungen/29-10-2021")),
+            "2021-10-29"
+        );
+        assert_eq!(
+            ymd(from_url("https://x.example/2021/10/29/title")),
+            "2021-10-29"
+        );
+        assert_eq!(ymd(from_url("https://x.example/item-1234-5678")), "");
     }
 
     #[test]

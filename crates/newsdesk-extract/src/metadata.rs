@@ -366,13 +366,15 @@ pub(crate) fn extract(html: &Html, url: &str, base: Option<&Url>) -> Metadata {
                 .find_map(|d| dates::parse_machine(d))
         })
         .or_else(|| dates::from_url(url))
+        .or_else(|| s.canonical.as_deref().and_then(dates::from_url))
         .or_else(|| s.script_dates.iter().find_map(|d| dates::parse_machine(d)))
         .or_else(|| s.date_texts.iter().find_map(|t| dates::from_text(t)))
         .or_else(|| {
             s.meta(&["description", "og:description"])
                 .and_then(|d| dates::from_text(&d))
         });
-    let published = published.map(|p| p.localized(&local_times));
+    let written = s.date_texts.iter().find_map(|t| dates::from_text(t));
+    let published = published.map(|p| p.localized(&local_times).with_written(written));
     // Last resort, kept apart from `published`: the first written date in the visible text.
     let date_guess = published.or_else(|| {
         let body = html
