@@ -10,6 +10,8 @@
 //!   permanent redirects: [`ScheduleState`], [`Store::schedule_state`], [`Store::resume_source`]);
 //! * articles and the feed entries they came from, inserted idempotently in one transaction
 //!   ([`Store::insert_article`], [`Store::has_entry`], [`Store::has_article_url`]);
+//! * article translations for the editions, beside the originals ([`ArticleTranslation`],
+//!   [`Store::save_translation`], [`Store::translation`], [`Store::untranslated_articles`]);
 //! * newest-first keyset-paginated lists ([`Store::list_articles`]) and full-text search
 //!   ([`Store::search`], FTS5 over title and body text).
 //!
@@ -43,6 +45,7 @@ mod schedule;
 mod search;
 mod sources;
 mod store;
+mod translations;
 
 pub use error::{Result, StoreError};
 pub use lead::{LEAD_CHARS, lead};
@@ -51,3 +54,4 @@ pub use schedule::ScheduleState;
 pub use search::fts_query;
 pub use sources::SourceUpdate;
 pub use store::{BUSY_TIMEOUT, READER_CONNECTIONS, Store};
+pub use translations::{ArticleTranslation, TranslationStatus};

@@ -14,6 +14,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_schedule",
         include_str!("../migrations/0002_schedule.sql"),
     ),
+    (
+        "0003_translations",
+        include_str!("../migrations/0003_translations.sql"),
+    ),
 ];
 
 /// The schema version this build creates and understands.
