@@ -13,7 +13,10 @@
 //! * article translations for the editions, beside the originals ([`ArticleTranslation`],
 //!   [`Store::save_translation`], [`Store::translation`], [`Store::untranslated_articles`]);
 //! * newest-first keyset-paginated lists ([`Store::list_articles`]) and full-text search
-//!   ([`Store::search`], FTS5 over title and body text).
+//!   ([`Store::search`], FTS5 over title and body text);
+//! * stories and provenance links decided by the story stage ([`Store::record_placements`],
+//!   [`Store::list_stories`], [`Store::get_story`], [`Store::article_provenance`]) and that
+//!   stage's saved state ([`Store::story_state`]).
 //!
 //! The schema is created and upgraded by numbered, append-only migrations (see
 //! [`SCHEMA_VERSION`]). Errors are [`StoreError`]s whose messages start with `store:`.
@@ -45,6 +48,7 @@ mod schedule;
 mod search;
 mod sources;
 mod store;
+mod stories;
 mod translations;
 
 pub use error::{Result, StoreError};
@@ -54,4 +58,8 @@ pub use schedule::ScheduleState;
 pub use search::fts_query;
 pub use sources::SourceUpdate;
 pub use store::{BUSY_TIMEOUT, READER_CONNECTIONS, Store};
+pub use stories::{
+    LinkEvidence, NewLink, NewPlacement, ProvenanceRecord, StoryArticle, StoryDetail, StoryInput,
+    StoryKey, StoryOrder, StoryState, StorySummary,
+};
 pub use translations::{ArticleTranslation, TranslationStatus};

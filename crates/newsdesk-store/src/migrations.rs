@@ -18,6 +18,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_translations",
         include_str!("../migrations/0003_translations.sql"),
     ),
+    (
+        "0004_stories",
+        include_str!("../migrations/0004_stories.sql"),
+    ),
 ];
 
 /// The schema version this build creates and understands.

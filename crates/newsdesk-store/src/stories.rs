@@ -1,0 +1,453 @@
+//! Stories and provenance links: where the story stage placed each article, which earlier
+//! article it copies, and the story engine's saved state.
+//!
+//! The store does not decide anything here: the pipeline runs `newsdesk-stories` and records
+//! its decisions with [`Store::record_placements`], which also saves the engine's snapshot and
+//! the id of the last article placed, in the same transaction (so a killed process resumes
+//! exactly where the saved state ends).
+
+use chrono::{DateTime, TimeZone, Utc};
+use newsdesk_core::{ArticleId, SourceId};
+use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+
+use crate::columns::instant;
+use crate::{Result, Store};
+
+/// A story's id (the story engine's stable id).
+pub type StoryKey = i64;
+
+/// One piece of evidence for a provenance link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkEvidence {
+    /// The signal (`shared_text`, `paragraph_structure`, `numbers`, `names`, `quote`, `url`).
+    pub signal: String,
+    /// What matched.
+    pub detail: String,
+}
+
+/// A provenance link to record: `article` copies `original`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewLink {
+    /// `copy`, `translated_copy` or `shares_quotes`.
+    pub kind: String,
+    /// The original (earliest known version).
+    pub original: ArticleId,
+    /// The article that matched (the original or a copy of it).
+    pub matched: ArticleId,
+    /// Confidence in `0.0..=1.0`.
+    pub confidence: f32,
+    /// What matched.
+    pub evidence: Vec<LinkEvidence>,
+}
+
+/// One article's placement, as decided by the story stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPlacement {
+    /// The article placed.
+    pub article: ArticleId,
+    /// The story it joined or started.
+    pub story: StoryKey,
+    /// Its similarity to that story.
+    pub similarity: f32,
+    /// Its provenance link, if any.
+    pub link: Option<NewLink>,
+    /// Stories merged because of it: `(absorbed, into)`.
+    pub merged: Vec<(StoryKey, StoryKey)>,
+    /// Earlier articles that changed story because of it.
+    pub moved: Vec<(ArticleId, StoryKey)>,
+    /// Current titles of the stories touched: `(story, title)`.
+    pub titles: Vec<(StoryKey, String)>,
+}
+
+/// A story as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorySummary {
+    /// Stable id.
+    pub id: StoryKey,
+    /// Title (from its most representative article).
+    pub title: String,
+    /// Articles in it.
+    pub article_count: u32,
+    /// Number of distinct outlets (sources) that covered it.
+    pub outlet_count: u32,
+    /// Its earliest article's time.
+    pub first_at: Option<DateTime<Utc>>,
+    /// Its latest article's time.
+    pub last_at: Option<DateTime<Utc>>,
+}
+
+/// One article of a story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryArticle {
+    /// Article id.
+    pub id: ArticleId,
+    /// Title.
+    pub title: String,
+    /// Link to the original page.
+    pub url: String,
+    /// Its source.
+    pub source_id: SourceId,
+    /// Its source's name.
+    pub source_name: String,
+    /// Language of the article (else of its source).
+    pub language: Option<String>,
+    /// Country of its source.
+    pub country: Option<String>,
+    /// The time it is sorted by (publication, else fetch time).
+    pub sort_at: DateTime<Utc>,
+    /// Its provenance link kind (`copy`, `translated_copy`, `shares_quotes`), if any.
+    pub link_kind: Option<String>,
+    /// The original it copies, if any.
+    pub original: Option<ArticleId>,
+}
+
+/// A story with its articles, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryDetail {
+    /// The summary.
+    #[serde(flatten)]
+    pub summary: StorySummary,
+    /// Its articles, oldest first.
+    pub articles: Vec<StoryArticle>,
+}
+
+/// A stored provenance link with what the page needs to describe both ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProvenanceRecord {
+    /// `copy`, `translated_copy` or `shares_quotes`.
+    pub kind: String,
+    /// The copying article.
+    pub article: ArticleId,
+    /// The original (earliest known version).
+    pub original: ArticleId,
+    /// The original's title.
+    pub original_title: String,
+    /// The original's source name.
+    pub original_source: String,
+    /// The original's time.
+    pub original_at: DateTime<Utc>,
+    /// The copying article's title.
+    pub article_title: String,
+    /// The copying article's source name.
+    pub article_source: String,
+    /// The copying article's time.
+    pub article_at: DateTime<Utc>,
+    /// The article that matched (the original or a copy of it).
+    pub matched: ArticleId,
+    /// Confidence in `0.0..=1.0`.
+    pub confidence: f32,
+    /// What matched.
+    pub evidence: Vec<LinkEvidence>,
+}
+
+/// What the story stage reads of an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryInput {
+    /// Article id.
+    pub id: ArticleId,
+    /// Language (article, else source).
+    pub language: Option<String>,
+    /// Publication time.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Title.
+    pub title: String,
+    /// Plain text.
+    pub body_text: String,
+}
+
+/// The story engine's saved state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryState {
+    /// The last article id placed.
+    pub placed_through: ArticleId,
+    /// The engine's snapshot.
+    pub snapshot: Vec<u8>,
+}
+
+fn at(secs: Option<i64>) -> Option<DateTime<Utc>> {
+    secs.and_then(|s| Utc.timestamp_opt(s, 0).single())
+}
+
+fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<StorySummary> {
+    Ok(StorySummary {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        article_count: row.get(2)?,
+        outlet_count: row.get(3)?,
+        first_at: at(row.get(4)?),
+        last_at: at(row.get(5)?),
+    })
+}
+
+const SUMMARY: &str = "SELECT st.id, st.title, st.article_count, \
+     (SELECT COUNT(DISTINCT a.source_id) FROM article_stories x JOIN articles a ON a.id = x.article_id \
+      WHERE x.story_id = st.id), st.first_at, st.last_at FROM stories st";
+
+const PROVENANCE: &str = "SELECT p.kind, p.article_id, p.original_id, o.title, os.name, o.sort_at, \
+     a.title, s.name, a.sort_at, p.matched_id, p.confidence, p.evidence \
+     FROM provenance p JOIN articles a ON a.id = p.article_id JOIN sources s ON s.id = a.source_id \
+     JOIN articles o ON o.id = p.original_id JOIN sources os ON os.id = o.source_id";
+
+fn provenance_from_row(row: &Row<'_>) -> rusqlite::Result<ProvenanceRecord> {
+    let evidence: String = row.get(11)?;
+    Ok(ProvenanceRecord {
+        kind: row.get(0)?,
+        article: row.get(1)?,
+        original: row.get(2)?,
+        original_title: row.get(3)?,
+        original_source: row.get(4)?,
+        original_at: at(row.get(5)?).unwrap_or_default(),
+        article_title: row.get(6)?,
+        article_source: row.get(7)?,
+        article_at: at(row.get(8)?).unwrap_or_default(),
+        matched: row.get(9)?,
+        confidence: row.get::<_, f64>(10)? as f32,
+        // A row this store wrote is valid JSON; anything else reads as no evidence.
+        evidence: serde_json::from_str(&evidence).unwrap_or_default(),
+    })
+}
+
+/// Which stories a list shows first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StoryOrder {
+    /// The most articles first, then the newest.
+    #[default]
+    Biggest,
+    /// The newest latest article first.
+    Newest,
+}
+
+impl Store {
+    /// The story engine's saved state, if any.
+    pub fn story_state(&self) -> Result<Option<StoryState>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT placed_through, snapshot FROM story_state WHERE id = 1")?
+                .query_row([], |row| {
+                    Ok(StoryState {
+                        placed_through: row.get(0)?,
+                        snapshot: row.get(1)?,
+                    })
+                })
+                .optional()?)
+        })
+    }
+
+    /// Up to `limit` articles with an id above `after`, in id (arrival) order.
+    pub fn story_inputs_after(&self, after: ArticleId, limit: usize) -> Result<Vec<StoryInput>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT a.id, COALESCE(a.language, s.language), a.published_at, a.title, a.body_text \
+                 FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id > ?1 \
+                 ORDER BY a.id LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![after, limit as i64], |row| {
+                Ok(StoryInput {
+                    id: row.get(0)?,
+                    language: row.get(1)?,
+                    published_at: crate::columns::get_opt_instant(row, 2)?,
+                    title: row.get(3)?,
+                    body_text: row.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    /// Records placements, the id of the last article placed and the engine's snapshot, in one
+    /// transaction. Merges move the absorbed story's articles and delete it; counts and times
+    /// of every story touched are recomputed. An article that is gone (deleted with its
+    /// source) is skipped.
+    pub fn record_placements(
+        &self,
+        placements: &[NewPlacement],
+        placed_through: ArticleId,
+        snapshot: &[u8],
+    ) -> Result<()> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut touched: Vec<StoryKey> = Vec::new();
+            for p in placements {
+                let exists: bool = tx
+                    .prepare_cached("SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)")?
+                    .query_row([p.article], |r| r.get(0))?;
+                for (absorbed, into) in &p.merged {
+                    tx.prepare_cached(
+                        "UPDATE article_stories SET story_id = ?2 WHERE story_id = ?1",
+                    )?
+                    .execute(params![absorbed, into])?;
+                    tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?
+                        .execute([absorbed])?;
+                    touched.push(*into);
+                }
+                for (article, story) in &p.moved {
+                    tx.prepare_cached(
+                        "UPDATE article_stories SET story_id = ?2 WHERE article_id = ?1",
+                    )?
+                    .execute(params![article, story])?;
+                    touched.push(*story);
+                }
+                for (story, title) in &p.titles {
+                    tx.prepare_cached(
+                        "INSERT INTO stories (id, title) VALUES (?1, ?2) \
+                         ON CONFLICT(id) DO UPDATE SET title = excluded.title",
+                    )?
+                    .execute(params![story, title])?;
+                    touched.push(*story);
+                }
+                if !exists {
+                    continue;
+                }
+                tx.prepare_cached(
+                    "INSERT INTO stories (id, title) VALUES (?1, '') ON CONFLICT(id) DO NOTHING",
+                )?
+                .execute([p.story])?;
+                tx.prepare_cached(
+                    "INSERT INTO article_stories (article_id, story_id, similarity) \
+                     VALUES (?1, ?2, ?3) ON CONFLICT(article_id) DO UPDATE SET \
+                     story_id = excluded.story_id, similarity = excluded.similarity",
+                )?
+                .execute(params![p.article, p.story, f64::from(p.similarity)])?;
+                touched.push(p.story);
+                if let Some(link) = &p.link {
+                    let evidence = serde_json::to_string(&link.evidence).unwrap_or_default();
+                    tx.prepare_cached(
+                        "INSERT OR REPLACE INTO provenance \
+                         (article_id, kind, original_id, matched_id, confidence, evidence) \
+                         SELECT ?1, ?2, ?3, ?4, ?5, ?6 \
+                         WHERE EXISTS(SELECT 1 FROM articles WHERE id = ?3) \
+                           AND EXISTS(SELECT 1 FROM articles WHERE id = ?4)",
+                    )?
+                    .execute(params![
+                        p.article,
+                        link.kind,
+                        link.original,
+                        link.matched,
+                        f64::from(link.confidence),
+                        evidence
+                    ])?;
+                }
+            }
+            touched.sort_unstable();
+            touched.dedup();
+            for story in touched {
+                tx.prepare_cached(
+                    "UPDATE stories SET \
+                     article_count = (SELECT COUNT(*) FROM article_stories WHERE story_id = ?1), \
+                     first_at = (SELECT MIN(a.sort_at) FROM article_stories x \
+                                 JOIN articles a ON a.id = x.article_id WHERE x.story_id = ?1), \
+                     last_at = (SELECT MAX(a.sort_at) FROM article_stories x \
+                                JOIN articles a ON a.id = x.article_id WHERE x.story_id = ?1) \
+                     WHERE id = ?1",
+                )?
+                .execute([story])?;
+            }
+            tx.prepare_cached(
+                "INSERT INTO story_state (id, placed_through, snapshot, saved_at) \
+                 VALUES (1, ?1, ?2, ?3) ON CONFLICT(id) DO UPDATE SET \
+                 placed_through = excluded.placed_through, snapshot = excluded.snapshot, \
+                 saved_at = excluded.saved_at",
+            )?
+            .execute(params![placed_through, snapshot, instant(Utc::now())])?;
+            tx.commit()?;
+            tracing::debug!(
+                placed = placements.len(),
+                placed_through,
+                "store: recorded story placements"
+            );
+            Ok(())
+        })
+    }
+
+    /// Stories with at least `min_articles` articles, in `order`, at most `limit`.
+    pub fn list_stories(
+        &self,
+        order: StoryOrder,
+        min_articles: u32,
+        limit: usize,
+    ) -> Result<Vec<StorySummary>> {
+        let order_by = match order {
+            StoryOrder::Biggest => "st.article_count DESC, st.last_at DESC, st.id DESC",
+            StoryOrder::Newest => "st.last_at DESC, st.id DESC",
+        };
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "{SUMMARY} WHERE st.article_count >= ?1 ORDER BY {order_by} LIMIT ?2"
+            ))?;
+            let rows = stmt.query_map(params![min_articles, limit as i64], summary_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    /// One story with its articles (oldest first), if it exists.
+    pub fn get_story(&self, id: StoryKey) -> Result<Option<StoryDetail>> {
+        self.read(|conn| {
+            let Some(summary) = conn
+                .prepare_cached(&format!("{SUMMARY} WHERE st.id = ?1"))?
+                .query_row([id], summary_from_row)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let mut stmt = conn.prepare_cached(
+                "SELECT a.id, a.title, a.url, a.source_id, s.name, COALESCE(a.language, s.language), \
+                 s.country, a.sort_at, p.kind, p.original_id \
+                 FROM article_stories x JOIN articles a ON a.id = x.article_id \
+                 JOIN sources s ON s.id = a.source_id \
+                 LEFT JOIN provenance p ON p.article_id = a.id \
+                 WHERE x.story_id = ?1 ORDER BY a.sort_at, a.id",
+            )?;
+            let articles = stmt
+                .query_map([id], |row| {
+                    Ok(StoryArticle {
+                        id: row.get(0)?,
+                        title: row.get(1)?,
+                        url: row.get(2)?,
+                        source_id: row.get(3)?,
+                        source_name: row.get(4)?,
+                        language: row.get(5)?,
+                        country: row.get(6)?,
+                        sort_at: at(row.get(7)?).unwrap_or_default(),
+                        link_kind: row.get(8)?,
+                        original: row.get(9)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(Some(StoryDetail { summary, articles }))
+        })
+    }
+
+    /// The story an article was placed in, if any.
+    pub fn article_story(&self, article: ArticleId) -> Result<Option<StorySummary>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(&format!(
+                    "{SUMMARY} WHERE st.id = (SELECT story_id FROM article_stories WHERE article_id = ?1)"
+                ))?
+                .query_row([article], summary_from_row)
+                .optional()?)
+        })
+    }
+
+    /// The article's own provenance link (what it copies), if any.
+    pub fn article_provenance(&self, article: ArticleId) -> Result<Option<ProvenanceRecord>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(&format!("{PROVENANCE} WHERE p.article_id = ?1"))?
+                .query_row([article], provenance_from_row)
+                .optional()?)
+        })
+    }
+
+    /// The links of articles that copy this one (oldest first).
+    pub fn article_copies(&self, article: ArticleId) -> Result<Vec<ProvenanceRecord>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "{PROVENANCE} WHERE p.original_id = ?1 ORDER BY a.sort_at, a.id"
+            ))?;
+            let rows = stmt.query_map([article], provenance_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+}

@@ -1,0 +1,153 @@
+//! Stories and provenance links: placements, merges and moves, the saved engine state, and the
+//! read models for pages and the API.
+
+mod common;
+
+use common::{article, fresh, source};
+use newsdesk_store::{LinkEvidence, NewLink, NewPlacement, StoryOrder};
+
+fn placement(article: i64, story: i64, title: &str) -> NewPlacement {
+    NewPlacement {
+        article,
+        story,
+        similarity: 0.5,
+        link: None,
+        merged: vec![],
+        moved: vec![],
+        titles: vec![(story, title.to_owned())],
+    }
+}
+
+#[test]
+fn placements_links_merges_and_state_round_trip() {
+    let (_dir, store) = fresh();
+    assert!(store.story_state().unwrap().is_none());
+    let s1 = source(&store, "https://one.example/feed");
+    let s2 = source(&store, "https://two.example/feed");
+    let a = store
+        .insert_article(&article(s1, "a", 1_000))
+        .unwrap()
+        .unwrap();
+    let b = store
+        .insert_article(&article(s2, "b", 8_200))
+        .unwrap()
+        .unwrap();
+    let c = store
+        .insert_article(&article(s2, "c", 9_000))
+        .unwrap()
+        .unwrap();
+
+    let mut pb = placement(b, 1, "Strike at the docks");
+    pb.link = Some(NewLink {
+        kind: "copy".into(),
+        original: a,
+        matched: a,
+        confidence: 0.93,
+        evidence: vec![LinkEvidence {
+            signal: "shared_text".into(),
+            detail: "\"the dockworkers walked out\"".into(),
+        }],
+    });
+    store
+        .record_placements(
+            &[placement(a, 1, "Strike"), pb, placement(c, 2, "Other")],
+            c,
+            b"{\"state\":1}",
+        )
+        .unwrap();
+
+    let state = store.story_state().unwrap().unwrap();
+    assert_eq!(state.placed_through, c);
+    assert_eq!(state.snapshot, b"{\"state\":1}");
+
+    let story = store.get_story(1).unwrap().unwrap();
+    assert_eq!(story.summary.title, "Strike at the docks");
+    assert_eq!(story.summary.article_count, 2);
+    assert_eq!(story.summary.outlet_count, 2);
+    assert_eq!(story.summary.first_at.unwrap().timestamp(), 1_000);
+    assert_eq!(story.summary.last_at.unwrap().timestamp(), 8_200);
+    let ids: Vec<i64> = story.articles.iter().map(|x| x.id).collect();
+    assert_eq!(ids, vec![a, b], "oldest first");
+    assert_eq!(story.articles[1].link_kind.as_deref(), Some("copy"));
+    assert_eq!(story.articles[1].original, Some(a));
+
+    let link = store.article_provenance(b).unwrap().unwrap();
+    assert_eq!(link.kind, "copy");
+    assert_eq!(link.original, a);
+    assert_eq!(link.original_source, "one.example");
+    assert_eq!((link.article_at - link.original_at).num_seconds(), 7_200);
+    assert_eq!(link.evidence[0].signal, "shared_text");
+    assert!((link.confidence - 0.93).abs() < 1e-6);
+    assert!(store.article_provenance(a).unwrap().is_none());
+    assert_eq!(store.article_copies(a).unwrap()[0].article, b);
+    assert_eq!(store.article_story(c).unwrap().unwrap().id, 2);
+
+    let biggest = store.list_stories(StoryOrder::Biggest, 1, 10).unwrap();
+    assert_eq!(biggest.iter().map(|s| s.id).collect::<Vec<_>>(), vec![1, 2]);
+    let newest = store.list_stories(StoryOrder::Newest, 1, 10).unwrap();
+    assert_eq!(newest.iter().map(|s| s.id).collect::<Vec<_>>(), vec![2, 1]);
+    assert_eq!(
+        store
+            .list_stories(StoryOrder::Biggest, 2, 10)
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // A new article merges story 2 into story 1: story 2 is gone, its article moved.
+    let d = store
+        .insert_article(&article(s1, "d", 9_500))
+        .unwrap()
+        .unwrap();
+    let mut pd = placement(d, 1, "Strike spreads");
+    pd.merged = vec![(2, 1)];
+    store.record_placements(&[pd], d, b"{}").unwrap();
+    assert!(store.get_story(2).unwrap().is_none());
+    let story = store.get_story(1).unwrap().unwrap();
+    assert_eq!(story.summary.article_count, 4);
+    assert_eq!(story.summary.title, "Strike spreads");
+    assert_eq!(store.article_story(c).unwrap().unwrap().id, 1);
+
+    // A split moves one article out to a new story.
+    let e = store
+        .insert_article(&article(s2, "e", 9_900))
+        .unwrap()
+        .unwrap();
+    let mut pe = placement(e, 3, "Separate event");
+    pe.moved = vec![(c, 3)];
+    pe.titles.push((1, "Strike spreads".into()));
+    store.record_placements(&[pe], e, b"{}").unwrap();
+    assert_eq!(
+        store.get_story(1).unwrap().unwrap().summary.article_count,
+        3
+    );
+    assert_eq!(
+        store.get_story(3).unwrap().unwrap().summary.article_count,
+        2
+    );
+
+    let inputs = store.story_inputs_after(c, 10).unwrap();
+    assert_eq!(inputs.iter().map(|i| i.id).collect::<Vec<_>>(), vec![d, e]);
+    assert_eq!(inputs[0].language.as_deref(), Some("en"));
+    assert_eq!(inputs[0].body_text, "Body of d");
+}
+
+#[test]
+fn placements_for_deleted_articles_are_skipped() {
+    let (_dir, store) = fresh();
+    let s1 = source(&store, "https://one.example/feed");
+    let a = store
+        .insert_article(&article(s1, "a", 1_000))
+        .unwrap()
+        .unwrap();
+    store.remove_source(s1).unwrap();
+    store
+        .record_placements(&[placement(a, 1, "Gone")], a, b"{}")
+        .unwrap();
+    assert!(store.article_story(a).unwrap().is_none());
+    assert_eq!(
+        store.get_story(1).unwrap().unwrap().summary.article_count,
+        0
+    );
+    assert_eq!(store.story_state().unwrap().unwrap().placed_through, a);
+}
