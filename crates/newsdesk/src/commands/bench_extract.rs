@@ -37,6 +37,8 @@ pub fn run(dir: &Path, threads: Option<usize>, rounds: usize) -> Result<ExitCode
         mb,
         rounds
     );
+    // html5ever reports every parse error of real pages as a warning; they are not news here.
+    let _quiet = tracing::subscriber::set_default(tracing::subscriber::NoSubscriber::default());
     // One untimed warm-up pass (page cache, allocator, lazily compiled regexes).
     let _ = pass(&pages, 1)?;
     let mut settings = vec![1];
@@ -101,6 +103,12 @@ fn pass(pages: &[Vec<u8>], threads: usize) -> Result<Pass> {
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
+        .start_handler(|_| {
+            // The worker keeps a silent subscriber for its whole life (see `run`).
+            std::mem::forget(tracing::subscriber::set_default(
+                tracing::subscriber::NoSubscriber::default(),
+            ));
+        })
         .build()
         .with_context(|| format!("cannot start {threads} threads"))?;
     let start = Instant::now();
