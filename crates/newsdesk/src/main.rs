@@ -15,7 +15,7 @@ use tracing_subscriber::EnvFilter;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let default_level = match cli.verbose {
-        0 => "warn",
+        0 => "warn,html5ever=error",
         1 => "info,newsdesk=info",
         _ => "debug,hyper=info,h2=info,rustls=info,html5ever=info,selectors=info",
     };
