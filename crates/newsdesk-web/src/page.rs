@@ -4,8 +4,9 @@
 use std::sync::LazyLock;
 
 use axum::response::Html;
-use minijinja::value::Serde;
-use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value, context};
+use fluent_bundle::FluentArgs;
+use minijinja::value::{Kwargs, Serde};
+use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value, context};
 use serde::Serialize;
 
 use crate::{AppError, AppState};
@@ -33,8 +34,27 @@ static ENVIRONMENT: LazyLock<Result<Environment<'static>, minijinja::Error>> =
         for (name, source) in TEMPLATES {
             env.add_template(name, source)?;
         }
+        env.add_function("t", translate);
         Ok(env)
     });
+
+/// `t("key", name=value…)` in the templates: the interface message `key` in the page's
+/// interface language (the `ui` variable), through Fluent. The result is plain text (escaped).
+fn translate(state: &State<'_, '_>, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let lang = state
+        .lookup("ui")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| crate::i18n::FALLBACK.to_string());
+    let mut args = FluentArgs::new();
+    for name in kwargs.args() {
+        let v: Value = kwargs.get(name)?;
+        match v.as_i64() {
+            Some(n) => args.set(name.to_string(), n),
+            None => args.set(name.to_string(), v.to_string()),
+        }
+    }
+    Ok(crate::i18n::message(&lang, key, Some(&args)))
+}
 
 /// What every page's chrome needs.
 #[derive(Serialize)]
@@ -43,6 +63,56 @@ struct Site<'a> {
     lang: &'a str,
     sample_data: bool,
     css: &'static str,
+    /// Link of the home page (`/`, or `/{lang}/` in an edition).
+    home: &'a str,
+    /// Prefix of article and source links (empty, or `/{lang}` in an edition).
+    prefix: &'a str,
+    /// The language switcher (empty when no editions are configured).
+    switcher: &'a [SwitchLink],
+}
+
+/// One entry of the language switcher.
+#[derive(Serialize, Clone, Debug)]
+pub(crate) struct SwitchLink {
+    /// The edition's language tag.
+    pub(crate) lang: String,
+    /// Its name, in its own language.
+    pub(crate) label: String,
+    /// Its home page.
+    pub(crate) href: String,
+    /// Whether this page belongs to it.
+    pub(crate) current: bool,
+}
+
+/// The interface a page is rendered in: the plain site, or one edition.
+#[derive(Debug, Clone)]
+pub(crate) struct Ui {
+    /// Interface language (a locale of `locales/`).
+    pub(crate) ui: String,
+    /// `<html lang>`.
+    pub(crate) html_lang: String,
+    /// Site title.
+    pub(crate) title: String,
+    /// Home link.
+    pub(crate) home: String,
+    /// Link prefix.
+    pub(crate) prefix: String,
+    /// Language switcher.
+    pub(crate) switcher: Vec<SwitchLink>,
+}
+
+impl Ui {
+    /// The plain site: English interface, `<html lang>` and title from the configuration.
+    pub(crate) fn site(state: &AppState) -> Ui {
+        Ui {
+            ui: crate::i18n::FALLBACK.to_string(),
+            html_lang: state.config.language.clone(),
+            title: state.config.site_title.clone(),
+            home: "/".to_string(),
+            prefix: String::new(),
+            switcher: Vec::new(),
+        }
+    }
 }
 
 /// Renders `template` with the page chrome; `title` names the page in `<title>` and `page` is
@@ -53,11 +123,23 @@ pub(crate) fn render(
     title: &str,
     page: impl Serialize,
 ) -> Result<Html<String>, AppError> {
-    render_string(state, template, title, page).map(Html)
+    render_string(state, &Ui::site(state), template, title, page).map(Html)
+}
+
+/// [`render`] in an interface other than the plain site's (an edition).
+pub(crate) fn render_ui(
+    state: &AppState,
+    ui: &Ui,
+    template: &str,
+    title: &str,
+    page: impl Serialize,
+) -> Result<Html<String>, AppError> {
+    render_string(state, ui, template, title, page).map(Html)
 }
 
 fn render_string(
     state: &AppState,
+    ui: &Ui,
     template: &str,
     title: &str,
     page: impl Serialize,
@@ -65,14 +147,17 @@ fn render_string(
     let env = ENVIRONMENT
         .as_ref()
         .map_err(|e| AppError::internal(format!("web: templates do not compile: {e:#}")))?;
-    let config = &state.config;
     let ctx = context! {
         site => to_value(Site {
-            title: &config.site_title,
-            lang: &config.language,
-            sample_data: config.sample_data,
+            title: &ui.title,
+            lang: &ui.html_lang,
+            sample_data: state.config.sample_data,
             css: crate::asset::stylesheet_path(),
+            home: &ui.home,
+            prefix: &ui.prefix,
+            switcher: &ui.switcher,
         }),
+        ui => &ui.ui,
         title => title,
         page => to_value(page),
     };
@@ -90,7 +175,7 @@ pub(crate) fn render_error(state: &AppState, error: &AppError) -> String {
         status.canonical_reason().unwrap_or("Error")
     );
     let page = context! { heading => &heading, message => &error.message };
-    render_string(state, "error.html", &heading, page).unwrap_or_else(|_| {
+    render_string(state, &Ui::site(state), "error.html", &heading, page).unwrap_or_else(|_| {
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Error</title><main><h1>Error</h1></main></html>"
             .to_string()
     })

@@ -1,7 +1,11 @@
 //! The server-rendered HTML pages: latest articles, one article, the sources and one source.
 
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
-use axum::response::Html;
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use minijinja::Value;
 use newsdesk_core::{Article, ArticlePage, ArticleQuery, ArticleSummary, SourceWithStats};
@@ -10,14 +14,14 @@ use serde::Serialize;
 use crate::params::{Params, parse_id};
 use crate::relative_time::{exact_utc, relative_time, rfc3339};
 use crate::sanitize::{clean_body, host_of, http_url};
-use crate::{AppError, AppState, page};
+use crate::{AppError, AppState, Editions, page};
 
 /// Articles per HTML page.
-const PAGE_SIZE: u32 = 30;
+pub(crate) const PAGE_SIZE: u32 = 30;
 
 /// A time shown three ways: machine (`datetime`), exact (tooltip) and relative (text).
 #[derive(Serialize)]
-struct TimeView {
+pub(crate) struct TimeView {
     iso: String,
     exact: String,
     relative: String,
@@ -34,7 +38,7 @@ impl TimeView {
 }
 
 /// The value of a `lang` attribute for a detected language: the tag, or empty (= unknown).
-fn lang_attribute(language: Option<&str>) -> String {
+pub(crate) fn lang_attribute(language: Option<&str>) -> String {
     match language {
         Some(l) if (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic()) => {
             l.to_ascii_lowercase()
@@ -45,20 +49,22 @@ fn lang_attribute(language: Option<&str>) -> String {
 
 /// One article in a list.
 #[derive(Serialize)]
-struct Card {
-    id: i64,
-    title: String,
-    lang: String,
-    language: Option<String>,
-    source_id: i64,
-    source_name: String,
-    time: TimeView,
-    lead: Option<String>,
-    image: Option<String>,
+pub(crate) struct Card {
+    pub(crate) id: i64,
+    pub(crate) title: String,
+    pub(crate) lang: String,
+    pub(crate) language: Option<String>,
+    pub(crate) source_id: i64,
+    pub(crate) source_name: String,
+    pub(crate) time: TimeView,
+    pub(crate) lead: Option<String>,
+    pub(crate) image: Option<String>,
+    /// A remark on the card (an edition's translation tag).
+    pub(crate) note: Option<String>,
 }
 
 impl Card {
-    fn new(s: &ArticleSummary, now: DateTime<Utc>) -> Self {
+    pub(crate) fn new(s: &ArticleSummary, now: DateTime<Utc>) -> Self {
         Card {
             id: s.id,
             title: s.title.clone(),
@@ -69,6 +75,7 @@ impl Card {
             time: TimeView::new(s.sort_at, now),
             lead: s.lead.clone().filter(|l| !l.trim().is_empty()),
             image: s.lead_image.as_deref().and_then(http_url),
+            note: None,
         }
     }
 }
@@ -76,9 +83,9 @@ impl Card {
 /// A list of cards and the link to the next page.
 #[derive(Serialize)]
 pub(crate) struct Listing {
-    items: Vec<Card>,
-    next: Option<String>,
-    is_first: bool,
+    pub(crate) items: Vec<Card>,
+    pub(crate) next: Option<String>,
+    pub(crate) is_first: bool,
 }
 
 impl Listing {
@@ -94,8 +101,15 @@ impl Listing {
 /// `GET /`: the latest articles, newest first, keyset-paginated with `?before=`.
 pub(crate) async fn index(
     State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
+    if let Some(Extension(editions)) = editions
+        && !editions.list.is_empty()
+    {
+        return Ok(crate::editions::redirect_home(&editions, &headers));
+    }
     let params = Params::parse(raw.as_deref());
     let before = params.cursor()?;
     let query = ArticleQuery {
@@ -104,22 +118,24 @@ pub(crate) async fn index(
         ..Default::default()
     };
     let articles = state.db(move |s| s.list_articles(&query)).await?;
-    let title = if before.is_some() {
-        "Older articles"
+    let key = if before.is_some() {
+        "older-articles"
     } else {
-        "Latest articles"
+        "latest-articles"
     };
-    page::render(
+    let title = crate::i18n::message(crate::i18n::FALLBACK, key, None);
+    Ok(page::render(
         &state,
         "index.html",
-        title,
+        &title,
         Listing::new(&articles, before.is_none(), Utc::now()),
-    )
+    )?
+    .into_response())
 }
 
 /// One article, in full.
 #[derive(Serialize)]
-struct ArticleView {
+pub(crate) struct ArticleView {
     id: i64,
     title: String,
     lang: String,
@@ -135,10 +151,12 @@ struct ArticleView {
     image: Option<String>,
     tags: Vec<String>,
     body: Value,
+    /// The edition's translation, when shown in an edition.
+    pub(crate) translation: Option<crate::editions::TranslationView>,
 }
 
 impl ArticleView {
-    fn new(a: &Article) -> Self {
+    pub(crate) fn new(a: &Article) -> Self {
         let now = Utc::now();
         let d = &a.data;
         let original = d
@@ -168,6 +186,7 @@ impl ArticleView {
             image,
             tags: d.tags.clone(),
             body: page::trusted_html(body),
+            translation: None,
         }
     }
 }
@@ -188,7 +207,7 @@ pub(crate) async fn article(
 
 /// A source with its fetch state, as shown.
 #[derive(Serialize)]
-struct SourceView {
+pub(crate) struct SourceView {
     id: i64,
     name: String,
     feed_url: String,
@@ -205,7 +224,7 @@ struct SourceView {
 }
 
 impl SourceView {
-    fn new(s: &SourceWithStats, now: DateTime<Utc>) -> Self {
+    pub(crate) fn new(s: &SourceWithStats, now: DateTime<Utc>) -> Self {
         SourceView {
             id: s.source.id,
             name: s.source.name.clone(),

@@ -1,11 +1,12 @@
 //! The router: every route, the middleware stack, and the server loop.
 
 use std::future::Future;
+use std::sync::Arc;
 
-use axum::Router;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
+use axum::{Extension, Router};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -13,10 +14,11 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::Editions;
 use crate::limits::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
 use crate::{
-    AppState, api, asset, conditional, error, feeds, health, limits, microcache, pages, search,
-    security,
+    AppState, api, asset, conditional, editions, error, feeds, health, limits, microcache, pages,
+    search, security,
 };
 
 /// The whole web application: pages, feeds, JSON API, health check and stylesheet.
@@ -34,6 +36,9 @@ pub fn app(state: AppState) -> Router {
         .route("/sources", get(pages::sources))
         .route("/sources/{id}", get(pages::source))
         .route("/search", get(search::search_page))
+        .route("/{lang}/", get(editions::home))
+        .route("/{lang}/articles/{id}", get(editions::article))
+        .route("/{lang}/sources/{id}", get(editions::source))
         .route("/healthz", get(health::healthz))
         .route("/feed.atom", get(feeds::atom))
         .route("/feed.rss", get(feeds::rss))
@@ -70,6 +75,27 @@ pub fn app(state: AppState) -> Router {
                 ),
         )
         .with_state(state)
+}
+
+/// [`app`] with editions: `/{lang}/` pages for each of them, and `/` redirecting by
+/// `Accept-Language` (when the list is not empty).
+pub fn app_with_editions(state: AppState, editions: Editions) -> Router {
+    app(state).layer(Extension(Arc::new(editions)))
+}
+
+/// Serves [`app_with_editions`] on `listener` until `shutdown` resolves.
+pub async fn serve_with_editions(
+    listener: TcpListener,
+    state: AppState,
+    editions: Editions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, editions = editions.list.len(), "newsdesk-web listening");
+    }
+    axum::serve(listener, app_with_editions(state, editions))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Serves [`app`] on `listener` until `shutdown` resolves, then finishes the requests in

@@ -26,6 +26,9 @@ pub struct Config {
     pub schedule: ScheduleSettings,
     /// Machine translation (`[translate]`, `[[translate.backends]]`); see newsdesk-translate.
     pub translate: newsdesk_translate::TranslateConfig,
+    /// Editions of the site in other languages (`[[editions]]`): language, title, which source
+    /// languages to translate (default all) and when bodies are translated.
+    pub editions: Vec<newsdesk_web::EditionConfig>,
     /// Directory of the configuration file (relative paths are resolved against it).
     #[serde(skip)]
     pub base_dir: PathBuf,

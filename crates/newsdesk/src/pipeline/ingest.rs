@@ -28,6 +28,7 @@ use tracing::{debug, info, warn};
 use super::Progress;
 use super::article_queue::{ArticleQueue, PageFetch};
 use super::schedule::{self, CacheHints, Observation, SchedulePolicy};
+use super::translate::EditionTranslation;
 use crate::config::FetchSettings;
 use crate::text::{charset_of, html_to_text, lead_of};
 
@@ -139,6 +140,8 @@ pub struct Ingest {
     settings: Arc<FetchSettings>,
     policy: Arc<SchedulePolicy>,
     pages: ArticleQueue,
+    /// Editions hook: translation of new articles after each pass (see `with_translation`).
+    translation: Option<EditionTranslation>,
 }
 
 /// What a fetch observed, for the scheduler.
@@ -163,7 +166,14 @@ impl Ingest {
             settings: Arc::new(settings),
             policy: Arc::new(SchedulePolicy::default()),
             pages,
+            translation: None,
         }
+    }
+
+    /// The same pipeline translating new articles into the editions' languages after each pass.
+    pub fn with_translation(mut self, translation: EditionTranslation) -> Ingest {
+        self.translation = Some(translation);
+        self
     }
 
     /// The same pipeline deciding next-fetch times with `policy`.
@@ -193,6 +203,10 @@ impl Ingest {
             results.push(r);
         }
         progress.finish();
+        // Editions hook: titles, leads (and bodies, if configured) of new articles translated.
+        if let Some(t) = &self.translation {
+            t.translate_pending().await;
+        }
         results.sort_by_key(|r| r.source_id);
         PassReport {
             results,

@@ -1,0 +1,452 @@
+//! Editions: the site in another language, served at `/{lang}/`, with every article shown in
+//! its translation (made by the pipeline and kept in the store beside the original).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Utc;
+use fluent_bundle::FluentArgs;
+use newsdesk_core::{Article, ArticleId, ArticleQuery};
+use newsdesk_store::{ArticleTranslation, TranslationStatus};
+use serde::{Deserialize, Serialize};
+
+use crate::page::{SwitchLink, Ui};
+use crate::pages::{self, ArticleView, Listing, PAGE_SIZE, SourceView};
+use crate::params::{Params, parse_id};
+use crate::{AppError, AppState, i18n, page};
+
+/// When article bodies are translated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyTranslation {
+    /// With the title and lead, when the article is ingested.
+    #[default]
+    Ingest,
+    /// When the translated article page is first viewed (titles and leads still at ingest).
+    OnView,
+}
+
+/// One `[[editions]]` table of newsdesk.toml.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionConfig {
+    /// The edition's language (a two- or three-letter tag, e.g. `fr`); served at `/{language}/`.
+    pub language: String,
+    /// The edition's title (default: the site title).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Source languages translated into this edition; empty means all.
+    #[serde(default)]
+    pub translate_from: Vec<String>,
+    /// When bodies are translated.
+    #[serde(default)]
+    pub bodies: BodyTranslation,
+}
+
+impl EditionConfig {
+    /// An edition in `language` translating every source language at ingest.
+    pub fn new(language: &str) -> EditionConfig {
+        EditionConfig {
+            language: language.to_ascii_lowercase(),
+            title: None,
+            translate_from: Vec::new(),
+            bodies: BodyTranslation::Ingest,
+        }
+    }
+
+    /// Whether articles in `language` are translated into this edition.
+    pub fn translates_from(&self, language: &str) -> bool {
+        self.translate_from.is_empty()
+            || self
+                .translate_from
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(language))
+    }
+}
+
+/// A boxed future answering a body translation request.
+pub type BodyFuture =
+    Pin<Box<dyn Future<Output = Result<Option<ArticleTranslation>, String>> + Send>>;
+
+/// Translates an article's body on first view (implemented by the binary's pipeline, which
+/// owns the translator and writes the result to the store).
+pub trait BodyTranslator: Send + Sync {
+    /// Translates the body of `article` into `language`, stores it and returns the updated
+    /// translation (`None` when the article has no translation row for that language).
+    fn translate_body(&self, article: ArticleId, language: &str) -> BodyFuture;
+}
+
+/// The configured editions, and the body translator used when bodies are translated on view.
+#[derive(Clone, Default)]
+pub struct Editions {
+    /// The editions, in the order of the configuration (the first is the default).
+    pub list: Vec<EditionConfig>,
+    /// Body translation on first view (editions with `bodies = "on_view"`).
+    pub body_translator: Option<Arc<dyn BodyTranslator>>,
+}
+
+impl std::fmt::Debug for Editions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Editions")
+            .field("list", &self.list)
+            .field("body_translator", &self.body_translator.is_some())
+            .finish()
+    }
+}
+
+impl Editions {
+    /// Editions without on-view body translation.
+    pub fn new(list: Vec<EditionConfig>) -> Editions {
+        Editions {
+            list,
+            body_translator: None,
+        }
+    }
+
+    /// The edition in `language`, if one is configured.
+    pub fn get(&self, language: &str) -> Option<&EditionConfig> {
+        self.list
+            .iter()
+            .find(|e| e.language.eq_ignore_ascii_case(language))
+    }
+}
+
+/// Native names of edition languages, for the switcher.
+fn native_name(lang: &str) -> String {
+    match lang {
+        "en" => "English",
+        "fr" => "Français",
+        "es" => "Español",
+        "de" => "Deutsch",
+        "it" => "Italiano",
+        "pt" => "Português",
+        other => other,
+    }
+    .to_string()
+}
+
+/// How a backend is named on the pages.
+fn backend_label(name: &str) -> String {
+    match name {
+        "apertium" | "apertium-apy" => "Apertium".to_string(),
+        "deepl" => "DeepL".to_string(),
+        "libretranslate" => "LibreTranslate".to_string(),
+        "openai" => "an OpenAI-compatible model".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// `GET /` when editions are configured: to the edition that best matches `Accept-Language`,
+/// else the first one. Not cached by intermediaries (it depends on the header).
+pub(crate) fn redirect_home(editions: &Editions, headers: &HeaderMap) -> Response {
+    let available: Vec<&str> = editions.list.iter().map(|e| e.language.as_str()).collect();
+    let chosen = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| i18n::negotiate(v, &available))
+        .or_else(|| available.first().map(|s| s.to_string()))
+        .unwrap_or_else(|| i18n::FALLBACK.to_string());
+    let mut response = Redirect::to(&format!("/{chosen}/")).into_response();
+    let h = response.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The interface of an edition's pages.
+fn edition_ui(state: &AppState, editions: &Editions, edition: &EditionConfig) -> Ui {
+    let ui = if i18n::has_locale(&edition.language) {
+        edition.language.clone()
+    } else {
+        i18n::FALLBACK.to_string()
+    };
+    Ui {
+        ui,
+        html_lang: edition.language.clone(),
+        title: edition
+            .title
+            .clone()
+            .unwrap_or_else(|| state.config.site_title.clone()),
+        home: format!("/{}/", edition.language),
+        prefix: format!("/{}", edition.language),
+        switcher: editions
+            .list
+            .iter()
+            .map(|e| SwitchLink {
+                lang: e.language.clone(),
+                label: native_name(&e.language),
+                href: format!("/{}/", e.language),
+                current: e.language == edition.language,
+            })
+            .collect(),
+    }
+}
+
+/// The edition named in the path, or 404.
+fn edition_of<'a>(
+    editions: &'a Option<Extension<Arc<Editions>>>,
+    lang: &str,
+) -> Result<(&'a Arc<Editions>, &'a EditionConfig), AppError> {
+    let Some(Extension(editions)) = editions else {
+        return Err(AppError::not_found(format!("no edition {lang:?}")));
+    };
+    let edition = editions
+        .get(lang)
+        .ok_or_else(|| AppError::not_found(format!("no edition {lang:?}")))?;
+    Ok((editions, edition))
+}
+
+/// An article's translation as the article page shows it.
+#[derive(Serialize, Debug)]
+pub(crate) struct TranslationView {
+    /// `translated`, `untranslated` (no route) or `pending` (not processed yet).
+    kind: &'static str,
+    /// The edition's language.
+    lang: String,
+    /// The article's language.
+    from: String,
+    /// The backends, as named on the page.
+    backend: String,
+    /// The route taken.
+    route: String,
+    /// Segments kept in the original language.
+    kept: u32,
+    /// The translated title.
+    title: Option<String>,
+    /// The translated body's paragraphs (`None` until the body is translated).
+    paragraphs: Option<Vec<String>>,
+    /// `translation`, `original` or `both`.
+    show: &'static str,
+    /// This page without the toggle.
+    self_href: String,
+    /// The original article on this site.
+    original_href: String,
+}
+
+impl TranslationView {
+    fn new(t: Option<&ArticleTranslation>, a: &Article, lang: &str, show: &'static str) -> Self {
+        let from = t
+            .map(|t| t.source_language.clone())
+            .or_else(|| a.data.language.clone())
+            .unwrap_or_default();
+        let kind = match t.map(|t| t.status) {
+            Some(TranslationStatus::Translated) => "translated",
+            Some(TranslationStatus::Untranslated) => "untranslated",
+            None => "pending",
+        };
+        TranslationView {
+            kind,
+            lang: lang.to_string(),
+            from: pages::lang_attribute(Some(&from)),
+            backend: t
+                .map(|t| {
+                    t.backends
+                        .iter()
+                        .map(|b| backend_label(b))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                })
+                .unwrap_or_default(),
+            route: t.map(|t| t.route.clone()).unwrap_or_default(),
+            kept: t.map(|t| t.kept_segments).unwrap_or(0),
+            title: t.and_then(|t| t.title.clone()),
+            paragraphs: t.and_then(|t| t.body_text.as_deref()).map(|b| {
+                b.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }),
+            show,
+            self_href: format!("/{lang}/articles/{}", a.id),
+            original_href: format!("/articles/{}", a.id),
+        }
+    }
+}
+
+/// Cards of a list, with their translations into `lang` where there are some.
+async fn translated_cards(
+    state: &AppState,
+    listing: &mut Listing,
+    lang: &str,
+) -> Result<(), AppError> {
+    let ids: Vec<ArticleId> = listing.items.iter().map(|c| c.id).collect();
+    let owned = lang.to_string();
+    let found = state.db(move |s| s.translations(&ids, &owned)).await?;
+    for card in &mut listing.items {
+        let same = card
+            .language
+            .as_deref()
+            .is_some_and(|l| l.eq_ignore_ascii_case(lang));
+        if same {
+            continue;
+        }
+        let from = pages::lang_attribute(card.language.as_deref());
+        let mut args = FluentArgs::new();
+        args.set("lang", from);
+        match found.get(&card.id) {
+            Some(t) if t.status == TranslationStatus::Translated => {
+                if let Some(title) = &t.title {
+                    card.title = title.clone();
+                }
+                if t.lead.is_some() {
+                    card.lead = t.lead.clone().filter(|l| !l.trim().is_empty());
+                }
+                card.lang = lang.to_string();
+                card.note = Some(i18n::message(lang, "card-translated", Some(&args)));
+            }
+            _ => {
+                card.note = Some(i18n::message(lang, "card-untranslated", Some(&args)));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `GET /{lang}/`: the latest articles, translated into the edition's language.
+pub(crate) async fn home(
+    State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    Path(lang): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, AppError> {
+    let (all, edition) = edition_of(&editions, &lang)?;
+    let ui = edition_ui(&state, all, edition);
+    let params = Params::parse(raw.as_deref());
+    let before = params.cursor()?;
+    let query = ArticleQuery {
+        before,
+        limit: PAGE_SIZE,
+        ..Default::default()
+    };
+    let articles = state.db(move |s| s.list_articles(&query)).await?;
+    let mut listing = Listing::new(&articles, before.is_none(), Utc::now());
+    translated_cards(&state, &mut listing, &edition.language).await?;
+    let key = if before.is_some() {
+        "older-articles"
+    } else {
+        "latest-articles"
+    };
+    let title = i18n::message(&ui.ui, key, None);
+    page::render_ui(&state, &ui, "index.html", &title, listing)
+}
+
+/// `GET /{lang}/articles/{id}`: the article translated, with a notice saying so, a link to the
+/// original and a toggle (`?show=original`, `?show=both`) that works without JavaScript.
+pub(crate) async fn article(
+    State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    Path((lang, raw_id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, AppError> {
+    let (all, edition) = edition_of(&editions, &lang)?;
+    let ui = edition_ui(&state, all, edition);
+    let id = parse_id("id", &raw_id)?;
+    let params = Params::parse(raw.as_deref());
+    let show = match params.get("show")? {
+        None | Some("translation") => "translation",
+        Some("original") => "original",
+        Some("both") => "both",
+        Some(other) => {
+            return Err(AppError::bad_request(
+                "show",
+                format!("{other:?} is not one of translation, original, both"),
+            ));
+        }
+    };
+    let target = edition.language.clone();
+    let (article, mut translation) = state
+        .db(move |s| {
+            let Some(a) = s.get_article(id)? else {
+                return Ok(None);
+            };
+            let t = s.translation(id, &target)?;
+            Ok(Some((a, t)))
+        })
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no article with id {id}")))?;
+    let needs_body = translation
+        .as_ref()
+        .is_some_and(|t| t.status == TranslationStatus::Translated && t.body_text.is_none());
+    if needs_body
+        && edition.bodies == BodyTranslation::OnView
+        && let Some(translator) = &all.body_translator
+    {
+        match translator.translate_body(id, &edition.language).await {
+            Ok(Some(t)) => translation = Some(t),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(article_id = id, language = %edition.language, error = %e,
+                    "web: body translation on view failed");
+            }
+        }
+    }
+    let same_language = article
+        .data
+        .language
+        .as_deref()
+        .is_some_and(|l| l.eq_ignore_ascii_case(&edition.language));
+    let mut view = ArticleView::new(&article);
+    if !same_language {
+        view.translation = Some(TranslationView::new(
+            translation.as_ref(),
+            &article,
+            &edition.language,
+            show,
+        ));
+    }
+    let title = match (&translation, show) {
+        (Some(t), "translation" | "both") if !same_language => t
+            .title
+            .clone()
+            .unwrap_or_else(|| article.data.title.clone()),
+        _ => article.data.title.clone(),
+    };
+    page::render_ui(&state, &ui, "article.html", &title, view)
+}
+
+/// `GET /{lang}/sources/{id}`: a source and its latest articles, translated.
+pub(crate) async fn source(
+    State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    Path((lang, raw_id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, AppError> {
+    let (all, edition) = edition_of(&editions, &lang)?;
+    let ui = edition_ui(&state, all, edition);
+    let id = parse_id("id", &raw_id)?;
+    let params = Params::parse(raw.as_deref());
+    let before = params.cursor()?;
+    let query = ArticleQuery {
+        source: Some(id),
+        before,
+        limit: PAGE_SIZE,
+        ..Default::default()
+    };
+    let (source, articles) = state
+        .db(move |s| {
+            let Some(source) = s.get_source(id)? else {
+                return Ok(None);
+            };
+            Ok(Some((source, s.list_articles(&query)?)))
+        })
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no source with id {id}")))?;
+    let mut listing = Listing::new(&articles, before.is_none(), Utc::now());
+    translated_cards(&state, &mut listing, &edition.language).await?;
+    let title = source.source.name.clone();
+    page::render_ui(
+        &state,
+        &ui,
+        "source.html",
+        &title,
+        minijinja::context! {
+            source => page::to_value(SourceView::new(&source, Utc::now())),
+            listing => page::to_value(listing),
+        },
+    )
+}

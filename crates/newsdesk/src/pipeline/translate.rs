@@ -1,0 +1,416 @@
+//! The translate stage for the editions: titles, leads and (optionally) bodies of new articles
+//! translated into each edition's language and stored beside the originals.
+//!
+//! Articles are grouped by source language and translated a few at a time in one
+//! [`Translator::translate_text`] call (one line per title, lead and body paragraph), so a
+//! backend with a costly start-up (Apertium: ~0.2 s a call) is started once per group, not per
+//! text. An article whose language has no route into the edition is stored as untranslated,
+//! with the reason, so the site can say so and the next pass does not try again.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use newsdesk_core::ArticleId;
+use newsdesk_store::{ArticleTranslation, Store, TranslationStatus};
+use newsdesk_translate::{Route, SegmentStatus, Translator, normalize_language, split_sentences};
+use newsdesk_web::{BodyFuture, BodyTranslation, BodyTranslator, EditionConfig};
+use tracing::{debug, info, warn};
+
+/// Articles looked at per edition and pass, at most (newest first).
+pub const MAX_ARTICLES_PER_PASS: u32 = 500;
+/// Characters of original text sent in one call, at most (a group closes once it is reached).
+pub const MAX_GROUP_CHARS: usize = 40_000;
+/// Articles sent in one call, at most.
+pub const MAX_GROUP_ARTICLES: usize = 12;
+
+/// What a translation pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TranslationReport {
+    /// Articles translated.
+    pub translated: u64,
+    /// Articles left untranslated (no route, or not selected by the edition).
+    pub untranslated: u64,
+    /// Articles whose translation failed (left for the next pass).
+    pub failed: u64,
+}
+
+impl std::fmt::Display for TranslationReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "translations: {} translated, {} left untranslated, {} failed",
+            self.translated, self.untranslated, self.failed
+        )
+    }
+}
+
+/// The texts of one article to translate, one paragraph a line.
+struct Job {
+    id: ArticleId,
+    title: String,
+    lead: Option<String>,
+    body: Option<Vec<String>>,
+}
+
+impl Job {
+    fn lines(&self) -> Vec<&str> {
+        let mut lines = vec![self.title.as_str()];
+        if let Some(l) = &self.lead {
+            lines.push(l);
+        }
+        if let Some(b) = &self.body {
+            lines.extend(b.iter().map(String::as_str));
+        }
+        lines
+    }
+
+    fn chars(&self) -> usize {
+        self.lines().iter().map(|l| l.len() + 1).sum()
+    }
+}
+
+/// One line: newlines and runs of white space folded to one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The body's paragraphs (non-empty lines, folded).
+fn paragraphs(body_text: &str) -> Vec<String> {
+    body_text
+        .lines()
+        .map(one_line)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Translates stored articles into the editions' languages.
+#[derive(Clone)]
+pub struct EditionTranslation {
+    translator: Arc<Translator>,
+    editions: Arc<Vec<EditionConfig>>,
+    store: Store,
+}
+
+impl EditionTranslation {
+    /// Translation into `editions` with `translator`, reading and writing `store`.
+    pub fn new(
+        store: Store,
+        translator: Arc<Translator>,
+        editions: Vec<EditionConfig>,
+    ) -> EditionTranslation {
+        EditionTranslation {
+            translator,
+            editions: Arc::new(editions),
+            store,
+        }
+    }
+
+    /// Translates every article that has no row yet for an edition's language.
+    pub async fn translate_pending(&self) -> TranslationReport {
+        let mut report = TranslationReport::default();
+        for edition in self.editions.iter() {
+            let lang = edition.language.clone();
+            let store = self.store.clone();
+            let pending = match tokio::task::spawn_blocking(move || {
+                store.untranslated_articles(&lang, MAX_ARTICLES_PER_PASS)
+            })
+            .await
+            {
+                Ok(Ok(p)) => p,
+                Ok(Err(e)) => {
+                    warn!(stage = "translate", error = %e, "cannot list untranslated articles");
+                    continue;
+                }
+                Err(e) => {
+                    warn!(stage = "translate", error = %e, "store task failed");
+                    continue;
+                }
+            };
+            let mut by_language: Vec<(String, Vec<ArticleId>)> = Vec::new();
+            for (id, from) in pending {
+                let from = normalize_language(&from);
+                match by_language.iter_mut().find(|(l, _)| *l == from) {
+                    Some((_, ids)) => ids.push(id),
+                    None => by_language.push((from, vec![id])),
+                }
+            }
+            for (from, ids) in by_language {
+                self.translate_language(edition, &from, &ids, &mut report)
+                    .await;
+            }
+        }
+        if report != TranslationReport::default() {
+            info!(stage = "translate", %report, "translation pass done");
+        }
+        report
+    }
+
+    /// Translates the articles `ids`, all in language `from`, into `edition`.
+    async fn translate_language(
+        &self,
+        edition: &EditionConfig,
+        from: &str,
+        ids: &[ArticleId],
+        report: &mut TranslationReport,
+    ) {
+        let to = edition.language.as_str();
+        let refusal = if !edition.translates_from(from) {
+            Some(format!(
+                "articles in {from} are not translated into the {to} edition"
+            ))
+        } else {
+            self.translator.route(from, to).err().map(|e| e.to_string())
+        };
+        if let Some(note) = refusal {
+            for id in ids {
+                let row = untranslated(*id, from, to, &note);
+                if self.save(row).await {
+                    report.untranslated += 1;
+                }
+            }
+            return;
+        }
+        let with_body = edition.bodies == BodyTranslation::Ingest;
+        let mut group: Vec<Job> = Vec::new();
+        let mut chars = 0;
+        for id in ids {
+            let Some(job) = self.job(*id, with_body).await else {
+                continue;
+            };
+            chars += job.chars();
+            group.push(job);
+            if chars >= MAX_GROUP_CHARS || group.len() >= MAX_GROUP_ARTICLES {
+                self.translate_group(std::mem::take(&mut group), from, to, report)
+                    .await;
+                chars = 0;
+            }
+        }
+        if !group.is_empty() {
+            self.translate_group(group, from, to, report).await;
+        }
+    }
+
+    async fn job(&self, id: ArticleId, with_body: bool) -> Option<Job> {
+        let store = self.store.clone();
+        let article = match tokio::task::spawn_blocking(move || store.get_article(id)).await {
+            Ok(Ok(Some(a))) => a,
+            Ok(Ok(None)) => return None,
+            Ok(Err(e)) => {
+                warn!(stage = "translate", article_id = id, error = %e, "cannot read article");
+                return None;
+            }
+            Err(e) => {
+                warn!(stage = "translate", article_id = id, error = %e, "store task failed");
+                return None;
+            }
+        };
+        let d = article.data;
+        let lead = newsdesk_store::lead(d.summary.as_deref(), &d.body_text)
+            .map(|l| one_line(&l))
+            .filter(|l| !l.is_empty());
+        Some(Job {
+            id,
+            title: one_line(&d.title),
+            lead,
+            body: with_body.then(|| paragraphs(&d.body_text)),
+        })
+    }
+
+    /// One call for the whole group; the lines are split back per article.
+    async fn translate_group(
+        &self,
+        group: Vec<Job>,
+        from: &str,
+        to: &str,
+        report: &mut TranslationReport,
+    ) {
+        let text = group
+            .iter()
+            .flat_map(|j| j.lines())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let translation = match self.translator.translate_text(&text, from, to).await {
+            Ok(t) => t,
+            Err(e) => {
+                warn!(stage = "translate", from, to, articles = group.len(), error = %e,
+                      "translation failed; retried next pass");
+                report.failed += group.len() as u64;
+                return;
+            }
+        };
+        let out: Vec<&str> = translation.text.split('\n').collect();
+        let source_lang = normalize_language(from);
+        let mut line = 0;
+        let mut segment = 0;
+        for job in &group {
+            let lines = job.lines();
+            let n = lines.len();
+            let Some(translated) = out.get(line..line + n) else {
+                warn!(
+                    stage = "translate",
+                    article_id = job.id,
+                    "translation lost lines"
+                );
+                report.failed += 1;
+                continue;
+            };
+            line += n;
+            let segments: usize = lines
+                .iter()
+                .map(|l| split_sentences(l, &source_lang).len())
+                .sum();
+            let kept = translation
+                .segments
+                .get(segment..segment + segments)
+                .map(|s| {
+                    s.iter()
+                        .filter(|o| matches!(o.status, SegmentStatus::KeptOriginal(_)))
+                        .count()
+                })
+                .unwrap_or(0);
+            segment += segments;
+            let row = translated_row(job, translated, &translation.route, from, to, kept);
+            if self.save(row).await {
+                report.translated += 1;
+            }
+        }
+        debug!(
+            stage = "translate",
+            from,
+            to,
+            articles = group.len(),
+            "group translated"
+        );
+    }
+
+    async fn save(&self, row: ArticleTranslation) -> bool {
+        let store = self.store.clone();
+        let id = row.article_id;
+        match tokio::task::spawn_blocking(move || store.save_translation(&row)).await {
+            Ok(Ok(())) => true,
+            Ok(Err(e)) => {
+                warn!(stage = "translate", article_id = id, error = %e, "cannot save translation");
+                false
+            }
+            Err(e) => {
+                warn!(stage = "translate", article_id = id, error = %e, "store task failed");
+                false
+            }
+        }
+    }
+
+    /// Translates the body of one article into `language` (on first view) and stores it.
+    pub async fn translate_body(
+        &self,
+        id: ArticleId,
+        language: &str,
+    ) -> Result<Option<ArticleTranslation>, String> {
+        let store = self.store.clone();
+        let lang = language.to_string();
+        let existing = tokio::task::spawn_blocking(move || store.translation(id, &lang))
+            .await
+            .map_err(|e| format!("newsdesk: store task failed: {e}"))?
+            .map_err(|e| e.to_string())?;
+        let Some(mut row) = existing else {
+            return Ok(None);
+        };
+        if row.status != TranslationStatus::Translated || row.body_text.is_some() {
+            return Ok(Some(row));
+        }
+        let Some(job) = self.job(id, true).await else {
+            return Ok(Some(row));
+        };
+        let body = job.body.unwrap_or_default().join("\n");
+        let t = self
+            .translator
+            .translate_text(&body, &row.source_language, language)
+            .await
+            .map_err(|e| e.to_string())?;
+        row.kept_segments += t.kept_original() as u32;
+        row.body_text = Some(t.text);
+        row.translated_at = Utc::now();
+        if !self.save(row.clone()).await {
+            return Err(format!("newsdesk: cannot save the body of article {id}"));
+        }
+        Ok(Some(row))
+    }
+}
+
+impl BodyTranslator for EditionTranslation {
+    fn translate_body(&self, article: ArticleId, language: &str) -> BodyFuture {
+        let this = self.clone();
+        let language = language.to_string();
+        Box::pin(async move { EditionTranslation::translate_body(&this, article, &language).await })
+    }
+}
+
+fn backends_of(route: &Route) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for h in &route.hops {
+        if !names.contains(&h.backend) {
+            names.push(h.backend.clone());
+        }
+    }
+    names
+}
+
+fn translated_row(
+    job: &Job,
+    lines: &[&str],
+    route: &Route,
+    from: &str,
+    to: &str,
+    kept: usize,
+) -> ArticleTranslation {
+    let mut it = lines.iter().map(|l| l.to_string());
+    let title = it.next();
+    let lead = job.lead.as_ref().and_then(|_| it.next());
+    let body = job.body.as_ref().map(|_| it.collect::<Vec<_>>().join("\n"));
+    ArticleTranslation {
+        article_id: job.id,
+        language: to.to_string(),
+        source_language: from.to_string(),
+        status: TranslationStatus::Translated,
+        title,
+        lead,
+        body_text: body,
+        route: route.to_string(),
+        backends: backends_of(route),
+        machine: true,
+        kept_segments: kept as u32,
+        note: None,
+        translated_at: Utc::now(),
+    }
+}
+
+fn untranslated(id: ArticleId, from: &str, to: &str, note: &str) -> ArticleTranslation {
+    ArticleTranslation {
+        article_id: id,
+        language: to.to_string(),
+        source_language: from.to_string(),
+        status: TranslationStatus::Untranslated,
+        title: None,
+        lead: None,
+        body_text: None,
+        route: String::new(),
+        backends: Vec::new(),
+        machine: true,
+        kept_segments: 0,
+        note: Some(note.to_string()),
+        translated_at: Utc::now(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_folded_lines_without_blanks() {
+        assert_eq!(
+            paragraphs("One  two\n\n  three\tfour \n"),
+            vec!["One two", "three four"]
+        );
+        assert_eq!(one_line("a\nb"), "a b");
+    }
+}
