@@ -1,0 +1,307 @@
+//! Editions over the real server: `/` redirects by Accept-Language, `/{lang}/` pages show the
+//! stored translations with a notice in the edition's language, a link to the original and a
+//! toggle that works without JavaScript; untranslated articles say so; everything is escaped.
+
+mod common;
+
+use chrono::Utc;
+use common::{attrs, check_html5, client, fill, get, texts};
+use newsdesk_store::{ArticleTranslation, Store, TranslationStatus};
+use newsdesk_web::{AppState, EditionConfig, Editions, WebConfig};
+use tokio::sync::oneshot;
+
+struct Server {
+    base: String,
+    _dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Ids of the fixture articles used below: (an English one, a German one, a French one).
+struct Ids {
+    en: i64,
+    de: i64,
+    fr: i64,
+}
+
+fn translated(id: i64, title: &str, body: Option<&str>) -> ArticleTranslation {
+    ArticleTranslation {
+        article_id: id,
+        language: "fr".into(),
+        source_language: "en".into(),
+        status: TranslationStatus::Translated,
+        title: Some(title.into()),
+        lead: Some("Chapeau traduit.".into()),
+        body_text: body.map(str::to_string),
+        route: "en →es [apertium] →fr [apertium]".into(),
+        backends: vec!["apertium".into()],
+        machine: true,
+        kept_segments: 0,
+        note: None,
+        translated_at: Utc::now(),
+    }
+}
+
+async fn start(editions: Vec<EditionConfig>) -> (Server, Ids, Store) {
+    let dir = tempfile::tempdir().expect("editions test");
+    let store = Store::open(&dir.path().join("newsdesk.db")).expect("editions test");
+    fill(&store);
+    let page = store
+        .list_articles(&newsdesk_core::ArticleQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .expect("editions test");
+    let find = |lang: &str| {
+        page.items
+            .iter()
+            .find(|a| a.language.as_deref() == Some(lang))
+            .expect("editions test")
+            .id
+    };
+    let ids = Ids {
+        en: find("en"),
+        de: find("de"),
+        fr: find("fr"),
+    };
+    store
+        .save_translation(&translated(
+            ids.en,
+            "Le conseil <approuve> le budget",
+            Some("Corps traduit, premier paragraphe.\nDeuxième paragraphe <script>x</script>."),
+        ))
+        .expect("editions test");
+    store
+        .save_translation(&ArticleTranslation {
+            source_language: "de".into(),
+            status: TranslationStatus::Untranslated,
+            title: None,
+            lead: None,
+            body_text: None,
+            route: String::new(),
+            backends: vec![],
+            note: Some("no route from de to fr".into()),
+            ..translated(ids.de, "", None)
+        })
+        .expect("editions test");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("editions test");
+    let base = format!("http://{}", listener.local_addr().expect("editions test"));
+    let (tx, rx) = oneshot::channel::<()>();
+    let config = WebConfig {
+        cache_ttl_ms: 0,
+        sample_data: true,
+        ..WebConfig::default()
+    };
+    let state = AppState::new(store.clone(), config);
+    tokio::spawn(newsdesk_web::serve_with_editions(
+        listener,
+        state,
+        Editions::new(editions),
+        async move {
+            let _ = rx.await;
+        },
+    ));
+    (
+        Server {
+            base,
+            _dir: dir,
+            stop: Some(tx),
+        },
+        ids,
+        store,
+    )
+}
+
+fn editions() -> Vec<EditionConfig> {
+    vec![
+        EditionConfig {
+            title: Some("Le <Bureau>".into()),
+            ..EditionConfig::new("fr")
+        },
+        EditionConfig::new("es"),
+    ]
+}
+
+#[tokio::test]
+async fn root_redirects_by_accept_language_to_an_edition() {
+    let (server, _, _) = start(editions()).await;
+    let c = client();
+    for (accept, want) in [
+        (Some("es-MX,es;q=0.9,en;q=0.5"), "/es/"),
+        (Some("de-DE, fr;q=0.7"), "/fr/"),
+        (Some("en-GB"), "/fr/"),
+        (None, "/fr/"),
+    ] {
+        let mut req = c.get(format!("{}/", server.base));
+        if let Some(a) = accept {
+            req = req.header("accept-language", a);
+        }
+        let r = req.send().await.expect("editions test");
+        assert!(r.status().is_redirection(), "{accept:?}: {}", r.status());
+        assert_eq!(r.headers()["location"], want, "{accept:?}");
+        assert_eq!(r.headers()["vary"], "Accept-Language");
+    }
+    // Unknown editions are not found.
+    let (status, _, _) = get(&c, &format!("{}/it/", server.base)).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn edition_home_shows_translations_in_a_french_interface() {
+    let (server, ids, _) = start(editions()).await;
+    let c = client();
+    let (status, headers, body) = get(&c, &format!("{}/fr/", server.base)).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .expect("editions test")
+            .contains("default-src")
+    );
+    let doc = check_html5(&body, "fr");
+    assert_eq!(texts(&doc, "h1"), ["Derniers articles"]);
+    assert_eq!(texts(&doc, "title"), ["Derniers articles · Le <Bureau>"]);
+    assert!(body.contains("Le &lt;Bureau&gt;"));
+    assert_eq!(
+        texts(&doc, ".sample-banner"),
+        ["Données d’exemple — médias et événements fictifs"]
+    );
+    assert_eq!(texts(&doc, "nav[aria-label=Principal] a")[0], "À la une");
+    // The switcher names every edition in its own language and marks the current one.
+    assert_eq!(texts(&doc, ".language-switcher a"), ["Français", "Español"]);
+    assert_eq!(
+        attrs(&doc, ".language-switcher a[aria-current]", "href"),
+        ["/fr/"]
+    );
+    // The translated card: French title, lang=fr, link inside the edition, and a tag.
+    let href = format!("/fr/articles/{}", ids.en);
+    let card = scraper::Selector::parse(&format!(".card-title a[href=\"{href}\"]"))
+        .expect("editions test");
+    let a = doc.select(&card).next().expect("translated card");
+    assert_eq!(
+        a.text().collect::<String>(),
+        "Le conseil <approuve> le budget"
+    );
+    assert!(body.contains("Le conseil &lt;approuve&gt; le budget"));
+    assert!(texts(&doc, ".translation-tag").contains(&"traduit depuis l’anglais".to_string()));
+    assert!(texts(&doc, ".translation-tag").contains(&"non traduit (l’allemand)".to_string()));
+    assert!(texts(&doc, ".lead").contains(&"Chapeau traduit.".to_string()));
+}
+
+#[tokio::test]
+async fn translated_article_says_so_links_the_original_and_toggles_without_javascript() {
+    let (server, ids, _) = start(editions()).await;
+    let c = client();
+    let url = format!("{}/fr/articles/{}", server.base, ids.en);
+    let (status, _, body) = get(&c, &url).await;
+    assert_eq!(status, 200, "{body}");
+    let doc = check_html5(&body, "fr");
+    assert_eq!(texts(&doc, "h1"), ["Le conseil <approuve> le budget"]);
+    assert_eq!(attrs(&doc, "h1", "lang"), ["fr"]);
+    let note = texts(&doc, ".translation-note .translation-from");
+    assert_eq!(
+        note,
+        ["Traduit depuis l’anglais par Apertium (traduction automatique)."]
+    );
+    assert_eq!(
+        texts(&doc, ".translation-route"),
+        ["Parcours : en →es [apertium] →fr [apertium]"]
+    );
+    assert_eq!(
+        attrs(&doc, "a.original-link", "href"),
+        [format!("/articles/{}", ids.en)]
+    );
+    // Translation only: the translated paragraphs, escaped, in French.
+    assert_eq!(
+        texts(&doc, ".story-body p"),
+        [
+            "Corps traduit, premier paragraphe.",
+            "Deuxième paragraphe <script>x</script>."
+        ]
+    );
+    assert!(!body.contains("<script>"));
+    // The toggle: plain links.
+    let toggles = attrs(&doc, ".translation-toggle a", "href");
+    assert_eq!(
+        toggles,
+        [
+            format!("/fr/articles/{}?show=original", ids.en),
+            format!("/fr/articles/{}?show=both", ids.en)
+        ]
+    );
+    // Original only: the English title and body, in English.
+    let (_, _, body) = get(&c, &format!("{url}?show=original")).await;
+    let doc = check_html5(&body, "fr");
+    assert!(texts(&doc, "h1")[0].contains("council approves the budget"));
+    assert_eq!(attrs(&doc, ".story-body", "lang"), ["en"]);
+    assert!(texts(&doc, ".story-body")[0].contains("first paragraph"));
+    // Both: side by side.
+    let (_, _, body) = get(&c, &format!("{url}?show=both")).await;
+    let doc = check_html5(&body, "fr");
+    assert_eq!(
+        attrs(&doc, ".translation-pair .story-body", "lang"),
+        ["fr", "en"]
+    );
+    assert_eq!(texts(&doc, ".original-title").len(), 1);
+    let (status, _, _) = get(&c, &format!("{url}?show=nonsense")).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn untranslated_and_same_language_articles() {
+    let (server, ids, _) = start(editions()).await;
+    let c = client();
+    let (status, _, body) = get(&c, &format!("{}/fr/articles/{}", server.base, ids.de)).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "fr");
+    assert_eq!(
+        texts(&doc, ".translation-missing"),
+        [
+            "Non traduit : aucune traduction depuis l’allemand n’est disponible pour cette édition. \
+          L’article est affiché dans sa langue d’origine."
+        ]
+    );
+    assert_eq!(attrs(&doc, "h1", "lang"), ["de"]);
+    // In the Spanish edition the same article has no row yet: "not translated yet", in Spanish.
+    let (_, _, body) = get(&c, &format!("{}/es/articles/{}", server.base, ids.de)).await;
+    let doc = check_html5(&body, "es");
+    assert_eq!(
+        texts(&doc, ".translation-missing"),
+        ["Aún sin traducir. El artículo se muestra en su idioma original."]
+    );
+    // An article already in the edition's language carries no notice.
+    let (_, _, body) = get(&c, &format!("{}/fr/articles/{}", server.base, ids.fr)).await;
+    let doc = check_html5(&body, "fr");
+    assert!(texts(&doc, ".translation-note:not([hidden])").is_empty());
+    // Source pages inside the edition.
+    let (status, _, body) = get(&c, &format!("{}/fr/sources/1", server.base)).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "fr");
+    assert!(
+        attrs(&doc, ".card-title a", "href")
+            .iter()
+            .all(|h| h.starts_with("/fr/articles/"))
+    );
+}
+
+#[tokio::test]
+async fn without_editions_the_site_is_unchanged() {
+    let (server, ids, _) = start(Vec::new()).await;
+    let c = client();
+    let (status, _, body) = get(&c, &format!("{}/", server.base)).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "en");
+    assert_eq!(texts(&doc, "h1"), ["Latest articles"]);
+    assert!(texts(&doc, ".language-switcher").is_empty());
+    let (status, _, _) = get(&c, &format!("{}/fr/articles/{}", server.base, ids.en)).await;
+    assert_eq!(status, 404);
+}
