@@ -207,6 +207,9 @@ impl Ingest {
         if let Some(t) = &self.translation {
             t.translate_pending().await;
         }
+        // --- stories hook (see pipeline/stories.rs): place the articles stored in this pass;
+        // a failure is logged there and never fails the pass. ---
+        super::stories::place_after_pass(&self.store).await;
         results.sort_by_key(|r| r.source_id);
         PassReport {
             results,
