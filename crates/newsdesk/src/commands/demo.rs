@@ -7,14 +7,18 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use newsdesk_core::NewSource;
 use newsdesk_demo::{Origin, sample_corpus};
-use newsdesk_web::WebConfig;
+use newsdesk_store::TranslationStatus;
+use newsdesk_translate::{MemoryCache, Translator, TranslatorOptions, apertium_available};
+use newsdesk_web::{AppState, BodyTranslator, Editions, WebConfig};
 
 use super::Context;
 use crate::config::{CONFIG_FILE_NAME, Config};
+use crate::pipeline::translate::EditionTranslation;
 use crate::pipeline::{Progress, resolve_feed};
 
 /// First line of the configuration the demo writes (how a demo directory is recognised).
@@ -60,7 +64,13 @@ pub async fn run(
          # One local origin serves every outlet: no politeness delay is needed against it.\n\
          per_host_delay_ms = 0\nmax_connections_per_host = 4\n\n\
          [web]\nsite_title = \"newsdesk demo\"\nsample_data = true\n\n\
-         [schedule]\nenabled = false\n"
+         [schedule]\nenabled = false\n\n\
+         # Machine translation for the French edition: Apertium, through Spanish when there is\n\
+         # no direct pair (English → Spanish → French).\n\
+         [translate]\npivots = [\"es\", \"en\"]\n\
+         [[translate.backends]]\nkind = \"apertium\"\n\n\
+         # The seed's language: /fr/ serves every article in French where a route exists.\n\
+         [[editions]]\nlanguage = \"fr\"\ntitle = \"newsdesk démo\"\n"
     );
     std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))?;
     let config = Config::load(&file)?;
@@ -100,9 +110,22 @@ pub async fn run(
         .into_iter()
         .map(|s| s.source)
         .collect::<Vec<_>>();
+    let translation = edition_translation(&ctx, quiet).await?;
+    let mut ingest = ctx.ingest()?;
+    if let Some(t) = &translation {
+        ingest = ingest.with_translation(t.clone());
+    }
     let progress = Progress::sources(sources.len() as u64, quiet);
-    let report = ctx.ingest()?.run_pass(sources, &progress).await;
+    let report = ingest.run_pass(sources, &progress).await;
     say!("{report}");
+    if translation.is_some() {
+        let counts = translation_counts(&ctx);
+        say!(
+            "French edition: {} articles translated, {} left untranslated",
+            counts.0,
+            counts.1
+        );
+    }
     say!("data: {}", dir.display());
     if no_serve {
         return Ok(ExitCode::SUCCESS);
@@ -114,13 +137,99 @@ pub async fn run(
         sample_data: true,
         ..WebConfig::default()
     };
-    super::serve::serve_site(
-        ctx.store.clone(),
-        web,
-        addr,
-        Some("newsdesk demo: sample data, fictional outlets"),
-    )
-    .await?;
+    let editions = Editions {
+        list: ctx.config.editions.clone(),
+        body_translator: translation.map(|t| Arc::new(t) as Arc<dyn BodyTranslator>),
+    };
+    serve_demo(ctx.store.clone(), web, editions, addr).await?;
     drop(origin);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The translate stage for the demo's editions, or `None` (with a message) when no translator
+/// can be built; without Apertium the edition still works and says its articles are untranslated.
+async fn edition_translation(ctx: &Context, quiet: bool) -> Result<Option<EditionTranslation>> {
+    if !apertium_available() {
+        say!(
+            "Apertium is not installed: the French edition at /fr/ shows the articles \
+             untranslated, with a notice (install apertium, apertium-eng-spa and apertium-fr-es)"
+        );
+        // No backend: every article gets an "untranslated" row saying there is no route.
+        let none = Translator::new(
+            Vec::new(),
+            Arc::new(MemoryCache::new()),
+            TranslatorOptions::from(&ctx.config.translate),
+        );
+        return Ok(Some(EditionTranslation::new(
+            ctx.store.clone(),
+            Arc::new(none),
+            ctx.config.editions.clone(),
+        )));
+    }
+    match Translator::from_config(&ctx.config.translate, &ctx.config.base_dir).await {
+        Ok(t) => {
+            if !quiet {
+                let pairs: usize = t.backends().iter().map(|(_, p)| p.len()).sum();
+                say!("translation: {pairs} language pairs available");
+            }
+            Ok(Some(EditionTranslation::new(
+                ctx.store.clone(),
+                Arc::new(t),
+                ctx.config.editions.clone(),
+            )))
+        }
+        Err(e) => {
+            say!("translation is off: {e}");
+            Ok(None)
+        }
+    }
+}
+
+/// (translated, untranslated) rows of the demo's editions.
+fn translation_counts(ctx: &Context) -> (u64, u64) {
+    let mut counts = (0, 0);
+    for e in &ctx.config.editions {
+        if let Ok(page) = ctx.store.list_articles(&newsdesk_core::ArticleQuery {
+            limit: 200,
+            ..Default::default()
+        }) {
+            let ids: Vec<i64> = page.items.iter().map(|a| a.id).collect();
+            if let Ok(found) = ctx.store.translations(&ids, &e.language) {
+                for t in found.values() {
+                    match t.status {
+                        TranslationStatus::Translated => counts.0 += 1,
+                        TranslationStatus::Untranslated => counts.1 += 1,
+                    }
+                }
+            }
+        }
+    }
+    counts
+}
+
+/// Serves the site with its editions until Ctrl-C.
+async fn serve_demo(
+    store: newsdesk_store::Store,
+    web: WebConfig,
+    editions: Editions,
+    addr: SocketAddr,
+) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (is another server running there?)"))?;
+    let local = listener.local_addr()?;
+    say!("newsdesk demo: sample data, fictional outlets");
+    say!("serving on http://{local}/  (Ctrl-C to stop)");
+    for e in &editions.list {
+        say!("  {} edition: http://{local}/{}/", e.language, e.language);
+    }
+    let state = AppState::new(store, web);
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        eprintln!("stopping…");
+    };
+    newsdesk_web::serve_with_editions(listener, state, editions, shutdown)
+        .await
+        .context("web server failed")?;
+    Ok(())
 }

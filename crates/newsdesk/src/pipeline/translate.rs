@@ -269,6 +269,19 @@ impl EditionTranslation {
                 })
                 .unwrap_or(0);
             segment += segments;
+            if segments > 0 && kept == segments {
+                // Nothing was translated (the backend failed on every sentence): keep no row,
+                // so the article is tried again by the next pass.
+                warn!(
+                    stage = "translate",
+                    article_id = job.id,
+                    from,
+                    to,
+                    "every sentence kept in the original; retried next pass"
+                );
+                report.failed += 1;
+                continue;
+            }
             let row = translated_row(job, translated, &translation.route, from, to, kept);
             if self.save(row).await {
                 report.translated += 1;
