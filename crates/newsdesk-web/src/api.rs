@@ -79,6 +79,9 @@ pub(crate) struct ArticleJson {
     origin: ContentOrigin,
     body_html: String,
     body_text: String,
+    /// Its story and provenance links (`story`, `provenance`, `copies`).
+    #[serde(flatten)]
+    links: crate::stories::ArticleLinksJson,
 }
 
 impl From<Article> for ArticleJson {
@@ -111,6 +114,7 @@ impl From<Article> for ArticleJson {
             tags: d.tags,
             origin: d.origin,
             body_text: d.body_text,
+            links: crate::stories::ArticleLinksJson::default(),
         }
     }
 }
@@ -121,11 +125,18 @@ pub(crate) async fn get_article(
     Path(raw_id): Path<String>,
 ) -> Result<Json<ArticleJson>, AppError> {
     let id = parse_id("id", &raw_id)?;
-    let article = state
-        .db(move |s| s.get_article(id))
+    let (article, links) = state
+        .db(move |s| {
+            let Some(article) = s.get_article(id)? else {
+                return Ok(None);
+            };
+            Ok(Some((article, crate::stories::ArticleLinks::read(s, id)?)))
+        })
         .await?
         .ok_or_else(|| AppError::not_found(format!("no article with id {id}")))?;
-    Ok(Json(ArticleJson::from(article)))
+    let mut json = ArticleJson::from(article);
+    json.links = links.json();
+    Ok(Json(json))
 }
 
 /// Every source.

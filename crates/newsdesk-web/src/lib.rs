@@ -13,6 +13,7 @@
 //!   `{"error": {"code", "message"}}` under `/api/` and an HTML error page elsewhere.
 //!
 //! Routes: `/` (latest articles), `/articles/{id}`, `/sources`, `/sources/{id}`, `/search`,
+//! `/stories`, `/stories/{id}` (stories and provenance links the story stage recorded),
 //! `/healthz`,
 //! `/feed.atom`, `/feed.rss`, `/feed.json`, `/static/style.<hash>.css` and the JSON API under
 //! `/api/v1/` (described by `/api/v1/openapi.json`).
@@ -49,6 +50,7 @@ mod sanitize;
 mod search;
 mod security;
 mod state;
+mod stories;
 
 pub use config::WebConfig;
 pub use editions::{BodyFuture, BodyTranslation, BodyTranslator, EditionConfig, Editions};

@@ -23,6 +23,8 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/source_facts.html"),
     ),
     ("search.html", include_str!("../templates/search.html")),
+    ("stories.html", include_str!("../templates/stories.html")),
+    ("story.html", include_str!("../templates/story.html")),
     ("error.html", include_str!("../templates/error.html")),
 ];
 

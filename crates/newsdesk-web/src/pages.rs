@@ -28,7 +28,7 @@ pub(crate) struct TimeView {
 }
 
 impl TimeView {
-    fn new(t: DateTime<Utc>, now: DateTime<Utc>) -> Self {
+    pub(crate) fn new(t: DateTime<Utc>, now: DateTime<Utc>) -> Self {
         TimeView {
             iso: rfc3339(t),
             exact: exact_utc(t),
@@ -153,6 +153,8 @@ pub(crate) struct ArticleView {
     body: Value,
     /// The edition's translation, when shown in an edition.
     pub(crate) translation: Option<crate::editions::TranslationView>,
+    /// Its story and provenance links (filled by the article page).
+    pub(crate) stories: Option<crate::stories::ArticleStories>,
 }
 
 impl ArticleView {
@@ -187,6 +189,7 @@ impl ArticleView {
             tags: d.tags.clone(),
             body: page::trusted_html(body),
             translation: None,
+            stories: None,
         }
     }
 }
@@ -197,12 +200,19 @@ pub(crate) async fn article(
     Path(raw_id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let id = parse_id("id", &raw_id)?;
-    let article = state
-        .db(move |s| s.get_article(id))
+    let (article, links) = state
+        .db(move |s| {
+            let Some(article) = s.get_article(id)? else {
+                return Ok(None);
+            };
+            Ok(Some((article, crate::stories::ArticleLinks::read(s, id)?)))
+        })
         .await?
         .ok_or_else(|| AppError::not_found(format!("no article with id {id}")))?;
     let title = article.data.title.clone();
-    page::render(&state, "article.html", &title, ArticleView::new(&article))
+    let mut view = ArticleView::new(&article);
+    view.stories = Some(links.view());
+    page::render(&state, "article.html", &title, view)
 }
 
 /// A source with its fetch state, as shown.

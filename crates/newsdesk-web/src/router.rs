@@ -18,7 +18,7 @@ use crate::Editions;
 use crate::limits::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
 use crate::{
     AppState, api, asset, conditional, editions, error, feeds, health, limits, microcache, pages,
-    search, security,
+    search, security, stories,
 };
 
 /// The whole web application: pages, feeds, JSON API, health check and stylesheet.
@@ -36,6 +36,8 @@ pub fn app(state: AppState) -> Router {
         .route("/sources", get(pages::sources))
         .route("/sources/{id}", get(pages::source))
         .route("/search", get(search::search_page))
+        .route("/stories", get(stories::stories_page))
+        .route("/stories/{id}", get(stories::story_page))
         .route("/{lang}/", get(editions::home))
         .route("/{lang}/articles/{id}", get(editions::article))
         .route("/{lang}/sources/{id}", get(editions::source))
@@ -49,6 +51,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/sources", get(api::list_sources))
         .route("/api/v1/sources/{id}", get(api::get_source))
         .route("/api/v1/search", get(search::api_search))
+        .route("/api/v1/stories", get(stories::api_stories))
+        .route("/api/v1/stories/{id}", get(stories::api_story))
         .route("/api/v1/openapi.json", get(api::openapi))
         .fallback(error::not_found_route)
         .layer(from_fn_with_state(
