@@ -24,6 +24,11 @@ CREATE TABLE article_stories (
 
 CREATE INDEX article_stories_story ON article_stories(story_id);
 
+-- An article deleted with its source leaves its story's count right.
+CREATE TRIGGER article_stories_count_delete AFTER DELETE ON article_stories BEGIN
+    UPDATE stories SET article_count = article_count - 1 WHERE id = old.story_id;
+END;
+
 -- `evidence` is a JSON list of {"signal": ..., "detail": ...}.
 CREATE TABLE provenance (
     article_id  INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,

@@ -133,6 +133,44 @@ fn placements_links_merges_and_state_round_trip() {
 }
 
 #[test]
+fn deleting_a_source_updates_its_stories_counts() {
+    let (_dir, store) = fresh();
+    let s1 = source(&store, "https://one.example/feed");
+    let s2 = source(&store, "https://two.example/feed");
+    let a = store
+        .insert_article(&article(s1, "a", 1_000))
+        .unwrap()
+        .unwrap();
+    let b = store
+        .insert_article(&article(s2, "b", 2_000))
+        .unwrap()
+        .unwrap();
+    let mut pb = placement(b, 1, "Strike");
+    pb.link = Some(NewLink {
+        kind: "copy".into(),
+        original: a,
+        matched: a,
+        confidence: 1.0,
+        evidence: vec![],
+    });
+    store
+        .record_placements(&[placement(a, 1, "Strike"), pb], b, b"{}")
+        .unwrap();
+    assert_eq!(
+        store.get_story(1).unwrap().unwrap().summary.article_count,
+        2
+    );
+    store.remove_source(s1).unwrap();
+    let story = store.get_story(1).unwrap().unwrap();
+    assert_eq!(story.summary.article_count, 1);
+    assert_eq!(story.articles.len(), 1);
+    assert!(
+        store.article_provenance(b).unwrap().is_none(),
+        "link gone with its original"
+    );
+}
+
+#[test]
 fn placements_for_deleted_articles_are_skipped() {
     let (_dir, store) = fresh();
     let s1 = source(&store, "https://one.example/feed");
