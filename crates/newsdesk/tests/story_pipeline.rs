@@ -5,7 +5,9 @@
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::process::Command;
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use newsdesk_demo::{CorpusArticle, sample_corpus};
 use support::bin;
@@ -19,6 +21,61 @@ struct Link {
     original: i64,
     matched: i64,
     evidence: Vec<serde_json::Value>,
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `newsdesk serve --no-fetch` over the demo directory; returns the server and its base URL.
+fn serve(dir: &std::path::Path) -> (Server, String) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let child = Command::new(bin())
+        .arg("--config")
+        .arg(dir.join("newsdesk.toml"))
+        .args([
+            "serve",
+            "--no-fetch",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn serve");
+    let server = Server(child);
+    let base = format!("http://127.0.0.1:{port}");
+    let start = Instant::now();
+    while get(&format!("{base}/healthz")).is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (server, base)
+}
+
+/// GET over loopback: status and body, `None` when the server does not answer.
+fn get(url: &str) -> Option<(u16, String)> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let r = reqwest::get(url).await.ok()?;
+        let status = r.status().as_u16();
+        Some((status, r.text().await.ok()?))
+    })
 }
 
 /// Demo database: corpus id (`source/slug`) → article id, article id → story, provenance.
@@ -189,6 +246,37 @@ fn demo_copies_translations_and_events_become_links_and_stories() {
             .expect("story_pipeline test");
         assert!(count >= 2 && !title.is_empty(), "story of {}", event.id);
     }
+
+    // The site and the API show the same, served by the real binary.
+    let (_server, base) = serve(dir.path());
+    let copy = ids["northgate-courier/partner-valdoria-dockworkers-strike"];
+    let original = ids["harbour-ledger/valdoria-dockworkers-begin-strike"];
+    let (status, page) = get(&format!("{base}/articles/{copy}")).expect("article page");
+    assert_eq!(status, 200);
+    let page = page.replace("&#x2f;", "/").replace("&#x27;", "'");
+    assert!(
+        page.contains("class=\"provenance\""),
+        "provenance note on the copy's page"
+    );
+    assert!(
+        page.contains(&format!("Copy of <a href=\"/articles/{original}\">")),
+        "links the original"
+    );
+    assert!(page.contains("shared text"), "evidence shown");
+    assert!(page.contains("class=\"story-link\""), "story linked");
+    let (status, api) = get(&format!("{base}/api/v1/articles/{copy}")).expect("article api");
+    assert_eq!(status, 200);
+    let a: serde_json::Value = serde_json::from_str(&api).expect("json");
+    assert_eq!(a["provenance"]["kind"], "copy");
+    assert_eq!(a["provenance"]["original"], original);
+    assert_eq!(a["story"]["id"], placed[&copy].story);
+    let (status, api) = get(&format!("{base}/api/v1/stories")).expect("stories api");
+    assert_eq!(status, 200);
+    let list: serde_json::Value = serde_json::from_str(&api).expect("json");
+    assert!(list["items"].as_array().expect("items").len() >= 6);
+    let (status, page) = get(&format!("{base}/stories/{}", placed[&copy].story)).expect("story");
+    assert_eq!(status, 200);
+    assert!(page.contains("first to report"));
 }
 
 #[test]
