@@ -240,6 +240,15 @@ impl Config {
         if sc.jitter_percent > 50 {
             bail!("[schedule] jitter_percent must be at most 50");
         }
+        for (i, e) in self.editions.iter().enumerate() {
+            let l = &e.language;
+            if !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()) {
+                bail!("[[editions]] language {l:?} is not a two- or three-letter lowercase tag");
+            }
+            if self.editions[..i].iter().any(|o| &o.language == l) {
+                bail!("[[editions]] language {l:?} appears twice");
+            }
+        }
         self.web
             .bind
             .parse::<std::net::SocketAddr>()
@@ -343,6 +352,15 @@ max_failures = {max_failures}
 jitter_percent = {jitter}
 # Seconds `newsdesk serve` waits between two looks for due sources.
 tick_seconds = {tick}
+
+# Editions: the site in other languages, each served at /{{language}}/ with every article's title
+# and lead (and body) machine-translated at ingest by the [translate] backends; the original is
+# always kept and linked. With editions, / redirects by the browser's Accept-Language.
+# [[editions]]
+# language = "fr"
+# title = "newsdesk en français"
+# translate_from = ["en", "es"]   # source languages to translate; default: all
+# bodies = "ingest"               # or "on_view": bodies translated when first read
 "#,
         ua = f.user_agent,
         timeout = f.timeout_secs,
@@ -399,6 +417,35 @@ mod tests {
                 .expect("a [translate] table is accepted");
         assert_eq!(cfg.translate.backends.len(), 1);
         assert!(toml::from_str::<Config>("[translate]\nnonsense = 1\n").is_err());
+    }
+
+    #[test]
+    fn editions_are_parsed_and_checked() {
+        let cfg: Config = toml::from_str(
+            "[[editions]]\nlanguage = \"fr\"\ntitle = \"Le bureau\"\n\
+             [[editions]]\nlanguage = \"es\"\ntranslate_from = [\"en\"]\nbodies = \"on_view\"\n",
+        )
+        .expect("editions parse");
+        cfg.validate().expect("valid editions");
+        assert_eq!(cfg.editions.len(), 2);
+        assert_eq!(cfg.editions[0].title.as_deref(), Some("Le bureau"));
+        assert!(cfg.editions[0].translates_from("de"));
+        assert!(!cfg.editions[1].translates_from("de"));
+        assert_eq!(
+            cfg.editions[1].bodies,
+            newsdesk_web::BodyTranslation::OnView
+        );
+        assert!(Config::default().editions.is_empty());
+        let twice: Config =
+            toml::from_str("[[editions]]\nlanguage = \"fr\"\n[[editions]]\nlanguage = \"fr\"\n")
+                .expect("parses");
+        assert!(twice.validate().is_err());
+        let bad: Config = toml::from_str("[[editions]]\nlanguage = \"../x\"\n").expect("parses");
+        assert!(bad.validate().is_err());
+        assert!(
+            toml::from_str::<Config>("[[editions]]\nlanguage = \"fr\"\nbodies = \"later\"\n")
+                .is_err()
+        );
     }
 
     #[test]

@@ -417,6 +417,80 @@ fn untranslated(id: ArticleId, from: &str, to: &str, note: &str) -> ArticleTrans
 #[cfg(test)]
 mod tests {
     use super::*;
+    use newsdesk_core::{ContentOrigin, NewArticle, NewSource};
+    use newsdesk_translate::{TranslateConfig, apertium_available};
+
+    fn spanish_article(store: &Store) -> ArticleId {
+        let src = store
+            .add_source(&NewSource::new("https://diario.example/feed.xml"))
+            .unwrap();
+        let body = "El ayuntamiento aprobó el presupuesto.\nLa biblioteca abrirá de noche.";
+        store
+            .insert_article(&NewArticle {
+                source_id: src.id,
+                entry_key: "a".into(),
+                url: "https://diario.example/a".into(),
+                canonical_url: None,
+                title: "La biblioteca central abrirá de noche".into(),
+                authors: vec![],
+                published_at: None,
+                modified_at: None,
+                fetched_at: Utc::now(),
+                lead_image: None,
+                language: Some("es".into()),
+                summary: None,
+                body_html: "<p>El ayuntamiento aprobó el presupuesto.</p>".into(),
+                body_text: body.into(),
+                tags: vec![],
+                origin: ContentOrigin::Page,
+            })
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Real Apertium (es→fr): titles and leads at ingest, the body on first view.
+    #[tokio::test]
+    async fn bodies_on_view_are_translated_when_first_asked_for() {
+        if !apertium_available() {
+            eprintln!("SKIP: apertium is not installed");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("n.db")).unwrap();
+        let id = spanish_article(&store);
+        let translator = Translator::from_config(&TranslateConfig::default(), dir.path())
+            .await
+            .unwrap();
+        let edition = EditionConfig {
+            bodies: BodyTranslation::OnView,
+            ..EditionConfig::new("fr")
+        };
+        let t = EditionTranslation::new(store.clone(), Arc::new(translator), vec![edition]);
+        let report = t.translate_pending().await;
+        assert_eq!(report.translated, 1, "{report}");
+        let row = store.translation(id, "fr").unwrap().unwrap();
+        assert_eq!(row.route, "es →fr [apertium]");
+        assert!(
+            row.title.as_deref().unwrap().contains("bibliothèque"),
+            "{row:?}"
+        );
+        assert_eq!(row.body_text, None, "body waits for the first view");
+        let viewed = t.translate_body(id, "fr").await.unwrap().unwrap();
+        let body = viewed.body_text.unwrap();
+        assert_eq!(body.lines().count(), 2, "{body}");
+        assert!(body.contains("bibliothèque"), "{body}");
+        assert_eq!(
+            store
+                .translation(id, "fr")
+                .unwrap()
+                .unwrap()
+                .body_text
+                .as_deref(),
+            Some(body.as_str())
+        );
+        // Nothing left to do on the next pass.
+        assert_eq!(t.translate_pending().await, TranslationReport::default());
+    }
 
     #[test]
     fn paragraphs_are_folded_lines_without_blanks() {
