@@ -15,10 +15,11 @@ use newsdesk_core::{Article, ArticleId, ArticleQuery};
 use newsdesk_store::{ArticleTranslation, TranslationStatus};
 use serde::{Deserialize, Serialize};
 
+use crate::feeds::{self, FeedData};
 use crate::page::{SwitchLink, Ui};
 use crate::pages::{self, ArticleView, Listing, PAGE_SIZE, SourceView};
 use crate::params::{Params, parse_id};
-use crate::{AppError, AppState, i18n, page};
+use crate::{AppError, AppState, WebConfig, i18n, page};
 
 /// When article bodies are translated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -449,4 +450,146 @@ pub(crate) async fn source(
             listing => page::to_value(listing),
         },
     )
+}
+
+/// Replaces each article's title, summary and body by its translation into `lang` (with a
+/// first paragraph saying so and linking the original), or adds a paragraph saying it is not
+/// translated. Text is escaped here; the feed renderers sanitise the body again.
+async fn translate_for_feed(
+    state: &AppState,
+    articles: &mut [Article],
+    lang: &str,
+) -> Result<(), AppError> {
+    let ids: Vec<ArticleId> = articles.iter().map(|a| a.id).collect();
+    let owned = lang.to_string();
+    let found = state.db(move |s| s.translations(&ids, &owned)).await?;
+    for a in articles.iter_mut() {
+        let from = pages::lang_attribute(a.data.language.as_deref());
+        if from.eq_ignore_ascii_case(lang) {
+            continue;
+        }
+        let original = format!("/articles/{}", a.id);
+        let original = match state.config.base_url() {
+            Some(base) => format!("{base}{original}"),
+            None => original,
+        };
+        let mut args = FluentArgs::new();
+        args.set("lang", from);
+        let link = format!(
+            " <a href=\"{}\">{}</a>",
+            escape_html(&original),
+            escape_html(&i18n::message(lang, "original-page", None))
+        );
+        match found.get(&a.id) {
+            Some(t) if t.status == TranslationStatus::Translated => {
+                let mut args = args;
+                args.set(
+                    "backend",
+                    t.backends
+                        .iter()
+                        .map(|b| backend_label(b))
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                );
+                let note = escape_html(&i18n::message(lang, "translated-from", Some(&args)));
+                let mut html = format!("<p><em>{note}</em>{link}</p>");
+                match &t.body_text {
+                    Some(body) => {
+                        for p in body.lines().filter(|l| !l.trim().is_empty()) {
+                            html.push_str(&format!("<p>{}</p>", escape_html(p)));
+                        }
+                    }
+                    None => html.push_str(&a.data.body_html),
+                }
+                if let Some(title) = &t.title {
+                    a.data.title = title.clone();
+                }
+                if t.lead.is_some() {
+                    a.data.summary = t.lead.clone();
+                }
+                a.data.body_html = html;
+                a.data.language = Some(lang.to_string());
+            }
+            Some(_) => {
+                let note = escape_html(&i18n::message(lang, "untranslated-notice", Some(&args)));
+                a.data.body_html = format!("<p><em>{note}</em>{link}</p>{}", a.data.body_html);
+            }
+            None => {
+                let note = escape_html(&i18n::message(lang, "untranslated-pending", None));
+                a.data.body_html = format!("<p><em>{note}</em>{link}</p>{}", a.data.body_html);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The feed of an edition: translated articles; the edition's root (`{public_url}/{lang}`) is
+/// the base of its self links and entry ids.
+async fn edition_feed(
+    state: &AppState,
+    editions: &Option<Extension<Arc<Editions>>>,
+    lang: &str,
+    raw: Option<String>,
+) -> Result<(WebConfig, FeedData), AppError> {
+    let (_, edition) = edition_of(editions, lang)?;
+    let mut data = FeedData::load(state, raw).await?;
+    translate_for_feed(state, &mut data.articles, &edition.language).await?;
+    let mut config = (*state.config).clone();
+    if let Some(title) = &edition.title {
+        config.site_title = title.clone();
+    }
+    config.language = edition.language.clone();
+    config.public_url = config
+        .base_url()
+        .map(|base| format!("{base}/{}", edition.language));
+    Ok((config, data))
+}
+
+/// `GET /{lang}/feed.atom`.
+pub(crate) async fn atom(
+    State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    Path(lang): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let (config, data) = edition_feed(&state, &editions, &lang, raw).await?;
+    Ok(feeds::respond(
+        "application/atom+xml; charset=utf-8",
+        feeds::render_atom(&config, &data),
+    ))
+}
+
+/// `GET /{lang}/feed.rss`.
+pub(crate) async fn rss(
+    State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    Path(lang): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let (config, data) = edition_feed(&state, &editions, &lang, raw).await?;
+    Ok(feeds::respond(
+        "application/rss+xml; charset=utf-8",
+        feeds::render_rss(&config, &data),
+    ))
+}
+
+/// `GET /{lang}/feed.json`.
+pub(crate) async fn json(
+    State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    Path(lang): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let (config, data) = edition_feed(&state, &editions, &lang, raw).await?;
+    let feed = feeds::render_json(&config, &data);
+    let body = serde_json::to_string_pretty(&feed)
+        .map_err(|e| AppError::internal(format!("web: JSON Feed serialisation failed: {e}")))?;
+    Ok(feeds::respond("application/feed+json; charset=utf-8", body))
 }

@@ -21,15 +21,15 @@ use crate::{AppError, AppState, WebConfig};
 const FEED_SIZE: u32 = 50;
 
 /// What a feed shows: filters and the articles with their sources.
-struct FeedData {
+pub(crate) struct FeedData {
     lang: Option<String>,
     source: Option<SourceId>,
-    articles: Vec<Article>,
+    pub(crate) articles: Vec<Article>,
     sources: HashMap<SourceId, Source>,
 }
 
 impl FeedData {
-    async fn load(state: &AppState, raw: Option<String>) -> Result<FeedData, AppError> {
+    pub(crate) async fn load(state: &AppState, raw: Option<String>) -> Result<FeedData, AppError> {
         let params = Params::parse(raw.as_deref());
         let lang = params.lang()?;
         let source = params.source()?;
@@ -178,7 +178,7 @@ pub(crate) fn xml_escape(text: &str) -> String {
     out
 }
 
-fn respond(content_type: &'static str, body: String) -> Response {
+pub(crate) fn respond(content_type: &'static str, body: String) -> Response {
     let mut response = body.into_response();
     response
         .headers_mut()
@@ -198,7 +198,7 @@ pub(crate) async fn atom(
     ))
 }
 
-fn render_atom(config: &WebConfig, data: &FeedData) -> String {
+pub(crate) fn render_atom(config: &WebConfig, data: &FeedData) -> String {
     let mut x = String::with_capacity(64 * 1024);
     x.push_str(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
@@ -311,7 +311,7 @@ pub(crate) async fn rss(
     ))
 }
 
-fn render_rss(config: &WebConfig, data: &FeedData) -> String {
+pub(crate) fn render_rss(config: &WebConfig, data: &FeedData) -> String {
     let mut x = String::with_capacity(64 * 1024);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
     let _ = writeln!(x, "<title>{}</title>", xml_escape(&data.title(config)));
@@ -393,7 +393,7 @@ fn render_rss(config: &WebConfig, data: &FeedData) -> String {
 }
 
 #[derive(Serialize)]
-struct JsonFeed {
+pub(crate) struct JsonFeed {
     version: &'static str,
     title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -457,7 +457,7 @@ pub(crate) async fn json(
     Ok(respond("application/feed+json; charset=utf-8", body))
 }
 
-fn render_json(config: &WebConfig, data: &FeedData) -> JsonFeed {
+pub(crate) fn render_json(config: &WebConfig, data: &FeedData) -> JsonFeed {
     let base = config.base_url();
     let items = data
         .articles

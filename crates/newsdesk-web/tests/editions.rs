@@ -305,3 +305,59 @@ async fn without_editions_the_site_is_unchanged() {
     let (status, _, _) = get(&c, &format!("{}/fr/articles/{}", server.base, ids.en)).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn edition_feeds_carry_the_translations_and_link_the_original() {
+    let (server, ids, _) = start(editions()).await;
+    let c = client();
+    let (status, headers, atom) = get(&c, &format!("{}/fr/feed.atom", server.base)).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        headers["content-type"],
+        "application/atom+xml; charset=utf-8"
+    );
+    let feed = feed_rs::parser::parse(atom.as_bytes()).expect("edition atom parses");
+    assert_eq!(feed.title.expect("title").content, "Le <Bureau>");
+    let entry = feed
+        .entries
+        .iter()
+        .find(|e| {
+            e.title
+                .as_ref()
+                .is_some_and(|t| t.content == "Le conseil <approuve> le budget")
+        })
+        .expect("translated entry");
+    let content = entry
+        .content
+        .as_ref()
+        .and_then(|c| c.body.clone())
+        .expect("content");
+    assert!(
+        content.contains("Traduit depuis l’anglais par Apertium"),
+        "{content}"
+    );
+    assert!(
+        content.contains(&format!("/articles/{}", ids.en)),
+        "{content}"
+    );
+    assert!(!content.contains("<script>"), "{content}");
+    for (path, mime) in [
+        ("/fr/feed.rss", "application/rss+xml; charset=utf-8"),
+        ("/fr/feed.json", "application/feed+json; charset=utf-8"),
+    ] {
+        let (status, headers, body) = get(&c, &format!("{}{path}", server.base)).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(headers["content-type"], mime, "{path}");
+        assert!(
+            body.contains("Le conseil &lt;approuve&gt; le budget")
+                || body.contains("Le conseil <approuve> le budget"),
+            "{path}"
+        );
+    }
+    let (status, _, _) = get(&c, &format!("{}/it/feed.atom", server.base)).await;
+    assert_eq!(status, 404);
+    // The edition's pages advertise the edition's feeds.
+    let (_, _, home) = get(&c, &format!("{}/fr/", server.base)).await;
+    let doc = check_html5(&home, "fr");
+    assert!(attrs(&doc, "link[rel=alternate]", "href").contains(&"/fr/feed.atom".to_string()));
+}
