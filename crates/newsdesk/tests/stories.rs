@@ -1,5 +1,7 @@
 //! `newsdesk stories --stream` and `newsdesk copies`: the real binary, JSONL in and out.
 
+#![allow(clippy::unwrap_used)]
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
