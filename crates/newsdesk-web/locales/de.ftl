@@ -56,3 +56,19 @@ untranslated-notice = Nicht übersetzt: für diese Ausgabe gibt es keine Überse
 untranslated-pending = Noch nicht übersetzt. Der Artikel steht in seiner Originalsprache.
 card-translated = übersetzt aus { lang-name }
 card-untranslated = nicht übersetzt ({ lang-name })
+no-sources = Noch keine Quellen.
+fact-feed = Feed
+fact-site = Website
+fact-country = Land
+fact-last-fetch = Letzter Abruf
+fact-failures = { $count } Fehlschläge in Folge
+fact-last-error = Letzter Fehler
+fact-articles = Artikel
+error-back = Zurück zu den neuesten Artikeln
+search-label = Wörter, die in Titeln und Texten gesucht werden
+search-button = Suchen
+search-results = { $count ->
+    [one] { $count } Treffer, bester zuerst.
+   *[other] { $count } Treffer, beste zuerst.
+}
+search-none = Kein Artikel enthält alle Wörter.

@@ -56,3 +56,19 @@ untranslated-notice = Not translated: no translation from { lang-name } is avail
 untranslated-pending = Not translated yet. The article is shown in its original language.
 card-translated = translated from { lang-name }
 card-untranslated = not translated ({ lang-name })
+no-sources = No sources yet.
+fact-feed = Feed
+fact-site = Site
+fact-country = Country
+fact-last-fetch = Last fetch
+fact-failures = { $count } failures in a row
+fact-last-error = Last error
+fact-articles = Articles
+error-back = Back to the latest articles
+search-label = Words to find in titles and texts
+search-button = Search
+search-results = { $count ->
+    [one] { $count } result, best match first.
+   *[other] { $count } results, best match first.
+}
+search-none = No article matches every word.

@@ -56,3 +56,19 @@ untranslated-notice = Sin traducir: no hay traducción desde { lang-name } para 
 untranslated-pending = Aún sin traducir. El artículo se muestra en su idioma original.
 card-translated = traducido desde { lang-name }
 card-untranslated = sin traducir ({ lang-name })
+no-sources = Todavía no hay fuentes.
+fact-feed = Canal
+fact-site = Sitio
+fact-country = País
+fact-last-fetch = Última descarga
+fact-failures = { $count } fallos seguidos
+fact-last-error = Último error
+fact-articles = Artículos
+error-back = Volver a los últimos artículos
+search-label = Palabras que buscar en títulos y textos
+search-button = Buscar
+search-results = { $count ->
+    [one] { $count } resultado, el más pertinente primero.
+   *[other] { $count } resultados, los más pertinentes primero.
+}
+search-none = Ningún artículo contiene todas las palabras.

@@ -56,3 +56,19 @@ untranslated-notice = Non traduit : aucune traduction depuis { lang-name } n’e
 untranslated-pending = Pas encore traduit. L’article est affiché dans sa langue d’origine.
 card-translated = traduit depuis { lang-name }
 card-untranslated = non traduit ({ lang-name })
+no-sources = Aucune source pour l’instant.
+fact-feed = Flux
+fact-site = Site
+fact-country = Pays
+fact-last-fetch = Dernière récupération
+fact-failures = { $count } échecs d’affilée
+fact-last-error = Dernière erreur
+fact-articles = Articles
+error-back = Retour aux derniers articles
+search-label = Mots à chercher dans les titres et les textes
+search-button = Chercher
+search-results = { $count ->
+    [one] { $count } résultat, le plus pertinent d’abord.
+   *[other] { $count } résultats, les plus pertinents d’abord.
+}
+search-none = Aucun article ne contient tous ces mots.

@@ -261,7 +261,7 @@ pub(crate) async fn sources(State(state): State<AppState>) -> Result<Html<String
     page::render(
         &state,
         "sources.html",
-        "Sources",
+        &crate::i18n::message(crate::i18n::FALLBACK, "nav-sources", None),
         minijinja::context! { sources => page::to_value(views) },
     )
 }

@@ -47,9 +47,10 @@ pub(crate) async fn search_page(
         Some(text) => state.db(move |s| s.search(&text, PAGE_RESULTS)).await?,
         None => Vec::new(),
     };
+    let search = crate::i18n::message(crate::i18n::FALLBACK, "nav-search", None);
     let title = match &q {
-        Some(text) => format!("Search: {text}"),
-        None => "Search".to_string(),
+        Some(text) => format!("{search}: {text}"),
+        None => search,
     };
     let view = SearchView {
         searched: q.is_some(),
