@@ -159,8 +159,22 @@ pub(crate) fn redirect_home(editions: &Editions, headers: &HeaderMap) -> Respons
     response
 }
 
-/// The interface of an edition's pages.
-fn edition_ui(state: &AppState, editions: &Editions, edition: &EditionConfig) -> Ui {
+/// The language switcher: each edition's version of `path` (`/`, `/articles/7`…).
+pub(crate) fn switcher(editions: &Editions, current: Option<&str>, path: &str) -> Vec<SwitchLink> {
+    editions
+        .list
+        .iter()
+        .map(|e| SwitchLink {
+            lang: e.language.clone(),
+            label: native_name(&e.language),
+            href: format!("/{}{path}", e.language),
+            current: current == Some(e.language.as_str()),
+        })
+        .collect()
+}
+
+/// The interface of an edition's pages; the switcher leads to `path` in the other editions.
+fn edition_ui(state: &AppState, editions: &Editions, edition: &EditionConfig, path: &str) -> Ui {
     let ui = if i18n::has_locale(&edition.language) {
         edition.language.clone()
     } else {
@@ -175,16 +189,7 @@ fn edition_ui(state: &AppState, editions: &Editions, edition: &EditionConfig) ->
             .unwrap_or_else(|| state.config.site_title.clone()),
         home: format!("/{}/", edition.language),
         prefix: format!("/{}", edition.language),
-        switcher: editions
-            .list
-            .iter()
-            .map(|e| SwitchLink {
-                lang: e.language.clone(),
-                label: native_name(&e.language),
-                href: format!("/{}/", e.language),
-                current: e.language == edition.language,
-            })
-            .collect(),
+        switcher: switcher(editions, Some(&edition.language), path),
     }
 }
 
@@ -316,7 +321,7 @@ pub(crate) async fn home(
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, AppError> {
     let (all, edition) = edition_of(&editions, &lang)?;
-    let ui = edition_ui(&state, all, edition);
+    let ui = edition_ui(&state, all, edition, "/");
     let params = Params::parse(raw.as_deref());
     let before = params.cursor()?;
     let query = ArticleQuery {
@@ -345,8 +350,8 @@ pub(crate) async fn article(
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, AppError> {
     let (all, edition) = edition_of(&editions, &lang)?;
-    let ui = edition_ui(&state, all, edition);
     let id = parse_id("id", &raw_id)?;
+    let ui = edition_ui(&state, all, edition, &format!("/articles/{id}"));
     let params = Params::parse(raw.as_deref());
     let show = match params.get("show")? {
         None | Some("translation") => "translation",
@@ -418,8 +423,8 @@ pub(crate) async fn source(
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, AppError> {
     let (all, edition) = edition_of(&editions, &lang)?;
-    let ui = edition_ui(&state, all, edition);
     let id = parse_id("id", &raw_id)?;
+    let ui = edition_ui(&state, all, edition, &format!("/sources/{id}"));
     let params = Params::parse(raw.as_deref());
     let before = params.cursor()?;
     let query = ArticleQuery {

@@ -197,6 +197,7 @@ impl ArticleView {
 /// `GET /articles/{id}`.
 pub(crate) async fn article(
     State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
     Path(raw_id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let id = parse_id("id", &raw_id)?;
@@ -212,7 +213,12 @@ pub(crate) async fn article(
     let title = article.data.title.clone();
     let mut view = ArticleView::new(&article);
     view.stories = Some(links.view());
-    page::render(&state, "article.html", &title, view)
+    // With editions, the switcher leads to this article in each of them.
+    let mut ui = page::Ui::site(&state);
+    if let Some(Extension(editions)) = &editions {
+        ui.switcher = crate::editions::switcher(editions, None, &format!("/articles/{id}"));
+    }
+    page::render_ui(&state, &ui, "article.html", &title, view)
 }
 
 /// A source with its fetch state, as shown.

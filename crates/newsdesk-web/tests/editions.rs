@@ -254,6 +254,24 @@ async fn translated_article_says_so_links_the_original_and_toggles_without_javas
     assert_eq!(texts(&doc, ".original-title").len(), 1);
     let (status, _, _) = get(&c, &format!("{url}?show=nonsense")).await;
     assert_eq!(status, 400);
+    // The original page links this article in every edition; the edition page links the
+    // others.
+    let (status, _, body) = get(&c, &format!("{}/articles/{}", server.base, ids.en)).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "en");
+    assert_eq!(
+        attrs(&doc, ".language-switcher a", "href"),
+        [
+            format!("/fr/articles/{}", ids.en),
+            format!("/es/articles/{}", ids.en)
+        ]
+    );
+    let (_, _, body) = get(&c, &url).await;
+    let doc = check_html5(&body, "fr");
+    assert_eq!(
+        attrs(&doc, ".language-switcher a[aria-current]", "href"),
+        [format!("/fr/articles/{}", ids.en)]
+    );
 }
 
 #[tokio::test]

@@ -18,7 +18,7 @@ use newsdesk_web::{AppState, BodyTranslator, Editions, WebConfig};
 
 use super::Context;
 use crate::config::{CONFIG_FILE_NAME, Config};
-use crate::pipeline::translate::EditionTranslation;
+use crate::pipeline::translate::{EditionTranslation, for_config};
 use crate::pipeline::{Progress, resolve_feed};
 
 /// First line of the configuration the demo writes (how a demo directory is recognised).
@@ -166,20 +166,15 @@ async fn edition_translation(ctx: &Context, quiet: bool) -> Result<Option<Editio
             ctx.config.editions.clone(),
         )));
     }
-    match Translator::from_config(&ctx.config.translate, &ctx.config.base_dir).await {
+    match for_config(&ctx.config, &ctx.store).await {
         Ok(t) => {
-            if !quiet {
-                let pairs: usize = t.backends().iter().map(|(_, p)| p.len()).sum();
-                say!("translation: {pairs} language pairs available");
+            if !quiet && let Some(t) = &t {
+                say!("translation: {} language pairs available", t.pairs());
             }
-            Ok(Some(EditionTranslation::new(
-                ctx.store.clone(),
-                Arc::new(t),
-                ctx.config.editions.clone(),
-            )))
+            Ok(t)
         }
         Err(e) => {
-            say!("translation is off: {e}");
+            say!("translation is off: {e:#}");
             Ok(None)
         }
     }

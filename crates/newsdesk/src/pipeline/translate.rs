@@ -83,6 +83,25 @@ fn paragraphs(body_text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The translate stage of a configuration: `None` when no `[[editions]]` are configured;
+/// otherwise a translator built from `[translate]` (relative cache paths against the
+/// configuration's directory). Wire it with `Ingest::with_translation` and, for
+/// `bodies = "on_view"`, as the web server's `Editions::body_translator`.
+pub async fn for_config(
+    config: &crate::config::Config,
+    store: &Store,
+) -> anyhow::Result<Option<EditionTranslation>> {
+    if config.editions.is_empty() {
+        return Ok(None);
+    }
+    let translator = Translator::from_config(&config.translate, &config.base_dir).await?;
+    Ok(Some(EditionTranslation::new(
+        store.clone(),
+        Arc::new(translator),
+        config.editions.clone(),
+    )))
+}
+
 /// Translates stored articles into the editions' languages.
 #[derive(Clone)]
 pub struct EditionTranslation {
@@ -103,6 +122,15 @@ impl EditionTranslation {
             editions: Arc::new(editions),
             store,
         }
+    }
+
+    /// Number of language pairs the backends translate directly.
+    pub fn pairs(&self) -> usize {
+        self.translator
+            .backends()
+            .iter()
+            .map(|(_, p)| p.len())
+            .sum()
     }
 
     /// Translates every article that has no row yet for an edition's language.
