@@ -2,13 +2,21 @@
 //!
 //! This is the last stage of the pipeline (fetch → parse → extract → text → stories → translate →
 //! store → **web**). It only reads: it never fetches feeds, never writes to the store and never
-//! makes a request to another host. Everything it shows comes from a [`newsdesk_store::Store`].
+//! makes a request to another host. Everything it shows comes from a [`newsdesk_store::Store`]
+//! (the one exception: an edition with `bodies = "on_view"` asks its [`BodyTranslator`], which
+//! the binary provides, to translate and store a body when it is first read).
 //!
 //! * [`WebConfig`]: what the operator chooses (site title, public URL, sample-data banner, UI
 //!   language).
 //! * [`AppState`]: the store handle and the configuration, shared by every request.
 //! * [`app`]: the [`axum::Router`] with every route and middleware; [`serve`] runs it on a
 //!   listener until a shutdown future resolves.
+//! * [`Editions`] ([`EditionConfig`] each): the site in other languages. [`app_with_editions`]
+//!   adds `/{lang}/`, `/{lang}/articles/{id}` (translated, with a notice naming the language and
+//!   backend, a link to the original and a `?show=original|both` toggle), `/{lang}/sources/{id}`
+//!   and `/{lang}/feed.{atom,rss,json}`, and makes `/` redirect by `Accept-Language`.
+//! * Interface strings come from Fluent files (`locales/{en,fr,es,de}.ftl`) through the
+//!   templates' `t("key", name=value)` function; the plain site is in English.
 //! * [`AppError`]: the one error type of every handler; it answers
 //!   `{"error": {"code", "message"}}` under `/api/` and an HTML error page elsewhere.
 //!
