@@ -18,8 +18,12 @@ use newsdesk_store::{LinkEvidence, NewLink, NewPlacement, Store, StoryInput, Sto
 use newsdesk_stories::{Document, Placement, StoryConfig, StoryEngine, StoryId};
 use tracing::{info, warn};
 
-/// Articles placed between two saves of the placements and the engine's snapshot.
-pub const PLACE_BATCH: usize = 500;
+/// Articles placed between two saves of the placements and the engine's snapshot. The snapshot
+/// is the engine's whole window as JSON (about 29 KB per article in the window on the ingest
+/// benchmark's corpus), so it is saved rarely: at the end of a pass and every this many articles
+/// of a long one. A pass killed in between is redone from the last save by the next one (the
+/// engine is deterministic and placements are upserts).
+pub const PLACE_BATCH: usize = 5_000;
 
 /// Language given to the engine when neither the article nor its source has one.
 const UNKNOWN_LANGUAGE: &str = "und";
@@ -56,6 +60,7 @@ pub struct PlaceReport {
 /// runtime). Errors are the store's or a snapshot that cannot be read or written.
 pub fn place_pending(store: &Store) -> anyhow::Result<PlaceReport> {
     let _one_at_a_time = PLACING.lock().unwrap_or_else(|p| p.into_inner());
+    let start = std::time::Instant::now();
     let (mut engine, mut cursor) = match store.story_state()? {
         Some(state) => (
             StoryEngine::restore(&state.snapshot).with_context(|| {
@@ -70,6 +75,8 @@ pub fn place_pending(store: &Store) -> anyhow::Result<PlaceReport> {
         None => (StoryEngine::new(story_config()), 0),
     };
     let mut report = PlaceReport::default();
+    let mut saving = std::time::Duration::ZERO;
+    let mut snapshot_bytes = 0;
     loop {
         let mut inputs = store.story_inputs_after(cursor, PLACE_BATCH)?;
         let Some(last) = inputs.last().map(|i| i.id) else {
@@ -86,8 +93,11 @@ pub fn place_pending(store: &Store) -> anyhow::Result<PlaceReport> {
             report.linked += usize::from(placement.provenance.is_some());
             batch.push(to_store(&engine, input.id, placement));
         }
+        let save_start = std::time::Instant::now();
         let snapshot = engine.snapshot()?;
         store.record_placements(&batch, last, &snapshot)?;
+        saving += save_start.elapsed();
+        snapshot_bytes = snapshot.len();
         cursor = last;
     }
     if report.placed > 0 {
@@ -97,6 +107,9 @@ pub fn place_pending(store: &Store) -> anyhow::Result<PlaceReport> {
             new_stories = report.new_stories,
             linked = report.linked,
             open_stories = engine.open_stories(),
+            ms = start.elapsed().as_millis() as u64,
+            saving_ms = saving.as_millis() as u64,
+            snapshot_bytes,
             "articles placed in stories"
         );
     }
