@@ -58,7 +58,10 @@ pub async fn run(ctx: Context, args: FetchArgs, quiet: bool) -> Result<ExitCode>
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let ingest = ctx.ingest()?;
+    let mut ingest = ctx.ingest()?;
+    if let Some(t) = super::serve::edition_translation(&ctx).await {
+        ingest = ingest.with_translation(t);
+    }
     let progress = Progress::sources(sources.len() as u64, quiet);
     let report = ingest.run_pass(sources, &progress).await;
     if !quiet {

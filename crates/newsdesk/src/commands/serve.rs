@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use newsdesk_store::Store;
-use newsdesk_web::{AppState, WebConfig};
+use newsdesk_web::{AppState, BodyTranslator, Editions, WebConfig};
 use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 use super::Context;
+use crate::pipeline::translate::{EditionTranslation, for_config};
 use crate::pipeline::{Ingest, Progress};
 
 /// Binds, starts the scheduler (unless disabled) and serves until Ctrl-C.
@@ -27,35 +28,61 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
         sample_data: ctx.config.web.sample_data,
         cache_ttl_ms: ctx.config.web.cache_ttl_ms,
     };
+    let translation = edition_translation(&ctx).await;
+    let editions = Editions {
+        list: ctx.config.editions.clone(),
+        body_translator: translation
+            .clone()
+            .map(|t| Arc::new(t) as Arc<dyn BodyTranslator>),
+    };
     let scheduler = if ctx.config.schedule.enabled && !no_fetch {
-        let ingest = ctx.ingest()?;
+        let mut ingest = ctx.ingest()?;
+        if let Some(t) = translation {
+            ingest = ingest.with_translation(t);
+        }
         let tick = Duration::from_secs(ctx.config.schedule.tick_seconds);
         Some(tokio::spawn(schedule(ctx.store.clone(), ingest, tick)))
     } else {
         None
     };
-    serve_site(ctx.store.clone(), web, addr, None).await?;
+    serve_site(ctx.store.clone(), web, addr, editions).await?;
     if let Some(s) = scheduler {
         s.abort();
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Serves the site on `addr` until Ctrl-C; prints the URL (with `banner` first, if any).
+/// The translation stage for the configured editions, if any. A backend that cannot start is
+/// reported and the site is served untranslated (each article then says so).
+pub async fn edition_translation(ctx: &Context) -> Option<EditionTranslation> {
+    if ctx.config.editions.is_empty() {
+        return None;
+    }
+    match for_config(&ctx.config, &ctx.store).await {
+        Ok(t) => t,
+        Err(e) => {
+            warn!(stage = "translate", error = %format!("{e:#}"), "translation is off");
+            eprintln!("newsdesk: translation is off: {e:#}");
+            None
+        }
+    }
+}
+
+/// Serves the site and its editions on `addr` until Ctrl-C; prints the URLs.
 pub async fn serve_site(
     store: Store,
     web: WebConfig,
     addr: SocketAddr,
-    banner: Option<&str>,
+    editions: Editions,
 ) -> Result<()> {
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr} (is another server running there?)"))?;
     let local = listener.local_addr()?;
-    if let Some(b) = banner {
-        say!("{b}");
-    }
     say!("serving on http://{local}/  (Ctrl-C to stop)");
+    for e in &editions.list {
+        say!("  {} edition: http://{local}/{}/", e.language, e.language);
+    }
     let state = AppState {
         store,
         config: Arc::new(web),
@@ -64,7 +91,7 @@ pub async fn serve_site(
         let _ = tokio::signal::ctrl_c().await;
         eprintln!("stopping…");
     };
-    newsdesk_web::serve(listener, state, shutdown)
+    newsdesk_web::serve_with_editions(listener, state, editions, shutdown)
         .await
         .context("web server failed")?;
     Ok(())
