@@ -28,6 +28,17 @@ pub enum StoreError {
         /// What went wrong.
         message: String,
     },
+    /// Another process placed articles in stories since this one read the story state.
+    #[error(
+        "store: the story state moved on (placed through article {found}, expected {expected}); \
+         these placements were not recorded"
+    )]
+    StoryStateMoved {
+        /// The last article placed when this process read the state.
+        expected: i64,
+        /// The last article placed now.
+        found: i64,
+    },
     /// A full-text search query could not be run.
     #[error("store: search for {query:?} failed: {message}")]
     Search {

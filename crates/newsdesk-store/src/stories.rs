@@ -12,7 +12,7 @@ use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
 use crate::columns::instant;
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 
 /// A story's id (the story engine's stable id).
 pub type StoryKey = i64;
@@ -256,17 +256,31 @@ impl Store {
     }
 
     /// Records placements, the id of the last article placed and the engine's snapshot, in one
-    /// transaction. Merges move the absorbed story's articles and delete it; counts and times
+    /// transaction, if the state saved so far was placed through `previous` (0: none saved):
+    /// otherwise another process placed articles meanwhile and nothing is recorded
+    /// ([`StoreError::StoryStateMoved`]), so two engines never hand out the same story ids. Merges move the absorbed story's articles and delete it; counts and times
     /// of every story touched are recomputed. An article that is gone (deleted with its
     /// source) is skipped.
     pub fn record_placements(
         &self,
         placements: &[NewPlacement],
+        previous: ArticleId,
         placed_through: ArticleId,
         snapshot: &[u8],
     ) -> Result<()> {
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let found: ArticleId = tx
+                .prepare_cached("SELECT placed_through FROM story_state WHERE id = 1")?
+                .query_row([], |r| r.get(0))
+                .optional()?
+                .unwrap_or(0);
+            if found != previous {
+                return Err(StoreError::StoryStateMoved {
+                    expected: previous,
+                    found,
+                });
+            }
             let mut touched: Vec<StoryKey> = Vec::new();
             for p in placements {
                 let exists: bool = tx

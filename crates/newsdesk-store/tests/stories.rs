@@ -51,6 +51,7 @@ fn placements_links_merges_and_state_round_trip() {
     store
         .record_placements(
             &[placement(a, 1, "Strike"), pb, placement(c, 2, "Other")],
+            0,
             c,
             b"{\"state\":1}",
         )
@@ -101,7 +102,7 @@ fn placements_links_merges_and_state_round_trip() {
         .unwrap();
     let mut pd = placement(d, 1, "Strike spreads");
     pd.merged = vec![(2, 1)];
-    store.record_placements(&[pd], d, b"{}").unwrap();
+    store.record_placements(&[pd], c, d, b"{}").unwrap();
     assert!(store.get_story(2).unwrap().is_none());
     let story = store.get_story(1).unwrap().unwrap();
     assert_eq!(story.summary.article_count, 4);
@@ -116,7 +117,7 @@ fn placements_links_merges_and_state_round_trip() {
     let mut pe = placement(e, 3, "Separate event");
     pe.moved = vec![(c, 3)];
     pe.titles.push((1, "Strike spreads".into()));
-    store.record_placements(&[pe], e, b"{}").unwrap();
+    store.record_placements(&[pe], d, e, b"{}").unwrap();
     assert_eq!(
         store.get_story(1).unwrap().unwrap().summary.article_count,
         3
@@ -125,6 +126,17 @@ fn placements_links_merges_and_state_round_trip() {
         store.get_story(3).unwrap().unwrap().summary.article_count,
         2
     );
+
+    // A process that read the state before the last save records nothing.
+    let err = store
+        .record_placements(&[placement(e, 9, "Stale")], d, e, b"{}")
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&format!("placed through article {e}, expected {d}")),
+        "{err}"
+    );
+    assert!(store.get_story(9).unwrap().is_none());
 
     let inputs = store.story_inputs_after(c, 10).unwrap();
     assert_eq!(inputs.iter().map(|i| i.id).collect::<Vec<_>>(), vec![d, e]);
@@ -154,7 +166,7 @@ fn deleting_a_source_updates_its_stories_counts() {
         evidence: vec![],
     });
     store
-        .record_placements(&[placement(a, 1, "Strike"), pb], b, b"{}")
+        .record_placements(&[placement(a, 1, "Strike"), pb], 0, b, b"{}")
         .unwrap();
     assert_eq!(
         store.get_story(1).unwrap().unwrap().summary.article_count,
@@ -180,7 +192,7 @@ fn placements_for_deleted_articles_are_skipped() {
         .unwrap();
     store.remove_source(s1).unwrap();
     store
-        .record_placements(&[placement(a, 1, "Gone")], a, b"{}")
+        .record_placements(&[placement(a, 1, "Gone")], 0, a, b"{}")
         .unwrap();
     assert!(store.article_story(a).unwrap().is_none());
     assert_eq!(

@@ -305,8 +305,13 @@ async fn openapi_document_matches_the_routes() {
                 titles: vec![(id, format!("Story {id}"))],
             })
             .collect();
-        s.record_placements(&placements, ids.iter().copied().max().unwrap_or(0), b"{}")
-            .unwrap();
+        s.record_placements(
+            &placements,
+            0,
+            ids.iter().copied().max().unwrap_or(0),
+            b"{}",
+        )
+        .unwrap();
     })
     .await;
     let c = client();

@@ -75,6 +75,7 @@ fn setup(store: &newsdesk_store::Store) -> Ids {
                 placement(ids[1], 12, "Lumen probe survives comet flyby", Some(link)),
                 placement(ids[2], 12, "Lumen probe survives comet flyby", None),
             ],
+            0,
             ids[2],
             b"{}",
         )

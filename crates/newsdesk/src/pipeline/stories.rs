@@ -95,7 +95,7 @@ pub fn place_pending(store: &Store) -> anyhow::Result<PlaceReport> {
         }
         let save_start = std::time::Instant::now();
         let snapshot = engine.snapshot()?;
-        store.record_placements(&batch, last, &snapshot)?;
+        store.record_placements(&batch, cursor, last, &snapshot)?;
         saving += save_start.elapsed();
         snapshot_bytes = snapshot.len();
         cursor = last;
