@@ -249,6 +249,8 @@ struct StoryItem {
     time: TimeView,
     link_label: Option<&'static str>,
     original: Option<ArticleId>,
+    /// The original's title, when it is in the same story.
+    original_title: Option<String>,
 }
 
 /// Articles of one language and country.
@@ -285,8 +287,12 @@ struct StoryView {
     copies: Vec<StoryItem>,
 }
 
-fn item(a: &newsdesk_store::StoryArticle, now: DateTime<Utc>) -> StoryItem {
+fn item(a: &newsdesk_store::StoryArticle, now: DateTime<Utc>, all: &StoryDetail) -> StoryItem {
     StoryItem {
+        original_title: a
+            .original
+            .and_then(|o| all.articles.iter().find(|x| x.id == o))
+            .map(|x| x.title.clone()),
         id: a.id,
         title: a.title.clone(),
         lang: lang_attribute(a.language.as_deref()),
@@ -300,14 +306,14 @@ fn item(a: &newsdesk_store::StoryArticle, now: DateTime<Utc>) -> StoryItem {
 
 impl StoryView {
     fn new(d: &StoryDetail, now: DateTime<Utc>) -> Self {
-        let timeline: Vec<StoryItem> = d.articles.iter().map(|a| item(a, now)).collect();
+        let timeline: Vec<StoryItem> = d.articles.iter().map(|a| item(a, now, d)).collect();
         let mut groups: BTreeMap<(String, String), Vec<StoryItem>> = BTreeMap::new();
         for a in &d.articles {
             let key = (
                 a.language.clone().unwrap_or_else(|| "unknown".to_owned()),
                 a.country.clone().unwrap_or_else(|| "unknown".to_owned()),
             );
-            groups.entry(key).or_default().push(item(a, now));
+            groups.entry(key).or_default().push(item(a, now, d));
         }
         let first_at = d.articles.first().map(|a| a.sort_at);
         let mut outlets: Vec<Outlet> = Vec::new();
@@ -335,7 +341,7 @@ impl StoryView {
                 .articles
                 .iter()
                 .filter(|a| a.original.is_some())
-                .map(|a| item(a, now))
+                .map(|a| item(a, now, d))
                 .collect(),
             timeline,
             groups: groups

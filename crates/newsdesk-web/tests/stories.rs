@@ -140,7 +140,10 @@ async fn story_pages_show_outlets_groups_timeline_and_copies() {
     assert!(timeline[0].contains("Lumen probe survives") && timeline[2].contains("Sonde"));
     let copies = texts(&doc, ".story-copies li");
     assert_eq!(copies.len(), 1);
-    assert!(copies[0].contains("La sonde Lumen") && copies[0].contains("Translated copy of"));
+    assert!(
+        copies[0].contains("La sonde Lumen")
+            && copies[0].contains("Translated copy of Lumen probe survives comet flyby")
+    );
     // Titles are escaped, never markup.
     assert!(body.contains("Sonde &lt;script&gt;alert(1)&lt;&#x2f;script&gt; Lumen"));
     assert!(!body.contains("<script>"));
