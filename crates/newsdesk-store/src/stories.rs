@@ -444,6 +444,16 @@ impl Store {
         })
     }
 
+    /// The id of the story an article was placed in, if any (one index lookup).
+    pub fn article_story_id(&self, article: ArticleId) -> Result<Option<StoryKey>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT story_id FROM article_stories WHERE article_id = ?1")?
+                .query_row([article], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
     /// The article's own provenance link (what it copies), if any.
     pub fn article_provenance(&self, article: ArticleId) -> Result<Option<ProvenanceRecord>> {
         self.read(|conn| {

@@ -82,6 +82,7 @@ fn placements_links_merges_and_state_round_trip() {
     assert!(store.article_provenance(a).unwrap().is_none());
     assert_eq!(store.article_copies(a).unwrap()[0].article, b);
     assert_eq!(store.article_story(c).unwrap().unwrap().id, 2);
+    assert_eq!(store.article_story_id(c).unwrap(), Some(2));
 
     let biggest = store.list_stories(StoryOrder::Biggest, 1, 10).unwrap();
     assert_eq!(biggest.iter().map(|s| s.id).collect::<Vec<_>>(), vec![1, 2]);

@@ -100,7 +100,7 @@ impl<'a> Known<'a> {
         };
         let matched_story = match self.story.get(&link.matched) {
             Some(s) => Some(*s),
-            None => self.store.article_story(link.matched)?.map(|s| s.id),
+            None => self.store.article_story_id(link.matched)?,
         };
         let same = matched_story
             .and_then(|s| u64::try_from(s).ok())
