@@ -234,6 +234,16 @@ impl Store {
         })
     }
 
+    /// The last article id placed in stories, without reading the engine's (large) snapshot.
+    pub fn story_placed_through(&self) -> Result<Option<ArticleId>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT placed_through FROM story_state WHERE id = 1")?
+                .query_row([], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
     /// Up to `limit` articles with an id above `after`, in id (arrival) order.
     pub fn story_inputs_after(&self, after: ArticleId, limit: usize) -> Result<Vec<StoryInput>> {
         self.read(|conn| {

@@ -59,6 +59,7 @@ fn placements_links_merges_and_state_round_trip() {
 
     let state = store.story_state().unwrap().unwrap();
     assert_eq!(state.placed_through, c);
+    assert_eq!(store.story_placed_through().unwrap(), Some(c));
     assert_eq!(state.snapshot, b"{\"state\":1}");
 
     let story = store.get_story(1).unwrap().unwrap();

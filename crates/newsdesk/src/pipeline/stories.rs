@@ -134,6 +134,11 @@ impl<'a> Known<'a> {
 pub fn place_pending(store: &Store) -> anyhow::Result<PlaceReport> {
     let _one_at_a_time = PLACING.lock().unwrap_or_else(|p| p.into_inner());
     let start = std::time::Instant::now();
+    // Most passes of a running server store nothing new: then the snapshot is not even read.
+    let through = store.story_placed_through()?.unwrap_or(0);
+    if store.story_inputs_after(through, 1)?.is_empty() {
+        return Ok(PlaceReport::default());
+    }
     let (mut engine, mut cursor) = match store.story_state()? {
         Some(state) => (
             StoryEngine::restore(&state.snapshot).with_context(|| {
