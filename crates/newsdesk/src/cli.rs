@@ -239,6 +239,9 @@ pub enum BenchCommand {
         /// Loopback hosts (127.0.0.1, 127.0.0.2, …) the sources are spread over.
         #[arg(long, default_value_t = 4)]
         hosts: usize,
+        /// Skip phase 2 (placing the stored articles into stories), which is measured apart.
+        #[arg(long)]
+        no_stories: bool,
     },
     /// Web server latency and throughput over a database of generated articles.
     Serve {

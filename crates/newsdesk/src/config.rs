@@ -24,6 +24,8 @@ pub struct Config {
     pub web: WebSettings,
     /// Background fetching in `newsdesk serve`.
     pub schedule: ScheduleSettings,
+    /// Stories and provenance (`[stories]`).
+    pub stories: StoriesSettings,
     /// Machine translation (`[translate]`, `[[translate.backends]]`); see newsdesk-translate.
     pub translate: newsdesk_translate::TranslateConfig,
     /// Editions of the site in other languages (`[[editions]]`): language, title, which source
@@ -158,6 +160,20 @@ pub struct ScheduleSettings {
     pub jitter_percent: u32,
     /// Seconds `newsdesk serve` waits between two looks for due sources.
     pub tick_seconds: u64,
+}
+
+/// `[stories]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoriesSettings {
+    /// Group new articles into stories and link copies to their originals after each pass.
+    pub enabled: bool,
+}
+
+impl Default for StoriesSettings {
+    fn default() -> Self {
+        StoriesSettings { enabled: true }
+    }
 }
 
 impl Default for ScheduleSettings {
@@ -353,6 +369,11 @@ jitter_percent = {jitter}
 # Seconds `newsdesk serve` waits between two looks for due sources.
 tick_seconds = {tick}
 
+[stories]
+# After each pass, group new articles into stories (the same event across outlets and languages)
+# and link copies and translated copies to their originals. Its state is kept in the database.
+enabled = true
+
 # Editions: the site in other languages, each served at /{{language}}/ with every article's title
 # and lead (and body) machine-translated at ingest by the [translate] backends; the original is
 # always kept and linked. With editions, / redirects by the browser's Accept-Language.
@@ -406,6 +427,7 @@ mod tests {
         assert_eq!(cfg.schedule.tick_seconds, s.tick_seconds);
         assert!(!cfg.fetch.allow_private_addresses);
         assert_eq!(cfg.web.bind, "127.0.0.1:8080");
+        assert!(cfg.stories.enabled);
         assert_eq!(cfg.storage.database, PathBuf::from("data/newsdesk.db"));
         cfg.validate().expect("defaults are valid");
     }

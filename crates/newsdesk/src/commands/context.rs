@@ -49,7 +49,8 @@ impl Context {
             self.fetcher()?,
             self.config.fetch.clone(),
         )
-        .with_policy((&self.config.schedule).into()))
+        .with_policy((&self.config.schedule).into())
+        .with_stories(self.config.stories.enabled))
     }
 }
 

@@ -142,6 +142,8 @@ pub struct Ingest {
     pages: ArticleQueue,
     /// Editions hook: translation of new articles after each pass (see `with_translation`).
     translation: Option<EditionTranslation>,
+    /// Stories hook: place new articles into stories after each pass (see `with_stories`).
+    stories: bool,
 }
 
 /// What a fetch observed, for the scheduler.
@@ -167,10 +169,18 @@ impl Ingest {
             policy: Arc::new(SchedulePolicy::default()),
             pages,
             translation: None,
+            stories: true,
         }
     }
 
     /// The same pipeline translating new articles into the editions' languages after each pass.
+    /// Turns story placement after each pass on or off (`[stories] enabled`).
+    pub fn with_stories(mut self, enabled: bool) -> Ingest {
+        self.stories = enabled;
+        self
+    }
+
+    /// Translates new articles into the editions after each pass.
     pub fn with_translation(mut self, translation: EditionTranslation) -> Ingest {
         self.translation = Some(translation);
         self
@@ -209,7 +219,9 @@ impl Ingest {
         }
         // --- stories hook (see pipeline/stories.rs): place the articles stored in this pass;
         // a failure is logged there and never fails the pass. ---
-        super::stories::place_after_pass(&self.store).await;
+        if self.stories {
+            super::stories::place_after_pass(&self.store).await;
+        }
         results.sort_by_key(|r| r.source_id);
         PassReport {
             results,
