@@ -4,6 +4,7 @@ sample-banner-strong = Beispieldaten
 sample-banner-rest = — erfundene Medien und Ereignisse
 nav-main = Hauptmenü
 nav-latest = Neueste
+nav-stories = Themen
 nav-sources = Quellen
 nav-search = Suche
 nav-feed = Feed

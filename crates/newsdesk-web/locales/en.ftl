@@ -4,6 +4,7 @@ sample-banner-strong = Sample data
 sample-banner-rest = — fictional outlets and events
 nav-main = Main
 nav-latest = Latest
+nav-stories = Stories
 nav-sources = Sources
 nav-search = Search
 nav-feed = Feed

@@ -4,6 +4,7 @@ sample-banner-strong = Datos de ejemplo
 sample-banner-rest = — medios y sucesos ficticios
 nav-main = Principal
 nav-latest = Portada
+nav-stories = Temas
 nav-sources = Fuentes
 nav-search = Buscar
 nav-feed = Canal

@@ -4,6 +4,7 @@ sample-banner-strong = Données d’exemple
 sample-banner-rest = — médias et événements fictifs
 nav-main = Principal
 nav-latest = À la une
+nav-stories = Sujets
 nav-sources = Sources
 nav-search = Recherche
 nav-feed = Flux
