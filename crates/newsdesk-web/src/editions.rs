@@ -427,21 +427,7 @@ pub(crate) async fn source(
     let ui = edition_ui(&state, all, edition, &format!("/sources/{id}"));
     let params = Params::parse(raw.as_deref());
     let before = params.cursor()?;
-    let query = ArticleQuery {
-        source: Some(id),
-        before,
-        limit: PAGE_SIZE,
-        ..Default::default()
-    };
-    let (source, articles) = state
-        .db(move |s| {
-            let Some(source) = s.get_source(id)? else {
-                return Ok(None);
-            };
-            Ok(Some((source, s.list_articles(&query)?)))
-        })
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("no source with id {id}")))?;
+    let (source, articles) = pages::source_page(&state, id, before).await?;
     let mut listing = Listing::new(&articles, before.is_none(), Utc::now());
     translated_cards(&state, &mut listing, &edition.language).await?;
     let title = source.source.name.clone();

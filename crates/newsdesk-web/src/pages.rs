@@ -272,6 +272,30 @@ pub(crate) async fn sources(State(state): State<AppState>) -> Result<Html<String
     )
 }
 
+/// A source and one page of its latest articles (keyset, `before`); 404 for an unknown id.
+/// Shared by the source page and its edition twin.
+pub(crate) async fn source_page(
+    state: &AppState,
+    id: i64,
+    before: Option<newsdesk_core::Cursor>,
+) -> Result<(newsdesk_core::SourceWithStats, newsdesk_core::ArticlePage), AppError> {
+    let query = ArticleQuery {
+        source: Some(id),
+        before,
+        limit: PAGE_SIZE,
+        ..Default::default()
+    };
+    state
+        .db(move |s| {
+            let Some(source) = s.get_source(id)? else {
+                return Ok(None);
+            };
+            Ok(Some((source, s.list_articles(&query)?)))
+        })
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no source with id {id}")))
+}
+
 /// `GET /sources/{id}`: the source and its latest articles (`?before=`).
 pub(crate) async fn source(
     State(state): State<AppState>,
@@ -281,21 +305,7 @@ pub(crate) async fn source(
     let id = parse_id("id", &raw_id)?;
     let params = Params::parse(raw.as_deref());
     let before = params.cursor()?;
-    let query = ArticleQuery {
-        source: Some(id),
-        before,
-        limit: PAGE_SIZE,
-        ..Default::default()
-    };
-    let (source, articles) = state
-        .db(move |s| {
-            let Some(source) = s.get_source(id)? else {
-                return Ok(None);
-            };
-            Ok(Some((source, s.list_articles(&query)?)))
-        })
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("no source with id {id}")))?;
+    let (source, articles) = source_page(&state, id, before).await?;
     let view = SourceView::new(&source, Utc::now());
     let title = source.source.name.clone();
     page::render(
