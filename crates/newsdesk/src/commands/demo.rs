@@ -14,7 +14,7 @@ use newsdesk_core::NewSource;
 use newsdesk_demo::{Origin, sample_corpus};
 use newsdesk_store::TranslationStatus;
 use newsdesk_translate::{MemoryCache, Translator, TranslatorOptions, apertium_available};
-use newsdesk_web::{AppState, BodyTranslator, Editions, WebConfig};
+use newsdesk_web::{BodyTranslator, Editions, WebConfig};
 
 use super::Context;
 use crate::config::{CONFIG_FILE_NAME, Config};
@@ -141,7 +141,8 @@ pub async fn run(
         list: ctx.config.editions.clone(),
         body_translator: translation.map(|t| Arc::new(t) as Arc<dyn BodyTranslator>),
     };
-    serve_demo(ctx.store.clone(), web, editions, addr).await?;
+    say!("newsdesk demo: sample data, fictional outlets");
+    super::serve::serve_site(ctx.store.clone(), web, addr, editions).await?;
     drop(origin);
     Ok(ExitCode::SUCCESS)
 }
@@ -200,31 +201,4 @@ fn translation_counts(ctx: &Context) -> (u64, u64) {
         }
     }
     counts
-}
-
-/// Serves the site with its editions until Ctrl-C.
-async fn serve_demo(
-    store: newsdesk_store::Store,
-    web: WebConfig,
-    editions: Editions,
-    addr: SocketAddr,
-) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr} (is another server running there?)"))?;
-    let local = listener.local_addr()?;
-    say!("newsdesk demo: sample data, fictional outlets");
-    say!("serving on http://{local}/  (Ctrl-C to stop)");
-    for e in &editions.list {
-        say!("  {} edition: http://{local}/{}/", e.language, e.language);
-    }
-    let state = AppState::new(store, web);
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-        eprintln!("stopping…");
-    };
-    newsdesk_web::serve_with_editions(listener, state, editions, shutdown)
-        .await
-        .context("web server failed")?;
-    Ok(())
 }
