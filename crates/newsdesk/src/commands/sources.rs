@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result, bail};
 use newsdesk_core::{NewSource, SourceWithStats};
 use newsdesk_feeds::OpmlOutline;
-use newsdesk_store::{SourceUpdate, StoreError};
+use newsdesk_store::StoreError;
 
 use super::Context;
 use crate::cli::SourcesCommand;
@@ -256,7 +256,3 @@ fn export(ctx: &Context) -> Result<ExitCode> {
     out.write_all(newsdesk_feeds::write_opml("newsdesk sources", &outlines).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
-
-/// Silences an unused-import lint until sources can be edited from the CLI.
-#[allow(dead_code)]
-fn _uses(_: SourceUpdate) {}
