@@ -11,7 +11,9 @@
 //! * articles and the feed entries they came from, inserted idempotently in one transaction
 //!   ([`Store::insert_article`], [`Store::has_entry`], [`Store::has_article_url`]);
 //! * article translations for the editions, beside the originals ([`ArticleTranslation`],
-//!   [`Store::save_translation`], [`Store::translation`], [`Store::untranslated_articles`]);
+//!   [`Store::save_translation`], [`Store::translation`], [`Store::untranslated_articles`]),
+//!   and the translation cache with its usage counters ([`Store::cached_translation`],
+//!   [`Store::translation_usage`], [`TranslationUsage`]);
 //! * newest-first keyset-paginated lists ([`Store::list_articles`]) and full-text search
 //!   ([`Store::search`], FTS5 over title and body text);
 //! * stories and provenance links decided by the story stage ([`Store::record_placements`],
@@ -62,4 +64,4 @@ pub use stories::{
     LinkEvidence, NewLink, NewPlacement, ProvenanceRecord, StoryArticle, StoryDetail, StoryInput,
     StoryKey, StoryOrder, StoryState, StorySummary,
 };
-pub use translations::{ArticleTranslation, TranslationStatus};
+pub use translations::{ArticleTranslation, TranslationStatus, TranslationUsage};

@@ -22,6 +22,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_stories",
         include_str!("../migrations/0004_stories.sql"),
     ),
+    (
+        "0005_translation_cache",
+        include_str!("../migrations/0005_translation_cache.sql"),
+    ),
 ];
 
 /// The schema version this build creates and understands.

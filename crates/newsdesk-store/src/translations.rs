@@ -1,8 +1,10 @@
 //! Article translations for the editions: kept beside the original article, never replacing it.
+//! Also the translation cache (translated segments keyed by backend, pair and segment hash) and
+//! the translation backends' daily usage counters, when they live in the main database.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use newsdesk_core::ArticleId;
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -65,6 +67,30 @@ pub struct ArticleTranslation {
     pub note: Option<String>,
     /// When it was translated.
     pub translated_at: DateTime<Utc>,
+}
+
+/// What one translation backend did (one day, or summed over days): the counters behind the
+/// daily budget and `newsdesk translate stats`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TranslationUsage {
+    /// Characters sent to the backend.
+    pub chars: u64,
+    /// Calls made, retries included.
+    pub calls: u64,
+    /// Segments translated by the backend.
+    pub segments: u64,
+    /// Segments answered from the cache.
+    pub cache_hits: u64,
+    /// Failed calls.
+    pub errors: u64,
+    /// Segments whose translation failed the checks.
+    pub check_failures: u64,
+    /// Segments kept in the original language.
+    pub kept_original: u64,
+}
+
+fn as_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 const COLUMNS: &str = "article_id, language, source_language, status, title, lead, body_text, \
@@ -175,5 +201,197 @@ impl Store {
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
+    }
+}
+
+impl Store {
+    /// A cached segment translation: `backend` translated the segment whose BLAKE3 hex is
+    /// `segment_hash` from `from` to `to`.
+    pub fn cached_translation(
+        &self,
+        backend: &str,
+        from: &str,
+        to: &str,
+        segment_hash: &str,
+    ) -> Result<Option<String>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT translation FROM translation_cache WHERE backend = ?1 \
+                     AND source_lang = ?2 AND target_lang = ?3 AND segment_hash = ?4",
+                )?
+                .query_row(params![backend, from, to, segment_hash], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
+    /// Caches a segment translation (replacing an older one for the same key).
+    pub fn save_cached_translation(
+        &self,
+        backend: &str,
+        from: &str,
+        to: &str,
+        segment_hash: &str,
+        translation: &str,
+    ) -> Result<()> {
+        self.write(|conn| {
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO translation_cache \
+                 (backend, source_lang, target_lang, segment_hash, translation, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                backend,
+                from,
+                to,
+                segment_hash,
+                translation,
+                columns::instant(Utc::now()),
+            ])?;
+            Ok(())
+        })
+    }
+
+    /// Number of cached segment translations.
+    pub fn cached_translation_count(&self) -> Result<u64> {
+        self.read(|conn| {
+            let n: i64 = conn
+                .prepare_cached("SELECT COUNT(*) FROM translation_cache")?
+                .query_row([], |r| r.get(0))?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+    }
+
+    /// Adds to a translation backend's counters for `day` (UTC).
+    pub fn add_translation_usage(
+        &self,
+        backend: &str,
+        day: NaiveDate,
+        u: &TranslationUsage,
+    ) -> Result<()> {
+        self.write(|conn| {
+            conn.prepare_cached(
+                "INSERT INTO translation_usage (backend, day, chars, calls, segments, cache_hits, \
+                 errors, check_failures, kept_original) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                 ON CONFLICT (backend, day) DO UPDATE SET chars = chars + ?3, \
+                 calls = calls + ?4, segments = segments + ?5, cache_hits = cache_hits + ?6, \
+                 errors = errors + ?7, check_failures = check_failures + ?8, \
+                 kept_original = kept_original + ?9",
+            )?
+            .execute(params![
+                backend,
+                day.to_string(),
+                as_i64(u.chars),
+                as_i64(u.calls),
+                as_i64(u.segments),
+                as_i64(u.cache_hits),
+                as_i64(u.errors),
+                as_i64(u.check_failures),
+                as_i64(u.kept_original),
+            ])?;
+            Ok(())
+        })
+    }
+
+    /// The translation backends' counters for `day`, or (with `None`) summed over all days.
+    pub fn translation_usage(
+        &self,
+        day: Option<NaiveDate>,
+    ) -> Result<BTreeMap<String, TranslationUsage>> {
+        let day = day.map(|d| d.to_string());
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT backend, SUM(chars), SUM(calls), SUM(segments), SUM(cache_hits), \
+                 SUM(errors), SUM(check_failures), SUM(kept_original) \
+                 FROM translation_usage WHERE ?1 IS NULL OR day = ?1 GROUP BY backend",
+            )?;
+            let rows = stmt.query_map(params![day], |r| {
+                let n = |i: usize| -> rusqlite::Result<u64> {
+                    Ok(u64::try_from(r.get::<_, i64>(i)?).unwrap_or(0))
+                };
+                Ok((
+                    r.get::<_, String>(0)?,
+                    TranslationUsage {
+                        chars: n(1)?,
+                        calls: n(2)?,
+                        segments: n(3)?,
+                        cache_hits: n(4)?,
+                        errors: n(5)?,
+                        check_failures: n(6)?,
+                        kept_original: n(7)?,
+                    },
+                ))
+            })?;
+            let mut out = BTreeMap::new();
+            for row in rows {
+                let (backend, usage) = row?;
+                out.insert(backend, usage);
+            }
+            Ok(out)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_translations_and_usage_persist_in_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("n.db");
+        let store = Store::open(&path).unwrap();
+        assert_eq!(
+            store
+                .cached_translation("apertium", "en", "es", "h1")
+                .unwrap(),
+            None
+        );
+        store
+            .save_cached_translation("apertium", "en", "es", "h1", "Hola.")
+            .unwrap();
+        store
+            .save_cached_translation("apertium", "en", "es", "h1", "Hola!")
+            .unwrap();
+        assert_eq!(
+            store.cached_translation("deepl", "en", "es", "h1").unwrap(),
+            None,
+            "keyed by backend"
+        );
+        let d1 = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let d2 = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+        let u = TranslationUsage {
+            chars: 10,
+            calls: 1,
+            cache_hits: 2,
+            ..TranslationUsage::default()
+        };
+        store.add_translation_usage("apertium", d1, &u).unwrap();
+        store.add_translation_usage("apertium", d1, &u).unwrap();
+        store.add_translation_usage("apertium", d2, &u).unwrap();
+        drop(store);
+
+        let again = Store::open(&path).unwrap();
+        assert_eq!(
+            again
+                .cached_translation("apertium", "en", "es", "h1")
+                .unwrap()
+                .as_deref(),
+            Some("Hola!")
+        );
+        assert_eq!(again.cached_translation_count().unwrap(), 1);
+        assert_eq!(
+            again.translation_usage(Some(d1)).unwrap()["apertium"].chars,
+            20
+        );
+        let all = again.translation_usage(None).unwrap();
+        assert_eq!(all["apertium"].calls, 3);
+        assert_eq!(all["apertium"].cache_hits, 6);
+        assert!(
+            again
+                .translation_usage(Some(d1.pred_opt().unwrap()))
+                .unwrap()
+                .is_empty()
+        );
     }
 }
