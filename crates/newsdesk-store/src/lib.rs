@@ -52,6 +52,7 @@ mod sources;
 mod store;
 mod stories;
 mod translations;
+mod web_queries;
 
 pub use error::{Result, StoreError};
 pub use lead::{LEAD_CHARS, lead};
@@ -65,3 +66,4 @@ pub use stories::{
     StoryKey, StoryOrder, StoryState, StorySummary,
 };
 pub use translations::{ArticleTranslation, TranslationStatus, TranslationUsage};
+pub use web_queries::StoryTitleArticle;
