@@ -19,7 +19,7 @@ use newsdesk_core::{Enclosure, FeedEntry, FeedMeta, ParsedFeed};
 use serde::Serialize;
 use url::Url;
 
-use crate::encoding::{decode, rewrite_declaration};
+use crate::encoding::{Fallback, decode_with, rewrite_declaration};
 use crate::html_sanitizer::{
     ACCEPTABLE_ELEMENTS, looks_dangerous, safe_absolute_uri, sanitize_html,
 };
@@ -59,8 +59,11 @@ pub fn parse_feed_detailed(
     feed_url: Option<&str>,
     http_content_type: Option<&str>,
 ) -> Result<DetailedFeed, FeedError> {
-    let base_result = crate::parse_feed(bytes, feed_url, http_content_type);
-    let decoded = decode(bytes, http_content_type);
+    // feedparser decodes a document that fails its declared encoding as a whole with the first
+    // fallback that takes every byte; so do we here, to present the same text
+    let fallback = Fallback::WholeDocument;
+    let base_result = crate::parse::parse_feed_with(bytes, feed_url, http_content_type, fallback);
+    let decoded = decode_with(bytes, http_content_type, fallback);
     let text = decoded.text.trim_start_matches('\u{feff}');
     if text.trim_start().starts_with('{') {
         let feed_base = feed_url.and_then(|u| Url::parse(u).ok());

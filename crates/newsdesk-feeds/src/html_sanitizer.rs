@@ -224,6 +224,7 @@ pub(crate) fn sanitize_html(html: &str, base: Option<&Url>) -> String {
         suppress: 0,
         svg: 0,
         mathml: 0,
+        last_tag: None,
     };
     s.run(&prepared);
     s.out.trim().replace("\r\n", "\n")
@@ -306,6 +307,8 @@ struct Sanitizer<'a> {
     svg: u32,
     /// Open `<math>` elements (MathML elements and attributes are allowed inside).
     mathml: u32,
+    /// The name of the last start tag seen: SGML's `<>` shorthand repeats it.
+    last_tag: Option<String>,
 }
 
 fn is_name_start(c: char) -> bool {
@@ -430,10 +433,19 @@ impl Sanitizer<'_> {
             self.data("&lt;");
             return 1;
         }
+        if s.starts_with("<>") {
+            // SGML shorthand, as feedparser's sgmllib reads it: `<>` is the last start tag seen
+            // again (without attributes), and nothing before any start tag
+            if let Some(tag) = self.last_tag.clone() {
+                self.start_tag(&tag, Vec::new());
+            }
+            return 2;
+        }
         let after = &s[1..];
         if after.starts_with(is_name_start)
             && let Some((tag, attrs, used)) = parse_start_tag(after)
         {
+            self.last_tag = Some(tag.clone());
             self.start_tag(&tag, attrs);
             return 1 + used;
         }
@@ -937,6 +949,15 @@ mod tests {
         assert!(looks_dangerous(r#"<a href="java&#115;cript&#58;x()">"#));
         assert!(!looks_dangerous("AT&T <3 the <b>news</b>"));
         assert!(!looks_dangerous("Big data: AT&T"));
+    }
+
+    #[test]
+    fn empty_tag_repeats_the_last_start_tag() {
+        assert_eq!(clean("a <> b"), "a  b");
+        assert_eq!(clean("<b>x</b><>y"), "<b>x</b><b>y");
+        // `<>` after a script reopens it: what follows is dropped
+        assert_eq!(clean("<script>x</script><>y"), "");
+        assert_eq!(clean("1 < 2"), "1 &lt; 2");
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //!
 //! * [`parse_feed`] reads RSS 0.9x/1.0 (RDF)/2.0, Atom 0.3/1.0 and JSON Feed 1.0/1.1. The
 //!   `feed-rs` crate does the format work; around it, this crate decodes the bytes (BOM, HTTP
-//!   charset, XML declaration, UTF-16/32, UTF-8 that is really windows-1252), repairs
+//!   charset, XML declaration, UTF-16/32, UTF-8 that is really windows-1252; for
+//!   [`parse_feed_detailed`], feedparser's whole-document fallback order), repairs
 //!   ill-formed XML so that broken feeds still give their entries (flagged with
 //!   `wellformed: false`), parses dates in the formats found in the wild ([`parse_date`]) and
 //!   maps feed-rs's model to the domain types.

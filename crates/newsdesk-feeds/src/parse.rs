@@ -2,7 +2,7 @@
 
 use newsdesk_core::ParsedFeed;
 
-use crate::encoding::{decode, rewrite_declaration};
+use crate::encoding::{Fallback, decode_with, rewrite_declaration};
 use crate::mapping::map_feed;
 use crate::repair::repair;
 use crate::sniff::{looks_like_html_text, skip_prolog};
@@ -26,8 +26,19 @@ pub fn parse_feed(
     feed_url: Option<&str>,
     http_content_type: Option<&str>,
 ) -> Result<ParsedFeed, FeedError> {
+    parse_feed_with(bytes, feed_url, http_content_type, Fallback::PerByte)
+}
+
+/// [`parse_feed`] with a choice of encoding fallback ([`crate::parse_feed_detailed`] decodes
+/// as feedparser does).
+pub(crate) fn parse_feed_with(
+    bytes: &[u8],
+    feed_url: Option<&str>,
+    http_content_type: Option<&str>,
+    fallback: Fallback,
+) -> Result<ParsedFeed, FeedError> {
     let url = || feed_url.map(str::to_owned);
-    let decoded = decode(bytes, http_content_type);
+    let decoded = decode_with(bytes, http_content_type, fallback);
     let text = decoded.text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(FeedError::Empty { url: url() });
