@@ -25,5 +25,6 @@ CREATE TABLE IF NOT EXISTS translation_usage (
     errors         INTEGER NOT NULL DEFAULT 0,
     check_failures INTEGER NOT NULL DEFAULT 0,
     kept_original  INTEGER NOT NULL DEFAULT 0,
+    unknown_words  INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (backend, day)
 ) WITHOUT ROWID;

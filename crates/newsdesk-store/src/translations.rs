@@ -87,6 +87,8 @@ pub struct TranslationUsage {
     pub check_failures: u64,
     /// Segments kept in the original language.
     pub kept_original: u64,
+    /// Words the backend did not know and left as they were.
+    pub unknown_words: u64,
 }
 
 fn as_i64(v: u64) -> i64 {
@@ -272,11 +274,11 @@ impl Store {
         self.write(|conn| {
             conn.prepare_cached(
                 "INSERT INTO translation_usage (backend, day, chars, calls, segments, cache_hits, \
-                 errors, check_failures, kept_original) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
-                 ON CONFLICT (backend, day) DO UPDATE SET chars = chars + ?3, \
+                 errors, check_failures, kept_original, unknown_words) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (backend, day) DO UPDATE SET chars = chars + ?3, \
                  calls = calls + ?4, segments = segments + ?5, cache_hits = cache_hits + ?6, \
                  errors = errors + ?7, check_failures = check_failures + ?8, \
-                 kept_original = kept_original + ?9",
+                 kept_original = kept_original + ?9, unknown_words = unknown_words + ?10",
             )?
             .execute(params![
                 backend,
@@ -288,6 +290,7 @@ impl Store {
                 as_i64(u.errors),
                 as_i64(u.check_failures),
                 as_i64(u.kept_original),
+                as_i64(u.unknown_words),
             ])?;
             Ok(())
         })
@@ -302,8 +305,8 @@ impl Store {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT backend, SUM(chars), SUM(calls), SUM(segments), SUM(cache_hits), \
-                 SUM(errors), SUM(check_failures), SUM(kept_original) \
-                 FROM translation_usage WHERE ?1 IS NULL OR day = ?1 GROUP BY backend",
+                 SUM(errors), SUM(check_failures), SUM(kept_original), \
+                 SUM(unknown_words) FROM translation_usage WHERE ?1 IS NULL OR day = ?1 GROUP BY backend",
             )?;
             let rows = stmt.query_map(params![day], |r| {
                 let n = |i: usize| -> rusqlite::Result<u64> {
@@ -319,6 +322,7 @@ impl Store {
                         errors: n(5)?,
                         check_failures: n(6)?,
                         kept_original: n(7)?,
+                        unknown_words: n(8)?,
                     },
                 ))
             })?;
@@ -364,6 +368,7 @@ mod tests {
             chars: 10,
             calls: 1,
             cache_hits: 2,
+            unknown_words: 1,
             ..TranslationUsage::default()
         };
         store.add_translation_usage("apertium", d1, &u).unwrap();
@@ -387,6 +392,7 @@ mod tests {
         let all = again.translation_usage(None).unwrap();
         assert_eq!(all["apertium"].calls, 3);
         assert_eq!(all["apertium"].cache_hits, 6);
+        assert_eq!(all["apertium"].unknown_words, 3);
         assert!(
             again
                 .translation_usage(Some(d1.pred_opt().unwrap()))
