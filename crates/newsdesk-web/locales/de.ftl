@@ -73,3 +73,111 @@ search-results = { $count ->
    *[other] { $count } Treffer, beste zuerst.
 }
 search-none = Kein Artikel enthält alle Wörter.
+translation-human = Aus { lang-name } übersetzt von { $backend }.
+# Relative Zeiten.
+time-just-now = gerade eben
+time-minutes-ago = vor { $count } Min.
+time-hours-ago = vor { $count } Std.
+time-days-ago = { $count ->
+    [one] vor { $count } Tag
+   *[other] vor { $count } Tagen
+}
+time-in-minutes = in { $count } Min.
+time-in-hours = { $count ->
+    [one] in { $count } Stunde
+   *[other] in { $count } Stunden
+}
+time-in-days = { $count ->
+    [one] in { $count } Tag
+   *[other] in { $count } Tagen
+}
+month-short = { $month ->
+    [1] Jan.
+    [2] Feb.
+    [3] März
+    [4] Apr.
+    [5] Mai
+    [6] Juni
+    [7] Juli
+    [8] Aug.
+    [9] Sept.
+    [10] Okt.
+    [11] Nov.
+   *[12] Dez.
+}
+time-date = { $day }. { month-short } { $year }
+gap-under-minute = weniger als eine Minute
+gap-minutes = { $count } Min.
+gap-hours = { $count } Std.
+gap-days = { $count ->
+    [one] { $count } Tag
+   *[other] { $count } Tage
+}
+gap-order = { $order ->
+    [earlier] früher
+   *[later] später
+}
+# Themen und Herkunft.
+link-kind-of = { $kind ->
+    [copy] Kopie von
+    [translated_copy] Übersetzte Kopie von
+    [shares_quotes] Teilt Zitate mit
+   *[other] Verwandt mit
+}
+link-kind = { $kind ->
+    [copy] Kopie
+    [translated_copy] übersetzte Kopie
+    [shares_quotes] gemeinsame Zitate
+   *[other] verwandt
+}
+count-articles = { $articles ->
+    [one] { $articles } Artikel
+   *[other] { $articles } Artikel
+}
+count-outlets = { $outlets ->
+    [one] { $outlets } Medium
+   *[other] { $outlets } Medien
+}
+provenance-label = Herkunft
+provenance-line = { link-kind-of } { $link }, veröffentlicht von { $source } { $gap } { gap-order }
+provenance-via = (erkannt über { $link })
+provenance-via-link = eine Kopie davon
+confidence = Sicherheit { $value }
+evidence = Belege
+evidence-signal = { $signal ->
+    [shared_text] gemeinsamer Text
+    [paragraph_structure] Absatzstruktur
+    [numbers] Zahlen
+    [names] Namen
+    [quote] Zitat
+    [url] Link
+   *[other] { $signal }
+}
+story-link = Teil des Themas { $link } ({ count-articles } aus { count-outlets })
+copies-label = Kopien dieses Artikels
+copied-by = Kopiert von:
+copy-line = { $link } ({ $source }, { $gap } { gap-order }) · { link-kind } · Sicherheit { $confidence }
+stories-title = Themen
+stories-sort-label = Reihenfolge
+stories-biggest = Meistberichtet
+stories-newest = Neueste
+stories-empty = Noch keine Themen: Ein Thema entsteht, sobald zwei Artikel über dasselbe Ereignis berichten.
+story-counts = { count-articles } aus { count-outlets }
+story-first = zuerst { $time }
+story-latest = zuletzt { $time }
+story-outlets = Medien
+story-outlet-articles = { count-articles }
+story-first-to-report = berichtete zuerst
+story-copies-only = nur Kopien
+story-groups = Nach Sprache und Land
+story-timeline = Zeitleiste
+story-copies = Kopien
+story-copy-of = { link-kind-of } { $link }
+article-number = Artikel { $id }
+fetch-status = { $status ->
+    [ok] ok
+    [not_modified] unverändert
+    [failed] fehlgeschlagen
+    [never] nie abgerufen
+   *[other] { $status }
+}

@@ -73,3 +73,112 @@ search-results = { $count ->
    *[other] { $count } results, best match first.
 }
 search-none = No article matches every word.
+translation-human = Translated from { lang-name } by { $backend }.
+# Relative times ($count is a number; plural rules of the locale).
+time-just-now = just now
+time-minutes-ago = { $count } min ago
+time-hours-ago = { $count } h ago
+time-days-ago = { $count ->
+    [one] { $count } day ago
+   *[other] { $count } days ago
+}
+time-in-minutes = in { $count } min
+time-in-hours = { $count ->
+    [one] in { $count } hour
+   *[other] in { $count } hours
+}
+time-in-days = { $count ->
+    [one] in { $count } day
+   *[other] in { $count } days
+}
+month-short = { $month ->
+    [1] Jan
+    [2] Feb
+    [3] Mar
+    [4] Apr
+    [5] May
+    [6] Jun
+    [7] Jul
+    [8] Aug
+    [9] Sep
+    [10] Oct
+    [11] Nov
+   *[12] Dec
+}
+time-date = { $day } { month-short } { $year }
+# The time between an original and its copy.
+gap-under-minute = less than a minute
+gap-minutes = { $count } min
+gap-hours = { $count } h
+gap-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+gap-order = { $order ->
+    [earlier] earlier
+   *[later] later
+}
+# Stories and provenance ($link is a link, $time a time element).
+link-kind-of = { $kind ->
+    [copy] Copy of
+    [translated_copy] Translated copy of
+    [shares_quotes] Shares quotes with
+   *[other] Related to
+}
+link-kind = { $kind ->
+    [copy] copy
+    [translated_copy] translated copy
+    [shares_quotes] shares quotes
+   *[other] related
+}
+count-articles = { $articles ->
+    [one] { $articles } article
+   *[other] { $articles } articles
+}
+count-outlets = { $outlets ->
+    [one] { $outlets } outlet
+   *[other] { $outlets } outlets
+}
+provenance-label = Provenance
+provenance-line = { link-kind-of } { $link } published by { $source } { $gap } { gap-order }
+provenance-via = (matched through { $link })
+provenance-via-link = a copy of it
+confidence = confidence { $value }
+evidence = Evidence
+evidence-signal = { $signal ->
+    [shared_text] shared text
+    [paragraph_structure] paragraph structure
+    [numbers] numbers
+    [names] names
+    [quote] quote
+    [url] link
+   *[other] { $signal }
+}
+story-link = Part of the story { $link } ({ count-articles } from { count-outlets })
+copies-label = Copies of this article
+copied-by = Copied by:
+copy-line = { $link } ({ $source }, { $gap } { gap-order }) · { link-kind } · confidence { $confidence }
+stories-title = Stories
+stories-sort-label = Order
+stories-biggest = Biggest
+stories-newest = Newest
+stories-empty = No stories yet: a story appears once two articles report the same event.
+story-counts = { count-articles } from { count-outlets }
+story-first = first { $time }
+story-latest = latest { $time }
+story-outlets = Outlets
+story-outlet-articles = { count-articles }
+story-first-to-report = first to report
+story-copies-only = copies only
+story-groups = By language and country
+story-timeline = Timeline
+story-copies = Copies
+story-copy-of = { link-kind-of } { $link }
+article-number = article { $id }
+fetch-status = { $status ->
+    [ok] ok
+    [not_modified] not modified
+    [failed] failed
+    [never] never
+   *[other] { $status }
+}

@@ -73,3 +73,111 @@ search-results = { $count ->
    *[other] { $count } resultados, los más pertinentes primero.
 }
 search-none = Ningún artículo contiene todas las palabras.
+translation-human = Traducido desde { lang-name } por { $backend }.
+# Tiempos relativos.
+time-just-now = ahora mismo
+time-minutes-ago = hace { $count } min
+time-hours-ago = hace { $count } h
+time-days-ago = { $count ->
+    [one] hace { $count } día
+   *[other] hace { $count } días
+}
+time-in-minutes = dentro de { $count } min
+time-in-hours = { $count ->
+    [one] dentro de { $count } hora
+   *[other] dentro de { $count } horas
+}
+time-in-days = { $count ->
+    [one] dentro de { $count } día
+   *[other] dentro de { $count } días
+}
+month-short = { $month ->
+    [1] ene
+    [2] feb
+    [3] mar
+    [4] abr
+    [5] may
+    [6] jun
+    [7] jul
+    [8] ago
+    [9] sept
+    [10] oct
+    [11] nov
+   *[12] dic
+}
+time-date = { $day } { month-short } { $year }
+gap-under-minute = menos de un minuto
+gap-minutes = { $count } min
+gap-hours = { $count } h
+gap-days = { $count ->
+    [one] { $count } día
+   *[other] { $count } días
+}
+gap-order = { $order ->
+    [earlier] antes
+   *[later] después
+}
+# Temas y procedencia.
+link-kind-of = { $kind ->
+    [copy] Copia de
+    [translated_copy] Copia traducida de
+    [shares_quotes] Comparte citas con
+   *[other] Relacionado con
+}
+link-kind = { $kind ->
+    [copy] copia
+    [translated_copy] copia traducida
+    [shares_quotes] citas compartidas
+   *[other] relacionado
+}
+count-articles = { $articles ->
+    [one] { $articles } artículo
+   *[other] { $articles } artículos
+}
+count-outlets = { $outlets ->
+    [one] { $outlets } medio
+   *[other] { $outlets } medios
+}
+provenance-label = Procedencia
+provenance-line = { link-kind-of } { $link }, publicado por { $source } { $gap } { gap-order }
+provenance-via = (detectado a través de { $link })
+provenance-via-link = una copia suya
+confidence = confianza { $value }
+evidence = Indicios
+evidence-signal = { $signal ->
+    [shared_text] texto común
+    [paragraph_structure] estructura de párrafos
+    [numbers] números
+    [names] nombres
+    [quote] cita
+    [url] enlace
+   *[other] { $signal }
+}
+story-link = Forma parte del tema { $link } ({ count-articles } de { count-outlets })
+copies-label = Copias de este artículo
+copied-by = Copiado por:
+copy-line = { $link } ({ $source }, { $gap } { gap-order }) · { link-kind } · confianza { $confidence }
+stories-title = Temas
+stories-sort-label = Orden
+stories-biggest = Más cubiertos
+stories-newest = Más recientes
+stories-empty = Aún no hay temas: un tema aparece cuando dos artículos informan del mismo hecho.
+story-counts = { count-articles } de { count-outlets }
+story-first = primero { $time }
+story-latest = último { $time }
+story-outlets = Medios
+story-outlet-articles = { count-articles }
+story-first-to-report = el primero en informar
+story-copies-only = solo copias
+story-groups = Por idioma y país
+story-timeline = Cronología
+story-copies = Copias
+story-copy-of = { link-kind-of } { $link }
+article-number = artículo { $id }
+fetch-status = { $status ->
+    [ok] correcto
+    [not_modified] sin cambios
+    [failed] error
+    [never] nunca consultado
+   *[other] { $status }
+}

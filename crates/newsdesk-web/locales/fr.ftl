@@ -73,3 +73,111 @@ search-results = { $count ->
    *[other] { $count } résultats, les plus pertinents d’abord.
 }
 search-none = Aucun article ne contient tous ces mots.
+translation-human = Traduit depuis { lang-name } par { $backend }.
+# Temps relatifs.
+time-just-now = à l’instant
+time-minutes-ago = il y a { $count } min
+time-hours-ago = il y a { $count } h
+time-days-ago = { $count ->
+    [one] il y a { $count } jour
+   *[other] il y a { $count } jours
+}
+time-in-minutes = dans { $count } min
+time-in-hours = { $count ->
+    [one] dans { $count } heure
+   *[other] dans { $count } heures
+}
+time-in-days = { $count ->
+    [one] dans { $count } jour
+   *[other] dans { $count } jours
+}
+month-short = { $month ->
+    [1] janv.
+    [2] févr.
+    [3] mars
+    [4] avr.
+    [5] mai
+    [6] juin
+    [7] juil.
+    [8] août
+    [9] sept.
+    [10] oct.
+    [11] nov.
+   *[12] déc.
+}
+time-date = { $day } { month-short } { $year }
+gap-under-minute = moins d’une minute
+gap-minutes = { $count } min
+gap-hours = { $count } h
+gap-days = { $count ->
+    [one] { $count } jour
+   *[other] { $count } jours
+}
+gap-order = { $order ->
+    [earlier] plus tôt
+   *[later] plus tard
+}
+# Sujets et provenance.
+link-kind-of = { $kind ->
+    [copy] Copie de
+    [translated_copy] Copie traduite de
+    [shares_quotes] Partage des citations avec
+   *[other] Lié à
+}
+link-kind = { $kind ->
+    [copy] copie
+    [translated_copy] copie traduite
+    [shares_quotes] citations partagées
+   *[other] lié
+}
+count-articles = { $articles ->
+    [one] { $articles } article
+   *[other] { $articles } articles
+}
+count-outlets = { $outlets ->
+    [one] { $outlets } média
+   *[other] { $outlets } médias
+}
+provenance-label = Provenance
+provenance-line = { link-kind-of } { $link }, publié par { $source } { $gap } { gap-order }
+provenance-via = (reconnu à travers { $link })
+provenance-via-link = une copie de celui-ci
+confidence = confiance { $value }
+evidence = Indices
+evidence-signal = { $signal ->
+    [shared_text] texte commun
+    [paragraph_structure] structure des paragraphes
+    [numbers] nombres
+    [names] noms
+    [quote] citation
+    [url] lien
+   *[other] { $signal }
+}
+story-link = Fait partie du sujet { $link } ({ count-articles } de { count-outlets })
+copies-label = Copies de cet article
+copied-by = Copié par :
+copy-line = { $link } ({ $source }, { $gap } { gap-order }) · { link-kind } · confiance { $confidence }
+stories-title = Sujets
+stories-sort-label = Ordre
+stories-biggest = Les plus couverts
+stories-newest = Les plus récents
+stories-empty = Aucun sujet pour l’instant : un sujet apparaît dès que deux articles rapportent le même événement.
+story-counts = { count-articles } de { count-outlets }
+story-first = premier article { $time }
+story-latest = dernier { $time }
+story-outlets = Médias
+story-outlet-articles = { count-articles }
+story-first-to-report = premier à en parler
+story-copies-only = copies uniquement
+story-groups = Par langue et par pays
+story-timeline = Chronologie
+story-copies = Copies
+story-copy-of = { link-kind-of } { $link }
+article-number = article { $id }
+fetch-status = { $status ->
+    [ok] ok
+    [not_modified] inchangé
+    [failed] échec
+    [never] jamais récupéré
+   *[other] { $status }
+}

@@ -130,7 +130,10 @@ pub(crate) async fn get_article(
             let Some(article) = s.get_article(id)? else {
                 return Ok(None);
             };
-            Ok(Some((article, crate::stories::ArticleLinks::read(s, id)?)))
+            Ok(Some((
+                article,
+                crate::stories::ArticleLinks::read(s, id, None)?,
+            )))
         })
         .await?
         .ok_or_else(|| AppError::not_found(format!("no article with id {id}")))?;

@@ -174,7 +174,12 @@ pub(crate) fn switcher(editions: &Editions, current: Option<&str>, path: &str) -
 }
 
 /// The interface of an edition's pages; the switcher leads to `path` in the other editions.
-fn edition_ui(state: &AppState, editions: &Editions, edition: &EditionConfig, path: &str) -> Ui {
+pub(crate) fn edition_ui(
+    state: &AppState,
+    editions: &Editions,
+    edition: &EditionConfig,
+    path: &str,
+) -> Ui {
     let ui = if i18n::has_locale(&edition.language) {
         edition.language.clone()
     } else {
@@ -194,7 +199,7 @@ fn edition_ui(state: &AppState, editions: &Editions, edition: &EditionConfig, pa
 }
 
 /// The edition named in the path, or 404.
-fn edition_of<'a>(
+pub(crate) fn edition_of<'a>(
     editions: &'a Option<Extension<Arc<Editions>>>,
     lang: &str,
 ) -> Result<(&'a Arc<Editions>, &'a EditionConfig), AppError> {
@@ -220,6 +225,8 @@ pub(crate) struct TranslationView {
     backend: String,
     /// The route taken.
     route: String,
+    /// Machine translation (else human).
+    machine: bool,
     /// Segments kept in the original language.
     kept: u32,
     /// The translated title.
@@ -259,6 +266,7 @@ impl TranslationView {
                 })
                 .unwrap_or_default(),
             route: t.map(|t| t.route.clone()).unwrap_or_default(),
+            machine: t.is_none_or(|t| t.machine),
             kept: t.map(|t| t.kept_segments).unwrap_or(0),
             title: t.and_then(|t| t.title.clone()),
             paragraphs: t.and_then(|t| t.body_text.as_deref()).map(|b| {
@@ -365,13 +373,14 @@ pub(crate) async fn article(
         }
     };
     let target = edition.language.clone();
-    let (article, mut translation) = state
+    let (article, mut translation, links) = state
         .db(move |s| {
             let Some(a) = s.get_article(id)? else {
                 return Ok(None);
             };
             let t = s.translation(id, &target)?;
-            Ok(Some((a, t)))
+            let links = crate::stories::ArticleLinks::read(s, id, Some(&target))?;
+            Ok(Some((a, t, links)))
         })
         .await?
         .ok_or_else(|| AppError::not_found(format!("no article with id {id}")))?;
@@ -397,6 +406,7 @@ pub(crate) async fn article(
         .as_deref()
         .is_some_and(|l| l.eq_ignore_ascii_case(&edition.language));
     let mut view = ArticleView::new(&article);
+    view.stories = Some(links.view());
     if !same_language {
         view.translation = Some(TranslationView::new(
             translation.as_ref(),

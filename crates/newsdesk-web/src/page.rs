@@ -37,25 +37,152 @@ static ENVIRONMENT: LazyLock<Result<Environment<'static>, minijinja::Error>> =
             env.add_template(name, source)?;
         }
         env.add_function("t", translate);
+        env.add_function("th", translate_html);
+        env.add_function("ago", ago);
+        env.add_function("gap", gap);
         Ok(env)
     });
+
+/// The interface language of the page being rendered (the `ui` variable).
+fn ui_lang(state: &State<'_, '_>) -> String {
+    state
+        .lookup("ui")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| crate::i18n::FALLBACK.to_string())
+}
+
+/// A template value as a Fluent argument (numbers stay numbers, for the plural rules).
+fn set_arg(args: &mut FluentArgs<'static>, name: &str, v: &Value) {
+    match v.as_i64() {
+        Some(n) => args.set(name.to_string(), n),
+        None => args.set(name.to_string(), v.to_string()),
+    }
+}
 
 /// `t("key", name=value…)` in the templates: the interface message `key` in the page's
 /// interface language (the `ui` variable), through Fluent. The result is plain text (escaped).
 fn translate(state: &State<'_, '_>, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
-    let lang = state
-        .lookup("ui")
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| crate::i18n::FALLBACK.to_string());
+    let lang = ui_lang(state);
     let mut args = FluentArgs::new();
     for name in kwargs.args() {
         let v: Value = kwargs.get(name)?;
-        match v.as_i64() {
-            Some(n) => args.set(name.to_string(), n),
-            None => args.set(name.to_string(), v.to_string()),
-        }
+        set_arg(&mut args, name, &v);
     }
     Ok(crate::i18n::message(&lang, key, Some(&args)))
+}
+
+/// Characters that mark where an element goes in a formatted message (private use area, so
+/// they never occur in a message or in data).
+const MARK_OPEN: char = '\u{E000}';
+const MARK_CLOSE: char = '\u{E001}';
+
+/// The element an argument of [`translate_html`] stands for: a link (`{"href", "text"}`, with
+/// optional `lang` and `class`) or a time (a `TimeView`: `{"iso", "exact", "age"}`).
+fn element(state: &State<'_, '_>, v: &Value) -> Result<Option<String>, minijinja::Error> {
+    if v.kind() != minijinja::value::ValueKind::Map {
+        return Ok(None);
+    }
+    let attr = |name: &str| -> Result<Option<String>, minijinja::Error> {
+        let a = v.get_attr(name)?;
+        Ok((!a.is_undefined() && !a.is_none()).then(|| a.to_string()))
+    };
+    if let Some(href) = attr("href")? {
+        let mut html = format!("<a href=\"{}\"", escape_html(&href));
+        for extra in ["lang", "class"] {
+            if let Some(value) = attr(extra)?.filter(|x| !x.is_empty()) {
+                html.push_str(&format!(" {extra}=\"{}\"", escape_html(&value)));
+            }
+        }
+        let text = attr("text")?.unwrap_or_default();
+        html.push_str(&format!(">{}</a>", escape_html(&text)));
+        return Ok(Some(html));
+    }
+    if attr("iso")?.is_some() {
+        return Ok(Some(time_element(state, v)?));
+    }
+    Ok(None)
+}
+
+/// `th("key", name=value…)`: like `t`, but an argument may be a link (`{"href": …, "text": …}`)
+/// or a time (a `TimeView`), placed where the message puts it (translators choose the word
+/// order). The message text is escaped; the result is HTML.
+fn translate_html(
+    state: &State<'_, '_>,
+    key: &str,
+    kwargs: Kwargs,
+) -> Result<Value, minijinja::Error> {
+    let lang = ui_lang(state);
+    let mut args = FluentArgs::new();
+    let mut elements = Vec::new();
+    for name in kwargs.args() {
+        let v: Value = kwargs.get(name)?;
+        match element(state, &v)? {
+            Some(html) => {
+                args.set(
+                    name.to_string(),
+                    format!("{MARK_OPEN}{}{MARK_CLOSE}", elements.len()),
+                );
+                elements.push(html);
+            }
+            None => set_arg(&mut args, name, &v),
+        }
+    }
+    let mut html = escape_html(&crate::i18n::message(&lang, key, Some(&args)));
+    for (i, element) in elements.iter().enumerate() {
+        html = html.replace(&format!("{MARK_OPEN}{i}{MARK_CLOSE}"), element);
+    }
+    Ok(Value::from_safe_string(html))
+}
+
+/// A `TimeView` as a `<time>` element showing how long ago it was.
+fn time_element(state: &State<'_, '_>, time: &Value) -> Result<String, minijinja::Error> {
+    let iso = time.get_attr("iso")?.to_string();
+    let exact = time.get_attr("exact")?.to_string();
+    Ok(format!(
+        "<time datetime=\"{}\" title=\"{}\">{}</time>",
+        escape_html(&iso),
+        escape_html(&exact),
+        escape_html(&ago(state, time)?)
+    ))
+}
+
+/// `ago(time)`: how long ago a `TimeView` was, in the page's interface language.
+fn ago(state: &State<'_, '_>, time: &Value) -> Result<String, minijinja::Error> {
+    let iso = time.get_attr("iso")?;
+    let age = time.get_attr("age")?.as_i64().unwrap_or(0);
+    let t = iso
+        .as_str()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(|| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                "ago() takes a time view",
+            )
+        })?;
+    let now = t + chrono::Duration::seconds(age);
+    Ok(crate::relative_time::relative_time(t, now, &ui_lang(state)))
+}
+
+/// `gap(seconds)`: a duration between two articles ("2 h", "3 days") in the page's language.
+fn gap(state: &State<'_, '_>, seconds: i64) -> String {
+    crate::relative_time::gap(seconds, &ui_lang(state))
+}
+
+/// Escapes text for HTML content and attribute values.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// What every page's chrome needs.

@@ -12,19 +12,21 @@ use newsdesk_core::{Article, ArticlePage, ArticleQuery, ArticleSummary, SourceWi
 use serde::Serialize;
 
 use crate::params::{Params, parse_id};
-use crate::relative_time::{exact_utc, relative_time, rfc3339};
+use crate::relative_time::{exact_utc, rfc3339};
 use crate::sanitize::{clean_body, host_of, http_url};
 use crate::{AppError, AppState, Editions, page};
 
 /// Articles per HTML page.
 pub(crate) const PAGE_SIZE: u32 = 30;
 
-/// A time shown three ways: machine (`datetime`), exact (tooltip) and relative (text).
+/// A time shown three ways: machine (`datetime`), exact (tooltip) and relative (text, made
+/// by the templates' `ago()` in the page's language from `age`).
 #[derive(Serialize)]
 pub(crate) struct TimeView {
     iso: String,
     exact: String,
-    relative: String,
+    /// Seconds between the time and the moment the page was made (negative: in the future).
+    age: i64,
 }
 
 impl TimeView {
@@ -32,7 +34,7 @@ impl TimeView {
         TimeView {
             iso: rfc3339(t),
             exact: exact_utc(t),
-            relative: relative_time(t, now),
+            age: (now - t).num_seconds(),
         }
     }
 }
@@ -206,7 +208,10 @@ pub(crate) async fn article(
             let Some(article) = s.get_article(id)? else {
                 return Ok(None);
             };
-            Ok(Some((article, crate::stories::ArticleLinks::read(s, id)?)))
+            Ok(Some((
+                article,
+                crate::stories::ArticleLinks::read(s, id, None)?,
+            )))
         })
         .await?
         .ok_or_else(|| AppError::not_found(format!("no article with id {id}")))?;

@@ -6,19 +6,24 @@
 //!
 //! Everything here is read from the store, where the story stage recorded its decisions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
+use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
 use newsdesk_core::ArticleId;
-use newsdesk_store::{ProvenanceRecord, Store, StoryDetail, StoryOrder, StorySummary};
+use newsdesk_store::{
+    ProvenanceRecord, Store, StoryDetail, StoryOrder, StorySummary, StoryTitleArticle,
+    TranslationStatus,
+};
 use serde::Serialize;
 
+use crate::page::Ui;
 use crate::pages::{TimeView, lang_attribute};
-use crate::params::{Params, parse_id};
-use crate::{AppError, AppState, page};
+use crate::params::{Params, parse_id, parse_lang};
+use crate::{AppError, AppState, Editions, page};
 
 /// Stories on `/stories` and the API's default page size.
 const STORY_PAGE: usize = 50;
@@ -37,24 +42,58 @@ fn order(params: &Params) -> Result<StoryOrder, AppError> {
     }
 }
 
-/// How long before `later` the `earlier` instant was, in words ("2 h", "35 min", "3 days").
-pub(crate) fn gap(earlier: DateTime<Utc>, later: DateTime<Utc>) -> String {
-    let minutes = (later - earlier).num_minutes().max(0);
-    match minutes {
-        0 => "less than a minute".to_owned(),
-        1..=59 => format!("{minutes} min"),
-        60..=2879 => format!("{} h", minutes / 60),
-        _ => format!("{} days", minutes / 1440),
-    }
+/// Article titles in an edition's language: the stored translations of the articles a page
+/// names (none on the plain site, where titles stay in their own language).
+#[derive(Default)]
+pub(crate) struct Retitle {
+    /// The edition's language (`None` on the plain site).
+    lang: Option<String>,
+    /// Translated titles by article.
+    titles: HashMap<ArticleId, String>,
 }
 
-/// The words for a link kind, as in "Translated copy of …".
-fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "copy" => "Copy of",
-        "translated_copy" => "Translated copy of",
-        "shares_quotes" => "Shares quotes with",
-        _ => "Related to",
+impl Retitle {
+    /// Reads the translated titles of `ids` into `lang` (nothing when `lang` is `None`).
+    pub(crate) fn read(
+        store: &Store,
+        lang: Option<&str>,
+        ids: &[ArticleId],
+    ) -> newsdesk_store::Result<Retitle> {
+        let Some(lang) = lang else {
+            return Ok(Retitle::default());
+        };
+        let titles = store
+            .translations(ids, lang)?
+            .into_iter()
+            .filter(|(_, t)| t.status == TranslationStatus::Translated)
+            .filter_map(|(id, t)| t.title.filter(|x| !x.trim().is_empty()).map(|x| (id, x)))
+            .collect();
+        Ok(Retitle {
+            lang: Some(lang.to_owned()),
+            titles,
+        })
+    }
+
+    /// The title of article `id` to show and its `lang` attribute: the translation when there
+    /// is one, else the original `title` in its own `language`.
+    pub(crate) fn title(
+        &self,
+        id: ArticleId,
+        title: &str,
+        language: Option<&str>,
+    ) -> (String, String) {
+        match (self.titles.get(&id), &self.lang) {
+            (Some(t), Some(lang)) => (t.clone(), lang.clone()),
+            _ => (title.to_owned(), lang_attribute(language)),
+        }
+    }
+
+    /// A story's title: its title article's translation when there is one.
+    fn story_title(&self, title: &str, from: Option<&StoryTitleArticle>) -> (String, String) {
+        match from {
+            Some(a) => self.title(a.article, title, a.language.as_deref()),
+            None => (title.to_owned(), String::new()),
+        }
     }
 }
 
@@ -62,13 +101,13 @@ fn kind_label(kind: &str) -> &'static str {
 #[derive(Serialize)]
 pub(crate) struct LinkView {
     kind: String,
-    label: &'static str,
     /// The other end: the original (on the copy's page) or the copy (on the original's page).
     other_id: ArticleId,
     other_title: String,
+    other_lang: String,
     other_source: String,
-    /// "2 h" between the original and the copy.
-    gap: String,
+    /// Seconds between the original and the copy (shown by the templates' `gap()`).
+    gap_seconds: i64,
     /// Whether the original came first (false when dates are out of order).
     original_first: bool,
     confidence: String,
@@ -85,23 +124,20 @@ struct EvidenceView {
 }
 
 impl LinkView {
-    fn new(r: &ProvenanceRecord, from_copy: bool) -> Self {
+    fn new(r: &ProvenanceRecord, from_copy: bool, retitle: &Retitle) -> Self {
         let (other_id, other_title, other_source) = if from_copy {
-            (
-                r.original,
-                r.original_title.clone(),
-                r.original_source.clone(),
-            )
+            (r.original, &r.original_title, &r.original_source)
         } else {
-            (r.article, r.article_title.clone(), r.article_source.clone())
+            (r.article, &r.article_title, &r.article_source)
         };
+        let (other_title, other_lang) = retitle.title(other_id, other_title, None);
         LinkView {
             kind: r.kind.clone(),
-            label: kind_label(&r.kind),
             other_id,
             other_title,
-            other_source,
-            gap: gap(r.original_at, r.article_at),
+            other_lang,
+            other_source: other_source.clone(),
+            gap_seconds: (r.article_at - r.original_at).num_seconds().abs(),
             original_first: r.original_at <= r.article_at,
             confidence: format!("{:.0} %", r.confidence * 100.0),
             via: (r.matched != r.original).then_some(r.matched),
@@ -109,7 +145,7 @@ impl LinkView {
                 .evidence
                 .iter()
                 .map(|e| EvidenceView {
-                    signal: e.signal.replace('_', " "),
+                    signal: e.signal.clone(),
                     detail: e.detail.clone(),
                 })
                 .collect(),
@@ -130,6 +166,7 @@ pub(crate) struct ArticleStories {
 struct StoryRef {
     id: i64,
     title: String,
+    lang: String,
     article_count: u32,
     outlet_count: u32,
 }
@@ -137,34 +174,61 @@ struct StoryRef {
 /// An article's story, its own link and the links of its copies, read in one store call.
 pub(crate) struct ArticleLinks {
     story: Option<StorySummary>,
+    title_article: Option<StoryTitleArticle>,
     provenance: Option<ProvenanceRecord>,
     copies: Vec<ProvenanceRecord>,
+    retitle: Retitle,
 }
 
 impl ArticleLinks {
-    /// Reads them from the store.
-    pub(crate) fn read(store: &Store, id: ArticleId) -> newsdesk_store::Result<ArticleLinks> {
+    /// Reads them from the store, with the titles in `lang` when it is an edition's.
+    pub(crate) fn read(
+        store: &Store,
+        id: ArticleId,
+        lang: Option<&str>,
+    ) -> newsdesk_store::Result<ArticleLinks> {
+        let story = store.article_story(id)?;
+        let title_article = match &story {
+            Some(s) => store.story_title_articles(&[s.id])?.remove(&s.id),
+            None => None,
+        };
+        let provenance = store.article_provenance(id)?;
+        let copies = store.article_copies(id)?;
+        let mut ids: Vec<ArticleId> = copies.iter().map(|c| c.article).collect();
+        ids.extend(provenance.as_ref().map(|p| p.original));
+        ids.extend(title_article.as_ref().map(|t| t.article));
         Ok(ArticleLinks {
-            story: store.article_story(id)?,
-            provenance: store.article_provenance(id)?,
-            copies: store.article_copies(id)?,
+            retitle: Retitle::read(store, lang, &ids)?,
+            story,
+            title_article,
+            provenance,
+            copies,
         })
     }
 
     /// For the article page.
     pub(crate) fn view(&self) -> ArticleStories {
         ArticleStories {
-            story: self.story.as_ref().map(|s| StoryRef {
-                id: s.id,
-                title: s.title.clone(),
-                article_count: s.article_count,
-                outlet_count: s.outlet_count,
+            story: self.story.as_ref().map(|s| {
+                let (title, lang) = self
+                    .retitle
+                    .story_title(&s.title, self.title_article.as_ref());
+                StoryRef {
+                    id: s.id,
+                    title,
+                    lang,
+                    article_count: s.article_count,
+                    outlet_count: s.outlet_count,
+                }
             }),
-            provenance: self.provenance.as_ref().map(|r| LinkView::new(r, true)),
+            provenance: self
+                .provenance
+                .as_ref()
+                .map(|r| LinkView::new(r, true, &self.retitle)),
             copies: self
                 .copies
                 .iter()
-                .map(|r| LinkView::new(r, false))
+                .map(|r| LinkView::new(r, false, &self.retitle))
                 .collect(),
         }
     }
@@ -195,6 +259,7 @@ pub(crate) struct ArticleLinksJson {
 struct StoryCard {
     id: i64,
     title: String,
+    lang: String,
     article_count: u32,
     outlet_count: u32,
     first: Option<TimeView>,
@@ -202,10 +267,11 @@ struct StoryCard {
 }
 
 impl StoryCard {
-    fn new(s: &StorySummary, now: DateTime<Utc>) -> Self {
+    fn new(s: &StorySummary, title: (String, String), now: DateTime<Utc>) -> Self {
         StoryCard {
             id: s.id,
-            title: s.title.clone(),
+            title: title.0,
+            lang: title.1,
             article_count: s.article_count,
             outlet_count: s.outlet_count,
             first: s.first_at.map(|t| TimeView::new(t, now)),
@@ -214,28 +280,91 @@ impl StoryCard {
     }
 }
 
-/// `GET /stories?sort=biggest|newest`.
-pub(crate) async fn stories_page(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+/// Stories with their titles in `lang` (when it is an edition's): each summary, its shown
+/// title and that title's language.
+type ListedStory = (StorySummary, (String, String));
+
+/// Reads a list of stories and their titles in `lang`.
+fn read_stories(
+    store: &Store,
+    order: StoryOrder,
+    limit: usize,
+    lang: Option<&str>,
+) -> newsdesk_store::Result<Vec<ListedStory>> {
+    let stories = store.list_stories(order, MIN_LISTED, limit)?;
+    let ids: Vec<i64> = stories.iter().map(|s| s.id).collect();
+    let from = store.story_title_articles(&ids)?;
+    let articles: Vec<ArticleId> = from.values().map(|a| a.article).collect();
+    let retitle = Retitle::read(store, lang, &articles)?;
+    Ok(stories
+        .into_iter()
+        .map(|s| {
+            let title = retitle.story_title(&s.title, from.get(&s.id));
+            (s, title)
+        })
+        .collect())
+}
+
+/// `/stories` or `/{lang}/stories` in the interface `ui`.
+async fn render_stories(
+    state: &AppState,
+    ui: &Ui,
+    lang: Option<String>,
+    raw: Option<String>,
 ) -> Result<Html<String>, AppError> {
     let params = Params::parse(raw.as_deref());
     params.only(&["sort"])?;
     let order = order(&params)?;
     let stories = state
-        .db(move |s| s.list_stories(order, MIN_LISTED, STORY_PAGE))
+        .db(move |s| read_stories(s, order, STORY_PAGE, lang.as_deref()))
         .await?;
     let now = Utc::now();
-    let cards: Vec<StoryCard> = stories.iter().map(|s| StoryCard::new(s, now)).collect();
-    page::render(
-        &state,
+    let cards: Vec<StoryCard> = stories
+        .into_iter()
+        .map(|(s, title)| StoryCard::new(&s, title, now))
+        .collect();
+    let title = crate::i18n::message(&ui.ui, "stories-title", None);
+    page::render_ui(
+        state,
+        ui,
         "stories.html",
-        "Stories",
+        &title,
         minijinja::context! {
             stories => page::to_value(cards),
             newest => order == StoryOrder::Newest,
         },
     )
+}
+
+/// `GET /stories?sort=biggest|newest`.
+pub(crate) async fn stories_page(
+    State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, AppError> {
+    let ui = site_ui(&state, &editions, "/stories");
+    render_stories(&state, &ui, None, raw).await
+}
+
+/// `GET /{lang}/stories?sort=`: the stories, titled in the edition's language.
+pub(crate) async fn edition_stories_page(
+    State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    Path(lang): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, AppError> {
+    let (all, edition) = crate::editions::edition_of(&editions, &lang)?;
+    let ui = crate::editions::edition_ui(&state, all, edition, "/stories");
+    render_stories(&state, &ui, Some(edition.language.clone()), raw).await
+}
+
+/// The plain site's interface, with the switcher leading to `path` in each edition.
+fn site_ui(state: &AppState, editions: &Option<Extension<Arc<Editions>>>, path: &str) -> Ui {
+    let mut ui = Ui::site(state);
+    if let Some(Extension(editions)) = editions {
+        ui.switcher = crate::editions::switcher(editions, None, path);
+    }
+    ui
 }
 
 /// One article in a story page.
@@ -247,10 +376,12 @@ struct StoryItem {
     source_id: i64,
     source_name: String,
     time: TimeView,
-    link_label: Option<&'static str>,
+    link_kind: Option<String>,
     original: Option<ArticleId>,
     /// The original's title, when it is in the same story.
     original_title: Option<String>,
+    /// Its `lang` attribute.
+    original_lang: String,
 }
 
 /// Articles of one language and country.
@@ -279,6 +410,7 @@ struct Outlet {
 struct StoryView {
     id: i64,
     title: String,
+    lang: String,
     article_count: u32,
     outlet_count: u32,
     timeline: Vec<StoryItem>,
@@ -287,33 +419,63 @@ struct StoryView {
     copies: Vec<StoryItem>,
 }
 
-fn item(a: &newsdesk_store::StoryArticle, now: DateTime<Utc>, all: &StoryDetail) -> StoryItem {
+fn item(
+    a: &newsdesk_store::StoryArticle,
+    now: DateTime<Utc>,
+    all: &StoryDetail,
+    retitle: &Retitle,
+) -> StoryItem {
+    let (title, lang) = retitle.title(a.id, &a.title, a.language.as_deref());
+    let original = a
+        .original
+        .and_then(|o| all.articles.iter().find(|x| x.id == o))
+        .map(|x| retitle.title(x.id, &x.title, x.language.as_deref()));
+    let (original_title, original_lang) = match original {
+        Some((t, l)) => (Some(t), l),
+        None => (None, String::new()),
+    };
     StoryItem {
-        original_title: a
-            .original
-            .and_then(|o| all.articles.iter().find(|x| x.id == o))
-            .map(|x| x.title.clone()),
+        original_title,
+        original_lang,
         id: a.id,
-        title: a.title.clone(),
-        lang: lang_attribute(a.language.as_deref()),
+        title,
+        lang,
         source_id: a.source_id,
         source_name: a.source_name.clone(),
         time: TimeView::new(a.sort_at, now),
-        link_label: a.link_kind.as_deref().map(kind_label),
+        link_kind: a.link_kind.clone(),
         original: a.original,
     }
 }
 
+/// The article a story's title comes from, among its articles (the oldest with that title).
+fn title_article(d: &StoryDetail) -> Option<StoryTitleArticle> {
+    d.articles
+        .iter()
+        .find(|a| a.title == d.summary.title)
+        .map(|a| StoryTitleArticle {
+            article: a.id,
+            language: a.language.clone(),
+        })
+}
+
 impl StoryView {
-    fn new(d: &StoryDetail, now: DateTime<Utc>) -> Self {
-        let timeline: Vec<StoryItem> = d.articles.iter().map(|a| item(a, now, d)).collect();
+    fn new(d: &StoryDetail, now: DateTime<Utc>, retitle: &Retitle) -> Self {
+        let timeline: Vec<StoryItem> = d
+            .articles
+            .iter()
+            .map(|a| item(a, now, d, retitle))
+            .collect();
         let mut groups: BTreeMap<(String, String), Vec<StoryItem>> = BTreeMap::new();
         for a in &d.articles {
             let key = (
                 a.language.clone().unwrap_or_else(|| "unknown".to_owned()),
                 a.country.clone().unwrap_or_else(|| "unknown".to_owned()),
             );
-            groups.entry(key).or_default().push(item(a, now, d));
+            groups
+                .entry(key)
+                .or_default()
+                .push(item(a, now, d, retitle));
         }
         let first_at = d.articles.first().map(|a| a.sort_at);
         let mut outlets: Vec<Outlet> = Vec::new();
@@ -332,16 +494,18 @@ impl StoryView {
                 only_copies: a.original.is_some(),
             });
         }
+        let (title, lang) = retitle.story_title(&d.summary.title, title_article(d).as_ref());
         StoryView {
             id: d.summary.id,
-            title: d.summary.title.clone(),
+            title,
+            lang,
             article_count: d.summary.article_count,
             outlet_count: d.summary.outlet_count,
             copies: d
                 .articles
                 .iter()
                 .filter(|a| a.original.is_some())
-                .map(|a| item(a, now, d))
+                .map(|a| item(a, now, d, retitle))
                 .collect(),
             timeline,
             groups: groups
@@ -357,69 +521,152 @@ impl StoryView {
     }
 }
 
-async fn read_story(state: &AppState, raw_id: &str) -> Result<StoryDetail, AppError> {
+/// One story and its articles' titles in `lang` (when it is an edition's).
+async fn read_story(
+    state: &AppState,
+    raw_id: &str,
+    lang: Option<String>,
+) -> Result<(StoryDetail, Retitle), AppError> {
     let id = parse_id("id", raw_id)?;
     state
-        .db(move |s| s.get_story(id))
+        .db(move |s| {
+            let Some(story) = s.get_story(id)? else {
+                return Ok(None);
+            };
+            let ids: Vec<ArticleId> = story.articles.iter().map(|a| a.id).collect();
+            let retitle = Retitle::read(s, lang.as_deref(), &ids)?;
+            Ok(Some((story, retitle)))
+        })
         .await?
         .ok_or_else(|| AppError::not_found(format!("no story with id {id}")))
+}
+
+/// `/stories/{id}` or `/{lang}/stories/{id}` in the interface `ui`.
+async fn render_story(
+    state: &AppState,
+    ui: &Ui,
+    raw_id: &str,
+    lang: Option<String>,
+) -> Result<Html<String>, AppError> {
+    let (story, retitle) = read_story(state, raw_id, lang).await?;
+    let view = StoryView::new(&story, Utc::now(), &retitle);
+    let title = view.title.clone();
+    page::render_ui(state, ui, "story.html", &title, view)
 }
 
 /// `GET /stories/{id}`.
 pub(crate) async fn story_page(
     State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
     Path(raw_id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let story = read_story(&state, &raw_id).await?;
-    let title = story.summary.title.clone();
-    page::render(
-        &state,
-        "story.html",
-        &title,
-        StoryView::new(&story, Utc::now()),
-    )
+    let ui = site_ui(&state, &editions, &format!("/stories/{raw_id}"));
+    render_story(&state, &ui, &raw_id, None).await
+}
+
+/// `GET /{lang}/stories/{id}`: the story in the edition's language (titles translated where
+/// a translation exists, links staying inside the edition).
+pub(crate) async fn edition_story_page(
+    State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    Path((lang, raw_id)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let (all, edition) = crate::editions::edition_of(&editions, &lang)?;
+    let id = parse_id("id", &raw_id)?;
+    let ui = crate::editions::edition_ui(&state, all, edition, &format!("/stories/{id}"));
+    render_story(&state, &ui, &raw_id, Some(edition.language.clone())).await
+}
+
+/// `edition` (or its alias `lang`): the language the API gives titles in.
+fn edition_param(params: &Params) -> Result<Option<String>, AppError> {
+    match (params.get("edition")?, params.get("lang")?) {
+        (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => Err(AppError::bad_request(
+            "lang",
+            "contradicts `edition` (give one of them)",
+        )),
+        (Some(v), _) | (None, Some(v)) => parse_lang(v).map(Some).map_err(|_| {
+            AppError::bad_request(
+                "edition",
+                format!("{v:?} is not a 2 or 3 letter ISO 639 code such as \"fr\""),
+            )
+        }),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Sets `title` to the shown title and adds `title_lang` and `original_title` (when they
+/// differ) to a JSON object, when an edition language was asked for.
+fn retitle_json(value: &mut serde_json::Value, title: (String, String), asked: bool) {
+    if !asked {
+        return;
+    }
+    let Some(object) = value.as_object_mut() else {
+        return;
+    };
+    let original = object.get("title").cloned().unwrap_or_default();
+    if original.as_str() != Some(title.0.as_str()) {
+        object.insert("original_title".into(), original);
+    }
+    object.insert("title".into(), title.0.into());
+    let lang = (!title.1.is_empty()).then_some(title.1);
+    object.insert("title_lang".into(), lang.into());
 }
 
 /// A list of stories.
 #[derive(Serialize)]
 pub(crate) struct StoryList {
-    items: Vec<StorySummary>,
+    items: Vec<serde_json::Value>,
 }
 
-/// `GET /api/v1/stories?sort=&limit=`: stories of at least two articles.
+fn to_json(value: impl Serialize) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(value)
+        .map_err(|e| AppError::internal(format!("web: story serialisation failed: {e}")))
+}
+
+/// `GET /api/v1/stories?sort=&limit=&edition=`: stories of at least two articles, titled in
+/// `edition`'s language where a translation exists.
 pub(crate) async fn api_stories(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<StoryList>, AppError> {
     let params = Params::parse(raw.as_deref());
-    params.only(&["sort", "limit"])?;
+    params.only(&["sort", "limit", "edition", "lang"])?;
     let order = order(&params)?;
     let limit = params.limit()?.map_or(STORY_PAGE, |n| n as usize);
-    let items = state
-        .db(move |s| s.list_stories(order, MIN_LISTED, limit))
+    let lang = edition_param(&params)?;
+    let asked = lang.is_some();
+    let stories = state
+        .db(move |s| read_stories(s, order, limit, lang.as_deref()))
         .await?;
+    let mut items = Vec::with_capacity(stories.len());
+    for (summary, title) in stories {
+        let mut value = to_json(summary)?;
+        retitle_json(&mut value, title, asked);
+        items.push(value);
+    }
     Ok(Json(StoryList { items }))
 }
 
-/// `GET /api/v1/stories/{id}`: the story and its articles, oldest first.
+/// `GET /api/v1/stories/{id}?edition=`: the story and its articles, oldest first, titled in
+/// `edition`'s language where a translation exists.
 pub(crate) async fn api_story(
     State(state): State<AppState>,
     Path(raw_id): Path<String>,
-) -> Result<Json<StoryDetail>, AppError> {
-    read_story(&state, &raw_id).await.map(Json)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn gaps_read_naturally() {
-        let t = |s| Utc.timestamp_opt(s, 0).unwrap();
-        assert_eq!(gap(t(0), t(7_200)), "2 h");
-        assert_eq!(gap(t(0), t(35 * 60)), "35 min");
-        assert_eq!(gap(t(0), t(3 * 86_400)), "3 days");
-        assert_eq!(gap(t(100), t(0)), "less than a minute");
+    RawQuery(raw): RawQuery,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let params = Params::parse(raw.as_deref());
+    params.only(&["edition", "lang"])?;
+    let lang = edition_param(&params)?;
+    let asked = lang.is_some();
+    let (story, retitle) = read_story(&state, &raw_id, lang).await?;
+    let mut value = to_json(&story)?;
+    let title = retitle.story_title(&story.summary.title, title_article(&story).as_ref());
+    retitle_json(&mut value, title, asked);
+    if let Some(articles) = value.get_mut("articles").and_then(|a| a.as_array_mut()) {
+        for (json, a) in articles.iter_mut().zip(&story.articles) {
+            let title = retitle.title(a.id, &a.title, a.language.as_deref());
+            retitle_json(json, title, asked);
+        }
     }
+    Ok(Json(value))
 }
