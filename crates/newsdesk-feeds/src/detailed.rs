@@ -63,6 +63,10 @@ pub fn parse_feed_detailed(
     // fallback that takes every byte; so do we here, to present the same text
     let fallback = Fallback::WholeDocument;
     let base_result = crate::parse::parse_feed_with(bytes, feed_url, http_content_type, fallback);
+    if crate::sitemap::sitemap_root(bytes).is_some() {
+        // a sitemap has no text constructs to present otherwise
+        return base_result.map(DetailedFeed::from);
+    }
     let decoded = decode_with(bytes, http_content_type, fallback);
     let text = decoded.text.trim_start_matches('\u{feff}');
     if text.trim_start().starts_with('{') {

@@ -18,6 +18,15 @@ pub enum FeedError {
         /// What was found instead, e.g. "this is an HTML page, not a feed; try feed discovery".
         reason: String,
     },
+    /// The document is gzip-compressed and could not be inflated (broken stream, or larger
+    /// than the cap once inflated).
+    #[error("feeds: compressed document: {reason}{}", for_url(.url))]
+    Compressed {
+        /// The document URL, when known.
+        url: Option<String>,
+        /// What went wrong.
+        reason: String,
+    },
     /// The OPML document could not be read.
     #[error("feeds: invalid OPML: {reason}")]
     Opml {

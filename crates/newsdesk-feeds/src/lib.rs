@@ -17,6 +17,11 @@
 //!   is the machine interface of `newsdesk feed-parse`; the pipeline keeps [`parse_feed`].
 //! * [`discover_feeds`] lists the feeds an HTML page links to ([`DiscoveredFeed`], [`FeedKind`]);
 //!   [`looks_like_html`] tells a page from a feed.
+//! * [`parse_sitemap`] reads sitemaps (sitemaps.org 0.9 with the Google News and image
+//!   extensions, gzip-compressed or not) as a source format: a `<urlset>` gives entries with
+//!   link, title, dates and language ([`parse_feed`] accepts it too); a `<sitemapindex>` gives
+//!   [`SitemapRef`]s, of which [`select_child_sitemaps`] picks the few worth fetching and
+//!   [`merge_sitemaps`] joins the results.
 //! * [`parse_opml`] / [`write_opml`] read and write subscription lists ([`OpmlOutline`]).
 //! * Errors are [`FeedError`].
 //!
@@ -35,6 +40,7 @@
 //! assert_eq!(entry.published.unwrap().to_rfc3339(), "2004-01-03T15:00:00+00:00");
 //! ```
 
+mod compression;
 mod date;
 mod detailed;
 mod discovery;
@@ -47,13 +53,19 @@ mod opml;
 mod parse;
 mod plain_text;
 mod repair;
+mod sitemap;
 mod sniff;
 mod xml_tree;
 
+pub use compression::MAX_INFLATED_BYTES;
 pub use date::parse_date;
 pub use detailed::{DetailedFeed, parse_feed_detailed};
 pub use discovery::{DiscoveredFeed, FeedKind, discover_feeds};
 pub use error::FeedError;
 pub use opml::{OpmlOutline, parse_opml, write_opml};
 pub use parse::parse_feed;
+pub use sitemap::{
+    MAX_CHILD_SITEMAPS, MAX_SITEMAP_ENTRIES, Sitemap, SitemapRef, is_sitemap_index, merge_sitemaps,
+    parse_sitemap, select_child_sitemaps,
+};
 pub use sniff::looks_like_html;

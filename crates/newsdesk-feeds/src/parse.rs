@@ -2,16 +2,19 @@
 
 use newsdesk_core::ParsedFeed;
 
+use crate::compression::gunzip_if_compressed;
 use crate::encoding::{Fallback, decode_with, rewrite_declaration};
 use crate::mapping::map_feed;
 use crate::repair::repair;
+use crate::sitemap::sitemap_root;
 use crate::sniff::{looks_like_html_text, skip_prolog};
-use crate::{FeedError, parse_date};
+use crate::{FeedError, Sitemap, parse_date, parse_sitemap};
 
 /// Root elements feed-rs knows (after [`repair`]'s rewrites).
 const FEED_ROOTS: [&str; 4] = ["rss", "RDF", "feed", "entry"];
 
-/// Parses an RSS 0.9x/1.0/2.0, Atom 0.3/1.0 or JSON Feed 1.0/1.1 document.
+/// Parses an RSS 0.9x/1.0/2.0, Atom 0.3/1.0 or JSON Feed 1.0/1.1 document, or a sitemap of
+/// pages (`<urlset>`, see [`parse_sitemap`]); gzip-compressed documents are inflated first.
 ///
 /// `feed_url` resolves relative links (after `xml:base`); `http_content_type` is the
 /// Content-Type header, whose `charset` wins over the XML declaration. Ill-formed documents are
@@ -19,8 +22,9 @@ const FEED_ROOTS: [&str; 4] = ["rss", "RDF", "feed", "entry"];
 ///
 /// # Errors
 ///
-/// [`FeedError::Empty`] for an empty body, [`FeedError::NotAFeed`] for an HTML page, junk, or
-/// XML/JSON that is not a feed.
+/// [`FeedError::Empty`] for an empty body, [`FeedError::NotAFeed`] for an HTML page, junk, a
+/// sitemap index, or XML/JSON that is not a feed; [`FeedError::Compressed`] for a broken gzip
+/// stream.
 pub fn parse_feed(
     bytes: &[u8],
     feed_url: Option<&str>,
@@ -38,6 +42,20 @@ pub(crate) fn parse_feed_with(
     fallback: Fallback,
 ) -> Result<ParsedFeed, FeedError> {
     let url = || feed_url.map(str::to_owned);
+    let bytes = &*gunzip_if_compressed(bytes, feed_url)?;
+    if let Some(root) = sitemap_root(bytes) {
+        return match parse_sitemap(bytes, feed_url, http_content_type)? {
+            Sitemap::Urls(feed) => Ok(feed),
+            Sitemap::Index(children) => Err(FeedError::NotAFeed {
+                url: url(),
+                reason: format!(
+                    "<{root}> is a sitemap index listing {} sitemaps; read them one by one \
+                     (parse_sitemap, select_child_sitemaps)",
+                    children.len()
+                ),
+            }),
+        };
+    }
     let decoded = decode_with(bytes, http_content_type, fallback);
     let text = decoded.text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
