@@ -2,6 +2,7 @@
 //! and paragraph structure. Everything is computed from the article alone, in any script.
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::char::is_combining_mark;
 
 use crate::transliteration::{fold, name_key};
 
@@ -131,6 +132,16 @@ pub fn tokens(text: &str) -> Vec<Token> {
         }
         if !unspaced.is_empty() {
             flush_unspaced(&mut unspaced, &mut out);
+        }
+        // Digits of any script count as digits; vowel signs, viramas and joiners stay inside
+        // their word.
+        let c = crate::script::ascii_digit(c).unwrap_or(c);
+        if !run.is_empty()
+            && !run_numeric
+            && (is_combining_mark(c) || matches!(c, '\u{200C}' | '\u{200D}'))
+        {
+            run.push(c);
+            continue;
         }
         if c.is_alphanumeric() {
             let numeric = c.is_ascii_digit();

@@ -39,6 +39,7 @@ mod document;
 mod engine;
 mod error;
 mod provenance;
+mod script;
 mod stream;
 mod transliteration;
 

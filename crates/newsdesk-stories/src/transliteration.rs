@@ -141,20 +141,70 @@ fn romanise_hangul(c: char, out: &mut String) -> bool {
 }
 
 /// Appends the folded form of `text` to `out`: NFKD, combining marks dropped, lowercase,
-/// Cyrillic, Greek, Georgian and Hangul transliterated to Latin. Other scripts are kept
-/// (lowercased).
+/// Cyrillic, Greek, Georgian, Armenian, Arabic-script, Hebrew, Indic (Devanagari and the scripts
+/// laid out like it, Sinhala), Thai and Hangul transliterated to Latin, Han characters read in
+/// pinyin (one syllable after another), digits of every script made ASCII. Other scripts are
+/// kept (lowercased).
 pub fn fold_into(text: &str, out: &mut String) {
     if text.is_ascii() {
         out.extend(text.chars().map(|c| c.to_ascii_lowercase()));
         return;
     }
-    for c in text.chars() {
+    let chars: Vec<char> = text.chars().collect();
+    // A Thai vowel written before its consonant, said after it.
+    let mut held: Option<&'static str> = None;
+    for (i, &c) in chars.iter().enumerate() {
         // Hangul first: NFKD would split syllables into jamo.
         if romanise_hangul(c, out) {
             continue;
         }
+        if let Some(d) = crate::script::ascii_digit(c) {
+            out.push(d);
+            continue;
+        }
+        if let Some(t) = crate::script::thai(c) {
+            match t {
+                crate::script::Thai::Leading(v) => held = Some(v),
+                crate::script::Thai::Consonant(s) => {
+                    out.push_str(s);
+                    if let Some(v) = held.take() {
+                        out.push_str(v);
+                    }
+                }
+                crate::script::Thai::Other(s) => out.push_str(s),
+            }
+            continue;
+        }
+        if let Some(v) = held.take() {
+            out.push_str(v);
+        }
+        if let Some((s, consonant)) = crate::script::indic(c) {
+            out.push_str(s);
+            // The inherent vowel, when no vowel sign or virama follows inside the word.
+            if consonant
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|n| crate::script::indic(*n).is_some_and(|(_, k)| k))
+            {
+                out.push('a');
+            }
+            continue;
+        }
+        if let Some(s) = crate::script::abjad_or_armenian(c) {
+            out.push_str(s);
+            continue;
+        }
+        if crate::script::han(c, out) {
+            continue;
+        }
+        if matches!(c, '\u{200C}' | '\u{200D}' | '\u{00AD}') {
+            continue;
+        }
         let mut buf = [0u8; 4];
         fold_decomposed(c.encode_utf8(&mut buf), out);
+    }
+    if let Some(v) = held {
+        out.push_str(v);
     }
 }
 
