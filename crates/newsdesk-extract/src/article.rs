@@ -1,5 +1,6 @@
 //! The extraction of one page: decode, parse once, metadata, boilerplate, content, render.
 
+use crate::tree_walk::AttrLookup;
 use chrono::NaiveDate;
 use newsdesk_core::ExtractedArticle;
 use scraper::{Html, Node};
@@ -47,7 +48,7 @@ pub(crate) fn extract_page(
     page::check_bytes(bytes, url)?;
     let decoded = newsdesk_text::decode_html(bytes, http_charset);
     page::check_text(&decoded.text, url)?;
-    let doc = Html::parse_document(nesting::bounded(&decoded.text));
+    let doc = Html::parse_document(&nesting::prepare(&decoded.text));
     drop(decoded);
 
     let page_url = Url::parse(url).ok().filter(|u| u.has_host());
@@ -146,7 +147,7 @@ fn base_href(doc: &Html, page_url: Option<&Url>) -> Option<Url> {
         .root()
         .descendants()
         .find_map(|n| match n.value() {
-            Node::Element(el) if el.name() == "base" => el.attr("href"),
+            Node::Element(el) if el.name() == "base" => el.attribute("href"),
             _ => None,
         })?;
     let url = match page_url {

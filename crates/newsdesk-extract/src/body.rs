@@ -7,6 +7,7 @@
 //! standalone image credits. Embeds (iframes, video, audio, tweet/Instagram blockquotes) become
 //! a visible placeholder paragraph linking to the embedded URL, or vanish when they have none.
 
+use crate::tree_walk::AttrLookup;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -197,7 +198,7 @@ impl Renderer<'_, '_> {
                     node.descendants()
                         .filter_map(|d| d.value().as_element())
                         .filter(|e| e.name() == "a")
-                        .filter_map(|e| e.attr("href"))
+                        .filter_map(|e| e.attribute("href"))
                         .filter(|h| h.starts_with("http") || h.starts_with("//"))
                         .last()
                 })
@@ -233,7 +234,7 @@ impl Renderer<'_, '_> {
             }
             "img" => self.image(el),
             "a" => {
-                let href = el.attr("href").and_then(|h| self.absolute(h));
+                let href = el.attribute("href").and_then(|h| self.absolute(h));
                 match href {
                     Some(href) => {
                         self.ensure_inline_container();
@@ -345,14 +346,14 @@ impl Renderer<'_, '_> {
             return;
         };
         let wide = el
-            .attr("width")
+            .attribute("width")
             .and_then(|w| w.trim().trim_end_matches("px").parse::<u32>().ok())
             .is_none_or(|w| w >= 300);
         if wide && self.first_image.is_none() {
             self.first_image = Some(src.clone());
         }
         self.ensure_inline_container();
-        let alt = el.attr("alt").unwrap_or("");
+        let alt = el.attribute("alt").unwrap_or("");
         self.html.push_str(&format!(
             "<img src=\"{}\" alt=\"{}\">",
             escape(&src),
@@ -465,9 +466,8 @@ impl Renderer<'_, '_> {
         if chars > 200 {
             return false;
         }
-        let folded = fold(text);
         if tag.starts_with('h') {
-            return self.ctx.title.is_some_and(|t| fold(t) == folded)
+            return self.ctx.title.is_some_and(|t| fold(t) == fold(text))
                 || (chars < 80 && ENGAGEMENT.is_match(text));
         }
         if (chars < 80 && ENGAGEMENT.is_match(text)) || POSTED.is_match(text) {
@@ -485,11 +485,13 @@ impl Renderer<'_, '_> {
         if chars < 120 && BYLINE.is_match(text) {
             return true;
         }
-        !self.ctx.authors.is_empty()
-            && chars < 100
-            && self.ctx.authors.iter().any(|a| {
-                folded == fold(a) || (folded.contains(&fold(a)) && BYLINE_START.is_match(text))
-            })
+        if self.ctx.authors.is_empty() || chars >= 100 {
+            return false;
+        }
+        let folded = fold(text);
+        self.ctx.authors.iter().any(|a| {
+            folded == fold(a) || (folded.contains(&fold(a)) && BYLINE_START.is_match(text))
+        })
     }
 
     fn absolute(&self, raw: &str) -> Option<String> {
@@ -512,14 +514,14 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static BYLINE_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:by|von|par|por|di|door|av|de|text|texte|autor|author|written by)\b")
+    Regex::new(r"^(?i:by|von|par|por|di|door|av|de|text|texte|autor|author|written by)(?-u:\b)")
         .expect("valid regex")
 });
 
 /// Headings that open a box of links or comments, not more article: the rest of their
 /// container is dropped with them.
 static RELATED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:related\b|read more|more (?:on|about|from|stories|articles)\b|see also|you (?:may|might) also|recommended|further reading|also read|about the author|comments?\b|leave a (?:comment|reply)|share this|mehr zu(?:m)?\b|zum weiterlesen|weiterlesen|lesen sie (?:auch|mehr)|auch interessant|das könnte sie|weitere (?:artikel|beiträge|themen|nachrichten|meldungen|news|tourentipps|aktuelle)|mehr interessantes|ähnliche (?:artikel|beiträge|themen)|themen im artikel|über den autor|über die autorin|kommentare?\\W*$|kommentar (?:schreiben|verfassen|abgeben)|teilen sie|verwandte|weiterführende|aktuelle (?:news|nachrichten|artikel|beiträge|meldungen)\W*$|meistgelesen|meist gelesen|meist-|most (?:read|popular|viewed|shared|commented)|latest (?:news|stories|articles|posts)|discover (?:our|more)|trending|lo último|lo más (?:leído|visto)|le plus lu|les plus lus|热门|推荐|相关|更多|view comments|comments are closed|kommentare sind geschlossen|(?:à )?lire aussi|sur le même sujet|articles similaires|commentaires|à voir aussi|leer más|lee también|te puede interesar|también te puede|noticias relacionadas|más noticias|comentarios|leia também|veja também|leggi anche|czytaj (?:także|też|również)|zobacz (?:też|także))")
+    Regex::new(r"(?i)^\W*(?:related(?-u:\b)|read more|more (?:on|about|from|stories|articles)(?-u:\b)|see also|you (?:may|might) also|recommended|further reading|also read|about the author|comments?(?-u:\b)|leave a (?:comment|reply)|share this|mehr zu(?:m)?(?-u:\b)|zum weiterlesen|weiterlesen|lesen sie (?:auch|mehr)|auch interessant|das könnte sie|weitere (?:artikel|beiträge|themen|nachrichten|meldungen|news|tourentipps|aktuelle)|mehr interessantes|ähnliche (?:artikel|beiträge|themen)|themen im artikel|über den autor|über die autorin|kommentare?\\W*$|kommentar (?:schreiben|verfassen|abgeben)|teilen sie|verwandte|weiterführende|aktuelle (?:news|nachrichten|artikel|beiträge|meldungen)\W*$|meistgelesen|meist gelesen|meist-|most (?:read|popular|viewed|shared|commented)|latest (?:news|stories|articles|posts)|discover (?:our|more)|trending|lo último|lo más (?:leído|visto)|le plus lu|les plus lus|热门|推荐|相关|更多|view comments|comments are closed|kommentare sind geschlossen|(?:à )?lire aussi|sur le même sujet|articles similaires|commentaires|à voir aussi|leer más|lee también|te puede interesar|también te puede|noticias relacionadas|más noticias|comentarios|leia também|veja também|leggi anche|czytaj (?:także|też|również)|zobacz (?:też|także))")
         .expect("valid regex")
 });
 
@@ -531,13 +533,13 @@ static ENGAGEMENT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Posting metadata lines ("This entry was posted in …", "Erstellt am …").
 static POSTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:this entry was posted|posted (?:on|in|by)\b|published (?:on|in)\b|last (?:modified|updated)\s*:|release date\s*:|erstellt am\b|der beitrag wurde am|veröffentlicht am\b|zuletzt (?:aktualisiert|geändert)|aktualisiert am\b|publicado el\b|publié le\b)")
+    Regex::new(r"(?i)^\W*(?:this entry was posted|posted (?:on|in|by)(?-u:\b)|published (?:on|in)(?-u:\b)|last (?:modified|updated)\s*:|release date\s*:|erstellt am(?-u:\b)|der beitrag wurde am|veröffentlicht am(?-u:\b)|zuletzt (?:aktualisiert|geändert)|aktualisiert am(?-u:\b)|publicado el(?-u:\b)|publié le(?-u:\b))")
         .expect("valid regex")
 });
 
 /// Subscription, paywall, donation, newsletter and follow-us lines (short ones only).
 static PROMO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^.{0,120}\b(?:subscribe|subscription|subscribers?|abonnieren|abonnez|abonniere|suscr[ií]b\w*|newsletter|follow (?:us|(?:\w+ ){1,4}on)|folgen sie uns|folge uns|síguenos|siguenos|siga-nos|nos siga|spende|spenden|donate|donation|unterstützen sie|unterstütze|support (?:us|our)|hazte (?:miembro|socio)|zapraszamy|become a member|sign up|jetzt registrieren|already a subscriber|bereits abonnent|pour lire la suite|to view the full story|enthält werbung|affiliate links?|(?:earn|receive) (?:a )?commission|letters? to the editor|leserbrief|for the latest (?:stories|news|updates)|(?:canal|channel|kanal) (?:de |on |auf )?(?:telegram|whatsapp)|google news|to continue reading|sie müssen sich einloggen|nicht eingeloggt|you must be logged in|be sociable|diese seite teilen|share this (?:page|article|story))\b").expect("valid regex")
+    Regex::new(r"(?i)^.{0,120}(?-u:\b)(?:subscribe|subscription|subscribers?|abonnieren|abonnez|abonniere|suscr[ií]b\w*|newsletter|follow (?:us|(?:\w+ ){1,4}on)|folgen sie uns|folge uns|síguenos|siguenos|siga-nos|nos siga|spende|spenden|donate|donation|unterstützen sie|unterstütze|support (?:us|our)|hazte (?:miembro|socio)|zapraszamy|become a member|sign up|jetzt registrieren|already a subscriber|bereits abonnent|pour lire la suite|to view the full story|enthält werbung|affiliate links?|(?:earn|receive) (?:a )?commission|letters? to the editor|leserbrief|for the latest (?:stories|news|updates)|(?:canal|channel|kanal) (?:de |on |auf )?(?:telegram|whatsapp)|google news|to continue reading|sie müssen sich einloggen|nicht eingeloggt|you must be logged in|be sociable|diese seite teilen|share this (?:page|article|story))(?-u:\b)").expect("valid regex")
 });
 
 /// Photo credits: "Photo: AFP", "Foto: dpa", "© Reuters", "Image credit: …".
@@ -597,13 +599,13 @@ fn closing(tag: &'static str) -> &'static str {
 fn first_attr<'e>(el: &'e Element, names: &[&str]) -> Option<&'e str> {
     names
         .iter()
-        .filter_map(|n| el.attr(n))
+        .filter_map(|n| el.attribute(n))
         .map(str::trim)
         .find(|v| !v.is_empty())
 }
 
 fn is_social_embed(el: &Element) -> bool {
-    el.attr("class").is_some_and(|c| {
+    el.attribute("class").is_some_and(|c| {
         let c = c.to_ascii_lowercase();
         [
             "twitter-tweet",
@@ -617,12 +619,12 @@ fn is_social_embed(el: &Element) -> bool {
         ]
         .iter()
         .any(|k| c.contains(k))
-    }) || el.attr("data-instgrm-permalink").is_some()
+    }) || el.attribute("data-instgrm-permalink").is_some()
 }
 
 fn is_tracking_pixel(el: &Element) -> bool {
     let tiny = |a: &str| {
-        el.attr(a)
+        el.attribute(a)
             .is_some_and(|v| matches!(v.trim(), "0" | "1" | "0px" | "1px"))
     };
     tiny("width") && tiny("height")
@@ -641,7 +643,7 @@ fn image_source(el: &Element) -> Option<&str> {
         ],
     );
     let src = el
-        .attr("src")
+        .attribute("src")
         .map(str::trim)
         .filter(|s| !s.is_empty() && !s.starts_with("data:"));
     let srcset = || {

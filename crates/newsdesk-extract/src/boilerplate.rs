@@ -6,6 +6,7 @@
 //! "article-header" → article, header) and judged word by word, so "article-header" is not taken
 //! for a page header while "article-comments" is still taken for comments.
 
+use crate::tree_walk::AttrLookup;
 use std::collections::HashSet;
 
 use ego_tree::NodeId;
@@ -216,7 +217,9 @@ pub(crate) fn structural(html: &Html) -> HashSet<NodeId> {
                 | "link"
                 | "meta"
         );
-        let by_role = el.attr("role").is_some_and(|r| ROLES.contains(&r.trim()));
+        let by_role = el
+            .attribute("role")
+            .is_some_and(|r| ROLES.contains(&r.trim()));
         // A banner, footer or aside left open by broken markup can swallow the article.
         let swallowed = (by_role || matches!(el.name(), "aside" | "footer")) && holds_article(node);
         if (remove || is_hidden(el) || by_role) && !swallowed {
@@ -299,7 +302,10 @@ fn holds_article(node: ego_tree::NodeRef<'_, Node>) -> bool {
 /// Class words naming blocks that are boilerplate even when they are big prose.
 fn big_boilerplate(el: &Element) -> bool {
     let mut words = Vec::new();
-    for attr in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+    for attr in [el.attribute("class"), el.attribute("id")]
+        .into_iter()
+        .flatten()
+    {
         split_words(attr, &mut words);
     }
     words.iter().any(|w| {
@@ -313,17 +319,21 @@ fn big_boilerplate(el: &Element) -> bool {
 
 /// Whether the element is marked as the article body by microdata.
 pub(crate) fn is_article_body(el: &Element) -> bool {
-    el.attr("itemprop").is_some_and(|p| {
+    el.attribute("itemprop").is_some_and(|p| {
         p.split_whitespace()
             .any(|w| w.eq_ignore_ascii_case("articleBody"))
     })
 }
 
 fn is_hidden(el: &Element) -> bool {
-    if el.attr("hidden").is_some() || el.attr("aria-hidden").is_some_and(|v| v.trim() == "true") {
+    if el.attribute("hidden").is_some()
+        || el
+            .attribute("aria-hidden")
+            .is_some_and(|v| v.trim() == "true")
+    {
         return true;
     }
-    el.attr("style").is_some_and(|s| {
+    el.attribute("style").is_some_and(|s| {
         let s: String = s
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -336,7 +346,10 @@ fn is_hidden(el: &Element) -> bool {
 /// Judges an element by the words of its `class` and `id`.
 pub(crate) fn class_verdict(el: &Element) -> ClassVerdict {
     let mut words = Vec::new();
-    for attr in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+    for attr in [el.attribute("class"), el.attribute("id")]
+        .into_iter()
+        .flatten()
+    {
         split_words(attr, &mut words);
     }
     if words.is_empty() {

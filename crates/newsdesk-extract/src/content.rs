@@ -7,6 +7,7 @@
 //! its link density. The best candidate wins; its siblings that look like more of the same text
 //! are added.
 
+use crate::tree_walk::AttrLookup;
 use std::collections::{HashMap, HashSet};
 
 use ego_tree::{NodeId, NodeRef};
@@ -174,7 +175,10 @@ const LEAD_LEVELS: usize = 4;
 
 fn is_lead(el: &Element) -> bool {
     let mut words = Vec::new();
-    for attr in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+    for attr in [el.attribute("class"), el.attribute("id")]
+        .into_iter()
+        .flatten()
+    {
         split_words(attr, &mut words);
     }
     words.iter().any(|w| {
@@ -256,7 +260,10 @@ fn container_rank(el: &Element) -> u8 {
         return 3;
     }
     let mut words = Vec::new();
-    for attr in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+    for attr in [el.attribute("class"), el.attribute("id")]
+        .into_iter()
+        .flatten()
+    {
         split_words(attr, &mut words);
     }
     let body_word = |w: &str| {
@@ -362,7 +369,7 @@ fn bonus(el: &Element) -> f64 {
 }
 
 fn has_positive_word(el: &Element) -> bool {
-    [el.attr("class"), el.attr("id")]
+    [el.attribute("class"), el.attribute("id")]
         .into_iter()
         .flatten()
         .any(|v| {

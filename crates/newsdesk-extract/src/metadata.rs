@@ -1,6 +1,7 @@
 //! Page metadata: title, site name, authors, dates, image, canonical URL, description, tags and
 //! declared language, from JSON-LD, `<meta>` tags, microdata and visible bylines.
 
+use crate::tree_walk::AttrLookup;
 use scraper::{Html, Node};
 use url::Url;
 
@@ -71,7 +72,7 @@ fn in_comments(node: ego_tree::NodeRef<'_, Node>) -> bool {
     node.ancestors()
         .filter_map(|a| a.value().as_element())
         .any(|e| {
-            [e.attr("class"), e.attr("id")]
+            [e.attribute("class"), e.attribute("id")]
                 .into_iter()
                 .flatten()
                 .any(|v| v.to_ascii_lowercase().contains("comment"))
@@ -84,7 +85,7 @@ fn gather(html: &Html) -> Signals {
         let Node::Element(el) = node.value() else {
             continue;
         };
-        let attr = |a: &str| el.attr(a).map(str::trim).filter(|v| !v.is_empty());
+        let attr = |a: &str| el.attribute(a).map(str::trim).filter(|v| !v.is_empty());
         match el.name() {
             "html" => {
                 s.html_lang = s
@@ -93,7 +94,7 @@ fn gather(html: &Html) -> Signals {
                     .or_else(|| attr("lang").or_else(|| attr("xml:lang")).map(str::to_owned))
             }
             "meta" => {
-                if let Some(content) = el.attr("content") {
+                if let Some(content) = el.attribute("content") {
                     for key in ["property", "name", "itemprop", "http-equiv"] {
                         if let Some(k) = attr(key) {
                             s.meta.push((k.to_ascii_lowercase(), content.to_owned()));
@@ -111,14 +112,14 @@ fn gather(html: &Html) -> Signals {
             }
             "h1" if s.h1.is_none() => s.h1 = Some(text_of(node)).filter(|t| !t.is_empty()),
             "link" => {
-                let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
+                let rel = el.attribute("rel").unwrap_or("").to_ascii_lowercase();
                 if rel.split_whitespace().any(|r| r == "canonical") && s.canonical.is_none() {
                     s.canonical = attr("href").map(str::to_owned);
                 }
             }
             "script"
                 if el
-                    .attr("type")
+                    .attribute("type")
                     .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
             {
                 s.jsonld.push(
@@ -129,11 +130,11 @@ fn gather(html: &Html) -> Signals {
             }
             "time" => {
                 if let Some(dt) = attr("datetime") {
-                    let class = el.attr("class").unwrap_or("").to_ascii_lowercase();
-                    let preferred = el.attr("pubdate").is_some()
+                    let class = el.attribute("class").unwrap_or("").to_ascii_lowercase();
+                    let preferred = el.attribute("pubdate").is_some()
                         || class.contains("publi")
                         || el
-                            .attr("itemprop")
+                            .attribute("itemprop")
                             .is_some_and(|p| p.contains("datePublished"));
                     s.times.push((dt.to_owned(), preferred));
                 }
@@ -149,7 +150,7 @@ fn gather(html: &Html) -> Signals {
         }
         // RDFa (`property="schema:dateCreated"`) and microdata on visible elements.
         if el.name() != "meta"
-            && let Some(prop) = el.attr("property")
+            && let Some(prop) = el.attribute("property")
             && prop.split_whitespace().any(|p| {
                 matches!(
                     p.trim_start_matches("schema:"),
@@ -160,7 +161,7 @@ fn gather(html: &Html) -> Signals {
         {
             s.itemprop_published.push(v.to_owned());
         }
-        if let Some(prop) = el.attr("itemprop") {
+        if let Some(prop) = el.attribute("itemprop") {
             let value = || {
                 attr("content")
                     .or_else(|| attr("datetime"))
@@ -176,11 +177,11 @@ fn gather(html: &Html) -> Signals {
                             .descendants()
                             .filter_map(|d| Some((d, d.value().as_element()?)))
                             .find(|(_, e)| {
-                                e.attr("itemprop")
+                                e.attribute("itemprop")
                                     .is_some_and(|v| v.split_whitespace().any(|w| w == "name"))
                             })
                             .map(|(d, e)| {
-                                e.attr("content")
+                                e.attribute("content")
                                     .map(str::to_owned)
                                     .unwrap_or_else(|| text_of(d))
                             })
@@ -194,7 +195,7 @@ fn gather(html: &Html) -> Signals {
             }
         }
         if el.name() == "a"
-            && el.attr("rel").is_some_and(|r| {
+            && el.attribute("rel").is_some_and(|r| {
                 r.split_whitespace()
                     .any(|w| w.eq_ignore_ascii_case("author"))
             })
@@ -203,8 +204,8 @@ fn gather(html: &Html) -> Signals {
         }
         let class_id = format!(
             "{} {}",
-            el.attr("class").unwrap_or(""),
-            el.attr("id").unwrap_or("")
+            el.attribute("class").unwrap_or(""),
+            el.attribute("id").unwrap_or("")
         )
         .to_ascii_lowercase();
         if class_id.trim().is_empty()

@@ -1,4 +1,5 @@
-//! Bounding element nesting before parsing.
+//! The pre-pass over the markup before parsing: bounding element nesting, dropping what no
+//! stage reads.
 //!
 //! html5ever's tree builder does work proportional to the depth of the open-element stack for
 //! many tokens, so a document of deeply nested (or never closed) elements costs
@@ -6,21 +7,53 @@
 //! the nesting depth and cuts the document where it exceeds [`MAX_NESTING`]. Elements whose end
 //! tag is optional (`p`, `li`, `td`…) and void elements are not counted; script, style and
 //! comment contents are skipped.
+//!
+//! The same scan drops content that every later stage ignores, so html5ever does not tokenize
+//! it (on news pages it is a third of the bytes or more): the contents of `<style>`,
+//! `<noscript>` and `<svg>`, comments, and the contents of scripts that are neither JSON
+//! (JSON-LD, framework page state) nor hold a publication date in a JSON key. The elements
+//! themselves stay, empty, so the structure the extractor sees is unchanged.
+
+use std::borrow::Cow;
+
+use crate::dates;
 
 /// Estimated nesting depth at which a document is cut.
 pub const MAX_NESTING: usize = 1500;
 
-/// Returns the prefix of `html` whose estimated nesting stays within [`MAX_NESTING`].
-pub(crate) fn bounded(html: &str) -> &str {
+/// Returns `html` cut where its estimated nesting exceeds [`MAX_NESTING`], without the contents
+/// of style, noscript and svg elements, of comments and of scripts no stage reads.
+pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
     let bytes = html.as_bytes();
+    let mut out = Pruned {
+        html,
+        out: None,
+        copied: 0,
+    };
     let mut depth = 0usize;
     let mut i = 0usize;
-    while let Some(off) = memchr(b'<', &bytes[i..]) {
+    while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + off;
         i = start + 1;
         let rest = &bytes[i..];
         if rest.starts_with(b"!--") {
-            i = find(bytes, i + 3, b"-->").map_or(bytes.len(), |e| e + 3);
+            let body = i + 3;
+            match memchr::memmem::find(&bytes[body..], b"-->") {
+                Some(e) => {
+                    let end = body + e + 3;
+                    // Only plain comments are dropped: `<!-->`, `<!--->` and `--!>` end a
+                    // comment early in HTML5, so those are left for html5ever to read.
+                    let inner = &bytes[body..body + e];
+                    if !inner.starts_with(b">")
+                        && !inner.starts_with(b"->")
+                        && memchr::memmem::find(inner, b"--!>").is_none()
+                    {
+                        out.drop_range(start, end);
+                    }
+                    i = end;
+                }
+                None => i = bytes.len(),
+            }
             continue;
         }
         let closing = rest.first() == Some(&b'/');
@@ -34,26 +67,49 @@ pub(crate) fn bounded(html: &str) -> &str {
         if name_end == name_start {
             continue;
         }
-        let name = bytes[name_start..name_end].to_ascii_lowercase();
-        let tag_end = memchr(b'>', &bytes[name_end..]).map_or(bytes.len(), |e| name_end + e);
+        let name = &bytes[name_start..name_end];
+        let tag_end = tag_end(bytes, name_end);
         if closing {
-            if counted(&name) {
+            if counted(name) {
                 depth = depth.saturating_sub(1);
             }
             i = tag_end;
             continue;
         }
-        if matches!(
-            name.as_slice(),
-            b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"noscript"
-        ) {
-            let mut close = b"</".to_vec();
-            close.extend_from_slice(&name);
-            i = find_ascii_ci(bytes, tag_end, &close).unwrap_or(bytes.len());
+        let raw = [
+            "script", "style", "textarea", "title", "xmp", "noscript", "svg",
+        ]
+        .into_iter()
+        .find(|r| name.eq_ignore_ascii_case(r.as_bytes()));
+        if let Some(raw) = raw {
+            let content = (tag_end + 1).min(bytes.len());
+            let close = find_end_tag(bytes, content, raw.as_bytes()).unwrap_or(bytes.len());
+            let self_closing = bytes.get(tag_end.wrapping_sub(1)) == Some(&b'/');
+            let drop = match raw {
+                "style" | "noscript" => true,
+                "svg" => !self_closing,
+                "script" => {
+                    let attrs = &bytes[name_end..tag_end.min(bytes.len())];
+                    let json = attrs.windows(4).any(|w| w.eq_ignore_ascii_case(b"json"));
+                    !json
+                        && html
+                            .get(content..close)
+                            .is_some_and(|c| dates::from_script_json(c).is_none())
+                }
+                _ => false,
+            };
+            if raw == "svg" && self_closing {
+                i = tag_end;
+                continue;
+            }
+            if drop && close > content {
+                out.drop_range(content, close);
+            }
+            i = close;
             continue;
         }
         let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
-        if counted(&name) && !self_closing {
+        if counted(name) && !self_closing {
             depth += 1;
             if depth > MAX_NESTING {
                 tracing::warn!(
@@ -61,13 +117,93 @@ pub(crate) fn bounded(html: &str) -> &str {
                     at = start,
                     "extract: document nested too deeply, cut"
                 );
-                // `start` is the position of an ASCII '<', so a char boundary.
-                return &html[..start];
+                return out.finish(start);
             }
         }
         i = tag_end;
     }
-    html
+    out.finish(bytes.len())
+}
+
+/// The output of [`prepare`]: the input until something is dropped, then a copy.
+struct Pruned<'a> {
+    html: &'a str,
+    out: Option<String>,
+    /// Bytes of `html` accounted for (copied or dropped).
+    copied: usize,
+}
+
+impl<'a> Pruned<'a> {
+    /// Leaves out `html[from..to]`; both ends are ASCII markup positions (char boundaries).
+    fn drop_range(&mut self, from: usize, to: usize) {
+        let (Some(keep), true) = (
+            self.html.get(self.copied..from),
+            self.html.is_char_boundary(to),
+        ) else {
+            return;
+        };
+        self.out
+            .get_or_insert_with(|| String::with_capacity(self.html.len() / 2))
+            .push_str(keep);
+        self.copied = to;
+    }
+
+    /// The result, cut at `end` (an ASCII position).
+    fn finish(self, end: usize) -> Cow<'a, str> {
+        let tail = self.html.get(self.copied..end).unwrap_or("");
+        match self.out {
+            None => Cow::Borrowed(self.html.get(..end).unwrap_or(self.html)),
+            Some(mut out) => {
+                out.push_str(tail);
+                Cow::Owned(out)
+            }
+        }
+    }
+}
+
+/// The position of the `>` closing the tag whose name ends at `from` (quote-aware), or the
+/// end of the input.
+fn tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    let mut after_eq = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'>' => return i,
+            b'=' => after_eq = true,
+            q @ (b'"' | b'\'') if after_eq => {
+                match memchr::memchr(q, &bytes[i + 1..]) {
+                    Some(e) => i += e + 1,
+                    None => return bytes.len(),
+                }
+                after_eq = false;
+            }
+            b if b.is_ascii_whitespace() => {}
+            _ => after_eq = false,
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// The position of the `<` of the first `</name` (any case) at or after `from` that is
+/// followed by whitespace, `/` or `>`: the end of a raw-text element.
+fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut i = from;
+    while let Some(off) = memchr::memmem::find(bytes.get(i..)?, b"</") {
+        let at = i + off;
+        let after = at + 2 + name.len();
+        if bytes
+            .get(at + 2..after)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            && bytes
+                .get(after)
+                .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
+        {
+            return Some(at);
+        }
+        i = at + 2;
+    }
+    None
 }
 
 fn counted(name: &[u8]) -> bool {
@@ -116,24 +252,6 @@ fn counted(name: &[u8]) -> bool {
     )
 }
 
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == needle)
-}
-
-fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
-}
-
-fn find_ascii_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| from + p)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,19 +260,38 @@ mod tests {
     fn ordinary_pages_are_untouched() {
         let page = "<html><body><div><p>a<p>b<ul><li>x<li>y</ul><img src=x><br></div>\
                     <script>if (a<div) {'<div><div>'}</script><!-- <div><div> --></body></html>";
-        assert_eq!(bounded(page), page);
+        assert_eq!(
+            prepare(page),
+            "<html><body><div><p>a<p>b<ul><li>x<li>y</ul><img src=x><br></div>\
+             <script></script></body></html>"
+        );
         let many_paragraphs = "<div>".to_owned() + &"<p>text".repeat(10_000) + "</div>";
-        assert_eq!(bounded(&many_paragraphs), many_paragraphs);
+        assert_eq!(prepare(&many_paragraphs), many_paragraphs);
         let balanced = "<div><span>x</span></div>".repeat(10_000);
-        assert_eq!(bounded(&balanced), balanced);
+        assert_eq!(prepare(&balanced), balanced);
+    }
+
+    #[test]
+    fn read_scripts_stay_and_quoted_brackets_do_not_end_tags() {
+        let page = r#"<head><script type="application/ld+json">{"a":1}</script>
+            <script>window.s = {"datePublished":"2024-05-06T10:00:00Z"}</script>
+            <script data-x="a>b">var x = "</scripts>";</SCRIPT ><style media="x>y">p{}</style>
+            <svg viewBox="0 0 1 1"><title>icon</title></svg><svg/><p>after<!-->kept"#;
+        assert_eq!(
+            prepare(page),
+            r#"<head><script type="application/ld+json">{"a":1}</script>
+            <script>window.s = {"datePublished":"2024-05-06T10:00:00Z"}</script>
+            <script data-x="a>b"></SCRIPT ><style media="x>y"></style>
+            <svg viewBox="0 0 1 1"></svg><svg/><p>after<!-->kept"#
+        );
     }
 
     #[test]
     fn deep_nesting_is_cut() {
         let nested = "<div>".repeat(100_000);
-        let cut = bounded(&nested);
+        let cut = prepare(&nested);
         assert_eq!(cut.len(), MAX_NESTING * 5);
         let formatting = "<b><i><a href=x>é".repeat(10_000);
-        assert!(bounded(&formatting).len() < 10_000);
+        assert!(prepare(&formatting).len() < 10_000);
     }
 }

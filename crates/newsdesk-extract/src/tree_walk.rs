@@ -141,3 +141,19 @@ pub(crate) fn is_block(name: &str) -> bool {
             | "picture"
     )
 }
+
+/// Attribute lookup by name without interning the name.
+///
+/// scraper's `Element::attr` turns the name into an interned atom (a hash and, for names not
+/// in the static set, a global lock) and binary-searches the attributes; elements have a handful
+/// of attributes, so comparing their names as strings is several times cheaper.
+pub(crate) trait AttrLookup {
+    /// The value of the attribute `name` (an HTML attribute: no namespace prefix handling).
+    fn attribute(&self, name: &str) -> Option<&str>;
+}
+
+impl AttrLookup for Element {
+    fn attribute(&self, name: &str) -> Option<&str> {
+        self.attrs().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+}
