@@ -11,7 +11,9 @@ use newsdesk_core::{
 };
 use serde::Serialize;
 
-use crate::params::{Params, parse_id};
+use newsdesk_store::{ArticleTranslation, TranslationStatus};
+
+use crate::params::{Params, parse_id, parse_lang};
 use crate::sanitize::{clean_body, http_url};
 use crate::{AppError, AppState};
 
@@ -21,17 +23,82 @@ pub(crate) const OPENAPI: &str = include_str!("openapi.json");
 /// A page of articles.
 #[derive(Serialize)]
 pub(crate) struct ArticleList {
-    items: Vec<ArticleSummary>,
+    items: Vec<ListedArticle>,
     next: Option<String>,
 }
 
-/// `GET /api/v1/articles?source=&lang=&since=&until=&limit=&before=`.
+/// An article in a list; with `edition`, its title and lead in that language when translated.
+#[derive(Serialize)]
+pub(crate) struct ListedArticle {
+    #[serde(flatten)]
+    summary: ArticleSummary,
+    /// With `edition`: the article's own language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_lang: Option<Option<String>>,
+    /// With `edition`: the original title, when the title shown is a translation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_title: Option<String>,
+    /// With `edition`: whether the title and lead are a translation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    translated: Option<bool>,
+}
+
+impl ListedArticle {
+    /// The summary in `edition`'s language, from its stored translation (if any).
+    fn in_edition(
+        mut summary: ArticleSummary,
+        t: Option<&ArticleTranslation>,
+        edition: &str,
+    ) -> Self {
+        let original_lang = summary.language.clone();
+        let same = original_lang
+            .as_deref()
+            .is_some_and(|l| l.eq_ignore_ascii_case(edition));
+        let t = t.filter(|t| !same && t.status == TranslationStatus::Translated);
+        let mut original_title = None;
+        if let Some(t) = t {
+            if let Some(title) = t.title.clone().filter(|x| !x.trim().is_empty()) {
+                original_title = Some(std::mem::replace(&mut summary.title, title));
+            }
+            if t.lead.is_some() {
+                summary.lead = t.lead.clone();
+            }
+            summary.language = Some(edition.to_string());
+        }
+        ListedArticle {
+            summary,
+            original_lang: Some(original_lang),
+            original_title,
+            translated: Some(t.is_some()),
+        }
+    }
+}
+
+/// `edition`: a 2–3 letter language tag.
+fn edition(params: &Params) -> Result<Option<String>, AppError> {
+    params
+        .get("edition")?
+        .map(|v| {
+            parse_lang(v).map_err(|_| {
+                AppError::bad_request(
+                    "edition",
+                    format!("{v:?} is not a 2 or 3 letter ISO 639 code such as \"fr\""),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// `GET /api/v1/articles?source=&lang=&since=&until=&limit=&before=&edition=`.
 pub(crate) async fn list_articles(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<ArticleList>, AppError> {
     let params = Params::parse(raw.as_deref());
-    params.only(&["source", "lang", "since", "until", "limit", "before"])?;
+    params.only(&[
+        "source", "lang", "since", "until", "limit", "before", "edition",
+    ])?;
+    let edition = edition(&params)?;
     let query = ArticleQuery {
         source: params.source()?,
         lang: params.lang()?,
@@ -45,9 +112,37 @@ pub(crate) async fn list_articles(
     {
         return Err(AppError::bad_request("until", "must be later than `since`"));
     }
-    let page = state.db(move |s| s.list_articles(&query)).await?;
+    let (page, mut found) = state
+        .db(move |s| {
+            let page = s.list_articles(&query)?;
+            let found = match &edition {
+                Some(lang) => {
+                    let ids: Vec<ArticleId> = page.items.iter().map(|a| a.id).collect();
+                    Some((lang.clone(), s.translations(&ids, lang)?))
+                }
+                None => None,
+            };
+            Ok((page, found))
+        })
+        .await?;
+    let items = page
+        .items
+        .into_iter()
+        .map(|summary| match &mut found {
+            Some((lang, found)) => {
+                let t = found.remove(&summary.id);
+                ListedArticle::in_edition(summary, t.as_ref(), lang)
+            }
+            None => ListedArticle {
+                summary,
+                original_lang: None,
+                original_title: None,
+                translated: None,
+            },
+        })
+        .collect();
     Ok(Json(ArticleList {
-        items: page.items,
+        items,
         next: page.next.map(|c| c.encode()),
     }))
 }
@@ -82,6 +177,59 @@ pub(crate) struct ArticleJson {
     /// Its story and provenance links (`story`, `provenance`, `copies`).
     #[serde(flatten)]
     links: crate::stories::ArticleLinksJson,
+    /// Its translations into the editions' languages (the original above is never replaced).
+    translations: Vec<TranslationJson>,
+}
+
+/// One stored translation of an article, as the API returns it.
+#[derive(Serialize)]
+pub(crate) struct TranslationJson {
+    /// The edition's language.
+    lang: String,
+    /// The language it was translated from.
+    source_lang: String,
+    /// `translated`, or `untranslated` (no route, or the backends failed).
+    status: &'static str,
+    title: Option<String>,
+    lead: Option<String>,
+    /// Whether the body is translated too (else it is translated on first view, or never).
+    body_available: bool,
+    /// The backends used, in order, joined with ` + ` (empty when untranslated).
+    backend: String,
+    /// The route taken, e.g. `en →es [apertium] →fr [apertium]`.
+    route: String,
+    /// Machine translation (else human).
+    machine: bool,
+    /// Segments kept in the original language.
+    kept_segments: u32,
+    /// Why it is untranslated, or a remark.
+    note: Option<String>,
+    translated_at: DateTime<Utc>,
+}
+
+impl From<ArticleTranslation> for TranslationJson {
+    fn from(t: ArticleTranslation) -> Self {
+        let mut backends: Vec<String> = Vec::new();
+        for b in t.backends {
+            if !backends.contains(&b) {
+                backends.push(b);
+            }
+        }
+        TranslationJson {
+            lang: t.language,
+            source_lang: t.source_language,
+            status: t.status.as_str(),
+            title: t.title,
+            lead: t.lead,
+            body_available: t.body_text.is_some(),
+            backend: backends.join(" + "),
+            route: t.route,
+            machine: t.machine,
+            kept_segments: t.kept_segments,
+            note: t.note,
+            translated_at: t.translated_at,
+        }
+    }
 }
 
 impl From<Article> for ArticleJson {
@@ -115,6 +263,7 @@ impl From<Article> for ArticleJson {
             origin: d.origin,
             body_text: d.body_text,
             links: crate::stories::ArticleLinksJson::default(),
+            translations: Vec::new(),
         }
     }
 }
@@ -125,20 +274,22 @@ pub(crate) async fn get_article(
     Path(raw_id): Path<String>,
 ) -> Result<Json<ArticleJson>, AppError> {
     let id = parse_id("id", &raw_id)?;
-    let (article, links) = state
+    let (article, links, translations) = state
         .db(move |s| {
             let Some(article) = s.get_article(id)? else {
                 return Ok(None);
             };
-            Ok(Some((
-                article,
-                crate::stories::ArticleLinks::read(s, id, None)?,
-            )))
+            let links = crate::stories::ArticleLinks::read(s, id, None)?;
+            Ok(Some((article, links, s.article_translations(id)?)))
         })
         .await?
         .ok_or_else(|| AppError::not_found(format!("no article with id {id}")))?;
     let mut json = ArticleJson::from(article);
     json.links = links.json();
+    json.translations = translations
+        .into_iter()
+        .map(TranslationJson::from)
+        .collect();
     Ok(Json(json))
 }
 

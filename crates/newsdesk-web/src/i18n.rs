@@ -148,6 +148,72 @@ mod tests {
         }
     }
 
+    /// The message keys a piece of source uses: `t("key"` and `th("key"` in templates, and
+    /// `"key"` string literals on lines that call `message(` or `counted(` in Rust.
+    fn used_keys(source: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for line in source.lines() {
+            let rust_call = line.contains("message(") || line.contains("counted(");
+            for (i, _) in line.match_indices('"') {
+                let before = &line[..i];
+                let template_call = before.ends_with("t(") || before.ends_with("th(");
+                if !(template_call || rust_call) {
+                    continue;
+                }
+                let rest = &line[i + 1..];
+                let Some(end) = rest.find('"') else { continue };
+                let key = &rest[..end];
+                let is_key =
+                    key.contains('-') && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
+                if is_key && !found.iter().any(|k| k == key) {
+                    found.push(key.to_string());
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_key_used_exists_in_all_four_locales_and_no_locale_has_extra_keys() {
+        let reference = keys(LOCALES[0].1);
+        for (tag, source) in LOCALES {
+            let mut have = keys(source);
+            let mut want = reference.clone();
+            have.sort();
+            want.sort();
+            assert_eq!(have, want, "{tag} has exactly the English keys");
+        }
+        let mut used = Vec::new();
+        for (_, template) in crate::page::TEMPLATES {
+            used.extend(used_keys(template));
+        }
+        for source in [
+            include_str!("editions.rs"),
+            include_str!("pages.rs"),
+            include_str!("search.rs"),
+            include_str!("stories.rs"),
+            include_str!("relative_time.rs"),
+        ] {
+            used.extend(used_keys(source));
+        }
+        for key in [
+            "stories-title",
+            "time-days-ago",
+            "story-copy-of",
+            "card-translated",
+        ] {
+            assert!(used.iter().any(|k| k == key), "the scan finds {key}");
+        }
+        for key in &used {
+            for (tag, source) in LOCALES {
+                assert!(
+                    keys(source).contains(key),
+                    "{tag} lacks {key:?}, used by the pages"
+                );
+            }
+        }
+    }
+
     #[test]
     fn messages_take_arguments_and_fall_back() {
         let mut args = FluentArgs::new();

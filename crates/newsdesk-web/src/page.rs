@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::{AppError, AppState};
 
-const TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("card.html", include_str!("../templates/card.html")),
     ("index.html", include_str!("../templates/index.html")),

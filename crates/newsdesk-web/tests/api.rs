@@ -272,7 +272,7 @@ async fn errors_are_json_under_api_for_ids_routes_and_methods() {
 fn sample_value(name: &str) -> &'static str {
     match name {
         "source" => "1",
-        "lang" => "fr",
+        "lang" | "edition" => "fr",
         "since" | "until" => "2026-01-01T00:00:00Z",
         "limit" => "10",
         "before" => "1767225600.42",
@@ -391,7 +391,11 @@ async fn openapi_document_matches_the_routes() {
             if !pairs.contains(&pair) {
                 pairs.push(pair);
             }
-            let url = format!("{template}?{}", pairs.join("&"));
+            let url = format!(
+                "{}?{}",
+                template.replace("{id}", &article_id),
+                pairs.join("&")
+            );
             let response = c.get(server.url(&url)).send().await.unwrap();
             assert_eq!(response.status(), 200, "{url}");
             // Without its required parameters, the path answers a documented 400.

@@ -1,0 +1,746 @@
+//! Editions complete, over the real server: `/{lang}/stories` and `/{lang}/stories/{id}` with
+//! titles in the edition's language (falling back to the original, with its `lang`), links
+//! that stay inside the edition, edition article pages linking their edition story, the
+//! provenance line and relative times in the edition's language; every page of a German
+//! edition free of English interface words; and the translations in the JSON API
+//! (`/api/v1/articles/{id}`, `?edition=` on the article and story lists and `/stories/{id}`).
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{attrs, check_html5, client, get, texts};
+use newsdesk_core::{ContentOrigin, NewArticle, NewSource};
+use newsdesk_store::{
+    ArticleTranslation, LinkEvidence, NewLink, NewPlacement, Store, TranslationStatus,
+};
+use newsdesk_web::{AppState, EditionConfig, Editions, WebConfig};
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+/// A running server with editions; stops when dropped.
+struct Server {
+    base: String,
+    _dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl Server {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// The fixture's article ids.
+struct Ids {
+    /// Spanish original of story 12 (its title is the story's title).
+    es: i64,
+    /// French translated copy of `es`, two hours later.
+    fr_copy: i64,
+    /// German report of story 12, three hours after `es`.
+    de: i64,
+    /// Story 7: a French and a German article.
+    budget_fr: i64,
+    budget_de: i64,
+}
+
+/// The story ids.
+const LUMEN: i64 = 12;
+const BUDGET: i64 = 7;
+
+fn new_article(
+    source: i64,
+    lang: &str,
+    i: usize,
+    title: &str,
+    at: chrono::DateTime<Utc>,
+) -> NewArticle {
+    NewArticle {
+        source_id: source,
+        entry_key: format!("e{i}"),
+        url: format!("https://{lang}.zeitung.example/{i}"),
+        canonical_url: None,
+        title: title.into(),
+        authors: vec!["Ada Lovelace".into()],
+        published_at: Some(at),
+        modified_at: None,
+        fetched_at: at + Duration::seconds(30),
+        lead_image: None,
+        language: Some(lang.into()),
+        summary: Some(format!("{title} …")),
+        body_html: format!("<p>{title}.</p><p>Zweiter Absatz {i}.</p>"),
+        body_text: format!("{title}.\n\nZweiter Absatz {i}."),
+        tags: vec!["wissenschaft".into()],
+        origin: ContentOrigin::Page,
+    }
+}
+
+fn translation(
+    id: i64,
+    into: &str,
+    from: &str,
+    title: &str,
+    body: Option<&str>,
+) -> ArticleTranslation {
+    ArticleTranslation {
+        article_id: id,
+        language: into.into(),
+        source_language: from.into(),
+        status: TranslationStatus::Translated,
+        title: Some(title.into()),
+        lead: Some(format!("{title} …")),
+        body_text: body.map(str::to_string),
+        route: format!("{from} →{into} [apertium]"),
+        backends: vec!["apertium".into()],
+        machine: true,
+        kept_segments: 0,
+        note: None,
+        translated_at: Utc::now(),
+    }
+}
+
+fn placement(article: i64, story: i64, title: &str, link: Option<NewLink>) -> NewPlacement {
+    NewPlacement {
+        article,
+        story,
+        similarity: 0.6,
+        link,
+        merged: vec![],
+        moved: vec![],
+        titles: vec![(story, title.to_owned())],
+    }
+}
+
+/// Sources, articles, two stories, a provenance link and translations into `de` and `fr`;
+/// no English anywhere in the data (so the German pages can be checked for English words).
+fn fill(store: &Store) -> Ids {
+    let add = |name: &str, lang: &str, country: &str| {
+        store
+            .add_source(&NewSource {
+                feed_url: format!("https://{lang}.zeitung.example/feed.xml"),
+                site_url: Some(format!("https://{lang}.zeitung.example/")),
+                name: Some(name.into()),
+                language: Some(lang.into()),
+                country: Some(country.into()),
+            })
+            .expect("edition stories test")
+            .id
+    };
+    let (es, fr, de) = (
+        add("Diario Ficticio", "es", "ES"),
+        add("Le Quotidien Fictif", "fr", "FR"),
+        add("Beispiel Zeitung", "de", "DE"),
+    );
+    let t0 = Utc::now() - Duration::hours(6);
+    let articles = [
+        new_article(es, "es", 1, "La sonda Lumen sobrevive al cometa", t0),
+        new_article(
+            fr,
+            "fr",
+            2,
+            "La sonde Lumen survit à la comète",
+            t0 + Duration::hours(2),
+        ),
+        new_article(
+            de,
+            "de",
+            3,
+            "Sonde Lumen übersteht den Kometen",
+            t0 + Duration::hours(3),
+        ),
+        new_article(
+            fr,
+            "fr",
+            4,
+            "Le conseil vote le budget",
+            t0 - Duration::days(3),
+        ),
+        new_article(
+            de,
+            "de",
+            5,
+            "Stadtrat beschließt den Haushalt",
+            t0 - Duration::days(2),
+        ),
+    ];
+    let ids: Vec<i64> = store
+        .insert_articles(&articles)
+        .expect("edition stories test")
+        .into_iter()
+        .map(|id| id.expect("edition stories test"))
+        .collect();
+    let ids = Ids {
+        es: ids[0],
+        fr_copy: ids[1],
+        de: ids[2],
+        budget_fr: ids[3],
+        budget_de: ids[4],
+    };
+    let link = NewLink {
+        kind: "translated_copy".into(),
+        original: ids.es,
+        matched: ids.es,
+        confidence: 0.97,
+        evidence: vec![
+            LinkEvidence {
+                signal: "names".into(),
+                detail: "lumen, hesper".into(),
+            },
+            LinkEvidence {
+                signal: "paragraph_structure".into(),
+                detail: "2 / 2".into(),
+            },
+        ],
+    };
+    let lumen = "La sonda Lumen sobrevive al cometa";
+    let budget = "Stadtrat beschließt den Haushalt";
+    store
+        .record_placements(
+            &[
+                placement(ids.budget_fr, BUDGET, budget, None),
+                placement(ids.budget_de, BUDGET, budget, None),
+                placement(ids.es, LUMEN, lumen, None),
+                placement(ids.fr_copy, LUMEN, lumen, Some(link)),
+                placement(ids.de, LUMEN, lumen, None),
+            ],
+            0,
+            ids.budget_de.max(ids.de),
+            b"{}",
+        )
+        .expect("edition stories test");
+    for t in [
+        translation(
+            ids.es,
+            "de",
+            "es",
+            "Sonde Lumen überlebt den Kometen",
+            Some("Übersetzter Absatz."),
+        ),
+        translation(
+            ids.fr_copy,
+            "de",
+            "fr",
+            "Die Sonde Lumen überlebt den Kometen",
+            None,
+        ),
+        translation(
+            ids.budget_fr,
+            "de",
+            "fr",
+            "Der Rat stimmt über den Haushalt ab",
+            None,
+        ),
+        translation(
+            ids.es,
+            "fr",
+            "es",
+            "La sonde Lumen survit au passage de la comète",
+            None,
+        ),
+    ] {
+        store.save_translation(&t).expect("edition stories test");
+    }
+    ids
+}
+
+async fn start() -> (Server, Ids) {
+    let dir = tempfile::tempdir().expect("edition stories test");
+    let store = Store::open(&dir.path().join("newsdesk.db")).expect("edition stories test");
+    let ids = fill(&store);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("edition stories test");
+    let base = format!(
+        "http://{}",
+        listener.local_addr().expect("edition stories test")
+    );
+    let (tx, rx) = oneshot::channel::<()>();
+    let config = WebConfig {
+        cache_ttl_ms: 0,
+        sample_data: true,
+        ..WebConfig::default()
+    };
+    let editions = vec![
+        EditionConfig::new("fr"),
+        EditionConfig::new("de"),
+        EditionConfig::new("es"),
+    ];
+    tokio::spawn(newsdesk_web::serve_with_editions(
+        listener,
+        AppState::new(store, config),
+        Editions::new(editions),
+        async move {
+            let _ = rx.await;
+        },
+    ));
+    let server = Server {
+        base,
+        _dir: dir,
+        stop: Some(tx),
+    };
+    (server, ids)
+}
+
+#[tokio::test]
+async fn edition_story_pages_show_titles_in_the_edition_language_and_stay_inside_it() {
+    let (server, ids) = start().await;
+    let c = client();
+
+    // The list: the Lumen story under its title article's French translation; the budget
+    // story's title article (German) has none, so it keeps its title and says it is German.
+    let (status, _, body) = get(&c, &server.url("/fr/stories")).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "fr");
+    assert_eq!(texts(&doc, "h1"), ["Sujets"]);
+    assert_eq!(
+        texts(&doc, ".stories .card-title"),
+        [
+            "La sonde Lumen survit au passage de la comète",
+            "Stadtrat beschließt den Haushalt"
+        ]
+    );
+    assert_eq!(attrs(&doc, ".stories .card-title", "lang"), ["fr", "de"]);
+    assert_eq!(
+        attrs(&doc, ".stories .card-title a", "href"),
+        [
+            format!("/fr/stories/{LUMEN}"),
+            format!("/fr/stories/{BUDGET}")
+        ]
+    );
+    let meta = texts(&doc, ".stories .meta");
+    assert!(meta[0].starts_with("3 articles de 3 médias"), "{meta:?}");
+    assert!(
+        meta[0].contains("il y a 3 h"),
+        "French relative time: {meta:?}"
+    );
+    assert!(
+        meta[1].contains("il y a 2 jours") || meta[1].contains("il y a 3 jours"),
+        "{meta:?}"
+    );
+    // The edition navigation leads to the edition's stories; the switcher to the others'.
+    assert!(attrs(&doc, "header nav a", "href").contains(&"/fr/stories".to_string()));
+    assert_eq!(
+        attrs(&doc, ".language-switcher a", "href"),
+        ["/fr/stories", "/de/stories", "/es/stories"]
+    );
+    let (_, _, body) = get(&c, &server.url("/fr/stories?sort=newest")).await;
+    let doc = check_html5(&body, "fr");
+    assert_eq!(attrs(&doc, ".story-sort a", "href"), ["/fr/stories"]);
+    assert_eq!(texts(&doc, ".story-sort strong"), ["Les plus récents"]);
+
+    // One story: titles translated where a translation exists, links inside the edition.
+    let (status, _, body) = get(&c, &server.url(&format!("/fr/stories/{LUMEN}"))).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "fr");
+    assert_eq!(
+        texts(&doc, "h1"),
+        ["La sonde Lumen survit au passage de la comète"]
+    );
+    assert_eq!(attrs(&doc, "h1", "lang"), ["fr"]);
+    let timeline = texts(&doc, ".story-timeline li a[lang]");
+    assert_eq!(
+        timeline,
+        [
+            "La sonde Lumen survit au passage de la comète",
+            "La sonde Lumen survit à la comète",
+            "Sonde Lumen übersteht den Kometen",
+        ]
+    );
+    assert_eq!(
+        attrs(&doc, ".story-timeline li a[lang]", "lang"),
+        ["fr", "fr", "de"]
+    );
+    let hrefs = attrs(&doc, "main a", "href");
+    assert!(
+        hrefs
+            .iter()
+            .filter(|h| !h.starts_with("/api/"))
+            .all(|h| h.starts_with("/fr/")),
+        "links stay in the edition: {hrefs:?}"
+    );
+    assert!(hrefs.contains(&format!("/api/v1/stories/{LUMEN}?edition=fr")));
+    assert_eq!(texts(&doc, "#outlets-h"), ["Médias"]);
+    let outlets = texts(&doc, ".story-outlets li");
+    assert!(
+        outlets[0].starts_with("Diario Ficticio") && outlets[0].contains("premier à en parler"),
+        "{outlets:?}"
+    );
+    assert!(outlets[1].contains("copies uniquement"), "{outlets:?}");
+    let copies = texts(&doc, ".story-copies li");
+    assert_eq!(copies.len(), 1);
+    assert!(
+        copies[0].contains("Copie traduite de La sonde Lumen survit au passage de la comète"),
+        "{copies:?}"
+    );
+    assert!(texts(&doc, ".story-timeline .relative")[0].contains("il y a 6 h"));
+
+    // The edition's article page links the edition's story page under the translated title,
+    // and the provenance line reads in French.
+    let (_, _, body) = get(&c, &server.url(&format!("/fr/articles/{}", ids.fr_copy))).await;
+    let doc = check_html5(&body, "fr");
+    let story = texts(&doc, ".story-link");
+    assert_eq!(
+        story,
+        [
+            "Fait partie du sujet La sonde Lumen survit au passage de la comète (3 articles de 3 médias)"
+        ]
+    );
+    assert_eq!(
+        attrs(&doc, ".story-link a", "href"),
+        [format!("/fr/stories/{LUMEN}")]
+    );
+    let note = texts(&doc, ".provenance > p").join(" ");
+    assert_eq!(
+        note,
+        "Copie traduite de La sonde Lumen survit au passage de la comète, publié par Diario Ficticio 2 h plus tôt · confiance 97 %"
+    );
+    assert_eq!(
+        attrs(&doc, ".provenance a", "href"),
+        [format!("/fr/articles/{}", ids.es)]
+    );
+    assert_eq!(
+        texts(&doc, ".provenance li strong"),
+        ["noms", "structure des paragraphes"]
+    );
+    // The original's page in French lists its copy, later.
+    let (_, _, body) = get(&c, &server.url(&format!("/fr/articles/{}", ids.es))).await;
+    let doc = check_html5(&body, "fr");
+    let copies = texts(&doc, ".copies li");
+    assert_eq!(copies.len(), 1);
+    assert!(
+        copies[0].contains("2 h plus tard") && copies[0].contains("copie traduite"),
+        "{copies:?}"
+    );
+    assert_eq!(texts(&doc, ".copies > p"), ["Copié par :"]);
+
+    // The plain site is unchanged: English, original titles, plain links.
+    let (_, _, body) = get(&c, &server.url(&format!("/stories/{LUMEN}"))).await;
+    let doc = check_html5(&body, "en");
+    assert_eq!(texts(&doc, "h1"), ["La sonda Lumen sobrevive al cometa"]);
+    assert_eq!(attrs(&doc, "h1", "lang"), ["es"]);
+    assert_eq!(texts(&doc, "#timeline-h"), ["Timeline"]);
+    assert!(
+        attrs(&doc, "main a", "href")
+            .iter()
+            .all(|h| !h.starts_with("/fr/"))
+    );
+    assert_eq!(
+        attrs(&doc, ".language-switcher a", "href"),
+        [
+            format!("/fr/stories/{LUMEN}"),
+            format!("/de/stories/{LUMEN}"),
+            format!("/es/stories/{LUMEN}")
+        ]
+    );
+
+    // Unknown editions and stories are 404; a malformed id is 400.
+    for (path, want) in [
+        ("/it/stories".to_string(), 404),
+        (format!("/it/stories/{LUMEN}"), 404),
+        ("/fr/stories/999".to_string(), 404),
+        ("/fr/stories/x".to_string(), 400),
+        ("/fr/stories?sort=up".to_string(), 400),
+    ] {
+        let (status, _, _) = get(&c, &server.url(&path)).await;
+        assert_eq!(status, want, "{path}");
+    }
+}
+
+/// English interface words and phrases that must not appear on a German edition's pages (the
+/// fixture's data holds none of them).
+const ENGLISH_UI: &[&str] = &[
+    "Latest",
+    "Stories",
+    "Sources",
+    "Search",
+    "Editions",
+    "Skip to content",
+    "Sample data",
+    "fictional",
+    "Published",
+    "Fetched",
+    "publication time",
+    "Source:",
+    "read the original",
+    "Original article",
+    "Original text",
+    "Translated",
+    "translated",
+    "machine translation",
+    "Translation only",
+    "Both side by side",
+    "Route",
+    "Language",
+    "Tags",
+    "By",
+    "ago",
+    "just now",
+    "min ago",
+    "hours",
+    "days",
+    "day",
+    "published by",
+    "earlier",
+    "later",
+    "confidence",
+    "Evidence",
+    "Provenance",
+    "names",
+    "paragraph structure",
+    "Part of the story",
+    "articles",
+    "article",
+    "outlets",
+    "outlet",
+    "from",
+    "Copied by",
+    "Copies",
+    "Copy of",
+    "copy",
+    "Biggest",
+    "Newest",
+    "Outlets",
+    "first to report",
+    "copies only",
+    "By language and country",
+    "Timeline",
+    "first",
+    "latest",
+    "No stories",
+    "Older",
+    "Newest",
+    "Pages",
+    "Country",
+    "Last fetch",
+    "Articles",
+    "never",
+    "failed",
+    "Feed:",
+    "Back to",
+    "the",
+    "of",
+    "and",
+    "with",
+];
+
+/// Whether `text` contains `word` as a whole word (or phrase).
+fn has_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Everything a reader sees or hears on a page: the body's text, and the `aria-label`, `title`
+/// and `alt` attributes.
+fn visible_text(body: &str) -> String {
+    let doc = scraper::Html::parse_document(body);
+    let mut out = texts(&doc, "body").join(" ");
+    for attr in ["aria-label", "title", "alt"] {
+        out.push(' ');
+        out.push_str(&attrs(&doc, &format!("body [{attr}]"), attr).join(" "));
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_german_edition_page_is_free_of_english_interface_words() {
+    let (server, ids) = start().await;
+    let c = client();
+    let pages = [
+        "/de/".to_string(),
+        format!("/de/articles/{}", ids.es),
+        format!("/de/articles/{}?show=both", ids.es),
+        format!("/de/articles/{}?show=original", ids.es),
+        format!("/de/articles/{}", ids.fr_copy),
+        format!("/de/articles/{}", ids.de),
+        format!("/de/articles/{}", ids.budget_fr),
+        "/de/sources/1".to_string(),
+        "/de/sources/3".to_string(),
+        "/de/stories".to_string(),
+        "/de/stories?sort=newest".to_string(),
+        format!("/de/stories/{LUMEN}"),
+        format!("/de/stories/{BUDGET}"),
+    ];
+    for path in &pages {
+        let (status, _, body) = get(&c, &server.url(path)).await;
+        assert_eq!(status, 200, "{path}");
+        check_html5(&body, "de");
+        let text = visible_text(&body);
+        let english: Vec<&&str> = ENGLISH_UI.iter().filter(|w| has_word(&text, w)).collect();
+        assert!(
+            english.is_empty(),
+            "{path}: English interface words {english:?} in:\n{text}"
+        );
+    }
+    // The check does find English: the plain site's story page fails it.
+    let (_, _, body) = get(&c, &server.url(&format!("/stories/{LUMEN}"))).await;
+    let text = visible_text(&body);
+    assert!(has_word(&text, "Timeline") && has_word(&text, "first to report"));
+    // German pages do say things, in German: plural rules and relative times included.
+    let (_, _, body) = get(&c, &server.url(&format!("/de/stories/{LUMEN}"))).await;
+    let doc = check_html5(&body, "de");
+    assert_eq!(texts(&doc, "h1"), ["Sonde Lumen überlebt den Kometen"]);
+    assert!(texts(&doc, ".meta")[0].starts_with("3 Artikel aus 3 Medien"));
+    assert!(texts(&doc, ".story-outlets li")[0].contains("zuerst vor 6 Std."));
+    let (_, _, body) = get(&c, &server.url(&format!("/de/articles/{}", ids.fr_copy))).await;
+    let doc = check_html5(&body, "de");
+    assert_eq!(
+        texts(&doc, ".provenance > p").join(" "),
+        "Übersetzte Kopie von Sonde Lumen überlebt den Kometen, veröffentlicht von Diario Ficticio 2 Std. früher · Sicherheit 97 %"
+    );
+}
+
+async fn json(c: &reqwest::Client, url: &str) -> (u16, Value) {
+    let (status, _, body) = get(c, url).await;
+    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_api_gives_translations_and_titles_in_an_edition_language() {
+    let (server, ids) = start().await;
+    let c = client();
+
+    // One article: every stored translation, by language; the original untouched.
+    let (status, a) = json(&c, &server.url(&format!("/api/v1/articles/{}", ids.es))).await;
+    assert_eq!(status, 200);
+    assert_eq!(a["title"], "La sonda Lumen sobrevive al cometa");
+    let t = a["translations"].as_array().expect("translations");
+    assert_eq!(t.len(), 2);
+    assert_eq!(t[0]["lang"], "de");
+    assert_eq!(t[0]["title"], "Sonde Lumen überlebt den Kometen");
+    assert_eq!(t[0]["lead"], "Sonde Lumen überlebt den Kometen …");
+    assert_eq!(t[0]["body_available"], true);
+    assert_eq!(t[0]["backend"], "apertium");
+    assert_eq!(t[0]["route"], "es →de [apertium]");
+    assert_eq!(t[0]["machine"], true);
+    assert_eq!(t[0]["status"], "translated");
+    assert!(
+        t[0]["translated_at"]
+            .as_str()
+            .is_some_and(|s| s.contains('T'))
+    );
+    assert_eq!(t[1]["lang"], "fr");
+    assert_eq!(t[1]["body_available"], false);
+    let (_, a) = json(&c, &server.url(&format!("/api/v1/articles/{}", ids.de))).await;
+    assert_eq!(a["translations"], Value::Array(vec![]));
+
+    // The list in an edition's language.
+    let (status, list) = json(&c, &server.url("/api/v1/articles?edition=fr&limit=50")).await;
+    assert_eq!(status, 200);
+    let items = list["items"].as_array().expect("items");
+    let find = |id: i64| {
+        items
+            .iter()
+            .find(|i| i["id"] == id)
+            .expect("listed")
+            .clone()
+    };
+    let es = find(ids.es);
+    assert_eq!(es["title"], "La sonde Lumen survit au passage de la comète");
+    assert_eq!(
+        es["lead"],
+        "La sonde Lumen survit au passage de la comète …"
+    );
+    assert_eq!(es["original_title"], "La sonda Lumen sobrevive al cometa");
+    assert_eq!(es["original_lang"], "es");
+    assert_eq!(es["language"], "fr");
+    assert_eq!(es["translated"], true);
+    let de = find(ids.de);
+    assert_eq!(de["title"], "Sonde Lumen übersteht den Kometen");
+    assert_eq!(de["original_lang"], "de");
+    assert_eq!(de["language"], "de");
+    assert_eq!(de["translated"], false);
+    assert!(de.get("original_title").is_none());
+    let fr = find(ids.fr_copy);
+    assert_eq!(
+        (fr["original_lang"].as_str(), fr["translated"].as_bool()),
+        (Some("fr"), Some(false))
+    );
+    // Without `edition`, nothing changes; `lang` still filters by the article's language.
+    let (_, plain) = json(&c, &server.url("/api/v1/articles")).await;
+    let first = &plain["items"][0];
+    assert!(first.get("original_lang").is_none() && first.get("translated").is_none());
+    let (_, filtered) = json(&c, &server.url("/api/v1/articles?lang=es&edition=de")).await;
+    let items = filtered["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["title"], "Sonde Lumen überlebt den Kometen");
+    let (status, err) = json(&c, &server.url("/api/v1/articles?edition=f1")).await;
+    assert_eq!(status, 400);
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("edition")),
+        "{err}"
+    );
+
+    // Stories: titles in the edition's language, with the original and the title's language.
+    let (status, list) = json(&c, &server.url("/api/v1/stories?edition=fr")).await;
+    assert_eq!(status, 200);
+    let items = list["items"].as_array().expect("items");
+    assert_eq!(items[0]["id"], LUMEN);
+    assert_eq!(
+        items[0]["title"],
+        "La sonde Lumen survit au passage de la comète"
+    );
+    assert_eq!(
+        items[0]["original_title"],
+        "La sonda Lumen sobrevive al cometa"
+    );
+    assert_eq!(items[0]["title_lang"], "fr");
+    assert_eq!(items[1]["title"], "Stadtrat beschließt den Haushalt");
+    assert_eq!(items[1]["title_lang"], "de");
+    assert!(items[1].get("original_title").is_none());
+    let (_, plain) = json(&c, &server.url("/api/v1/stories")).await;
+    assert_eq!(
+        plain["items"][0]["title"],
+        "La sonda Lumen sobrevive al cometa"
+    );
+    assert!(plain["items"][0].get("title_lang").is_none());
+
+    let (status, story) = json(&c, &server.url(&format!("/api/v1/stories/{LUMEN}?lang=de"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(story["title"], "Sonde Lumen überlebt den Kometen");
+    let titles: Vec<&str> = story["articles"]
+        .as_array()
+        .expect("articles")
+        .iter()
+        .map(|a| a["title"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Sonde Lumen überlebt den Kometen",
+            "Die Sonde Lumen überlebt den Kometen",
+            "Sonde Lumen übersteht den Kometen"
+        ]
+    );
+    assert_eq!(
+        story["articles"][1]["original_title"],
+        "La sonde Lumen survit à la comète"
+    );
+    assert_eq!(story["articles"][2]["title_lang"], "de");
+    let (_, same) = json(
+        &c,
+        &server.url(&format!("/api/v1/stories/{LUMEN}?edition=de")),
+    )
+    .await;
+    assert_eq!(same, story, "`lang` is an alias of `edition`");
+    for bad in [
+        format!("/api/v1/stories/{LUMEN}?lang=fr&edition=de"),
+        format!("/api/v1/stories/{LUMEN}?colour=red"),
+        "/api/v1/stories?edition=12".to_string(),
+    ] {
+        let (status, err) = json(&c, &server.url(&bad)).await;
+        assert_eq!(status, 400, "{bad}");
+        assert_eq!(err["error"]["code"], "bad_request", "{bad}");
+    }
+}
