@@ -57,6 +57,8 @@ pub(crate) mod kind {
     pub const URL: u8 = 5;
     /// A character trigram of a name key.
     pub const NAME_GRAM: u8 = 6;
+    /// A phonetic skeleton of a romanised title word or title.
+    pub const SKELETON: u8 = 7;
 }
 
 /// Characters of scripts written without spaces between words (CJK, kana, Thai, …): such runs

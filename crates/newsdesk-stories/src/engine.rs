@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, hash_feature, in_part, kind, part, part_of, tokens};
+use crate::analysis::{Analysis, hash_feature, in_part, kind, part, part_of};
 use crate::copies::{CopyConfig, CopyDetector};
 use crate::document::Document;
 use crate::error::StoriesError;
@@ -340,16 +340,23 @@ impl StoryEngine {
                 .or_default() += ew;
             grams(n, ew, &mut tf);
         }
-        for t in tokens(&doc.title) {
-            if !t.numeric && t.text.chars().count() >= 3 {
-                let key = crate::transliteration::name_key(&t.text);
+        // The title read in Latin whatever its script (unspaced scripts too).
+        let title_words = crate::phonetic::romanised_words(&doc.title);
+        for w in &title_words {
+            if !w.starts_with(|c: char| c.is_ascii_digit()) && w.chars().count() >= 3 {
+                let key = crate::transliteration::name_key(w);
                 grams(&key, ew * tw, &mut tf);
             }
         }
+        // Their phonetic skeletons: the same name through other scripts and conventions.
+        let sw = crate::phonetic::SKELETON_WEIGHT;
+        crate::phonetic::title_skeletons(&title_words, ew * tw * sw, |k, w| {
+            *tf.entry(k).or_default() += w;
+        });
         // The title's name keys again, whole: in one-line items the title is the subject.
-        let title_key: String = tokens(&doc.title)
+        let title_key: String = title_words
             .iter()
-            .map(|t| crate::transliteration::name_key(&t.text))
+            .map(|w| crate::transliteration::name_key(w))
             .collect::<Vec<_>>()
             .join(" ");
         if !title_key.is_empty() {

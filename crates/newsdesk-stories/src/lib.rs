@@ -38,6 +38,7 @@ mod copies;
 mod document;
 mod engine;
 mod error;
+mod phonetic;
 mod provenance;
 mod script;
 mod stream;
