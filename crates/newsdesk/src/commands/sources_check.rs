@@ -1,5 +1,6 @@
-//! `newsdesk sources check URL` (what newsdesk sees in one feed, nothing stored) and
-//! `newsdesk sources discover URL` (which feeds a site offers, optionally adding them).
+//! `newsdesk sources check URL` (what newsdesk sees in one feed or sitemap, nothing stored) and
+//! `newsdesk sources discover URL` (which feeds and news sitemaps a site offers, optionally
+//! adding them).
 
 use std::process::ExitCode;
 
@@ -11,6 +12,7 @@ use newsdesk_store::StoreError;
 
 use super::Context;
 use crate::pipeline::schedule::{self, CacheHints, Observation, SchedulePolicy};
+use crate::pipeline::sitemap::read_source_document;
 
 /// Paths where sites commonly publish a feed, tried by `discover`.
 const COMMON_FEED_PATHS: &[&str] = &[
@@ -34,6 +36,9 @@ const NEWS_SITEMAP_PATHS: &[&str] = &[
 
 /// The wire format of a feed document, from its first element.
 pub fn sniff_format(body: &[u8]) -> &'static str {
+    if body.starts_with(&[0x1f, 0x8b]) {
+        return "gzip-compressed (inflated before parsing)";
+    }
     let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
     let t = text.trim_start_matches('\u{feff}').trim_start();
     if t.starts_with('{') {
@@ -56,7 +61,8 @@ pub fn sniff_format(body: &[u8]) -> &'static str {
             "rdf:rdf" => "RSS 1.0 (RDF)",
             "feed" => "Atom",
             "html" => "HTML (not a feed)",
-            "urlset" => "sitemap (not a feed)",
+            "urlset" => "sitemap (pages; with Google News tags when entries have titles)",
+            "sitemapindex" => "sitemap index (its news-like or recent child sitemaps are read)",
             _ => "unknown",
         };
     }
@@ -138,13 +144,34 @@ pub async fn check(ctx: &Context, url: &str) -> Result<ExitCode> {
             validators.join(", ")
         }
     );
-    let parsed = newsdesk_feeds::parse_feed(
-        &resp.body,
-        Some(&resp.final_url),
-        resp.content_type.as_deref(),
-    );
+    let parsed = read_source_document(
+        &fetcher,
+        resp.body.clone(),
+        resp.final_url.clone(),
+        resp.content_type.clone(),
+    )
+    .await;
     let feed = match parsed {
-        Ok(f) => f,
+        Ok(doc) => {
+            if !doc.children.is_empty() {
+                say!(
+                    "sitemap index: {} child sitemaps listed; read {} (news-like or recent, at most {}):",
+                    doc.listed_children,
+                    doc.children.len(),
+                    newsdesk_feeds::MAX_CHILD_SITEMAPS
+                );
+                for c in &doc.children {
+                    say!(
+                        "  - {} (lastmod {})",
+                        c.url,
+                        c.lastmod
+                            .map(|d| d.to_rfc3339())
+                            .unwrap_or_else(|| "not given".into())
+                    );
+                }
+            }
+            doc.feed
+        }
         Err(e) => {
             say!("error: {e}");
             return Ok(ExitCode::from(1));
@@ -238,7 +265,6 @@ struct Found {
     how: &'static str,
     title: Option<String>,
     entries: Option<usize>,
-    sitemap: bool,
 }
 
 /// Fetches `url` and parses it as a feed: `Some((final_url, title, entries))`.
@@ -252,19 +278,27 @@ async fn try_feed(fetcher: &Fetcher, url: &str) -> Option<(String, Option<String
     Some((r.final_url, f.feed.title, f.entries.len()))
 }
 
-/// Whether `url` answers with a Google News sitemap (`<urlset>` with the news namespace).
-async fn is_news_sitemap(fetcher: &Fetcher, url: &str) -> bool {
-    match fetcher.get(url, &Validators::none()).await {
-        Ok(r) => {
-            let head = String::from_utf8_lossy(&r.body[..r.body.len().min(4096)]);
-            head.contains("<urlset") && head.contains("sitemap-news")
-        }
-        Err(_) => false,
-    }
+/// Fetches `url` and reads it as a news sitemap: `Some((final_url, title, entries))` when it is
+/// a sitemap whose entries carry Google News titles, or a sitemap index (read through its
+/// news-like or recent children).
+async fn try_news_sitemap(fetcher: &Fetcher, url: &str) -> Option<(String, Option<String>, usize)> {
+    let r = fetcher.get(url, &Validators::none()).await.ok()?;
+    let index = newsdesk_feeds::is_sitemap_index(&r.body);
+    let final_url = r.final_url.clone();
+    let doc = read_source_document(fetcher, r.body, r.final_url, r.content_type)
+        .await
+        .ok()?;
+    let news = doc.feed.entries.iter().any(|e| e.title.is_some());
+    (news || (index && !doc.feed.entries.is_empty())).then_some((
+        final_url,
+        doc.feed.feed.title,
+        doc.feed.entries.len(),
+    ))
 }
 
 /// `sources discover URL`: lists the feeds a site offers (`<link rel="alternate">`, common paths,
-/// Google News sitemaps from robots.txt and common paths); `add` adds every feed found.
+/// Google News sitemaps from robots.txt and common paths); `add` adds every feed and sitemap
+/// that could be read.
 pub async fn discover(ctx: &Context, url: &str, add: bool) -> Result<ExitCode> {
     let fetcher = ctx.fetcher()?;
     let base = url::Url::parse(url).map_err(|e| anyhow::anyhow!("{url:?} is not a URL: {e}"))?;
@@ -289,7 +323,6 @@ pub async fn discover(ctx: &Context, url: &str, add: bool) -> Result<ExitCode> {
                     how: "the URL itself",
                     title: f.feed.title,
                     entries: Some(f.entries.len()),
-                    sitemap: false,
                 });
             } else {
                 for d in newsdesk_feeds::discover_feeds(&page.body, &page.final_url) {
@@ -302,7 +335,6 @@ pub async fn discover(ctx: &Context, url: &str, add: bool) -> Result<ExitCode> {
                             .and_then(|c| c.1.clone())
                             .or(d.title.clone()),
                         entries: checked.map(|c| c.2),
-                        sitemap: false,
                     });
                 }
             }
@@ -320,7 +352,6 @@ pub async fn discover(ctx: &Context, url: &str, add: bool) -> Result<ExitCode> {
                 how: "common path",
                 title,
                 entries: Some(n),
-                sitemap: false,
             });
         }
     }
@@ -345,13 +376,12 @@ pub async fn discover(ctx: &Context, url: &str, add: bool) -> Result<ExitCode> {
         }
     }
     for s in sitemaps {
-        if is_news_sitemap(&fetcher, &s).await {
+        if let Some((final_url, title, n)) = try_news_sitemap(&fetcher, &s).await {
             push(Found {
-                url: s,
+                url: final_url,
                 how: "Google News sitemap",
-                title: None,
-                entries: None,
-                sitemap: true,
+                title,
+                entries: Some(n),
             });
         }
     }
@@ -364,13 +394,7 @@ pub async fn discover(ctx: &Context, url: &str, add: bool) -> Result<ExitCode> {
         let entries = f
             .entries
             .map(|n| format!("{n} entries"))
-            .unwrap_or_else(|| {
-                if f.sitemap {
-                    "not a feed; listed only".into()
-                } else {
-                    "did not parse".into()
-                }
-            });
+            .unwrap_or_else(|| "did not parse".into());
         say!(
             "  {}  [{}; {}] {}",
             f.url,
@@ -380,7 +404,7 @@ pub async fn discover(ctx: &Context, url: &str, add: bool) -> Result<ExitCode> {
         );
     }
     if add {
-        for f in found.iter().filter(|f| !f.sitemap && f.entries.is_some()) {
+        for f in found.iter().filter(|f| f.entries.is_some()) {
             let new = NewSource {
                 feed_url: f.url.clone(),
                 site_url: Some(url.to_string()),

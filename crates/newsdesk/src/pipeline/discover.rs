@@ -1,5 +1,5 @@
-//! Turning what a user typed into a feed URL: the URL itself when it is a feed, else the feed
-//! that its HTML page advertises with `<link rel="alternate">`.
+//! Turning what a user typed into a feed URL: the URL itself when it is a feed or a sitemap,
+//! else the feed that its HTML page advertises with `<link rel="alternate">`.
 
 use anyhow::{Result, anyhow, bail};
 use newsdesk_core::ParsedFeed;
@@ -22,8 +22,15 @@ pub struct ResolvedFeed {
 /// feed that parses.
 pub async fn resolve_feed(fetcher: &Fetcher, url: &str) -> Result<ResolvedFeed> {
     let resp = fetcher.get(url, &Validators::default()).await?;
-    let ct = resp.content_type.as_deref();
-    match newsdesk_feeds::parse_feed(&resp.body, Some(&resp.final_url), ct) {
+    // a feed, a sitemap, or a sitemap index (read through its chosen children)
+    let read = super::sitemap::read_source_document(
+        fetcher,
+        resp.body.clone(),
+        resp.final_url.clone(),
+        resp.content_type.clone(),
+    )
+    .await;
+    match read.map(|doc| doc.feed) {
         Ok(feed) => Ok(ResolvedFeed {
             feed_url: resp.final_url.clone(),
             feed,

@@ -411,22 +411,19 @@ impl Ingest {
             debug!(source_id = src.id, stage = "ingest", "not modified");
             return SourceOutcome::NotModified;
         }
-        let body = resp.body.clone();
-        let final_url = resp.final_url.clone();
-        let content_type = resp.content_type.clone();
-        let parsed = tokio::task::spawn_blocking(move || {
-            newsdesk_feeds::parse_feed(&body, Some(&final_url), content_type.as_deref())
-        })
+        // a feed, a sitemap, or a sitemap index whose chosen children are fetched and merged
+        let parsed = super::sitemap::read_source_document(
+            &self.fetcher,
+            resp.body.clone(),
+            resp.final_url.clone(),
+            resp.content_type.clone(),
+        )
         .await;
-        let feed = match parsed {
-            Ok(Ok(f)) => f,
-            Ok(Err(e)) => {
-                failed(facts, Some(resp.status), None);
-                return SourceOutcome::Failed(e.to_string());
-            }
+        let (feed, from_index) = match parsed {
+            Ok(doc) => (doc.feed, !doc.children.is_empty()),
             Err(e) => {
                 failed(facts, Some(resp.status), None);
-                return SourceOutcome::Failed(format!("feed parser crashed: {e}"));
+                return SourceOutcome::Failed(e);
             }
         };
         let (ttl, skip_hours) = schedule::feed_hints(&resp.body);
@@ -508,7 +505,8 @@ impl Ingest {
                 }
             }
         }
-        if deferred == 0 {
+        // A sitemap index may stay unchanged while its children change: never conditional.
+        if deferred == 0 && !from_index {
             state.etag = resp.etag.clone();
             state.last_modified = resp.last_modified.clone();
         } else {

@@ -8,6 +8,7 @@ pub mod discover;
 pub mod ingest;
 pub mod progress;
 pub mod schedule;
+pub mod sitemap;
 pub mod stories;
 pub mod translate;
 
