@@ -2,7 +2,8 @@
 //!
 //! Checks the rendered DOM (titles, source links, `lang` attributes), that no console message,
 //! script error or CSP violation is logged, and takes phone and desktop screenshots of the
-//! index and an article page into `<workspace>/target/test-artifacts/`.
+//! index, an article page and a French edition's story page into
+//! `<workspace>/target/test-artifacts/`.
 //!
 //! Without Chromium the test prints "SKIPPED: chromium not installed" and passes, except when
 //! the `CI` environment variable is set: then it fails.
@@ -19,7 +20,8 @@ use axum::response::IntoResponse;
 use chrono::Utc;
 use common::{TestServer, article};
 use newsdesk_core::NewSource;
-use newsdesk_web::WebConfig;
+use newsdesk_store::{ArticleTranslation, NewLink, NewPlacement, TranslationStatus};
+use newsdesk_web::{AppState, EditionConfig, Editions, WebConfig};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(60);
@@ -297,4 +299,191 @@ async fn pages_render_in_chromium_on_phone_and_desktop() {
         println!("screenshot: {} ({} bytes)", path.display(), bytes.len());
     }
     server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edition_story_page_renders_in_chromium() {
+    if !chromium_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = newsdesk_store::Store::open(&dir.path().join("newsdesk.db")).expect("store");
+    let add = |name: &str, lang: &str, country: &str| {
+        store
+            .add_source(&NewSource {
+                feed_url: format!("https://{lang}.news.example/feed.xml"),
+                site_url: None,
+                name: Some(name.into()),
+                language: Some(lang.into()),
+                country: Some(country.into()),
+            })
+            .expect("source")
+            .id
+    };
+    let sources = [
+        (add("The Daily Sample", "en", "GB"), "en"),
+        (add("Le Quotidien Fictif", "fr", "FR"), "fr"),
+        (add("Beispiel Zeitung", "de", "DE"), "de"),
+    ];
+    let t0 = Utc::now() - chrono::Duration::hours(5);
+    let articles: Vec<_> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, (source, lang))| {
+            let mut a = article(
+                *source,
+                lang,
+                i,
+                t0 + chrono::Duration::minutes(50 * i as i64),
+            );
+            a.title = match *lang {
+                "en" => "Lumen probe survives comet flyby".into(),
+                "fr" => "La sonde Lumen survit à la comète".into(),
+                _ => "Sonde Lumen übersteht den Kometen".into(),
+            };
+            a
+        })
+        .collect();
+    let ids: Vec<i64> = store
+        .insert_articles(&articles)
+        .expect("insert")
+        .into_iter()
+        .map(|id| id.expect("inserted"))
+        .collect();
+    let title = "Lumen probe survives comet flyby";
+    let placements: Vec<NewPlacement> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| NewPlacement {
+            article: id,
+            story: 3,
+            similarity: 0.7,
+            link: (i == 1).then(|| NewLink {
+                kind: "translated_copy".into(),
+                original: ids[0],
+                matched: ids[0],
+                confidence: 0.9,
+                evidence: vec![],
+            }),
+            merged: vec![],
+            moved: vec![],
+            titles: vec![(3, title.into())],
+        })
+        .collect();
+    store
+        .record_placements(&placements, 0, ids[2], b"{}")
+        .expect("placements");
+    for (id, from, translated) in [
+        (
+            ids[0],
+            "en",
+            "La sonde Lumen survit au passage de la comète",
+        ),
+        (ids[2], "de", "La sonde Lumen résiste à la comète"),
+    ] {
+        store
+            .save_translation(&ArticleTranslation {
+                article_id: id,
+                language: "fr".into(),
+                source_language: from.into(),
+                status: TranslationStatus::Translated,
+                title: Some(translated.into()),
+                lead: None,
+                body_text: None,
+                route: format!("{from} →fr [apertium]"),
+                backends: vec!["apertium".into()],
+                machine: true,
+                kept_segments: 0,
+                note: None,
+                translated_at: Utc::now(),
+            })
+            .expect("translation");
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(newsdesk_web::serve_with_editions(
+        listener,
+        AppState::new(store, WebConfig::default()),
+        Editions::new(vec![EditionConfig::new("fr"), EditionConfig::new("de")]),
+        async move {
+            let _ = rx.await;
+        },
+    ));
+    let url = format!("{base}/fr/stories/3");
+    let work = tempfile::tempdir().expect("tempdir");
+    let work_path = work.path().to_path_buf();
+    let artifacts = artifacts_dir();
+    let (dom, shots) = tokio::task::spawn_blocking(move || {
+        let dom = chromium(&work_path, "story-dom", &["--dump-dom".into(), url.clone()]);
+        assert_clean_console(&dom, "edition story");
+        let mut shots = Vec::new();
+        for (device, w, h) in [("phone", 390, 844), ("desktop", 1280, 900)] {
+            let path = artifacts.join(format!("newsdesk-web-edition-story-{device}.png"));
+            let _ = std::fs::remove_file(&path);
+            let run = chromium(
+                &work_path,
+                &format!("story-{device}"),
+                &[
+                    format!("--screenshot={}", path.display()),
+                    format!("--window-size={w},{h}"),
+                    url.clone(),
+                ],
+            );
+            assert_clean_console(&run, &format!("edition story {device}"));
+            shots.push((path, w));
+        }
+        (dom.stdout, shots)
+    })
+    .await
+    .expect("chromium runs");
+
+    let doc = scraper::Html::parse_document(&dom);
+    assert_eq!(common::attrs(&doc, "html", "lang"), ["fr"]);
+    assert_eq!(
+        common::texts(&doc, "h1"),
+        ["La sonde Lumen survit au passage de la comète"]
+    );
+    assert_eq!(
+        common::texts(&doc, "main h2"),
+        ["Médias", "Par langue et par pays", "Chronologie", "Copies"]
+    );
+    let timeline = common::texts(&doc, ".story-timeline li a[lang]");
+    assert_eq!(
+        timeline,
+        [
+            "La sonde Lumen survit au passage de la comète",
+            "La sonde Lumen survit à la comète",
+            "La sonde Lumen résiste à la comète"
+        ]
+    );
+    let links = common::attrs(&doc, ".story-timeline a", "href");
+    assert!(links.iter().all(|h| h.starts_with("/fr/")), "{links:?}");
+    let outlets = common::texts(&doc, ".story-outlets li");
+    assert!(outlets[0].contains("premier à en parler"), "{outlets:?}");
+    assert!(outlets[0].contains("il y a 5 h"), "{outlets:?}");
+    assert_eq!(
+        common::attrs(&doc, "header nav a", "href")[1],
+        "/fr/stories",
+        "the edition's navigation"
+    );
+    assert_eq!(
+        common::attrs(&doc, ".language-switcher a", "href"),
+        ["/fr/stories/3", "/de/stories/3"]
+    );
+    for (path, w) in shots {
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            bytes.len() > 8_000,
+            "{}: only {} bytes",
+            path.display(),
+            bytes.len()
+        );
+        assert_eq!(png_size(&bytes).0, w, "{}", path.display());
+        println!("screenshot: {} ({} bytes)", path.display(), bytes.len());
+    }
+    let _ = tx.send(());
+    server.await.expect("server task").expect("server result");
 }
