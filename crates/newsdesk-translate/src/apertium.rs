@@ -6,6 +6,9 @@
 //! paragraph: segments are separated by a blank line, which Apertium treats as a paragraph
 //! break (a single newline is not enough: its transfer rules reorder words across it). The
 //! answer must have exactly as many paragraphs; if not, each segment is sent alone.
+//!
+//! `translate` asks for no unknown-word marks (`-u`; `markUnknown=no`); `translate_marked` asks
+//! for them, and the translator reads and takes them out (see `unknown.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -127,10 +130,15 @@ impl ApertiumCli {
             })
     }
 
-    async fn run(&self, mode: &str, input: String) -> Result<String, TranslateError> {
-        let program = format!("{} -u {mode}", self.program.display());
+    async fn run(&self, mode: &str, input: String, marks: bool) -> Result<String, TranslateError> {
+        let unmarked = if marks { None } else { Some("-u") };
+        let program = format!(
+            "{}{} {mode}",
+            self.program.display(),
+            if marks { "" } else { " -u" }
+        );
         let mut child = tokio::process::Command::new(&self.program)
-            .arg("-u")
+            .args(unmarked)
             .arg(mode)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -186,6 +194,35 @@ impl ApertiumCli {
     }
 }
 
+impl ApertiumCli {
+    /// Translates a batch, with Apertium's unknown-word marks when `marks`.
+    async fn translate_with(
+        &self,
+        segments: &[String],
+        from: &str,
+        to: &str,
+        marks: bool,
+    ) -> Result<Vec<String>, TranslateError> {
+        let mode = self.mode(from, to)?.to_string();
+        if segments.is_empty() {
+            return Ok(Vec::new());
+        }
+        let answer = self.run(&mode, join_segments(segments), marks).await?;
+        if let Some(parts) = split_answer(&answer, segments.len()) {
+            return Ok(parts);
+        }
+        tracing::debug!(backend = %self.name, segments = segments.len(), "apertium batch lost its separators; translating one by one");
+        let mut out = Vec::with_capacity(segments.len());
+        for seg in segments {
+            let answer = self
+                .run(&mode, join_segments(std::slice::from_ref(seg)), marks)
+                .await?;
+            out.push(answer.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        Ok(out)
+    }
+}
+
 impl Backend for ApertiumCli {
     fn name(&self) -> &str {
         &self.name
@@ -199,31 +236,26 @@ impl Backend for ApertiumCli {
         true
     }
 
+    fn marks_unknown(&self) -> bool {
+        true
+    }
+
     fn translate<'a>(
         &'a self,
         segments: &'a [String],
         from: &'a str,
         to: &'a str,
     ) -> BoxFuture<'a, Result<Vec<String>, TranslateError>> {
-        Box::pin(async move {
-            let mode = self.mode(from, to)?.to_string();
-            if segments.is_empty() {
-                return Ok(Vec::new());
-            }
-            let answer = self.run(&mode, join_segments(segments)).await?;
-            if let Some(parts) = split_answer(&answer, segments.len()) {
-                return Ok(parts);
-            }
-            tracing::debug!(backend = %self.name, segments = segments.len(), "apertium batch lost its separators; translating one by one");
-            let mut out = Vec::with_capacity(segments.len());
-            for seg in segments {
-                let answer = self
-                    .run(&mode, join_segments(std::slice::from_ref(seg)))
-                    .await?;
-                out.push(answer.split_whitespace().collect::<Vec<_>>().join(" "));
-            }
-            Ok(out)
-        })
+        Box::pin(self.translate_with(segments, from, to, false))
+    }
+
+    fn translate_marked<'a>(
+        &'a self,
+        segments: &'a [String],
+        from: &'a str,
+        to: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, TranslateError>> {
+        Box::pin(self.translate_with(segments, from, to, true))
     }
 }
 
@@ -280,6 +312,67 @@ impl ApertiumApy {
     }
 }
 
+impl ApertiumApy {
+    /// Translates a batch, with Apertium's unknown-word marks when `marks`.
+    async fn translate_with(
+        &self,
+        segments: &[String],
+        from: &str,
+        to: &str,
+        marks: bool,
+    ) -> Result<Vec<String>, TranslateError> {
+        let from = normalize_language(from);
+        let to = normalize_language(to);
+        let langpair = self
+            .pairs
+            .iter()
+            .find(|(p, _)| p.from == from && p.to == to)
+            .map(|(_, lp)| lp.clone())
+            .ok_or_else(|| TranslateError::UnsupportedPair {
+                backend: self.name.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            })?;
+        let url = format!("{}/translate", self.base);
+        let call = |text: String| {
+            let url = url.clone();
+            let langpair = langpair.clone();
+            async move {
+                let form = url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("q", &text)
+                    .append_pair("langpair", &langpair)
+                    .append_pair("markUnknown", if marks { "yes" } else { "no" })
+                    .finish();
+                let v = self
+                    .http
+                    .post(&url, "application/x-www-form-urlencoded", form, &[])
+                    .await?;
+                v.pointer("/responseData/translatedText")
+                    .and_then(|t| t.as_str())
+                    .map(str::to_string)
+                    .ok_or_else(|| TranslateError::BadAnswer {
+                        backend: self.name.clone(),
+                        url: url.clone(),
+                        message: "no responseData.translatedText".to_string(),
+                    })
+            }
+        };
+        if segments.is_empty() {
+            return Ok(Vec::new());
+        }
+        let answer = call(join_segments(segments)).await?;
+        if let Some(parts) = split_answer(&answer, segments.len()) {
+            return Ok(parts);
+        }
+        let mut out = Vec::with_capacity(segments.len());
+        for seg in segments {
+            let a = call(join_segments(std::slice::from_ref(seg))).await?;
+            out.push(a.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        Ok(out)
+    }
+}
+
 impl Backend for ApertiumApy {
     fn name(&self) -> &str {
         &self.name
@@ -293,63 +386,26 @@ impl Backend for ApertiumApy {
         true
     }
 
+    fn marks_unknown(&self) -> bool {
+        true
+    }
+
     fn translate<'a>(
         &'a self,
         segments: &'a [String],
         from: &'a str,
         to: &'a str,
     ) -> BoxFuture<'a, Result<Vec<String>, TranslateError>> {
-        Box::pin(async move {
-            let from = normalize_language(from);
-            let to = normalize_language(to);
-            let langpair = self
-                .pairs
-                .iter()
-                .find(|(p, _)| p.from == from && p.to == to)
-                .map(|(_, lp)| lp.clone())
-                .ok_or_else(|| TranslateError::UnsupportedPair {
-                    backend: self.name.clone(),
-                    from: from.clone(),
-                    to: to.clone(),
-                })?;
-            let url = format!("{}/translate", self.base);
-            let call = |text: String| {
-                let url = url.clone();
-                let langpair = langpair.clone();
-                async move {
-                    let form = url::form_urlencoded::Serializer::new(String::new())
-                        .append_pair("q", &text)
-                        .append_pair("langpair", &langpair)
-                        .append_pair("markUnknown", "no")
-                        .finish();
-                    let v = self
-                        .http
-                        .post(&url, "application/x-www-form-urlencoded", form, &[])
-                        .await?;
-                    v.pointer("/responseData/translatedText")
-                        .and_then(|t| t.as_str())
-                        .map(str::to_string)
-                        .ok_or_else(|| TranslateError::BadAnswer {
-                            backend: self.name.clone(),
-                            url: url.clone(),
-                            message: "no responseData.translatedText".to_string(),
-                        })
-                }
-            };
-            if segments.is_empty() {
-                return Ok(Vec::new());
-            }
-            let answer = call(join_segments(segments)).await?;
-            if let Some(parts) = split_answer(&answer, segments.len()) {
-                return Ok(parts);
-            }
-            let mut out = Vec::with_capacity(segments.len());
-            for seg in segments {
-                let a = call(join_segments(std::slice::from_ref(seg))).await?;
-                out.push(a.split_whitespace().collect::<Vec<_>>().join(" "));
-            }
-            Ok(out)
-        })
+        Box::pin(self.translate_with(segments, from, to, false))
+    }
+
+    fn translate_marked<'a>(
+        &'a self,
+        segments: &'a [String],
+        from: &'a str,
+        to: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, TranslateError>> {
+        Box::pin(self.translate_with(segments, from, to, true))
     }
 }
 

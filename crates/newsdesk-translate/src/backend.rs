@@ -84,6 +84,24 @@ pub trait Backend: Send + Sync {
         false
     }
 
+    /// Whether [`Backend::translate_marked`] marks the words the backend did not know, as
+    /// Apertium does (`*word`, `@word`, `#word`). The translator reads the marks (unknown words,
+    /// pivot-language leaks) and takes them out before the text is emitted.
+    fn marks_unknown(&self) -> bool {
+        false
+    }
+
+    /// Like [`Backend::translate`], with the unknown-word marks in the answers when the backend
+    /// has them (see [`Backend::marks_unknown`]); by default the plain translation.
+    fn translate_marked<'a>(
+        &'a self,
+        segments: &'a [String],
+        from: &'a str,
+        to: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, TranslateError>> {
+        self.translate(segments, from, to)
+    }
+
     /// Whether this backend translates `from`→`to`.
     fn supports(&self, from: &str, to: &str) -> bool {
         self.pairs().iter().any(|p| p.covers(from, to))

@@ -1,5 +1,6 @@
 //! The translation cache: keyed by backend, language pair and a hash of the (protected)
-//! segment, so re-translating a copy costs nothing. It also keeps the per-backend, per-day
+//! segment, so re-translating a copy costs nothing. [`MemoryCache`] and [`SqliteCache`] are
+//! here; newsdesk's main database is another implementation (in the binary, over the store). It also keeps the per-backend, per-day
 //! usage counters that the daily budget and `newsdesk translate stats` read.
 
 use std::collections::{BTreeMap, HashMap};
@@ -164,9 +165,23 @@ impl SqliteCache {
                  calls INTEGER NOT NULL DEFAULT 0, segments INTEGER NOT NULL DEFAULT 0,
                  cache_hits INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0,
                  check_failures INTEGER NOT NULL DEFAULT 0, kept_original INTEGER NOT NULL DEFAULT 0,
+                 unknown_words INTEGER NOT NULL DEFAULT 0,
                  PRIMARY KEY (backend, day)) WITHOUT ROWID;",
         )
         .map_err(err)?;
+        // Files written before the unknown-words counter existed get the column.
+        let has_unknown: bool = conn
+            .prepare(
+                "SELECT 1 FROM pragma_table_info('translation_usage') WHERE name = 'unknown_words'",
+            )
+            .and_then(|mut s| s.exists([]))
+            .map_err(err)?;
+        if !has_unknown {
+            conn.execute_batch(
+                "ALTER TABLE translation_usage ADD COLUMN unknown_words INTEGER NOT NULL DEFAULT 0",
+            )
+            .map_err(err)?;
+        }
         Ok(SqliteCache {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),
@@ -224,10 +239,13 @@ impl TranslationCache for SqliteCache {
     fn add_usage(&self, backend: &str, day: NaiveDate, u: Usage) -> Result<(), TranslateError> {
         self.conn()?
             .execute(
-                "INSERT INTO translation_usage VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                "INSERT INTO translation_usage (backend, day, chars, calls, segments, cache_hits,
+                 errors, check_failures, kept_original, unknown_words)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT (backend, day) DO UPDATE SET chars=chars+?3, calls=calls+?4,
                  segments=segments+?5, cache_hits=cache_hits+?6, errors=errors+?7,
-                 check_failures=check_failures+?8, kept_original=kept_original+?9",
+                 check_failures=check_failures+?8, kept_original=kept_original+?9,
+                 unknown_words=unknown_words+?10",
                 params![
                     backend,
                     day.to_string(),
@@ -237,7 +255,8 @@ impl TranslationCache for SqliteCache {
                     as_i64(u.cache_hits),
                     as_i64(u.errors),
                     as_i64(u.check_failures),
-                    as_i64(u.kept_original)
+                    as_i64(u.kept_original),
+                    as_i64(u.unknown_words)
                 ],
             )
             .map(|_| ())
@@ -249,7 +268,7 @@ impl TranslationCache for SqliteCache {
         let mut stmt = conn
             .prepare(
                 "SELECT backend, SUM(chars), SUM(calls), SUM(segments), SUM(cache_hits),
-                        SUM(errors), SUM(check_failures), SUM(kept_original)
+                        SUM(errors), SUM(check_failures), SUM(kept_original), SUM(unknown_words)
                  FROM translation_usage WHERE ?1 IS NULL OR day = ?1 GROUP BY backend",
             )
             .map_err(|e| self.err(e))?;
@@ -269,6 +288,7 @@ impl TranslationCache for SqliteCache {
                         errors: n(5)?,
                         check_failures: n(6)?,
                         kept_original: n(7)?,
+                        unknown_words: n(8)?,
                     },
                 ))
             })

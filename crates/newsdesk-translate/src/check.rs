@@ -1,4 +1,5 @@
-//! Checks on every translated segment: placeholders, numbers, quotation marks, length.
+//! Checks on every translated segment: placeholders, numbers, quotation marks, length, and
+//! (out of a pivot language) the share of words left in the pivot language.
 //!
 //! A segment that fails is retried alone, then kept in the original language with a visible
 //! marker (see `Translator`): a broken sentence is never emitted silently.
@@ -38,6 +39,13 @@ pub enum CheckFailure {
     LengthRatio(f64),
     /// The backend left a debugging mark (`#word`, `@word`) that the source did not have.
     BackendMark(String),
+    /// Too many words of the pivot language were left untranslated by a leg out of it.
+    PivotLeak {
+        /// Share of the segment's words that are leaked pivot-language words.
+        share: f64,
+        /// The leaked words.
+        words: Vec<String>,
+    },
 }
 
 impl std::fmt::Display for CheckFailure {
@@ -55,6 +63,11 @@ impl std::fmt::Display for CheckFailure {
             ),
             CheckFailure::LengthRatio(r) => write!(f, "length ratio {r:.2} out of bounds"),
             CheckFailure::BackendMark(m) => write!(f, "backend mark {m:?} in output"),
+            CheckFailure::PivotLeak { share, words } => write!(
+                f,
+                "{:.0}% of the words left in the pivot language {words:?}",
+                share * 100.0
+            ),
         }
     }
 }
@@ -119,6 +132,19 @@ pub fn check_hop(sent: &Protected, raw: &str, bounds: LengthBounds) -> Result<()
         {
             return Err(CheckFailure::BackendMark(word.to_string()));
         }
+    }
+    Ok(())
+}
+
+/// Checks the share of pivot-language words a leg left untranslated (see `unknown.rs`):
+/// rejected above `max_share` (a segment of one or two words is never rejected for one leak).
+pub fn check_pivot_leaks(leaks: &[&str], clean: &str, max_share: f64) -> Result<(), CheckFailure> {
+    let share = crate::unknown::leak_share(leaks.len(), clean);
+    if leaks.len() >= 2 && share > max_share || leaks.len() == 1 && share > max_share.max(0.5) {
+        return Err(CheckFailure::PivotLeak {
+            share,
+            words: leaks.iter().map(|w| w.to_string()).collect(),
+        });
     }
     Ok(())
 }
@@ -288,5 +314,20 @@ mod tests {
             check_final("12 people", "13 personas"),
             Err(CheckFailure::Numbers { .. })
         ));
+    }
+
+    #[test]
+    fn too_many_pivot_words_are_rejected() {
+        let clean = "Le budget de la ville est noticioso et bueno cette année.";
+        assert_eq!(check_pivot_leaks(&[], clean, 0.15), Ok(()));
+        assert_eq!(check_pivot_leaks(&["noticioso"], clean, 0.15), Ok(()));
+        assert!(matches!(
+            check_pivot_leaks(&["noticioso", "bueno"], clean, 0.15),
+            Err(CheckFailure::PivotLeak { ref words, .. }) if words.len() == 2
+        ));
+        // One leaked word in a two-word title is not enough to reject it…
+        assert_eq!(check_pivot_leaks(&["bueno"], "Très bueno", 0.15), Ok(()));
+        // …but a segment that is mostly pivot language is.
+        assert!(check_pivot_leaks(&["bueno"], "bueno", 0.15).is_err());
     }
 }

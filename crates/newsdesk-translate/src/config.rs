@@ -3,7 +3,7 @@
 //! ```toml
 //! [translate]
 //! pivots = ["en", "es"]          # languages tried as a relay when no backend has the pair
-//! cache = "data/translations.db" # SQLite cache file; in memory when absent
+//! cache = "data/translations.db" # SQLite cache file [default: newsdesk's database]
 //!
 //! [[translate.backends]]
 //! kind = "apertium"              # apertium | apertium-apy | libretranslate | deepl | openai
@@ -184,7 +184,8 @@ pub struct TranslateConfig {
     pub pivots: Vec<String>,
     /// Forced routes.
     pub routes: Vec<RouteConfig>,
-    /// SQLite cache file (translations and usage counters); in memory when absent.
+    /// SQLite cache file (translations and usage counters). When absent, newsdesk keeps them in
+    /// its main database; `Translator::from_config` alone keeps them in memory.
     pub cache: Option<PathBuf>,
     /// Prefix of a segment kept in its original language; `{lang}` is its language code.
     pub untranslated_marker: String,
@@ -192,6 +193,13 @@ pub struct TranslateConfig {
     pub min_length_ratio: f64,
     /// Largest accepted length ratio translation/source.
     pub max_length_ratio: f64,
+    /// Largest share of a segment's words that a leg out of a pivot language may leave in that
+    /// language (words Apertium did not know); above it the segment is retried alone, then kept
+    /// in the original language with the marker.
+    pub max_pivot_leak_share: f64,
+    /// On a pivot route, pass the first leg's unknown words and the names it copied through the
+    /// next legs unchanged (`false` gives each leg the previous leg's text as it is).
+    pub pivot_passthrough: bool,
 }
 
 impl Default for TranslateConfig {
@@ -204,6 +212,8 @@ impl Default for TranslateConfig {
             untranslated_marker: "[{lang}] ".to_string(),
             min_length_ratio: 0.5,
             max_length_ratio: 2.0,
+            max_pivot_leak_share: 0.15,
+            pivot_passthrough: true,
         }
     }
 }

@@ -13,8 +13,12 @@
 //!   has the pair ([`plan_route`]), with per-backend rate limits, retries with backoff and a
 //!   daily character budget;
 //! * checks every translated segment ([`check_hop`], [`check_final`]): placeholders restored,
-//!   numbers present, quotation marks balanced, length ratio sane. A failing segment is retried
+//!   numbers present, quotation marks balanced, length ratio sane, and on a pivot route not too
+//!   many pivot-language words left in ([`check_pivot_leaks`]). A failing segment is retried
 //!   alone, then kept in the original language behind a visible marker;
+//! * reads Apertium's unknown-word marks ([`MarkedText`]): on a pivot route the first leg's
+//!   unknown words and the names it copied pass through the next leg unchanged, words a leg
+//!   did not know are counted, and the marks never reach the output;
 //! * applies the target's typography ([`apply_typography`]: « » with narrow no-break spaces in
 //!   French, „ “ in German…);
 //! * caches each checked hop in a [`TranslationCache`] ([`MemoryCache`], [`SqliteCache`]) keyed
@@ -55,6 +59,7 @@ mod service;
 mod throttle;
 mod translator;
 mod typography;
+mod unknown;
 mod usage;
 
 pub use apertium::{
@@ -62,7 +67,7 @@ pub use apertium::{
 };
 pub use backend::{Backend, BoxFuture, LangPair};
 pub use cache::{CacheKey, MemoryCache, SqliteCache, TranslationCache};
-pub use check::{CheckFailure, LengthBounds, check_final, check_hop, numbers};
+pub use check::{CheckFailure, LengthBounds, check_final, check_hop, check_pivot_leaks, numbers};
 pub use config::{BackendConfig, BackendKind, RouteConfig, TranslateConfig};
 pub use deepl::DeepL;
 pub use error::TranslateError;
@@ -85,4 +90,5 @@ pub use translator::{
 pub use typography::{
     NARROW_NBSP, NBSP, QuoteStyle, apply_typography, quote_style, repair_single_quotes,
 };
+pub use unknown::{MarkedText, MarkedWord, inner_capitalised_words, leak_share, pivot_leaks};
 pub use usage::Usage;

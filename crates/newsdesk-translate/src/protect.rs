@@ -1,5 +1,5 @@
-//! Placeholders for what must not change: markup, URLs, e-mail addresses, dates, times,
-//! numbers, quoted names of outlets and a title's site suffix.
+//! Placeholders for what must not change: markup, URLs, e-mail addresses, hashtags and
+//! handles, dates, times, numbers, quoted names of outlets and a title's site suffix.
 //!
 //! Each protected span becomes `ZZnZZ` (n from 1): one word to every tokenizer, so Apertium,
 //! LibreTranslate, DeepL and language models pass it through unchanged (a bracketed `ZZ1ZZ` is
@@ -44,6 +44,7 @@ static SPANS: LazyLock<Option<Regex>> = LazyLock::new(|| {
         r"|&(?:[a-zA-Z]{2,8}|#[0-9]{1,6}|#x[0-9a-fA-F]{1,6});", // entities
         r"|(?:https?://|www\.)[^\s<>]+",                        // URLs
         r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",                       // e-mail
+        r"|\B[#@][\p{L}\p{N}_]+",                               // hashtags, handles
         r"|\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b", // ISO dates
         r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",                  // numeric dates
         r"|\b\d{1,2}:\d{2}(?::\d{2})?\b",                       // times
@@ -309,6 +310,8 @@ mod tests {
         );
         assert!(p.text.ends_with("ZZ7ZZ."));
         assert!(p.text.contains("ZZ3ZZ ZZ4ZZ ZZ5ZZ"), "{}", p.text);
+        let h = protect("Follow @courier and #floods (or mail desk@news.example).");
+        assert_eq!(h.slots, vec!["@courier", "#floods", "desk@news.example"]);
         let g = protect("The <b>council</b> met 3.5km away.");
         assert_eq!(g.text, "The ZZ1ZZ council ZZ2ZZ met ZZ3ZZ km away.");
         assert_eq!(

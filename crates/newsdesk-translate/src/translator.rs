@@ -9,18 +9,19 @@ use std::time::Duration;
 use crate::apertium::{ApertiumApy, ApertiumCli};
 use crate::backend::{Backend, LangPair};
 use crate::cache::{CacheKey, MemoryCache, SqliteCache, TranslationCache};
-use crate::check::{LengthBounds, check_final, check_hop};
+use crate::check::{LengthBounds, check_final, check_hop, check_pivot_leaks};
 use crate::config::{BackendConfig, BackendKind, RouteConfig, TranslateConfig};
 use crate::deepl::DeepL;
 use crate::error::TranslateError;
 use crate::language::normalize_language;
 use crate::libretranslate::LibreTranslate;
 use crate::openai::OpenAiChat;
-use crate::protect::{ProtectOptions, Protected, protect_with};
+use crate::protect::{ProtectOptions, Protected, placeholder, protect_with};
 use crate::route::{Hop, Route, plan_route};
 use crate::segment::split_sentences;
 use crate::throttle::{RateLimiter, RetryPolicy};
 use crate::typography::{apply_typography, repair_single_quotes};
+use crate::unknown::{MarkedText, inner_capitalised_words, pivot_leaks};
 use crate::usage::Usage;
 
 /// A backend with the limits the translator enforces around it.
@@ -95,6 +96,12 @@ pub struct TranslatorOptions {
     pub bounds: LengthBounds,
     /// Prefix of a segment kept in its original language; `{lang}` is replaced.
     pub untranslated_marker: String,
+    /// Largest share of a segment's words a leg out of a pivot language may leave in that
+    /// language (words it did not know); above it the segment fails its checks.
+    pub max_pivot_leak_share: f64,
+    /// On a pivot route, pass the first leg's unknown words and the names it copied through
+    /// the next legs unchanged (as placeholders).
+    pub pivot_passthrough: bool,
 }
 
 impl Default for TranslatorOptions {
@@ -114,6 +121,8 @@ impl From<&TranslateConfig> for TranslatorOptions {
                 ..LengthBounds::default()
             },
             untranslated_marker: c.untranslated_marker.clone(),
+            max_pivot_leak_share: c.max_pivot_leak_share,
+            pivot_passthrough: c.pivot_passthrough,
         }
     }
 }
@@ -142,6 +151,11 @@ pub struct SegmentOutcome {
     pub text: String,
     /// What happened.
     pub status: SegmentStatus,
+    /// Words a backend on the route did not know and left as they were (names, mostly).
+    pub unknown_words: Vec<String>,
+    /// Of those, words of a pivot language (unknown to a leg out of it, and not in the
+    /// original segment) that are in the text.
+    pub pivot_leaks: Vec<String>,
 }
 
 /// A translated text.
@@ -168,11 +182,28 @@ impl Translation {
 /// Result of one hop for one segment.
 enum HopOutcome {
     Done {
+        /// The answer passed on (marks included when the hop asked for [`Answer::Marked`]).
         text: String,
+        /// The answer with Apertium's marks, when the hop asked for them (not from the cache).
+        marked: Option<String>,
         cached: bool,
         retried: bool,
     },
     Failed(String),
+}
+
+/// What a hop asks a backend for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// The translation only.
+    Plain,
+    /// The translation with its unknown-word marks, passed on to the next leg (which gets the
+    /// first leg's unknown words and names as placeholders).
+    Marked,
+    /// The translation without marks (what is emitted), and with them (to count unknown words
+    /// and find pivot-language leaks): the marks change the backend's own post-generation
+    /// (French elision before a marked word), so the emitted text comes from the plain call.
+    Both,
 }
 
 /// Translates texts faithfully: segments them into sentences (never splitting a quotation),
@@ -423,6 +454,8 @@ impl Translator {
                     source: s.clone(),
                     text: s.clone(),
                     status: SegmentStatus::Unchanged,
+                    unknown_words: Vec::new(),
+                    pivot_leaks: Vec::new(),
                 })
                 .collect();
             return Ok((Route { hops: Vec::new() }, out));
@@ -435,7 +468,8 @@ impl Translator {
         let options = ProtectOptions {
             numbers: !keeps_numbers,
         };
-        let protected: Vec<Protected> = segments.iter().map(|s| protect_with(s, options)).collect();
+        let mut protected: Vec<Protected> =
+            segments.iter().map(|s| protect_with(s, options)).collect();
         let n = segments.len();
         let mut current: Vec<Option<String>> =
             protected.iter().map(|p| Some(p.text.clone())).collect();
@@ -443,16 +477,60 @@ impl Translator {
         let mut failed_backend: Vec<Option<String>> = vec![None; n];
         let mut all_cached = vec![true; n];
         let mut retried = vec![false; n];
-        for hop in &route.hops {
-            let outcomes = self.run_hop(hop, &protected, &current).await?;
+        let mut unknown: Vec<Vec<String>> = vec![Vec::new(); n];
+        let mut leaks: Vec<Vec<String>> = vec![Vec::new(); n];
+        let last_hop = route.hops.len().saturating_sub(1);
+        for (h, hop) in route.hops.iter().enumerate() {
+            let want = if !self.managed(&hop.backend)?.backend.marks_unknown() {
+                Answer::Plain
+            } else if h < last_hop {
+                Answer::Marked
+            } else if h > 0 {
+                Answer::Both
+            } else {
+                Answer::Plain
+            };
+            let outcomes = self
+                .run_hop(hop, want, segments, &protected, &current)
+                .await?;
             for (i, o) in outcomes.into_iter().enumerate() {
                 match o {
                     None => {}
                     Some(HopOutcome::Done {
                         text,
+                        marked,
                         cached,
                         retried: r,
                     }) => {
+                        let sent = current[i].as_deref().unwrap_or_default();
+                        if let Some(marked) = marked
+                            .as_deref()
+                            .or((want == Answer::Marked).then_some(text.as_str()))
+                        {
+                            let m = MarkedText::parse(marked, sent);
+                            for w in m.untranslated() {
+                                if !unknown[i].iter().any(|u| u == w) {
+                                    unknown[i].push(w.to_string());
+                                }
+                            }
+                            if h > 0 {
+                                leaks[i].extend(
+                                    pivot_leaks(&m, &segments[i])
+                                        .into_iter()
+                                        .map(str::to_string),
+                                );
+                            }
+                        }
+                        let text = if want == Answer::Marked {
+                            let m = MarkedText::parse(&text, sent);
+                            if self.options.pivot_passthrough {
+                                pass_through(&m, &segments[i], &mut protected[i])
+                            } else {
+                                m.clean()
+                            }
+                        } else {
+                            text
+                        };
                         current[i] = Some(text);
                         all_cached[i] &= cached;
                         retried[i] |= r;
@@ -502,6 +580,8 @@ impl Translator {
                     } else {
                         SegmentStatus::Translated
                     },
+                    unknown_words: std::mem::take(&mut unknown[i]),
+                    pivot_leaks: std::mem::take(&mut leaks[i]),
                 },
                 Err(reason) => {
                     let backend = failed_backend[i]
@@ -519,6 +599,8 @@ impl Translator {
                         source: segments[i].clone(),
                         text: format!("{marker}{}", segments[i]),
                         status: SegmentStatus::KeptOriginal(reason),
+                        unknown_words: Vec::new(),
+                        pivot_leaks: Vec::new(),
                     }
                 }
             };
@@ -546,9 +628,13 @@ impl Translator {
     }
 
     /// One hop over every still-alive segment: cache, batches, checks, retry alone.
+    /// With [`Answer::Both`] the hop translates out of a pivot language (`originals` are the
+    /// segments in the source language, against which leaked pivot-language words are found).
     async fn run_hop(
         &self,
         hop: &Hop,
+        want: Answer,
+        originals: &[String],
         protected: &[Protected],
         current: &[Option<String>],
     ) -> Result<Vec<Option<HopOutcome>>, TranslateError> {
@@ -566,6 +652,7 @@ impl Translator {
                 hits += 1;
                 out[i] = Some(HopOutcome::Done {
                     text: t,
+                    marked: None,
                     cached: true,
                     retried: false,
                 });
@@ -587,7 +674,7 @@ impl Translator {
             );
         }
         for chunk in todo.chunks(mb.batch_size) {
-            let answer = self.call(mb, chunk, &hop.from, &hop.to).await;
+            let answer = self.answer(mb, chunk, hop, want).await;
             for (k, text) in chunk.iter().enumerate() {
                 let idx = carriers.get(text).cloned().unwrap_or_default();
                 let Some(&first) = idx.first() else { continue };
@@ -598,13 +685,14 @@ impl Translator {
                 };
                 let outcome = match &answer {
                     Ok(v) => {
-                        let raw = repair_single_quotes(text, &collapse_spaces(&v[k]));
-                        match check_hop(&sent, &raw, self.options.bounds) {
+                        let (raw, marked) = tidy(text, &v[k]);
+                        match self.check(mb, &originals[first], &sent, &raw, marked.as_deref()) {
                             Ok(()) => {
                                 self.cache
                                     .put(&CacheKey::new(&name, &hop.from, &hop.to, text), &raw)?;
                                 HopOutcome::Done {
                                     text: raw,
+                                    marked,
                                     cached: false,
                                     retried: false,
                                 }
@@ -618,13 +706,26 @@ impl Translator {
                                         ..Usage::default()
                                     },
                                 );
-                                self.retry_alone(mb, hop, &sent, &f.to_string()).await?
+                                self.retry_alone(
+                                    mb,
+                                    hop,
+                                    (want, &originals[first]),
+                                    &sent,
+                                    &f.to_string(),
+                                )
+                                .await?
                             }
                         }
                     }
                     Err(TranslateError::BadAnswer { .. }) => {
-                        self.retry_alone(mb, hop, &sent, "bad answer to the batch")
-                            .await?
+                        self.retry_alone(
+                            mb,
+                            hop,
+                            (want, &originals[first]),
+                            &sent,
+                            "bad answer to the batch",
+                        )
+                        .await?
                     }
                     Err(e) => HopOutcome::Failed(e.to_string()),
                 };
@@ -644,20 +745,22 @@ impl Translator {
         &self,
         mb: &ManagedBackend,
         hop: &Hop,
+        (want, original): (Answer, &str),
         sent: &Protected,
         first_failure: &str,
     ) -> Result<HopOutcome, TranslateError> {
         let name = mb.name();
         let one = std::slice::from_ref(&sent.text);
-        match self.call(mb, one, &hop.from, &hop.to).await {
+        match self.answer(mb, one, hop, want).await {
             Ok(v) => {
-                let raw = repair_single_quotes(&sent.text, &collapse_spaces(&v[0]));
-                match check_hop(sent, &raw, self.options.bounds) {
+                let (raw, marked) = tidy(&sent.text, &v[0]);
+                match self.check(mb, original, sent, &raw, marked.as_deref()) {
                     Ok(()) => {
                         self.cache
                             .put(&CacheKey::new(name, &hop.from, &hop.to, &sent.text), &raw)?;
                         Ok(HopOutcome::Done {
                             text: raw,
+                            marked,
                             cached: false,
                             retried: true,
                         })
@@ -678,14 +781,86 @@ impl Translator {
         }
     }
 
+    /// The checks of one hop's answer `raw` (marks taken out first); `marked`, with
+    /// [`Answer::Both`], is the answer with its marks, whose pivot-language leaks are checked.
+    /// Counts the words the backend did not know when the answer passes.
+    fn check(
+        &self,
+        mb: &ManagedBackend,
+        original: &str,
+        sent: &Protected,
+        raw: &str,
+        marked: Option<&str>,
+    ) -> Result<(), crate::check::CheckFailure> {
+        if !mb.backend.marks_unknown() {
+            return check_hop(sent, raw, self.options.bounds);
+        }
+        let m = MarkedText::parse(marked.unwrap_or(raw), &sent.text);
+        let clean = MarkedText::parse(raw, &sent.text).clean();
+        check_hop(sent, &clean, self.options.bounds)?;
+        if marked.is_some() {
+            let leaks = pivot_leaks(&m, original);
+            check_pivot_leaks(&leaks, &clean, self.options.max_pivot_leak_share)?;
+        }
+        let unknown = m.untranslated().count() as u64;
+        if unknown > 0 {
+            self.record(
+                mb.name(),
+                Usage {
+                    unknown_words: unknown,
+                    ..Usage::default()
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// The backend's answers for one hop: `(text, marked)` per segment (see [`Answer`]); with
+    /// [`Answer::Both`] the two calls run at the same time.
+    async fn answer(
+        &self,
+        mb: &ManagedBackend,
+        segments: &[String],
+        hop: &Hop,
+        want: Answer,
+    ) -> Result<Vec<(String, Option<String>)>, TranslateError> {
+        let (from, to) = (hop.from.as_str(), hop.to.as_str());
+        match want {
+            Answer::Plain => Ok(self
+                .call(mb, segments, from, to, false)
+                .await?
+                .into_iter()
+                .map(|t| (t, None))
+                .collect()),
+            Answer::Marked => Ok(self
+                .call(mb, segments, from, to, true)
+                .await?
+                .into_iter()
+                .map(|t| (t, None))
+                .collect()),
+            Answer::Both => {
+                let (plain, marked) = tokio::join!(
+                    self.call(mb, segments, from, to, false),
+                    self.call(mb, segments, from, to, true)
+                );
+                Ok(plain?
+                    .into_iter()
+                    .zip(marked?)
+                    .map(|(p, m)| (p, Some(m)))
+                    .collect())
+            }
+        }
+    }
+
     /// One backend call with budget, rate limit, retries and accounting; the answer has exactly
-    /// one translation per segment.
+    /// one translation per segment (with the backend's unknown-word marks when `marked`).
     async fn call(
         &self,
         mb: &ManagedBackend,
         segments: &[String],
         from: &str,
         to: &str,
+        marked: bool,
     ) -> Result<Vec<String>, TranslateError> {
         let name = mb.name().to_string();
         let wanted: u64 = segments.iter().map(|s| s.chars().count() as u64).sum();
@@ -708,7 +883,11 @@ impl Translator {
                 }
             }
             mb.limiter.acquire().await;
-            let result = mb.backend.translate(segments, from, to).await;
+            let result = if marked {
+                mb.backend.translate_marked(segments, from, to).await
+            } else {
+                mb.backend.translate(segments, from, to).await
+            };
             let result = match result {
                 Ok(v) if v.len() == segments.len() => Ok(v),
                 Ok(v) => Err(TranslateError::BadAnswer {
@@ -763,6 +942,17 @@ impl Translator {
     }
 }
 
+/// An answer as kept: single quotes repaired and spaces collapsed, in the text and in its marked
+/// version.
+fn tidy(sent: &str, (text, marked): &(String, Option<String>)) -> (String, Option<String>) {
+    (
+        repair_single_quotes(sent, &collapse_spaces(text)),
+        marked
+            .as_ref()
+            .map(|m| repair_single_quotes(sent, &collapse_spaces(m))),
+    )
+}
+
 /// Trims and collapses runs of spaces (Apertium leaves two where it drops a pronoun).
 fn collapse_spaces(s: &str) -> String {
     s.split(' ')
@@ -775,13 +965,108 @@ fn clone_outcome(o: &HopOutcome) -> HopOutcome {
     match o {
         HopOutcome::Done {
             text,
+            marked,
             cached,
             retried,
         } => HopOutcome::Done {
             text: text.clone(),
+            marked: marked.clone(),
             cached: *cached,
             retried: *retried,
         },
         HopOutcome::Failed(r) => HopOutcome::Failed(r.clone()),
+    }
+}
+
+/// The text for the next leg of a pivot route: each word the leg did not know, and each name
+/// of the original that it copied unchanged, becomes a new placeholder of `protected` (so the
+/// next leg passes it through and the final restore puts it back); other marks are taken out.
+fn pass_through(m: &MarkedText, original: &str, protected: &mut Protected) -> String {
+    let add = |word: &str, protected: &mut Protected| {
+        protected.slots.push(word.to_string());
+        protected.glue.push((false, false));
+        placeholder(protected.slots.len())
+    };
+    let text = m.replace(|w| {
+        if w.untranslated() {
+            add(&w.word, protected)
+        } else {
+            w.word.clone()
+        }
+    });
+    let names = inner_capitalised_words(original);
+    if names.is_empty() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word_start: Option<usize> = None;
+    let is_word = |c: char| c.is_alphanumeric() || c == '-';
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (word_start, is_word(c)) {
+            (None, true) => word_start = Some(i),
+            (Some(s), false) => {
+                let word = &text[s..i];
+                if names.contains(word) {
+                    out.push_str(&add(word, protected));
+                } else {
+                    out.push_str(word);
+                }
+                word_start = None;
+                if i < text.len() {
+                    out.push(c);
+                }
+            }
+            (None, false) => {
+                if i < text.len() {
+                    out.push(c);
+                }
+            }
+            (Some(_), true) => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_legs_unknown_words_and_copied_names_become_placeholders() {
+        let original = "Dr. Amelia Hart met J. K. Moreno on 12 May.";
+        let mut p = protect_with(original, ProtectOptions { numbers: false });
+        let sent = p.text.clone();
+        let raw = "Dr. Amelia *Hart cumplió *J. *K. Moreno el 12 de #mayo.";
+        let m = MarkedText::parse(raw, &sent);
+        let next = pass_through(&m, original, &mut p);
+        assert_eq!(
+            next,
+            "Dr. ZZ4ZZ ZZ1ZZ cumplió ZZ2ZZ ZZ3ZZ ZZ5ZZ el 12 de mayo."
+        );
+        assert_eq!(p.slots, vec!["Hart", "J.", "K.", "Amelia", "Moreno"]);
+        // Whatever the next leg does around them, the restore puts the words back.
+        assert_eq!(
+            p.restore("Dr. ZZ4ZZ ZZ1ZZ a rencontré ZZ2ZZ ZZ3ZZ ZZ5ZZ le 12 mai.")
+                .unwrap(),
+            "Dr. Amelia Hart a rencontré J. K. Moreno le 12 mai."
+        );
+        // A lost name is a lost placeholder: the checker sees it.
+        assert!(
+            p.restore("Dr. ZZ4ZZ ZZ1ZZ a rencontré ZZ2ZZ ZZ3ZZ Brun.")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn answers_are_tidied_with_their_marked_twin() {
+        let (text, marked) = tidy(
+            "It's here.",
+            &("Es  aquí.".to_string(), Some("Es  *aquí.".to_string())),
+        );
+        assert_eq!(text, "Es aquí.");
+        assert_eq!(marked.as_deref(), Some("Es *aquí."));
     }
 }

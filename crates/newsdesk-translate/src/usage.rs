@@ -1,4 +1,4 @@
-//! Per-backend usage counters: characters sent, calls, cache hits, errors.
+//! Per-backend usage counters: characters sent, calls, cache hits, errors, unknown words.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,10 @@ pub struct Usage {
     pub check_failures: u64,
     /// Segments kept in the original language because this backend's hop failed.
     pub kept_original: u64,
+    /// Words the backend did not know and left as they were (Apertium's marks), in segments
+    /// it translated (cache hits excluded).
+    #[serde(default)]
+    pub unknown_words: u64,
 }
 
 impl std::ops::AddAssign for Usage {
@@ -30,5 +34,6 @@ impl std::ops::AddAssign for Usage {
         self.errors += o.errors;
         self.check_failures += o.check_failures;
         self.kept_original += o.kept_original;
+        self.unknown_words += o.unknown_words;
     }
 }

@@ -382,5 +382,88 @@ async fn apertium_apy_server_translates_through_its_http_api() {
     assert_eq!(tr.text.lines().count(), 2);
     assert!(tr.text.contains("maison"), "{}", tr.text);
     assert_eq!(tr.segments.len(), 3);
-    assert_eq!(t.run_usage()["apy"].calls, 2, "one batched call per hop");
+    assert_eq!(
+        t.run_usage()["apy"].calls,
+        3,
+        "one batched call per hop, and the marked twin of the last one (out of the pivot)"
+    );
+}
+
+fn translator_with(options: TranslatorOptions) -> Translator {
+    Translator::new(
+        vec![ManagedBackend::new(Box::new(apertium()))],
+        Arc::new(MemoryCache::new()),
+        options,
+    )
+}
+
+/// en→es→fr: the first leg's unknown words and the names it copied pass through the second leg
+/// unchanged (without it, Spanish `moreno` becomes French `brun`), and no mark is emitted.
+#[tokio::test]
+async fn names_pass_through_the_pivot_unchanged() {
+    if !apertium_here("names_pass_through_the_pivot_unchanged") {
+        return;
+    }
+    let text = "Dr. Amelia Hart met J. K. Moreno in the capital on Tuesday.";
+    let on = translator();
+    let tr = on.translate_text(text, "en", "fr").await.unwrap();
+    let out = &tr.segments[0];
+    assert_eq!(out.status, SegmentStatus::Translated, "{out:?}");
+    for name in ["Amelia", "Hart", "Moreno"] {
+        assert!(out.text.contains(name), "{name} kept: {}", out.text);
+    }
+    assert!(
+        !out.text.contains(['*', '@', '#']),
+        "no marks: {}",
+        out.text
+    );
+    assert!(out.text.contains("mardi"), "translated: {}", out.text);
+    assert!(out.unknown_words.contains(&"Hart".to_string()), "{out:?}");
+    assert!(out.pivot_leaks.is_empty(), "{out:?}");
+    assert!(on.run_usage()["apertium"].unknown_words >= 1);
+
+    let off = translator_with(TranslatorOptions {
+        pivot_passthrough: false,
+        ..TranslatorOptions::default()
+    });
+    let before = off.translate_text(text, "en", "fr").await.unwrap();
+    assert!(
+        !before.text.contains("Moreno"),
+        "without the pass-through the second leg translates the name: {:?}",
+        before.segments
+    );
+}
+
+/// Spanish words the es→fr dictionary lacks are pivot-language leaks: counted, and a segment
+/// with too many of them is kept in the original with the marker.
+#[tokio::test]
+async fn too_many_pivot_language_words_keep_the_original() {
+    if !apertium_here("too_many_pivot_language_words_keep_the_original") {
+        return;
+    }
+    // `per cent` → `por céntimo` → `par céntimo`: céntimo is not in the es→fr dictionary.
+    let text = "The survey puts support at 47,5 per cent, up from 44,1 per cent.";
+    let strict = translator();
+    let tr = strict.translate_text(text, "en", "fr").await.unwrap();
+    match &tr.segments[0].status {
+        SegmentStatus::KeptOriginal(reason) => {
+            assert!(reason.contains("pivot language"), "{reason}")
+        }
+        other => panic!("expected the original kept, got {other:?}: {}", tr.text),
+    }
+    assert!(tr.text.starts_with("[EN] "), "{}", tr.text);
+    assert!(
+        strict.run_usage()["apertium"].check_failures >= 2,
+        "batch, then alone"
+    );
+
+    let lenient = translator_with(TranslatorOptions {
+        max_pivot_leak_share: 1.0,
+        ..TranslatorOptions::default()
+    });
+    let tr = lenient.translate_text(text, "en", "fr").await.unwrap();
+    let seg = &tr.segments[0];
+    assert_eq!(seg.status, SegmentStatus::Translated, "{seg:?}");
+    assert_eq!(seg.pivot_leaks, vec!["céntimo", "céntimo"], "{seg:?}");
+    assert!(!seg.text.contains('*'), "{}", seg.text);
 }
