@@ -8,7 +8,8 @@
 //! a visible placeholder paragraph linking to the embedded URL, or vanish when they have none.
 
 use crate::tree_walk::AttrLookup;
-use std::collections::HashSet;
+use crate::tree_walk::NodeSet;
+
 use std::sync::LazyLock;
 
 use ego_tree::iter::Edge;
@@ -26,7 +27,7 @@ const MAX_BLOCK_DEPTH: usize = 32;
 /// What the renderer needs to know about the page.
 pub(crate) struct RenderContext<'a> {
     /// Removed (boilerplate) elements.
-    pub removed: &'a HashSet<NodeId>,
+    pub removed: &'a NodeSet,
     /// Statistics computed with `removed`.
     pub stats: &'a Stats,
     /// Base for relative URLs.
@@ -68,7 +69,7 @@ struct Renderer<'c, 'a> {
     /// Depth of open caption elements (`figcaption`).
     caption_depth: usize,
     /// Parents whose remaining children are skipped (after a "related links" heading).
-    cut_parents: HashSet<NodeId>,
+    cut_parents: NodeSet,
     current: String,
     blocks: Vec<OpenBlock>,
     /// Count of images and embeds emitted (a block holding one is not empty).
@@ -87,7 +88,7 @@ pub(crate) fn render(html: &Html, nodes: &[NodeId], ctx: &RenderContext<'_>) -> 
         paragraphs: Vec::new(),
         caption: Vec::new(),
         caption_depth: 0,
-        cut_parents: HashSet::new(),
+        cut_parents: NodeSet::default(),
         current: String::new(),
         blocks: Vec::new(),
         media: 0,

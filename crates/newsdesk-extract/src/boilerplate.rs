@@ -7,9 +7,12 @@
 //! for a page header while "article-comments" is still taken for comments.
 
 use crate::tree_walk::AttrLookup;
-use std::collections::HashSet;
+use crate::tree_walk::NodeSet;
 
-use ego_tree::NodeId;
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
+
 use scraper::node::Element;
 use scraper::{Html, Node};
 
@@ -189,8 +192,8 @@ pub(crate) enum ClassVerdict {
 }
 
 /// Elements removed by tag, ARIA role or visibility (`hidden`, `display:none`).
-pub(crate) fn structural(html: &Html) -> HashSet<NodeId> {
-    let mut removed = HashSet::new();
+pub(crate) fn structural(html: &Html) -> NodeSet {
+    let mut removed = NodeSet::default();
     for node in html.tree.root().descendants() {
         let Node::Element(el) = node.value() else {
             continue;
@@ -234,8 +237,8 @@ pub(crate) fn structural(html: &Html) -> HashSet<NodeId> {
 /// `stats` (computed with `removed`) decides for metadata-like classes and forms, which go only
 /// when small. The `html`, `body` and `main` elements, `itemprop=articleBody` and their ancestors
 /// are never removed.
-pub(crate) fn by_class(html: &Html, removed: &HashSet<NodeId>, stats: &Stats) -> HashSet<NodeId> {
-    let mut protected: HashSet<NodeId> = HashSet::new();
+pub(crate) fn by_class(html: &Html, removed: &NodeSet, stats: &Stats) -> NodeSet {
+    let mut protected = NodeSet::default();
     for node in html.tree.root().descendants() {
         if node.value().as_element().is_some_and(is_article_body) {
             protected.extend(node.ancestors().map(|a| a.id()));
@@ -345,31 +348,43 @@ fn is_hidden(el: &Element) -> bool {
 
 /// Judges an element by the words of its `class` and `id`.
 pub(crate) fn class_verdict(el: &Element) -> ClassVerdict {
-    let mut words = Vec::new();
-    for attr in [el.attribute("class"), el.attribute("id")]
-        .into_iter()
-        .flatten()
-    {
-        split_words(attr, &mut words);
-    }
-    if words.is_empty() {
+    let (class, id) = (el.attribute("class"), el.attribute("id"));
+    if class.is_none() && id.is_none() {
         return ClassVerdict::Keep;
     }
+    WORDS.with_borrow_mut(|buf| {
+        buf.clear();
+        for attr in [class, id].into_iter().flatten() {
+            join_words(attr, buf);
+        }
+        verdict_of_words(buf)
+    })
+}
+
+thread_local! {
+    /// The class words of the element being judged (reused: no allocation per element).
+    static WORDS: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+fn verdict_of_words(joined: &str) -> ClassVerdict {
     let mut last_positive = None;
     let mut last_strong = None;
     let mut weak = false;
     let mut i = 0;
-    while i < words.len() {
-        let w = words[i].as_str();
-        if MODIFIERS.contains(&w) {
+    let mut words = joined.split(' ').filter(|w| !w.is_empty()).peekable();
+    while let Some(w) = words.next() {
+        let kind = word_kind(w);
+        if kind & MODIFIER != 0 {
+            words.next();
             i += 2;
             continue;
         }
-        if POSITIVE.contains(&w) {
+        let next = words.peek().copied();
+        if kind & POSITIVE_WORD != 0 {
             last_positive = Some(i);
-        } else if is_strong(w) || (w == "sr" && words.get(i + 1).is_some_and(|n| n == "only")) {
+        } else if is_strong_kind(w, kind) || (w == "sr" && next == Some("only")) {
             last_strong = Some(i);
-        } else if WEAK.contains(&w)
+        } else if kind & WEAK_WORD != 0
             || w.ends_with("metadata")
             || w == "postmeta"
             || w == "entrymeta"
@@ -377,7 +392,7 @@ pub(crate) fn class_verdict(el: &Element) -> ClassVerdict {
             weak = true;
         }
         // "visually-hidden", "screen-reader-text"
-        if w == "screen" && words.get(i + 1).is_some_and(|n| n == "reader") {
+        if w == "screen" && next == Some("reader") {
             last_strong = Some(i);
         }
         i += 1;
@@ -390,9 +405,64 @@ pub(crate) fn class_verdict(el: &Element) -> ClassVerdict {
     }
 }
 
-fn is_strong(word: &str) -> bool {
-    STRONG.contains(&word)
-        || (!NOT_BOILERPLATE.contains(&word) && STRONG_PREFIXES.iter().any(|p| word.starts_with(p)))
+/// Kinds of a class word in [`LEXICON`] (bit flags).
+const MODIFIER: u8 = 1;
+const POSITIVE_WORD: u8 = 2;
+const STRONG_WORD: u8 = 4;
+const WEAK_WORD: u8 = 8;
+const NOT_BOILERPLATE_WORD: u8 = 16;
+
+/// Every listed class word with its kinds: one hash lookup instead of scanning the lists.
+static LEXICON: LazyLock<FxHashMap<&'static str, u8>> = LazyLock::new(|| {
+    let mut map: FxHashMap<&'static str, u8> = FxHashMap::default();
+    for (list, kind) in [
+        (MODIFIERS, MODIFIER),
+        (POSITIVE, POSITIVE_WORD),
+        (STRONG, STRONG_WORD),
+        (WEAK, WEAK_WORD),
+        (NOT_BOILERPLATE, NOT_BOILERPLATE_WORD),
+    ] {
+        for w in list {
+            *map.entry(w).or_default() |= kind;
+        }
+    }
+    map
+});
+
+fn word_kind(word: &str) -> u8 {
+    LEXICON.get(word).copied().unwrap_or(0)
+}
+
+fn is_strong_kind(word: &str, kind: u8) -> bool {
+    kind & STRONG_WORD != 0
+        || (kind & NOT_BOILERPLATE_WORD == 0 && STRONG_PREFIXES.iter().any(|p| word.starts_with(p)))
+}
+
+/// [`split_words`] into one string, the words separated by spaces (appended to `out`).
+fn join_words(value: &str, out: &mut String) {
+    let mut prev_lower = false;
+    out.push(' ');
+    for c in value.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && prev_lower && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            out.push(c.to_ascii_lowercase());
+        } else if !c.is_ascii() && c.is_alphanumeric() {
+            if c.is_uppercase() && prev_lower && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+            out.extend(c.to_lowercase());
+        } else {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+            prev_lower = false;
+        }
+    }
+    out.push(' ');
 }
 
 /// Splits class/id values into lowercase words at non-alphanumerics and camelCase humps.
@@ -436,6 +506,22 @@ pub(crate) fn split_words(value: &str, out: &mut Vec<String>) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joined_words_are_the_split_words() {
+        for value in [
+            "relatedArticles article-header  nav_main",
+            "ÜberSicht--Kästen x9Y",
+            "",
+        ] {
+            let mut split = Vec::new();
+            split_words(value, &mut split);
+            let mut joined = String::new();
+            join_words(value, &mut joined);
+            let joined: Vec<&str> = joined.split(' ').filter(|w| !w.is_empty()).collect();
+            assert_eq!(joined, split, "{value}");
+        }
+    }
 
     fn verdict(class: &str) -> ClassVerdict {
         let html = Html::parse_fragment(&format!(r#"<div class="{class}"></div>"#));

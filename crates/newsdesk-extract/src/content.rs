@@ -8,7 +8,7 @@
 //! are added.
 
 use crate::tree_walk::AttrLookup;
-use std::collections::{HashMap, HashSet};
+use crate::tree_walk::{NodeMap, NodeSet};
 
 use ego_tree::{NodeId, NodeRef};
 use scraper::node::Element;
@@ -29,9 +29,9 @@ pub(crate) struct Content {
 
 /// Picks the main content of the document, or `None` when no paragraph scores.
 pub(crate) fn choose(html: &Html, stats: &Stats) -> Option<Content> {
-    let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    let mut scores: NodeMap<f64> = NodeMap::default();
     // Paragraph text under each element (all the way up), for moving up from the winner.
-    let mut prose: HashMap<NodeId, u32> = HashMap::new();
+    let mut prose: NodeMap<u32> = NodeMap::default();
     // Document order, so that sums and ties do not depend on hash order (deterministic output).
     let mut elements: Vec<(NodeId, &crate::text_stats::ElementStats)> = stats.iter().collect();
     elements.sort_unstable_by_key(|(id, _)| *id);
@@ -80,7 +80,8 @@ pub(crate) fn choose(html: &Html, stats: &Stats) -> Option<Content> {
         }
     }
     let mut best: Option<(NodeId, f64)> = None;
-    let mut finals: HashMap<NodeId, f64> = HashMap::with_capacity(scores.len());
+    let mut finals: NodeMap<f64> =
+        NodeMap::with_capacity_and_hasher(scores.len(), Default::default());
     for (&id, &score) in &scores {
         let Some(el) = html.tree.get(id).and_then(|n| n.value().as_element()) else {
             continue;
@@ -211,11 +212,7 @@ fn is_lead(el: &Element) -> bool {
 
 /// Moves up from the scorer's pick while its parent holds clearly more paragraph text (an
 /// article split over several sibling blocks), without getting link-heavy.
-fn climb<'a>(
-    mut cur: NodeRef<'a, Node>,
-    prose: &HashMap<NodeId, u32>,
-    stats: &Stats,
-) -> NodeRef<'a, Node> {
+fn climb<'a>(mut cur: NodeRef<'a, Node>, prose: &NodeMap<u32>, stats: &Stats) -> NodeRef<'a, Node> {
     let prose_of = |n: NodeRef<'_, Node>| prose.get(&n.id()).copied().unwrap_or(0);
     for _ in 0..CLIMB_LEVELS {
         // The nearest ancestor (within a few wrappers) holding clearly more paragraph text.
@@ -302,7 +299,7 @@ fn semantic_container(
     html: &Html,
     stats: &Stats,
     top: NodeRef<'_, Node>,
-    prose: &HashMap<NodeId, u32>,
+    prose: &NodeMap<u32>,
 ) -> Option<NodeId> {
     let mut best: Option<(u8, u32, NodeId)> = None;
     for node in html.tree.root().descendants() {
@@ -340,7 +337,7 @@ fn semantic_container(
 /// way to the pick.
 const CONTAINER_SHARE: u32 = 4;
 
-fn add(scores: &mut HashMap<NodeId, f64>, node: NodeRef<'_, Node>, score: f64) {
+fn add(scores: &mut NodeMap<f64>, node: NodeRef<'_, Node>, score: f64) {
     *scores.entry(node.id()).or_insert(0.0) += score;
 }
 
@@ -386,7 +383,7 @@ fn has_positive_word(el: &Element) -> bool {
 fn with_siblings(
     top: NodeRef<'_, Node>,
     top_score: f64,
-    finals: &HashMap<NodeId, f64>,
+    finals: &NodeMap<f64>,
     stats: &Stats,
 ) -> Vec<NodeId> {
     let Some(parent) = top.parent() else {
@@ -394,7 +391,7 @@ fn with_siblings(
     };
     let threshold = (top_score * 0.2).max(10.0);
     let mut nodes = Vec::new();
-    let mut seen: HashSet<NodeId> = HashSet::new();
+    let mut seen = NodeSet::default();
     for sibling in parent.children() {
         let id = sibling.id();
         if id == top.id() {

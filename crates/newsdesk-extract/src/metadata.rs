@@ -7,7 +7,7 @@ use url::Url;
 
 use crate::dates::{self, PageDate};
 use crate::jsonld::{self, JsonLd};
-use crate::tree_walk::text_of;
+use crate::tree_walk::{text_of, text_within};
 use crate::{authors, title};
 
 /// Everything found about a page apart from its body.
@@ -81,6 +81,7 @@ fn in_comments(node: ego_tree::NodeRef<'_, Node>) -> bool {
 
 fn gather(html: &Html) -> Signals {
     let mut s = Signals::default();
+    let mut class_id = String::new();
     for node in html.tree.root().descendants() {
         let Node::Element(el) = node.value() else {
             continue;
@@ -202,12 +203,15 @@ fn gather(html: &Html) -> Signals {
         {
             s.rel_authors.push(text_of(node));
         }
-        let class_id = format!(
-            "{} {}",
-            el.attribute("class").unwrap_or(""),
-            el.attribute("id").unwrap_or("")
-        )
-        .to_ascii_lowercase();
+        let (class, id) = (el.attribute("class"), el.attribute("id"));
+        if class.is_none() && id.is_none() {
+            continue;
+        }
+        class_id.clear();
+        class_id.push_str(class.unwrap_or(""));
+        class_id.push(' ');
+        class_id.push_str(id.unwrap_or(""));
+        class_id.make_ascii_lowercase();
         if class_id.trim().is_empty()
             || matches!(
                 el.name(),
@@ -224,11 +228,11 @@ fn gather(html: &Html) -> Signals {
             && !matches!(el.name(), "form" | "label" | "input" | "textarea")
             && !in_comments(node)
             && s.bylines.len() < 8
+            && let Some(t) = text_within(node, 120)
+            && !t.is_empty()
+            && t.chars().count() <= 120
         {
-            let t = text_of(node);
-            if !t.is_empty() && t.chars().count() <= 120 {
-                s.bylines.push(t);
-            }
+            s.bylines.push(t);
         }
         if [
             "date", "time", "publi", "datum", "posted", "dateline", "byline", "meta", "fecha",
@@ -236,11 +240,11 @@ fn gather(html: &Html) -> Signals {
         .iter()
         .any(|k| class_id.contains(k))
             && s.date_texts.len() < 40
+            && let Some(t) = text_within(node, 160)
+            && !t.is_empty()
+            && t.chars().count() <= 160
         {
-            let t = text_of(node);
-            if !t.is_empty() && t.chars().count() <= 160 {
-                s.date_texts.push(t);
-            }
+            s.date_texts.push(t);
         }
     }
     s

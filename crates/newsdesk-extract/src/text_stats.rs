@@ -1,7 +1,6 @@
 //! Per-element text statistics: text length, link text, commas, inline text.
 
-use std::collections::{HashMap, HashSet};
-
+use crate::tree_walk::{NodeMap, NodeSet};
 use ego_tree::{NodeId, NodeRef};
 use scraper::Node;
 
@@ -33,19 +32,19 @@ impl ElementStats {
 
 /// Statistics of every visible element of a document.
 pub(crate) struct Stats {
-    map: HashMap<NodeId, ElementStats>,
+    map: NodeMap<ElementStats>,
 }
 
 impl Stats {
     /// Computes the statistics of the subtree of `root`, skipping the `removed` subtrees.
-    pub fn compute(root: NodeRef<'_, Node>, removed: &HashSet<NodeId>) -> Stats {
+    pub fn compute(root: NodeRef<'_, Node>, removed: &NodeSet) -> Stats {
         struct Frame {
             id: NodeId,
             block: bool,
             link: bool,
             stats: ElementStats,
         }
-        let mut map = HashMap::new();
+        let mut map = NodeMap::default();
         let mut stack: Vec<Frame> = Vec::new();
         let mut link_depth = 0u32;
         walk(root, removed, |step| match step {

@@ -1,7 +1,5 @@
 //! Iterative walks over the parsed DOM (no recursion: deep documents cannot blow the stack).
 
-use std::collections::HashSet;
-
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::Node;
@@ -18,11 +16,7 @@ pub(crate) enum Step<'a> {
 }
 
 /// Walks the subtree of `root` in document order, skipping the subtrees of the `skip` nodes.
-pub(crate) fn walk<'a>(
-    root: NodeRef<'a, Node>,
-    skip: &HashSet<NodeId>,
-    mut f: impl FnMut(Step<'a>),
-) {
+pub(crate) fn walk<'a>(root: NodeRef<'a, Node>, skip: &NodeSet, mut f: impl FnMut(Step<'a>)) {
     let mut skipping: Option<NodeId> = None;
     for edge in root.traverse() {
         match edge {
@@ -57,7 +51,15 @@ pub(crate) fn walk<'a>(
 
 /// The text of a subtree, whitespace-normalised, skipping `script`/`style` content.
 pub(crate) fn text_of(root: NodeRef<'_, Node>) -> String {
+    text_within(root, usize::MAX).unwrap_or_default()
+}
+
+/// [`text_of`] for short texts: `None`, without reading the rest of the subtree, as soon as it
+/// holds more than `max_chars` characters that are not whitespace (so its normalised text is
+/// longer than `max_chars`).
+pub(crate) fn text_within(root: NodeRef<'_, Node>, max_chars: usize) -> Option<String> {
     let mut raw = String::new();
+    let mut visible = 0usize;
     let mut hidden = 0usize;
     for edge in root.traverse() {
         match edge {
@@ -68,7 +70,15 @@ pub(crate) fn text_of(root: NodeRef<'_, Node>) -> String {
                     hidden += 1
                 }
                 Node::Element(el) if is_block(el.name()) || el.name() == "br" => raw.push(' '),
-                Node::Text(t) if hidden == 0 => raw.push_str(t),
+                Node::Text(t) if hidden == 0 => {
+                    if max_chars != usize::MAX {
+                        visible += t.chars().filter(|c| !c.is_whitespace()).count();
+                        if visible > max_chars {
+                            return None;
+                        }
+                    }
+                    raw.push_str(t)
+                }
                 _ => {}
             },
             Edge::Close(node) => match node.value() {
@@ -82,7 +92,7 @@ pub(crate) fn text_of(root: NodeRef<'_, Node>) -> String {
             },
         }
     }
-    newsdesk_text::normalize_whitespace(&raw)
+    Some(newsdesk_text::normalize_whitespace(&raw))
 }
 
 /// Elements that break the flow of text (a paragraph boundary in plain text).
@@ -157,3 +167,9 @@ impl AttrLookup for Element {
         self.attrs().find(|(k, _)| *k == name).map(|(_, v)| v)
     }
 }
+
+/// A set of DOM nodes (Fx-hashed: node ids are small integers, SipHash is wasted on them).
+pub(crate) type NodeSet = rustc_hash::FxHashSet<NodeId>;
+
+/// A map keyed by DOM node.
+pub(crate) type NodeMap<V> = rustc_hash::FxHashMap<NodeId, V>;
