@@ -133,7 +133,9 @@ async fn serve(
     match path.as_str() {
         "robots.txt" => reply(
             "text/plain",
-            format!("User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap_news.xml\n").into_bytes(),
+            format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap_index.xml\nSitemap: {base}/sitemap_news.xml\n"
+            ).into_bytes(),
         ),
         "sitemap_news.xml" => {
             counters.sitemap.fetch_add(1, Ordering::SeqCst);
@@ -298,24 +300,29 @@ fn sitemap_index_is_checked_and_read_through_its_gzip_child() {
     assert!(out.contains("Harbour talks resume"), "{out}");
     assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM sources"), 0);
 
-    // discover --add adds the news sitemap it finds
-    let out = site.ok(&["sources", "discover", &origin.url("/"), "--add"]);
-    assert!(out.contains("added source"), "{out}");
-    let sources = site.sources();
-    assert!(
-        sources
-            .iter()
-            .any(|s| s["feed_url"].as_str() == Some(origin.url("/sitemap_news.xml").as_str())),
-        "{sources:?}"
-    );
+    // discover lists the index announced in robots.txt too (read through its news child)
+    let out = site.ok(&["sources", "discover", &origin.url("/")]);
+    let line = out
+        .lines()
+        .find(|l| l.contains(&index))
+        .unwrap_or_else(|| panic!("index not listed: {out}"));
+    assert!(line.contains("3 entries"), "{line}");
 
+    site.ok(&["sources", "add", &origin.url("/sitemap_news.xml")]);
     let out = site.ok(&["fetch"]);
     assert!(out.contains("3 new articles"), "{out}");
     assert_eq!(origin.counters.pages.load(Ordering::SeqCst), 3);
 
-    // the index as a source of its own lists the same pages (through its gzip child): they are
-    // already stored, so none is fetched or stored again
-    site.ok(&["sources", "add", &index]);
+    // discover --add adds what it lists (the index) and keeps what is already a source
+    let out = site.ok(&["sources", "discover", &origin.url("/"), "--add"]);
+    assert!(out.contains("already present as source 1"), "{out}");
+    assert!(
+        out.contains(&format!("added source 2: Portavel Gazette <{index}>")),
+        "{out}"
+    );
+
+    // the index lists the same pages (through its gzip child): they are already stored, so
+    // none is fetched or stored again
     let out = site.ok(&["fetch"]);
     assert!(out.contains("2 ok"), "{out}");
     assert!(out.contains("0 new articles"), "{out}");

@@ -34,6 +34,9 @@ const NEWS_SITEMAP_PATHS: &[&str] = &[
     "/sitemap-news.xml",
 ];
 
+/// At most this many `Sitemap:` lines of robots.txt are fetched by `discover`.
+const MAX_ROBOTS_SITEMAPS: usize = 5;
+
 /// The wire format of a feed document, from its first element.
 pub fn sniff_format(body: &[u8]) -> &'static str {
     if body.starts_with(&[0x1f, 0x8b]) {
@@ -279,21 +282,16 @@ async fn try_feed(fetcher: &Fetcher, url: &str) -> Option<(String, Option<String
 }
 
 /// Fetches `url` and reads it as a news sitemap: `Some((final_url, title, entries))` when it is
-/// a sitemap whose entries carry Google News titles, or a sitemap index (read through its
-/// news-like or recent children).
+/// a sitemap (or a sitemap index, read through its news-like or recent children) whose entries
+/// carry Google News titles.
 async fn try_news_sitemap(fetcher: &Fetcher, url: &str) -> Option<(String, Option<String>, usize)> {
     let r = fetcher.get(url, &Validators::none()).await.ok()?;
-    let index = newsdesk_feeds::is_sitemap_index(&r.body);
     let final_url = r.final_url.clone();
     let doc = read_source_document(fetcher, r.body, r.final_url, r.content_type)
         .await
         .ok()?;
     let news = doc.feed.entries.iter().any(|e| e.title.is_some());
-    (news || (index && !doc.feed.entries.is_empty())).then_some((
-        final_url,
-        doc.feed.feed.title,
-        doc.feed.entries.len(),
-    ))
+    news.then_some((final_url, doc.feed.feed.title, doc.feed.entries.len()))
 }
 
 /// `sources discover URL`: lists the feeds a site offers (`<link rel="alternate">`, common paths,
@@ -360,15 +358,19 @@ pub async fn discover(ctx: &Context, url: &str, add: bool) -> Result<ExitCode> {
     if let Ok(robots) = base.join("/robots.txt")
         && let Ok(r) = fetcher.get(robots.as_str(), &Validators::none()).await
     {
-        for line in String::from_utf8_lossy(&r.body).lines() {
-            let l = line.trim();
-            if l.len() > 8 && l[..8].eq_ignore_ascii_case("sitemap:") {
-                let s = l[8..].trim().to_string();
-                if s.to_ascii_lowercase().contains("news") {
-                    sitemaps.push(s);
-                }
-            }
-        }
+        let mut announced: Vec<String> = String::from_utf8_lossy(&r.body)
+            .lines()
+            .map(str::trim)
+            .filter(|l| {
+                l.len() > 8 && l.is_char_boundary(8) && l[..8].eq_ignore_ascii_case("sitemap:")
+            })
+            .map(|l| l[8..].trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        // news-named ones first (stable), then the others (often an index with news children);
+        // a few only: each is fetched
+        announced.sort_by_key(|s| !s.to_ascii_lowercase().contains("news"));
+        sitemaps.extend(announced.into_iter().take(MAX_ROBOTS_SITEMAPS));
     }
     for path in NEWS_SITEMAP_PATHS {
         if let Ok(u) = base.join(path) {
