@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::page::Ui;
 use crate::pages::{TimeView, lang_attribute};
-use crate::params::{Params, parse_id, parse_lang};
+use crate::params::{Params, parse_lang};
 use crate::{AppError, AppState, Editions, page};
 
 /// Stories on `/stories` and the API's default page size.
@@ -521,13 +521,27 @@ impl StoryView {
     }
 }
 
+/// A story id from the path: a non-negative integer (the story engine counts from 0).
+fn story_id(raw: &str) -> Result<i64, AppError> {
+    match raw.parse::<i64>() {
+        Ok(id) if id >= 0 => Ok(id),
+        _ => Err(AppError::bad_request(
+            "id",
+            format!(
+                "{:?} is not a story id (a non-negative integer)",
+                raw.chars().take(64).collect::<String>()
+            ),
+        )),
+    }
+}
+
 /// One story and its articles' titles in `lang` (when it is an edition's).
 async fn read_story(
     state: &AppState,
     raw_id: &str,
     lang: Option<String>,
 ) -> Result<(StoryDetail, Retitle), AppError> {
-    let id = parse_id("id", raw_id)?;
+    let id = story_id(raw_id)?;
     state
         .db(move |s| {
             let Some(story) = s.get_story(id)? else {
@@ -572,7 +586,7 @@ pub(crate) async fn edition_story_page(
     Path((lang, raw_id)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
     let (all, edition) = crate::editions::edition_of(&editions, &lang)?;
-    let id = parse_id("id", &raw_id)?;
+    let id = story_id(&raw_id)?;
     let ui = crate::editions::edition_ui(&state, all, edition, &format!("/stories/{id}"));
     render_story(&state, &ui, &raw_id, Some(edition.language.clone())).await
 }

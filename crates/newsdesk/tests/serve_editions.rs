@@ -1,6 +1,7 @@
 //! `newsdesk fetch` and `newsdesk serve` with `[[editions]]` in newsdesk.toml: articles are
 //! translated at ingest through the configured backend (real Apertium when installed) and the
-//! edition is served at `/{lang}/`, with `/` redirecting by Accept-Language.
+//! edition is served at `/{lang}/`, with `/` redirecting by Accept-Language, its story pages at
+//! `/{lang}/stories[/{id}]`, and the translations in the JSON API.
 
 mod support;
 
@@ -126,5 +127,69 @@ fn fetch_translates_into_the_configured_edition_and_serve_publishes_it() {
         assert!(page.contains("Apertium"), "the page names the backend");
         let page = page.replace("&#x2f;", "/");
         assert!(page.contains("/good/a"), "the page links the original");
+    }
+
+    // The edition's story pages, and the article page's link to its story in the edition.
+    let story = query_i64(
+        &site.db(),
+        "SELECT story_id FROM article_stories ORDER BY article_id LIMIT 1",
+    );
+    let article = query_i64(
+        &site.db(),
+        &format!("SELECT MIN(article_id) FROM article_stories WHERE story_id = {story}"),
+    );
+    let (status, _, list) = get(&format!("{base}/fr/stories"), None);
+    assert_eq!(status, 200);
+    assert!(list.contains("<h1>Sujets</h1>"), "stories page in French");
+    let (status, _, page) = get(&format!("{base}/fr/stories/{story}"), None);
+    assert_eq!(status, 200);
+    let page = page.replace("&#x2f;", "/");
+    assert!(page.contains("<html lang=\"fr\">") && page.contains("Chronologie"));
+    assert!(page.contains(&format!("href=\"/fr/articles/{article}\"")));
+    assert!(
+        !page.contains("href=\"/articles/"),
+        "links stay in the edition"
+    );
+    let (_, _, page) = get(&format!("{base}/fr/articles/{article}"), None);
+    let page = page.replace("&#x2f;", "/");
+    assert!(page.contains(&format!("href=\"/fr/stories/{story}\"")));
+    // The story's title in the edition: its title article's French title when translated.
+    let conn = rusqlite::Connection::open_with_flags(
+        site.db(),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .expect("open db");
+    let french_title: Option<String> = conn
+        .query_row(
+            "SELECT t.title FROM stories s JOIN article_stories x ON x.story_id = s.id \
+             JOIN articles a ON a.id = x.article_id AND a.title = s.title \
+             JOIN article_translations t ON t.article_id = a.id AND t.language = 'fr' \
+             AND t.status = 'translated' WHERE s.id = ?1 ORDER BY a.sort_at LIMIT 1",
+            [story],
+            |r| r.get(0),
+        )
+        .ok()
+        .flatten();
+    let (status, _, json) = get(&format!("{base}/api/v1/stories/{story}?edition=fr"), None);
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_str(&json).expect("story JSON");
+    match &french_title {
+        Some(title) => {
+            assert!(apertium);
+            assert_eq!(json["title"].as_str(), Some(title.as_str()));
+            assert_eq!(json["title_lang"], "fr");
+        }
+        None => assert_ne!(json["title_lang"], "fr"),
+    }
+    // The article in the API lists its translations.
+    let (_, _, json) = get(&format!("{base}/api/v1/articles/{article}"), None);
+    let json: serde_json::Value = serde_json::from_str(&json).expect("article JSON");
+    let translations = json["translations"].as_array().expect("translations");
+    assert_eq!(translations.len(), 1);
+    assert_eq!(translations[0]["lang"], "fr");
+    if apertium {
+        assert_eq!(translations[0]["status"], "translated");
+        assert_eq!(translations[0]["backend"], "apertium");
+        assert_eq!(translations[0]["machine"], true);
     }
 }
