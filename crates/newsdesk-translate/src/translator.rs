@@ -338,10 +338,20 @@ impl Translator {
     }
 
     /// Builds the backends and the cache of a `[translate]` table; relative cache paths are
-    /// relative to `base_dir`.
+    /// relative to `base_dir`. Without a `cache` file the cache is in memory.
     pub async fn from_config(
         config: &TranslateConfig,
         base_dir: &Path,
+    ) -> Result<Translator, TranslateError> {
+        Translator::from_config_or(config, base_dir, Arc::new(MemoryCache::new())).await
+    }
+
+    /// Like [`Translator::from_config`], with `default_cache` when the table names no `cache`
+    /// file (newsdesk passes its main database).
+    pub async fn from_config_or(
+        config: &TranslateConfig,
+        base_dir: &Path,
+        default_cache: Arc<dyn TranslationCache>,
     ) -> Result<Translator, TranslateError> {
         let mut names = Vec::new();
         let mut backends = Vec::new();
@@ -357,7 +367,7 @@ impl Translator {
         }
         let cache: Arc<dyn TranslationCache> = match &config.cache {
             Some(p) => Arc::new(SqliteCache::open(&base_dir.join(p))?),
-            None => Arc::new(MemoryCache::new()),
+            None => default_cache,
         };
         Ok(Translator::new(
             backends,

@@ -3,6 +3,8 @@
 //! protocol server on 127.0.0.1 configured through the `[translate]` table.
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
+mod support;
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -220,5 +222,130 @@ fn configured_backend_cache_and_stats_persist_across_runs() {
     assert!(
         err.contains("no route from ru to de") && err.contains("en-de"),
         "{err}"
+    );
+}
+
+/// A LibreTranslate-protocol server without an API key: upper-cases each text, counts requests
+/// and texts.
+fn start_counting_libre(requests: Arc<AtomicUsize>, texts: Arc<AtomicUsize>) -> SocketAddr {
+    async fn translate(
+        State((n, t)): State<(Arc<AtomicUsize>, Arc<AtomicUsize>)>,
+        Json(body): Json<Value>,
+    ) -> Json<Value> {
+        n.fetch_add(1, Ordering::SeqCst);
+        let q: Vec<String> = body["q"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_uppercase())
+            .collect();
+        t.fetch_add(q.len(), Ordering::SeqCst);
+        Json(json!({ "translatedText": q }))
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            let app = Router::new()
+                .route("/translate", post(translate))
+                .with_state((requests, texts));
+            axum::serve(listener, app).await.ok();
+        });
+    });
+    rx.recv().unwrap()
+}
+
+/// Without `[translate] cache`, the site's database is the cache: a second `fetch` process that
+/// has to translate the same articles again (their translations were deleted) asks the backend
+/// nothing, and `translate stats` (a third process) reads the counters both runs persisted.
+#[test]
+fn the_database_is_the_translation_cache_across_processes() {
+    let requests = Arc::new(AtomicUsize::new(0));
+    let texts = Arc::new(AtomicUsize::new(0));
+    let libre = start_counting_libre(requests.clone(), texts.clone());
+    let (origin, _rt) = support::start_origin_blocking();
+    let site = support::Site::new(&format!(
+        "\n[translate]\n[[translate.backends]]\nkind = \"libretranslate\"\nname = \"libre\"\n\
+         url = \"http://{libre}\"\npairs = [\"en-fr\"]\n\n[[editions]]\nlanguage = \"fr\"\n"
+    ));
+    site.ok(&["sources", "add", &origin.url("/good/feed.xml")]);
+    let run = site.run(&["fetch"]);
+    let out =
+        String::from_utf8_lossy(&run.stdout).into_owned() + &String::from_utf8_lossy(&run.stderr);
+    assert!(out.contains("3 new articles"), "{out}");
+    let translated = "SELECT COUNT(*) FROM article_translations t JOIN articles a \
+                      ON a.id = t.article_id WHERE t.language = 'fr' AND t.status = 'translated' \
+                      AND t.title = upper(a.title) AND t.title <> a.title";
+    let rows = support::query_i64(&site.db(), "SELECT COUNT(*) FROM article_translations");
+    assert_eq!(
+        support::query_i64(&site.db(), translated),
+        3,
+        "{rows} rows; {out}"
+    );
+    let first_requests = requests.load(Ordering::SeqCst);
+    let first_texts = texts.load(Ordering::SeqCst);
+    assert!(
+        first_requests >= 1 && first_texts >= 6,
+        "{first_requests} {first_texts}"
+    );
+    assert!(
+        support::query_i64(&site.db(), "SELECT COUNT(*) FROM translation_cache") as usize
+            >= first_texts,
+        "every translated segment is cached in the database"
+    );
+    assert!(!site.path().join("data/translations.db").exists());
+
+    // The translations are lost; the next fetch (another process) translates the articles again.
+    let conn = rusqlite::Connection::open(site.db()).unwrap();
+    conn.execute("DELETE FROM article_translations", [])
+        .unwrap();
+    drop(conn);
+    site.ok(&["fetch"]);
+    assert_eq!(support::query_i64(&site.db(), translated), 3);
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        first_requests,
+        "the second process took every segment from the database"
+    );
+
+    let stats = site.ok(&["translate", "stats", "--json"]);
+    let v: Value = serde_json::from_str(&stats).unwrap();
+    assert_eq!(v["libre"]["calls"], first_requests as u64, "{v}");
+    assert_eq!(v["libre"]["segments"], first_texts as u64, "{v}");
+    // The second pass found every segment (repeated ones each time) in the cache.
+    assert!(
+        v["libre"]["cache_hits"].as_u64().unwrap() >= first_texts as u64,
+        "{v}"
+    );
+
+    // `translate text` with the site's configuration uses the same cache.
+    let title = support::query_i64(&site.db(), "SELECT COUNT(*) FROM articles");
+    assert_eq!(title, 3);
+    let conn = rusqlite::Connection::open(site.db()).unwrap();
+    let first_title: String = conn
+        .query_row("SELECT title FROM articles ORDER BY id LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    drop(conn);
+    let out = site.ok(&[
+        "translate",
+        "text",
+        "--from",
+        "en",
+        "--to",
+        "fr",
+        &first_title,
+    ]);
+    assert_eq!(out.trim(), first_title.to_uppercase());
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        first_requests,
+        "from the cache"
     );
 }

@@ -1,25 +1,33 @@
 //! `newsdesk translate text|stats|pairs`: the translation stage from the command line.
 //!
 //! The backends come from the `[translate]` table of the configuration file when there is one
-//! (see `newsdesk_translate::TranslateConfig`), else local Apertium alone with an in-memory
-//! cache.
+//! (see `newsdesk_translate::TranslateConfig`), else local Apertium alone. The cache (and the
+//! usage counters `stats` prints) is `--cache FILE`, else `[translate] cache`, else the site's
+//! database (`[storage] database`) when it exists, else in memory.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::sync::Arc;
+
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Subcommand};
-use newsdesk_translate::{SegmentStatus, TranslateConfig, Translator, Usage};
+use newsdesk_store::Store;
+use newsdesk_translate::{
+    MemoryCache, SegmentStatus, TranslateConfig, TranslationCache, Translator, Usage,
+};
 
 use crate::config::Config;
+use crate::pipeline::translate::StoreCache;
 
 /// `newsdesk translate …`.
 #[derive(Debug, Subcommand)]
 pub enum TranslateCommand {
     /// Translate a text (arguments, or standard input) and print it; the route goes to stderr.
     Text(TextArgs),
-    /// Characters, calls, cache hits and errors per backend, from the cache file.
+    /// Characters, calls, cache hits, errors and unknown words per backend, as persisted (in
+    /// the cache file, else the site's database).
     Stats {
         /// Only today's counters (UTC), which the daily budgets use.
         #[arg(long)]
@@ -48,7 +56,8 @@ pub enum TranslateCommand {
 /// Where the backends and the cache come from.
 #[derive(Debug, Args)]
 pub struct SetupArgs {
-    /// Translation cache file (SQLite) [default: `[translate] cache`, else in memory].
+    /// Translation cache file (SQLite) [default: `[translate] cache`, else the site's database
+    /// when it exists, else in memory].
     #[arg(long, value_name = "FILE")]
     pub cache: Option<PathBuf>,
 }
@@ -75,11 +84,19 @@ pub struct TextArgs {
 /// Reads the `[translate]` table of the configuration file, if there is a file; returns it with
 /// the directory relative paths are relative to.
 pub fn load_translate_config(explicit: Option<&Path>) -> Result<(TranslateConfig, PathBuf)> {
+    let (config, base, _) = load_translate_setup(explicit)?;
+    Ok((config, base))
+}
+
+/// [`load_translate_config`], and the site's database file when there is a configuration file.
+fn load_translate_setup(
+    explicit: Option<&Path>,
+) -> Result<(TranslateConfig, PathBuf, Option<PathBuf>)> {
     let path = match Config::locate(explicit) {
         Ok(p) => p,
         // No configuration anywhere: local Apertium with an in-memory cache.
         Err(_) if explicit.is_none() => {
-            return Ok((TranslateConfig::default(), std::env::current_dir()?));
+            return Ok((TranslateConfig::default(), std::env::current_dir()?, None));
         }
         Err(e) => return Err(e),
     };
@@ -87,7 +104,7 @@ pub fn load_translate_config(explicit: Option<&Path>) -> Result<(TranslateConfig
         if explicit.is_some() {
             bail!("configuration file {} does not exist", path.display());
         }
-        return Ok((TranslateConfig::default(), std::env::current_dir()?));
+        return Ok((TranslateConfig::default(), std::env::current_dir()?, None));
     }
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read configuration file {}", path.display()))?;
@@ -104,16 +121,38 @@ pub fn load_translate_config(explicit: Option<&Path>) -> Result<(TranslateConfig
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    Ok((config, base))
+    let database = table
+        .get("storage")
+        .and_then(|s| s.get("database"))
+        .and_then(|d| d.as_str())
+        .unwrap_or("data/newsdesk.db");
+    let database = base.join(database);
+    Ok((config, base, Some(database)))
+}
+
+/// The site's database as the cache, when there is no cache file and the database exists.
+fn database_cache(config: &TranslateConfig, database: Option<&Path>) -> Result<Option<StoreCache>> {
+    match database {
+        Some(db) if config.cache.is_none() && db.is_file() => {
+            let store = Store::open(db)
+                .with_context(|| format!("cannot open the database {}", db.display()))?;
+            Ok(Some(StoreCache::new(store)))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Builds the translator of the configuration, with `--cache` overriding the cache file.
 pub async fn build_translator(explicit: Option<&Path>, setup: &SetupArgs) -> Result<Translator> {
-    let (mut config, base) = load_translate_config(explicit)?;
+    let (mut config, base, database) = load_translate_setup(explicit)?;
     if let Some(c) = &setup.cache {
         config.cache = Some(std::path::absolute(c)?);
     }
-    Ok(Translator::from_config(&config, &base).await?)
+    let default: Arc<dyn TranslationCache> = match database_cache(&config, database.as_deref())? {
+        Some(c) => Arc::new(c),
+        None => Arc::new(MemoryCache::new()),
+    };
+    Ok(Translator::from_config_or(&config, &base, default).await?)
 }
 
 /// Runs one `translate` subcommand.
@@ -196,19 +235,31 @@ async fn stats(
     setup: &SetupArgs,
     config: Option<&Path>,
 ) -> Result<ExitCode> {
-    let (cfg, _) = load_translate_config(config)?;
-    if setup.cache.is_none() && cfg.cache.is_none() {
-        bail!("no translation cache file: set `cache` in [translate] or pass --cache FILE");
+    let (mut cfg, base, database) = load_translate_setup(config)?;
+    if let Some(c) = &setup.cache {
+        cfg.cache = Some(std::path::absolute(c)?);
     }
-    let t = build_translator(config, setup).await?;
+    // Only the counters are read: no backend is started.
+    let cache: Arc<dyn TranslationCache> =
+        match (&cfg.cache, database_cache(&cfg, database.as_deref())?) {
+            (Some(file), _) => Arc::new(newsdesk_translate::SqliteCache::open(&base.join(file))?),
+            (None, Some(store)) => Arc::new(store),
+            (None, None) => bail!(
+                "no translation counters: no site database{} and no cache file (set `cache` in \
+             [translate] or pass --cache FILE)",
+                database
+                    .map(|d| format!(" at {}", d.display()))
+                    .unwrap_or_default()
+            ),
+        };
     let day = today.then(|| chrono::Utc::now().date_naive());
-    let usage = t.cache().usage(day)?;
+    let usage = cache.usage(day)?;
     if json {
         say!("{}", serde_json::to_string_pretty(&usage)?);
         return Ok(ExitCode::SUCCESS);
     }
     say!(
-        "{:<16} {:>12} {:>8} {:>10} {:>11} {:>7} {:>10} {:>6}",
+        "{:<16} {:>12} {:>8} {:>10} {:>11} {:>7} {:>10} {:>6} {:>8}",
         "backend",
         "characters",
         "calls",
@@ -216,13 +267,14 @@ async fn stats(
         "cache hits",
         "errors",
         "check fail",
-        "kept"
+        "kept",
+        "unknown"
     );
     let mut total = Usage::default();
     for (name, u) in &usage {
         total += *u;
         say!(
-            "{:<16} {:>12} {:>8} {:>10} {:>11} {:>7} {:>10} {:>6}",
+            "{:<16} {:>12} {:>8} {:>10} {:>11} {:>7} {:>10} {:>6} {:>8}",
             name,
             u.chars,
             u.calls,
@@ -230,12 +282,13 @@ async fn stats(
             u.cache_hits,
             u.errors,
             u.check_failures,
-            u.kept_original
+            u.kept_original,
+            u.unknown_words
         );
     }
     if usage.len() > 1 {
         say!(
-            "{:<16} {:>12} {:>8} {:>10} {:>11} {:>7} {:>10} {:>6}",
+            "{:<16} {:>12} {:>8} {:>10} {:>11} {:>7} {:>10} {:>6} {:>8}",
             "total",
             total.chars,
             total.calls,
@@ -243,7 +296,8 @@ async fn stats(
             total.cache_hits,
             total.errors,
             total.check_failures,
-            total.kept_original
+            total.kept_original,
+            total.unknown_words
         );
     }
     Ok(ExitCode::SUCCESS)

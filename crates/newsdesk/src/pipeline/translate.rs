@@ -6,13 +6,21 @@
 //! backend with a costly start-up (Apertium: ~0.2 s a call) is started once per group, not per
 //! text. An article whose language has no route into the edition is stored as untranslated,
 //! with the reason, so the site can say so and the next pass does not try again.
+//!
+//! Translated segments and the backends' usage counters are kept in the main database
+//! ([`StoreCache`]) unless `[translate] cache` names a file of their own: a second `fetch`, or
+//! `serve` after a restart, does not ask the backends again for what they already translated.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use newsdesk_core::ArticleId;
-use newsdesk_store::{ArticleTranslation, Store, TranslationStatus};
-use newsdesk_translate::{Route, SegmentStatus, Translator, normalize_language, split_sentences};
+use newsdesk_store::{ArticleTranslation, Store, TranslationStatus, TranslationUsage};
+use newsdesk_translate::{
+    CacheKey, Route, SegmentStatus, TranslateError, TranslationCache, Translator, Usage,
+    normalize_language, split_sentences,
+};
 use newsdesk_web::{BodyFuture, BodyTranslation, BodyTranslator, EditionConfig};
 use tracing::{debug, info, warn};
 
@@ -83,10 +91,100 @@ fn paragraphs(body_text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The translation cache in newsdesk's main database: segments and usage counters persist
+/// across runs and processes (the tables of store migration 0005).
+#[derive(Debug, Clone)]
+pub struct StoreCache {
+    store: Store,
+}
+
+impl StoreCache {
+    /// The cache in `store`'s database.
+    pub fn new(store: Store) -> StoreCache {
+        StoreCache { store }
+    }
+}
+
+fn cache_error(store: &Store, e: newsdesk_store::StoreError) -> TranslateError {
+    TranslateError::Cache {
+        path: store.path().display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+impl TranslationCache for StoreCache {
+    fn get(&self, key: &CacheKey) -> Result<Option<String>, TranslateError> {
+        self.store
+            .cached_translation(&key.backend, &key.from, &key.to, &key.hash)
+            .map_err(|e| cache_error(&self.store, e))
+    }
+
+    fn put(&self, key: &CacheKey, translation: &str) -> Result<(), TranslateError> {
+        self.store
+            .save_cached_translation(&key.backend, &key.from, &key.to, &key.hash, translation)
+            .map_err(|e| cache_error(&self.store, e))
+    }
+
+    fn add_usage(&self, backend: &str, day: NaiveDate, u: Usage) -> Result<(), TranslateError> {
+        let counters = TranslationUsage {
+            chars: u.chars,
+            calls: u.calls,
+            segments: u.segments,
+            cache_hits: u.cache_hits,
+            errors: u.errors,
+            check_failures: u.check_failures,
+            kept_original: u.kept_original,
+            unknown_words: u.unknown_words,
+        };
+        self.store
+            .add_translation_usage(backend, day, &counters)
+            .map_err(|e| cache_error(&self.store, e))
+    }
+
+    fn usage(&self, day: Option<NaiveDate>) -> Result<BTreeMap<String, Usage>, TranslateError> {
+        let rows = self
+            .store
+            .translation_usage(day)
+            .map_err(|e| cache_error(&self.store, e))?;
+        Ok(rows
+            .into_iter()
+            .map(|(backend, u)| {
+                (
+                    backend,
+                    Usage {
+                        chars: u.chars,
+                        calls: u.calls,
+                        segments: u.segments,
+                        cache_hits: u.cache_hits,
+                        errors: u.errors,
+                        check_failures: u.check_failures,
+                        kept_original: u.kept_original,
+                        unknown_words: u.unknown_words,
+                    },
+                )
+            })
+            .collect())
+    }
+}
+
+/// The translator of a configuration: backends from `[translate]`; the cache in its own file
+/// when `[translate] cache` names one (relative to the configuration's directory), else in
+/// `store`'s database.
+pub async fn translator_for(
+    config: &crate::config::Config,
+    store: &Store,
+) -> Result<Translator, TranslateError> {
+    Translator::from_config_or(
+        &config.translate,
+        &config.base_dir,
+        Arc::new(StoreCache::new(store.clone())),
+    )
+    .await
+}
+
 /// The translate stage of a configuration: `None` when no `[[editions]]` are configured;
-/// otherwise a translator built from `[translate]` (relative cache paths against the
-/// configuration's directory). Wire it with `Ingest::with_translation` and, for
-/// `bodies = "on_view"`, as the web server's `Editions::body_translator`.
+/// otherwise the translator of [`translator_for`]. Wire it with `Ingest::with_translation`
+/// and, for `bodies = "on_view"`, as the web server's `Editions::body_translator`.
 pub async fn for_config(
     config: &crate::config::Config,
     store: &Store,
@@ -94,7 +192,7 @@ pub async fn for_config(
     if config.editions.is_empty() {
         return Ok(None);
     }
-    let translator = Translator::from_config(&config.translate, &config.base_dir).await?;
+    let translator = translator_for(config, store).await?;
     Ok(Some(EditionTranslation::new(
         store.clone(),
         Arc::new(translator),
