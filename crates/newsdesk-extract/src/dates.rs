@@ -71,8 +71,10 @@ impl PageDate {
             Zone::Utc => false,
         };
         match others.iter().find(same_instant) {
+            // The page's own zone is known now: no dateline may move it again.
             Some(o) => PageDate {
                 local: o.local,
+                zone: Zone::Offset,
                 ..self
             },
             None => self,
