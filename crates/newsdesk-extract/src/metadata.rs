@@ -508,7 +508,11 @@ mod tests {
     use super::*;
 
     fn local_date(html: &str, url: &str) -> String {
-        let m = extract(&Html::parse_document(html), url, Url::parse(url).ok().as_ref());
+        let m = extract(
+            &Html::parse_document(html),
+            url,
+            Url::parse(url).ok().as_ref(),
+        );
         m.date_guess.unwrap().local.to_string()
     }
 
@@ -522,7 +526,10 @@ mod tests {
             "2019-01-01"
         );
         // Without a dated URL the UTC calendar date stands.
-        assert_eq!(local_date(page, "https://blog.example.org/new-year/"), "2018-12-31");
+        assert_eq!(
+            local_date(page, "https://blog.example.org/new-year/"),
+            "2018-12-31"
+        );
     }
 
     #[test]
@@ -532,7 +539,10 @@ mod tests {
             </head><body><div class="date">Thursday, November 9, 2023</div>
             <time datetime="2023-11-08 16:56:18">November 8, 2023 at 4:56 p.m.</time>
             <p>Text.</p></body></html>"#;
-        assert_eq!(local_date(page, "https://news.example.org/story"), "2023-11-08");
+        assert_eq!(
+            local_date(page, "https://news.example.org/story"),
+            "2023-11-08"
+        );
     }
 
     #[test]
@@ -546,10 +556,16 @@ mod tests {
             local_date(&page, "https://www.example.de/2019/10/21/artikel/"),
             "2019-10-21"
         );
-        assert_eq!(local_date(&page, "https://www.example.de/artikel/"), "2019-10-22");
+        assert_eq!(
+            local_date(&page, "https://www.example.de/artikel/"),
+            "2019-10-22"
+        );
         // One <time>, or several on the same day: it is the article's.
         let one = r#"<html><body><span class="published">22. Oktober 2019</span>
             <time class="published" datetime="2009-04-11 18:06:36">11. April 2009</time></body></html>"#;
-        assert_eq!(local_date(one, "https://www.example.de/artikel/"), "2009-04-11");
+        assert_eq!(
+            local_date(one, "https://www.example.de/artikel/"),
+            "2009-04-11"
+        );
     }
 }
