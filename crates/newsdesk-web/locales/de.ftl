@@ -181,3 +181,12 @@ fetch-status = { $status ->
     [never] nie abgerufen
    *[other] { $status }
 }
+error-heading = { $status ->
+    [400] Ungültige Anfrage
+    [404] Seite nicht gefunden
+    [405] Methode nicht erlaubt
+    [413] Anfrage zu groß
+    [500] Interner Serverfehler
+    [503] Dienst nicht verfügbar
+   *[other] Fehler
+}

@@ -182,3 +182,12 @@ fetch-status = { $status ->
     [never] never
    *[other] { $status }
 }
+error-heading = { $status ->
+    [400] Bad Request
+    [404] Not Found
+    [405] Method Not Allowed
+    [413] Payload Too Large
+    [500] Internal Server Error
+    [503] Service Unavailable
+   *[other] Error
+}

@@ -181,3 +181,12 @@ fetch-status = { $status ->
     [never] nunca consultado
    *[other] { $status }
 }
+error-heading = { $status ->
+    [400] Solicitud incorrecta
+    [404] Página no encontrada
+    [405] Método no permitido
+    [413] Solicitud demasiado grande
+    [500] Error interno del servidor
+    [503] Servicio no disponible
+   *[other] Error
+}

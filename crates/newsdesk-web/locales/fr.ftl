@@ -181,3 +181,12 @@ fetch-status = { $status ->
     [never] jamais récupéré
    *[other] { $status }
 }
+error-heading = { $status ->
+    [400] Requête invalide
+    [404] Page introuvable
+    [405] Méthode non autorisée
+    [413] Requête trop volumineuse
+    [500] Erreur interne du serveur
+    [503] Service indisponible
+   *[other] Erreur
+}

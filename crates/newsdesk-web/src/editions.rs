@@ -283,7 +283,7 @@ impl TranslationView {
 }
 
 /// Cards of a list, with their translations into `lang` where there are some.
-async fn translated_cards(
+pub(crate) async fn translated_cards(
     state: &AppState,
     listing: &mut Listing,
     lang: &str,

@@ -161,6 +161,10 @@ pub(crate) async fn format_errors(
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_string();
+    let editions = request
+        .extensions()
+        .get::<std::sync::Arc<crate::Editions>>()
+        .cloned();
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error())
@@ -188,7 +192,11 @@ pub(crate) async fn format_errors(
     } else {
         (
             "text/html; charset=utf-8",
-            Body::from(crate::page::render_error(&state, &error)),
+            Body::from(crate::page::render_error(
+                &state,
+                edition_error_ui(&state, editions.as_deref(), &path).as_ref(),
+                &error,
+            )),
         )
     };
     parts.status = error.kind.status();
@@ -200,6 +208,23 @@ pub(crate) async fn format_errors(
         .headers
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Response::from_parts(parts, body)
+}
+
+/// The interface of an error under `/{lang}/…` when `lang` is an edition (the switcher leads
+/// to the same path in the other editions); `None` elsewhere.
+fn edition_error_ui(
+    state: &AppState,
+    editions: Option<&crate::Editions>,
+    path: &str,
+) -> Option<crate::page::Ui> {
+    let editions = editions?;
+    let rest = path.strip_prefix('/')?;
+    let (lang, tail) = match rest.split_once('/') {
+        Some((lang, tail)) => (lang, format!("/{tail}")),
+        None => (rest, "/".to_string()),
+    };
+    let edition = editions.get(lang)?;
+    Some(crate::editions::edition_ui(state, editions, edition, &tail))
 }
 
 /// The answer for routes that do not exist.

@@ -12,11 +12,17 @@
 //! * [`app`]: the [`axum::Router`] with every route and middleware; [`serve`] runs it on a
 //!   listener until a shutdown future resolves.
 //! * [`Editions`] ([`EditionConfig`] each): the site in other languages. [`app_with_editions`]
-//!   adds `/{lang}/`, `/{lang}/articles/{id}` (translated, with a notice naming the language and
-//!   backend, a link to the original and a `?show=original|both` toggle), `/{lang}/sources/{id}`
-//!   and `/{lang}/feed.{atom,rss,json}`, and makes `/` redirect by `Accept-Language`.
-//! * Interface strings come from Fluent files (`locales/{en,fr,es,de}.ftl`) through the
-//!   templates' `t("key", name=value)` function; the plain site is in English.
+//!   adds `/{lang}/`, `/{lang}/articles/{id}` (translated, with a notice naming the language,
+//!   the backend and whether it is a machine translation, a link to the original and a
+//!   `?show=original|both` toggle, and a link to the article's story in the edition),
+//!   `/{lang}/stories` and `/{lang}/stories/{id}` (titles from the stored translations, falling
+//!   back to the original with its `lang`), `/{lang}/sources`, `/{lang}/sources/{id}`,
+//!   `/{lang}/search` and `/{lang}/feed.{atom,rss,json}`; errors under `/{lang}/` are shown in
+//!   the edition's interface; `/` redirects by `Accept-Language`.
+//! * Interface strings come from Fluent files (`locales/{en,fr,es,de}.ftl`, plural rules
+//!   included) through the templates' `t("key", name=value)` and `th("key", link={…})`
+//!   (a message with a link or a `<time>` placed where the translation puts it); relative times
+//!   (`ago()`) and gaps between articles (`gap()`) too. The plain site is in English.
 //! * [`AppError`]: the one error type of every handler; it answers
 //!   `{"error": {"code", "message"}}` under `/api/` and an HTML error page elsewhere.
 //!
@@ -24,7 +30,8 @@
 //! `/stories`, `/stories/{id}` (stories and provenance links the story stage recorded),
 //! `/healthz`,
 //! `/feed.atom`, `/feed.rss`, `/feed.json`, `/static/style.<hash>.css` and the JSON API under
-//! `/api/v1/` (described by `/api/v1/openapi.json`).
+//! `/api/v1/` (described by `/api/v1/openapi.json`): an article lists its stored
+//! `translations`, and `?edition=fr` gives article and story titles in an edition's language.
 //!
 //! Caching: successful `GET` answers carry a strong `ETag` (BLAKE3 of the bytes sent) and
 //! `Cache-Control: public, max-age=60`; `If-None-Match` answers `304`. The stylesheet's name

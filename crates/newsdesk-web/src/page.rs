@@ -295,16 +295,22 @@ fn render_string(
         .map_err(|e| AppError::internal(format!("web: rendering {template} failed: {e:#}")))
 }
 
-/// A full HTML error page; falls back to a minimal static page if rendering itself fails.
-pub(crate) fn render_error(state: &AppState, error: &AppError) -> String {
+/// A full HTML error page, in an edition's interface when `ui` is given (else the plain
+/// site's); falls back to a minimal static page if rendering itself fails.
+pub(crate) fn render_error(state: &AppState, ui: Option<&Ui>, error: &AppError) -> String {
     let status = error.kind.status();
-    let heading = format!(
-        "{} {}",
-        status.as_u16(),
-        status.canonical_reason().unwrap_or("Error")
-    );
+    let site = Ui::site(state);
+    let ui = ui.unwrap_or(&site);
+    let reason = if ui.ui == crate::i18n::FALLBACK && ui.prefix.is_empty() {
+        status.canonical_reason().unwrap_or("Error").to_string()
+    } else {
+        let mut args = FluentArgs::new();
+        args.set("status", i64::from(status.as_u16()));
+        crate::i18n::message(&ui.ui, "error-heading", Some(&args))
+    };
+    let heading = format!("{} {reason}", status.as_u16());
     let page = context! { heading => &heading, message => &error.message };
-    render_string(state, &Ui::site(state), "error.html", &heading, page).unwrap_or_else(|_| {
+    render_string(state, ui, "error.html", &heading, page).unwrap_or_else(|_| {
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Error</title><main><h1>Error</h1></main></html>"
             .to_string()
     })

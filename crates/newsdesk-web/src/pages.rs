@@ -265,14 +265,37 @@ impl SourceView {
 }
 
 /// `GET /sources`.
-pub(crate) async fn sources(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+pub(crate) async fn sources(
+    State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+) -> Result<Html<String>, AppError> {
+    let mut ui = page::Ui::site(&state);
+    if let Some(Extension(editions)) = &editions {
+        ui.switcher = crate::editions::switcher(editions, None, "/sources");
+    }
+    render_sources(&state, &ui).await
+}
+
+/// `GET /{lang}/sources`: the sources, in an edition's interface.
+pub(crate) async fn edition_sources(
+    State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    Path(lang): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let (all, edition) = crate::editions::edition_of(&editions, &lang)?;
+    let ui = crate::editions::edition_ui(&state, all, edition, "/sources");
+    render_sources(&state, &ui).await
+}
+
+async fn render_sources(state: &AppState, ui: &page::Ui) -> Result<Html<String>, AppError> {
     let sources = state.db(|s| s.list_sources()).await?;
     let now = Utc::now();
     let views: Vec<SourceView> = sources.iter().map(|s| SourceView::new(s, now)).collect();
-    page::render(
-        &state,
+    page::render_ui(
+        state,
+        ui,
         "sources.html",
-        &crate::i18n::message(crate::i18n::FALLBACK, "nav-sources", None),
+        &crate::i18n::message(&ui.ui, "nav-sources", None),
         minijinja::context! { sources => page::to_value(views) },
     )
 }

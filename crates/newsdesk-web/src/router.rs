@@ -41,6 +41,8 @@ pub fn app(state: AppState) -> Router {
         .route("/{lang}/", get(editions::home))
         .route("/{lang}/articles/{id}", get(editions::article))
         .route("/{lang}/sources/{id}", get(editions::source))
+        .route("/{lang}/sources", get(pages::edition_sources))
+        .route("/{lang}/search", get(search::edition_search_page))
         .route("/{lang}/stories", get(stories::edition_stories_page))
         .route("/{lang}/stories/{id}", get(stories::edition_story_page))
         .route("/{lang}/feed.atom", get(editions::atom))

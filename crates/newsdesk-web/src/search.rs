@@ -1,16 +1,19 @@
 //! Full-text search: the `/search?q=` page and `GET /api/v1/search?q=&limit=`, over the
 //! store's FTS5 index (titles and body texts, best match first).
 
-use axum::Json;
-use axum::extract::{RawQuery, State};
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
+use axum::{Extension, Json};
 use chrono::Utc;
 use newsdesk_core::{ArticlePage, ArticleSummary};
 use serde::Serialize;
 
+use crate::page::Ui;
 use crate::pages::Listing;
 use crate::params::Params;
-use crate::{AppError, AppState, page};
+use crate::{AppError, AppState, Editions, page};
 
 /// Longest search text accepted, in characters.
 pub(crate) const MAX_QUERY_CHARS: usize = 200;
@@ -39,7 +42,34 @@ struct SearchView {
 /// `GET /search?q=`: a search form and, when `q` is given, the matching articles.
 pub(crate) async fn search_page(
     State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
     RawQuery(raw): RawQuery,
+) -> Result<Html<String>, AppError> {
+    let mut ui = Ui::site(&state);
+    if let Some(Extension(editions)) = &editions {
+        ui.switcher = crate::editions::switcher(editions, None, "/search");
+    }
+    render_search(&state, &ui, None, raw).await
+}
+
+/// `GET /{lang}/search?q=`: the search page of an edition (results shown in its language where
+/// translated; the index holds the original texts).
+pub(crate) async fn edition_search_page(
+    State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    Path(lang): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, AppError> {
+    let (all, edition) = crate::editions::edition_of(&editions, &lang)?;
+    let ui = crate::editions::edition_ui(&state, all, edition, "/search");
+    render_search(&state, &ui, Some(&edition.language), raw).await
+}
+
+async fn render_search(
+    state: &AppState,
+    ui: &Ui,
+    lang: Option<&str>,
+    raw: Option<String>,
 ) -> Result<Html<String>, AppError> {
     let params = Params::parse(raw.as_deref());
     let q = query_text(&params)?;
@@ -47,17 +77,21 @@ pub(crate) async fn search_page(
         Some(text) => state.db(move |s| s.search(&text, PAGE_RESULTS)).await?,
         None => Vec::new(),
     };
-    let search = crate::i18n::message(crate::i18n::FALLBACK, "nav-search", None);
+    let search = crate::i18n::message(&ui.ui, "nav-search", None);
     let title = match &q {
         Some(text) => format!("{search}: {text}"),
         None => search,
     };
+    let mut listing = Listing::new(&ArticlePage { items, next: None }, true, Utc::now());
+    if let Some(lang) = lang {
+        crate::editions::translated_cards(state, &mut listing, lang).await?;
+    }
     let view = SearchView {
         searched: q.is_some(),
         q: q.unwrap_or_default(),
-        listing: Listing::new(&ArticlePage { items, next: None }, true, Utc::now()),
+        listing,
     };
-    page::render(&state, "search.html", &title, view)
+    page::render_ui(state, ui, "search.html", &title, view)
 }
 
 /// Search results.

@@ -570,6 +570,9 @@ async fn every_german_edition_page_is_free_of_english_interface_words() {
         "/de/stories?sort=newest".to_string(),
         format!("/de/stories/{LUMEN}"),
         format!("/de/stories/{BUDGET}"),
+        "/de/sources".to_string(),
+        "/de/search".to_string(),
+        "/de/search?q=Lumen".to_string(),
     ];
     for path in &pages {
         let (status, _, body) = get(&c, &server.url(path)).await;
@@ -743,5 +746,81 @@ async fn the_api_gives_translations_and_titles_in_an_edition_language() {
         let (status, err) = json(&c, &server.url(&bad)).await;
         assert_eq!(status, 400, "{bad}");
         assert_eq!(err["error"]["code"], "bad_request", "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn the_edition_navigation_stays_in_the_edition_and_its_errors_speak_its_language() {
+    let (server, ids) = start().await;
+    let c = client();
+    let (_, _, body) = get(&c, &server.url("/de/")).await;
+    let doc = check_html5(&body, "de");
+    assert_eq!(
+        attrs(&doc, "header nav a", "href"),
+        [
+            "/de/",
+            "/de/stories",
+            "/de/sources",
+            "/de/search",
+            "/de/feed.atom"
+        ]
+    );
+    // The edition's sources page links the edition's source pages.
+    let (status, _, body) = get(&c, &server.url("/de/sources")).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "de");
+    assert_eq!(texts(&doc, "h1"), ["Quellen"]);
+    let links = attrs(&doc, ".sources h2 a", "href");
+    assert_eq!(links.len(), 3);
+    assert!(
+        links.iter().all(|h| h.starts_with("/de/sources/")),
+        "{links:?}"
+    );
+    assert_eq!(
+        attrs(&doc, ".language-switcher a", "href"),
+        ["/fr/sources", "/de/sources", "/es/sources"]
+    );
+    // The edition's search shows results under their German titles and searches in place.
+    let (status, _, body) = get(&c, &server.url("/de/search?q=Lumen")).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "de");
+    assert_eq!(attrs(&doc, "form.search-form", "action"), ["/de/search"]);
+    let titles = texts(&doc, ".cards .card-title");
+    assert_eq!(titles.len(), 3, "{titles:?}");
+    assert!(
+        titles.contains(&"Sonde Lumen überlebt den Kometen".to_string()),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Sonde Lumen übersteht den Kometen".to_string()),
+        "{titles:?}"
+    );
+    let hrefs = attrs(&doc, ".cards .card-title a", "href");
+    assert!(
+        hrefs.contains(&format!("/de/articles/{}", ids.es)),
+        "{hrefs:?}"
+    );
+
+    // Errors inside an edition: its language, its chrome; the detail is marked as English.
+    let (status, _, body) = get(&c, &server.url("/de/stories/999")).await;
+    assert_eq!(status, 404);
+    let doc = check_html5(&body, "de");
+    assert_eq!(texts(&doc, "h1"), ["404 Seite nicht gefunden"]);
+    assert_eq!(attrs(&doc, ".error-text", "lang"), ["en"]);
+    assert_eq!(attrs(&doc, "main a", "href"), ["/de/"]);
+    let (status, _, body) = get(&c, &server.url("/fr/articles/x")).await;
+    assert_eq!(status, 400);
+    let doc = check_html5(&body, "fr");
+    assert_eq!(texts(&doc, "h1"), ["400 Requête invalide"]);
+    assert_eq!(
+        attrs(&doc, ".language-switcher a", "href"),
+        ["/fr/articles/x", "/de/articles/x", "/es/articles/x"]
+    );
+    // The plain site's errors stay as they were; so do unknown editions'.
+    for path in ["/stories/999", "/it/stories"] {
+        let (status, _, body) = get(&c, &server.url(path)).await;
+        assert_eq!(status, 404, "{path}");
+        let doc = check_html5(&body, "en");
+        assert_eq!(texts(&doc, "h1"), ["404 Not Found"], "{path}");
     }
 }
