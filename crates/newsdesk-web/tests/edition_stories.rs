@@ -231,13 +231,19 @@ fn fill(store: &Store) -> Ids {
             "Die Sonde Lumen überlebt den Kometen",
             None,
         ),
-        translation(
-            ids.budget_fr,
-            "de",
-            "fr",
-            "Der Rat stimmt über den Haushalt ab",
-            None,
-        ),
+        // A human translation, by the newsroom.
+        ArticleTranslation {
+            machine: false,
+            backends: vec!["Redaktion".into()],
+            route: "fr →de [Redaktion]".into(),
+            ..translation(
+                ids.budget_fr,
+                "de",
+                "fr",
+                "Der Rat stimmt über den Haushalt ab",
+                Some("Der Rat stimmt ab."),
+            )
+        },
         translation(
             ids.es,
             "fr",
@@ -595,6 +601,19 @@ async fn every_german_edition_page_is_free_of_english_interface_words() {
     assert_eq!(texts(&doc, "h1"), ["Sonde Lumen überlebt den Kometen"]);
     assert!(texts(&doc, ".meta")[0].starts_with("3 Artikel aus 3 Medien"));
     assert!(texts(&doc, ".story-outlets li")[0].contains("zuerst vor 6 Std."));
+    // A machine translation says so; a human one does not.
+    let (_, _, body) = get(&c, &server.url(&format!("/de/articles/{}", ids.es))).await;
+    let doc = check_html5(&body, "de");
+    assert_eq!(
+        texts(&doc, ".translation-from"),
+        ["Aus dem Spanischen übersetzt von Apertium (maschinelle Übersetzung)."]
+    );
+    let (_, _, body) = get(&c, &server.url(&format!("/de/articles/{}", ids.budget_fr))).await;
+    let doc = check_html5(&body, "de");
+    assert_eq!(
+        texts(&doc, ".translation-from"),
+        ["Aus dem Französischen übersetzt von Redaktion."]
+    );
     let (_, _, body) = get(&c, &server.url(&format!("/de/articles/{}", ids.fr_copy))).await;
     let doc = check_html5(&body, "de");
     assert_eq!(
@@ -636,6 +655,17 @@ async fn the_api_gives_translations_and_titles_in_an_edition_language() {
     assert_eq!(t[1]["body_available"], false);
     let (_, a) = json(&c, &server.url(&format!("/api/v1/articles/{}", ids.de))).await;
     assert_eq!(a["translations"], Value::Array(vec![]));
+    let (_, a) = json(
+        &c,
+        &server.url(&format!("/api/v1/articles/{}", ids.budget_fr)),
+    )
+    .await;
+    let human = &a["translations"][0];
+    assert_eq!(
+        (human["machine"].as_bool(), human["backend"].as_str()),
+        (Some(false), Some("Redaktion"))
+    );
+    assert_eq!(human["body_available"], true);
 
     // The list in an edition's language.
     let (status, list) = json(&c, &server.url("/api/v1/articles?edition=fr&limit=50")).await;
