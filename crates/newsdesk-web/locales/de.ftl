@@ -190,3 +190,5 @@ error-heading = { $status ->
     [503] Dienst nicht verfügbar
    *[other] Fehler
 }
+backend-openai = ein OpenAI-kompatibles Modell
+group-unknown = unbekannt

@@ -191,3 +191,5 @@ error-heading = { $status ->
     [503] Service Unavailable
    *[other] Error
 }
+backend-openai = an OpenAI-compatible model
+group-unknown = unknown

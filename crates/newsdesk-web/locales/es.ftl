@@ -190,3 +190,5 @@ error-heading = { $status ->
     [503] Servicio no disponible
    *[other] Error
 }
+backend-openai = un modelo compatible con OpenAI
+group-unknown = desconocido

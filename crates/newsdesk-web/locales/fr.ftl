@@ -190,3 +190,5 @@ error-heading = { $status ->
     [503] Service indisponible
    *[other] Erreur
 }
+backend-openai = un modèle compatible OpenAI
+group-unknown = inconnu

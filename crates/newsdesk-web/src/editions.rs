@@ -131,15 +131,28 @@ fn native_name(lang: &str) -> String {
     .to_string()
 }
 
-/// How a backend is named on the pages.
-fn backend_label(name: &str) -> String {
+/// How a backend is named on the pages, in `lang` (an interface locale).
+fn backend_label(name: &str, lang: &str) -> String {
     match name {
         "apertium" | "apertium-apy" => "Apertium".to_string(),
         "deepl" => "DeepL".to_string(),
         "libretranslate" => "LibreTranslate".to_string(),
-        "openai" => "an OpenAI-compatible model".to_string(),
+        "openai" => i18n::message(lang, "backend-openai", None),
         other => other.to_string(),
     }
+}
+
+/// The backends of a translation as named on the pages, each once (a pivot route through
+/// one backend names it once).
+fn backends_label(backends: &[String], lang: &str) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for b in backends {
+        let name = backend_label(b, lang);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names.join(" + ")
 }
 
 /// `GET /` when editions are configured: to the edition that best matches `Accept-Language`,
@@ -257,13 +270,7 @@ impl TranslationView {
             lang: lang.to_string(),
             from: pages::lang_attribute(Some(&from)),
             backend: t
-                .map(|t| {
-                    t.backends
-                        .iter()
-                        .map(|b| backend_label(b))
-                        .collect::<Vec<_>>()
-                        .join(" + ")
-                })
+                .map(|t| backends_label(&t.backends, lang))
                 .unwrap_or_default(),
             route: t.map(|t| t.route.clone()).unwrap_or_default(),
             machine: t.is_none_or(|t| t.machine),
@@ -484,14 +491,7 @@ async fn translate_for_feed(
         match found.get(&a.id) {
             Some(t) if t.status == TranslationStatus::Translated => {
                 let mut args = args;
-                args.set(
-                    "backend",
-                    t.backends
-                        .iter()
-                        .map(|b| backend_label(b))
-                        .collect::<Vec<_>>()
-                        .join(" + "),
-                );
+                args.set("backend", backends_label(&t.backends, lang));
                 let note = escape_html(&i18n::message(lang, "translated-from", Some(&args)));
                 let mut html = format!("<p><em>{note}</em>{link}</p>");
                 match &t.body_text {
@@ -593,4 +593,24 @@ pub(crate) async fn json(
     let body = serde_json::to_string_pretty(&feed)
         .map_err(|e| AppError::internal(format!("web: JSON Feed serialisation failed: {e}")))?;
     Ok(feeds::respond("application/feed+json; charset=utf-8", body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backends_are_named_once_in_the_page_language() {
+        let pivot = vec!["apertium".to_string(), "apertium".to_string()];
+        assert_eq!(backends_label(&pivot, "fr"), "Apertium");
+        assert_eq!(
+            backends_label(&["openai".to_string()], "de"),
+            "ein OpenAI-kompatibles Modell"
+        );
+        assert_eq!(
+            backends_label(&["deepl".to_string(), "openai".to_string()], "en"),
+            "DeepL + an OpenAI-compatible model"
+        );
+        assert_eq!(backends_label(&[], "en"), "");
+    }
 }
