@@ -37,13 +37,24 @@ pub fn extract(
     url: &str,
     http_charset: Option<&str>,
 ) -> Result<ExtractedArticle, ExtractError> {
-    extract_page(html, url, http_charset).map(|p| p.article)
+    extract_page(html, url, http_charset, BodyHtml::Sanitized).map(|p| p.article)
+}
+
+/// Whether an extraction needs the body as HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyHtml {
+    /// Render and sanitise it (`ExtractedArticle::body_html`).
+    Sanitized,
+    /// Leave `body_html` empty: the caller keeps only the plain text (the benchmark records of
+    /// [`crate::extract_batch`]), so the sanitiser's re-parse of the rendered HTML is skipped.
+    Skipped,
 }
 
 pub(crate) fn extract_page(
     bytes: &[u8],
     url: &str,
     http_charset: Option<&str>,
+    body_html: BodyHtml,
 ) -> Result<PageExtraction, ExtractError> {
     page::check_bytes(bytes, url)?;
     let decoded = newsdesk_text::decode_html(bytes, http_charset);
@@ -103,7 +114,7 @@ pub(crate) fn extract_page(
             rendered.text = ld_text;
         }
     }
-    let body_html = if rendered.html.is_empty() {
+    let body_html = if rendered.html.is_empty() || body_html == BodyHtml::Skipped {
         String::new()
     } else {
         sanitize_html(&rendered.html, &base_str)

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::ExtractError;
-use crate::article::extract_page;
+use crate::article::{BodyHtml, extract_page};
 
 /// What a batch did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -125,12 +125,13 @@ fn one_page(id: &str, path: &Path, out_dir: &Path, url: &str) -> Result<bool, (S
             source,
         })
         .and_then(|bytes| {
-            std::panic::catch_unwind(|| extract_page(&bytes, url, None)).unwrap_or_else(|_| {
-                Err(ExtractError::NotHtml {
-                    url: url.to_owned(),
-                    reason: "extractor panicked",
+            std::panic::catch_unwind(|| extract_page(&bytes, url, None, BodyHtml::Skipped))
+                .unwrap_or_else(|_| {
+                    Err(ExtractError::NotHtml {
+                        url: url.to_owned(),
+                        reason: "extractor panicked",
+                    })
                 })
-            })
         });
     let (record, outcome) = match extracted {
         Ok(p) => {

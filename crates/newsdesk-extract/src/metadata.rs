@@ -3,6 +3,9 @@
 
 use crate::tree_walk::AttrLookup;
 use scraper::{Html, Node};
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use url::Url;
 
 use crate::dates::{self, PageDate};
@@ -65,6 +68,43 @@ impl Signals {
             .filter(move |(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// Keyword kinds found in an element's lowercase `class` and `id` (bit flags).
+const BYLINE_WORD: u8 = 1;
+const AUTHOR_WORD: u8 = 2;
+const BIO_WORD: u8 = 4;
+const COMMENT_WORD: u8 = 8;
+const DATE_WORD: u8 = 16;
+
+/// The keywords looked for in class and id values, with their kinds: one automaton finds them
+/// all in one pass ("byline" is both a byline and a date keyword).
+static CLASS_KEYWORDS: LazyLock<Option<(AhoCorasick, Vec<u8>)>> = LazyLock::new(|| {
+    let words: &[(&str, u8)] = &[
+        ("byline", BYLINE_WORD | DATE_WORD),
+        ("author", AUTHOR_WORD),
+        ("autor", AUTHOR_WORD),
+        ("bio", BIO_WORD),
+        ("comment", COMMENT_WORD),
+        ("date", DATE_WORD),
+        ("time", DATE_WORD),
+        ("publi", DATE_WORD),
+        ("datum", DATE_WORD),
+        ("posted", DATE_WORD),
+        ("meta", DATE_WORD),
+        ("fecha", DATE_WORD),
+    ];
+    let automaton = AhoCorasick::new(words.iter().map(|(w, _)| w)).ok()?;
+    Some((automaton, words.iter().map(|(_, k)| *k).collect()))
+});
+
+fn class_keywords(class_id: &str) -> u8 {
+    let Some((automaton, kinds)) = &*CLASS_KEYWORDS else {
+        return 0;
+    };
+    automaton.find_overlapping_iter(class_id).fold(0, |acc, m| {
+        acc | kinds.get(m.pattern().as_usize()).copied().unwrap_or(0)
+    })
 }
 
 /// Whether an element sits in a comment section (its bylines name commenters, not authors).
@@ -220,11 +260,9 @@ fn gather(html: &Html) -> Signals {
         {
             continue;
         }
-        if (class_id.contains("byline")
-            || class_id.contains("author")
-            || class_id.contains("autor"))
-            && !class_id.contains("bio")
-            && !class_id.contains("comment")
+        let words = class_keywords(&class_id);
+        if words & (BYLINE_WORD | AUTHOR_WORD) != 0
+            && words & (BIO_WORD | COMMENT_WORD) == 0
             && !matches!(el.name(), "form" | "label" | "input" | "textarea")
             && !in_comments(node)
             && s.bylines.len() < 8
@@ -234,11 +272,7 @@ fn gather(html: &Html) -> Signals {
         {
             s.bylines.push(t);
         }
-        if [
-            "date", "time", "publi", "datum", "posted", "dateline", "byline", "meta", "fecha",
-        ]
-        .iter()
-        .any(|k| class_id.contains(k))
+        if words & DATE_WORD != 0
             && s.date_texts.len() < 40
             && let Some(t) = text_within(node, 160)
             && !t.is_empty()
