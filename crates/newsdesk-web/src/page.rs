@@ -84,7 +84,13 @@ fn element(state: &State<'_, '_>, v: &Value) -> Result<Option<String>, minijinja
     }
     let attr = |name: &str| -> Result<Option<String>, minijinja::Error> {
         let a = v.get_attr(name)?;
-        Ok((!a.is_undefined() && !a.is_none()).then(|| a.to_string()))
+        // Marks in data never reach the output, so no element can be placed twice.
+        Ok((!a.is_undefined() && !a.is_none()).then(|| {
+            a.to_string()
+                .chars()
+                .filter(|c| *c != MARK_OPEN && *c != MARK_CLOSE)
+                .collect()
+        }))
     };
     if let Some(href) = attr("href")? {
         let mut html = format!("<a href=\"{}\"", escape_html(&href));
@@ -124,7 +130,17 @@ fn translate_html(
                 );
                 elements.push(html);
             }
-            None => set_arg(&mut args, name, &v),
+            // Text that looks like a placeholder mark must not pick up an element.
+            None => match v.as_str() {
+                Some(text) if text.contains([MARK_OPEN, MARK_CLOSE]) => {
+                    let clean: String = text
+                        .chars()
+                        .filter(|c| *c != MARK_OPEN && *c != MARK_CLOSE)
+                        .collect();
+                    args.set(name.to_string(), clean);
+                }
+                _ => set_arg(&mut args, name, &v),
+            },
         }
     }
     let mut html = escape_html(&crate::i18n::message(&lang, key, Some(&args)));
@@ -329,6 +345,37 @@ pub(crate) fn trusted_html(html: String) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_place_links_and_times_and_escape_everything_else() {
+        let env = ENVIRONMENT.as_ref().unwrap();
+        let render = |ui: &str, source: &str, ctx: Value| {
+            env.render_str(source, context! { ui => ui, ..ctx })
+                .unwrap()
+        };
+        let link = r#"{{ th("story-copy-of", kind="copy", link={"href": "/a?b=1&c=\"2\"", "text": t, "lang": "fr"}) }}"#;
+        let html = render(
+            "en",
+            link,
+            context! { t => "<b>Title</b> \u{E000}0\u{E001}" },
+        );
+        assert_eq!(
+            html,
+            "Copy of <a href=\"/a?b=1&amp;c=&quot;2&quot;\" lang=\"fr\">&lt;b&gt;Title&lt;/b&gt; 0</a>"
+        );
+        let text = r#"{{ th("provenance-line", kind="copy", link={"href": "/x", "text": "T"}, source=s, gap="2 h", order="earlier") }}"#;
+        let html = render("de", text, context! { s => "<i>\u{E000}0\u{E001}</i>" });
+        assert_eq!(
+            html,
+            "Kopie von <a href=\"/x\">T</a>, veröffentlicht von &lt;i&gt;0&lt;/i&gt; 2 h früher"
+        );
+        let time = r#"{{ th("story-first", time={"iso": "2026-03-10T09:00:00Z", "exact": "2026-03-10 09:00 UTC", "age": 10800}) }}"#;
+        assert_eq!(
+            render("fr", time, context! {}),
+            "premier article <time datetime=\"2026-03-10T09:00:00Z\" title=\"2026-03-10 09:00 UTC\">il y a 3 h</time>"
+        );
+        assert_eq!(render("es", "{{ gap(90000) }}", context! {}), "25 h");
+    }
 
     #[test]
     fn every_template_compiles() {
