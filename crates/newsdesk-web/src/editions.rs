@@ -492,7 +492,12 @@ async fn translate_for_feed(
             Some(t) if t.status == TranslationStatus::Translated => {
                 let mut args = args;
                 args.set("backend", backends_label(&t.backends, lang));
-                let note = escape_html(&i18n::message(lang, "translated-from", Some(&args)));
+                let key = if t.machine {
+                    "translated-from"
+                } else {
+                    "translation-human"
+                };
+                let note = escape_html(&i18n::message(lang, key, Some(&args)));
                 let mut html = format!("<p><em>{note}</em>{link}</p>");
                 match &t.body_text {
                     Some(body) => {

@@ -854,3 +854,32 @@ async fn the_edition_navigation_stays_in_the_edition_and_its_errors_speak_its_la
         assert_eq!(texts(&doc, "h1"), ["404 Not Found"], "{path}");
     }
 }
+
+#[tokio::test]
+async fn edition_feeds_name_human_translations_as_such() {
+    let (server, _) = start().await;
+    let c = client();
+    let (status, _, body) = get(&c, &server.url("/de/feed.json")).await;
+    assert_eq!(status, 200);
+    let feed: Value = serde_json::from_str(&body).expect("JSON Feed");
+    let items = feed["items"].as_array().expect("items");
+    let content = |title: &str| {
+        items
+            .iter()
+            .find(|i| i["title"] == title)
+            .and_then(|i| i["content_html"].as_str())
+            .unwrap_or_else(|| panic!("no item {title:?}"))
+            .to_string()
+    };
+    let human = content("Der Rat stimmt über den Haushalt ab");
+    assert!(
+        human.contains("Aus dem Französischen übersetzt von Redaktion."),
+        "{human}"
+    );
+    assert!(!human.contains("maschinelle"), "{human}");
+    let machine = content("Sonde Lumen überlebt den Kometen");
+    assert!(
+        machine.contains("übersetzt von Apertium (maschinelle Übersetzung)."),
+        "{machine}"
+    );
+}
