@@ -60,10 +60,14 @@ pub(crate) fn extract_page(
     let decoded = newsdesk_text::decode_html(bytes, http_charset);
     page::check_text(&decoded.text, url)?;
     let doc = Html::parse_document(&nesting::prepare(&decoded.text));
-    drop(decoded);
 
     let page_url = Url::parse(url).ok().filter(|u| u.has_host());
-    let base = base_href(&doc, page_url.as_ref()).or(page_url);
+    // Most pages have no `<base>`: look for one in the markup before walking the whole tree.
+    let base = has_base_tag(&decoded.text)
+        .then(|| base_href(&doc, page_url.as_ref()))
+        .flatten()
+        .or(page_url);
+    drop(decoded);
     let base_str = base.as_ref().map(Url::as_str).unwrap_or(url).to_owned();
 
     let meta = metadata::extract(&doc, url, base.as_ref());
@@ -75,19 +79,19 @@ pub(crate) fn extract_page(
     let stats = Stats::compute(root, &removed);
 
     let strict = content::choose(&doc, &stats);
-    let loose = content::choose(&doc, &loose_stats);
     let chars = |c: &Option<content::Content>, s: &Stats| -> u32 {
         c.as_ref()
             .map_or(0, |c| c.nodes.iter().map(|n| s.get(*n).text).sum())
     };
     // Class-based removal can be wrong (a wrapper named "page-with-comments"); fall back when it
     // left almost nothing of what structural removal alone would give.
-    let (chosen, removed, stats) = if chars(&strict, &stats) < 200
-        && chars(&loose, &loose_stats) > 3 * chars(&strict, &stats).max(100)
-    {
-        (loose, structural, loose_stats)
-    } else {
-        (strict, removed, stats)
+    let strict_chars = chars(&strict, &stats);
+    let loose = (strict_chars < 200)
+        .then(|| content::choose(&doc, &loose_stats))
+        .filter(|loose| chars(loose, &loose_stats) > 3 * strict_chars.max(100));
+    let (chosen, removed, stats) = match loose {
+        Some(loose) => (loose, structural, loose_stats),
+        None => (strict, removed, stats),
     };
 
     let ctx = RenderContext {
@@ -149,6 +153,15 @@ fn paragraphs_of(text: &str) -> String {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n")
+}
+
+/// Whether the markup has a `<base` tag (any case).
+fn has_base_tag(text: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), b"<").any(|at| {
+        text.as_bytes()
+            .get(at + 1..at + 5)
+            .is_some_and(|n| n.eq_ignore_ascii_case(b"base"))
+    })
 }
 
 /// The document's `<base href>`, resolved against the page URL.

@@ -477,7 +477,7 @@ impl Renderer<'_, '_> {
         if chars < 60 && RELATED_HEADING.is_match(text) {
             return true;
         }
-        if PROMO.is_match(text) {
+        if is_promo(text) {
             return true;
         }
         if CREDIT.is_match(text) && chars < 150 {
@@ -540,8 +540,21 @@ static POSTED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Subscription, paywall, donation, newsletter and follow-us lines (short ones only).
 static PROMO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^.{0,120}(?-u:\b)(?:subscribe|subscription|subscribers?|abonnieren|abonnez|abonniere|suscr[ií]b\w*|newsletter|follow (?:us|(?:\w+ ){1,4}on)|folgen sie uns|folge uns|síguenos|siguenos|siga-nos|nos siga|spende|spenden|donate|donation|unterstützen sie|unterstütze|support (?:us|our)|hazte (?:miembro|socio)|zapraszamy|become a member|sign up|jetzt registrieren|already a subscriber|bereits abonnent|pour lire la suite|to view the full story|enthält werbung|affiliate links?|(?:earn|receive) (?:a )?commission|letters? to the editor|leserbrief|for the latest (?:stories|news|updates)|(?:canal|channel|kanal) (?:de |on |auf )?(?:telegram|whatsapp)|google news|to continue reading|sie müssen sich einloggen|nicht eingeloggt|you must be logged in|be sociable|diese seite teilen|share this (?:page|article|story))(?-u:\b)").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)(?:subscribe|subscription|subscribers?|abonnieren|abonnez|abonniere|suscr[ií]b\w*|newsletter|follow (?:us|(?:\w+ ){1,4}on)|folgen sie uns|folge uns|síguenos|siguenos|siga-nos|nos siga|spende|spenden|donate|donation|unterstützen sie|unterstütze|support (?:us|our)|hazte (?:miembro|socio)|zapraszamy|become a member|sign up|jetzt registrieren|already a subscriber|bereits abonnent|pour lire la suite|to view the full story|enthält werbung|affiliate links?|(?:earn|receive) (?:a )?commission|letters? to the editor|leserbrief|for the latest (?:stories|news|updates)|(?:canal|channel|kanal) (?:de |on |auf )?(?:telegram|whatsapp)|google news|to continue reading|sie müssen sich einloggen|nicht eingeloggt|you must be logged in|be sociable|diese seite teilen|share this (?:page|article|story))(?-u:\b)").expect("valid regex")
 });
+
+/// Whether a [`PROMO`] phrase starts within the first 120 characters of the line's first text
+/// line. The regex has no leading `^.{0,120}`, so its literal phrases drive a fast search; the
+/// leftmost match decides (any other one starts later).
+fn is_promo(text: &str) -> bool {
+    PROMO.find(text).is_some_and(|m| {
+        let before = &text[..m.start()];
+        !before.contains('\n') && before.chars().count() <= PROMO_LEAD
+    })
+}
+
+/// How far into a line a [`PROMO`] phrase may start.
+const PROMO_LEAD: usize = 120;
 
 /// Photo credits: "Photo: AFP", "Foto: dpa", "© Reuters", "Image credit: …".
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
