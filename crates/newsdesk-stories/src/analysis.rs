@@ -195,6 +195,103 @@ pub struct Analysis {
     pub urls: Vec<String>,
     /// Length in characters of each non-empty paragraph.
     pub paragraphs: Vec<u32>,
+    /// Length in characters of each sentence of the body, in order.
+    #[serde(default)]
+    pub sentences: Vec<u32>,
+}
+
+/// Whether `c` ends a sentence in any script.
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '।' | '؟' | '۔')
+}
+
+/// Lengths in characters of the sentences of one paragraph: a sentence ends at a full stop,
+/// question or exclamation mark followed by a space and a character that is not lowercase
+/// (so "Dr. Smith" stays whole only when lowercase follows; abbreviations are rare enough), or
+/// at an ideographic full stop.
+fn sentence_lengths(paragraph: &str, out: &mut Vec<u32>) {
+    let chars: Vec<char> = paragraph.trim().chars().collect();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let boundary = if matches!(c, '。' | '！' | '？') {
+            true
+        } else if ends_sentence(c) {
+            // Closing quotes and brackets belong to the sentence.
+            let mut k = i + 1;
+            while k < chars.len() && matches!(chars[k], '"' | '»' | '”' | '“' | '\'' | ')' | '’')
+            {
+                k += 1;
+            }
+            let spaced = k < chars.len() && chars[k].is_whitespace();
+            let next = chars[k..].iter().find(|c| !c.is_whitespace());
+            if spaced && next.is_some_and(|n| !n.is_lowercase()) {
+                i = k - 1;
+                true
+            } else {
+                false
+            }
+        } else {
+            false
+        };
+        if boundary {
+            let len = chars[start..=i]
+                .iter()
+                .filter(|c| !c.is_whitespace())
+                .count();
+            if len > 0 {
+                out.push(u32::try_from(len).unwrap_or(u32::MAX));
+            }
+            start = i + 1;
+        }
+        i += 1;
+    }
+    let len = chars[start.min(chars.len())..]
+        .iter()
+        .filter(|c| !c.is_whitespace())
+        .count();
+    if len > 0 {
+        out.push(u32::try_from(len).unwrap_or(u32::MAX));
+    }
+}
+
+/// Numbers of a text as digit strings, in order: digits of any script, thousands groups
+/// joined whatever the separator ("2,400", "2 400", "2.400" and "2400" are all "2400"); other
+/// separators split ("14,2" is "14", "2").
+fn numbers_of(text: &str, out: &mut Vec<String>) {
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| crate::script::ascii_digit(c).unwrap_or(c))
+        .collect();
+    let digits_at = |i: usize| {
+        let mut k = i;
+        while k < chars.len() && chars[k].is_ascii_digit() {
+            k += 1;
+        }
+        k - i
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        let n = digits_at(i);
+        if n == 0 {
+            i += 1;
+            continue;
+        }
+        let mut number: String = chars[i..i + n].iter().collect();
+        let mut end = i + n;
+        if n <= 3 {
+            while end + 4 <= chars.len()
+                && matches!(chars[end], ' ' | '\u{a0}' | '\u{202f}' | ',' | '.' | '\'')
+                && digits_at(end + 1) == 3
+            {
+                number.extend(&chars[end + 1..end + 4]);
+                end += 4;
+            }
+        }
+        out.push(number);
+        i = end;
+    }
 }
 
 /// Words at least this long are truncated to this many characters.
@@ -289,6 +386,7 @@ impl Analysis {
                 continue;
             }
             a.paragraphs.push(u32::try_from(len).unwrap_or(u32::MAX));
+            sentence_lengths(para, &mut a.sentences);
             // Names: per sentence-ish segment so the opening word is skipped.
             // Sentence by sentence; '.' never sits inside a token, so the body's tokens are the
             // sentences' tokens.
@@ -308,11 +406,8 @@ impl Analysis {
         names_of(&title_toks, title, &mut title_names);
         a.names.extend(title_names);
         word_features(&body_toks, &mut a.body_words);
-        for t in title_toks.iter().chain(body_toks.iter()) {
-            if t.numeric {
-                a.numbers.push(t.text.clone());
-            }
-        }
+        numbers_of(title, &mut a.numbers);
+        numbers_of(text, &mut a.numbers);
         shingles_of(&body_toks, 4, &mut a.shingles);
         a.quotes = quoted_passages(text);
         for q in &a.quotes {
@@ -348,5 +443,26 @@ mod tests {
         assert!(a.names.contains(&"peres".to_string()));
         assert!(!a.names.contains(&"a".to_string()));
         assert_eq!(&a.numbers[..2], ["7", "1"]);
+        assert_eq!(a.sentences.len(), 3);
+    }
+
+    #[test]
+    fn numbers_join_thousands_groups_only() {
+        let mut n = Vec::new();
+        numbers_of(
+            "2,400 and 2 400 and 2400; 14,2 km; ٢٠٢٢; 1.2 million",
+            &mut n,
+        );
+        assert_eq!(n, ["2400", "2400", "2400", "14", "2", "2022", "1", "2"]);
+    }
+
+    #[test]
+    fn sentences_split_at_stops_before_capitals() {
+        let mut s = Vec::new();
+        sentence_lengths(
+            "He came. \"It works,\" she said. Then 3.5 km more. 東京。大阪",
+            &mut s,
+        );
+        assert_eq!(s.len(), 5);
     }
 }

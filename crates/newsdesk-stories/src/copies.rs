@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+use crate::alignment::{numbers_in_order, sentence_alignment_cost};
 use crate::analysis::Analysis;
 use crate::document::Document;
 use crate::provenance::{Evidence, LinkKind, ProvenanceLink, Signal};
@@ -59,6 +60,9 @@ struct Seen {
     /// The original this article copies, if it is a copy.
     root: Option<String>,
     paragraphs: Vec<u32>,
+    /// Sentence lengths, in order.
+    #[serde(default)]
+    sentences: Vec<u32>,
     /// Log paragraph lengths minus their mean (the shape of the article).
     shape: Vec<f32>,
     numbers: Vec<String>,
@@ -155,6 +159,22 @@ pub(crate) fn structure_deviation(a: &[u32], b: &[u32]) -> Option<f32> {
     }
     Some(logs.iter().sum::<f32>() / logs.len() as f32)
 }
+
+/// Below this many paragraphs, a translation must also align sentence by sentence.
+const FEW_PARAGRAPHS: usize = 6;
+
+/// Highest mean sentence alignment cost of a translation of a short article.
+const MAX_SENTENCE_COST: f32 = 0.16;
+
+/// Lowest share of numbers in the same order in a translation of a short article.
+const MIN_NUMBERS_IN_ORDER: f32 = 0.6;
+
+/// A short candidate that fails the sentence, order or anchor checks keeps this share of its
+/// score: below every link threshold, still ranked.
+const MISALIGNED_FACTOR: f32 = 0.4;
+
+/// Fewest numbers and names a translation of a short article shares with it.
+const MIN_SHARED_ANCHORS: usize = 2;
 
 /// Cross-language candidates scored in full per article (the closest by [`shape_distance`]).
 const TRANSLATION_CANDIDATES: usize = 8;
@@ -279,6 +299,7 @@ impl CopyDetector {
             date: doc.date,
             root: None,
             paragraphs: analysis.paragraphs.clone(),
+            sentences: analysis.sentences.clone(),
             shape: shape(&analysis.paragraphs),
             numbers: analysis.numbers.clone(),
             names: analysis.names.clone(),
@@ -424,11 +445,26 @@ impl CopyDetector {
     fn translation_score(&self, old: &Seen, new: &Seen) -> Option<Scored> {
         let dev = structure_deviation(&old.paragraphs, &new.paragraphs)?;
         let n = old.paragraphs.len() as f32;
+        // Few paragraphs say little: independent short reports of one event share their
+        // paragraphs' shape, numbers and names. Then the sentences must align one by one and
+        // the numbers come in the same order.
+        let sentences = sentence_alignment_cost(&old.sentences, &new.sentences);
+        let in_order = numbers_in_order(&old.numbers, &new.numbers);
+        let few = old.paragraphs.len() < FEW_PARAGRAPHS;
+        let mut misaligned = few
+            && (sentences.is_none_or(|c| c > MAX_SENTENCE_COST)
+                || in_order.is_some_and(|o| o < MIN_NUMBERS_IN_ORDER));
         let structure = (1.0 - dev / 0.25).max(0.0) * (n / 6.0).min(1.0);
         let (shared_numbers, number_dice) = multiset_overlap(&old.numbers, &new.numbers);
         let (shared_names, name_dice) = set_overlap(&old.names, &new.names);
         let (shared_urls, _) = set_overlap(&old.urls, &new.urls);
-        let score = structure + 0.6 * number_dice + 0.2 * name_dice;
+        // Nor does a short article's shape: some of its numbers or names must be shared.
+        misaligned |= few && shared_numbers.len() + shared_names.len() < MIN_SHARED_ANCHORS;
+        let mut score = structure + 0.6 * number_dice + 0.2 * name_dice;
+        if misaligned {
+            // Still ranked (the best candidate is reported), never linked.
+            score = score.min(1.0) * MISALIGNED_FACTOR;
+        }
         let mut evidence = vec![Evidence {
             signal: Signal::ParagraphStructure,
             detail: format!(

@@ -33,6 +33,7 @@
 //! assert_ne!(a.story, c.story);
 //! ```
 
+mod alignment;
 mod analysis;
 mod copies;
 mod document;
