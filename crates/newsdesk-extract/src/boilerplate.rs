@@ -246,6 +246,7 @@ pub(crate) fn by_class(html: &Html, removed: &NodeSet, stats: &Stats) -> NodeSet
         }
     }
     let mut out = removed.clone();
+    let mut verdicts: FxHashMap<(Option<&str>, Option<&str>), ClassVerdict> = FxHashMap::default();
     for node in html.tree.root().descendants() {
         let Node::Element(el) = node.value() else {
             continue;
@@ -264,7 +265,10 @@ pub(crate) fn by_class(html: &Html, removed: &NodeSet, stats: &Stats) -> NodeSet
             out.insert(node.id());
             continue;
         }
-        let remove = match class_verdict(el) {
+        // Pages repeat the same class names on many elements: judge each pair once.
+        let key = (el.attribute("class"), el.attribute("id"));
+        let verdict = *verdicts.entry(key).or_insert_with(|| class_verdict(el));
+        let remove = match verdict {
             // A big block of prose named "sidebar", "banner"… is a layout wrapper around the
             // article; only comment and related-content blocks are big prose and boilerplate.
             ClassVerdict::Strong if is_prose(stats.get(node.id())) => big_boilerplate(el),
