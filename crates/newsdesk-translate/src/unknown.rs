@@ -146,15 +146,23 @@ impl MarkedText {
     }
 }
 
-/// The words of a text, lower-cased, without surrounding punctuation.
+/// The words of a text, lower-cased, without surrounding punctuation; a hyphenated or
+/// apostrophed word counts whole and by its parts (`extra-time`, `extra`, `time`).
 pub(crate) fn word_set(text: &str) -> std::collections::HashSet<String> {
-    text.split(|c: char| !word_char(c))
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect()
+    let mut out = std::collections::HashSet::new();
+    for token in text.split(|c: char| !word_char(c)) {
+        let whole = token.trim_matches(|c: char| !c.is_alphanumeric());
+        if whole.is_empty() {
+            continue;
+        }
+        out.insert(whole.to_lowercase());
+        for part in whole.split(|c: char| !c.is_alphanumeric()) {
+            if !part.is_empty() {
+                out.insert(part.to_lowercase());
+            }
+        }
+    }
+    out
 }
 
 /// Pivot-language words of a leg's answer: untranslated words that the original segment
@@ -261,6 +269,9 @@ mod tests {
         );
         let leaks = pivot_leaks(&m, "He said the news climate of Okafor J. was good.");
         assert_eq!(leaks, vec!["noticioso", "bueno"]);
+        // Parts of a hyphenated or possessive source word are the source's too.
+        let parts = MarkedText::parse("Le *extra temps de *Crane.", "El extra tiempo de Crane.");
+        assert!(pivot_leaks(&parts, "Crane's extra-time goal.").is_empty());
         let share = leak_share(leaks.len(), &m.clean());
         assert!((share - 2.0 / 12.0).abs() < 1e-9, "{share}");
         assert_eq!(leak_share(0, ""), 0.0);
