@@ -341,4 +341,31 @@ mod tests {
         let k = CacheKey::new("apertium", "en", "es", "Hello ZZ1ZZ.");
         assert_eq!(again.get(&k).unwrap().as_deref(), Some("Hola ZZ1ZZ."));
     }
+
+    #[test]
+    fn a_cache_file_from_before_the_unknown_words_counter_gets_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE translation_usage (
+                 backend TEXT NOT NULL, day TEXT NOT NULL, chars INTEGER NOT NULL DEFAULT 0,
+                 calls INTEGER NOT NULL DEFAULT 0, segments INTEGER NOT NULL DEFAULT 0,
+                 cache_hits INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0,
+                 check_failures INTEGER NOT NULL DEFAULT 0, kept_original INTEGER NOT NULL DEFAULT 0,
+                 PRIMARY KEY (backend, day)) WITHOUT ROWID;
+             INSERT INTO translation_usage VALUES ('apertium', '2026-01-01', 5, 1, 1, 0, 0, 0, 0);",
+        )
+        .unwrap();
+        drop(conn);
+        let cache = SqliteCache::open(&path).unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let u = Usage {
+            unknown_words: 2,
+            ..Usage::default()
+        };
+        cache.add_usage("apertium", day, u).unwrap();
+        let total = cache.usage(None).unwrap()["apertium"];
+        assert_eq!((total.chars, total.unknown_words), (5, 2));
+    }
 }
