@@ -9,8 +9,11 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::alignment::{numbers_in_order, sentence_alignment_cost};
+use std::sync::Arc;
+
 use crate::analysis::Analysis;
 use crate::document::Document;
+use crate::pivot::{CONFIRM, PivotHook, PivotTranslate, REJECT, pivot_shingles};
 use crate::provenance::{Evidence, LinkKind, ProvenanceLink, Signal};
 
 /// Settings of the copy detector. The defaults are language-independent.
@@ -72,6 +75,9 @@ struct Seen {
     quote_shingles: Vec<u64>,
     quotes: Vec<String>,
     urls: Vec<String>,
+    /// Word bigram hashes of its pivot translation (empty without a pivot hook).
+    #[serde(default)]
+    pivot_shingles: Vec<u64>,
 }
 
 /// A candidate's score against the new article, with evidence.
@@ -96,6 +102,9 @@ pub struct CopyDetector {
     /// Paragraph count → seqs.
     by_paragraphs: FxHashMap<u32, VecDeque<u64>>,
     latest: Option<DateTime<Utc>>,
+    /// The pivot-translation hook, if a backend is configured (not saved).
+    #[serde(skip)]
+    pivot: PivotHook,
 }
 
 /// Outcome of [`CopyDetector::observe`].
@@ -247,6 +256,19 @@ impl CopyDetector {
         }
     }
 
+    /// Sets (or removes) the pivot-translation hook: each new article is then translated into
+    /// the pivot language once, and a translated-copy candidate is confirmed when its pivot
+    /// translation shares enough word bigrams with the candidate original's, rejected when it
+    /// shares few (see [`PivotTranslate`]).
+    pub fn set_pivot(&mut self, pivot: Option<Arc<dyn PivotTranslate>>) {
+        self.pivot = PivotHook(pivot);
+    }
+
+    /// Whether a pivot-translation hook is set.
+    pub fn has_pivot(&self) -> bool {
+        self.pivot.0.is_some()
+    }
+
     /// Articles currently kept as candidates.
     pub fn window_len(&self) -> usize {
         self.seen.len()
@@ -307,6 +329,13 @@ impl CopyDetector {
             quote_shingles,
             quotes: analysis.quotes.clone(),
             urls: analysis.urls.clone(),
+            pivot_shingles: self
+                .pivot
+                .0
+                .as_ref()
+                .and_then(|p| p.to_pivot(&format!("{}\n{}", doc.title, doc.text), &doc.lang))
+                .map(|t| pivot_shingles(&t))
+                .unwrap_or_default(),
         };
         let best = self.best_candidate(&new);
         let mut decision = CopyDecision::default();
@@ -461,6 +490,30 @@ impl CopyDetector {
         // Nor does a short article's shape: some of its numbers or names must be shared.
         misaligned |= few && shared_numbers.len() + shared_names.len() < MIN_SHARED_ANCHORS;
         let mut score = structure + 0.6 * number_dice + 0.2 * name_dice;
+        // The pivot translation, when there is one, has the last word.
+        let mut pivot_evidence = None;
+        if !old.pivot_shingles.is_empty() && !new.pivot_shingles.is_empty() {
+            let shared = intersection_count(&old.pivot_shingles, &new.pivot_shingles);
+            let denom = old
+                .pivot_shingles
+                .len()
+                .min(new.pivot_shingles.len())
+                .max(1);
+            let containment = shared as f32 / denom as f32;
+            if containment >= CONFIRM {
+                misaligned = false;
+                score = score.max(self.config.translation_threshold);
+            } else if containment < REJECT {
+                misaligned = true;
+            }
+            pivot_evidence = Some(Evidence {
+                signal: Signal::PivotTranslation,
+                detail: format!(
+                    "{shared} of {denom} word pairs shared in the pivot language ({:.0} %)",
+                    containment * 100.0
+                ),
+            });
+        }
         if misaligned {
             // Still ranked (the best candidate is reported), never linked.
             score = score.min(1.0) * MISALIGNED_FACTOR;
@@ -491,6 +544,7 @@ impl CopyDetector {
                 detail: summarise(&shared_urls, 4),
             });
         }
+        evidence.extend(pivot_evidence);
         Some(Scored {
             seq: old.seq,
             score: score.min(1.0),

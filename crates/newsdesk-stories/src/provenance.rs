@@ -41,6 +41,8 @@ pub enum Signal {
     Quote,
     /// A shared URL.
     Url,
+    /// Word pairs shared once both articles are translated into a pivot language.
+    PivotTranslation,
 }
 
 /// One piece of evidence for a link.
