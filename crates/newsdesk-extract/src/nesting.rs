@@ -109,6 +109,9 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             continue;
         }
         let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
+        for (from, to) in unread_attributes(bytes, name_end, tag_end.min(bytes.len())) {
+            out.drop_range(from, to);
+        }
         if counted(name) && !self_closing {
             depth += 1;
             if depth > MAX_NESTING {
@@ -157,6 +160,112 @@ impl<'a> Pruned<'a> {
                 out.push_str(tail);
                 Cow::Owned(out)
             }
+        }
+    }
+}
+
+/// Attributes some stage reads (the extractor's own lookups, and those html5ever's tree
+/// builder looks at); the others are dropped before parsing.
+const READ_ATTRIBUTES: &[&str] = &[
+    "class",
+    "id",
+    "role",
+    "hidden",
+    "aria-hidden",
+    "style",
+    "itemprop",
+    "content",
+    "property",
+    "name",
+    "http-equiv",
+    "charset",
+    "lang",
+    "xml:lang",
+    "href",
+    "src",
+    "alt",
+    "width",
+    "height",
+    "type",
+    "rel",
+    "datetime",
+    "pubdate",
+    "cite",
+    "data",
+    "srcset",
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+    "data-url",
+    "data-hi-res-src",
+    "data-srcset",
+    "data-instgrm-permalink",
+    "encoding",
+    "color",
+    "face",
+    "size",
+];
+
+/// Most attribute bytes of news pages are tracking data, inline handlers, ARIA labels,
+/// responsive-image variants… that no stage reads: html5ever would copy them character by
+/// character. Returns the byte ranges of the attributes of the tag `bytes[from..to]` (after its
+/// name, before its `>`) not in [`READ_ATTRIBUTES`], or nothing when the tag is not plain
+/// `name="value"` syntax (then it is left for html5ever as it is).
+fn unread_attributes(bytes: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
+    let mut drop = Vec::new();
+    let mut i = from;
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.');
+    loop {
+        while i < to && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= to || (bytes[i] == b'/' && i + 1 == to) {
+            return drop;
+        }
+        let start = i;
+        while i < to && is_name(bytes[i]) {
+            i += 1;
+        }
+        if i == start {
+            return Vec::new();
+        }
+        let name = &bytes[start..i];
+        let mut j = i;
+        while j < to && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if j < to && bytes[j] == b'=' {
+            j += 1;
+            while j < to && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            match bytes.get(j) {
+                Some(&q @ (b'"' | b'\'')) if j < to => {
+                    let Some(close) = memchr::memchr(q, &bytes[j + 1..to]) else {
+                        return Vec::new();
+                    };
+                    i = j + 1 + close + 1;
+                }
+                _ => {
+                    let value = j;
+                    while j < to
+                        && !bytes[j].is_ascii_whitespace()
+                        && !matches!(bytes[j], b'"' | b'\'' | b'<' | b'=' | b'`')
+                    {
+                        j += 1;
+                    }
+                    if j == value {
+                        return Vec::new();
+                    }
+                    i = j;
+                }
+            }
+        }
+        if !READ_ATTRIBUTES
+            .iter()
+            .any(|a| name.eq_ignore_ascii_case(a.as_bytes()))
+        {
+            drop.push((start, i));
         }
     }
 }
@@ -283,6 +392,15 @@ mod tests {
             <script>window.s = {"datePublished":"2024-05-06T10:00:00Z"}</script>
             <script data-x="a>b"></SCRIPT ><style media="x>y"></style>
             <svg viewBox="0 0 1 1"></svg><svg/><p>after<!-->kept"#
+        );
+    }
+
+    #[test]
+    fn unread_attributes_are_dropped_odd_tags_left_alone() {
+        let page = r#"<div class="a" data-track='{"x":1}' onclick="go()" id=main hidden><a href="/x" target=_blank rel="author">x</a><img alt="" src="i.png" loading="lazy"/><p title=<odd>y</p></div>"#;
+        assert_eq!(
+            prepare(page),
+            r#"<div class="a"   id=main hidden><a href="/x"  rel="author">x</a><img alt="" src="i.png" /><p title=<odd>y</p></div>"#
         );
     }
 
