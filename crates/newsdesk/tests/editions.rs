@@ -163,6 +163,24 @@ fn demo_serves_a_french_edition_translated_by_apertium() {
         count("SELECT COUNT(*) FROM article_translations WHERE status = 'untranslated'"),
         count("SELECT COUNT(*) FROM articles WHERE language = 'de'")
     );
+    // The translated segments and the counters are kept in the site's database; the pivot
+    // route's unknown words were counted, and Apertium's marks never reach the pages.
+    assert!(count("SELECT COUNT(*) FROM translation_cache") > 0);
+    assert!(
+        count("SELECT SUM(unknown_words) FROM translation_usage WHERE backend = 'apertium'") > 0
+    );
+    for mark in ["*", "#", "@"] {
+        assert_eq!(
+            count(&format!(
+                "SELECT COUNT(*) FROM article_translations t JOIN articles a \
+                 ON a.id = t.article_id WHERE t.language = 'fr' AND \
+                 (instr(t.title || ' ' || t.body_text, ' {mark}') > 0 \
+                  AND instr(a.title || ' ' || a.body_text, ' {mark}') = 0)"
+            )),
+            0,
+            "no {mark} mark in the French edition"
+        );
+    }
 
     let en = count(
         "SELECT MIN(a.id) FROM articles a JOIN article_translations t ON t.article_id = a.id \

@@ -619,6 +619,30 @@ mod tests {
     }
 
     #[test]
+    fn the_store_cache_keeps_translations_and_counters() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("n.db");
+        let cache = StoreCache::new(Store::open(&path).unwrap());
+        let key = CacheKey::new("apertium", "en", "es", "Hello.");
+        assert_eq!(cache.get(&key).unwrap(), None);
+        cache.put(&key, "Hola.").unwrap();
+        let day = Utc::now().date_naive();
+        let u = Usage {
+            chars: 6,
+            calls: 1,
+            segments: 1,
+            unknown_words: 2,
+            ..Usage::default()
+        };
+        cache.add_usage("apertium", day, u).unwrap();
+        drop(cache);
+        let again = StoreCache::new(Store::open(&path).unwrap());
+        assert_eq!(again.get(&key).unwrap().as_deref(), Some("Hola."));
+        assert_eq!(again.usage(Some(day)).unwrap()["apertium"], u);
+        assert_eq!(again.usage(None).unwrap()["apertium"], u);
+    }
+
+    #[test]
     fn paragraphs_are_folded_lines_without_blanks() {
         assert_eq!(
             paragraphs("One  two\n\n  three\tfour \n"),
