@@ -349,3 +349,127 @@ fn the_database_is_the_translation_cache_across_processes() {
         "from the cache"
     );
 }
+
+/// A `newsdesk serve` child process, killed when dropped.
+struct Serve(std::process::Child);
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `serve --no-fetch` in the site and waits until it answers; returns it and its base URL.
+fn serve(site: &support::Site) -> (Serve, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args([
+            "serve",
+            "--no-fetch",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .current_dir(site.path())
+        .env_remove("NEWSDESK_CONFIG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Serve(child);
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..300 {
+        if http_get(&format!("{base}/healthz")).0 == 200 {
+            return (server, base);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("serve did not start");
+}
+
+/// GET: status and body (0 when the connection fails).
+fn http_get(url: &str) -> (u16, String) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        match client.get(url).send().await {
+            Ok(r) => (r.status().as_u16(), r.text().await.unwrap_or_default()),
+            Err(_) => (0, String::new()),
+        }
+    })
+}
+
+/// Bodies translated on first view by `serve`: after a restart (the stored body lost), the
+/// next view takes every segment from the database, not from the backend.
+#[test]
+fn a_restarted_server_translates_bodies_from_the_database_cache() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let texts = Arc::new(AtomicUsize::new(0));
+    let libre = start_counting_libre(requests.clone(), texts.clone());
+    let (origin, _rt) = support::start_origin_blocking();
+    let site = support::Site::new(&format!(
+        "\n[translate]\n[[translate.backends]]\nkind = \"libretranslate\"\nname = \"libre\"\n\
+         url = \"http://{libre}\"\npairs = [\"en-fr\"]\n\n[[editions]]\nlanguage = \"fr\"\n\
+         bodies = \"on_view\"\n"
+    ));
+    site.ok(&["sources", "add", &origin.url("/good/feed.xml")]);
+    site.ok(&["fetch"]);
+    let id = support::query_i64(
+        &site.db(),
+        "SELECT MIN(article_id) FROM article_translations",
+    );
+    let bodies = "SELECT COUNT(*) FROM article_translations WHERE body_text IS NOT NULL";
+    assert_eq!(
+        support::query_i64(&site.db(), bodies),
+        0,
+        "bodies wait for a view"
+    );
+    let after_fetch = requests.load(Ordering::SeqCst);
+
+    let (server, base) = serve(&site);
+    let (status, _) = http_get(&format!("{base}/fr/articles/{id}"));
+    assert_eq!(status, 200);
+    assert_eq!(support::query_i64(&site.db(), bodies), 1);
+    let after_view = requests.load(Ordering::SeqCst);
+    assert!(after_view > after_fetch, "the body went to the backend");
+    drop(server);
+
+    let conn = rusqlite::Connection::open(site.db()).unwrap();
+    conn.execute("UPDATE article_translations SET body_text = NULL", [])
+        .unwrap();
+    drop(conn);
+    let (_server, base) = serve(&site);
+    let (status, page) = http_get(&format!("{base}/fr/articles/{id}"));
+    assert_eq!(status, 200);
+    assert_eq!(support::query_i64(&site.db(), bodies), 1);
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        after_view,
+        "the restarted server took the body from the database"
+    );
+    let body: String = rusqlite::Connection::open(site.db())
+        .unwrap()
+        .query_row(
+            &format!("SELECT body_text FROM article_translations WHERE article_id = {id}"),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let start: String = body
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == ' ')
+        .take(20)
+        .collect();
+    assert!(
+        start.len() >= 5 && page.contains(&start),
+        "the page shows the translated body"
+    );
+}
