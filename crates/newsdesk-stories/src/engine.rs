@@ -9,13 +9,18 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Analysis, hash_feature, in_part, kind, part, part_of};
+use crate::centroid::Centroid;
 use crate::copies::{CopyConfig, CopyDetector};
 use crate::document::Document;
-use crate::error::StoriesError;
 use crate::provenance::{LinkKind, ProvenanceLink};
 
 /// Stories scored exactly per article (the ones sharing the most feature weight with it).
 const CANDIDATES: usize = 24;
+
+/// Terms of each story's centroid in the candidate index (its heaviest): the index stays small
+/// and its lists short, so finding and updating candidates costs the same however many stories
+/// are open.
+const INDEXED_TERMS: usize = 128;
 
 /// Stable id of a story.
 pub type StoryId = u64;
@@ -153,11 +158,20 @@ fn blend(c: [f32; 3], has: [bool; 3], share: f32, same_language: bool, cross: f3
     }
 }
 
+/// Which parts (words, entities, name trigrams) a vector has.
+fn parts_of(v: &[(u64, f32)]) -> [bool; 3] {
+    let mut has = [false; 3];
+    for (k, _) in v {
+        has[part_of(*k)] = true;
+    }
+    has
+}
+
 /// One open story.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Story {
     id: StoryId,
-    centroid: FxHashMap<u64, f32>,
+    centroid: Centroid,
     norms: [f32; 3],
     articles: u32,
     last_date: Option<DateTime<Utc>>,
@@ -168,13 +182,16 @@ struct Story {
     /// Languages of its articles.
     #[serde(default)]
     langs: Vec<String>,
+    /// The features under which it is in the candidate index, sorted (rebuilt on restore).
+    #[serde(skip)]
+    indexed: Vec<u64>,
 }
 
 impl Story {
     fn empty(id: StoryId) -> Story {
         Story {
             id,
-            centroid: FxHashMap::default(),
+            centroid: Centroid::default(),
             norms: [0.0; 3],
             articles: 0,
             last_date: None,
@@ -183,36 +200,33 @@ impl Story {
             title_score: f32::MIN,
             members: Vec::new(),
             langs: Vec::new(),
+            indexed: Vec::new(),
         }
     }
 
     fn recompute_norm(&mut self) {
-        let mut n = [0.0f32; 3];
-        for (k, v) in &self.centroid {
-            n[part_of(*k)] += v * v;
-        }
-        self.norms = n.map(f32::sqrt);
+        self.norms = self.centroid.norms();
     }
 
     /// Per-part cosines of a (per-part normalised) article vector with the centroid.
     fn cosines(&self, v: &[(u64, f32)]) -> [f32; 3] {
-        let mut d = [0.0f32; 3];
-        for (k, x) in v {
-            if let Some(c) = self.centroid.get(k) {
-                d[part_of(*k)] += c * x;
-            }
-        }
+        let mut d = dot_parts(v, self.centroid.terms());
         for (p, n) in self.norms.iter().enumerate() {
             d[p] = if *n > 0.0 { d[p] / n } else { 0.0 };
         }
         d
     }
 
-    fn cosine(&self, v: &[(u64, f32)], share: f32, lang: &str, cross: f32) -> f32 {
-        let mut has = [false; 3];
-        for (k, _) in v {
-            has[part_of(*k)] = true;
-        }
+    /// `parts`: which parts the article has (see [`parts_of`]).
+    fn cosine(
+        &self,
+        v: &[(u64, f32)],
+        parts: [bool; 3],
+        share: f32,
+        lang: &str,
+        cross: f32,
+    ) -> f32 {
+        let mut has = parts;
         for (p, n) in self.norms.iter().enumerate() {
             has[p] &= *n > 0.0;
         }
@@ -243,7 +257,8 @@ pub struct StoryEngine {
     next_story: StoryId,
     seq: u64,
     stories: FxHashMap<StoryId, Story>,
-    /// Feature → open stories whose centroid holds it.
+    /// Feature → open stories whose centroid holds it (not saved: rebuilt on restore).
+    #[serde(skip)]
     index: FxHashMap<u64, Vec<StoryId>>,
     /// Running document frequencies over the articles in the window.
     df: FxHashMap<u64, u32>,
@@ -269,6 +284,13 @@ impl StoryEngine {
         }
     }
 
+    /// The engine with its next new story numbered at least `first`: a rebuilt engine then
+    /// never hands out an id that stories saved by an earlier one still have.
+    pub fn with_first_story(mut self, first: StoryId) -> StoryEngine {
+        self.next_story = self.next_story.max(first);
+        self
+    }
+
     /// Open stories.
     pub fn open_stories(&self) -> usize {
         self.stories.len()
@@ -277,6 +299,20 @@ impl StoryEngine {
     /// Articles inside the time window (the ones document frequencies are counted over).
     pub fn window_len(&self) -> usize {
         self.window.len()
+    }
+
+    /// Counts of what the engine keeps in memory (all bounded by the window).
+    pub fn footprint(&self) -> crate::Footprint {
+        crate::Footprint {
+            window: self.window.len(),
+            features: self.df.len(),
+            open_stories: self.stories.len(),
+            members: self.stories.values().map(|s| s.members.len()).sum(),
+            centroid_terms: self.stories.values().map(|s| s.centroid.len()).sum(),
+            article_ids: self.story_of.len().max(self.story_of_order.len()),
+            aliases: self.aliases.len(),
+            copy_window: self.copies.window_len(),
+        }
     }
 
     /// The story `id` went into after merges (itself when it was not merged or is unknown).
@@ -303,14 +339,15 @@ impl StoryEngine {
         })
     }
 
-    /// Serialises the whole state (JSON).
-    pub fn snapshot(&self) -> Result<Vec<u8>, StoriesError> {
-        serde_json::to_vec(self).map_err(StoriesError::State)
-    }
-
-    /// Restores a state written by [`StoryEngine::snapshot`].
-    pub fn restore(bytes: &[u8]) -> Result<StoryEngine, StoriesError> {
-        serde_json::from_slice(bytes).map_err(StoriesError::State)
+    /// Rebuilds what a snapshot leaves out (the feature index, derived from the centroids).
+    pub(crate) fn restored(mut self) -> StoryEngine {
+        let mut ids: Vec<StoryId> = self.stories.keys().copied().collect();
+        ids.sort_unstable();
+        self.index = FxHashMap::default();
+        for id in ids {
+            self.reindex(id);
+        }
+        self
     }
 
     fn features(&self, doc: &Document, analysis: &Analysis) -> Vec<(u64, f32)> {
@@ -404,6 +441,13 @@ impl StoryEngine {
         };
         if sweep_due {
             self.last_sweep = self.latest;
+            // Article vectors leave their story with the window (the centroid keeps their
+            // weight): what is kept per article is bounded by the window, not by story length.
+            if let Some(h) = horizon {
+                for s in self.stories.values_mut() {
+                    s.members.retain(|m| m.date.is_none_or(|d| d >= h));
+                }
+            }
         }
         let closing: Vec<StoryId> = if !sweep_due {
             Vec::new()
@@ -435,8 +479,8 @@ impl StoryEngine {
 
     fn close(&mut self, id: StoryId) {
         if let Some(s) = self.stories.remove(&id) {
-            for k in s.centroid.keys() {
-                self.unindex(*k, id);
+            for k in s.indexed {
+                self.unindex(k, id);
             }
         }
         self.aliases.retain(|_, to| *to != id);
@@ -444,7 +488,9 @@ impl StoryEngine {
 
     fn unindex(&mut self, k: u64, id: StoryId) {
         if let Some(list) = self.index.get_mut(&k) {
-            list.retain(|s| *s != id);
+            if let Some(i) = list.iter().position(|s| *s == id) {
+                list.swap_remove(i);
+            }
             if list.is_empty() {
                 self.index.remove(&k);
             }
@@ -513,12 +559,13 @@ impl StoryEngine {
         let candidates = voted.into_iter().map(|(_, id)| id);
         let share = self.config.entity_share;
         let cross = self.config.cross_language_weight;
+        let parts = parts_of(&vector);
         let mut scored: Vec<(f32, StoryId)> = candidates
             .into_iter()
             .filter_map(|id| {
                 self.stories
                     .get(&id)
-                    .map(|s| (s.cosine(&vector, share, &doc.lang, cross), id))
+                    .map(|s| (s.cosine(&vector, parts, share, &doc.lang, cross), id))
             })
             .collect();
         scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -529,7 +576,7 @@ impl StoryEngine {
                 let sim = self
                     .stories
                     .get(&s)
-                    .map_or(1.0, |st| st.cosine(&vector, share, &doc.lang, cross));
+                    .map_or(1.0, |st| st.cosine(&vector, parts, share, &doc.lang, cross));
                 (s, sim, false)
             }
             (None, Some((sim, id))) if *sim >= threshold => (*id, *sim, false),
@@ -761,25 +808,16 @@ impl StoryEngine {
         let Some(story) = self.stories.get(&id) else {
             return;
         };
-        let old_keys: Vec<u64> = story.centroid.keys().copied().collect();
         let vectors: Vec<Vec<(u64, f32)>> = story
             .members
             .iter()
             .map(|m| self.vectorize(&m.tf))
             .collect();
-        for k in old_keys {
-            self.unindex(k, id);
-        }
-        let mut centroid: FxHashMap<u64, f32> = FxHashMap::default();
-        for v in &vectors {
-            for (k, w) in v {
-                *centroid.entry(*k).or_default() += *w;
-            }
-        }
-        let keys: Vec<u64> = centroid.keys().copied().collect();
+        let centroid = Centroid::from_unsorted(vectors.iter().flatten().copied().collect());
         let norm = centroid
-            .values()
-            .map(|w| w * w)
+            .terms()
+            .iter()
+            .map(|(_, w)| w * w)
             .sum::<f32>()
             .sqrt()
             .max(f32::MIN_POSITIVE);
@@ -788,10 +826,7 @@ impl StoryEngine {
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let dot: f32 = v
-                    .iter()
-                    .filter_map(|(k, w)| centroid.get(k).map(|c| c * w))
-                    .sum();
+                let dot: f32 = dot_parts(v, centroid.terms()).iter().sum();
                 (dot / norm, i)
             })
             .max_by(|a, b| a.0.total_cmp(&b.0));
@@ -812,9 +847,6 @@ impl StoryEngine {
                 s.title_score = score;
             }
         }
-        for k in keys {
-            self.index.entry(k).or_default().push(id);
-        }
         self.prune(id);
     }
 
@@ -822,12 +854,7 @@ impl StoryEngine {
         let (Some(sa), Some(sb)) = (self.stories.get(&a), self.stories.get(&b)) else {
             return 0.0;
         };
-        let mut d = [0.0f32; 3];
-        for (k, x) in &sa.centroid {
-            if let Some(y) = sb.centroid.get(k) {
-                d[part_of(*k)] += x * y;
-            }
-        }
+        let mut d = dot_parts(sa.centroid.terms(), sb.centroid.terms());
         let mut has = [false; 3];
         for p in 0..3 {
             let n = sa.norms[p] * sb.norms[p];
@@ -850,18 +877,11 @@ impl StoryEngine {
         let Some(g) = self.stories.remove(&gone) else {
             return (keep, gone);
         };
-        for k in g.centroid.keys() {
+        for k in &g.indexed {
             self.unindex(*k, gone);
         }
-        let mut added = Vec::new();
         if let Some(s) = self.stories.get_mut(&keep) {
-            for (k, w) in g.centroid {
-                let e = s.centroid.entry(k).or_insert_with(|| {
-                    added.push(k);
-                    0.0
-                });
-                *e += w;
-            }
+            s.centroid.add(g.centroid.terms());
             s.articles += g.articles;
             s.members.extend(g.members);
             for l in g.langs {
@@ -878,9 +898,6 @@ impl StoryEngine {
                 s.title = g.title;
                 s.title_score = g.title_score;
             }
-        }
-        for k in added {
-            self.index.entry(k).or_default().push(keep);
         }
         self.prune(keep);
         self.aliases.insert(gone, keep);
@@ -901,7 +918,6 @@ impl StoryEngine {
         member: Member,
     ) {
         let seq = self.seq;
-        let mut added = Vec::new();
         let max_members = self.config.max_members;
         if let Some(s) = self.stories.get_mut(&id) {
             s.members.push(member);
@@ -911,13 +927,7 @@ impl StoryEngine {
             if s.members.len() > max_members {
                 s.members.remove(0);
             }
-            for (k, w) in vector {
-                let e = s.centroid.entry(*k).or_insert_with(|| {
-                    added.push(*k);
-                    0.0
-                });
-                *e += *w;
-            }
+            s.centroid.add(vector);
             s.articles += 1;
             s.last_date = s.last_date.max(doc.date);
             s.last_seq = seq;
@@ -928,29 +938,48 @@ impl StoryEngine {
                 s.title_score = similarity;
             }
         }
-        for k in added {
-            self.index.entry(k).or_default().push(id);
-        }
         self.prune(id);
     }
 
-    /// Keeps the heaviest `centroid_terms` terms of a story.
+    /// Keeps the heaviest `centroid_terms` terms of a story, and its heaviest
+    /// [`INDEXED_TERMS`] in the candidate index.
     fn prune(&mut self, id: StoryId) {
         let limit = self.config.centroid_terms;
-        let mut dropped = Vec::new();
         if let Some(s) = self.stories.get_mut(&id) {
-            if s.centroid.len() > limit + limit / 2 {
-                let mut terms: Vec<(u64, f32)> = s.centroid.iter().map(|(k, w)| (*k, *w)).collect();
-                terms.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                for (k, _) in terms.drain(limit..) {
-                    s.centroid.remove(&k);
-                    dropped.push(k);
-                }
-            }
+            s.centroid.prune(limit);
             s.recompute_norm();
         }
-        for k in dropped {
-            self.unindex(k, id);
+        self.reindex(id);
+    }
+
+    /// Puts a story in the candidate index under its heaviest terms (only the changes).
+    fn reindex(&mut self, id: StoryId) {
+        let Some(s) = self.stories.get_mut(&id) else {
+            return;
+        };
+        let new = s.centroid.heaviest(INDEXED_TERMS);
+        let old = std::mem::replace(&mut s.indexed, new.clone());
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() || j < new.len() {
+            match (old.get(i), new.get(j)) {
+                (Some(a), Some(b)) if a == b => {
+                    i += 1;
+                    j += 1;
+                }
+                (Some(a), Some(b)) if a < b => {
+                    self.unindex(*a, id);
+                    i += 1;
+                }
+                (Some(a), None) => {
+                    self.unindex(*a, id);
+                    i += 1;
+                }
+                (_, Some(b)) => {
+                    self.index.entry(*b).or_default().push(id);
+                    j += 1;
+                }
+                (None, None) => break,
+            }
         }
     }
 }

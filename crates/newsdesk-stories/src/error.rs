@@ -14,7 +14,29 @@ pub enum StoriesError {
     /// Reading or writing a stream failed.
     #[error("newsdesk-stories: i/o error: {0}")]
     Io(#[from] std::io::Error),
-    /// A saved state could not be read or written.
+    /// A JSON answer could not be written.
     #[error("newsdesk-stories: state snapshot: {0}")]
     State(serde_json::Error),
+    /// The bytes are not a story engine snapshot (too short, another format, or the JSON
+    /// snapshots written before format 1).
+    #[error("newsdesk-stories: not a story engine snapshot ({0}); rebuild the engine")]
+    SnapshotFormat(&'static str),
+    /// The snapshot was written by another version of the format.
+    #[error(
+        "newsdesk-stories: story engine snapshot format {found} is not supported (this build reads {expected}); rebuild the engine"
+    )]
+    SnapshotVersion {
+        /// The version in the snapshot.
+        found: u32,
+        /// The version this build reads and writes.
+        expected: u32,
+    },
+    /// The snapshot's content could not be encoded or decoded (truncated or corrupt).
+    #[error("newsdesk-stories: story engine snapshot of {bytes} bytes is corrupt: {source}")]
+    SnapshotCorrupt {
+        /// Size of the snapshot read (0 when writing).
+        bytes: usize,
+        /// The decoding error.
+        source: bincode::Error,
+    },
 }

@@ -9,7 +9,8 @@
 //!
 //! * [`StoryEngine`]: the online story clusterer (stable [`StoryId`]s, titles, merges); it runs
 //!   a [`CopyDetector`] and puts copies in their original's story. State can be saved and
-//!   restored ([`StoryEngine::snapshot`], [`StoryEngine::restore`]).
+//!   restored ([`StoryEngine::snapshot`], [`StoryEngine::restore`]) in a compact versioned
+//!   binary format ([`SNAPSHOT_VERSION`]).
 //! * [`CopyDetector`]: online copy detection, returning [`ProvenanceLink`]s of a [`LinkKind`]
 //!   with a confidence and [`Evidence`].
 //! * [`Analysis`]: what is read from one [`Document`].
@@ -35,14 +36,17 @@
 
 mod alignment;
 mod analysis;
+mod centroid;
 mod copies;
 mod document;
 mod engine;
 mod error;
+mod footprint;
 mod phonetic;
 mod pivot;
 mod provenance;
 mod script;
+mod snapshot;
 mod stream;
 mod transliteration;
 
@@ -51,7 +55,9 @@ pub use copies::{CopyConfig, CopyDecision, CopyDetector};
 pub use document::Document;
 pub use engine::{Placement, StoryConfig, StoryEngine, StoryId, StoryInfo};
 pub use error::StoriesError;
+pub use footprint::Footprint;
 pub use pivot::PivotTranslate;
 pub use provenance::{Evidence, LinkKind, ProvenanceLink, Signal};
+pub use snapshot::SNAPSHOT_VERSION;
 pub use stream::{StreamSummary, run_copies, run_stories};
 pub use transliteration::{fold, name_key};

@@ -180,7 +180,7 @@ fn a_snapshot_restores_the_same_engine() {
     assert_eq!(e.add(&next).story, restored.add(&next).story);
     assert!(matches!(
         StoryEngine::restore(b"{not json"),
-        Err(StoriesError::State(_))
+        Err(StoriesError::SnapshotFormat(_))
     ));
 }
 
