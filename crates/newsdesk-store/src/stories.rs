@@ -234,6 +234,19 @@ impl Store {
         })
     }
 
+    /// The largest story id ever recorded (in stories or placements), if any: a rebuilt story
+    /// engine numbers its new stories above it.
+    pub fn max_story_id(&self) -> Result<Option<StoryKey>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM stories \
+                     UNION ALL SELECT MAX(story_id) FROM article_stories)",
+                )?
+                .query_row([], |r| r.get(0))?)
+        })
+    }
+
     /// The last article id placed in stories, without reading the engine's (large) snapshot.
     pub fn story_placed_through(&self) -> Result<Option<ArticleId>> {
         self.read(|conn| {

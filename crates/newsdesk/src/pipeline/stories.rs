@@ -10,6 +10,13 @@
 //! [`PLACE_BATCH`] articles. A pass that dies part-way leaves a consistent state and the next one
 //! continues from it. A failure here is logged and never undoes or blocks ingest: the articles
 //! stay stored and are placed by the next pass.
+//!
+//! [`StoryEngine::finish`] (the end-of-stream split re-check) is not called: a running server
+//! has no end of stream, and calling it at the end of each pass would make placements depend
+//! on where passes happen to end (the same articles fetched in one pass or in three would land
+//! in different stories, and a restored engine would no longer continue like an uninterrupted
+//! one). Stories are re-checked for splits as they grow instead, and leave the window as they
+//! are.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -20,10 +27,12 @@ use newsdesk_stories::{Document, Placement, StoryConfig, StoryEngine, StoryId};
 use tracing::{debug, info, warn};
 
 /// Articles placed between two saves of the placements and the engine's snapshot. The snapshot
-/// is the engine's whole window as JSON (about 29 KB per article in the window on the ingest
-/// benchmark's corpus), so it is saved rarely: at the end of a pass and every this many articles
-/// of a long one. A pass killed in between is redone from the last save by the next one (the
-/// engine is deterministic and placements are upserts).
+/// is the engine's whole window in a compact binary format (see
+/// [`newsdesk_stories::SNAPSHOT_VERSION`]), so it is saved at the end of a pass and every this
+/// many articles of a long one. A pass killed in between is redone from the last save by the
+/// next one (the engine is deterministic, a restored engine places exactly as the saved one
+/// would have, and placements are upserts). A snapshot that cannot be read (corrupt, or of
+/// another format version) is not fatal: the engine is rebuilt (see `rebuilt_engine`).
 pub const PLACE_BATCH: usize = 5_000;
 
 /// Language given to the engine when neither the article nor its source has one.
@@ -140,16 +149,13 @@ pub fn place_pending(store: &Store) -> anyhow::Result<PlaceReport> {
         return Ok(PlaceReport::default());
     }
     let (mut engine, mut cursor) = match store.story_state()? {
-        Some(state) => (
-            StoryEngine::restore(&state.snapshot).with_context(|| {
-                format!(
-                    "stories: the saved story engine state (after article {}) cannot be read; \
-                     placement is stopped so that story ids are not reused",
-                    state.placed_through
-                )
-            })?,
-            state.placed_through,
-        ),
+        Some(state) => {
+            let engine = match StoryEngine::restore(&state.snapshot) {
+                Ok(engine) => engine,
+                Err(e) => rebuilt_engine(store, state.placed_through, &e)?,
+            };
+            (engine, state.placed_through)
+        }
         None => (StoryEngine::new(story_config()), 0),
     };
     let mut report = PlaceReport::default();
@@ -202,6 +208,29 @@ pub fn place_pending(store: &Store) -> anyhow::Result<PlaceReport> {
         );
     }
     Ok(report)
+}
+
+/// A new engine for a saved state that cannot be read (corrupt, or written by another version
+/// of the format): articles already placed keep their stories, new ones are placed from the
+/// saved cursor on, and new stories are numbered above every id the store has, so no id is
+/// reused. Open stories lose their memory once; a warning says so.
+fn rebuilt_engine(
+    store: &Store,
+    placed_through: i64,
+    error: &newsdesk_stories::StoriesError,
+) -> anyhow::Result<StoryEngine> {
+    let first = store
+        .max_story_id()
+        .context("stories: rebuilding the story engine")?
+        .map_or(0, |m| u64::try_from(m).unwrap_or(0).saturating_add(1));
+    warn!(
+        stage = "stories",
+        error = %error,
+        placed_through,
+        first_story = first,
+        "saved story engine state cannot be read; rebuilding it (open stories start afresh)"
+    );
+    Ok(StoryEngine::new(story_config()).with_first_story(first))
 }
 
 /// [`place_pending`] on the blocking pool; a failure is logged, never returned.

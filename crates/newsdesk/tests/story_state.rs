@@ -1,0 +1,86 @@
+//! The story engine's saved state through the real binary: a snapshot that cannot be read (an
+//! old JSON one, or a corrupt one) does not stop placement: the next pass rebuilds the engine,
+//! places the new articles without reusing a story id, and saves a readable snapshot.
+
+mod support;
+
+use std::sync::atomic::Ordering;
+
+fn story_ids(conn: &rusqlite::Connection) -> Vec<(i64, i64)> {
+    conn.prepare("SELECT article_id, story_id FROM article_stories ORDER BY article_id")
+        .expect("story_state test")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("story_state test")
+        .map(|r| r.expect("story_state test"))
+        .collect()
+}
+
+fn check_recovery(bad_snapshot: &[u8]) {
+    let (origin, _rt) = support::start_origin_blocking();
+    let site = support::Site::new("");
+    site.ok(&["sources", "add", &origin.url("/good/feed.xml")]);
+    origin.state.good_entries.store(2, Ordering::SeqCst);
+    site.ok(&["fetch"]);
+    let conn = rusqlite::Connection::open(site.db()).expect("story_state test");
+    let first = story_ids(&conn);
+    assert_eq!(first.len(), 2, "both articles of the first pass placed");
+    let saved: Vec<u8> = conn
+        .query_row("SELECT snapshot FROM story_state", [], |r| r.get(0))
+        .expect("story_state test");
+    assert!(
+        saved.starts_with(b"NDSTORY\0"),
+        "a binary, versioned snapshot"
+    );
+
+    conn.execute(
+        "UPDATE story_state SET snapshot = ?1",
+        rusqlite::params![bad_snapshot],
+    )
+    .expect("story_state test");
+    origin.state.good_entries.store(4, Ordering::SeqCst);
+    site.ok(&["fetch"]);
+
+    let all = story_ids(&conn);
+    assert_eq!(
+        all.len(),
+        4,
+        "the new articles were placed after the rebuild"
+    );
+    assert_eq!(&all[..2], &first[..], "placed articles keep their stories");
+    let max_first = first
+        .iter()
+        .map(|(_, s)| *s)
+        .max()
+        .expect("story_state test");
+    for (article, story) in &all[2..] {
+        assert!(
+            *story > max_first,
+            "article {article} got story {story}, an id the first engine handed out ({first:?})"
+        );
+    }
+    let (through, snapshot): (i64, Vec<u8>) = conn
+        .query_row(
+            "SELECT placed_through, snapshot FROM story_state",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("story_state test");
+    assert_eq!(through, all[3].0);
+    assert!(
+        newsdesk_stories::StoryEngine::restore(&snapshot).is_ok(),
+        "the rebuilt engine saved a readable snapshot"
+    );
+}
+
+#[test]
+fn an_old_json_snapshot_is_rebuilt_not_fatal() {
+    check_recovery(br#"{"config":{"window_hours":240},"next_story":1}"#);
+}
+
+#[test]
+fn a_corrupt_snapshot_is_rebuilt_not_fatal() {
+    let mut bad = b"NDSTORY\0".to_vec();
+    bad.extend_from_slice(&newsdesk_stories::SNAPSHOT_VERSION.to_le_bytes());
+    bad.extend_from_slice(&[0xff; 64]);
+    check_recovery(&bad);
+}
