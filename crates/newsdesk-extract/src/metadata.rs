@@ -10,7 +10,7 @@ use url::Url;
 
 use crate::dates::{self, PageDate};
 use crate::jsonld::{self, JsonLd};
-use crate::tree_walk::{text_of, text_within};
+use crate::tree_walk::{text_of, text_prefix, text_within};
 use crate::{authors, title};
 
 /// Everything found about a page apart from its body.
@@ -435,12 +435,7 @@ pub(crate) fn extract(html: &Html, url: &str, base: Option<&Url>) -> Metadata {
             .root()
             .descendants()
             .find(|n| n.value().as_element().is_some_and(|e| e.name() == "body"))?;
-        let text = text_of(body);
-        let end = text
-            .char_indices()
-            .nth(20_000)
-            .map_or(text.len(), |(i, _)| i);
-        dates::from_text(&text[..end])
+        dates::from_text(&text_prefix(body, 20_000))
     });
     let modified = ld
         .modified

@@ -51,13 +51,29 @@ pub(crate) fn walk<'a>(root: NodeRef<'a, Node>, skip: &NodeSet, mut f: impl FnMu
 
 /// The text of a subtree, whitespace-normalised, skipping `script`/`style` content.
 pub(crate) fn text_of(root: NodeRef<'_, Node>) -> String {
-    text_within(root, usize::MAX).unwrap_or_default()
+    collect_text(root, usize::MAX).0
 }
 
 /// [`text_of`] for short texts: `None`, without reading the rest of the subtree, as soon as it
 /// holds more than `max_chars` characters that are not whitespace (so its normalised text is
 /// longer than `max_chars`).
 pub(crate) fn text_within(root: NodeRef<'_, Node>, max_chars: usize) -> Option<String> {
+    let (text, complete) = collect_text(root, max_chars);
+    complete.then_some(text)
+}
+
+/// The first `max_chars` characters of [`text_of`], reading no more of the subtree than needed.
+pub(crate) fn text_prefix(root: NodeRef<'_, Node>, max_chars: usize) -> String {
+    let (mut text, _) = collect_text(root, max_chars);
+    if let Some((end, _)) = text.char_indices().nth(max_chars) {
+        text.truncate(end);
+    }
+    text
+}
+
+/// The normalised text of a subtree, stopping after the text node that brings it over
+/// `max_chars` characters that survive normalisation; `false` when it stopped early.
+fn collect_text(root: NodeRef<'_, Node>, max_chars: usize) -> (String, bool) {
     let mut raw = String::new();
     let mut visible = 0usize;
     let mut hidden = 0usize;
@@ -71,13 +87,16 @@ pub(crate) fn text_within(root: NodeRef<'_, Node>, max_chars: usize) -> Option<S
                 }
                 Node::Element(el) if is_block(el.name()) || el.name() == "br" => raw.push(' '),
                 Node::Text(t) if hidden == 0 => {
+                    raw.push_str(t);
                     if max_chars != usize::MAX {
-                        visible += t.chars().filter(|c| !c.is_whitespace()).count();
+                        visible += t
+                            .chars()
+                            .filter(|c| !c.is_whitespace() && !is_zero_width(*c))
+                            .count();
                         if visible > max_chars {
-                            return None;
+                            return (newsdesk_text::normalize_whitespace(&raw), false);
                         }
                     }
-                    raw.push_str(t)
                 }
                 _ => {}
             },
@@ -92,7 +111,15 @@ pub(crate) fn text_within(root: NodeRef<'_, Node>, max_chars: usize) -> Option<S
             },
         }
     }
-    Some(newsdesk_text::normalize_whitespace(&raw))
+    (newsdesk_text::normalize_whitespace(&raw), true)
+}
+
+/// Characters `normalize_whitespace` drops.
+fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+    )
 }
 
 /// Elements that break the flow of text (a paragraph boundary in plain text).
@@ -173,3 +200,25 @@ pub(crate) type NodeSet = rustc_hash::FxHashSet<NodeId>;
 
 /// A map keyed by DOM node.
 pub(crate) type NodeMap<V> = rustc_hash::FxHashMap<NodeId, V>;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_texts_agree_with_the_whole_text() {
+        let doc = scraper::Html::parse_document(
+            "<body><p>Am 3. M\u{200b}ärz</p><div>  fiel   Schnee.<script>x=1</script></div><p>Ende</p></body>",
+        );
+        let root = doc.tree.root();
+        let whole = text_of(root);
+        assert_eq!(whole, "Am 3. März fiel Schnee. Ende");
+        for n in 0..whole.chars().count() + 2 {
+            let expected: String = whole.chars().take(n).collect();
+            assert_eq!(text_prefix(root, n), expected, "prefix {n}");
+        }
+        assert_eq!(text_within(root, 23).as_deref(), Some(whole.as_str()));
+        assert_eq!(text_within(root, 22), None);
+    }
+}
