@@ -70,7 +70,7 @@ impl Default for StoryConfig {
             window_hours: 24 * 10,
             max_open_stories: 100_000,
             join_threshold: 0.2,
-            merge_threshold: 0.5,
+            merge_threshold: 0.45,
             centroid_terms: 400,
             title_weight: 2.0,
             entity_weight: 1.0,
