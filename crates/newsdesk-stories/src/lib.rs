@@ -4,8 +4,9 @@
 //! Each article is placed when it arrives, using only what was seen before it; windows run on
 //! the articles' own dates, never on the wall clock, so memory is bounded by the window and not
 //! by the number of articles. No model or external service is used: every signal comes from the
-//! text (folded words and names with a Cyrillic/Greek transliteration, numbers, quotes, URLs,
-//! paragraph structure).
+//! text: folded words; names read in Latin from any script (Cyrillic, Greek, Armenian,
+//! Georgian, Arabic-script, Hebrew, Indic, Sinhala, Thai, Hangul, Han in pinyin) and reduced to
+//! phonetic skeletons; numbers in any digits; quotes, URLs; paragraph and sentence structure.
 //!
 //! * [`StoryEngine`]: the online story clusterer (stable [`StoryId`]s, titles, merges); it runs
 //!   a [`CopyDetector`] and puts copies in their original's story. State can be saved and
@@ -18,7 +19,8 @@
 //!   `newsdesk copies`.
 //!
 //! It does not store anything, fetch anything, or translate: a translation backend can be
-//! added later as one more signal.
+//! plugged into the copy detector as a [`PivotTranslate`] ([`CopyDetector::set_pivot`]) to
+//! confirm or reject translated copies.
 //!
 //! ```
 //! use newsdesk_stories::{Document, StoryConfig, StoryEngine};
