@@ -222,7 +222,7 @@ fn fold_decomposed(text: &str, out: &mut String) {
     }
 }
 
-/// The folded form of `text` (see [`fold_into`]).
+/// The folded form of `text`: see `fold_into`.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     fold_into(text, &mut out);
