@@ -455,7 +455,10 @@ async fn pivot_quality(
     let mut sets: Vec<(String, Vec<String>)> = Vec::new();
     if let Some(path) = &args.tricky {
         sets.push((
-            format!("tricky ({})", path.display()),
+            format!(
+                "tricky ({})",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            ),
             tricky_paragraphs(path)?,
         ));
     }
@@ -470,7 +473,7 @@ async fn pivot_quality(
         "mode",
         "paras",
         "segs",
-        "all kept",
+        "passed",
         "kept",
         "w/ unknown",
         "pivot leaks",
@@ -512,7 +515,7 @@ async fn pivot_quality(
         }
     }
     say!(
-        "all kept: paragraphs with no segment kept in English (the pass rate); w/ unknown: \
+        "passed: paragraphs with no segment kept in English; w/ unknown: \
          segments emitted with a word some leg did not know; pivot leaks: segments emitted with \
          Spanish words the es→fr leg did not know; names lost: capitalised words inside a source \
          sentence missing from its translation"
