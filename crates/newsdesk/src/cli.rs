@@ -156,7 +156,7 @@ pub enum SourcesCommand {
     Discover {
         /// The site's URL (home page or any page).
         url: String,
-        /// Add every feed found as a source.
+        /// Add every feed and news sitemap found as a source.
         #[arg(long)]
         add: bool,
     },
