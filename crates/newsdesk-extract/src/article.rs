@@ -76,7 +76,7 @@ pub(crate) fn extract_page(
     let root = doc.tree.root();
     let loose_stats = Stats::compute(root, &structural);
     let removed = boilerplate::by_class(&doc, &structural, &loose_stats);
-    let stats = Stats::compute(root, &removed);
+    let stats = loose_stats.without(&doc.tree, &removed);
 
     let strict = content::choose(&doc, &stats);
     let chars = |c: &Option<content::Content>, s: &Stats| -> u32 {

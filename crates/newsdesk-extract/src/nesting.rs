@@ -108,6 +108,14 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             i = close;
             continue;
         }
+        if name.eq_ignore_ascii_case(b"link")
+            && tag_end < bytes.len()
+            && unread_link(bytes, name_end, tag_end)
+        {
+            out.drop_range(start, tag_end + 1);
+            i = tag_end;
+            continue;
+        }
         let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
         for (from, to) in unread_attributes(bytes, name_end, tag_end.min(bytes.len())) {
             out.drop_range(from, to);
@@ -213,6 +221,72 @@ const READ_ATTRIBUTES: &[&str] = &[
 /// `name="value"` syntax (then it is left for html5ever as it is).
 fn unread_attributes(bytes: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
     let mut drop = Vec::new();
+    let plain = scan_attributes(bytes, from, to, |name, _, range| {
+        if !READ_ATTRIBUTES
+            .iter()
+            .any(|a| name.eq_ignore_ascii_case(a.as_bytes()))
+        {
+            drop.push(range);
+        }
+    });
+    if plain { drop } else { Vec::new() }
+}
+
+/// `rel` values of `<link>` elements no stage reads (style sheets, resource hints, icons).
+const UNREAD_LINK_RELS: &[&str] = &[
+    "stylesheet",
+    "preload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "modulepreload",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "apple-touch-icon-precomposed",
+    "mask-icon",
+    "manifest",
+];
+
+/// Whether the `<link>` tag whose attributes are `bytes[from..to]` is one no stage reads: a
+/// style sheet, resource hint or icon (every `rel` word in [`UNREAD_LINK_RELS`]) without
+/// microdata, RDFa, class or id. Odd syntax keeps it.
+fn unread_link(bytes: &[u8], from: usize, to: usize) -> bool {
+    let mut rel_unread = false;
+    let mut other_read = false;
+    let plain = scan_attributes(bytes, from, to, |name, value, _| {
+        if name.eq_ignore_ascii_case(b"rel") {
+            rel_unread = value.is_some_and(|v| {
+                let mut words = v
+                    .split(|b| b.is_ascii_whitespace())
+                    .filter(|w| !w.is_empty());
+                let mut any = false;
+                words.all(|w| {
+                    any = true;
+                    UNREAD_LINK_RELS
+                        .iter()
+                        .any(|r| w.eq_ignore_ascii_case(r.as_bytes()))
+                }) && any
+            });
+        } else if ["itemprop", "property", "class", "id"]
+            .iter()
+            .any(|a| name.eq_ignore_ascii_case(a.as_bytes()))
+        {
+            other_read = true;
+        }
+    });
+    plain && rel_unread && !other_read
+}
+
+/// Calls `f(name, value, range)` for each attribute of the tag `bytes[from..to]` (after its
+/// name, before its `>`), where `range` spans the attribute and its value; `false` (after
+/// calling `f` for some attributes) when the tag is not plain `name="value"` syntax.
+fn scan_attributes(
+    bytes: &[u8],
+    from: usize,
+    to: usize,
+    mut f: impl FnMut(&[u8], Option<&[u8]>, (usize, usize)),
+) -> bool {
     let mut i = from;
     let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.');
     loop {
@@ -220,16 +294,17 @@ fn unread_attributes(bytes: &[u8], from: usize, to: usize) -> Vec<(usize, usize)
             i += 1;
         }
         if i >= to || (bytes[i] == b'/' && i + 1 == to) {
-            return drop;
+            return true;
         }
         let start = i;
         while i < to && is_name(bytes[i]) {
             i += 1;
         }
         if i == start {
-            return Vec::new();
+            return false;
         }
         let name = &bytes[start..i];
+        let mut value = None;
         let mut j = i;
         while j < to && bytes[j].is_ascii_whitespace() {
             j += 1;
@@ -242,36 +317,31 @@ fn unread_attributes(bytes: &[u8], from: usize, to: usize) -> Vec<(usize, usize)
             match bytes.get(j) {
                 Some(&q @ (b'"' | b'\'')) if j < to => {
                     let Some(close) = memchr::memchr(q, &bytes[j + 1..to]) else {
-                        return Vec::new();
+                        return false;
                     };
+                    value = Some(&bytes[j + 1..j + 1 + close]);
                     i = j + 1 + close + 1;
                 }
                 _ => {
-                    let value = j;
+                    let v = j;
                     while j < to
                         && !bytes[j].is_ascii_whitespace()
                         && !matches!(bytes[j], b'"' | b'\'' | b'<' | b'=' | b'`')
                     {
                         j += 1;
                     }
-                    if j == value {
-                        return Vec::new();
+                    if j == v {
+                        return false;
                     }
+                    value = Some(&bytes[v..j]);
                     i = j;
                 }
             }
         }
-        if !READ_ATTRIBUTES
-            .iter()
-            .any(|a| name.eq_ignore_ascii_case(a.as_bytes()))
-        {
-            drop.push((start, i));
-        }
+        f(name, value, (start, i));
     }
 }
 
-/// The position of the `>` closing the tag whose name ends at `from` (quote-aware), or the
-/// end of the input.
 fn tag_end(bytes: &[u8], from: usize) -> usize {
     let mut i = from;
     let mut after_eq = false;
@@ -401,6 +471,19 @@ mod tests {
         assert_eq!(
             prepare(page),
             r#"<div class="a"   id=main hidden><a href="/x"  rel="author">x</a><img alt="" src="i.png" /><p title=<odd>y</p></div>"#
+        );
+    }
+
+    #[test]
+    fn unread_links_are_dropped() {
+        let page = r#"<head><link rel="stylesheet" href="a.css"><LINK REL=preload as=font href=f.woff2 />
+            <link rel="canonical" href="/c"><link rel="icon stylesheet" class="x" href="i.png">
+            <link rel="alternate" hreflang="de" href="/de"><link rel=icon href='i.png' media="(x)"><link rel"#;
+        assert_eq!(
+            prepare(page),
+            r#"<head>
+            <link rel="canonical" href="/c"><link rel="icon stylesheet" class="x" href="i.png">
+            <link rel="alternate"  href="/de"><link rel"#
         );
     }
 
