@@ -2,8 +2,9 @@
 //!
 //! [`extract`] decodes the bytes (BOM, HTTP charset, `<meta>`, detection, via `newsdesk-text`),
 //! drops in one cheap pass what no stage reads (style, svg and noscript contents, comments,
-//! scripts that hold neither JSON nor a publication date, unread attributes) and bounds the
-//! nesting depth, parses the rest once into an HTML5 DOM (`scraper`/html5ever) and finds:
+//! scripts that hold neither JSON nor a publication date, unread attributes and `<link>`s,
+//! indentation between tags) and bounds the nesting depth, parses the rest once into an HTML5
+//! DOM (`scraper`/html5ever) and finds:
 //!
 //! * the **metadata**: title without the site's name, site name, authors, publication and
 //!   modification times (stored in UTC), lead image, canonical URL, description, tags and

@@ -12,7 +12,9 @@
 //! it (on news pages it is a third of the bytes or more): the contents of `<style>`,
 //! `<noscript>` and `<svg>`, comments, and the contents of scripts that are neither JSON
 //! (JSON-LD, framework page state) nor hold a publication date in a JSON key. The elements
-//! themselves stay, empty, so the structure the extractor sees is unchanged.
+//! themselves stay, empty, so the structure the extractor sees is unchanged. Attributes no stage
+//! reads, `<link>` tags of style sheets, resource hints and icons, and all but the first
+//! character of the whitespace between two tags (outside `<pre>`) go as well.
 
 use std::borrow::Cow;
 
@@ -31,10 +33,26 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         copied: 0,
     };
     let mut depth = 0usize;
+    // Where text after markup starts (when that markup was a tag or a comment), and how many
+    // preformatted elements are open (their whitespace is kept as it is).
+    let mut text_from: Option<usize> = None;
+    let mut pre_depth = 0usize;
     let mut i = 0usize;
     while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + off;
         i = start + 1;
+        // Indentation between two tags costs html5ever two tokens per line break; its first
+        // character is all any stage needs (outside preformatted text).
+        if let Some(from) = text_from.take()
+            && pre_depth == 0
+            && start > from + 1
+            && bytes.get(from..start).is_some_and(|run| {
+                run.iter()
+                    .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            })
+        {
+            out.drop_range(from + 1, start);
+        }
         let rest = &bytes[i..];
         if rest.starts_with(b"!--") {
             let body = i + 3;
@@ -51,6 +69,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                         out.drop_range(start, end);
                     }
                     i = end;
+                    text_from = Some(end);
                 }
                 None => i = bytes.len(),
             }
@@ -73,7 +92,11 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             if counted(name) {
                 depth = depth.saturating_sub(1);
             }
+            if preformatted(name) {
+                pre_depth = pre_depth.saturating_sub(1);
+            }
             i = tag_end;
+            text_from = Some(tag_end + 1);
             continue;
         }
         let raw = [
@@ -100,6 +123,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             };
             if raw == "svg" && self_closing {
                 i = tag_end;
+                text_from = Some(tag_end + 1);
                 continue;
             }
             if drop && close > content {
@@ -114,11 +138,18 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         {
             out.drop_range(start, tag_end + 1);
             i = tag_end;
+            text_from = Some(tag_end + 1);
             continue;
         }
         let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
         for (from, to) in unread_attributes(bytes, name_end, tag_end.min(bytes.len())) {
             out.drop_range(from, to);
+        }
+        if name.eq_ignore_ascii_case(b"plaintext") {
+            // The rest of the document is text: keep all of it.
+            pre_depth = usize::MAX / 2;
+        } else if preformatted(name) && !self_closing {
+            pre_depth += 1;
         }
         if counted(name) && !self_closing {
             depth += 1;
@@ -132,6 +163,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             }
         }
         i = tag_end;
+        text_from = Some(tag_end + 1);
     }
     out.finish(bytes.len())
 }
@@ -342,6 +374,11 @@ fn scan_attributes(
     }
 }
 
+/// Elements whose whitespace is part of their text.
+fn preformatted(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing")
+}
+
 fn tag_end(bytes: &[u8], from: usize) -> usize {
     let mut i = from;
     let mut after_eq = false;
@@ -458,10 +495,10 @@ mod tests {
             <svg viewBox="0 0 1 1"><title>icon</title></svg><svg/><p>after<!-->kept"#;
         assert_eq!(
             prepare(page),
-            r#"<head><script type="application/ld+json">{"a":1}</script>
-            <script>window.s = {"datePublished":"2024-05-06T10:00:00Z"}</script>
-            <script data-x="a>b"></SCRIPT ><style media="x>y"></style>
-            <svg viewBox="0 0 1 1"></svg><svg/><p>after<!-->kept"#
+            "<head><script type=\"application/ld+json\">{\"a\":1}</script>\n\
+             <script>window.s = {\"datePublished\":\"2024-05-06T10:00:00Z\"}</script>\n\
+             <script data-x=\"a>b\"></SCRIPT ><style media=\"x>y\"></style>\n\
+             <svg viewBox=\"0 0 1 1\"></svg><svg/><p>after<!-->kept"
         );
     }
 
@@ -481,10 +518,23 @@ mod tests {
             <link rel="alternate" hreflang="de" href="/de"><link rel=icon href='i.png' media="(x)"><link rel"#;
         assert_eq!(
             prepare(page),
-            r#"<head>
-            <link rel="canonical" href="/c"><link rel="icon stylesheet" class="x" href="i.png">
-            <link rel="alternate"  href="/de"><link rel"#
+            "<head>\n<link rel=\"canonical\" href=\"/c\">\
+             <link rel=\"icon stylesheet\" class=\"x\" href=\"i.png\">\n\
+             <link rel=\"alternate\"  href=\"/de\"><link rel"
         );
+    }
+
+    #[test]
+    fn indentation_between_tags_shrinks_to_one_character_outside_pre() {
+        let page = "<div>\n    <p>a  b\n  c</p>\n\n  <!-- x -->\n  <pre>\n  x\n  <b>y</b>\n </pre>  \n\
+                    <p>a < b</p>\r\n  <span> </span> <i>z</i>\t\t</div>";
+        assert_eq!(
+            prepare(page),
+            "<div>\n<p>a  b\n  c</p>\n\n<pre>\n  x\n  <b>y</b>\n </pre> \
+             <p>a < b</p>\r<span> </span> <i>z</i>\t</div>"
+        );
+        let plain = "<plaintext><p>  \n  </p>";
+        assert_eq!(prepare(plain), plain);
     }
 
     #[test]
