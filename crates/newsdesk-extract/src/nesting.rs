@@ -312,7 +312,8 @@ fn unread_link(bytes: &[u8], from: usize, to: usize) -> bool {
 
 /// Calls `f(name, value, range)` for each attribute of the tag `bytes[from..to]` (after its
 /// name, before its `>`), where `range` spans the attribute and its value; `false` (after
-/// calling `f` for some attributes) when the tag is not plain `name="value"` syntax.
+/// calling `f` for some attributes) when the tag is not plain `name="value"` syntax. The range
+/// starts with the whitespace before the attribute: html5ever reads it character by character.
 fn scan_attributes(
     bytes: &[u8],
     from: usize,
@@ -322,6 +323,7 @@ fn scan_attributes(
     let mut i = from;
     let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.');
     loop {
+        let space = i;
         while i < to && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
@@ -370,7 +372,7 @@ fn scan_attributes(
                 }
             }
         }
-        f(name, value, (start, i));
+        f(name, value, (space, i));
     }
 }
 
@@ -507,7 +509,7 @@ mod tests {
         let page = r#"<div class="a" data-track='{"x":1}' onclick="go()" id=main hidden><a href="/x" target=_blank rel="author">x</a><img alt="" src="i.png" loading="lazy"/><p title=<odd>y</p></div>"#;
         assert_eq!(
             prepare(page),
-            r#"<div class="a"   id=main hidden><a href="/x"  rel="author">x</a><img alt="" src="i.png" /><p title=<odd>y</p></div>"#
+            r#"<div class="a" id=main hidden><a href="/x" rel="author">x</a><img alt="" src="i.png"/><p title=<odd>y</p></div>"#
         );
     }
 
@@ -520,7 +522,7 @@ mod tests {
             prepare(page),
             "<head>\n<link rel=\"canonical\" href=\"/c\">\
              <link rel=\"icon stylesheet\" class=\"x\" href=\"i.png\">\n\
-             <link rel=\"alternate\"  href=\"/de\"><link rel"
+             <link rel=\"alternate\" href=\"/de\"><link rel"
         );
     }
 
