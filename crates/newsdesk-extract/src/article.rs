@@ -100,6 +100,7 @@ pub(crate) fn extract_page(
         base: base.as_ref(),
         title: meta.title.as_deref(),
         authors: &meta.authors,
+        html: body_html == BodyHtml::Sanitized,
     };
     let mut rendered = match &chosen {
         Some(c) => body::render(&doc, &c.nodes, &ctx),
