@@ -60,7 +60,7 @@ pub(crate) fn sentence_alignment_cost(a: &[u32], b: &[u32]) -> Option<f32> {
 
 /// Share of the numbers kept in the same order: the longest common subsequence of the two
 /// number lists over the longer list. `None` when either side has fewer than two numbers.
-pub(crate) fn numbers_in_order(a: &[String], b: &[String]) -> Option<f32> {
+pub(crate) fn numbers_in_order<T: PartialEq>(a: &[T], b: &[T]) -> Option<f32> {
     let a = &a[..a.len().min(MAX_NUMBERS)];
     let b = &b[..b.len().min(MAX_NUMBERS)];
     if a.len() < 3 || b.len() < 3 {

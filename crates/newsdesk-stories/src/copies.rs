@@ -51,33 +51,72 @@ impl Default for CopyConfig {
     }
 }
 
-/// What the detector keeps about one seen article.
+/// What the detector keeps about one seen article, compactly: hashes instead of strings, a
+/// hash-sampled set of its shingles, no sentence or name text. The strings needed for evidence
+/// are taken from the new article (whatever is shared is in it too).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Seen {
     seq: u64,
     id: String,
-    lang: String,
-    /// Hash of `lang`, for cheap comparisons.
+    /// Hash of the language code, for cheap comparisons.
     lang_key: u64,
     date: Option<DateTime<Utc>>,
     /// The original this article copies, if it is a copy.
     root: Option<String>,
     paragraphs: Vec<u32>,
     /// Sentence lengths, in order.
-    #[serde(default)]
     sentences: Vec<u32>,
-    /// Log paragraph lengths minus their mean (the shape of the article).
+    /// Hashes of the numbers, in order.
+    numbers: Vec<u32>,
+    /// Sorted, deduplicated hashes of the name keys.
+    names: Vec<u32>,
+    /// The shingles kept are those whose hash has its `level` lowest bits zero.
+    level: u8,
+    /// Sorted, deduplicated low 32 bits of the kept shingle hashes.
+    shingles: Vec<u32>,
+    /// Sorted, deduplicated low 32 bits of the quote shingle hashes.
+    quote_shingles: Vec<u32>,
+    /// Hashes of the quoted passages, in order.
+    quote_keys: Vec<u32>,
+    /// The first quoted passage (the evidence when no quote is shared word for word).
+    first_quote: Option<String>,
+    /// Sorted, deduplicated hashes of the URLs.
+    urls: Vec<u32>,
+    /// Sorted, deduplicated low 32 bits of the word bigram hashes of its pivot translation
+    /// (empty without a pivot hook).
+    pivot_shingles: Vec<u32>,
+}
+
+impl Seen {
+    /// Bytes this entry holds on the heap and inline (approximate).
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Seen>()
+            + self.id.capacity()
+            + self.root.as_ref().map_or(0, String::capacity)
+            + 4 * (self.paragraphs.capacity()
+                + self.sentences.capacity()
+                + self.numbers.capacity()
+                + self.names.capacity()
+                + self.shingles.capacity()
+                + self.quote_shingles.capacity()
+                + self.quote_keys.capacity()
+                + self.urls.capacity()
+                + self.pivot_shingles.capacity())
+            + self.first_quote.as_ref().map_or(0, String::capacity)
+    }
+}
+
+/// The new article being placed: full shingle set and the strings, for scoring and evidence.
+struct Incoming<'a> {
+    seen: Seen,
+    /// Every shingle (level 0), sorted and deduplicated.
+    all_shingles: Vec<u32>,
+    /// Log paragraph lengths minus their mean.
     shape: Vec<f32>,
-    numbers: Vec<String>,
-    names: Vec<String>,
-    /// Sorted, deduplicated shingle hashes.
-    shingles: Vec<u64>,
-    quote_shingles: Vec<u64>,
-    quotes: Vec<String>,
-    urls: Vec<String>,
-    /// Word bigram hashes of its pivot translation (empty without a pivot hook).
-    #[serde(default)]
-    pivot_shingles: Vec<u64>,
+    numbers: &'a [String],
+    names: &'a [String],
+    quotes: &'a [String],
+    urls: &'a [String],
 }
 
 /// A candidate's score against the new article, with evidence.
@@ -89,6 +128,84 @@ struct Scored {
     evidence: Vec<Evidence>,
 }
 
+/// Seqs (ascending) of the articles holding one key: one inline, more in a queue.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum Posting {
+    One(u64),
+    Many(VecDeque<u64>),
+}
+
+impl Posting {
+    fn push(&mut self, seq: u64) {
+        match self {
+            Posting::One(first) => {
+                let mut q = VecDeque::with_capacity(2);
+                q.push_back(*first);
+                q.push_back(seq);
+                *self = Posting::Many(q);
+            }
+            Posting::Many(q) => q.push_back(seq),
+        }
+    }
+
+    fn for_each(&self, mut f: impl FnMut(u64)) {
+        match self {
+            Posting::One(s) => f(*s),
+            Posting::Many(q) => q.iter().for_each(|s| f(*s)),
+        }
+    }
+
+    /// Removes `seq`; true when nothing is left.
+    fn remove(&mut self, seq: u64) -> bool {
+        match self {
+            Posting::One(s) => *s == seq,
+            Posting::Many(q) => {
+                if q.front() == Some(&seq) {
+                    q.pop_front();
+                } else {
+                    q.retain(|s| *s != seq);
+                }
+                match q.len() {
+                    0 => true,
+                    1 => {
+                        if let Some(s) = q.front().copied() {
+                            *self = Posting::One(s);
+                        }
+                        false
+                    }
+                    _ => false,
+                }
+            }
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Posting::One(_) => 0,
+            Posting::Many(q) => 8 * q.capacity(),
+        }
+    }
+}
+
+/// The articles with one paragraph count, oldest first, with what the translation scan reads
+/// (language, date, shape) stored contiguously.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct ShapeBucket {
+    seqs: VecDeque<u64>,
+    lang_keys: VecDeque<u64>,
+    /// Seconds since the epoch, `i64::MIN` when undated.
+    dates: VecDeque<i64>,
+    /// `paragraphs` values per article.
+    shapes: VecDeque<f32>,
+}
+
+impl ShapeBucket {
+    fn bytes(&self) -> usize {
+        8 * (self.seqs.capacity() + self.lang_keys.capacity() + self.dates.capacity())
+            + 4 * self.shapes.capacity()
+    }
+}
+
 /// The online copy detector. Feed articles in arrival order with [`CopyDetector::observe`].
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CopyDetector {
@@ -96,11 +213,11 @@ pub struct CopyDetector {
     next_seq: u64,
     seen: VecDeque<Seen>,
     /// Sampled shingle hash → seqs (ascending) of articles containing it.
-    shingle_index: FxHashMap<u64, VecDeque<u64>>,
+    shingle_index: FxHashMap<u32, Posting>,
     /// Quote shingle hash → seqs.
-    quote_index: FxHashMap<u64, VecDeque<u64>>,
-    /// Paragraph count → seqs.
-    by_paragraphs: FxHashMap<u32, VecDeque<u64>>,
+    quote_index: FxHashMap<u32, Posting>,
+    /// Paragraph count → the articles with that many paragraphs.
+    by_paragraphs: FxHashMap<u32, ShapeBucket>,
     latest: Option<DateTime<Utc>>,
     /// The pivot-translation hook, if a backend is configured (not saved).
     #[serde(skip)]
@@ -117,17 +234,49 @@ pub struct CopyDecision {
 }
 
 /// Index one shingle in eight.
-fn sampled(h: u64) -> bool {
+fn sampled(h: u32) -> bool {
     h & 7 == 0
 }
 
-fn sorted_unique(mut v: Vec<u64>) -> Vec<u64> {
+/// Highest sampling level of the shingles kept per article: every level keeps all the
+/// shingles the index holds (one in eight).
+const MAX_LEVEL: u8 = 3;
+
+/// An article keeps at least this many shingles (all of them when it has fewer).
+const MIN_KEPT_SHINGLES: usize = 128;
+
+/// Whether hash `h` is kept at sampling level `level`.
+fn kept(h: u32, level: u8) -> bool {
+    h & ((1u32 << level) - 1) == 0
+}
+
+/// The sampling level for a sorted shingle set: the highest that keeps enough shingles.
+fn level_for(all: &[u32]) -> u8 {
+    let mut level = 0;
+    while level < MAX_LEVEL
+        && all.iter().filter(|h| kept(**h, level + 1)).count() >= MIN_KEPT_SHINGLES
+    {
+        level += 1;
+    }
+    level
+}
+
+/// The low 32 bits of a 64-bit hash (its low bits are well mixed).
+fn low(h: u64) -> u32 {
+    h as u32
+}
+
+fn sorted_unique<T: Ord>(mut v: Vec<T>) -> Vec<T> {
     v.sort_unstable();
     v.dedup();
     v
 }
 
-fn intersection_count(a: &[u64], b: &[u64]) -> usize {
+fn key(s: &str) -> u32 {
+    low(crate::analysis::hash_feature(0, s))
+}
+
+fn intersection_count<T: Ord>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -141,6 +290,22 @@ fn intersection_count(a: &[u64], b: &[u64]) -> usize {
         }
     }
     n
+}
+
+/// Containment of two shingle sets compared at the coarser of their sampling levels:
+/// (shared, smaller set size).
+fn containment_at(old: &[u32], old_level: u8, new_all: &[u32]) -> (usize, usize) {
+    let new_kept: Vec<u32> = if old_level == 0 {
+        new_all.to_vec()
+    } else {
+        new_all
+            .iter()
+            .copied()
+            .filter(|h| kept(*h, old_level))
+            .collect()
+    };
+    let shared = intersection_count(old, &new_kept);
+    (shared, old.len().min(new_kept.len()))
 }
 
 /// Mean absolute deviation of per-paragraph log length ratios from their median (capped at 1
@@ -185,7 +350,7 @@ const MISALIGNED_FACTOR: f32 = 0.4;
 /// Fewest numbers and names a translation of a short article shares with it.
 const MIN_SHARED_ANCHORS: usize = 2;
 
-/// Cross-language candidates scored in full per article (the closest by [`shape_distance`]).
+/// Cross-language candidates scored in full per article (the closest by their shapes' distance).
 const TRANSLATION_CANDIDATES: usize = 8;
 
 /// Log paragraph lengths minus their mean.
@@ -195,42 +360,40 @@ fn shape(paragraphs: &[u32]) -> Vec<f32> {
     logs.into_iter().map(|l| l - mean).collect()
 }
 
-/// Standard deviation of per-paragraph log length ratios (from the two shapes): a cheap
-/// first ranking of translation candidates, `None` when it is too large for a translation.
-fn shape_distance(a: &[f32], b: &[f32]) -> Option<f32> {
-    if a.len() != b.len() || a.is_empty() {
-        return None;
-    }
-    let sq: f32 = a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum();
-    let sd = (sq / a.len() as f32).sqrt();
-    (sd <= 0.6).then_some(sd)
-}
+/// Largest standard deviation of per-paragraph log length ratios (from the two shapes) of a
+/// translation candidate: the cheap first ranking of translation candidates.
+const MAX_SHAPE_DISTANCE: f32 = 0.6;
 
-/// Multiset overlap of two string lists: (shared items, Dice with add-two smoothing).
-fn multiset_overlap(a: &[String], b: &[String]) -> (Vec<String>, f32) {
-    let mut counts: FxHashMap<&str, i32> = FxHashMap::default();
-    for x in a {
-        *counts.entry(x.as_str()).or_default() += 1;
+/// Multiset overlap of an old article's hashed list and the new article's strings: (shared
+/// items, Dice with add-two smoothing).
+fn multiset_overlap(old: &[u32], new: &[String]) -> (Vec<String>, f32) {
+    let mut counts: FxHashMap<u32, i32> = FxHashMap::default();
+    for x in old {
+        *counts.entry(*x).or_default() += 1;
     }
     let mut shared = Vec::new();
-    for x in b {
-        if let Some(c) = counts.get_mut(x.as_str())
+    for x in new {
+        if let Some(c) = counts.get_mut(&key(x))
             && *c > 0
         {
             *c -= 1;
             shared.push(x.clone());
         }
     }
-    let dice = 2.0 * shared.len() as f32 / (a.len() + b.len() + 4) as f32;
+    let dice = 2.0 * shared.len() as f32 / (old.len() + new.len() + 4) as f32;
     (shared, dice)
 }
 
-fn set_overlap(a: &[String], b: &[String]) -> (Vec<String>, f32) {
-    let sa: FxHashSet<&str> = a.iter().map(String::as_str).collect();
-    let sb: FxHashSet<&str> = b.iter().map(String::as_str).collect();
-    let mut shared: Vec<String> = sa.intersection(&sb).map(|s| s.to_string()).collect();
+/// Set overlap of an old article's sorted unique hashes and the new article's strings.
+fn set_overlap(old: &[u32], new: &[String]) -> (Vec<String>, f32) {
+    let unique_new: FxHashSet<&str> = new.iter().map(String::as_str).collect();
+    let mut shared: Vec<String> = unique_new
+        .iter()
+        .filter(|s| old.binary_search(&key(s)).is_ok())
+        .map(|s| s.to_string())
+        .collect();
     shared.sort();
-    let dice = 2.0 * shared.len() as f32 / (sa.len() + sb.len() + 4) as f32;
+    let dice = 2.0 * shared.len() as f32 / (old.len() + unique_new.len() + 4) as f32;
     (shared, dice)
 }
 
@@ -274,6 +437,19 @@ impl CopyDetector {
         self.seen.len()
     }
 
+    /// Approximate bytes held for the window (articles and indexes), hash tables counted at
+    /// their capacity.
+    pub fn memory_bytes(&self) -> usize {
+        let seen: usize = self.seen.iter().map(Seen::bytes).sum::<usize>()
+            + (self.seen.capacity() - self.seen.len()) * std::mem::size_of::<Seen>();
+        let entry = std::mem::size_of::<(u32, Posting)>() + 1;
+        let postings = |m: &FxHashMap<u32, Posting>| {
+            m.capacity() * entry + m.values().map(Posting::bytes).sum::<usize>()
+        };
+        let buckets: usize = self.by_paragraphs.values().map(ShapeBucket::bytes).sum();
+        seen + postings(&self.shingle_index) + postings(&self.quote_index) + buckets
+    }
+
     fn get(&self, seq: u64) -> Option<&Seen> {
         let first = self.seen.front()?.seq;
         let idx = usize::try_from(seq.checked_sub(first)?).ok()?;
@@ -294,13 +470,32 @@ impl CopyDetector {
                 break;
             };
             for h in old.shingles.iter().filter(|h| sampled(**h)) {
-                pop_seq(&mut self.shingle_index, *h, old.seq);
+                unindex(&mut self.shingle_index, *h, old.seq);
             }
             for h in &old.quote_shingles {
-                pop_seq(&mut self.quote_index, *h, old.seq);
+                unindex(&mut self.quote_index, *h, old.seq);
             }
             let n = u32::try_from(old.paragraphs.len()).unwrap_or(u32::MAX);
-            pop_seq(&mut self.by_paragraphs, n, old.seq);
+            if let Some(bucket) = self.by_paragraphs.get_mut(&n) {
+                let width = old.paragraphs.len();
+                if bucket.seqs.front() == Some(&old.seq) {
+                    bucket.seqs.pop_front();
+                    bucket.lang_keys.pop_front();
+                    bucket.dates.pop_front();
+                    bucket.shapes.drain(..width.min(bucket.shapes.len()));
+                } else if let Some(i) = bucket.seqs.iter().position(|s| *s == old.seq) {
+                    // Not reached while the window is evicted oldest first; kept for safety.
+                    bucket.seqs.remove(i);
+                    bucket.lang_keys.remove(i);
+                    bucket.dates.remove(i);
+                    let from = (i * width).min(bucket.shapes.len());
+                    let to = ((i + 1) * width).min(bucket.shapes.len());
+                    bucket.shapes.drain(from..to);
+                }
+                if bucket.seqs.is_empty() {
+                    self.by_paragraphs.remove(&n);
+                }
+            }
         }
     }
 
@@ -311,31 +506,46 @@ impl CopyDetector {
             self.latest = Some(self.latest.map_or(d, |l| l.max(d)));
         }
         self.evict(self.latest);
-        let shingles = sorted_unique(analysis.shingles.clone());
-        let quote_shingles = sorted_unique(analysis.quote_shingles.clone());
-        let new = Seen {
-            seq: self.next_seq,
-            id: doc.id.clone(),
-            lang: doc.lang.clone(),
-            lang_key: crate::analysis::hash_feature(0, &doc.lang),
-            date: doc.date,
-            root: None,
-            paragraphs: analysis.paragraphs.clone(),
-            sentences: analysis.sentences.clone(),
+        let all_shingles = sorted_unique(analysis.shingles.iter().map(|h| low(*h)).collect());
+        let level = level_for(&all_shingles);
+        let shingles: Vec<u32> = all_shingles
+            .iter()
+            .copied()
+            .filter(|h| kept(*h, level))
+            .collect();
+        let new = Incoming {
+            seen: Seen {
+                seq: self.next_seq,
+                id: doc.id.clone(),
+                lang_key: crate::analysis::hash_feature(0, &doc.lang),
+                date: doc.date,
+                root: None,
+                paragraphs: analysis.paragraphs.clone(),
+                sentences: analysis.sentences.clone(),
+                numbers: analysis.numbers.iter().map(|n| key(n)).collect(),
+                names: sorted_unique(analysis.names.iter().map(|n| key(n)).collect()),
+                level,
+                shingles,
+                quote_shingles: sorted_unique(
+                    analysis.quote_shingles.iter().map(|h| low(*h)).collect(),
+                ),
+                quote_keys: analysis.quotes.iter().map(|q| key(q)).collect(),
+                first_quote: analysis.quotes.first().cloned(),
+                urls: sorted_unique(analysis.urls.iter().map(|u| key(u)).collect()),
+                pivot_shingles: self
+                    .pivot
+                    .0
+                    .as_ref()
+                    .and_then(|p| p.to_pivot(&format!("{}\n{}", doc.title, doc.text), &doc.lang))
+                    .map(|t| sorted_unique(pivot_shingles(&t).into_iter().map(low).collect()))
+                    .unwrap_or_default(),
+            },
+            all_shingles,
             shape: shape(&analysis.paragraphs),
-            numbers: analysis.numbers.clone(),
-            names: analysis.names.clone(),
-            shingles,
-            quote_shingles,
-            quotes: analysis.quotes.clone(),
-            urls: analysis.urls.clone(),
-            pivot_shingles: self
-                .pivot
-                .0
-                .as_ref()
-                .and_then(|p| p.to_pivot(&format!("{}\n{}", doc.title, doc.text), &doc.lang))
-                .map(|t| pivot_shingles(&t))
-                .unwrap_or_default(),
+            numbers: &analysis.numbers,
+            names: &analysis.names,
+            quotes: &analysis.quotes,
+            urls: &analysis.urls,
         };
         let best = self.best_candidate(&new);
         let mut decision = CopyDecision::default();
@@ -368,25 +578,32 @@ impl CopyDetector {
         {
             decision.link = Some(link);
         }
-        self.remember(Seen { root, ..new });
+        let Incoming { seen, shape, .. } = new;
+        self.remember(Seen { root, ..seen }, &shape);
         decision
     }
 
-    fn remember(&mut self, seen: Seen) {
+    fn remember(&mut self, seen: Seen, shape: &[f32]) {
         let seq = seen.seq;
         for h in seen.shingles.iter().filter(|h| sampled(**h)) {
-            self.shingle_index.entry(*h).or_default().push_back(seq);
+            index(&mut self.shingle_index, *h, seq);
         }
         for h in &seen.quote_shingles {
-            self.quote_index.entry(*h).or_default().push_back(seq);
+            index(&mut self.quote_index, *h, seq);
         }
         let n = u32::try_from(seen.paragraphs.len()).unwrap_or(u32::MAX);
-        self.by_paragraphs.entry(n).or_default().push_back(seq);
+        let bucket = self.by_paragraphs.entry(n).or_default();
+        bucket.seqs.push_back(seq);
+        bucket.lang_keys.push_back(seen.lang_key);
+        bucket
+            .dates
+            .push_back(seen.date.map_or(i64::MIN, |d| d.timestamp()));
+        bucket.shapes.extend(shape.iter().copied());
         self.seen.push_back(seen);
         self.next_seq += 1;
     }
 
-    fn best_candidate(&self, new: &Seen) -> Option<Scored> {
+    fn best_candidate(&self, new: &Incoming<'_>) -> Option<Scored> {
         let mut best: Option<Scored> = None;
         let mut consider = |s: Scored| {
             if best.as_ref().is_none_or(|b| s.score > b.score) {
@@ -395,24 +612,27 @@ impl CopyDetector {
         };
         // Same-language copies: candidates share sampled shingles.
         let mut votes: FxHashMap<u64, u32> = FxHashMap::default();
-        for h in new.shingles.iter().filter(|h| sampled(**h)) {
+        for h in new.all_shingles.iter().filter(|h| sampled(**h)) {
             if let Some(list) = self.shingle_index.get(h) {
-                for s in list {
-                    *votes.entry(*s).or_default() += 1;
-                }
+                list.for_each(|s| *votes.entry(s).or_default() += 1);
             }
         }
         let mut voted: Vec<(u64, u32)> = votes.into_iter().collect();
         voted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         for (seq, _) in voted.into_iter().take(8) {
             let Some(old) = self.get(seq) else { continue };
-            let shared = intersection_count(&old.shingles, &new.shingles);
-            let denom = old.shingles.len().min(new.shingles.len()).max(1);
+            let (shared, denom) = containment_at(&old.shingles, old.level, &new.all_shingles);
+            let denom = denom.max(1);
             let containment = shared as f32 / denom as f32;
-            let kind = if old.lang == new.lang {
+            let kind = if old.lang_key == new.seen.lang_key {
                 LinkKind::Copy
             } else {
                 LinkKind::TranslatedCopy
+            };
+            let sample = if old.level == 0 {
+                String::new()
+            } else {
+                format!(", one in {} sampled", 1u32 << old.level)
             };
             consider(Scored {
                 seq,
@@ -421,84 +641,102 @@ impl CopyDetector {
                 evidence: vec![Evidence {
                     signal: Signal::SharedText,
                     detail: format!(
-                        "{shared} of {denom} word 4-grams shared ({:.0} %)",
+                        "{shared} of {denom} word 4-grams shared ({:.0} %{sample})",
                         containment * 100.0
                     ),
                 }],
             });
         }
         // Translated copies: same paragraph count, another language.
-        let n = u32::try_from(new.paragraphs.len()).unwrap_or(u32::MAX);
-        if let Some(list) = self.by_paragraphs.get(&n) {
-            // Rank by a cheap spread of length ratios, then score the closest few in full.
-            // Newest first; translations come within `translation_window_hours`.
-            let horizon = new
-                .date
-                .map(|d| d - Duration::hours(self.config.translation_window_hours));
-            let mut close: Vec<(f32, u64)> = list
-                .iter()
-                .rev()
-                .take(self.config.translation_scan)
-                .map_while(|seq| {
-                    let old = self.get(*seq)?;
-                    match (horizon, old.date) {
-                        (Some(h), Some(d)) if d < h => None,
-                        _ => Some(old),
-                    }
-                })
-                .filter_map(|old| {
-                    let seq = &old.seq;
-                    if old.lang_key == new.lang_key {
-                        return None;
-                    }
-                    Some((shape_distance(&old.shape, &new.shape)?, *seq))
-                })
-                .collect();
-            if close.len() > TRANSLATION_CANDIDATES {
-                close.select_nth_unstable_by(TRANSLATION_CANDIDATES, |a, b| {
-                    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
-                });
-                close.truncate(TRANSLATION_CANDIDATES);
-            }
-            for (_, seq) in close {
-                if let Some(old) = self.get(seq)
-                    && let Some(s) = self.translation_score(old, new)
-                {
-                    consider(s);
-                }
+        for seq in self.translation_candidates(new) {
+            if let Some(old) = self.get(seq)
+                && let Some(s) = self.translation_score(old, new)
+            {
+                consider(s);
             }
         }
         best
     }
 
-    fn translation_score(&self, old: &Seen, new: &Seen) -> Option<Scored> {
-        let dev = structure_deviation(&old.paragraphs, &new.paragraphs)?;
+    /// The closest few cross-language articles with the same paragraph count by
+    /// their shapes' distance, among the newest `translation_scan` inside the translation window.
+    fn translation_candidates(&self, new: &Incoming<'_>) -> Vec<u64> {
+        let width = new.shape.len();
+        let n = u32::try_from(width).unwrap_or(u32::MAX);
+        let Some(bucket) = self.by_paragraphs.get(&n) else {
+            return Vec::new();
+        };
+        if width == 0 {
+            return Vec::new();
+        }
+        let horizon = new
+            .seen
+            .date
+            .map(|d| (d - Duration::hours(self.config.translation_window_hours)).timestamp());
+        let (front, back) = bucket.shapes.as_slices();
+        let mut close: Vec<(f32, u64)> = Vec::new();
+        let len = bucket.seqs.len();
+        for i in (0..len).rev().take(self.config.translation_scan) {
+            let date = bucket.dates[i];
+            if let Some(h) = horizon
+                && date != i64::MIN
+                && date < h
+            {
+                break;
+            }
+            if bucket.lang_keys[i] == new.seen.lang_key {
+                continue;
+            }
+            let start = i * width;
+            let mut sq = 0.0f32;
+            for (k, y) in new.shape.iter().enumerate() {
+                let at = start + k;
+                let x = if at < front.len() {
+                    front[at]
+                } else {
+                    back.get(at - front.len()).copied().unwrap_or(f32::INFINITY)
+                };
+                sq += (x - y) * (x - y);
+            }
+            let sd = (sq / width as f32).sqrt();
+            if sd <= MAX_SHAPE_DISTANCE {
+                close.push((sd, bucket.seqs[i]));
+            }
+        }
+        if close.len() > TRANSLATION_CANDIDATES {
+            close.select_nth_unstable_by(TRANSLATION_CANDIDATES, |a, b| {
+                a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+            });
+            close.truncate(TRANSLATION_CANDIDATES);
+        }
+        close.into_iter().map(|(_, s)| s).collect()
+    }
+
+    fn translation_score(&self, old: &Seen, new: &Incoming<'_>) -> Option<Scored> {
+        let dev = structure_deviation(&old.paragraphs, &new.seen.paragraphs)?;
         let n = old.paragraphs.len() as f32;
         // Few paragraphs say little: independent short reports of one event share their
         // paragraphs' shape, numbers and names. Then the sentences must align one by one and
         // the numbers come in the same order.
-        let sentences = sentence_alignment_cost(&old.sentences, &new.sentences);
-        let in_order = numbers_in_order(&old.numbers, &new.numbers);
+        let sentences = sentence_alignment_cost(&old.sentences, &new.seen.sentences);
+        let in_order = numbers_in_order(&old.numbers, &new.seen.numbers);
         let few = old.paragraphs.len() < FEW_PARAGRAPHS;
         let mut misaligned = few
             && (sentences.is_none_or(|c| c > MAX_SENTENCE_COST)
                 || in_order.is_some_and(|o| o < MIN_NUMBERS_IN_ORDER));
         let structure = (1.0 - dev / 0.25).max(0.0) * (n / 6.0).min(1.0);
-        let (shared_numbers, number_dice) = multiset_overlap(&old.numbers, &new.numbers);
-        let (shared_names, name_dice) = set_overlap(&old.names, &new.names);
-        let (shared_urls, _) = set_overlap(&old.urls, &new.urls);
+        let (shared_numbers, number_dice) = multiset_overlap(&old.numbers, new.numbers);
+        let (shared_names, name_dice) = set_overlap(&old.names, new.names);
+        let (shared_urls, _) = set_overlap(&old.urls, new.urls);
         // Nor does a short article's shape: some of its numbers or names must be shared.
         misaligned |= few && shared_numbers.len() + shared_names.len() < MIN_SHARED_ANCHORS;
         let mut score = structure + 0.6 * number_dice + 0.2 * name_dice;
         // The pivot translation, when there is one, has the last word.
         let mut pivot_evidence = None;
-        if !old.pivot_shingles.is_empty() && !new.pivot_shingles.is_empty() {
-            let shared = intersection_count(&old.pivot_shingles, &new.pivot_shingles);
-            let denom = old
-                .pivot_shingles
-                .len()
-                .min(new.pivot_shingles.len())
-                .max(1);
+        let new_pivot = &new.seen.pivot_shingles;
+        if !old.pivot_shingles.is_empty() && !new_pivot.is_empty() {
+            let shared = intersection_count(&old.pivot_shingles, new_pivot);
+            let denom = old.pivot_shingles.len().min(new_pivot.len()).max(1);
             let containment = shared as f32 / denom as f32;
             if containment >= CONFIRM {
                 misaligned = false;
@@ -553,13 +791,11 @@ impl CopyDetector {
         })
     }
 
-    fn quote_link(&self, new: &Seen) -> Option<ProvenanceLink> {
+    fn quote_link(&self, new: &Incoming<'_>) -> Option<ProvenanceLink> {
         let mut votes: FxHashMap<u64, usize> = FxHashMap::default();
-        for h in &new.quote_shingles {
+        for h in &new.seen.quote_shingles {
             if let Some(list) = self.quote_index.get(h) {
-                for s in list {
-                    *votes.entry(*s).or_default() += 1;
-                }
+                list.for_each(|s| *votes.entry(s).or_default() += 1);
             }
         }
         let (seq, shared) = votes
@@ -569,14 +805,15 @@ impl CopyDetector {
             return None;
         }
         let old = self.get(seq)?;
+        // The first of the old article's quotes that the new one repeats word for word.
         let quote = old
-            .quotes
+            .quote_keys
             .iter()
-            .find(|q| new.quotes.iter().any(|n| n == *q))
-            .or_else(|| old.quotes.first())
+            .find_map(|k| new.quotes.iter().find(|q| key(q) == *k))
+            .or(old.first_quote.as_ref())
             .cloned()
             .unwrap_or_default();
-        let total = new.quote_shingles.len().max(1);
+        let total = new.seen.quote_shingles.len().max(1);
         Some(ProvenanceLink {
             kind: LinkKind::SharesQuotes,
             original: old.root.clone().unwrap_or_else(|| old.id.clone()),
@@ -590,15 +827,19 @@ impl CopyDetector {
     }
 }
 
-fn pop_seq<K: std::hash::Hash + Eq>(index: &mut FxHashMap<K, VecDeque<u64>>, key: K, seq: u64) {
-    if let Some(list) = index.get_mut(&key) {
-        if list.front() == Some(&seq) {
-            list.pop_front();
-        } else {
-            list.retain(|s| *s != seq);
+fn index(map: &mut FxHashMap<u32, Posting>, key: u32, seq: u64) {
+    match map.get_mut(&key) {
+        Some(p) => p.push(seq),
+        None => {
+            map.insert(key, Posting::One(seq));
         }
-        if list.is_empty() {
-            index.remove(&key);
-        }
+    }
+}
+
+fn unindex(map: &mut FxHashMap<u32, Posting>, key: u32, seq: u64) {
+    if let Some(p) = map.get_mut(&key)
+        && p.remove(seq)
+    {
+        map.remove(&key);
     }
 }
