@@ -8,7 +8,9 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use newsdesk_core::{ArticleId, SourceId};
-use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use std::io::{BufReader, BufWriter, Read, Write};
+
+use rusqlite::{MAIN_DB, OptionalExtension, Row, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
 use crate::columns::instant;
@@ -156,6 +158,15 @@ pub struct StoryInput {
     pub body_text: String,
 }
 
+/// Bytes buffered between the story engine's snapshot and SQLite's incremental blob I/O (each
+/// blob write is one SQLite call, so the encoder's many small writes are gathered first).
+const SNAPSHOT_IO_BUFFER: usize = 1 << 20;
+
+/// A failure of the caller's snapshot reader or writer, as the store reports it.
+fn snapshot_io_error(e: std::io::Error) -> StoreError {
+    StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
 /// The story engine's saved state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoryState {
@@ -208,6 +219,24 @@ fn provenance_from_row(row: &Row<'_>) -> rusqlite::Result<ProvenanceRecord> {
     })
 }
 
+/// Counts what goes through it (a blob refuses to grow, so a short write shows as a count).
+struct CountingWriter<W> {
+    inner: W,
+    written: u64,
+}
+
+impl<W: Write> Write for CountingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Which stories a list shows first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StoryOrder {
@@ -231,6 +260,27 @@ impl Store {
                     })
                 })
                 .optional()?)
+        })
+    }
+
+    /// The story engine's saved state, streamed: `read` gets the last article id placed and a
+    /// reader over the snapshot (SQLite's incremental blob I/O, so the snapshot is never held in
+    /// memory as a whole). `None` when nothing is saved.
+    pub fn story_state_with<T>(
+        &self,
+        read: impl FnOnce(ArticleId, &mut dyn Read) -> T,
+    ) -> Result<Option<T>> {
+        self.read(|conn| {
+            let Some((rowid, placed_through)) = conn
+                .prepare_cached("SELECT rowid, placed_through FROM story_state WHERE id = 1")?
+                .query_row([], |row| Ok((row.get::<_, i64>(0)?, row.get(1)?)))
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let blob = conn.blob_open(MAIN_DB, c"story_state", c"snapshot", rowid, true)?;
+            let mut reader = BufReader::with_capacity(SNAPSHOT_IO_BUFFER, blob);
+            Ok(Some(read(placed_through, &mut reader)))
         })
     }
 
@@ -291,6 +341,30 @@ impl Store {
         placed_through: ArticleId,
         snapshot: &[u8],
     ) -> Result<()> {
+        self.record_placements_streamed(
+            placements,
+            previous,
+            placed_through,
+            snapshot.len() as u64,
+            |out| out.write_all(snapshot),
+        )
+    }
+
+    /// [`Store::record_placements`] with the snapshot streamed by `write_snapshot` straight
+    /// into the database (SQLite's incremental blob I/O: no copy of the snapshot is built, by
+    /// the caller or by the binding). `snapshot_len` is its exact size in bytes; writing more
+    /// or fewer bytes, or a failing `write_snapshot`, records nothing.
+    pub fn record_placements_streamed(
+        &self,
+        placements: &[NewPlacement],
+        previous: ArticleId,
+        placed_through: ArticleId,
+        snapshot_len: u64,
+        write_snapshot: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let blob_len = i64::try_from(snapshot_len).map_err(|e| {
+            StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+        })?;
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let found: ArticleId = tx
@@ -382,11 +456,29 @@ impl Store {
             }
             tx.prepare_cached(
                 "INSERT INTO story_state (id, placed_through, snapshot, saved_at) \
-                 VALUES (1, ?1, ?2, ?3) ON CONFLICT(id) DO UPDATE SET \
+                 VALUES (1, ?1, zeroblob(?2), ?3) ON CONFLICT(id) DO UPDATE SET \
                  placed_through = excluded.placed_through, snapshot = excluded.snapshot, \
                  saved_at = excluded.saved_at",
             )?
-            .execute(params![placed_through, snapshot, instant(Utc::now())])?;
+            .execute(params![placed_through, blob_len, instant(Utc::now())])?;
+            let rowid: i64 = tx
+                .prepare_cached("SELECT rowid FROM story_state WHERE id = 1")?
+                .query_row([], |r| r.get(0))?;
+            {
+                let blob = tx.blob_open(MAIN_DB, c"story_state", c"snapshot", rowid, false)?;
+                let mut out = CountingWriter {
+                    inner: BufWriter::with_capacity(SNAPSHOT_IO_BUFFER, blob),
+                    written: 0,
+                };
+                write_snapshot(&mut out).map_err(snapshot_io_error)?;
+                out.inner.flush().map_err(snapshot_io_error)?;
+                if out.written != snapshot_len {
+                    return Err(snapshot_io_error(std::io::Error::other(format!(
+                        "story snapshot of {} bytes announced as {snapshot_len}",
+                        out.written
+                    ))));
+                }
+            }
             tx.commit()?;
             tracing::debug!(
                 placed = placements.len(),
