@@ -3,6 +3,7 @@
 //! merge when a new article shows that two of them are one.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -12,6 +13,7 @@ use crate::analysis::{Analysis, hash_feature, in_part, kind, part, part_of};
 use crate::centroid::Centroid;
 use crate::copies::{CopyConfig, CopyDetector};
 use crate::document::Document;
+use crate::pivot::PivotTranslate;
 use crate::provenance::{LinkKind, ProvenanceLink};
 
 /// Stories scored exactly per article (the ones sharing the most feature weight with it).
@@ -22,8 +24,15 @@ const CANDIDATES: usize = 24;
 /// are open.
 const INDEXED_TERMS: usize = 128;
 
+/// An article's heaviest terms that vote for candidate stories.
+const VOTING_TERMS: usize = 40;
+
 /// Stable id of a story.
 pub type StoryId = u64;
+
+/// A language, as an index into the engine's table of the languages seen (compared as a
+/// number, never as a string, on the hot paths).
+type LangId = u32;
 
 /// Settings of the story engine. The defaults are language-independent.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -109,7 +118,8 @@ struct Member {
     seq: u64,
     date: Option<DateTime<Utc>>,
     title: String,
-    lang: String,
+    /// Its language, as an index into the engine's language table.
+    lang: LangId,
     /// Term frequencies (title and entity weights applied), sorted by feature.
     tf: Vec<(u64, f32)>,
 }
@@ -128,16 +138,13 @@ fn split_due(n: usize) -> bool {
 fn dot_parts(a: &[(u64, f32)], b: &[(u64, f32)]) -> [f32; 3] {
     let (mut i, mut j) = (0, 0);
     let mut d = [0.0f32; 3];
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                d[part_of(a[i].0)] += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
+    // Advancing both cursors without a three-way branch: the comparisons become flags.
+    while let (Some(&(ka, wa)), Some(&(kb, wb))) = (a.get(i), b.get(j)) {
+        if ka == kb {
+            d[part_of(ka)] += wa * wb;
         }
+        i += usize::from(ka <= kb);
+        j += usize::from(kb <= ka);
     }
     d
 }
@@ -181,7 +188,7 @@ struct Story {
     members: Vec<Member>,
     /// Languages of its articles.
     #[serde(default)]
-    langs: Vec<String>,
+    langs: Vec<LangId>,
     /// The features under which it is in the candidate index, sorted (rebuilt on restore).
     #[serde(skip)]
     indexed: Vec<u64>,
@@ -223,14 +230,14 @@ impl Story {
         v: &[(u64, f32)],
         parts: [bool; 3],
         share: f32,
-        lang: &str,
+        lang: LangId,
         cross: f32,
     ) -> f32 {
         let mut has = parts;
         for (p, n) in self.norms.iter().enumerate() {
             has[p] &= *n > 0.0;
         }
-        let same = self.langs.iter().any(|l| l == lang);
+        let same = self.langs.contains(&lang);
         blend(self.cosines(v), has, share, same, cross)
     }
 }
@@ -272,6 +279,8 @@ pub struct StoryEngine {
     latest: Option<DateTime<Utc>>,
     #[serde(default)]
     last_sweep: Option<DateTime<Utc>>,
+    /// The languages seen, in order of first appearance ([`LangId`] indexes it).
+    languages: Vec<String>,
 }
 
 impl StoryEngine {
@@ -289,6 +298,18 @@ impl StoryEngine {
     pub fn with_first_story(mut self, first: StoryId) -> StoryEngine {
         self.next_story = self.next_story.max(first);
         self
+    }
+
+    /// Sets (or removes) the pivot-translation hook of the engine's copy detector (see
+    /// [`CopyDetector::set_pivot`]). The hook is not part of a snapshot: set it again on every
+    /// engine [`StoryEngine::restore`]d.
+    pub fn set_pivot(&mut self, pivot: Option<Arc<dyn PivotTranslate>>) {
+        self.copies.set_pivot(pivot);
+    }
+
+    /// Whether a pivot-translation hook is set.
+    pub fn has_pivot(&self) -> bool {
+        self.copies.has_pivot()
     }
 
     /// Open stories.
@@ -348,6 +369,15 @@ impl StoryEngine {
             self.reindex(id);
         }
         self
+    }
+
+    /// The id of a language in the engine's table (added on first sight).
+    fn language(&mut self, lang: &str) -> LangId {
+        if let Some(i) = self.languages.iter().position(|l| l == lang) {
+            return LangId::try_from(i).unwrap_or(LangId::MAX);
+        }
+        self.languages.push(lang.to_owned());
+        LangId::try_from(self.languages.len() - 1).unwrap_or(LangId::MAX)
     }
 
     fn features(&self, doc: &Document, analysis: &Analysis) -> Vec<(u64, f32)> {
@@ -517,12 +547,13 @@ impl StoryEngine {
         let mut raw = raw;
         raw.sort_unstable_by_key(|(k, _)| *k);
         let vector = self.vectorize(&raw);
+        let lang = self.language(&doc.lang);
         let member = Member {
             id: doc.id.clone(),
             seq: self.seq,
             date: doc.date,
             title: doc.title.clone(),
-            lang: doc.lang.clone(),
+            lang,
             tf: raw,
         };
 
@@ -541,9 +572,13 @@ impl StoryEngine {
         // Candidate stories share some of the article's heaviest features; the ones sharing
         // the most weight are scored exactly.
         let mut heaviest = vector.clone();
+        if heaviest.len() > VOTING_TERMS {
+            heaviest.select_nth_unstable_by(VOTING_TERMS, |a, b| b.1.total_cmp(&a.1));
+            heaviest.truncate(VOTING_TERMS);
+        }
         heaviest.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
         let mut votes: FxHashMap<StoryId, f32> = FxHashMap::default();
-        for (k, w) in heaviest.iter().take(40) {
+        for (k, w) in &heaviest {
             if let Some(list) = self.index.get(k) {
                 for id in list {
                     *votes.entry(*id).or_default() += *w;
@@ -565,7 +600,7 @@ impl StoryEngine {
             .filter_map(|id| {
                 self.stories
                     .get(&id)
-                    .map(|s| (s.cosine(&vector, parts, share, &doc.lang, cross), id))
+                    .map(|s| (s.cosine(&vector, parts, share, lang, cross), id))
             })
             .collect();
         scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -576,7 +611,7 @@ impl StoryEngine {
                 let sim = self
                     .stories
                     .get(&s)
-                    .map_or(1.0, |st| st.cosine(&vector, parts, share, &doc.lang, cross));
+                    .map_or(1.0, |st| st.cosine(&vector, parts, share, lang, cross));
                 (s, sim, false)
             }
             (None, Some((sim, id))) if *sim >= threshold => (*id, *sim, false),
@@ -674,14 +709,14 @@ impl StoryEngine {
         v
     }
 
-    fn pair_similarity(&self, a: &[(u64, f32)], b: &[(u64, f32)], same_language: bool) -> f32 {
-        let mut has = [[false; 3]; 2];
-        for (side, v) in [a, b].iter().enumerate() {
-            for (k, _) in v.iter() {
-                has[side][part_of(*k)] = true;
-            }
-        }
-        let both = [0, 1, 2].map(|p| has[0][p] && has[1][p]);
+    /// `both`: which parts both vectors have.
+    fn pair_similarity(
+        &self,
+        a: &[(u64, f32)],
+        b: &[(u64, f32)],
+        both: [bool; 3],
+        same_language: bool,
+    ) -> f32 {
         blend(
             dot_parts(a, b),
             both,
@@ -709,11 +744,13 @@ impl StoryEngine {
             .map(|m| self.vectorize(&m.tf))
             .collect();
         // Average-link agglomeration down to two groups.
+        let parts: Vec<[bool; 3]> = vectors.iter().map(|v| parts_of(v)).collect();
         let mut sums = vec![vec![0.0f32; n]; n];
         for i in 0..n {
             for j in (i + 1)..n {
                 let same = story.members[i].lang == story.members[j].lang;
-                let s = self.pair_similarity(&vectors[i], &vectors[j], same);
+                let both = [0, 1, 2].map(|p| parts[i][p] && parts[j][p]);
+                let s = self.pair_similarity(&vectors[i], &vectors[j], both, same);
                 sums[i][j] = s;
                 sums[j][i] = s;
             }
@@ -753,13 +790,13 @@ impl StoryEngine {
             return None;
         }
         // Never split along language lines: across languages similarity is lower by nature.
-        let langs_of = |g: usize| -> FxHashSet<&str> {
+        let langs_of = |g: usize| -> FxHashSet<LangId> {
             story
                 .members
                 .iter()
                 .zip(&group)
                 .filter(|(_, x)| **x == g)
-                .map(|(m, _)| m.lang.as_str())
+                .map(|(m, _)| m.lang)
                 .collect()
         };
         if langs_of(a).is_disjoint(&langs_of(b)) {
@@ -837,7 +874,7 @@ impl StoryEngine {
             s.langs.clear();
             for m in &s.members {
                 if !s.langs.contains(&m.lang) {
-                    s.langs.push(m.lang.clone());
+                    s.langs.push(m.lang);
                 }
             }
             if let Some((score, i)) = best
@@ -918,11 +955,12 @@ impl StoryEngine {
         member: Member,
     ) {
         let seq = self.seq;
+        let lang = member.lang;
         let max_members = self.config.max_members;
         if let Some(s) = self.stories.get_mut(&id) {
             s.members.push(member);
-            if !s.langs.contains(&doc.lang) {
-                s.langs.push(doc.lang.clone());
+            if !s.langs.contains(&lang) {
+                s.langs.push(lang);
             }
             if s.members.len() > max_members {
                 s.members.remove(0);

@@ -16,7 +16,7 @@ use crate::error::StoriesError;
 const MAGIC: &[u8; 8] = b"NDSTORY\0";
 
 /// The snapshot format this build writes and reads.
-pub const SNAPSHOT_VERSION: u32 = 1;
+pub const SNAPSHOT_VERSION: u32 = 2;
 
 /// Bytes before the encoded engine.
 const HEADER: usize = MAGIC.len() + 4;
@@ -60,6 +60,16 @@ impl StoryEngine {
         let mut out = Vec::new();
         self.write_snapshot(&mut out)?;
         Ok(out)
+    }
+
+    /// The exact size in bytes of what [`StoryEngine::write_snapshot`] writes now (computed
+    /// by walking the state, without encoding it), for writers that must know it first (a
+    /// database blob is allocated before it is written).
+    pub fn snapshot_len(&self) -> Result<u64, StoriesError> {
+        let body = options()
+            .serialized_size(self)
+            .map_err(|source| StoriesError::SnapshotCorrupt { bytes: 0, source })?;
+        Ok(HEADER as u64 + body)
     }
 
     /// Writes the whole state to `out`, streamed (no second copy is built): a versioned
