@@ -168,11 +168,17 @@ pub struct ScheduleSettings {
 pub struct StoriesSettings {
     /// Group new articles into stories and link copies to their originals after each pass.
     pub enabled: bool,
+    /// When `[translate]` has backends, translated-copy candidates are checked by translating
+    /// both articles into this language (empty: never).
+    pub pivot_language: String,
 }
 
 impl Default for StoriesSettings {
     fn default() -> Self {
-        StoriesSettings { enabled: true }
+        StoriesSettings {
+            enabled: true,
+            pivot_language: "en".to_string(),
+        }
     }
 }
 
@@ -373,6 +379,8 @@ tick_seconds = {tick}
 # After each pass, group new articles into stories (the same event across outlets and languages)
 # and link copies and translated copies to their originals. Its state is kept in the database.
 enabled = true
+# With [translate] backends, a likely translated copy is checked in this language ("" = never).
+# pivot_language = "en"
 
 # Editions: the site in other languages, each served at /{{language}}/ with every article's title
 # and lead (and body) machine-translated at ingest by the [translate] backends; the original is

@@ -1,6 +1,8 @@
 //! The story engine's saved state through the real binary: a snapshot that cannot be read (an
 //! old JSON one, or a corrupt one) does not stop placement: the next pass rebuilds the engine,
-//! places the new articles without reusing a story id, and saves a readable snapshot.
+//! places the new articles without reusing a story id, and saves a readable snapshot. And the
+//! pivot-translation hook: with a translation backend configured (the demo's Apertium), the
+//! copy detector checks a translated copy in the pivot language (`[stories] pivot_language`).
 
 mod support;
 
@@ -83,4 +85,64 @@ fn a_corrupt_snapshot_is_rebuilt_not_fatal() {
     bad.extend_from_slice(&newsdesk_stories::SNAPSHOT_VERSION.to_le_bytes());
     bad.extend_from_slice(&[0xff; 64]);
     check_recovery(&bad);
+}
+
+#[test]
+fn the_demo_checks_its_translated_copy_in_the_pivot_language() {
+    if !newsdesk_translate::apertium_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "apertium (with apertium-eng-spa and apertium-fr-es) must be installed in CI"
+        );
+        eprintln!("SKIPPED: apertium is not installed; the pivot hook was not exercised");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("story_state test");
+    let out = std::process::Command::new(support::bin())
+        .args(["demo", "--no-serve", "--quiet", "--data"])
+        .arg(dir.path())
+        .env_remove("NEWSDESK_CONFIG")
+        .output()
+        .expect("run demo");
+    assert!(
+        out.status.success(),
+        "demo failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let conn =
+        rusqlite::Connection::open(dir.path().join("data/newsdesk.db")).expect("story_state test");
+    let id_of = |slug: &str| -> i64 {
+        conn.query_row(
+            "SELECT id FROM articles WHERE url LIKE ?1",
+            [format!("%/{slug}.html")],
+            |r| r.get(0),
+        )
+        .expect("story_state test")
+    };
+    // The demo's French translation of an English report (French reaches English through
+    // Spanish with Apertium): its link is confirmed by the word pairs of both in English.
+    let copy = id_of("sonde-lumen-comete-hesper");
+    let original = id_of("lumen-probe-comet-flyby");
+    let (kind, linked, evidence): (String, i64, String) = conn
+        .query_row(
+            "SELECT kind, original_id, evidence FROM provenance WHERE article_id = ?1",
+            [copy],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("the translation has a provenance link");
+    assert_eq!(kind, "translated_copy");
+    assert_eq!(linked, original);
+    let evidence: Vec<serde_json::Value> =
+        serde_json::from_str(&evidence).expect("story_state test");
+    assert!(
+        evidence.iter().any(|e| e["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("pivot language"))),
+        "the link was checked in the pivot language: {evidence:?}"
+    );
+    // The snapshot saved after placing (streamed into the database) reads back.
+    let snapshot: Vec<u8> = conn
+        .query_row("SELECT snapshot FROM story_state", [], |r| r.get(0))
+        .expect("story_state test");
+    assert!(newsdesk_stories::StoryEngine::restore(&snapshot).is_ok());
 }

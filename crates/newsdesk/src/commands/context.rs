@@ -50,7 +50,10 @@ impl Context {
             self.config.fetch.clone(),
         )
         .with_policy((&self.config.schedule).into())
-        .with_stories(self.config.stories.enabled))
+        .with_stories(self.config.stories.enabled)
+        .with_story_pivot(crate::pipeline::stories::StoryPivot::from_config(
+            &self.config,
+        )))
     }
 }
 

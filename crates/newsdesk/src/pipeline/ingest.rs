@@ -144,6 +144,8 @@ pub struct Ingest {
     translation: Option<EditionTranslation>,
     /// Stories hook: place new articles into stories after each pass (see `with_stories`).
     stories: bool,
+    /// Pivot translation for the stories hook's copy detection (see `with_story_pivot`).
+    story_pivot: Option<Arc<super::stories::StoryPivot>>,
 }
 
 /// What a fetch observed, for the scheduler.
@@ -170,6 +172,7 @@ impl Ingest {
             pages,
             translation: None,
             stories: true,
+            story_pivot: None,
         }
     }
 
@@ -177,6 +180,12 @@ impl Ingest {
     /// Turns story placement after each pass on or off (`[stories] enabled`).
     pub fn with_stories(mut self, enabled: bool) -> Ingest {
         self.stories = enabled;
+        self
+    }
+
+    /// Checks translated copies through a pivot language when placing stories (`None`: not).
+    pub fn with_story_pivot(mut self, pivot: Option<super::stories::StoryPivot>) -> Ingest {
+        self.story_pivot = pivot.map(Arc::new);
         self
     }
 
@@ -220,7 +229,7 @@ impl Ingest {
         // --- stories hook (see pipeline/stories.rs): place the articles stored in this pass;
         // a failure is logged there and never fails the pass. ---
         if self.stories {
-            super::stories::place_after_pass(&self.store).await;
+            super::stories::place_after_pass(&self.store, self.story_pivot.as_deref()).await;
         }
         results.sort_by_key(|r| r.source_id);
         PassReport {

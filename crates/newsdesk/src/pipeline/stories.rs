@@ -19,21 +19,27 @@
 //! are.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use newsdesk_store::{LinkEvidence, NewLink, NewPlacement, Store, StoryInput, StoryKey};
-use newsdesk_stories::{Document, Placement, StoryConfig, StoryEngine, StoryId};
+use newsdesk_stories::{Document, PivotTranslate, Placement, StoryConfig, StoryEngine, StoryId};
+use newsdesk_translate::Translator;
 use tracing::{debug, info, warn};
+
+/// Articles read from the store (and ordered by publication time) at a time.
+pub const PLACE_BATCH: usize = 5_000;
 
 /// Articles placed between two saves of the placements and the engine's snapshot. The snapshot
 /// is the engine's whole window in a compact binary format (see
-/// [`newsdesk_stories::SNAPSHOT_VERSION`]), so it is saved at the end of a pass and every this
-/// many articles of a long one. A pass killed in between is redone from the last save by the
-/// next one (the engine is deterministic, a restored engine places exactly as the saved one
-/// would have, and placements are upserts). A snapshot that cannot be read (corrupt, or of
-/// another format version) is not fatal: the engine is rebuilt (see `rebuilt_engine`).
-pub const PLACE_BATCH: usize = 5_000;
+/// [`newsdesk_stories::SNAPSHOT_VERSION`]), streamed into the database without a copy in
+/// memory; it is saved at the end of a pass and every this many articles of a long one. A pass
+/// killed in between is redone from the last save by the next one (the engine is
+/// deterministic, a restored engine places exactly as the saved one would have, and placements
+/// are upserts). A snapshot that cannot be read (corrupt, or of another format version) is not
+/// fatal: the engine is rebuilt (see `rebuilt_engine`).
+pub const SAVE_EVERY: usize = 25_000;
 
 /// Language given to the engine when neither the article nor its source has one.
 const UNKNOWN_LANGUAGE: &str = "und";
@@ -141,6 +147,15 @@ impl<'a> Known<'a> {
 /// Places the articles stored since the last placement (blocking: run it off the async
 /// runtime). Errors are the store's or a snapshot that cannot be read or written.
 pub fn place_pending(store: &Store) -> anyhow::Result<PlaceReport> {
+    place_pending_with(store, None)
+}
+
+/// [`place_pending`] with a pivot-translation hook for the copy detector (see
+/// [`pivot_hook`]); it is set on the engine after it is restored.
+pub fn place_pending_with(
+    store: &Store,
+    pivot: Option<Arc<dyn PivotTranslate>>,
+) -> anyhow::Result<PlaceReport> {
     let _one_at_a_time = PLACING.lock().unwrap_or_else(|p| p.into_inner());
     let start = std::time::Instant::now();
     // Most passes of a running server store nothing new: then the snapshot is not even read.
@@ -148,50 +163,56 @@ pub fn place_pending(store: &Store) -> anyhow::Result<PlaceReport> {
     if store.story_inputs_after(through, 1)?.is_empty() {
         return Ok(PlaceReport::default());
     }
-    let (mut engine, mut cursor) = match store.story_state()? {
-        Some(state) => {
-            let engine = match StoryEngine::restore(&state.snapshot) {
-                Ok(engine) => engine,
-                Err(e) => rebuilt_engine(store, state.placed_through, &e)?,
-            };
-            (engine, state.placed_through)
+    // The snapshot is streamed out of the database, never held whole in memory.
+    let restoring = std::time::Instant::now();
+    let saved = store.story_state_with(|placed_through, snapshot| {
+        (placed_through, StoryEngine::read_snapshot(snapshot))
+    })?;
+    let (mut engine, mut saved_through) = match saved {
+        Some((placed_through, Ok(engine))) => (engine, placed_through),
+        Some((placed_through, Err(e))) => {
+            (rebuilt_engine(store, placed_through, &e)?, placed_through)
         }
         None => (StoryEngine::new(story_config()), 0),
     };
+    let restore_ms = restoring.elapsed().as_millis() as u64;
+    engine.set_pivot(pivot);
     let mut report = PlaceReport::default();
     let mut saving = std::time::Duration::ZERO;
     let mut snapshot_bytes = 0;
+    let mut cursor = saved_through;
+    let mut batch: Vec<NewPlacement> = Vec::new();
+    let mut known = Known::new(store);
     loop {
         let mut inputs = store.story_inputs_after(cursor, PLACE_BATCH)?;
-        let Some(last) = inputs.last().map(|i| i.id) else {
-            break;
-        };
-        // Articles stored together (one pass) arrive in the order of their publication, so that
-        // a copy fetched before its original is not taken for the original.
-        inputs.sort_by_key(|i| (i.published_at.is_none(), i.published_at, i.id));
-        let mut batch = Vec::with_capacity(inputs.len());
-        let mut known = Known::new(store);
-        for input in &inputs {
-            let placement = engine.add(&document_of(input));
-            report.placed += 1;
-            report.new_stories += usize::from(placement.new_story);
-            let mut placed = to_store(&engine, input.id, placement);
-            known.placed(&placed);
-            if placed.link.is_some() {
-                if known.check_link(&engine, &mut placed)? {
-                    report.linked += 1;
-                } else {
-                    report.unlinked += 1;
-                }
+        let last = inputs.last().map(|i| i.id);
+        if let Some(last) = last {
+            // Articles stored together (one pass) arrive in the order of their publication, so
+            // that a copy fetched before its original is not taken for the original.
+            inputs.sort_by_key(|i| (i.published_at.is_none(), i.published_at, i.id));
+            place_inputs(&mut engine, &inputs, &mut known, &mut batch, &mut report)?;
+            cursor = last;
+        }
+        let done = last.is_none();
+        if batch.is_empty() || (!done && batch.len() < SAVE_EVERY) {
+            if done {
+                break;
             }
-            batch.push(placed);
+            continue;
         }
         let save_start = std::time::Instant::now();
-        let snapshot = engine.snapshot()?;
-        store.record_placements(&batch, cursor, last, &snapshot)?;
+        let len = engine.snapshot_len()?;
+        store.record_placements_streamed(&batch, saved_through, cursor, len, |out| {
+            engine.write_snapshot(out).map_err(std::io::Error::other)
+        })?;
         saving += save_start.elapsed();
-        snapshot_bytes = snapshot.len();
-        cursor = last;
+        snapshot_bytes = len;
+        saved_through = cursor;
+        batch.clear();
+        known = Known::new(store);
+        if done {
+            break;
+        }
     }
     if report.placed > 0 {
         info!(
@@ -202,12 +223,42 @@ pub fn place_pending(store: &Store) -> anyhow::Result<PlaceReport> {
             unlinked = report.unlinked,
             open_stories = engine.open_stories(),
             ms = start.elapsed().as_millis() as u64,
+            restore_ms,
             saving_ms = saving.as_millis() as u64,
             snapshot_bytes,
+            pivot = engine.has_pivot(),
             "articles placed in stories"
         );
     }
     Ok(report)
+}
+
+/// Places `inputs` (in order) and notes their placements in `batch`.
+fn place_inputs(
+    engine: &mut StoryEngine,
+    inputs: &[StoryInput],
+    known: &mut Known<'_>,
+    batch: &mut Vec<NewPlacement>,
+    report: &mut PlaceReport,
+) -> anyhow::Result<()> {
+    {
+        for input in inputs {
+            let placement = engine.add(&document_of(input));
+            report.placed += 1;
+            report.new_stories += usize::from(placement.new_story);
+            let mut placed = to_store(engine, input.id, placement);
+            known.placed(&placed);
+            if placed.link.is_some() {
+                if known.check_link(engine, &mut placed)? {
+                    report.linked += 1;
+                } else {
+                    report.unlinked += 1;
+                }
+            }
+            batch.push(placed);
+        }
+    }
+    Ok(())
 }
 
 /// A new engine for a saved state that cannot be read (corrupt, or written by another version
@@ -233,10 +284,119 @@ fn rebuilt_engine(
     Ok(StoryEngine::new(story_config()).with_first_story(first))
 }
 
-/// [`place_pending`] on the blocking pool; a failure is logged, never returned.
-pub async fn place_after_pass(store: &Store) -> Option<PlaceReport> {
+/// The pivot-translation settings of the story stage: the `[translate]` backends and
+/// `[stories] pivot_language`. The translator is built for each placement pass that has
+/// articles to place (see [`place_after_pass`]).
+#[derive(Debug, Clone)]
+pub struct StoryPivot {
+    translate: newsdesk_translate::TranslateConfig,
+    base_dir: PathBuf,
+    language: String,
+}
+
+impl StoryPivot {
+    /// The pivot settings of a configuration: `None` when no translation backend is
+    /// configured (the copy detector then decides without translating).
+    pub fn from_config(config: &crate::config::Config) -> Option<StoryPivot> {
+        if config.translate.backends.is_empty() || config.stories.pivot_language.is_empty() {
+            return None;
+        }
+        Some(StoryPivot {
+            translate: config.translate.clone(),
+            base_dir: config.base_dir.clone(),
+            language: config.stories.pivot_language.clone(),
+        })
+    }
+
+    /// The hook over this configuration's translator (cached in `store`'s database unless
+    /// `[translate] cache` names a file), bound to the current tokio runtime; `None` (logged)
+    /// when the translator cannot be built or there is no runtime.
+    pub async fn hook(&self, store: &Store) -> Option<Arc<dyn PivotTranslate>> {
+        let handle = tokio::runtime::Handle::try_current().ok()?;
+        let translator = match Translator::from_config_or(
+            &self.translate,
+            &self.base_dir,
+            Arc::new(crate::pipeline::translate::StoreCache::new(store.clone())),
+        )
+        .await
+        {
+            Ok(t) => t,
+            Err(e) => {
+                warn!(stage = "stories", error = %e, "no pivot translation for copy detection");
+                return None;
+            }
+        };
+        Some(Arc::new(TranslatorPivot::new(
+            Arc::new(translator),
+            &self.language,
+            handle,
+        )))
+    }
+}
+
+/// A [`PivotTranslate`] over a [`Translator`]: the story engine is synchronous and runs on the
+/// blocking pool, the translator is async, so each call blocks its (blocking-pool) thread on
+/// the runtime with [`tokio::runtime::Handle::block_on`]. It must therefore never be called
+/// from an async task itself (`place_pending_with` runs under `spawn_blocking`).
+pub struct TranslatorPivot {
+    translator: Arc<Translator>,
+    pivot: String,
+    handle: tokio::runtime::Handle,
+}
+
+impl TranslatorPivot {
+    /// Translation into `pivot` with `translator`, driven on the runtime of `handle`.
+    pub fn new(
+        translator: Arc<Translator>,
+        pivot: &str,
+        handle: tokio::runtime::Handle,
+    ) -> TranslatorPivot {
+        TranslatorPivot {
+            translator,
+            pivot: newsdesk_translate::normalize_language(pivot),
+            handle,
+        }
+    }
+}
+
+impl PivotTranslate for TranslatorPivot {
+    fn to_pivot(&self, text: &str, lang: &str) -> Option<String> {
+        if newsdesk_translate::normalize_language(lang) == self.pivot {
+            return Some(text.to_owned());
+        }
+        if lang == UNKNOWN_LANGUAGE || self.translator.route(lang, &self.pivot).is_err() {
+            return None;
+        }
+        match self
+            .handle
+            .block_on(self.translator.translate_text(text, lang, &self.pivot))
+        {
+            Ok(t) => Some(t.text),
+            Err(e) => {
+                debug!(stage = "stories", lang, error = %e, "pivot translation failed");
+                None
+            }
+        }
+    }
+}
+
+/// [`place_pending_with`] on the blocking pool, with the pivot hook of `pivot` when given; a
+/// failure is logged, never returned.
+pub async fn place_after_pass(store: &Store, pivot: Option<&StoryPivot>) -> Option<PlaceReport> {
+    // No translator is built (and nothing read) when there is nothing to place.
+    match store
+        .story_placed_through()
+        .and_then(|through| store.story_inputs_after(through.unwrap_or(0), 1))
+    {
+        Ok(pending) if pending.is_empty() => return Some(PlaceReport::default()),
+        _ => {}
+    }
+    let hook = match pivot {
+        Some(p) => p.hook(store).await,
+        None => None,
+    };
     let store = store.clone();
-    match tokio::task::spawn_blocking(move || place_pending(&store)).await {
+    match tokio::task::spawn_blocking(move || place_pending_with(&store, hook)).await {
         Ok(Ok(report)) => Some(report),
         Ok(Err(e)) => {
             warn!(stage = "stories", error = %format!("{e:#}"), "articles not placed in stories");
