@@ -3,13 +3,17 @@
 //! store.
 //!
 //! The engine is in-memory and bounded by its time window, while `newsdesk fetch` is one
-//! process per pass; so a pass restores the engine from the snapshot saved in the store, feeds
-//! it the articles stored since the last one placed (in arrival order, i.e. by id, and within
-//! one batch by publication time), and saves
-//! the placements, the new snapshot and the last id placed in one transaction every
-//! [`PLACE_BATCH`] articles. A pass that dies part-way leaves a consistent state and the next one
-//! continues from it. A failure here is logged and never undoes or blocks ingest: the articles
-//! stay stored and are placed by the next pass.
+//! process per pass; so a pass restores the engine once from the snapshot saved in the store
+//! (streamed out of the database), feeds it the articles stored since the last one placed (in
+//! arrival order, i.e. by id, and within each read of [`PLACE_BATCH`] by publication time), and
+//! saves the placements, the new snapshot (streamed in) and the last id placed in one
+//! transaction at the end of the pass and every [`SAVE_EVERY`] articles of a long one. A pass
+//! that dies part-way leaves a consistent state and the next one continues from it. A failure
+//! here is logged and never undoes or blocks ingest: the articles stay stored and are placed by
+//! the next pass.
+//!
+//! With a translation backend configured, the copy detector checks translated-copy candidates
+//! in `[stories] pivot_language` ([`StoryPivot`], [`TranslatorPivot`]).
 //!
 //! [`StoryEngine::finish`] (the end-of-stream split re-check) is not called: a running server
 //! has no end of stream, and calling it at the end of each pass would make placements depend
@@ -151,7 +155,7 @@ pub fn place_pending(store: &Store) -> anyhow::Result<PlaceReport> {
 }
 
 /// [`place_pending`] with a pivot-translation hook for the copy detector (see
-/// [`pivot_hook`]); it is set on the engine after it is restored.
+/// [`StoryPivot::hook`]); it is set on the engine after it is restored.
 pub fn place_pending_with(
     store: &Store,
     pivot: Option<Arc<dyn PivotTranslate>>,
