@@ -140,6 +140,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
         let c = crate::script::ascii_digit(c).unwrap_or(c);
         if !run.is_empty()
             && !run_numeric
+            && (c as u32) >= 0x300
             && (is_combining_mark(c) || matches!(c, '\u{200C}' | '\u{200D}'))
         {
             run.push(c);

@@ -113,6 +113,8 @@ struct Incoming<'a> {
     all_shingles: Vec<u32>,
     /// Log paragraph lengths minus their mean.
     shape: Vec<f32>,
+    /// The number hashes, sorted.
+    sorted_numbers: Vec<u32>,
     numbers: &'a [String],
     names: &'a [String],
     quotes: &'a [String],
@@ -513,6 +515,7 @@ impl CopyDetector {
             .copied()
             .filter(|h| kept(*h, level))
             .collect();
+        let numbers: Vec<u32> = analysis.numbers.iter().map(|n| key(n)).collect();
         let new = Incoming {
             seen: Seen {
                 seq: self.next_seq,
@@ -522,7 +525,7 @@ impl CopyDetector {
                 root: None,
                 paragraphs: analysis.paragraphs.clone(),
                 sentences: analysis.sentences.clone(),
-                numbers: analysis.numbers.iter().map(|n| key(n)).collect(),
+                numbers: numbers.clone(),
                 names: sorted_unique(analysis.names.iter().map(|n| key(n)).collect()),
                 level,
                 shingles,
@@ -542,6 +545,11 @@ impl CopyDetector {
             },
             all_shingles,
             shape: shape(&analysis.paragraphs),
+            sorted_numbers: {
+                let mut sorted = numbers.clone();
+                sorted.sort_unstable();
+                sorted
+            },
             numbers: &analysis.numbers,
             names: &analysis.names,
             quotes: &analysis.quotes,
@@ -655,6 +663,12 @@ impl CopyDetector {
                 consider(s);
             }
         }
+        if let Some(b) = best.as_mut()
+            && b.evidence.is_empty()
+            && let Some(old) = self.get(b.seq)
+        {
+            b.evidence = Self::translation_evidence(old, new);
+        }
         best
     }
 
@@ -712,31 +726,34 @@ impl CopyDetector {
         close.into_iter().map(|(_, s)| s).collect()
     }
 
+    /// The translated-copy score of `old` against the new article (evidence left empty: see
+    /// [`CopyDetector::translation_evidence`], built for the best candidate only).
     fn translation_score(&self, old: &Seen, new: &Incoming<'_>) -> Option<Scored> {
         let dev = structure_deviation(&old.paragraphs, &new.seen.paragraphs)?;
         let n = old.paragraphs.len() as f32;
         // Few paragraphs say little: independent short reports of one event share their
         // paragraphs' shape, numbers and names. Then the sentences must align one by one and
         // the numbers come in the same order.
-        let sentences = sentence_alignment_cost(&old.sentences, &new.seen.sentences);
-        let in_order = numbers_in_order(&old.numbers, &new.seen.numbers);
         let few = old.paragraphs.len() < FEW_PARAGRAPHS;
         let mut misaligned = few
-            && (sentences.is_none_or(|c| c > MAX_SENTENCE_COST)
-                || in_order.is_some_and(|o| o < MIN_NUMBERS_IN_ORDER));
+            && (sentence_alignment_cost(&old.sentences, &new.seen.sentences)
+                .is_none_or(|c| c > MAX_SENTENCE_COST)
+                || numbers_in_order(&old.numbers, &new.seen.numbers)
+                    .is_some_and(|o| o < MIN_NUMBERS_IN_ORDER));
         let structure = (1.0 - dev / 0.25).max(0.0) * (n / 6.0).min(1.0);
-        let (shared_numbers, number_dice) = multiset_overlap(&old.numbers, new.numbers);
-        let (shared_names, name_dice) = set_overlap(&old.names, new.names);
-        let (shared_urls, _) = set_overlap(&old.urls, new.urls);
+        let mut old_numbers = old.numbers.clone();
+        old_numbers.sort_unstable();
+        let shared_numbers = intersection_count(&old_numbers, &new.sorted_numbers);
+        let number_dice =
+            2.0 * shared_numbers as f32 / (old.numbers.len() + new.sorted_numbers.len() + 4) as f32;
+        let shared_names = intersection_count(&old.names, &new.seen.names);
+        let name_dice =
+            2.0 * shared_names as f32 / (old.names.len() + new.seen.names.len() + 4) as f32;
         // Nor does a short article's shape: some of its numbers or names must be shared.
-        misaligned |= few && shared_numbers.len() + shared_names.len() < MIN_SHARED_ANCHORS;
+        misaligned |= few && shared_numbers + shared_names < MIN_SHARED_ANCHORS;
         let mut score = structure + 0.6 * number_dice + 0.2 * name_dice;
         // The pivot translation, when there is one, has the last word.
-        let mut pivot_evidence = None;
-        let new_pivot = &new.seen.pivot_shingles;
-        if !old.pivot_shingles.is_empty() && !new_pivot.is_empty() {
-            let shared = intersection_count(&old.pivot_shingles, new_pivot);
-            let denom = old.pivot_shingles.len().min(new_pivot.len()).max(1);
+        if let Some((shared, denom)) = pivot_overlap(old, new) {
             let containment = shared as f32 / denom as f32;
             if containment >= CONFIRM {
                 misaligned = false;
@@ -744,18 +761,26 @@ impl CopyDetector {
             } else if containment < REJECT {
                 misaligned = true;
             }
-            pivot_evidence = Some(Evidence {
-                signal: Signal::PivotTranslation,
-                detail: format!(
-                    "{shared} of {denom} word pairs shared in the pivot language ({:.0} %)",
-                    containment * 100.0
-                ),
-            });
         }
         if misaligned {
             // Still ranked (the best candidate is reported), never linked.
             score = score.min(1.0) * MISALIGNED_FACTOR;
         }
+        Some(Scored {
+            seq: old.seq,
+            score: score.min(1.0),
+            kind: LinkKind::TranslatedCopy,
+            evidence: Vec::new(),
+        })
+    }
+
+    /// The evidence of a translated-copy candidate: structure, shared numbers, names and URLs
+    /// (as written in the new article), pivot overlap.
+    fn translation_evidence(old: &Seen, new: &Incoming<'_>) -> Vec<Evidence> {
+        let dev = structure_deviation(&old.paragraphs, &new.seen.paragraphs).unwrap_or(0.0);
+        let (shared_numbers, _) = multiset_overlap(&old.numbers, new.numbers);
+        let (shared_names, _) = set_overlap(&old.names, new.names);
+        let (shared_urls, _) = set_overlap(&old.urls, new.urls);
         let mut evidence = vec![Evidence {
             signal: Signal::ParagraphStructure,
             detail: format!(
@@ -782,13 +807,16 @@ impl CopyDetector {
                 detail: summarise(&shared_urls, 4),
             });
         }
-        evidence.extend(pivot_evidence);
-        Some(Scored {
-            seq: old.seq,
-            score: score.min(1.0),
-            kind: LinkKind::TranslatedCopy,
-            evidence,
-        })
+        if let Some((shared, denom)) = pivot_overlap(old, new) {
+            evidence.push(Evidence {
+                signal: Signal::PivotTranslation,
+                detail: format!(
+                    "{shared} of {denom} word pairs shared in the pivot language ({:.0} %)",
+                    shared as f32 / denom as f32 * 100.0
+                ),
+            });
+        }
+        evidence
     }
 
     fn quote_link(&self, new: &Incoming<'_>) -> Option<ProvenanceLink> {
@@ -825,6 +853,17 @@ impl CopyDetector {
             }],
         })
     }
+}
+
+/// Shared pivot word pairs and the smaller set's size, when both articles have a pivot
+/// translation.
+fn pivot_overlap(old: &Seen, new: &Incoming<'_>) -> Option<(usize, usize)> {
+    let new_pivot = &new.seen.pivot_shingles;
+    if old.pivot_shingles.is_empty() || new_pivot.is_empty() {
+        return None;
+    }
+    let shared = intersection_count(&old.pivot_shingles, new_pivot);
+    Some((shared, old.pivot_shingles.len().min(new_pivot.len()).max(1)))
 }
 
 fn index(map: &mut FxHashMap<u32, Posting>, key: u32, seq: u64) {

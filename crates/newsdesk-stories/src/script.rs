@@ -18,6 +18,10 @@ pub(crate) fn ascii_digit(c: char) -> Option<char> {
     if c.is_ascii_digit() {
         return Some(c);
     }
+    // Below the first non-ASCII digit block (Arabic-Indic): nothing to look up.
+    if code < 0x0660 {
+        return None;
+    }
     ZEROS
         .iter()
         .find(|z| (**z..*z + 10).contains(&code))
