@@ -149,6 +149,38 @@ fn dot_parts(a: &[(u64, f32)], b: &[(u64, f32)]) -> [f32; 3] {
     d
 }
 
+/// Per-part dot products of every pair of feature-sorted vectors, as a flat `n × n` matrix
+/// (filled above the diagonal: `[i * n + j]` for `i < j`). Computed through the features they
+/// share (an inverted list per feature) instead of one merge per pair; each pair's products
+/// are summed in feature order, exactly as [`dot_parts`] sums them.
+fn pair_dots(vectors: &[Vec<(u64, f32)>]) -> Vec<[f32; 3]> {
+    let n = vectors.len();
+    let mut entries: Vec<(u64, u32, f32)> = Vec::with_capacity(vectors.iter().map(Vec::len).sum());
+    for (i, v) in vectors.iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        entries.extend(v.iter().map(|(k, w)| (*k, i, *w)));
+    }
+    entries.sort_unstable_by_key(|(k, i, _)| (*k, *i));
+    let mut dots = vec![[0.0f32; 3]; n * n];
+    let mut start = 0;
+    while start < entries.len() {
+        let key = entries[start].0;
+        let mut end = start + 1;
+        while end < entries.len() && entries[end].0 == key {
+            end += 1;
+        }
+        let part = part_of(key);
+        let run = &entries[start..end];
+        for (x, (_, i, wi)) in run.iter().enumerate() {
+            for (_, j, wj) in &run[x + 1..] {
+                dots[*i as usize * n + *j as usize][part] += wi * wj;
+            }
+        }
+        start = end;
+    }
+    dots
+}
+
 /// An article's or story's similarity from its per-part cosines: words and entities within
 /// a language; across languages, at least `cross` times the mean of entity and name-trigram
 /// cosines. `has` says which parts both sides have.
@@ -709,16 +741,11 @@ impl StoryEngine {
         v
     }
 
-    /// `both`: which parts both vectors have.
-    fn pair_similarity(
-        &self,
-        a: &[(u64, f32)],
-        b: &[(u64, f32)],
-        both: [bool; 3],
-        same_language: bool,
-    ) -> f32 {
+    /// The similarity of two article vectors from their per-part dot products; `both`: which
+    /// parts both vectors have.
+    fn pair_similarity(&self, dots: [f32; 3], both: [bool; 3], same_language: bool) -> f32 {
         blend(
-            dot_parts(a, b),
+            dots,
             both,
             self.config.entity_share,
             same_language,
@@ -743,16 +770,17 @@ impl StoryEngine {
             .iter()
             .map(|m| self.vectorize(&m.tf))
             .collect();
-        // Average-link agglomeration down to two groups.
+        // Average-link agglomeration down to two groups, over a flat `n × n` matrix.
         let parts: Vec<[bool; 3]> = vectors.iter().map(|v| parts_of(v)).collect();
-        let mut sums = vec![vec![0.0f32; n]; n];
+        let dots = pair_dots(&vectors);
+        let mut sums = vec![0.0f32; n * n];
         for i in 0..n {
             for j in (i + 1)..n {
                 let same = story.members[i].lang == story.members[j].lang;
                 let both = [0, 1, 2].map(|p| parts[i][p] && parts[j][p]);
-                let s = self.pair_similarity(&vectors[i], &vectors[j], both, same);
-                sums[i][j] = s;
-                sums[j][i] = s;
+                let s = self.pair_similarity(dots[i * n + j], both, same);
+                sums[i * n + j] = s;
+                sums[j * n + i] = s;
             }
         }
         let mut within = vec![0.0f32; n];
@@ -763,19 +791,19 @@ impl StoryEngine {
             let mut best = (f32::MIN, 0, 0);
             for (x, &i) in alive.iter().enumerate() {
                 for &j in &alive[x + 1..] {
-                    let avg = sums[i][j] / (size[i] * size[j]) as f32;
+                    let avg = sums[i * n + j] / (size[i] * size[j]) as f32;
                     if avg > best.0 {
                         best = (avg, i, j);
                     }
                 }
             }
             let (_, i, j) = best;
-            within[i] += within[j] + sums[i][j];
+            within[i] += within[j] + sums[i * n + j];
             size[i] += size[j];
             for &k in &alive {
                 if k != i && k != j {
-                    sums[i][k] += sums[j][k];
-                    sums[k][i] = sums[i][k];
+                    sums[i * n + k] += sums[j * n + k];
+                    sums[k * n + i] = sums[i * n + k];
                 }
             }
             for g in &mut group {
@@ -802,7 +830,7 @@ impl StoryEngine {
         if langs_of(a).is_disjoint(&langs_of(b)) {
             return None;
         }
-        let between = sums[a][b] / (size[a] * size[b]) as f32;
+        let between = sums[a * n + b] / (size[a] * size[b]) as f32;
         let pairs = |k: usize| (size[k] * (size[k] - 1) / 2) as f32;
         let within_avg = (within[a] + within[b]) / (pairs(a) + pairs(b));
         if between >= self.config.split_ratio * within_avg {
@@ -1019,5 +1047,66 @@ impl StoryEngine {
                 (None, None) => break,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Feature-sorted vectors over a small feature space (so they share features), all parts.
+    fn vectors(n: usize, seed: u64) -> Vec<Vec<(u64, f32)>> {
+        let mut x = seed;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        (0..n)
+            .map(|_| {
+                let mut v: Vec<(u64, f32)> = (0..60)
+                    .map(|_| {
+                        let part = [part::WORD, part::ENTITY, part::GRAM][(next() % 3) as usize];
+                        let k = in_part(next() % 200, part);
+                        (k, (next() % 1000) as f32 / 997.0)
+                    })
+                    .collect();
+                v.sort_unstable_by_key(|(k, _)| *k);
+                v.dedup_by_key(|(k, _)| *k);
+                v
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pair_dots_equal_pairwise_merges_bit_for_bit() {
+        for seed in [1u64, 7, 99] {
+            let vs = vectors(13, seed);
+            let n = vs.len();
+            let dots = pair_dots(&vs);
+            let mut shared = 0;
+            for i in 0..n {
+                for j in (i + 1)..n {
+                    let merged = dot_parts(&vs[i], &vs[j]);
+                    assert_eq!(
+                        dots[i * n + j].map(f32::to_bits),
+                        merged.map(f32::to_bits),
+                        "pair {i},{j}"
+                    );
+                    shared += usize::from(merged.iter().any(|d| *d != 0.0));
+                }
+            }
+            assert!(shared > n, "the vectors share features");
+        }
+    }
+
+    #[test]
+    fn languages_are_interned_once() {
+        let mut engine = StoryEngine::new(StoryConfig::default());
+        assert_eq!(engine.language("en"), 0);
+        assert_eq!(engine.language("fr"), 1);
+        assert_eq!(engine.language("en"), 0);
+        assert_eq!(engine.languages, vec!["en".to_string(), "fr".to_string()]);
     }
 }
