@@ -153,14 +153,20 @@ fn dot_parts(a: &[(u64, f32)], b: &[(u64, f32)]) -> [f32; 3] {
 /// (filled above the diagonal: `[i * n + j]` for `i < j`). Computed through the features they
 /// share (an inverted list per feature) instead of one merge per pair; each pair's products
 /// are summed in feature order, exactly as [`dot_parts`] sums them.
+#[cfg(test)]
 fn pair_dots(vectors: &[Vec<(u64, f32)>]) -> Vec<[f32; 3]> {
-    let n = vectors.len();
     let mut entries: Vec<(u64, u32, f32)> = Vec::with_capacity(vectors.iter().map(Vec::len).sum());
     for (i, v) in vectors.iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
         entries.extend(v.iter().map(|(k, w)| (*k, i, *w)));
     }
     entries.sort_unstable_by_key(|(k, i, _)| (*k, *i));
+    dots_of_sorted(&entries, vectors.len())
+}
+
+/// [`pair_dots`] of `n` vectors given as `(feature, vector, weight)` sorted by feature, then
+/// vector.
+fn dots_of_sorted(entries: &[(u64, u32, f32)], n: usize) -> Vec<[f32; 3]> {
     let mut dots = vec![[0.0f32; 3]; n * n];
     let mut start = 0;
     while start < entries.len() {
@@ -741,6 +747,41 @@ impl StoryEngine {
         v
     }
 
+    /// [`pair_dots`] of the members' vectors ([`StoryEngine::vectorize`] of each), weighting
+    /// each feature they hold once (one document-frequency lookup per distinct feature, not per
+    /// member); every sum runs in the same order as there, so the results are the same.
+    fn member_dots(&self, members: &[Member]) -> Vec<[f32; 3]> {
+        let mut entries: Vec<(u64, u32, f32)> =
+            Vec::with_capacity(members.iter().map(|m| m.tf.len()).sum());
+        for (i, m) in members.iter().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            entries.extend(m.tf.iter().map(|(k, t)| (*k, i, *t)));
+        }
+        entries.sort_unstable_by_key(|(k, i, _)| (*k, *i));
+        let mut norms = vec![[0.0f32; 3]; members.len()];
+        let mut start = 0;
+        while start < entries.len() {
+            let key = entries[start].0;
+            let idf = self.idf(key);
+            let part = part_of(key);
+            let mut end = start;
+            while let Some(e) = entries.get_mut(end).filter(|e| e.0 == key) {
+                e.2 = (1.0 + e.2.ln()) * idf;
+                norms[e.1 as usize][part] += e.2 * e.2;
+                end += 1;
+            }
+            start = end;
+        }
+        let norms: Vec<[f32; 3]> = norms.into_iter().map(|n| n.map(f32::sqrt)).collect();
+        for (k, i, w) in &mut entries {
+            let p = norms[*i as usize][part_of(*k)];
+            if p > 0.0 {
+                *w /= p;
+            }
+        }
+        dots_of_sorted(&entries, members.len())
+    }
+
     /// The similarity of two article vectors from their per-part dot products; `both`: which
     /// parts both vectors have.
     fn pair_similarity(&self, dots: [f32; 3], both: [bool; 3], same_language: bool) -> f32 {
@@ -765,14 +806,9 @@ impl StoryEngine {
         if n < 4 {
             return None;
         }
-        let vectors: Vec<Vec<(u64, f32)>> = story
-            .members
-            .iter()
-            .map(|m| self.vectorize(&m.tf))
-            .collect();
         // Average-link agglomeration down to two groups, over a flat `n × n` matrix.
-        let parts: Vec<[bool; 3]> = vectors.iter().map(|v| parts_of(v)).collect();
-        let dots = pair_dots(&vectors);
+        let parts: Vec<[bool; 3]> = story.members.iter().map(|m| parts_of(&m.tf)).collect();
+        let dots = self.member_dots(&story.members);
         let mut sums = vec![0.0f32; n * n];
         for i in 0..n {
             for j in (i + 1)..n {
@@ -1099,6 +1135,43 @@ mod tests {
             }
             assert!(shared > n, "the vectors share features");
         }
+    }
+
+    #[test]
+    fn member_dots_equal_the_dots_of_vectorised_members() {
+        let mut engine = StoryEngine::new(StoryConfig::default());
+        let raw = vectors(9, 5);
+        for v in &raw {
+            for (k, _) in v.iter().step_by(2) {
+                *engine.df.entry(*k).or_default() += 3;
+            }
+            engine.window.push_back((None, Vec::new()));
+        }
+        let members: Vec<Member> = raw
+            .iter()
+            .enumerate()
+            .map(|(i, tf)| Member {
+                id: i.to_string(),
+                seq: i as u64,
+                date: None,
+                title: String::new(),
+                lang: 0,
+                // Term frequencies of at least 1, as `features` gives.
+                tf: tf.iter().map(|(k, w)| (*k, 1.0 + 3.0 * w)).collect(),
+            })
+            .collect();
+        let vectorised: Vec<Vec<(u64, f32)>> =
+            members.iter().map(|m| engine.vectorize(&m.tf)).collect();
+        let expected = pair_dots(&vectorised);
+        let got = engine.member_dots(&members);
+        assert_eq!(
+            got.iter().map(|d| d.map(f32::to_bits)).collect::<Vec<_>>(),
+            expected
+                .iter()
+                .map(|d| d.map(f32::to_bits))
+                .collect::<Vec<_>>()
+        );
+        assert!(expected.iter().any(|d| d.iter().any(|x| *x > 0.0)));
     }
 
     #[test]
