@@ -11,8 +11,10 @@
 //! The same scan drops content that every later stage ignores, so html5ever does not tokenize
 //! it (on news pages it is a third of the bytes or more): the contents of `<style>`,
 //! `<noscript>` and `<svg>`, comments, and the contents of scripts that are neither JSON
-//! (JSON-LD, framework page state) nor hold a publication date in a JSON key. The elements
-//! themselves stay, empty, so the structure the extractor sees is unchanged. Attributes no stage
+//! (JSON-LD, framework page state) nor hold a publication date in a JSON key, of `<iframe>`
+//! (fallback text), and of `<select>`, `<datalist>` and `<template>` when their contents are
+//! plain markup. The elements themselves stay, empty, with their attributes, so the structure
+//! the extractor sees is unchanged. Attributes no stage
 //! reads, `<link>` tags of style sheets, resource hints and icons, and all but the first
 //! character of the whitespace between two tags (outside `<pre>`) go as well.
 
@@ -100,7 +102,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             continue;
         }
         let raw = [
-            "script", "style", "textarea", "title", "xmp", "noscript", "svg",
+            "script", "style", "textarea", "title", "xmp", "noscript", "svg", "iframe",
         ]
         .into_iter()
         .find(|r| name.eq_ignore_ascii_case(r.as_bytes()));
@@ -109,7 +111,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             let close = find_end_tag(bytes, content, raw.as_bytes()).unwrap_or(bytes.len());
             let self_closing = bytes.get(tag_end.wrapping_sub(1)) == Some(&b'/');
             let drop = match raw {
-                "style" | "noscript" => true,
+                "style" | "noscript" | "iframe" => true,
                 "svg" => !self_closing,
                 "script" => {
                     let attrs = &bytes[name_end..tag_end.min(bytes.len())];
@@ -162,10 +164,65 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                 return out.finish(start);
             }
         }
+        if !self_closing
+            && let Some(unread) = UNREAD_CONTENTS
+                .iter()
+                .find(|u| name.eq_ignore_ascii_case(u.as_bytes()))
+            && let Some(close) = plain_contents_end(bytes, tag_end + 1, unread.as_bytes())
+        {
+            if close > tag_end + 1 {
+                out.drop_range(tag_end + 1, close);
+            }
+            i = close;
+            continue;
+        }
         i = tag_end;
         text_from = Some(tag_end + 1);
     }
     out.finish(bytes.len())
+}
+
+/// Elements whose contents no stage reads: the body extractor removes them whole, and the
+/// metadata stages do not look inside (option lists, inert templates). Buttons are not here:
+/// the byline stage reads the text of author blocks, buttons included.
+const UNREAD_CONTENTS: &[&str] = &["select", "datalist", "template"];
+
+/// Raw-text and comment openings: inside them an end tag is not markup, so contents holding one
+/// are left for html5ever.
+const RAW_OPENINGS: &[&[u8]] = &[
+    b"script",
+    b"style",
+    b"textarea",
+    b"title",
+    b"xmp",
+    b"noscript",
+    b"iframe",
+    b"noembed",
+    b"noframes",
+    b"plaintext",
+];
+
+/// The position of the end tag `</name` closing the element whose contents start at `from`,
+/// when those contents are plain markup: no comment, raw-text element or nested `name`
+/// element, whose end tags html5ever would read differently. `None` otherwise.
+fn plain_contents_end(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let close = find_end_tag(bytes, from, name)?;
+    let contents = bytes.get(from..close)?;
+    let mut i = 0usize;
+    while let Some(off) = memchr::memchr(b'<', &contents[i..]) {
+        let at = i + off + 1;
+        let rest = &contents[at..];
+        if rest.starts_with(b"!")
+            || RAW_OPENINGS.iter().chain(std::iter::once(&name)).any(|r| {
+                rest.get(..r.len())
+                    .is_some_and(|n| n.eq_ignore_ascii_case(r))
+            })
+        {
+            return None;
+        }
+        i = at;
+    }
+    Some(close)
 }
 
 /// The output of [`prepare`]: the input until something is dropped, then a copy.
@@ -537,6 +594,29 @@ mod tests {
         );
         let plain = "<plaintext><p>  \n  </p>";
         assert_eq!(prepare(plain), plain);
+    }
+
+    #[test]
+    fn unread_element_contents_are_dropped_when_plain() {
+        let page = "<form><select name=s><option>One<option>Two</select>\
+                    <template><p>x</p></template><datalist id=d><option value=a></datalist>\
+                    <iframe src=\"/e\"><p>no frames</iframe><button>Share</button><p>kept</p></form>";
+        assert_eq!(
+            prepare(page),
+            "<form><select name=s></select><template></template><datalist id=d></datalist>\
+             <iframe src=\"/e\"></iframe><button>Share</button><p>kept</p></form>"
+        );
+        // Contents where html5ever would read an end tag differently, or that never end, are
+        // left to it (their own inner parts are still pruned).
+        let odd = "<template><template>a</template>b</template>\
+                   <select><script>x='</select>'</script></select>\
+                   <select><!-- </select> --></select><template><p>open";
+        assert_eq!(
+            prepare(odd),
+            "<template><template></template>b</template>\
+             <select><script></script></select>\
+             <select></select><template><p>open"
+        );
     }
 
     #[test]
