@@ -10,13 +10,14 @@
 //!
 //! The same scan drops content that every later stage ignores, so html5ever does not tokenize
 //! it (on news pages it is a third of the bytes or more): the contents of `<style>`,
-//! `<noscript>` and `<svg>`, comments, and the contents of scripts that are neither JSON
-//! (JSON-LD, framework page state) nor hold a publication date in a JSON key, of `<iframe>`
-//! (fallback text), and of `<select>`, `<datalist>` and `<template>` when their contents are
-//! plain markup. The elements themselves stay, empty, with their attributes, so the structure
-//! the extractor sees is unchanged. Attributes no stage
-//! reads, `<link>` tags of style sheets, resource hints and icons, and all but the first
-//! character of the whitespace between two tags (outside `<pre>`) go as well.
+//! `<noscript>`, `<svg>` and `<iframe>` (fallback text), comments, the contents of scripts that
+//! are neither JSON (JSON-LD, framework page state) nor hold a publication date in a JSON key,
+//! of `<select>`, `<datalist>` and `<template>` when they are plain markup, and of `<nav>` blocks
+//! of plain links (no heading, paragraph, date, year, author or microdata markup, which the
+//! metadata stages read; the body extractor drops such blocks anyway). The elements themselves
+//! stay, empty, with their attributes. Attributes no stage reads, `<link>` tags of style sheets,
+//! resource hints and icons, and all but the first character of the whitespace between two
+//! tags (outside `<pre>`) go as well.
 
 use std::borrow::Cow;
 
@@ -39,6 +40,10 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
     // preformatted elements are open (their whitespace is kept as it is).
     let mut text_from: Option<usize> = None;
     let mut pre_depth = 0usize;
+    // Open `<article>`/`<main>` elements, and whether an `itemprop=articleBody` element was
+    // opened: navigation inside the article is kept by the body extractor.
+    let mut article_depth = 0usize;
+    let mut article_body_seen = false;
     let mut i = 0usize;
     while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + off;
@@ -97,6 +102,9 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             if preformatted(name) {
                 pre_depth = pre_depth.saturating_sub(1);
             }
+            if article_like(name) {
+                article_depth = article_depth.saturating_sub(1);
+            }
             i = tag_end;
             text_from = Some(tag_end + 1);
             continue;
@@ -153,6 +161,17 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         } else if preformatted(name) && !self_closing {
             pre_depth += 1;
         }
+        if article_like(name) && !self_closing {
+            article_depth += 1;
+        }
+        if !article_body_seen
+            && let Some(attrs) = bytes.get(name_end..tag_end)
+            && attrs
+                .windows(11)
+                .any(|w| w.eq_ignore_ascii_case(b"articlebody"))
+        {
+            article_body_seen = true;
+        }
         if counted(name) && !self_closing {
             depth += 1;
             if depth > MAX_NESTING {
@@ -169,6 +188,10 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                 .iter()
                 .find(|u| name.eq_ignore_ascii_case(u.as_bytes()))
             && let Some(close) = plain_contents_end(bytes, tag_end + 1, unread.as_bytes())
+            && (*unread != "nav"
+                || (article_depth == 0
+                    && !article_body_seen
+                    && unread_navigation(&bytes[tag_end + 1..close])))
         {
             if close > tag_end + 1 {
                 out.drop_range(tag_end + 1, close);
@@ -185,7 +208,36 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
 /// Elements whose contents no stage reads: the body extractor removes them whole, and the
 /// metadata stages do not look inside (option lists, inert templates). Buttons are not here:
 /// the byline stage reads the text of author blocks, buttons included.
-const UNREAD_CONTENTS: &[&str] = &["select", "datalist", "template"];
+const UNREAD_CONTENTS: &[&str] = &["select", "datalist", "template", "nav"];
+
+/// Markup in a `<nav>` that some stage reads: headings (the title), dates and their markup,
+/// author and microdata markup, paragraphs and articles (broken markup can leave the article
+/// inside a navigation block).
+const NAVIGATION_READ: &[&[u8]] = &[
+    b"<h1",
+    b"<time",
+    b"<article",
+    b"<main",
+    b"<p",
+    b"itemprop",
+    b"property",
+    b"author",
+    b"byline",
+    b"date",
+];
+
+/// Whether the contents of a `<nav>` are links no stage reads: some link, none of
+/// [`NAVIGATION_READ`] and no year (the last-resort date reads the page text).
+fn unread_navigation(contents: &[u8]) -> bool {
+    let lower = contents.to_ascii_lowercase();
+    memchr::memmem::find(&lower, b"<a").is_some()
+        && !NAVIGATION_READ
+            .iter()
+            .any(|m| memchr::memmem::find(&lower, m).is_some())
+        && !lower.windows(4).any(|w| {
+            matches!(&w[..2], b"19" | b"20") && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+        })
+}
 
 /// Raw-text and comment openings: inside them an end tag is not markup, so contents holding one
 /// are left for html5ever.
@@ -433,6 +485,11 @@ fn scan_attributes(
     }
 }
 
+/// Elements inside which the body extractor keeps navigation blocks.
+fn article_like(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"article") || name.eq_ignore_ascii_case(b"main")
+}
+
 /// Elements whose whitespace is part of their text.
 fn preformatted(name: &[u8]) -> bool {
     name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing")
@@ -617,6 +674,28 @@ mod tests {
              <select><script></script></select>\
              <select></select><template><p>open"
         );
+    }
+
+    #[test]
+    fn link_only_navigation_is_emptied() {
+        let page = "<nav class=top><ul><li><a href=/a>World</a><li><a href=/b>Sport</a></ul></nav>\
+                    <nav><a href=/x>Home</a> <time datetime=2024-01-02>2 Jan</time></nav>\
+                    <nav><a rel=author href=/x>Ann Lee</a></nav><nav><h1>Site</h1></nav>\
+                    <nav><a href=/y>Archive 2023</a></nav><nav><p>Broken article…</nav>\
+                    <nav>Plain words</nav><article><nav><a href=#s1>Part 1</a></nav></article>\
+                    <nav><a href=/z>Z</a></nav>";
+        assert_eq!(
+            prepare(page),
+            "<nav class=top></nav>\
+             <nav><a href=/x>Home</a> <time datetime=2024-01-02>2 Jan</time></nav>\
+             <nav><a rel=author href=/x>Ann Lee</a></nav><nav><h1>Site</h1></nav>\
+             <nav><a href=/y>Archive 2023</a></nav><nav><p>Broken article…</nav>\
+             <nav>Plain words</nav><article><nav><a href=#s1>Part 1</a></nav></article>\
+             <nav></nav>"
+        );
+        // After an `itemprop=articleBody` element, navigation stays.
+        let body = "<div itemprop=\"articleBody\"><nav><a href=/a>A</a></nav></div>";
+        assert_eq!(prepare(body), body);
     }
 
     #[test]
