@@ -12,9 +12,10 @@
 //! it (on news pages it is a third of the bytes or more): the contents of `<style>`,
 //! `<noscript>`, `<svg>` and `<iframe>` (fallback text), comments, the contents of scripts that
 //! are neither JSON (JSON-LD, framework page state) nor hold a publication date in a JSON key,
-//! of `<select>`, `<datalist>` and `<template>` when they are plain markup, and of `<nav>` blocks
-//! of plain links (no heading, paragraph, date, year, author or microdata markup, which the
-//! metadata stages read; the body extractor drops such blocks anyway). The elements themselves
+//! of `<select>`, `<datalist>` and `<template>` when they are plain markup, and, outside the
+//! article, of `<nav>` blocks of links and of small `<form>`s (with no heading, paragraph, date,
+//! year, author or microdata markup, which the metadata stages read; the body extractor drops
+//! such blocks anyway). The elements themselves
 //! stay, empty, with their attributes. Attributes no stage reads, `<link>` tags of style sheets,
 //! resource hints and icons, and all but the first character of the whitespace between two
 //! tags (outside `<pre>`) go as well.
@@ -188,10 +189,14 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                 .iter()
                 .find(|u| name.eq_ignore_ascii_case(u.as_bytes()))
             && let Some(close) = plain_contents_end(bytes, tag_end + 1, unread.as_bytes())
-            && (*unread != "nav"
-                || (article_depth == 0
-                    && !article_body_seen
-                    && unread_navigation(&bytes[tag_end + 1..close])))
+            && match *unread {
+                "nav" | "form" => {
+                    article_depth == 0
+                        && !article_body_seen
+                        && unread_block(&bytes[tag_end + 1..close], *unread == "nav")
+                }
+                _ => true,
+            }
         {
             if close > tag_end + 1 {
                 out.drop_range(tag_end + 1, close);
@@ -208,7 +213,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
 /// Elements whose contents no stage reads: the body extractor removes them whole, and the
 /// metadata stages do not look inside (option lists, inert templates). Buttons are not here:
 /// the byline stage reads the text of author blocks, buttons included.
-const UNREAD_CONTENTS: &[&str] = &["select", "datalist", "template", "nav"];
+const UNREAD_CONTENTS: &[&str] = &["select", "datalist", "template", "nav", "form"];
 
 /// Markup in a `<nav>` that some stage reads: headings (the title), dates and their markup,
 /// author and microdata markup, paragraphs and articles (broken markup can leave the article
@@ -226,17 +231,41 @@ const NAVIGATION_READ: &[&[u8]] = &[
     b"date",
 ];
 
-/// Whether the contents of a `<nav>` are links no stage reads: some link, none of
-/// [`NAVIGATION_READ`] and no year (the last-resort date reads the page text).
-fn unread_navigation(contents: &[u8]) -> bool {
+/// Text bytes (outside tags) under which a form is removed by the body extractor whatever its
+/// class (it removes forms of fewer than 1000 characters).
+const SMALL_FORM_TEXT: usize = 1000;
+
+/// Whether the contents of a `<nav>` (`navigation`: some link) or `<form>` (otherwise: little
+/// text) are markup no stage reads: none of [`NAVIGATION_READ`] and no year (the last-resort
+/// date reads the page text).
+fn unread_block(contents: &[u8], navigation: bool) -> bool {
     let lower = contents.to_ascii_lowercase();
-    memchr::memmem::find(&lower, b"<a").is_some()
-        && !NAVIGATION_READ
-            .iter()
-            .any(|m| memchr::memmem::find(&lower, m).is_some())
+    let fits = if navigation {
+        memchr::memmem::find(&lower, b"<a").is_some()
+    } else {
+        text_bytes(&lower) < SMALL_FORM_TEXT
+    };
+    fits && !NAVIGATION_READ
+        .iter()
+        .any(|m| memchr::memmem::find(&lower, m).is_some())
         && !lower.windows(4).any(|w| {
             matches!(&w[..2], b"19" | b"20") && w[2].is_ascii_digit() && w[3].is_ascii_digit()
         })
+}
+
+/// Bytes of `markup` outside tags: a bound on its text length in characters.
+fn text_bytes(markup: &[u8]) -> usize {
+    let mut text = 0;
+    let mut in_tag = false;
+    for &b in markup {
+        match b {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            _ if !in_tag => text += 1,
+            _ => {}
+        }
+    }
+    text
 }
 
 /// Raw-text and comment openings: inside them an end tag is not markup, so contents holding one
@@ -696,6 +725,25 @@ mod tests {
         // After an `itemprop=articleBody` element, navigation stays.
         let body = "<div itemprop=\"articleBody\"><nav><a href=/a>A</a></nav></div>";
         assert_eq!(prepare(body), body);
+    }
+
+    #[test]
+    fn small_forms_are_emptied_big_or_read_ones_kept() {
+        let long = "words ".repeat(200);
+        let page = format!(
+            "<form action=/s><label>Search</label><input name=q><button>Go</button></form>\
+             <form><div>{long}</div></form><form><p>Comment</p></form>\
+             <form><span class=byline>Ann</span></form>\
+             <main><form><input name=q></form></main>"
+        );
+        assert_eq!(
+            prepare(&page),
+            format!(
+                "<form></form><form><div>{long}</div></form><form><p>Comment</p></form>\
+                 <form><span class=byline>Ann</span></form>\
+                 <main><form><input name=q></form></main>"
+            )
+        );
     }
 
     #[test]
