@@ -88,6 +88,20 @@ struct Seen {
 }
 
 impl Seen {
+    /// Gives back the spare capacity of every list.
+    fn shrink(&mut self) {
+        self.id.shrink_to_fit();
+        self.paragraphs.shrink_to_fit();
+        self.sentences.shrink_to_fit();
+        self.numbers.shrink_to_fit();
+        self.names.shrink_to_fit();
+        self.shingles.shrink_to_fit();
+        self.quote_shingles.shrink_to_fit();
+        self.quote_keys.shrink_to_fit();
+        self.urls.shrink_to_fit();
+        self.pivot_shingles.shrink_to_fit();
+    }
+
     /// Bytes this entry holds on the heap and inline (approximate).
     fn bytes(&self) -> usize {
         std::mem::size_of::<Seen>()
@@ -130,62 +144,106 @@ struct Scored {
     evidence: Vec<Evidence>,
 }
 
-/// Seqs (ascending) of the articles holding one key: one inline, more in a queue.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-enum Posting {
-    One(u64),
-    Many(VecDeque<u64>),
+/// Marks a posting value that is a slot in [`PostingIndex::lists`] rather than a seq.
+const MANY: u64 = 1 << 63;
+
+/// Key → seqs (ascending) of the articles holding it. A key held by one article costs one
+/// table entry (key and seq); keys held by more point to a queue in a slot list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct PostingIndex {
+    heads: FxHashMap<u32, u64>,
+    lists: Vec<VecDeque<u64>>,
+    free: Vec<u32>,
 }
 
-impl Posting {
-    fn push(&mut self, seq: u64) {
-        match self {
-            Posting::One(first) => {
-                let mut q = VecDeque::with_capacity(2);
-                q.push_back(*first);
+impl PostingIndex {
+    fn add(&mut self, key: u32, seq: u64) {
+        let Some(head) = self.heads.get(&key).copied() else {
+            self.heads.insert(key, seq);
+            return;
+        };
+        if head & MANY != 0 {
+            if let Some(q) = usize::try_from(head & !MANY)
+                .ok()
+                .and_then(|i| self.lists.get_mut(i))
+            {
                 q.push_back(seq);
-                *self = Posting::Many(q);
             }
-            Posting::Many(q) => q.push_back(seq),
+            return;
         }
-    }
-
-    fn for_each(&self, mut f: impl FnMut(u64)) {
-        match self {
-            Posting::One(s) => f(*s),
-            Posting::Many(q) => q.iter().for_each(|s| f(*s)),
-        }
-    }
-
-    /// Removes `seq`; true when nothing is left.
-    fn remove(&mut self, seq: u64) -> bool {
-        match self {
-            Posting::One(s) => *s == seq,
-            Posting::Many(q) => {
-                if q.front() == Some(&seq) {
-                    q.pop_front();
-                } else {
-                    q.retain(|s| *s != seq);
+        let q = VecDeque::from([head, seq]);
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                if let Some(l) = self.lists.get_mut(slot as usize) {
+                    *l = q;
                 }
-                match q.len() {
-                    0 => true,
-                    1 => {
-                        if let Some(s) = q.front().copied() {
-                            *self = Posting::One(s);
-                        }
-                        false
-                    }
-                    _ => false,
+                u64::from(slot)
+            }
+            None => {
+                self.lists.push(q);
+                (self.lists.len() - 1) as u64
+            }
+        };
+        self.heads.insert(key, MANY | slot);
+    }
+
+    fn for_each(&self, key: u32, mut f: impl FnMut(u64)) {
+        match self.heads.get(&key) {
+            None => {}
+            Some(head) if head & MANY == 0 => f(*head),
+            Some(head) => {
+                if let Some(q) = usize::try_from(head & !MANY)
+                    .ok()
+                    .and_then(|i| self.lists.get(i))
+                {
+                    q.iter().for_each(|s| f(*s));
+                }
+            }
+        }
+    }
+
+    fn remove(&mut self, key: u32, seq: u64) {
+        let Some(head) = self.heads.get(&key).copied() else {
+            return;
+        };
+        if head & MANY == 0 {
+            if head == seq {
+                self.heads.remove(&key);
+            }
+            return;
+        }
+        let slot = head & !MANY;
+        let Some(q) = usize::try_from(slot)
+            .ok()
+            .and_then(|i| self.lists.get_mut(i))
+        else {
+            return;
+        };
+        if q.front() == Some(&seq) {
+            q.pop_front();
+        } else {
+            q.retain(|s| *s != seq);
+        }
+        if q.len() <= 1 {
+            let last = q.front().copied();
+            *q = VecDeque::new();
+            self.free.push(u32::try_from(slot).unwrap_or(u32::MAX));
+            match last {
+                Some(s) => {
+                    self.heads.insert(key, s);
+                }
+                None => {
+                    self.heads.remove(&key);
                 }
             }
         }
     }
 
     fn bytes(&self) -> usize {
-        match self {
-            Posting::One(_) => 0,
-            Posting::Many(q) => 8 * q.capacity(),
-        }
+        self.heads.capacity() * (std::mem::size_of::<(u32, u64)>() + 1)
+            + self.lists.capacity() * std::mem::size_of::<VecDeque<u64>>()
+            + self.lists.iter().map(|q| 8 * q.capacity()).sum::<usize>()
+            + 4 * self.free.capacity()
     }
 }
 
@@ -215,9 +273,9 @@ pub struct CopyDetector {
     next_seq: u64,
     seen: VecDeque<Seen>,
     /// Sampled shingle hash → seqs (ascending) of articles containing it.
-    shingle_index: FxHashMap<u32, Posting>,
+    shingle_index: PostingIndex,
     /// Quote shingle hash → seqs.
-    quote_index: FxHashMap<u32, Posting>,
+    quote_index: PostingIndex,
     /// Paragraph count → the articles with that many paragraphs.
     by_paragraphs: FxHashMap<u32, ShapeBucket>,
     latest: Option<DateTime<Utc>>,
@@ -240,12 +298,20 @@ fn sampled(h: u32) -> bool {
     h & 7 == 0
 }
 
+/// Index one quote shingle in two (candidates are then counted on all their quote shingles).
+fn quote_sampled(h: u32) -> bool {
+    h & 0x100 == 0
+}
+
+/// Quote candidates counted in full per article.
+const QUOTE_CANDIDATES: usize = 4;
+
 /// Highest sampling level of the shingles kept per article: every level keeps all the
 /// shingles the index holds (one in eight).
 const MAX_LEVEL: u8 = 3;
 
 /// An article keeps at least this many shingles (all of them when it has fewer).
-const MIN_KEPT_SHINGLES: usize = 128;
+const MIN_KEPT_SHINGLES: usize = 64;
 
 /// Whether hash `h` is kept at sampling level `level`.
 fn kept(h: u32, level: u8) -> bool {
@@ -444,12 +510,8 @@ impl CopyDetector {
     pub fn memory_bytes(&self) -> usize {
         let seen: usize = self.seen.iter().map(Seen::bytes).sum::<usize>()
             + (self.seen.capacity() - self.seen.len()) * std::mem::size_of::<Seen>();
-        let entry = std::mem::size_of::<(u32, Posting)>() + 1;
-        let postings = |m: &FxHashMap<u32, Posting>| {
-            m.capacity() * entry + m.values().map(Posting::bytes).sum::<usize>()
-        };
         let buckets: usize = self.by_paragraphs.values().map(ShapeBucket::bytes).sum();
-        seen + postings(&self.shingle_index) + postings(&self.quote_index) + buckets
+        seen + self.shingle_index.bytes() + self.quote_index.bytes() + buckets
     }
 
     fn get(&self, seq: u64) -> Option<&Seen> {
@@ -472,10 +534,10 @@ impl CopyDetector {
                 break;
             };
             for h in old.shingles.iter().filter(|h| sampled(**h)) {
-                unindex(&mut self.shingle_index, *h, old.seq);
+                self.shingle_index.remove(*h, old.seq);
             }
-            for h in &old.quote_shingles {
-                unindex(&mut self.quote_index, *h, old.seq);
+            for h in old.quote_shingles.iter().filter(|h| quote_sampled(**h)) {
+                self.quote_index.remove(*h, old.seq);
             }
             let n = u32::try_from(old.paragraphs.len()).unwrap_or(u32::MAX);
             if let Some(bucket) = self.by_paragraphs.get_mut(&n) {
@@ -591,13 +653,14 @@ impl CopyDetector {
         decision
     }
 
-    fn remember(&mut self, seen: Seen, shape: &[f32]) {
+    fn remember(&mut self, mut seen: Seen, shape: &[f32]) {
         let seq = seen.seq;
+        seen.shrink();
         for h in seen.shingles.iter().filter(|h| sampled(**h)) {
-            index(&mut self.shingle_index, *h, seq);
+            self.shingle_index.add(*h, seq);
         }
-        for h in &seen.quote_shingles {
-            index(&mut self.quote_index, *h, seq);
+        for h in seen.quote_shingles.iter().filter(|h| quote_sampled(**h)) {
+            self.quote_index.add(*h, seq);
         }
         let n = u32::try_from(seen.paragraphs.len()).unwrap_or(u32::MAX);
         let bucket = self.by_paragraphs.entry(n).or_default();
@@ -621,9 +684,8 @@ impl CopyDetector {
         // Same-language copies: candidates share sampled shingles.
         let mut votes: FxHashMap<u64, u32> = FxHashMap::default();
         for h in new.all_shingles.iter().filter(|h| sampled(**h)) {
-            if let Some(list) = self.shingle_index.get(h) {
-                list.for_each(|s| *votes.entry(s).or_default() += 1);
-            }
+            self.shingle_index
+                .for_each(*h, |s| *votes.entry(s).or_default() += 1);
         }
         let mut voted: Vec<(u64, u32)> = votes.into_iter().collect();
         voted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -821,13 +883,29 @@ impl CopyDetector {
 
     fn quote_link(&self, new: &Incoming<'_>) -> Option<ProvenanceLink> {
         let mut votes: FxHashMap<u64, usize> = FxHashMap::default();
-        for h in &new.seen.quote_shingles {
-            if let Some(list) = self.quote_index.get(h) {
-                list.for_each(|s| *votes.entry(s).or_default() += 1);
-            }
+        for h in new
+            .seen
+            .quote_shingles
+            .iter()
+            .filter(|h| quote_sampled(**h))
+        {
+            self.quote_index
+                .for_each(*h, |s| *votes.entry(s).or_default() += 1);
         }
-        let (seq, shared) = votes
+        // The index holds half of the quote shingles: the most voted candidates are counted
+        // in full.
+        let mut voted: Vec<(u64, usize)> = votes.into_iter().collect();
+        voted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        let (seq, shared) = voted
             .into_iter()
+            .take(QUOTE_CANDIDATES)
+            .filter_map(|(seq, _)| {
+                let old = self.get(seq)?;
+                Some((
+                    seq,
+                    intersection_count(&old.quote_shingles, &new.seen.quote_shingles),
+                ))
+            })
             .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
         if shared < self.config.min_quote_shingles {
             return None;
@@ -864,21 +942,4 @@ fn pivot_overlap(old: &Seen, new: &Incoming<'_>) -> Option<(usize, usize)> {
     }
     let shared = intersection_count(&old.pivot_shingles, new_pivot);
     Some((shared, old.pivot_shingles.len().min(new_pivot.len()).max(1)))
-}
-
-fn index(map: &mut FxHashMap<u32, Posting>, key: u32, seq: u64) {
-    match map.get_mut(&key) {
-        Some(p) => p.push(seq),
-        None => {
-            map.insert(key, Posting::One(seq));
-        }
-    }
-}
-
-fn unindex(map: &mut FxHashMap<u32, Posting>, key: u32, seq: u64) {
-    if let Some(p) = map.get_mut(&key)
-        && p.remove(seq)
-    {
-        map.remove(&key);
-    }
 }
