@@ -13,9 +13,9 @@
 //! `<noscript>`, `<svg>` and `<iframe>` (fallback text), comments, the contents of scripts that
 //! are neither JSON (JSON-LD, framework page state) nor hold a publication date in a JSON key,
 //! of `<select>`, `<datalist>` and `<template>` when they are plain markup, and, outside the
-//! article, of `<nav>` blocks of links and of small `<form>`s (with no heading, paragraph, date,
-//! year, author or microdata markup, which the metadata stages read; the body extractor drops
-//! such blocks anyway). The elements themselves
+//! article, of `<nav>` blocks of links, small `<form>`s, `<footer>`s and `<aside>`s (with no
+//! heading, paragraph, date, year, author or microdata markup, which the metadata stages read;
+//! the body extractor drops such blocks anyway). The elements themselves
 //! stay, empty, with their attributes. Attributes no stage reads, `<link>` tags of style sheets,
 //! resource hints and icons, and all but the first character of the whitespace between two
 //! tags (outside `<pre>`) go as well.
@@ -190,10 +190,10 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                 .find(|u| name.eq_ignore_ascii_case(u.as_bytes()))
             && let Some(close) = plain_contents_end(bytes, tag_end + 1, unread.as_bytes())
             && match *unread {
-                "nav" | "form" => {
+                "nav" | "form" | "footer" | "aside" => {
                     article_depth == 0
                         && !article_body_seen
-                        && unread_block(&bytes[tag_end + 1..close], *unread == "nav")
+                        && unread_block(&bytes[tag_end + 1..close], unread)
                 }
                 _ => true,
             }
@@ -213,9 +213,11 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
 /// Elements whose contents no stage reads: the body extractor removes them whole, and the
 /// metadata stages do not look inside (option lists, inert templates). Buttons are not here:
 /// the byline stage reads the text of author blocks, buttons included.
-const UNREAD_CONTENTS: &[&str] = &["select", "datalist", "template", "nav", "form"];
+const UNREAD_CONTENTS: &[&str] = &[
+    "select", "datalist", "template", "nav", "form", "footer", "aside",
+];
 
-/// Markup in a `<nav>` that some stage reads: headings (the title), dates and their markup,
+/// Markup in a `<nav>`, `<form>`, `<footer>` or `<aside>` that some stage reads: headings (the title), dates and their markup,
 /// author and microdata markup, paragraphs and articles (broken markup can leave the article
 /// inside a navigation block).
 const NAVIGATION_READ: &[&[u8]] = &[
@@ -235,15 +237,16 @@ const NAVIGATION_READ: &[&[u8]] = &[
 /// class (it removes forms of fewer than 1000 characters).
 const SMALL_FORM_TEXT: usize = 1000;
 
-/// Whether the contents of a `<nav>` (`navigation`: some link) or `<form>` (otherwise: little
-/// text) are markup no stage reads: none of [`NAVIGATION_READ`] and no year (the last-resort
-/// date reads the page text).
-fn unread_block(contents: &[u8], navigation: bool) -> bool {
+/// Whether the contents of the `name` element outside the article are markup no stage reads:
+/// some link in a `<nav>`, little text in a `<form>` (footers and asides the body extractor
+/// always removes), none of [`NAVIGATION_READ`] and no year (the last-resort date reads the
+/// page text).
+fn unread_block(contents: &[u8], name: &str) -> bool {
     let lower = contents.to_ascii_lowercase();
-    let fits = if navigation {
-        memchr::memmem::find(&lower, b"<a").is_some()
-    } else {
-        text_bytes(&lower) < SMALL_FORM_TEXT
+    let fits = match name {
+        "nav" => memchr::memmem::find(&lower, b"<a").is_some(),
+        "form" => text_bytes(&lower) < SMALL_FORM_TEXT,
+        _ => true,
     };
     fits && !NAVIGATION_READ
         .iter()
@@ -743,6 +746,21 @@ mod tests {
                  <form><span class=byline>Ann</span></form>\
                  <main><form><input name=q></form></main>"
             )
+        );
+    }
+
+    #[test]
+    fn footers_and_asides_outside_the_article_are_emptied_unless_read() {
+        let page = "<aside class=ad><div>Sponsored</div></aside><footer><a href=/i>Imprint</a></footer>\
+                    <footer>© 2024 Site</footer><aside><time>Today</time></aside>\
+                    <footer><article><p>Swallowed</p></article></footer>\
+                    <article><footer>By Ann</footer></article>";
+        assert_eq!(
+            prepare(page),
+            "<aside class=ad></aside><footer></footer>\
+             <footer>© 2024 Site</footer><aside><time>Today</time></aside>\
+             <footer><article><p>Swallowed</p></article></footer>\
+             <article><footer>By Ann</footer></article>"
         );
     }
 
