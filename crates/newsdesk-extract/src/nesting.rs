@@ -13,9 +13,9 @@
 //! `<noscript>`, `<svg>` and `<iframe>` (fallback text), comments, the contents of scripts that
 //! are neither JSON (JSON-LD, framework page state) nor hold a publication date in a JSON key,
 //! of `<select>`, `<datalist>` and `<template>` when they are plain markup, and, outside the
-//! article, of `<nav>` blocks of links, small `<form>`s, `<footer>`s and `<aside>`s (with no
-//! heading, paragraph, date, year, author or microdata markup, which the metadata stages read;
-//! the body extractor drops such blocks anyway). The elements themselves
+//! article, of `<nav>` and `<header>` blocks of links, small `<form>`s, `<footer>`s and
+//! `<aside>`s (with no heading, paragraph, date, year, author or microdata markup, which the
+//! metadata stages read; the body extractor drops such blocks anyway). The elements themselves
 //! stay, empty, with their attributes. Attributes no stage reads, `<link>` tags of style sheets,
 //! resource hints and icons, and all but the first character of the whitespace between two
 //! tags (outside `<pre>`) go as well.
@@ -153,9 +153,11 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             continue;
         }
         let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
-        for (from, to) in unread_attributes(bytes, name_end, tag_end.min(bytes.len())) {
+        let (unread, article_body) = unread_attributes(bytes, name_end, tag_end.min(bytes.len()));
+        for (from, to) in unread {
             out.drop_range(from, to);
         }
+        article_body_seen |= article_body;
         if name.eq_ignore_ascii_case(b"plaintext") {
             // The rest of the document is text: keep all of it.
             pre_depth = usize::MAX / 2;
@@ -164,14 +166,6 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         }
         if article_like(name) && !self_closing {
             article_depth += 1;
-        }
-        if !article_body_seen
-            && let Some(attrs) = bytes.get(name_end..tag_end)
-            && attrs
-                .windows(11)
-                .any(|w| w.eq_ignore_ascii_case(b"articlebody"))
-        {
-            article_body_seen = true;
         }
         if counted(name) && !self_closing {
             depth += 1;
@@ -188,15 +182,10 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             && let Some(unread) = UNREAD_CONTENTS
                 .iter()
                 .find(|u| name.eq_ignore_ascii_case(u.as_bytes()))
+            && (article_depth == 0 && !article_body_seen || !OUTSIDE_ARTICLE.contains(unread))
             && let Some(close) = plain_contents_end(bytes, tag_end + 1, unread.as_bytes())
-            && match *unread {
-                "nav" | "form" | "footer" | "aside" => {
-                    article_depth == 0
-                        && !article_body_seen
-                        && unread_block(&bytes[tag_end + 1..close], unread)
-                }
-                _ => true,
-            }
+            && (!OUTSIDE_ARTICLE.contains(unread)
+                || unread_block(&bytes[tag_end + 1..close], unread))
         {
             if close > tag_end + 1 {
                 out.drop_range(tag_end + 1, close);
@@ -214,46 +203,57 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
 /// metadata stages do not look inside (option lists, inert templates). Buttons are not here:
 /// the byline stage reads the text of author blocks, buttons included.
 const UNREAD_CONTENTS: &[&str] = &[
-    "select", "datalist", "template", "nav", "form", "footer", "aside",
+    "select", "datalist", "template", "nav", "form", "footer", "aside", "header",
 ];
 
-/// Markup in a `<nav>`, `<form>`, `<footer>` or `<aside>` that some stage reads: headings (the title), dates and their markup,
-/// author and microdata markup, paragraphs and articles (broken markup can leave the article
-/// inside a navigation block).
-const NAVIGATION_READ: &[&[u8]] = &[
-    b"<h1",
-    b"<time",
-    b"<article",
-    b"<main",
-    b"<p",
-    b"itemprop",
-    b"property",
-    b"author",
-    b"byline",
-    b"date",
+/// Elements whose contents go only outside the article and when [`unread_block`] says so.
+const OUTSIDE_ARTICLE: &[&str] = &["nav", "form", "footer", "aside", "header"];
+
+/// Markup in a `<nav>`, `<form>`, `<footer>`, `<aside>` or `<header>` that some stage reads:
+/// the first-level heading (the title), dates and their markup, author and microdata markup,
+/// paragraphs and articles (broken markup can leave the article inside such a block).
+const BLOCK_READ: &[&str] = &[
+    "<h1", "<time", "<article", "<main", "<p", "itemprop", "property", "author", "byline", "date",
 ];
+
+/// Finds [`BLOCK_READ`] markup (any case) or a year from 1900 to 2099 (the last-resort date
+/// reads the page text).
+fn block_read() -> Option<&'static aho_corasick::AhoCorasick> {
+    static READ: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    READ.get_or_init(|| {
+        let years = (1900..2100).map(|y| y.to_string());
+        let patterns: Vec<String> = BLOCK_READ
+            .iter()
+            .map(|m| (*m).to_owned())
+            .chain(years)
+            .collect();
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(patterns)
+            .map_err(|e| tracing::warn!(error = %e, "extract: block markers not built"))
+            .ok()
+    })
+    .as_ref()
+}
 
 /// Text bytes (outside tags) under which a form is removed by the body extractor whatever its
 /// class (it removes forms of fewer than 1000 characters).
 const SMALL_FORM_TEXT: usize = 1000;
 
 /// Whether the contents of the `name` element outside the article are markup no stage reads:
-/// some link in a `<nav>`, little text in a `<form>` (footers and asides the body extractor
-/// always removes), none of [`NAVIGATION_READ`] and no year (the last-resort date reads the
-/// page text).
+/// some link in a `<nav>` or `<header>`, little text in a `<form>` (the body extractor always
+/// removes footers and asides), and nothing [`block_read`] finds.
 fn unread_block(contents: &[u8], name: &str) -> bool {
-    let lower = contents.to_ascii_lowercase();
     let fits = match name {
-        "nav" => memchr::memmem::find(&lower, b"<a").is_some(),
-        "form" => text_bytes(&lower) < SMALL_FORM_TEXT,
+        "nav" | "header" => {
+            memchr::memmem::find(contents, b"<a").is_some()
+                || memchr::memmem::find(contents, b"<A").is_some()
+        }
+        "form" => text_bytes(contents) < SMALL_FORM_TEXT,
         _ => true,
     };
-    fits && !NAVIGATION_READ
-        .iter()
-        .any(|m| memchr::memmem::find(&lower, m).is_some())
-        && !lower.windows(4).any(|w| {
-            matches!(&w[..2], b"19" | b"20") && w[2].is_ascii_digit() && w[3].is_ascii_digit()
-        })
+    fits && block_read().is_some_and(|read| !read.is_match(contents))
 }
 
 /// Bytes of `markup` outside tags: a bound on its text length in characters.
@@ -391,10 +391,18 @@ const READ_ATTRIBUTES: &[&str] = &[
 /// responsive-image variants… that no stage reads: html5ever would copy them character by
 /// character. Returns the byte ranges of the attributes of the tag `bytes[from..to]` (after its
 /// name, before its `>`) not in [`READ_ATTRIBUTES`], or nothing when the tag is not plain
-/// `name="value"` syntax (then it is left for html5ever as it is).
-fn unread_attributes(bytes: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
+/// `name="value"` syntax (then it is left for html5ever as it is); and whether the tag is
+/// `itemprop=articleBody`.
+fn unread_attributes(bytes: &[u8], from: usize, to: usize) -> (Vec<(usize, usize)>, bool) {
     let mut drop = Vec::new();
-    let plain = scan_attributes(bytes, from, to, |name, _, range| {
+    let mut article_body = false;
+    let plain = scan_attributes(bytes, from, to, |name, value, range| {
+        if name.eq_ignore_ascii_case(b"itemprop") {
+            article_body |= value.is_some_and(|v| {
+                v.split(|b| b.is_ascii_whitespace())
+                    .any(|w| w.eq_ignore_ascii_case(b"articleBody"))
+            });
+        }
         if !READ_ATTRIBUTES
             .iter()
             .any(|a| name.eq_ignore_ascii_case(a.as_bytes()))
@@ -402,7 +410,7 @@ fn unread_attributes(bytes: &[u8], from: usize, to: usize) -> Vec<(usize, usize)
             drop.push(range);
         }
     });
-    if plain { drop } else { Vec::new() }
+    (if plain { drop } else { Vec::new() }, article_body)
 }
 
 /// `rel` values of `<link>` elements no stage reads (style sheets, resource hints, icons).
@@ -750,17 +758,19 @@ mod tests {
     }
 
     #[test]
-    fn footers_and_asides_outside_the_article_are_emptied_unless_read() {
+    fn footers_asides_and_headers_outside_the_article_are_emptied_unless_read() {
         let page = "<aside class=ad><div>Sponsored</div></aside><footer><a href=/i>Imprint</a></footer>\
                     <footer>© 2024 Site</footer><aside><time>Today</time></aside>\
                     <footer><article><p>Swallowed</p></article></footer>\
-                    <article><footer>By Ann</footer></article>";
+                    <article><footer>By Ann</footer></article>\
+                    <header><a href=/><img src=logo.png></a></header><header>Plain</header>";
         assert_eq!(
             prepare(page),
             "<aside class=ad></aside><footer></footer>\
              <footer>© 2024 Site</footer><aside><time>Today</time></aside>\
              <footer><article><p>Swallowed</p></article></footer>\
-             <article><footer>By Ann</footer></article>"
+             <article><footer>By Ann</footer></article>\
+             <header></header><header>Plain</header>"
         );
     }
 
