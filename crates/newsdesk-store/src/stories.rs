@@ -590,3 +590,48 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_streamed_snapshot_reads_back_and_a_short_one_records_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db")).unwrap();
+        // Larger than the I/O buffer, so it goes through several blob writes.
+        let snapshot: Vec<u8> = (0..3 * SNAPSHOT_IO_BUFFER + 17)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        store
+            .record_placements_streamed(&[], 0, 7, snapshot.len() as u64, |out| {
+                snapshot.chunks(1000).try_for_each(|c| out.write_all(c))
+            })
+            .unwrap();
+        let read = store
+            .story_state_with(|through, r| {
+                let mut bytes = Vec::new();
+                r.read_to_end(&mut bytes).map(|_| (through, bytes))
+            })
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        assert_eq!(read.0, 7);
+        assert!(read.1 == snapshot, "the snapshot reads back byte for byte");
+        assert_eq!(store.story_state().unwrap().unwrap().snapshot, snapshot);
+
+        // Announced longer than written: refused, and the saved state is unchanged.
+        let err = store
+            .record_placements_streamed(&[], 7, 9, 10, |out| out.write_all(b"short"))
+            .unwrap_err();
+        assert!(err.to_string().contains("announced as 10"), "{err}");
+        assert_eq!(store.story_placed_through().unwrap(), Some(7));
+        // Longer than announced: the blob does not grow, the write fails.
+        assert!(
+            store
+                .record_placements_streamed(&[], 7, 9, 3, |out| out.write_all(b"longer"))
+                .is_err()
+        );
+        assert_eq!(store.story_state().unwrap().unwrap().snapshot, snapshot);
+    }
+}
