@@ -271,6 +271,10 @@ fn text_bytes(markup: &[u8]) -> usize {
     text
 }
 
+/// Bytes of contents beyond which an element is not emptied (as a footer, form… or option
+/// list).
+const MAX_EMPTIED: usize = 16 * 1024;
+
 /// Raw-text and comment openings: inside them an end tag is not markup, so contents holding one
 /// are left for html5ever.
 const RAW_OPENINGS: &[&[u8]] = &[
@@ -290,7 +294,9 @@ const RAW_OPENINGS: &[&[u8]] = &[
 /// when those contents are plain markup: no comment, raw-text element or nested `name`
 /// element, whose end tags html5ever would read differently. `None` otherwise.
 fn plain_contents_end(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
-    let close = find_end_tag(bytes, from, name)?;
+    // Blocks worth emptying are short; looking further for an end tag costs more than it saves.
+    let window = bytes.get(..from.saturating_add(MAX_EMPTIED).min(bytes.len()))?;
+    let close = find_end_tag(window, from, name)?;
     let contents = bytes.get(from..close)?;
     let mut i = 0usize;
     while let Some(off) = memchr::memchr(b'<', &contents[i..]) {
