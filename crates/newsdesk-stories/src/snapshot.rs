@@ -15,8 +15,9 @@ use crate::error::StoriesError;
 /// First bytes of every snapshot.
 const MAGIC: &[u8; 8] = b"NDSTORY\0";
 
-/// The snapshot format this build writes and reads.
-pub const SNAPSHOT_VERSION: u32 = 2;
+/// The snapshot format this build writes and reads (3: the copy window keeps hashed keys and
+/// sampled shingles instead of strings).
+pub const SNAPSHOT_VERSION: u32 = 3;
 
 /// Bytes before the encoded engine.
 const HEADER: usize = MAGIC.len() + 4;
