@@ -207,20 +207,36 @@ impl ApertiumCli {
         if segments.is_empty() {
             return Ok(Vec::new());
         }
-        let answer = self.run(&mode, join_segments(segments), marks).await?;
-        if let Some(parts) = split_answer(&answer, segments.len()) {
-            return Ok(parts);
-        }
-        tracing::debug!(backend = %self.name, segments = segments.len(), "apertium batch lost its separators; translating one by one");
-        let mut out = Vec::with_capacity(segments.len());
-        for seg in segments {
-            let answer = self
-                .run(&mode, join_segments(std::slice::from_ref(seg)), marks)
-                .await?;
-            out.push(answer.split_whitespace().collect::<Vec<_>>().join(" "));
-        }
-        Ok(out)
+        batch_or_one_by_one(&self.name, segments, |text| self.run(&mode, text, marks)).await
     }
+}
+
+/// Translates `segments` in one call of `call` (joined with separators that survive Apertium),
+/// and one call per segment when the answer lost its separators.
+async fn batch_or_one_by_one<F, Fut>(
+    backend: &str,
+    segments: &[String],
+    call: F,
+) -> Result<Vec<String>, TranslateError>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<String, TranslateError>>,
+{
+    let answer = call(join_segments(segments)).await?;
+    if let Some(parts) = split_answer(&answer, segments.len()) {
+        return Ok(parts);
+    }
+    tracing::debug!(
+        backend,
+        segments = segments.len(),
+        "apertium batch lost its separators; translating one by one"
+    );
+    let mut out = Vec::with_capacity(segments.len());
+    for seg in segments {
+        let answer = call(join_segments(std::slice::from_ref(seg))).await?;
+        out.push(answer.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    Ok(out)
 }
 
 impl Backend for ApertiumCli {
@@ -360,16 +376,7 @@ impl ApertiumApy {
         if segments.is_empty() {
             return Ok(Vec::new());
         }
-        let answer = call(join_segments(segments)).await?;
-        if let Some(parts) = split_answer(&answer, segments.len()) {
-            return Ok(parts);
-        }
-        let mut out = Vec::with_capacity(segments.len());
-        for seg in segments {
-            let a = call(join_segments(std::slice::from_ref(seg))).await?;
-            out.push(a.split_whitespace().collect::<Vec<_>>().join(" "));
-        }
-        Ok(out)
+        batch_or_one_by_one(&self.name, segments, call).await
     }
 }
 
