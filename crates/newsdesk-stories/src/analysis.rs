@@ -8,9 +8,27 @@ use crate::transliteration::{fold, name_key};
 
 /// A 64-bit feature hash (FNV-1a, seeded by the feature kind).
 pub(crate) fn hash_feature(kind: u8, s: &str) -> u64 {
+    hash_bytes(kind, s.as_bytes().iter().copied())
+}
+
+/// [`hash_feature`] of the text the characters `cs` spell, without building it.
+pub(crate) fn hash_chars(kind: u8, cs: &[char]) -> u64 {
+    let mut buf = [0u8; 4];
+    hash_bytes(
+        kind,
+        cs.iter().flat_map(|c| {
+            let n = c.encode_utf8(&mut buf).len();
+            let mut b = [0u8; 4];
+            b[..n].copy_from_slice(&buf[..n]);
+            b.into_iter().take(n)
+        }),
+    )
+}
+
+fn hash_bytes(kind: u8, bytes: impl Iterator<Item = u8>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(kind);
-    for b in s.as_bytes() {
-        h ^= u64::from(*b);
+    for b in bytes {
+        h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     // Final mix so that low bits are usable for sampling.
@@ -421,6 +439,17 @@ impl Analysis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_hashes_equal_string_hashes() {
+        for s in ["^ab", "kiv$", "Шин", "人口万", ""] {
+            let cs: Vec<char> = s.chars().collect();
+            assert_eq!(
+                hash_chars(kind::NAME_GRAM, &cs),
+                hash_feature(kind::NAME_GRAM, s)
+            );
+        }
+    }
 
     #[test]
     fn tokens_fold_and_split_scripts() {

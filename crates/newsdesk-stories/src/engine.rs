@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, hash_feature, in_part, kind, part, part_of};
+use crate::analysis::{Analysis, hash_chars, hash_feature, in_part, kind, part, part_of};
 use crate::centroid::Centroid;
 use crate::copies::{CopyConfig, CopyDetector};
 use crate::document::Document;
@@ -149,6 +149,40 @@ fn dot_parts(a: &[(u64, f32)], b: &[(u64, f32)]) -> [f32; 3] {
     d
 }
 
+/// An article vector prepared for many dot products with centroids: a 4096-bit filter of its
+/// features and a map from feature to weight.
+struct Probe {
+    bits: [u64; 64],
+    weights: FxHashMap<u64, f32>,
+}
+
+impl Probe {
+    fn of(v: &[(u64, f32)]) -> Probe {
+        let mut bits = [0u64; 64];
+        let mut weights = FxHashMap::with_capacity_and_hasher(v.len(), Default::default());
+        for &(k, w) in v {
+            bits[((k >> 6) & 63) as usize] |= 1 << (k & 63);
+            weights.insert(k, w);
+        }
+        Probe { bits, weights }
+    }
+
+    /// [`dot_parts`] of the prepared vector with the feature-sorted `b`: `b` is walked in
+    /// feature order and each feature looked up, so the products are summed in the same order
+    /// as there and the result is the same bit for bit.
+    fn dot_parts(&self, b: &[(u64, f32)]) -> [f32; 3] {
+        let mut d = [0.0f32; 3];
+        for &(k, wb) in b {
+            if self.bits[((k >> 6) & 63) as usize] >> (k & 63) & 1 != 0
+                && let Some(wa) = self.weights.get(&k)
+            {
+                d[part_of(k)] += wa * wb;
+            }
+        }
+        d
+    }
+}
+
 /// Per-part dot products of every pair of feature-sorted vectors, as a flat `n × n` matrix
 /// (filled above the diagonal: `[i * n + j]` for `i < j`). Computed through the features they
 /// share (an inverted list per feature) instead of one merge per pair; each pair's products
@@ -254,8 +288,8 @@ impl Story {
     }
 
     /// Per-part cosines of a (per-part normalised) article vector with the centroid.
-    fn cosines(&self, v: &[(u64, f32)]) -> [f32; 3] {
-        let mut d = dot_parts(v, self.centroid.terms());
+    fn cosines(&self, v: &Probe) -> [f32; 3] {
+        let mut d = v.dot_parts(self.centroid.terms());
         for (p, n) in self.norms.iter().enumerate() {
             d[p] = if *n > 0.0 { d[p] / n } else { 0.0 };
         }
@@ -263,14 +297,7 @@ impl Story {
     }
 
     /// `parts`: which parts the article has (see [`parts_of`]).
-    fn cosine(
-        &self,
-        v: &[(u64, f32)],
-        parts: [bool; 3],
-        share: f32,
-        lang: LangId,
-        cross: f32,
-    ) -> f32 {
+    fn cosine(&self, v: &Probe, parts: [bool; 3], share: f32, lang: LangId, cross: f32) -> f32 {
         let mut has = parts;
         for (p, n) in self.norms.iter().enumerate() {
             has[p] &= *n > 0.0;
@@ -433,10 +460,12 @@ impl StoryEngine {
             if gw <= 0.0 {
                 return;
             }
-            let padded: Vec<char> = format!("^{key}$").chars().collect();
+            let mut padded: Vec<char> = Vec::with_capacity(key.len() + 2);
+            padded.push('^');
+            padded.extend(key.chars());
+            padded.push('$');
             for g in padded.windows(3) {
-                let g: String = g.iter().collect();
-                *tf.entry(in_part(hash_feature(kind::NAME_GRAM, &g), part::GRAM))
+                *tf.entry(in_part(hash_chars(kind::NAME_GRAM, g), part::GRAM))
                     .or_default() += weight * gw;
             }
         };
@@ -633,12 +662,13 @@ impl StoryEngine {
         let share = self.config.entity_share;
         let cross = self.config.cross_language_weight;
         let parts = parts_of(&vector);
+        let probe = Probe::of(&vector);
         let mut scored: Vec<(f32, StoryId)> = candidates
             .into_iter()
             .filter_map(|id| {
                 self.stories
                     .get(&id)
-                    .map(|s| (s.cosine(&vector, parts, share, lang, cross), id))
+                    .map(|s| (s.cosine(&probe, parts, share, lang, cross), id))
             })
             .collect();
         scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -649,7 +679,7 @@ impl StoryEngine {
                 let sim = self
                     .stories
                     .get(&s)
-                    .map_or(1.0, |st| st.cosine(&vector, parts, share, lang, cross));
+                    .map_or(1.0, |st| st.cosine(&probe, parts, share, lang, cross));
                 (s, sim, false)
             }
             (None, Some((sim, id))) if *sim >= threshold => (*id, *sim, false),
@@ -1113,6 +1143,23 @@ mod tests {
                 v
             })
             .collect()
+    }
+
+    #[test]
+    fn probe_dots_equal_merges_bit_for_bit() {
+        let vs = vectors(30, 11);
+        for a in &vs {
+            let probe = Probe::of(a);
+            for b in &vs {
+                let merged = dot_parts(a, b);
+                assert_eq!(
+                    probe.dot_parts(b).map(f32::to_bits),
+                    merged.map(f32::to_bits)
+                );
+            }
+            assert!(probe.dot_parts(a).iter().any(|d| *d > 0.0));
+        }
+        assert_eq!(Probe::of(&[]).dot_parts(&vs[0]), [0.0; 3]);
     }
 
     #[test]
