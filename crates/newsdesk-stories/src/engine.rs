@@ -446,7 +446,15 @@ impl StoryEngine {
     }
 
     fn features(&self, doc: &Document, analysis: &Analysis) -> Vec<(u64, f32)> {
-        let mut tf: FxHashMap<u64, f32> = FxHashMap::default();
+        // Sized for every feature up front: no rehashing while counting.
+        let expected = analysis.title_words.len()
+            + analysis.body_words.len()
+            + analysis.names.len() * 10
+            + analysis.urls.len()
+            + doc.title.len() * 3
+            + 8;
+        let mut tf: FxHashMap<u64, f32> =
+            FxHashMap::with_capacity_and_hasher(expected, Default::default());
         let tw = self.config.title_weight;
         let ew = self.config.entity_weight;
         for h in &analysis.title_words {
@@ -644,7 +652,8 @@ impl StoryEngine {
             heaviest.truncate(VOTING_TERMS);
         }
         heaviest.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
-        let mut votes: FxHashMap<StoryId, f32> = FxHashMap::default();
+        let mut votes: FxHashMap<StoryId, f32> =
+            FxHashMap::with_capacity_and_hasher(256, Default::default());
         for (k, w) in &heaviest {
             if let Some(list) = self.index.get(k) {
                 for id in list {
