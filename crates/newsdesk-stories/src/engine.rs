@@ -513,9 +513,24 @@ impl StoryEngine {
     }
 
     fn idf(&self, h: u64) -> f32 {
+        self.idf_of(self.df.get(&h).copied().unwrap_or(0))
+    }
+
+    /// The inverse document frequency of a feature held by `df` articles of the window.
+    fn idf_of(&self, df: u32) -> f32 {
         let n = self.window.len() as f32 + 1.0;
-        let df = self.df.get(&h).copied().unwrap_or(0) as f32;
+        let df = df as f32;
         (1.0 + n / (df + 1.0)).ln()
+    }
+
+    /// [`StoryEngine::vectorize`] of term frequencies given with their current document
+    /// frequencies.
+    fn vectorize_counted(&self, tf: &[(u64, f32, u32)]) -> Vec<(u64, f32)> {
+        let v: Vec<(u64, f32)> = tf
+            .iter()
+            .map(|(k, t, df)| (*k, (1.0 + t.ln()) * self.idf_of(*df)))
+            .collect();
+        normalise_parts(v)
     }
 
     fn evict(&mut self) {
@@ -615,13 +630,19 @@ impl StoryEngine {
         // Running document frequencies include this article.
         let raw = self.features(doc, &analysis);
         let keys: Vec<u64> = raw.iter().map(|(k, _)| *k).collect();
-        for k in &keys {
-            *self.df.entry(*k).or_default() += 1;
-        }
+        // The counts are read back as they are raised: one table lookup per feature.
+        let mut raw: Vec<(u64, f32, u32)> = raw
+            .into_iter()
+            .map(|(k, t)| {
+                let c = self.df.entry(k).or_default();
+                *c += 1;
+                (k, t, *c)
+            })
+            .collect();
         self.window.push_back((doc.date, keys));
-        let mut raw = raw;
-        raw.sort_unstable_by_key(|(k, _)| *k);
-        let vector = self.vectorize(&raw);
+        raw.sort_unstable_by_key(|(k, _, _)| *k);
+        let vector = self.vectorize_counted(&raw);
+        let raw: Vec<(u64, f32)> = raw.into_iter().map(|(k, t, _)| (k, t)).collect();
         let lang = self.language(&doc.lang);
         let member = Member {
             id: doc.id.clone(),
@@ -768,24 +789,31 @@ impl StoryEngine {
     /// Term weights of one article with the current document frequencies, normalised per part
     /// (words, entities), sorted by feature.
     fn vectorize(&self, tf: &[(u64, f32)]) -> Vec<(u64, f32)> {
-        let mut v: Vec<(u64, f32)> = tf
+        let v: Vec<(u64, f32)> = tf
             .iter()
             .map(|(k, t)| (*k, (1.0 + t.ln()) * self.idf(*k)))
             .collect();
-        let mut n = [0.0f32; 3];
-        for (k, w) in &v {
-            n[part_of(*k)] += w * w;
-        }
-        let n = n.map(f32::sqrt);
-        for (k, w) in &mut v {
-            let p = n[part_of(*k)];
-            if p > 0.0 {
-                *w /= p;
-            }
-        }
-        v
+        normalise_parts(v)
     }
+}
 
+/// Divides each part of a vector by its norm.
+fn normalise_parts(mut v: Vec<(u64, f32)>) -> Vec<(u64, f32)> {
+    let mut n = [0.0f32; 3];
+    for (k, w) in &v {
+        n[part_of(*k)] += w * w;
+    }
+    let n = n.map(f32::sqrt);
+    for (k, w) in &mut v {
+        let p = n[part_of(*k)];
+        if p > 0.0 {
+            *w /= p;
+        }
+    }
+    v
+}
+
+impl StoryEngine {
     /// [`pair_dots`] of the members' vectors ([`StoryEngine::vectorize`] of each), weighting
     /// each feature they hold once (one document-frequency lookup per distinct feature, not per
     /// member); every sum runs in the same order as there, so the results are the same.
