@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use unicode_normalization::char::is_combining_mark;
 
-use crate::transliteration::{fold, name_key};
+use crate::transliteration::{fold_into, name_key};
 
 /// A 64-bit feature hash (FNV-1a, seeded by the feature kind).
 pub(crate) fn hash_feature(kind: u8, s: &str) -> u64 {
@@ -106,35 +106,82 @@ pub struct Token {
 /// Splits `text` into tokens: runs of letters/digits (digits and letters split apart), folded;
 /// runs of unspaced scripts become overlapping character bigrams.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
+    let mut folded = Folded::default();
+    tokens_into(text, &mut folded);
+    folded
+        .spans
+        .iter()
+        .map(|s| Token {
+            text: folded.text_of(s).to_string(),
+            capitalised: s.capitalised,
+            numeric: s.numeric,
+        })
+        .collect()
+}
+
+/// One token of a [`Folded`] text: where its folded text lies in the shared buffer.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    capitalised: bool,
+    numeric: bool,
+}
+
+/// Tokens of a text, their folded texts back to back in one buffer (no string per token).
+#[derive(Debug, Default)]
+struct Folded {
+    text: String,
+    spans: Vec<Span>,
+}
+
+impl Folded {
+    /// The folded text of one token.
+    fn text_of(&self, s: &Span) -> &str {
+        self.text.get(s.start..s.end).unwrap_or("")
+    }
+
+    /// Forgets every token, keeping the buffers.
+    fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+    }
+
+    /// Appends a token whose folded text was pushed onto `text` since it was `start` long.
+    fn close(&mut self, start: usize, capitalised: bool, numeric: bool) {
+        self.spans.push(Span {
+            start,
+            end: self.text.len(),
+            capitalised,
+            numeric,
+        });
+    }
+}
+
+/// [`tokens`] appended to `out`.
+fn tokens_into(text: &str, out: &mut Folded) {
     let mut run = String::new();
     let mut run_cap = false;
     let mut run_numeric = false;
     let mut unspaced: Vec<char> = Vec::new();
-    let flush_run = |run: &mut String, cap: bool, numeric: bool, out: &mut Vec<Token>| {
+    let flush_run = |run: &mut String, cap: bool, numeric: bool, out: &mut Folded| {
         if !run.is_empty() {
-            out.push(Token {
-                text: fold(run),
-                capitalised: cap,
-                numeric,
-            });
+            let start = out.text.len();
+            fold_into(run, &mut out.text);
+            out.close(start, cap, numeric);
             run.clear();
         }
     };
-    let flush_unspaced = |u: &mut Vec<char>, out: &mut Vec<Token>| {
+    let flush_unspaced = |u: &mut Vec<char>, out: &mut Folded| {
         if u.len() == 1 {
-            out.push(Token {
-                text: u.iter().collect(),
-                capitalised: false,
-                numeric: false,
-            });
+            let start = out.text.len();
+            out.text.extend(u.iter());
+            out.close(start, false, false);
         }
         for w in u.windows(2) {
-            out.push(Token {
-                text: w.iter().collect(),
-                capitalised: false,
-                numeric: false,
-            });
+            let start = out.text.len();
+            out.text.extend(w.iter());
+            out.close(start, false, false);
         }
         u.clear();
     };
@@ -146,12 +193,12 @@ pub fn tokens(text: &str) -> Vec<Token> {
             c
         };
         if is_unspaced_script(c) {
-            flush_run(&mut run, run_cap, run_numeric, &mut out);
+            flush_run(&mut run, run_cap, run_numeric, out);
             unspaced.push(c);
             continue;
         }
         if !unspaced.is_empty() {
-            flush_unspaced(&mut unspaced, &mut out);
+            flush_unspaced(&mut unspaced, out);
         }
         // Digits of any script count as digits; vowel signs, viramas and joiners stay inside
         // their word.
@@ -167,7 +214,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
         if c.is_alphanumeric() {
             let numeric = c.is_ascii_digit();
             if !run.is_empty() && numeric != run_numeric {
-                flush_run(&mut run, run_cap, run_numeric, &mut out);
+                flush_run(&mut run, run_cap, run_numeric, out);
             }
             if run.is_empty() {
                 run_cap = c.is_uppercase();
@@ -177,12 +224,11 @@ pub fn tokens(text: &str) -> Vec<Token> {
         } else if (c == '\'' || c == '’' || c == '-') && !run.is_empty() && !run_numeric {
             // Keep "O'Brien" and "Jean-Pierre" together; drop the mark itself.
         } else {
-            flush_run(&mut run, run_cap, run_numeric, &mut out);
+            flush_run(&mut run, run_cap, run_numeric, out);
         }
     }
-    flush_run(&mut run, run_cap, run_numeric, &mut out);
-    flush_unspaced(&mut unspaced, &mut out);
-    out
+    flush_run(&mut run, run_cap, run_numeric, out);
+    flush_unspaced(&mut unspaced, out);
 }
 
 /// Truncates a folded word to at most `n` characters (a crude, language-independent stemmer).
@@ -228,8 +274,16 @@ fn ends_sentence(c: char) -> bool {
 /// question or exclamation mark followed by a space and a character that is not lowercase
 /// (so "Dr. Smith" stays whole only when lowercase follows; abbreviations are rare enough), or
 /// at an ideographic full stop.
+#[cfg(test)]
 fn sentence_lengths(paragraph: &str, out: &mut Vec<u32>) {
-    let chars: Vec<char> = paragraph.trim().chars().collect();
+    sentence_lengths_in(paragraph, &mut Vec::new(), out);
+}
+
+/// [`sentence_lengths`] with `chars` as a reused character buffer.
+fn sentence_lengths_in(paragraph: &str, chars: &mut Vec<char>, out: &mut Vec<u32>) {
+    chars.clear();
+    chars.extend(paragraph.trim().chars());
+    let chars = &chars[..];
     let mut start = 0;
     let mut i = 0;
     while i < chars.len() {
@@ -278,11 +332,19 @@ fn sentence_lengths(paragraph: &str, out: &mut Vec<u32>) {
 /// Numbers of a text as digit strings, in order: digits of any script, thousands groups
 /// joined whatever the separator ("2,400", "2 400", "2.400" and "2400" are all "2400"); other
 /// separators split ("14,2" is "14", "2").
+#[cfg(test)]
 fn numbers_of(text: &str, out: &mut Vec<String>) {
-    let chars: Vec<char> = text
-        .chars()
-        .map(|c| crate::script::ascii_digit(c).unwrap_or(c))
-        .collect();
+    numbers_of_in(text, &mut Vec::new(), out);
+}
+
+/// [`numbers_of`] with `chars` as a reused character buffer.
+fn numbers_of_in(text: &str, chars: &mut Vec<char>, out: &mut Vec<String>) {
+    chars.clear();
+    chars.extend(
+        text.chars()
+            .map(|c| crate::script::ascii_digit(c).unwrap_or(c)),
+    );
+    let chars = &chars[..];
     let digits_at = |i: usize| {
         let mut k = i;
         while k < chars.len() && chars[k].is_ascii_digit() {
@@ -316,13 +378,15 @@ fn numbers_of(text: &str, out: &mut Vec<String>) {
 /// Words at least this long are truncated to this many characters.
 const STEM: usize = 6;
 
-fn word_features(toks: &[Token], out: &mut Vec<u64>) {
+fn word_features(f: &Folded, toks: &[Span], out: &mut Vec<u64>) {
     for t in toks {
+        let text = f.text_of(t);
         let k = if t.numeric { kind::NUMBER } else { kind::WORD };
-        if !t.numeric && t.text.chars().count() < 2 && t.text.is_ascii() {
+        // ASCII text has one character per byte.
+        if !t.numeric && text.len() < 2 && text.is_ascii() {
             continue;
         }
-        let h = hash_feature(k, prefix(&t.text, STEM));
+        let h = hash_feature(k, prefix(text, STEM));
         out.push(in_part(
             h,
             if t.numeric { part::ENTITY } else { part::WORD },
@@ -330,13 +394,13 @@ fn word_features(toks: &[Token], out: &mut Vec<u64>) {
     }
 }
 
-fn names_of(toks: &[Token], raw: &str, out: &mut Vec<String>) {
+fn names_of(f: &Folded, toks: &[Span], raw: &str, out: &mut Vec<String>) {
     // A capitalised token counts as a name unless it opens a sentence; sentence starts are
     // approximated by the token after ". ", "! ", "? " or a line start.
     let _ = raw;
     for (i, t) in toks.iter().enumerate() {
-        if t.capitalised && !t.numeric && t.text.chars().count() >= 3 && i > 0 {
-            out.push(name_key(&t.text));
+        if t.capitalised && !t.numeric && f.text_of(t).chars().count() >= 3 && i > 0 {
+            out.push(name_key(f.text_of(t)));
         }
     }
 }
@@ -373,10 +437,10 @@ fn quoted_passages(text: &str) -> Vec<String> {
     out
 }
 
-fn shingles_of(toks: &[Token], n: usize, out: &mut Vec<u64>) {
+fn shingles_of(f: &Folded, toks: &[Span], n: usize, out: &mut Vec<u64>) {
     if toks.len() < n {
         if !toks.is_empty() {
-            let joined: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
+            let joined: Vec<&str> = toks.iter().map(|t| f.text_of(t)).collect();
             out.push(hash_feature(kind::SHINGLE, &joined.join(" ")));
         }
         return;
@@ -385,7 +449,7 @@ fn shingles_of(toks: &[Token], n: usize, out: &mut Vec<u64>) {
     for w in toks.windows(n) {
         buf.clear();
         for t in w {
-            buf.push_str(&t.text);
+            buf.push_str(f.text_of(t));
             buf.push(' ');
         }
         out.push(hash_feature(kind::SHINGLE, &buf));
@@ -395,24 +459,31 @@ fn shingles_of(toks: &[Token], n: usize, out: &mut Vec<u64>) {
 impl Analysis {
     /// Reads one article.
     pub fn of(title: &str, text: &str) -> Analysis {
-        let title_toks = tokens(title);
+        let mut title_toks = Folded::default();
+        tokens_into(title, &mut title_toks);
         let mut a = Analysis::default();
-        word_features(&title_toks, &mut a.title_words);
-        let mut body_toks = Vec::new();
+        word_features(&title_toks, &title_toks.spans, &mut a.title_words);
+        let mut body_toks = Folded::default();
+        let mut chars = Vec::new();
         for para in text.split('\n') {
             let len = para.trim().chars().count();
             if len == 0 {
                 continue;
             }
             a.paragraphs.push(u32::try_from(len).unwrap_or(u32::MAX));
-            sentence_lengths(para, &mut a.sentences);
+            sentence_lengths_in(para, &mut chars, &mut a.sentences);
             // Names: per sentence-ish segment so the opening word is skipped.
             // Sentence by sentence; '.' never sits inside a token, so the body's tokens are the
             // sentences' tokens.
             for sentence in para.split_inclusive(['.', '!', '?', '。']) {
-                let st = tokens(sentence);
-                names_of(&st, sentence, &mut a.names);
-                body_toks.extend(st);
+                let first = body_toks.spans.len();
+                tokens_into(sentence, &mut body_toks);
+                names_of(
+                    &body_toks,
+                    &body_toks.spans[first..],
+                    sentence,
+                    &mut a.names,
+                );
             }
             for w in para.split_whitespace() {
                 let w = w.trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | ',' | '"'));
@@ -422,15 +493,18 @@ impl Analysis {
             }
         }
         let mut title_names = Vec::new();
-        names_of(&title_toks, title, &mut title_names);
+        names_of(&title_toks, &title_toks.spans, title, &mut title_names);
         a.names.extend(title_names);
-        word_features(&body_toks, &mut a.body_words);
-        numbers_of(title, &mut a.numbers);
-        numbers_of(text, &mut a.numbers);
-        shingles_of(&body_toks, 4, &mut a.shingles);
+        word_features(&body_toks, &body_toks.spans, &mut a.body_words);
+        numbers_of_in(title, &mut chars, &mut a.numbers);
+        numbers_of_in(text, &mut chars, &mut a.numbers);
+        shingles_of(&body_toks, &body_toks.spans, 4, &mut a.shingles);
         a.quotes = quoted_passages(text);
+        let mut quote_toks = Folded::default();
         for q in &a.quotes {
-            shingles_of(&tokens(q), 4, &mut a.quote_shingles);
+            quote_toks.clear();
+            tokens_into(q, &mut quote_toks);
+            shingles_of(&quote_toks, &quote_toks.spans, 4, &mut a.quote_shingles);
         }
         a
     }
