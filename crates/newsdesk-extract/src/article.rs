@@ -7,6 +7,7 @@ use scraper::{Html, Node};
 use url::Url;
 
 use crate::ExtractError;
+use crate::tokenize;
 use crate::body::{self, RenderContext};
 use crate::boilerplate;
 use crate::content;
@@ -59,7 +60,7 @@ pub(crate) fn extract_page(
     page::check_bytes(bytes, url)?;
     let decoded = newsdesk_text::decode_html(bytes, http_charset);
     page::check_text(&decoded.text, url)?;
-    let doc = Html::parse_document(&nesting::prepare(&decoded.text));
+    let doc = tokenize::parse_document(&nesting::prepare(&decoded.text));
 
     let page_url = Url::parse(url).ok().filter(|u| u.has_host());
     // Most pages have no `<base>`: look for one in the markup before walking the whole tree.

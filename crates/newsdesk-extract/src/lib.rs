@@ -63,6 +63,7 @@ mod page;
 mod sanitize;
 mod text_stats;
 mod title;
+mod tokenize;
 mod tree_walk;
 
 pub use article::extract;
