@@ -7,7 +7,6 @@ use scraper::{Html, Node};
 use url::Url;
 
 use crate::ExtractError;
-use crate::tokenize;
 use crate::body::{self, RenderContext};
 use crate::boilerplate;
 use crate::content;
@@ -16,6 +15,7 @@ use crate::nesting;
 use crate::page;
 use crate::sanitize::sanitize_html;
 use crate::text_stats::Stats;
+use crate::tokenize;
 
 /// An extraction with the page's own calendar dates (before conversion to UTC).
 pub(crate) struct PageExtraction {

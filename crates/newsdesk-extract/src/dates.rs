@@ -192,13 +192,16 @@ static ISO_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// The month word is `\p{L}+`, its length (3 to 10 letters) checked by [`month_word`]: a
+/// bounded repeat of `\p{L}` made these two the costliest regexes to compile (3 ms each, at
+/// every start of the program). Case-insensitive only where it matters.
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|\W)(0?[1-9]|[12]\d|3[01])(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?([\p{L}]{3,10})\.?,?\s+(?:de\s+)?((?:19|20)\d{2})(?:\D|$)")
+    Regex::new(r"(?:^|\W)(0?[1-9]|[12]\d|3[01])(?:\.|(?i:er|st|nd|rd|th))?\s+(?:(?i:de)\s+)?(\p{L}+)\.?,?\s+(?:(?i:de)\s+)?((?:19|20)\d{2})(?:\D|$)")
         .expect("valid regex")
 });
 
 static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|\W)([\p{L}]{3,10})\.?\s+(0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})(?:\D|$)")
+    Regex::new(r"(?:^|\W)(\p{L}+)\.?\s+(0?[1-9]|[12]\d|3[01])(?i:st|nd|rd|th)?,?\s+((?:19|20)\d{2})(?:\D|$)")
         .expect("valid regex")
 });
 
@@ -237,7 +240,7 @@ pub(crate) fn from_text(text: &str) -> Option<PageDate> {
         );
     }
     if let Some((at, d)) = DAY_MONTH_YEAR.captures_iter(text).find_map(|c| {
-        let m = month_number(&c[2])?;
+        let m = month_word(&c[2])?;
         Some((
             c.get(1)?.start(),
             date_from_parts(&c[3], &m.to_string(), &c[1])?,
@@ -246,7 +249,7 @@ pub(crate) fn from_text(text: &str) -> Option<PageDate> {
         offer(at, Some(d));
     }
     if let Some((at, d)) = MONTH_DAY_YEAR.captures_iter(text).find_map(|c| {
-        let m = month_number(&c[1])?;
+        let m = month_word(&c[1])?;
         Some((
             c.get(1)?.start(),
             date_from_parts(&c[3], &m.to_string(), &c[2])?,
@@ -263,6 +266,14 @@ fn date_from_parts(y: &str, m: &str, d: &str) -> Option<PageDate> {
     let year = if y.len() == 2 { 2000 + year } else { year };
     let date = NaiveDate::from_ymd_opt(year, m.parse().ok()?, d.parse().ok()?)?;
     PageDate::from_date(date)
+}
+
+/// [`month_number`] of a word of 3 to 10 letters.
+fn month_word(word: &str) -> Option<u32> {
+    (3..=10)
+        .contains(&word.chars().count())
+        .then(|| month_number(word))
+        .flatten()
 }
 
 /// Month names and abbreviations in English, German, French, Spanish, Italian, Portuguese,
