@@ -777,29 +777,29 @@ fn quoted(s: &str) -> Option<((String, bool), &str)> {
     Some(((text, open), rest))
 }
 
-#[cfg(test)]
-mod tests {
+/// Comparing this tokenizer's trees with html5ever's own parse, for the tests and the
+/// differential fuzz target (`fuzz/fuzz_targets/tokenize.rs`).
+#[cfg(any(test, fuzzing))]
+pub(crate) mod compare {
     use super::*;
-    use ego_tree::NodeRef;
-    use scraper::Node;
     use std::fmt::Write;
 
     /// The tree as text, comments left out and adjacent texts joined (they are one text once
     /// the comment between them is gone).
-    fn dump(html: &Html) -> String {
-        fn walk(n: NodeRef<'_, Node>, depth: usize, out: &mut String) {
+    pub(crate) fn dump(html: &Html) -> String {
+        fn walk(n: ego_tree::NodeRef<'_, scraper::Node>, depth: usize, out: &mut String) {
             let mut pending = String::new();
             for c in n.children() {
                 match c.value() {
-                    Node::Text(t) => pending.push_str(&t.text),
-                    Node::Comment(_) => {}
+                    scraper::Node::Text(t) => pending.push_str(&t.text),
+                    scraper::Node::Comment(_) => {}
                     v => {
                         if !pending.is_empty() {
                             let _ = writeln!(out, "{:depth$}{pending:?}", "");
                             pending.clear();
                         }
                         match v {
-                            Node::Element(e) => {
+                            scraper::Node::Element(e) => {
                                 let mut attrs: Vec<_> =
                                     e.attrs().map(|(k, v)| format!("{k}={v:?}")).collect();
                                 attrs.sort();
@@ -812,7 +812,7 @@ mod tests {
                                     attrs.join(" ")
                                 );
                             }
-                            Node::Doctype(d) => {
+                            scraper::Node::Doctype(d) => {
                                 let _ = writeln!(
                                     out,
                                     "{:depth$}<!{} {:?} {:?}>",
@@ -837,14 +837,33 @@ mod tests {
         out
     }
 
-    fn same_as_html5ever(src: &str) {
+    /// Whether this tokenizer and html5ever's build the same tree (comments aside) for `src`;
+    /// on a difference, both dumps.
+    pub(crate) fn same_tree(src: &str) -> Result<(), (String, String)> {
         let ours = dump(&parse_document(src));
         let theirs = dump(&Html::parse_document(src));
+        if ours == theirs {
+            Ok(())
+        } else {
+            Err((ours, theirs))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compare::dump;
+    use super::*;
+
+    fn same_as_html5ever(src: &str) {
+        if let Err((ours, theirs)) = super::compare::same_tree(src) {
+            assert_eq!(ours, theirs, "trees differ for {src:?}");
+        }
+        let ours = dump(&parse_document(src));
         assert!(
             ours.lines().count() >= 4,
             "a tree with its html, head and body: {ours}"
         );
-        assert_eq!(ours, theirs, "trees differ for {src:?}");
     }
 
     #[test]
