@@ -855,6 +855,13 @@ mod tests {
     use super::compare::dump;
     use super::*;
 
+    mod dev_pages {
+        include!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/support/dev_pages.rs"
+        ));
+    }
+
     fn same_as_html5ever(src: &str) {
         if let Err((ours, theirs)) = super::compare::same_tree(src) {
             assert_eq!(ours, theirs, "trees differ for {src:?}");
@@ -928,33 +935,9 @@ mod tests {
     /// pre-pass. Skips, with a message, when the data is absent.
     #[test]
     fn builds_the_same_tree_for_the_dev_pages() {
-        let bench = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/bench/extract/unpack.sh");
-        if !bench.exists() {
-            println!(
-                "skipped: {} not found (benchmark data absent)",
-                bench.display()
-            );
+        let Some(pages) = dev_pages::dev_pages() else {
             return;
-        }
-        let out = match std::process::Command::new("bash").arg(&bench).output() {
-            Ok(o) if o.status.success() => o,
-            other => {
-                println!("skipped: unpack.sh failed: {other:?}");
-                return;
-            }
         };
-        let dest = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .last()
-            .unwrap_or("")
-            .trim()
-            .to_owned();
-        let mut pages: Vec<_> = std::fs::read_dir(std::path::Path::new(&dest).join("html"))
-            .expect("unpacked html dir")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        pages.sort();
         let step = if std::env::var_os("NEWSDESK_TREE_ALL").is_some() {
             1
         } else {
