@@ -26,6 +26,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_translation_cache",
         include_str!("../migrations/0005_translation_cache.sql"),
     ),
+    (
+        "0006_translation_search",
+        include_str!("../migrations/0006_translation_search.sql"),
+    ),
 ];
 
 /// The schema version this build creates and understands.

@@ -1,4 +1,5 @@
-//! Full-text search over titles and body texts (SQLite FTS5).
+//! Full-text search over titles and body texts (SQLite FTS5): the originals, and for an
+//! edition also the translations into its language.
 //!
 //! User text is never passed to FTS5 as query syntax: each whitespace-separated word becomes a
 //! quoted phrase (all must match), so `"`, `*`, `NEAR(`, `-`, `AND` … are plain text. A word
@@ -48,10 +49,53 @@ impl Store {
              JOIN sources s ON s.id = a.source_id \
              WHERE articles_fts MATCH ?1 ORDER BY f.rank, a.id DESC LIMIT ?2"
         );
+        self.run_search(q, &sql, rusqlite::params![fts, limit])
+    }
+
+    /// Like [`Store::search`], for the edition in `language`: an article matches by the words
+    /// of its original (any language) or of its translation into `language`; each article once,
+    /// at its better rank.
+    ///
+    /// Cost: two FTS5 queries (originals, translations) merged by article; the translations'
+    /// language is checked on the matches, not indexed.
+    pub fn search_edition(
+        &self,
+        q: &str,
+        language: &str,
+        limit: u32,
+    ) -> Result<Vec<ArticleSummary>> {
+        let Some(fts) = fts_query(q) else {
+            return Ok(Vec::new());
+        };
+        let limit = ArticleQuery {
+            limit,
+            ..Default::default()
+        }
+        .effective_limit();
+        let sql = format!(
+            "WITH hits(id, rank) AS ( \
+                 SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?1 \
+                 UNION ALL \
+                 SELECT rowid / 65536, rank FROM article_translations_fts \
+                 WHERE article_translations_fts MATCH ?1 AND language = ?2), \
+             best(id, rank) AS (SELECT id, min(rank) FROM hits GROUP BY id) \
+             SELECT {SUMMARY_COLUMNS} FROM best b JOIN articles a ON a.id = b.id \
+             JOIN sources s ON s.id = a.source_id ORDER BY b.rank, a.id DESC LIMIT ?3"
+        );
+        self.run_search(q, &sql, rusqlite::params![fts, language, limit])
+    }
+
+    /// Runs a search statement; FTS5's complaints become [`StoreError::Search`].
+    fn run_search(
+        &self,
+        q: &str,
+        sql: &str,
+        params: impl rusqlite::Params + Copy,
+    ) -> Result<Vec<ArticleSummary>> {
         self.read(|conn| {
             let run = || -> rusqlite::Result<Vec<ArticleSummary>> {
-                let mut stmt = conn.prepare_cached(&sql)?;
-                let rows = stmt.query_map(rusqlite::params![fts, limit], summary_from_row)?;
+                let mut stmt = conn.prepare_cached(sql)?;
+                let rows = stmt.query_map(params, summary_from_row)?;
                 rows.collect()
             };
             run().map_err(|e| match e {

@@ -95,3 +95,66 @@ fn untranslated_rows_carry_their_reason_and_vanish_with_the_article() {
     assert!(store.remove_source(src).unwrap());
     assert!(store.translation(id, "fr").unwrap().is_none());
 }
+
+#[test]
+fn an_edition_search_finds_articles_by_the_words_of_their_translation() {
+    let (_dir, store) = fresh();
+    let src = source(&store, "https://news.example/feed.xml");
+    let weather = source(&store, "https://weather.example/feed.xml");
+    let mut a = article(weather, "heat", 1_700_000_000);
+    a.title = "Heatwave grips the south".into();
+    a.body_text = "Temperatures passed forty degrees in Seville.".into();
+    let heat = store.insert_article(&a).unwrap().unwrap();
+    let mut b = article(src, "vote", 1_700_000_100);
+    b.title = "Parliament votes on the budget".into();
+    b.body_text = "The vote is expected on Thursday.".into();
+    let vote = store.insert_article(&b).unwrap().unwrap();
+    let search = |q: &str, lang: &str| -> Vec<i64> {
+        let mut ids: Vec<i64> = store
+            .search_edition(q, lang, 0)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+
+    // The title's translation, then (replacing it, as on first view) the body's.
+    let mut t = translated(heat, "La canicule s'installe dans le sud");
+    store.save_translation(&t).unwrap();
+    assert_eq!(search("canicule", "fr"), [heat]);
+    assert_eq!(
+        search("chapeau", "fr"),
+        [heat],
+        "the lead until the body is there"
+    );
+    assert!(search("canicule", "de").is_empty(), "another edition");
+    assert!(
+        store.search("canicule", 0).unwrap().is_empty(),
+        "originals only"
+    );
+    t.body_text = Some("Les températures ont dépassé quarante degrés à Séville.".into());
+    store.save_translation(&t).unwrap();
+    assert_eq!(
+        search("temperatures quarante", "fr"),
+        [heat],
+        "accents folded"
+    );
+    assert!(
+        search("chapeau", "fr").is_empty(),
+        "the replaced text is gone"
+    );
+    // Originals match in every edition; an article matching both ways comes once.
+    assert_eq!(search("vote", "fr"), [vote]);
+    assert_eq!(search("seville", "fr"), [heat]);
+    // Untranslated rows are not searchable; removing the article removes its translation.
+    let mut u = translated(vote, "Le parlement vote le budget");
+    u.status = TranslationStatus::Untranslated;
+    store.save_translation(&u).unwrap();
+    assert!(search("parlement", "fr").is_empty());
+    assert!(store.remove_source(weather).unwrap());
+    assert!(search("canicule", "fr").is_empty());
+    // Query syntax stays text.
+    assert!(search("\"canicule NEAR(", "fr").is_empty());
+}

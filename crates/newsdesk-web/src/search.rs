@@ -1,5 +1,6 @@
-//! Full-text search: the `/search?q=` page and `GET /api/v1/search?q=&limit=`, over the
-//! store's FTS5 index (titles and body texts, best match first).
+//! Full-text search: the `/search?q=` page, each edition's `/{lang}/search?q=` and
+//! `GET /api/v1/search?q=&limit=`, over the store's FTS5 indexes (titles and body texts of the
+//! originals, and of the translations for an edition; best match first).
 
 use std::sync::Arc;
 
@@ -52,8 +53,9 @@ pub(crate) async fn search_page(
     render_search(&state, &ui, None, raw).await
 }
 
-/// `GET /{lang}/search?q=`: the search page of an edition (results shown in its language where
-/// translated; the index holds the original texts).
+/// `GET /{lang}/search?q=`: the search page of an edition. It finds articles by the words of
+/// their original or of their translation into the edition's language, and shows them in that
+/// language where translated.
 pub(crate) async fn edition_search_page(
     State(state): State<AppState>,
     editions: Option<Extension<Arc<Editions>>>,
@@ -73,9 +75,15 @@ async fn render_search(
 ) -> Result<Html<String>, AppError> {
     let params = Params::parse(raw.as_deref());
     let q = query_text(&params)?;
-    let items = match q.clone() {
-        Some(text) => state.db(move |s| s.search(&text, PAGE_RESULTS)).await?,
-        None => Vec::new(),
+    let items = match (q.clone(), lang) {
+        (Some(text), Some(lang)) => {
+            let lang = lang.to_owned();
+            state
+                .db(move |s| s.search_edition(&text, &lang, PAGE_RESULTS))
+                .await?
+        }
+        (Some(text), None) => state.db(move |s| s.search(&text, PAGE_RESULTS)).await?,
+        (None, _) => Vec::new(),
     };
     let search = crate::i18n::message(&ui.ui, "nav-search", None);
     let title = match &q {

@@ -830,6 +830,45 @@ async fn the_edition_navigation_stays_in_the_edition_and_its_errors_speak_its_la
         hrefs.contains(&format!("/de/articles/{}", ids.es)),
         "{hrefs:?}"
     );
+    // It finds articles by the words of their German translation ("überlebt" is in no
+    // original): the Spanish article and the French copy; the site's own search does not.
+    let (status, _, body) = get(&c, &server.url("/de/search?q=%C3%BCberlebt")).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "de");
+    let mut hrefs = attrs(&doc, ".cards .card-title a", "href");
+    hrefs.sort();
+    let mut expected = vec![
+        format!("/de/articles/{}", ids.es),
+        format!("/de/articles/{}", ids.fr_copy),
+    ];
+    expected.sort();
+    assert_eq!(hrefs, expected);
+    let (_, _, body) = get(&c, &server.url("/de/search?q=%C3%9Cbersetzter+Absatz")).await;
+    let doc = check_html5(&body, "de");
+    assert_eq!(
+        attrs(&doc, ".cards .card-title a", "href"),
+        [format!("/de/articles/{}", ids.es)],
+        "the translated body is searched too"
+    );
+    let (_, _, body) = get(&c, &server.url("/fr/search?q=%C3%BCberlebt")).await;
+    let doc = check_html5(&body, "fr");
+    assert!(
+        texts(&doc, ".cards .card-title").is_empty(),
+        "not the French edition"
+    );
+    let (status, _, body) = get(&c, &server.url("/search?q=%C3%BCberlebt")).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "en");
+    assert!(
+        attrs(&doc, ".cards .card-title a", "href").is_empty(),
+        "the site's search looks at originals only"
+    );
+    let (_, _, body) = get(&c, &server.url("/search?q=sobrevive")).await;
+    let doc = check_html5(&body, "en");
+    assert_eq!(
+        attrs(&doc, ".cards .card-title a", "href"),
+        [format!("/articles/{}", ids.es)]
+    );
 
     // Errors inside an edition: its language, its chrome; the detail is marked as English.
     let (status, _, body) = get(&c, &server.url("/de/stories/999")).await;
