@@ -5,13 +5,19 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:written|posted|reported|story|text|texte|words|article|post|veröffentlicht|geschrieben|verfasst|publié|publicado|escrito)\s*)?(?:by|von|par|por|di|door|av|autor(?:in|en)?|author(?:\(s\))?|auteur|text|texte|redakteur(?:in)?)(?:\s*[:\-]\s*|\s+)")
+    Regex::new(r"(?i)^(?:(?:written|posted|published|reported|story|recipe|text|texte|words|article|post|veröffentlicht|geschrieben|verfasst|publié|publicado|escrito|(?:view |see )?all (?:posts|articles|stories)|(?:zeige )?alle (?:beiträge|artikel))\s*)?(?:by|von|par|por|di|door|av|autor(?:in|en|/in)?|author(?:\(s\))?|auteur|text|texte|redakteur(?:in)?)(?:\s*[:\-]\s*|\s+|$)")
         .expect("valid regex")
 });
 
 /// A prefix glued to the name by the markup ("Veröffentlicht vonChris Jung", "AuthorJane Doe").
 static GLUED_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^((?i:(?:veröffentlicht|geschrieben|verfasst|posted|written|published)\s+)?(?i:von|by|author|autor|autorin))(\p{Lu}\p{Ll})")
+        .expect("valid regex")
+});
+
+/// A photo credit, not a byline ("Foto: Ingo Schneider").
+static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:fotos?|photos?|bild(?:er)?|images?|credits?|crédits?)\s*[:©]")
         .expect("valid regex")
 });
 
@@ -58,6 +64,17 @@ fn is_sentence(entry: &str) -> bool {
     false
 }
 
+/// A list of tags or sections, not of people: three or more parts, at most one of them more
+/// than a single word ("CSP; International; Photovoltaik; Speicher").
+fn is_term_list(entry: &str) -> bool {
+    let parts: Vec<&str> = SPLIT
+        .split(entry)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.len() >= 3 && parts.iter().filter(|p| p.contains(' ')).count() <= 1
+}
+
 /// Cleans raw author strings into a list of names (order kept, duplicates dropped).
 pub(crate) fn clean(raw: &[String], site_names: &[String]) -> Vec<String> {
     let sites: Vec<String> = site_names
@@ -70,10 +87,26 @@ pub(crate) fn clean(raw: &[String], site_names: &[String]) -> Vec<String> {
         let entry = newsdesk_text::normalize_whitespace(entry);
         let entry =
             entry.trim_matches(|c: char| c == '-' || c == '|' || c == ',' || c.is_whitespace());
+        // "Williams Perdomo @wperdomod": the social handle goes, the name stays (an e-mail
+        // address, with its `@` inside a word, is still refused below).
+        let without_handles;
+        let entry = if entry.split_whitespace().any(|w| w.starts_with('@'))
+            && entry.split_whitespace().any(|w| !w.starts_with('@'))
+        {
+            without_handles = entry
+                .split_whitespace()
+                .filter(|w| !w.starts_with('@'))
+                .collect::<Vec<_>>()
+                .join(" ");
+            without_handles.as_str()
+        } else {
+            entry
+        };
         if entry.contains("://")
             || entry.starts_with("www.")
             || entry.contains('@')
-            || is_sentence(entry)
+            || CREDIT.is_match(entry)
+            || is_term_list(entry)
         {
             continue;
         }
@@ -87,6 +120,10 @@ pub(crate) fn clean(raw: &[String], site_names: &[String]) -> Vec<String> {
             entry = stripped;
         }
         let entry = SUFFIX.replace(&entry, "");
+        // After the prefixes: "View all posts by Jane Doe" is a byline, not a sentence.
+        if is_sentence(&entry) {
+            continue;
+        }
         for part in SPLIT.split(&entry) {
             let name = part
                 .trim()
@@ -138,7 +175,7 @@ fn plausible(name: &str) -> bool {
     }
     (2..=60).contains(&chars)
         && name.split_whitespace().count() <= 5
-        && name.chars().any(char::is_alphabetic)
+        && name.chars().filter(|c| c.is_alphabetic()).count() >= 2
         && !name.chars().any(|c| c.is_ascii_digit())
         && !name.contains('@')
         && !name.to_lowercase().contains("email")
@@ -213,6 +250,31 @@ mod tests {
             ["Jane Doe"]
         );
         assert_eq!(c(&["Text: Anna Schmidt (dpa)"], &[]), ["Anna Schmidt"]);
+        assert_eq!(
+            c(&["Williams Perdomo @wperdomod", "@newsdesk"], &[]),
+            ["Williams Perdomo"],
+            "handles go, a lone handle is no name"
+        );
+        assert!(c(&["jane.doe@example.org"], &[]).is_empty());
+        assert_eq!(c(&["Autor/in: Korinna Hennig"], &[]), ["Korinna Hennig"]);
+        assert_eq!(
+            c(&["View all posts by Daniel Lemire"], &[]),
+            ["Daniel Lemire"]
+        );
+        assert!(c(&["Published by"], &[]).is_empty());
+        assert!(
+            c(&["Foto: Ingo Schneider"], &[]).is_empty(),
+            "a photo credit"
+        );
+        assert!(c(&["S."], &[]).is_empty());
+        assert!(
+            c(&["CSP, International, Photovoltaik, Solarthermie"], &[]).is_empty(),
+            "sections, not people"
+        );
+        assert_eq!(
+            c(&["Clara Löw, Siddharth Prakash & Klaus Jacob"], &[]),
+            ["Clara Löw", "Siddharth Prakash", "Klaus Jacob"]
+        );
         assert!(c(&["14.03.2026"], &[]).is_empty());
         assert_eq!(
             c(&["Post author By Helge Fahrnberger"], &[]),

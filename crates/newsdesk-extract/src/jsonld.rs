@@ -28,6 +28,8 @@ pub(crate) struct JsonLd {
     pub tags: Vec<String>,
     /// Publisher's name.
     pub publisher: Option<String>,
+    /// Whether the publisher is a person (a personal site: its owner may sign the articles).
+    pub publisher_is_person: bool,
     /// `articleBody`.
     pub body: Option<String>,
     /// `description`.
@@ -111,6 +113,7 @@ pub(crate) fn parse<'a>(blocks: impl IntoIterator<Item = &'a str>) -> JsonLd {
             .or_else(|| string(obj.get("inLanguage")));
         if out.publisher.is_none() {
             out.publisher = obj.get("publisher").and_then(|p| name_of(p, &by_id));
+            out.publisher_is_person = obj.get("publisher").is_some_and(|p| is_person(p, &by_id));
         }
     }
     if out.publisher.is_none() {
@@ -239,6 +242,23 @@ fn name_of(v: &Value, by_id: &HashMap<&str, &serde_json::Map<String, Value>>) ->
     }
 }
 
+/// Whether a publisher value (inline object, `@id` reference or the first of a list) is typed
+/// `Person`.
+fn is_person(v: &Value, by_id: &HashMap<&str, &serde_json::Map<String, Value>>) -> bool {
+    match v {
+        Value::Array(items) => items.first().is_some_and(|i| is_person(i, by_id)),
+        Value::Object(o) => {
+            let resolved = o
+                .get("@id")
+                .and_then(Value::as_str)
+                .and_then(|id| by_id.get(id).copied())
+                .unwrap_or(o);
+            is_type(resolved, |t| t == "Person") || is_type(o, |t| t == "Person")
+        }
+        _ => false,
+    }
+}
+
 fn people(
     v: &Value,
     by_id: &HashMap<&str, &serde_json::Map<String, Value>>,
@@ -256,9 +276,12 @@ fn people(
                 .filter(|t| t.contains_key("name"))
                 .unwrap_or(o);
             if let Some(name) = string(resolved.get("name")) {
-                if is_type(resolved, |t| {
-                    t == "Organization" || t.ends_with("Organization")
-                }) {
+                // A personal site's owner is often typed both Person and Organization.
+                if !is_type(resolved, |t| t == "Person")
+                    && is_type(resolved, |t| {
+                        t == "Organization" || t.ends_with("Organization")
+                    })
+                {
                     orgs.push(name);
                 } else {
                     persons.push(name);

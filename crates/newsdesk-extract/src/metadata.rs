@@ -327,33 +327,42 @@ pub(crate) fn extract(html: &Html, url: &str, base: Option<&Url>) -> Metadata {
         .or_else(|| cleaned.as_ref().and_then(|c| c.site.clone()));
     let title = cleaned.map(|c| c.title).filter(|t| !t.is_empty());
 
-    let mut raw_authors: Vec<String> = ld.authors.clone();
-    if raw_authors.is_empty() {
-        raw_authors.extend(s.meta(&[
-            "author",
-            "dc.creator",
-            "byl",
-            "sailthru.author",
-            "parsely-author",
-            "article:author_name",
-        ]));
-        raw_authors.extend(
-            s.meta_all("article:author")
-                .filter(|a| !a.contains("://") && !a.starts_with("www."))
-                .map(str::to_owned),
-        );
-    }
-    for (fallback, n) in [
+    let mut meta_authors: Vec<String> = Vec::new();
+    meta_authors.extend(s.meta(&[
+        "author",
+        "dc.creator",
+        "byl",
+        "sailthru.author",
+        "parsely-author",
+        "article:author_name",
+    ]));
+    meta_authors.extend(
+        s.meta_all("article:author")
+            .filter(|a| !a.contains("://") && !a.starts_with("www."))
+            .map(str::to_owned),
+    );
+    // Sources in order of trust, each with how many of its names count; the first that yields
+    // a plausible name decides, so a JSON-LD author that is only an e-mail address or the
+    // site's name falls through to the meta tags, microdata and bylines.
+    let sources: [(&[String], usize); 6] = [
+        (&ld.authors, usize::MAX),
+        (&meta_authors, usize::MAX),
         (&s.itemprop_authors, 3),
         (&s.rel_authors, 1),
         (&s.bylines, 1),
         (&ld.org_authors, 1),
-    ] {
-        if raw_authors.is_empty() {
-            raw_authors.extend(fallback.iter().take(n).cloned());
-        }
-    }
-    let authors = authors::clean(&raw_authors, &site_names);
+    ];
+    // A personal site's publisher is its owner, who signs the articles: not a site name there.
+    let not_authors: Vec<String> = site_names
+        .iter()
+        .filter(|n| !(ld.publisher_is_person && ld.publisher.as_ref() == Some(*n)))
+        .cloned()
+        .collect();
+    let authors = sources
+        .iter()
+        .map(|(names, n)| authors::clean(&names[..names.len().min(*n)], &not_authors))
+        .find(|names| !names.is_empty())
+        .unwrap_or_default();
 
     const PUBLISHED_META: &[&str] = &[
         "article:published_time",
