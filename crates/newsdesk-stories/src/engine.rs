@@ -264,6 +264,9 @@ struct Story {
     /// The features under which it is in the candidate index, sorted (rebuilt on restore).
     #[serde(skip)]
     indexed: Vec<u64>,
+    /// Its slot in the candidate index, once indexed (see [`StoryEngine::slot_story`]).
+    #[serde(skip)]
+    slot: Option<u32>,
 }
 
 impl Story {
@@ -280,6 +283,7 @@ impl Story {
             members: Vec::new(),
             langs: Vec::new(),
             indexed: Vec::new(),
+            slot: None,
         }
     }
 
@@ -329,9 +333,19 @@ pub struct StoryEngine {
     next_story: StoryId,
     seq: u64,
     stories: FxHashMap<StoryId, Story>,
-    /// Feature → open stories whose centroid holds it (not saved: rebuilt on restore).
+    /// Feature → slots of the open stories whose centroid holds it (not saved: rebuilt on
+    /// restore).
     #[serde(skip)]
-    index: FxHashMap<u64, Vec<StoryId>>,
+    index: FxHashMap<u64, Vec<u32>>,
+    /// Slot → the story holding it (stale for free slots, which no index list holds).
+    #[serde(skip)]
+    slot_story: Vec<StoryId>,
+    /// Slots given back by closed and merged stories, reused first.
+    #[serde(skip)]
+    free_slots: Vec<u32>,
+    /// Votes per slot while one article's candidates are counted (`None` when untouched).
+    #[serde(skip)]
+    tally: Vec<Option<f32>>,
     /// Running document frequencies over the articles in the window.
     df: FxHashMap<u64, u32>,
     /// Articles in the window: (date, features counted in `df`).
@@ -430,6 +444,13 @@ impl StoryEngine {
         let mut ids: Vec<StoryId> = self.stories.keys().copied().collect();
         ids.sort_unstable();
         self.index = FxHashMap::default();
+        self.slot_story.clear();
+        self.free_slots.clear();
+        self.tally.clear();
+        for s in self.stories.values_mut() {
+            s.slot = None;
+            s.indexed.clear();
+        }
         for id in ids {
             self.reindex(id);
         }
@@ -599,16 +620,24 @@ impl StoryEngine {
 
     fn close(&mut self, id: StoryId) {
         if let Some(s) = self.stories.remove(&id) {
-            for k in s.indexed {
-                self.unindex(k, id);
-            }
+            self.release(&s);
         }
         self.aliases.retain(|_, to| *to != id);
     }
 
-    fn unindex(&mut self, k: u64, id: StoryId) {
+    /// Takes a story leaving the engine out of the candidate index and frees its slot.
+    fn release(&mut self, s: &Story) {
+        if let Some(slot) = s.slot {
+            for k in &s.indexed {
+                self.unindex(*k, slot);
+            }
+            self.free_slots.push(slot);
+        }
+    }
+
+    fn unindex(&mut self, k: u64, slot: u32) {
         if let Some(list) = self.index.get_mut(&k) {
-            if let Some(i) = list.iter().position(|s| *s == id) {
+            if let Some(i) = list.iter().position(|s| *s == slot) {
                 list.swap_remove(i);
             }
             if list.is_empty() {
@@ -673,16 +702,28 @@ impl StoryEngine {
             heaviest.truncate(VOTING_TERMS);
         }
         heaviest.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
-        let mut votes: FxHashMap<StoryId, f32> =
-            FxHashMap::with_capacity_and_hasher(256, Default::default());
+        // Votes summed per slot in the order of the terms, as a map per story would sum them.
+        let mut touched: Vec<u32> = Vec::with_capacity(256);
         for (k, w) in &heaviest {
             if let Some(list) = self.index.get(k) {
-                for id in list {
-                    *votes.entry(*id).or_default() += *w;
+                for &slot in list {
+                    if let Some(t) = self.tally.get_mut(slot as usize) {
+                        let v = t.get_or_insert_with(|| {
+                            touched.push(slot);
+                            0.0
+                        });
+                        *v += *w;
+                    }
                 }
             }
         }
-        let mut voted: Vec<(f32, StoryId)> = votes.into_iter().map(|(id, v)| (v, id)).collect();
+        let mut voted: Vec<(f32, StoryId)> = touched
+            .iter()
+            .filter_map(|&slot| {
+                let v = self.tally.get_mut(slot as usize)?.take()?;
+                Some((v, *self.slot_story.get(slot as usize)?))
+            })
+            .collect();
         if voted.len() > CANDIDATES {
             voted
                 .select_nth_unstable_by(CANDIDATES, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -824,7 +865,9 @@ impl StoryEngine {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             entries.extend(m.tf.iter().map(|(k, t)| (*k, i, *t)));
         }
-        entries.sort_unstable_by_key(|(k, i, _)| (*k, *i));
+        // Each member's terms are one run sorted by feature, the runs in member order: a stable
+        // sort by feature merges the runs and leaves them ordered by (feature, member).
+        entries.sort_by_key(|(k, _, _)| *k);
         let mut norms = vec![[0.0f32; 3]; members.len()];
         let mut start = 0;
         while start < entries.len() {
@@ -1045,9 +1088,7 @@ impl StoryEngine {
         let Some(g) = self.stories.remove(&gone) else {
             return (keep, gone);
         };
-        for k in &g.indexed {
-            self.unindex(*k, gone);
-        }
+        self.release(&g);
         if let Some(s) = self.stories.get_mut(&keep) {
             s.centroid.add(g.centroid.terms());
             s.articles += g.articles;
@@ -1126,6 +1167,21 @@ impl StoryEngine {
         let Some(s) = self.stories.get_mut(&id) else {
             return;
         };
+        let slot = match s.slot {
+            Some(slot) => slot,
+            None => {
+                let slot = self.free_slots.pop().unwrap_or_else(|| {
+                    self.slot_story.push(id);
+                    self.tally.push(None);
+                    u32::try_from(self.slot_story.len() - 1).unwrap_or(u32::MAX)
+                });
+                if let Some(owner) = self.slot_story.get_mut(slot as usize) {
+                    *owner = id;
+                }
+                s.slot = Some(slot);
+                slot
+            }
+        };
         let new = s.centroid.heaviest(INDEXED_TERMS);
         let old = std::mem::replace(&mut s.indexed, new.clone());
         let (mut i, mut j) = (0, 0);
@@ -1136,15 +1192,15 @@ impl StoryEngine {
                     j += 1;
                 }
                 (Some(a), Some(b)) if a < b => {
-                    self.unindex(*a, id);
+                    self.unindex(*a, slot);
                     i += 1;
                 }
                 (Some(a), None) => {
-                    self.unindex(*a, id);
+                    self.unindex(*a, slot);
                     i += 1;
                 }
                 (_, Some(b)) => {
-                    self.index.entry(*b).or_default().push(id);
+                    self.index.entry(*b).or_default().push(slot);
                     j += 1;
                 }
                 (None, None) => break,
