@@ -682,12 +682,20 @@ impl CopyDetector {
             }
         };
         // Same-language copies: candidates share sampled shingles.
-        let mut votes: FxHashMap<u64, u32> = FxHashMap::default();
+        // Every posting of the sampled shingles, then counted per article: one sort instead of
+        // a growing table.
+        let mut postings: Vec<u64> = Vec::new();
         for h in new.all_shingles.iter().filter(|h| sampled(**h)) {
-            self.shingle_index
-                .for_each(*h, |s| *votes.entry(s).or_default() += 1);
+            self.shingle_index.for_each(*h, |s| postings.push(s));
         }
-        let mut voted: Vec<(u64, u32)> = votes.into_iter().collect();
+        postings.sort_unstable();
+        let mut voted: Vec<(u64, u32)> = Vec::new();
+        for s in postings {
+            match voted.last_mut() {
+                Some((last, n)) if *last == s => *n += 1,
+                _ => voted.push((s, 1)),
+            }
+        }
         voted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         for (seq, _) in voted.into_iter().take(8) {
             let Some(old) = self.get(seq) else { continue };
