@@ -83,10 +83,18 @@ impl Centroid {
         if self.terms.len() <= limit + limit / 2 {
             return Vec::new();
         }
-        self.terms
-            .sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let dropped = self.terms.drain(limit..).map(|(k, _)| k).collect();
-        self.terms.sort_unstable_by_key(|(k, _)| *k);
+        let Some(last) = self.nth_heaviest(limit) else {
+            return self.terms.drain(..).map(|(k, _)| k).collect();
+        };
+        // The kept terms stay in feature order: no sort back.
+        let mut dropped = Vec::with_capacity(self.terms.len() - limit);
+        self.terms.retain(|t| {
+            let keep = heavier_first(t, &last).is_le();
+            if !keep {
+                dropped.push(t.0);
+            }
+            keep
+        });
         dropped
     }
 
@@ -95,11 +103,26 @@ impl Centroid {
         if self.terms.len() <= k {
             return self.keys().collect();
         }
-        let mut terms = self.terms.clone();
-        terms.select_nth_unstable_by(k, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut keys: Vec<u64> = terms[..k].iter().map(|(key, _)| *key).collect();
-        keys.sort_unstable();
-        keys
+        let Some(last) = self.nth_heaviest(k) else {
+            return Vec::new();
+        };
+        self.terms
+            .iter()
+            .filter(|t| heavier_first(t, &last).is_le())
+            .map(|(key, _)| *key)
+            .collect()
+    }
+
+    /// The `n`th heaviest term (1-based; ties by smaller feature), when `n` is at least 1 and
+    /// at most the number of terms: it and the terms before it in [`heavier_first`] order are
+    /// the heaviest `n`.
+    fn nth_heaviest(&self, n: usize) -> Option<(u64, f32)> {
+        if n == 0 || n > self.terms.len() {
+            return None;
+        }
+        let mut ranked = self.terms.clone();
+        let (_, last, _) = ranked.select_nth_unstable_by(n - 1, heavier_first);
+        Some(*last)
     }
 
     /// Euclidean norm per part.
@@ -110,6 +133,11 @@ impl Centroid {
         }
         n.map(f32::sqrt)
     }
+}
+
+/// Heavier terms first, then the smaller feature: a total order (features are unique).
+fn heavier_first(a: &(u64, f32), b: &(u64, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
 #[cfg(test)]
@@ -130,5 +158,43 @@ mod tests {
         assert_eq!(dropped, vec![0, 1, 2, 3, 4, 5]);
         assert_eq!(big.keys().collect::<Vec<_>>(), vec![6, 7, 8, 9]);
         assert_eq!(big.len(), 4);
+    }
+
+    /// The heaviest `limit` by sorting everything, as pruning used to find them.
+    fn heaviest_by_sorting(terms: &[(u64, f32)], limit: usize) -> Vec<(u64, f32)> {
+        let mut all = terms.to_vec();
+        all.sort_unstable_by(heavier_first);
+        all.truncate(limit);
+        all.sort_unstable_by_key(|(k, _)| *k);
+        all
+    }
+
+    #[test]
+    fn prune_and_heaviest_keep_what_a_full_sort_keeps() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let terms: Vec<(u64, f32)> = (0..700)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Few distinct weights: many ties, broken by feature.
+                (i * 7 + 3, (x % 50) as f32 / 7.0)
+            })
+            .collect();
+        for limit in [0usize, 1, 128, 400, 466, 467] {
+            let expected = heaviest_by_sorting(&terms, limit);
+            let keys: Vec<u64> = expected.iter().map(|(k, _)| *k).collect();
+            let c = Centroid::from_unsorted(terms.clone());
+            assert_eq!(c.heaviest(limit), keys, "heaviest {limit}");
+            let mut pruned = c.clone();
+            let dropped = pruned.prune(limit);
+            if terms.len() > limit + limit / 2 {
+                assert_eq!(pruned.terms(), &expected[..], "prune {limit}");
+                assert_eq!(dropped.len(), terms.len() - limit);
+            } else {
+                assert_eq!(pruned, c, "{limit}: not pruned below 1.5 times the limit");
+                assert!(dropped.is_empty());
+            }
+        }
     }
 }
