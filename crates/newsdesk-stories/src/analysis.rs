@@ -340,10 +340,15 @@ fn numbers_of(text: &str, out: &mut Vec<String>) {
 /// [`numbers_of`] with `chars` as a reused character buffer.
 fn numbers_of_in(text: &str, chars: &mut Vec<char>, out: &mut Vec<String>) {
     chars.clear();
-    chars.extend(
-        text.chars()
-            .map(|c| crate::script::ascii_digit(c).unwrap_or(c)),
-    );
+    if text.is_ascii() {
+        // ASCII digits are already ASCII digits: nothing to map.
+        chars.extend(text.bytes().map(char::from));
+    } else {
+        chars.extend(
+            text.chars()
+                .map(|c| crate::script::ascii_digit(c).unwrap_or(c)),
+        );
+    }
     let chars = &chars[..];
     let digits_at = |i: usize| {
         let mut k = i;

@@ -13,6 +13,7 @@ const ZEROS: [u32; 22] = [
 ];
 
 /// The ASCII digit for a decimal digit of any of the scripts above.
+#[inline]
 pub(crate) fn ascii_digit(c: char) -> Option<char> {
     let code = c as u32;
     if c.is_ascii_digit() {
