@@ -186,6 +186,26 @@ fn tokens_into(text: &str, out: &mut Folded) {
         u.clear();
     };
     for c in text.chars() {
+        // ASCII outside unspaced runs, the common case: what the general path below does
+        // for it, without its Unicode lookups.
+        if c.is_ascii() && unspaced.is_empty() {
+            if c.is_ascii_alphanumeric() {
+                let numeric = c.is_ascii_digit();
+                if !run.is_empty() && numeric != run_numeric {
+                    flush_run(&mut run, run_cap, run_numeric, out);
+                }
+                if run.is_empty() {
+                    run_cap = c.is_ascii_uppercase();
+                    run_numeric = numeric;
+                }
+                run.push(c);
+            } else if (c == '\'' || c == '-') && !run.is_empty() && !run_numeric {
+                // Keep "O'Brien" and "Jean-Pierre" together, as below.
+            } else {
+                flush_run(&mut run, run_cap, run_numeric, out);
+            }
+            continue;
+        }
         // Full-width digits and letters: compatibility-fold first.
         let c = if ('\u{FF10}'..='\u{FF5A}').contains(&c) {
             char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)

@@ -147,7 +147,11 @@ fn romanise_hangul(c: char, out: &mut String) -> bool {
 /// kept (lowercased).
 pub fn fold_into(text: &str, out: &mut String) {
     if text.is_ascii() {
-        out.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+        let start = out.len();
+        out.push_str(text);
+        if let Some(added) = out.get_mut(start..) {
+            added.make_ascii_lowercase();
+        }
         return;
     }
     let chars: Vec<char> = text.chars().collect();
