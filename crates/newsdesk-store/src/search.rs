@@ -36,20 +36,12 @@ impl Store {
     /// `limit` is clamped like [`ArticleQuery::limit`] (0 means 50). Text without any word
     /// gives an empty list.
     pub fn search(&self, q: &str, limit: u32) -> Result<Vec<ArticleSummary>> {
-        let Some(fts) = fts_query(q) else {
-            return Ok(Vec::new());
-        };
-        let limit = ArticleQuery {
-            limit,
-            ..Default::default()
-        }
-        .effective_limit();
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM articles_fts f JOIN articles a ON a.id = f.rowid \
              JOIN sources s ON s.id = a.source_id \
              WHERE articles_fts MATCH ?1 ORDER BY f.rank, a.id DESC LIMIT ?2"
         );
-        self.run_search(q, &sql, rusqlite::params![fts, limit])
+        self.run_search(q, &sql, None, limit)
     }
 
     /// Like [`Store::search`], for the edition in `language`: an article matches by the words
@@ -64,14 +56,6 @@ impl Store {
         language: &str,
         limit: u32,
     ) -> Result<Vec<ArticleSummary>> {
-        let Some(fts) = fts_query(q) else {
-            return Ok(Vec::new());
-        };
-        let limit = ArticleQuery {
-            limit,
-            ..Default::default()
-        }
-        .effective_limit();
         let sql = format!(
             "WITH hits(id, rank) AS ( \
                  SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?1 \
@@ -82,21 +66,38 @@ impl Store {
              SELECT {SUMMARY_COLUMNS} FROM best b JOIN articles a ON a.id = b.id \
              JOIN sources s ON s.id = a.source_id ORDER BY b.rank, a.id DESC LIMIT ?3"
         );
-        self.run_search(q, &sql, rusqlite::params![fts, language, limit])
+        self.run_search(q, &sql, Some(language), limit)
     }
 
-    /// Runs a search statement; FTS5's complaints become [`StoreError::Search`].
+    /// Runs a search statement whose parameters are the FTS5 query, then the edition's
+    /// language when there is one, then the clamped limit; FTS5's complaints become
+    /// [`StoreError::Search`]. Text without any word gives an empty list.
     fn run_search(
         &self,
         q: &str,
         sql: &str,
-        params: impl rusqlite::Params + Copy,
+        language: Option<&str>,
+        limit: u32,
     ) -> Result<Vec<ArticleSummary>> {
+        let Some(fts) = fts_query(q) else {
+            return Ok(Vec::new());
+        };
+        let limit = ArticleQuery {
+            limit,
+            ..Default::default()
+        }
+        .effective_limit();
         self.read(|conn| {
             let run = || -> rusqlite::Result<Vec<ArticleSummary>> {
                 let mut stmt = conn.prepare_cached(sql)?;
-                let rows = stmt.query_map(params, summary_from_row)?;
-                rows.collect()
+                match language {
+                    Some(lang) => stmt
+                        .query_map(rusqlite::params![fts, lang, limit], summary_from_row)?
+                        .collect(),
+                    None => stmt
+                        .query_map(rusqlite::params![fts, limit], summary_from_row)?
+                        .collect(),
+                }
             };
             run().map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(_, Some(message)) => StoreError::Search {
