@@ -100,8 +100,8 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                     let end = close.unwrap_or(bytes.len());
                     let body = &input[pos..end];
                     match kind {
-                        RawKind::Rcdata => self.rcdata(body),
-                        _ => self.raw_text(body),
+                        RawKind::Rcdata => self.decoded(body, true, '\u{fffd}'),
+                        _ => self.decoded(body, false, '\u{fffd}'),
                     }
                     match close {
                         // The end tag itself, read from after `</` like any tag.
@@ -110,7 +110,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                     }
                 }
                 State::Plaintext => {
-                    self.raw_text(&input[pos..]);
+                    self.decoded(&input[pos..], false, '\u{fffd}');
                     return;
                 }
             }
@@ -150,7 +150,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                     let start = lt + 9;
                     let end = memchr::memmem::find(&bytes[start..], b"]]>")
                         .map_or(bytes.len(), |e| start + e);
-                    self.cdata(&self.input[start..end]);
+                    self.decoded(&self.input[start..end], false, '\0');
                     ((end + 3).min(bytes.len()), State::Data)
                 } else {
                     (skip_to_gt(bytes, lt + 2), State::Data)
@@ -315,44 +315,21 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         }
         let mut rest = text;
         while let Some(nul) = memchr::memchr(b'\0', rest.as_bytes()) {
-            let piece = decode(&rest[..nul], refs, false, '\0');
-            if !piece.is_empty() {
-                self.chars(StrTendril::from_slice(&piece));
-            }
+            self.decoded(&rest[..nul], refs, '\0');
             let _ = self.sink.process_token(Token::NullCharacterToken, 1);
             rest = &rest[nul + 1..];
         }
-        let piece = decode(rest, refs, false, '\0');
+        self.decoded(rest, refs, '\0');
+    }
+
+    /// Sends text decoded by [`decode`] (character references when `refs`, `\r\n` → `\n`, NUL →
+    /// `nul`): RCDATA (title, textarea: references, NUL → U+FFFD), raw text (script, style,
+    /// PLAINTEXT: NUL → U+FFFD), CDATA sections (as they are but for line breaks).
+    fn decoded(&self, text: &str, refs: bool, nul: char) {
+        let piece = decode(text, refs, false, nul);
         if !piece.is_empty() {
             self.chars(StrTendril::from_slice(&piece));
         }
-    }
-
-    /// Sends RCDATA (title, textarea): character references decoded, NUL → U+FFFD.
-    fn rcdata(&self, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        let piece = decode(text, true, false, '\u{fffd}');
-        self.chars(StrTendril::from_slice(&piece));
-    }
-
-    /// Sends raw text (script, style, PLAINTEXT): `\r\n` → `\n`, NUL → U+FFFD, nothing decoded.
-    fn raw_text(&self, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        let piece = decode(text, false, false, '\u{fffd}');
-        self.chars(StrTendril::from_slice(&piece));
-    }
-
-    /// Sends a CDATA section's text as it is, but for line breaks.
-    fn cdata(&self, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        let piece = decode(text, false, false, '\0');
-        self.chars(StrTendril::from_slice(&piece));
     }
 
     fn chars(&self, t: StrTendril) {
