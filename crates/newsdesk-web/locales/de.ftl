@@ -192,3 +192,11 @@ error-heading = { $status ->
 }
 backend-openai = ein OpenAI-kompatibles Modell
 group-unknown = unbekannt
+# The chrome while background work runs, and the empty home page (newcomer help).
+time-exact = { time-date }, { $time } UTC
+no-articles-hint = Fügen Sie eine Quelle hinzu und rufen Sie ihre Artikel ab (oder starten Sie newsdesk serve, das im Hintergrund abruft):
+busy-fetching = Abruf läuft: { $sources_done } von { $sources_total } Quellen gelesen, bisher { $articles } Artikel gespeichert. Diese Seite füllt sich, während die Artikel eintreffen; laden Sie sie gleich neu.
+busy-translating = Übersetzung läuft: { $done } von { $total ->
+    [one] { $total } Artikel
+   *[other] { $total } Artikeln
+} übersetzt. Laden Sie die Seite gleich neu, um mehr zu sehen.

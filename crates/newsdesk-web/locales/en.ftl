@@ -193,3 +193,14 @@ error-heading = { $status ->
 }
 backend-openai = an OpenAI-compatible model
 group-unknown = unknown
+# The chrome while background work runs, and the empty home page (newcomer help).
+time-exact = { time-date }, { $time } UTC
+no-articles-hint = Add a news source, then fetch it (or run newsdesk serve, which fetches in the background):
+busy-fetching = Still fetching: { $sources_done } of { $sources_total } sources read, { $articles ->
+    [one] { $articles } article
+   *[other] { $articles } articles
+} stored so far. This page fills in as articles arrive; reload it in a moment.
+busy-translating = Still translating: { $done } of { $total ->
+    [one] { $total } article
+   *[other] { $total } articles
+} done. Reload in a moment to see more of them translated.

@@ -192,3 +192,14 @@ error-heading = { $status ->
 }
 backend-openai = un modelo compatible con OpenAI
 group-unknown = desconocido
+# The chrome while background work runs, and the empty home page (newcomer help).
+time-exact = { time-date }, { $time } UTC
+no-articles-hint = Añada una fuente y recupere sus artículos (o ejecute newsdesk serve, que los recupera en segundo plano):
+busy-fetching = Recuperando: { $sources_done } de { $sources_total } fuentes leídas, { $articles ->
+    [one] { $articles } artículo guardado
+   *[other] { $articles } artículos guardados
+} hasta ahora. Esta página se va llenando a medida que llegan los artículos; vuelva a cargarla en un momento.
+busy-translating = Traduciendo: { $done } de { $total ->
+    [one] { $total } artículo
+   *[other] { $total } artículos
+} traducidos. Vuelva a cargar en un momento para ver más.

@@ -192,3 +192,14 @@ error-heading = { $status ->
 }
 backend-openai = un modèle compatible OpenAI
 group-unknown = inconnu
+# The chrome while background work runs, and the empty home page (newcomer help).
+time-exact = { time-date } à { $time } UTC
+no-articles-hint = Ajoutez une source, puis récupérez ses articles (ou lancez newsdesk serve, qui les récupère en arrière-plan) :
+busy-fetching = Récupération en cours : { $sources_done } sources lues sur { $sources_total }, { $articles ->
+    [one] { $articles } article enregistré
+   *[other] { $articles } articles enregistrés
+} pour l’instant. Cette page se remplit à mesure que les articles arrivent ; rechargez-la dans un instant.
+busy-translating = Traduction en cours : { $done } { $total ->
+    [one] article traduit sur { $total }
+   *[other] articles traduits sur { $total }
+}. Rechargez la page dans un instant pour en voir davantage.

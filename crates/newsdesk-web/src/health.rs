@@ -1,4 +1,6 @@
 //! `GET /healthz`: `200 ok` after a trivial database query, `503` when the database fails.
+//! Operator warnings (see [`crate::SiteStatus`]) follow as `warning: …` lines, and background
+//! work as a `working: …` line; the status code stays 200 for them.
 
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -9,10 +11,28 @@ use crate::error::KeepAsIs;
 
 /// Looks up article 0 (a primary-key probe that touches the database and returns nothing).
 pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
-    let (status, text) = match state.db(|store| store.get_article(0)).await {
-        Ok(_) => (StatusCode::OK, "ok"),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    let (status, mut text) = match state.db(|store| store.get_article(0)).await {
+        Ok(_) => (StatusCode::OK, "ok".to_string()),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database unavailable".to_string(),
+        ),
     };
+    for w in state.status.warnings() {
+        text.push_str("\nwarning: ");
+        text.push_str(&w);
+    }
+    if let Some(w) = state.status.work() {
+        text.push_str(&format!(
+            "\nworking: {}, {}/{} sources, {}/{} articles, {} s",
+            w.phase.as_str(),
+            w.sources_done,
+            w.sources_total,
+            w.articles_done,
+            w.articles_total,
+            w.elapsed_secs
+        ));
+    }
     let mut response = (status, text).into_response();
     response
         .headers_mut()

@@ -28,7 +28,8 @@
 //!
 //! Routes: `/` (latest articles), `/articles/{id}`, `/sources`, `/sources/{id}`, `/search`,
 //! `/stories`, `/stories/{id}` (stories and provenance links the story stage recorded),
-//! `/healthz`,
+//! `/healthz` (`ok`, plus a `warning:` line per operator warning), `/status` (JSON: background
+//! work in progress and warnings, see [`SiteStatus`]),
 //! `/feed.atom`, `/feed.rss`, `/feed.json`, `/static/style.<hash>.css` and the JSON API under
 //! `/api/v1/` (described by `/api/v1/openapi.json`): an article lists its stored
 //! `translations`, and `?edition=fr` gives article and story titles in an edition's language.
@@ -65,6 +66,7 @@ mod sanitize;
 mod search;
 mod security;
 mod state;
+mod status;
 mod stories;
 
 pub use config::WebConfig;
@@ -72,3 +74,4 @@ pub use editions::{BodyFuture, BodyTranslation, BodyTranslator, EditionConfig, E
 pub use error::{AppError, ErrorKind};
 pub use router::{app, app_with_editions, serve, serve_with_editions};
 pub use state::AppState;
+pub use status::{SiteStatus, WorkPhase, WorkProgress};

@@ -39,6 +39,7 @@ static ENVIRONMENT: LazyLock<Result<Environment<'static>, minijinja::Error>> =
         env.add_function("t", translate);
         env.add_function("th", translate_html);
         env.add_function("ago", ago);
+        env.add_function("exact", exact);
         env.add_function("gap", gap);
         Ok(env)
     });
@@ -150,10 +151,11 @@ fn translate_html(
     Ok(Value::from_safe_string(html))
 }
 
-/// A `TimeView` as a `<time>` element showing how long ago it was.
+/// A `TimeView` as a `<time>` element showing how long ago it was, with the exact time in the
+/// page's language as its title.
 fn time_element(state: &State<'_, '_>, time: &Value) -> Result<String, minijinja::Error> {
     let iso = time.get_attr("iso")?.to_string();
-    let exact = time.get_attr("exact")?.to_string();
+    let exact = exact(state, time)?;
     Ok(format!(
         "<time datetime=\"{}\" title=\"{}\">{}</time>",
         escape_html(&iso),
@@ -162,22 +164,36 @@ fn time_element(state: &State<'_, '_>, time: &Value) -> Result<String, minijinja
     ))
 }
 
-/// `ago(time)`: how long ago a `TimeView` was, in the page's interface language.
-fn ago(state: &State<'_, '_>, time: &Value) -> Result<String, minijinja::Error> {
-    let iso = time.get_attr("iso")?;
-    let age = time.get_attr("age")?.as_i64().unwrap_or(0);
-    let t = iso
+/// The instant of a `TimeView` (its `iso` attribute).
+fn instant_of(
+    time: &Value,
+    function: &str,
+) -> Result<chrono::DateTime<chrono::Utc>, minijinja::Error> {
+    time.get_attr("iso")?
         .as_str()
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
         .map(|t| t.with_timezone(&chrono::Utc))
         .ok_or_else(|| {
             minijinja::Error::new(
                 minijinja::ErrorKind::InvalidOperation,
-                "ago() takes a time view",
+                format!("{function}() takes a time view"),
             )
-        })?;
+        })
+}
+
+/// `ago(time)`: how long ago a `TimeView` was, in the page's interface language.
+fn ago(state: &State<'_, '_>, time: &Value) -> Result<String, minijinja::Error> {
+    let t = instant_of(time, "ago")?;
+    let age = time.get_attr("age")?.as_i64().unwrap_or(0);
     let now = t + chrono::Duration::seconds(age);
     Ok(crate::relative_time::relative_time(t, now, &ui_lang(state)))
+}
+
+/// `exact(time)`: the exact time of a `TimeView` in the page's interface language, in UTC
+/// ("10 Mar 2026, 09:00 UTC", "10 mars 2026 à 09:00 UTC").
+fn exact(state: &State<'_, '_>, time: &Value) -> Result<String, minijinja::Error> {
+    let t = instant_of(time, "exact")?;
+    Ok(crate::relative_time::exact_in(t, &ui_lang(state)))
 }
 
 /// `gap(seconds)`: a duration between two articles ("2 h", "3 days") in the page's language.
@@ -214,6 +230,8 @@ struct Site<'a> {
     prefix: &'a str,
     /// The language switcher (empty when no editions are configured).
     switcher: &'a [SwitchLink],
+    /// Background work still running (the page says so), if any.
+    busy: Option<crate::WorkProgress>,
 }
 
 /// One entry of the language switcher.
@@ -301,6 +319,7 @@ fn render_string(
             home: &ui.home,
             prefix: &ui.prefix,
             switcher: &ui.switcher,
+            busy: state.status.work(),
         }),
         ui => &ui.ui,
         title => title,
@@ -372,7 +391,7 @@ mod tests {
         let time = r#"{{ th("story-first", time={"iso": "2026-03-10T09:00:00Z", "exact": "2026-03-10 09:00 UTC", "age": 10800}) }}"#;
         assert_eq!(
             render("fr", time, context! {}),
-            "premier article <time datetime=\"2026-03-10T09:00:00Z\" title=\"2026-03-10 09:00 UTC\">il y a 3 h</time>"
+            "premier article <time datetime=\"2026-03-10T09:00:00Z\" title=\"10 mars 2026 à 09:00 UTC\">il y a 3 h</time>"
         );
         assert_eq!(render("es", "{{ gap(90000) }}", context! {}), "25 h");
     }

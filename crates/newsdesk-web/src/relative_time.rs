@@ -1,6 +1,7 @@
 //! Times as people read them, in the page's language through Fluent (with its plural rules):
 //! "12 min ago", "3 h ago", "2 days ago", "just now", "in 3 hours", a date for old times; the
-//! gap between two instants ("2 h", "3 days"); and the exact UTC form.
+//! gap between two instants ("2 h", "3 days"); and the exact time, in UTC, in a page's language
+//! or in the fixed form the feeds and the API use.
 
 use chrono::{DateTime, Datelike, Utc};
 use fluent_bundle::FluentArgs;
@@ -33,14 +34,25 @@ pub(crate) fn relative_time(t: DateTime<Utc>, now: DateTime<Utc>, lang: &str) ->
         _ if hours < 1 => counted(lang, "time-minutes-ago", minutes),
         _ if days < 1 => counted(lang, "time-hours-ago", hours),
         _ if days < 60 => counted(lang, "time-days-ago", days),
-        _ => {
-            let mut args = FluentArgs::new();
-            args.set("day", i64::from(t.day()));
-            args.set("month", i64::from(t.month()));
-            args.set("year", i64::from(t.year()));
-            i18n::message(lang, "time-date", Some(&args))
-        }
+        _ => i18n::message(lang, "time-date", Some(&date_args(t))),
     }
+}
+
+/// The day, month and year of `t` as Fluent arguments (for `time-date` and `time-exact`).
+fn date_args(t: DateTime<Utc>) -> FluentArgs<'static> {
+    let mut args = FluentArgs::new();
+    args.set("day", i64::from(t.day()));
+    args.set("month", i64::from(t.month()));
+    args.set("year", i64::from(t.year()));
+    args
+}
+
+/// The exact time in UTC in `lang` (an interface locale): "10 Mar 2026, 09:05 UTC",
+/// "10 mars 2026 à 09:05 UTC".
+pub(crate) fn exact_in(t: DateTime<Utc>, lang: &str) -> String {
+    let mut args = date_args(t);
+    args.set("time", t.format("%H:%M").to_string());
+    i18n::message(lang, "time-exact", Some(&args))
 }
 
 /// How long before `later` the `earlier` instant was, in words ("2 h", "35 min", "3 days").
@@ -135,6 +147,20 @@ mod tests {
             }
         }
         assert_eq!(exact_utc(now), "2026-03-10 12:00 UTC");
+        let morning = Utc.with_ymd_and_hms(2026, 3, 10, 9, 5, 0).unwrap();
+        let exact: Vec<String> = ["en", "fr", "es", "de"]
+            .iter()
+            .map(|l| exact_in(morning, l))
+            .collect();
+        assert_eq!(
+            exact,
+            [
+                "10 Mar 2026, 09:05 UTC",
+                "10 mars 2026 à 09:05 UTC",
+                "10 mar 2026, 09:05 UTC",
+                "10. März 2026, 09:05 UTC"
+            ]
+        );
         assert_eq!(rfc3339(now), "2026-03-10T12:00:00Z");
     }
 

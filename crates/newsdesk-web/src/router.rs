@@ -18,7 +18,7 @@ use crate::Editions;
 use crate::limits::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
 use crate::{
     AppState, api, asset, conditional, editions, error, feeds, health, limits, microcache, pages,
-    search, security, stories,
+    search, security, status, stories,
 };
 
 /// The whole web application: pages, feeds, JSON API, health check and stylesheet.
@@ -49,6 +49,7 @@ pub fn app(state: AppState) -> Router {
         .route("/{lang}/feed.rss", get(editions::rss))
         .route("/{lang}/feed.json", get(editions::json))
         .route("/healthz", get(health::healthz))
+        .route("/status", get(status::status))
         .route("/feed.atom", get(feeds::atom))
         .route("/feed.rss", get(feeds::rss))
         .route("/feed.json", get(feeds::json))

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use newsdesk_store::Store;
 
-use crate::{AppError, WebConfig};
+use crate::{AppError, SiteStatus, WebConfig};
 
 /// What every request handler shares: the store and the configuration. Cheap to clone.
 #[derive(Clone)]
@@ -13,6 +13,8 @@ pub struct AppState {
     pub store: Store,
     /// Site configuration.
     pub config: Arc<WebConfig>,
+    /// Background work and operator warnings of the running process (see [`SiteStatus`]).
+    pub status: SiteStatus,
 }
 
 impl AppState {
@@ -21,6 +23,7 @@ impl AppState {
         AppState {
             store,
             config: Arc::new(config),
+            status: SiteStatus::new(),
         }
     }
 

@@ -146,7 +146,10 @@ async fn article_page_shows_body_source_links_and_notes() {
         "{note:?}"
     );
     assert_eq!(attrs(&doc, "section.translation-note", "hidden"), [""]);
-    assert!(texts(&doc, ".meta time")[0].contains("UTC"));
+    // Relative in the text, exact (in the page's language, UTC) in the title and beside it.
+    assert!(texts(&doc, ".meta time")[0].contains("ago"));
+    assert!(attrs(&doc, ".meta time", "title")[0].ends_with(" UTC"));
+    assert!(texts(&doc, ".meta")[0].contains(" UTC)"));
 
     // Story 4 is a page with authors and a lead image, and no summary note.
     let (status, _, body) = get(&c, &server.url(&format!("/articles/{}", story4.id))).await;
@@ -483,6 +486,64 @@ async fn sample_data_banner_site_title_and_language_come_from_config() {
         assert_eq!(texts(&doc, ".brand"), ["Morning <Desk>"]);
         assert!(body.contains("Morning &lt;Desk&gt;"));
     }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn empty_home_says_how_to_add_a_source_and_running_work_is_reported() {
+    let server = TestServer::start(WebConfig::default(), |_| {}).await;
+    let c = client();
+    let (status, _, body) = get(&c, &server.url("/")).await;
+    assert_eq!(status, 200);
+    let doc = check_html5(&body, "en");
+    assert_eq!(texts(&doc, "p.empty"), ["No articles yet."]);
+    assert!(texts(&doc, ".empty-hint")[0].contains("Add a news source"));
+    assert!(texts(&doc, "pre.commands")[0].contains("newsdesk sources add https://example.org/"));
+    assert!(texts(&doc, ".busy-note").is_empty());
+
+    // Background work (the demo's first fetch): every page says so; the hint waits.
+    server.status.set_work(Some(newsdesk_web::WorkProgress {
+        phase: newsdesk_web::WorkPhase::Fetching,
+        sources_done: 1,
+        sources_total: 8,
+        articles_done: 1,
+        articles_total: 12,
+        elapsed_secs: 1,
+    }));
+    server.status.set_warnings(vec![
+        "the fr edition has no translation route from de".into(),
+    ]);
+    // The micro-cache holds a page for up to a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (_, _, body) = get(&c, &server.url("/")).await;
+    let doc = check_html5(&body, "en");
+    assert_eq!(
+        texts(&doc, ".busy-note"),
+        [
+            "Still fetching: 1 of 8 sources read, 1 article stored so far. This page fills in as articles arrive; reload it in a moment."
+        ]
+    );
+    assert!(texts(&doc, ".empty-hint").is_empty());
+    let (status, _, body) = get(&c, &server.url("/healthz")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        "ok\nwarning: the fr edition has no translation route from de\nworking: fetching, 1/8 sources, 1/12 articles, 1 s"
+    );
+    let (status, _, body) = get(&c, &server.url("/status")).await;
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(v["work"]["phase"], "fetching");
+    assert_eq!(v["work"]["sources_total"], 8);
+    assert_eq!(
+        v["warnings"][0],
+        "the fr edition has no translation route from de"
+    );
+    server.status.set_work(None);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (_, _, body) = get(&c, &server.url("/status")).await;
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert!(v["work"].is_null());
     server.stop().await;
 }
 

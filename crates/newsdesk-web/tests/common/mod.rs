@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use newsdesk_core::{ContentOrigin, FetchState, FetchStatus, NewArticle, NewSource, SourceId};
 use newsdesk_store::Store;
-use newsdesk_web::{AppState, WebConfig};
+use newsdesk_web::{AppState, SiteStatus, WebConfig};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -18,6 +18,8 @@ pub struct TestServer {
     pub store: Store,
     /// Keeps the database directory alive.
     pub dir: TempDir,
+    /// The server's background-work and warnings status (tests set it).
+    pub status: SiteStatus,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -34,6 +36,7 @@ impl TestServer {
         let base = format!("http://{}", listener.local_addr().expect("local addr"));
         let (tx, rx) = oneshot::channel::<()>();
         let state = AppState::new(store.clone(), config);
+        let status = state.status.clone();
         let task = tokio::spawn(newsdesk_web::serve(listener, state, async move {
             let _ = rx.await;
         }));
@@ -41,6 +44,7 @@ impl TestServer {
             base,
             store,
             dir,
+            status,
             shutdown: Some(tx),
             task: Some(task),
         }

@@ -1,0 +1,143 @@
+//! What the operator (and a reader) should know about the process behind the site: background
+//! work still running (the demo's first fetch, a translation backfill) and configuration
+//! warnings (an edition with no translation route for some source language).
+//!
+//! The binary updates a shared [`SiteStatus`]; pages show a "still working" note while work runs,
+//! `/healthz` adds a line per warning, and `GET /status` gives it all as JSON.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::error::KeepAsIs;
+
+/// Which kind of background work is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkPhase {
+    /// Feeds and article pages are being fetched.
+    Fetching,
+    /// Stored articles are being translated into the editions' languages.
+    Translating,
+}
+
+impl WorkPhase {
+    /// `fetching` or `translating`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkPhase::Fetching => "fetching",
+            WorkPhase::Translating => "translating",
+        }
+    }
+}
+
+/// A snapshot of the background work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkProgress {
+    /// What is being done.
+    pub phase: WorkPhase,
+    /// Sources done in this pass.
+    pub sources_done: u64,
+    /// Sources in this pass.
+    pub sources_total: u64,
+    /// Articles done (stored, or translated).
+    pub articles_done: u64,
+    /// Articles known so far (grows as feeds are read).
+    pub articles_total: u64,
+    /// Seconds since the work started.
+    pub elapsed_secs: u64,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    work: Option<WorkProgress>,
+    warnings: Vec<String>,
+}
+
+/// Shared, cheap to read: the background work and the warnings of the running process.
+#[derive(Debug, Default, Clone)]
+pub struct SiteStatus {
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl SiteStatus {
+    /// Nothing running, no warning.
+    pub fn new() -> SiteStatus {
+        SiteStatus::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves plain data behind: still usable.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records the background work (`None`: nothing runs any more).
+    pub fn set_work(&self, work: Option<WorkProgress>) {
+        self.lock().work = work;
+    }
+
+    /// The background work, if any.
+    pub fn work(&self) -> Option<WorkProgress> {
+        self.lock().work.clone()
+    }
+
+    /// Replaces the operator warnings (one sentence each).
+    pub fn set_warnings(&self, warnings: Vec<String>) {
+        self.lock().warnings = warnings;
+    }
+
+    /// The operator warnings.
+    pub fn warnings(&self) -> Vec<String> {
+        self.lock().warnings.clone()
+    }
+}
+
+/// `GET /status`: `{"ok": true, "work": {…} | null, "warnings": […]}`, never cached.
+pub(crate) async fn status(State(state): State<AppState>) -> Response {
+    #[derive(Serialize)]
+    struct Body {
+        ok: bool,
+        work: Option<WorkProgress>,
+        warnings: Vec<String>,
+    }
+    let body = Body {
+        ok: true,
+        work: state.status.work(),
+        warnings: state.status.warnings(),
+    };
+    let mut response = axum::Json(body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.extensions_mut().insert(KeepAsIs);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn work_and_warnings_are_shared_between_clones() {
+        let a = SiteStatus::new();
+        let b = a.clone();
+        assert_eq!(b.work(), None);
+        a.set_work(Some(WorkProgress {
+            phase: WorkPhase::Fetching,
+            sources_done: 1,
+            sources_total: 8,
+            articles_done: 3,
+            articles_total: 20,
+            elapsed_secs: 2,
+        }));
+        assert_eq!(b.work().map(|w| w.sources_total), Some(8));
+        b.set_warnings(vec!["no route de → fr".into()]);
+        assert_eq!(a.warnings(), vec!["no route de → fr".to_string()]);
+        a.set_work(None);
+        assert_eq!(b.work(), None);
+    }
+}
