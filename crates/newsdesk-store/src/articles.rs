@@ -188,4 +188,22 @@ impl Store {
             Ok(u64::try_from(n).unwrap_or(0))
         })
     }
+
+    /// The detected languages of the stored articles, with how many articles each, most
+    /// frequent first (articles of unknown language are left out).
+    pub fn article_languages(&self) -> Result<Vec<(String, u64)>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT language, COUNT(*) FROM articles WHERE language IS NOT NULL \
+                 GROUP BY language ORDER BY COUNT(*) DESC, language",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                ))
+            })?;
+            Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+        })
+    }
 }

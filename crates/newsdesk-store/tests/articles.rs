@@ -225,3 +225,22 @@ fn future_publication_dates_sort_at_fetch_time() {
     assert_eq!(page.items[0].sort_at, a.fetched_at);
     assert_eq!(page.items[0].published_at, a.published_at);
 }
+
+#[test]
+fn article_languages_count_the_stored_articles_by_language() {
+    let (_dir, store) = common::fresh();
+    let src = common::source(&store, "https://a.example/feed");
+    assert!(store.article_languages().expect("languages").is_empty());
+    for (i, lang) in [Some("de"), Some("fr"), Some("de"), None]
+        .iter()
+        .enumerate()
+    {
+        let mut a = common::article(src, &format!("e{i}"), 1_700_000_000 + i as i64);
+        a.language = lang.map(str::to_string);
+        store.insert_article(&a).expect("insert");
+    }
+    assert_eq!(
+        store.article_languages().expect("languages"),
+        [("de".to_string(), 2), ("fr".to_string(), 1)]
+    );
+}

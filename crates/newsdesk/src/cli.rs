@@ -6,17 +6,29 @@ use clap::{Args, Parser, Subcommand};
 
 /// newsdesk: a self-hosted, multilingual news aggregator.
 ///
-/// It collects articles from news sources (RSS, Atom and JSON feeds), extracts each article from
-/// its page, and publishes a fast "latest news" site, feeds and a JSON API where every article
-/// names its source and links the original.
+/// It collects articles from news sources (RSS, Atom and JSON feeds, sitemaps), extracts each
+/// article from its page, and publishes a fast "latest news" site, feeds and a JSON API where
+/// every article names its source and links the original.
 ///
-/// Quick start:   newsdesk demo                      (no setup, no network)
+/// Quick start (no setup, no network; the site answers at once and fills in):
 ///
-/// Your own:      newsdesk init mysite && cd mysite
-///                newsdesk sources add https://example.org/feed.xml
-///                newsdesk fetch && newsdesk serve
+///     newsdesk demo
+///
+/// Your own site:
+///
+///     newsdesk init mysite && cd mysite
+///     newsdesk sources add https://example.org/
+///     newsdesk fetch && newsdesk serve
 #[derive(Debug, Parser)]
-#[command(name = "newsdesk", version, about, long_about, max_term_width = 100)]
+#[command(
+    name = "newsdesk",
+    version,
+    about,
+    long_about,
+    verbatim_doc_comment,
+    max_term_width = 100,
+    after_help = crate::commands::output::EXIT_CODES_HELP
+)]
 pub struct Cli {
     /// Configuration file [default: $NEWSDESK_CONFIG, else ./newsdesk.toml].
     #[arg(long, short = 'c', global = true, value_name = "FILE")]
@@ -26,7 +38,7 @@ pub struct Cli {
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
-    /// No progress bar and no summary line.
+    /// Print nothing but errors (no progress display, no summary, no warnings).
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
 
@@ -50,6 +62,11 @@ pub enum Command {
     #[command(subcommand)]
     Sources(SourcesCommand),
     /// Make one polite pass over every source and store new articles.
+    ///
+    /// A progress line (sources and articles done, rate, ETA) is shown on a terminal, then a
+    /// summary; each failed source gets one line on stderr. Exits 3 when some sources failed,
+    /// 2 when all did.
+    #[command(after_help = crate::commands::output::EXIT_CODES_HELP)]
     Fetch(FetchArgs),
     /// Parse one feed file and print it as JSON.
     FeedParse {
@@ -71,13 +88,20 @@ pub enum Command {
         no_fetch: bool,
     },
     /// Run everything on a bundled sample corpus: no setup, no network.
+    ///
+    /// The site answers at once; the sample outlets are fetched and translated in the
+    /// background (a progress line here, a note on the pages) and articles appear as they land.
+    /// Ctrl-C stops it and removes the temporary data, unless --keep or --data DIR was given.
     Demo {
         /// Address the site listens on.
         #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
         bind: String,
-        /// Keep the demo's data here instead of a temporary directory.
+        /// Keep the demo's data here instead of a temporary directory (it is kept).
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
+        /// Keep the temporary data directory after Ctrl-C (its path is printed).
+        #[arg(long)]
+        keep: bool,
         /// Fetch, print the summary and exit without serving the site.
         #[arg(long)]
         no_serve: bool,
@@ -110,9 +134,18 @@ pub enum Command {
 /// `newsdesk sources …`.
 #[derive(Debug, Subcommand)]
 pub enum SourcesCommand {
-    /// Add a source by its feed URL, or by a page URL whose feed is discovered.
+    /// Add a source by its feed URL, by a page URL whose feed is discovered, or by a bare host.
+    ///
+    /// A page goes through the same discovery as `sources discover` (<link rel="alternate">,
+    /// common paths such as /feed.xml, news sitemaps); the best feed found is added and the
+    /// others are listed. Examples:
+    ///
+    ///     newsdesk sources add https://example.org/feed.xml
+    ///     newsdesk sources add https://example.org/      # finds the site's feed
+    ///     newsdesk sources add example.org               # tries https://, then http://
+    #[command(verbatim_doc_comment)]
     Add {
-        /// Feed URL (RSS, Atom, JSON Feed) or the URL of an HTML page that links its feed.
+        /// Feed or sitemap URL, the URL of a page of the site, or a bare host (example.org).
         url: String,
         /// Display name [default: the feed's title].
         #[arg(long)]
@@ -139,6 +172,8 @@ pub enum SourcesCommand {
         id: i64,
     },
     /// Import sources from an OPML file (sources already present are skipped).
+    ///
+    /// Example: newsdesk sources import feeds.opml
     Import {
         /// OPML file.
         file: PathBuf,

@@ -9,11 +9,23 @@ mod text;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::Parser as _;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are not errors; a wrong command line exits 64 (EX_USAGE).
+            let code = if e.use_stderr() {
+                commands::output::EXIT_USAGE
+            } else {
+                0
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
     let default_level = match cli.verbose {
         0 => "warn,html5ever=error",
         1 => "info,newsdesk=info",
@@ -24,6 +36,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(commands::output::stderr_colour())
         .init();
 
     // reqwest is built with rustls but no default crypto provider (the aws-lc provider is a slow
@@ -49,8 +62,8 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("newsdesk: error: {e:#}");
-            ExitCode::FAILURE
+            commands::output::error(&format!("{e:#}"));
+            ExitCode::from(commands::output::EXIT_ERROR)
         }
     }
 }

@@ -1,5 +1,10 @@
 //! Small text helpers the pipeline needs at its edges.
 
+/// `n` and the noun in the right number: `counted(1, "entry", "entries")` is "1 entry".
+pub fn counted(n: u64, one: &str, other: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { other })
+}
+
 /// The `charset` parameter of a Content-Type header, if any.
 pub fn charset_of(content_type: &str) -> Option<String> {
     content_type.split(';').skip(1).find_map(|p| {
@@ -118,6 +123,13 @@ pub fn lead_of(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_the_right_number() {
+        assert_eq!(counted(0, "entry", "entries"), "0 entries");
+        assert_eq!(counted(1, "entry", "entries"), "1 entry");
+        assert_eq!(counted(2, "new article", "new articles"), "2 new articles");
+    }
 
     #[test]
     fn charset_parameter() {

@@ -4,7 +4,6 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
@@ -333,13 +332,13 @@ async fn serve(
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let state = AppState {
-        store: store.clone(),
-        config: Arc::new(WebConfig {
+    let state = AppState::new(
+        store.clone(),
+        WebConfig {
             cache_ttl_ms: if no_cache { 0 } else { 1000 },
             ..WebConfig::default()
-        }),
-    };
+        },
+    );
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(newsdesk_web::serve(listener, state, async move {
         let _ = rx.await;

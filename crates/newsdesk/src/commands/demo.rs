@@ -1,22 +1,25 @@
 //! `newsdesk demo`: the whole product on a bundled sample corpus, with no setup and no network.
 //!
 //! It starts a local origin server on 127.0.0.1 that serves the sample outlets (feeds and article
-//! pages), writes a fresh configuration and database pointing at it, adds the sources (one of
-//! them through feed discovery), fetches, and serves the site.
+//! pages), writes a fresh configuration and database pointing at it, and serves the site at
+//! once. In the background it adds the sources (one of them through feed discovery), fetches
+//! and translates them, with the one progress display on the terminal and a "still working"
+//! note on the pages, which fill in as articles land. Ctrl-C stops it and removes the temporary
+//! data directory unless `--keep` or `--data DIR` was given; it says which.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use newsdesk_core::NewSource;
-use newsdesk_demo::{Origin, sample_corpus};
+use newsdesk_demo::{DemoSource, Origin, sample_corpus};
 use newsdesk_store::TranslationStatus;
 use newsdesk_translate::{MemoryCache, Translator, TranslatorOptions, apertium_available};
-use newsdesk_web::{BodyTranslator, Editions, WebConfig};
+use newsdesk_web::{Editions, SiteStatus, WebConfig};
 
-use super::Context;
+use super::{Context, output};
 use crate::config::{CONFIG_FILE_NAME, Config};
 use crate::pipeline::translate::{EditionTranslation, for_config};
 use crate::pipeline::{Progress, resolve_feed};
@@ -24,23 +27,65 @@ use crate::pipeline::{Progress, resolve_feed};
 /// First line of the configuration the demo writes (how a demo directory is recognised).
 const DEMO_HEADER: &str = "# newsdesk demo configuration (sample data served from 127.0.0.1).";
 
+/// The demo's command line.
+#[derive(Debug)]
+pub struct DemoArgs {
+    /// Address the site listens on.
+    pub bind: String,
+    /// Data directory to use and keep (else a temporary one).
+    pub data: Option<PathBuf>,
+    /// Keep the temporary data directory.
+    pub keep: bool,
+    /// Fetch, print the summary and exit without serving.
+    pub no_serve: bool,
+    /// Print nothing but errors.
+    pub quiet: bool,
+}
+
 /// Runs the demo.
-pub async fn run(
-    bind: &str,
-    data: Option<PathBuf>,
-    no_serve: bool,
-    quiet: bool,
-) -> Result<ExitCode> {
-    let addr: SocketAddr = bind
+pub async fn run(args: DemoArgs) -> Result<ExitCode> {
+    let quiet = args.quiet;
+    let addr: SocketAddr = args
+        .bind
         .parse()
-        .with_context(|| format!("--bind {bind:?} is not ADDR:PORT"))?;
-    let dir = match data {
+        .with_context(|| format!("--bind {:?} is not ADDR:PORT", args.bind))?;
+    let temporary = args.data.is_none();
+    let dir = match args.data {
         Some(d) => d,
         None => std::env::temp_dir().join(format!("newsdesk-demo-{}", std::process::id())),
     };
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    // The origin listens on a new port every run, so a previous demo's sources would all fail:
-    // start from a fresh database (demo data only; a directory that is not a demo is refused).
+    let remove_at_exit = temporary && !args.keep;
+    let ctx = match prepare(&dir) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            if remove_at_exit {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            return Err(e);
+        }
+    };
+    let result = if args.no_serve {
+        let origin = start_origin(quiet).await?;
+        let progress = Progress::terminal(quiet);
+        work(
+            ctx,
+            origin.sources.clone(),
+            progress,
+            SiteStatus::new(),
+            quiet,
+        )
+        .await
+    } else {
+        serve(ctx, addr, &dir, remove_at_exit, quiet).await
+    };
+    leave_data(&dir, remove_at_exit, quiet)?;
+    result
+}
+
+/// Writes the demo's configuration in `dir` (a fresh database: the origin's port changes every
+/// run) and opens it. A directory holding another configuration is refused.
+fn prepare(dir: &Path) -> Result<Context> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let file = dir.join(CONFIG_FILE_NAME);
     if file.exists() {
         let old = std::fs::read_to_string(&file).unwrap_or_default();
@@ -74,8 +119,10 @@ pub async fn run(
     );
     std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))?;
     let config = Config::load(&file)?;
-    let ctx = Context::from_config(config)?;
+    Context::from_config(config)
+}
 
+async fn start_origin(quiet: bool) -> Result<newsdesk_demo::OriginHandle> {
     let origin = Origin::start(sample_corpus(), "127.0.0.1:0".parse()?)
         .await
         .context("cannot start the demo origin server")?;
@@ -86,8 +133,123 @@ pub async fn run(
             origin.base_url
         );
     }
+    Ok(origin)
+}
+
+/// Serves the site at once and does the work in the background, until Ctrl-C.
+async fn serve(
+    ctx: Context,
+    addr: SocketAddr,
+    dir: &Path,
+    remove_at_exit: bool,
+    quiet: bool,
+) -> Result<ExitCode> {
+    let listener = super::serve::bind(addr).await?;
+    let origin = start_origin(quiet).await?;
+    let web = WebConfig {
+        site_title: "newsdesk demo".into(),
+        public_url: None,
+        language: "en".into(),
+        sample_data: true,
+        ..WebConfig::default()
+    };
+    // Bodies are translated at ingest in the demo: no on-view translator is needed.
+    let editions = Editions {
+        list: ctx.config.editions.clone(),
+        body_translator: None,
+    };
+    let status = SiteStatus::new();
+    let store = ctx.store.clone();
+    if !quiet {
+        say!("newsdesk demo: sample data, fictional outlets");
+        say!(
+            "data: {}{}",
+            dir.display(),
+            if remove_at_exit {
+                " (temporary: removed on Ctrl-C; --keep keeps it)"
+            } else {
+                ""
+            }
+        );
+    }
+    let progress = Progress::terminal_and_site(quiet, status.clone());
+    progress.begin_sources(origin.sources.len() as u64);
+    let background = {
+        let (sources, progress, status) =
+            (origin.sources.clone(), progress.clone(), status.clone());
+        tokio::spawn(async move {
+            let result = work(ctx, sources, progress.clone(), status, quiet).await;
+            match &result {
+                Ok(_) if !quiet => {
+                    let _ = writeln_stdout("all sample articles are in; Ctrl-C stops the demo");
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    progress.finish();
+                    output::error(&format!("the demo's background work stopped: {e:#}"));
+                }
+            }
+            result
+        })
+    };
+    super::serve::serve_on(
+        listener,
+        store,
+        web,
+        editions,
+        status,
+        super::serve::ctrl_c(),
+    )
+    .await?;
+    // Ctrl-C: stop the work if it still runs (the pages' note goes with it).
+    let code = if background.is_finished() {
+        match background.await {
+            Ok(Ok(code)) => code,
+            Ok(Err(e)) => return Err(e),
+            Err(_) => ExitCode::SUCCESS,
+        }
+    } else {
+        background.abort();
+        let _ = background.await;
+        progress.finish();
+        if !quiet {
+            say!("stopped before the sample corpus was fully fetched");
+        }
+        ExitCode::SUCCESS
+    };
+    drop(origin);
+    Ok(code)
+}
+
+/// Removes the temporary data, or says where it is kept.
+fn leave_data(dir: &Path, remove: bool, quiet: bool) -> Result<()> {
+    if remove {
+        std::fs::remove_dir_all(dir)
+            .with_context(|| format!("cannot remove the demo's data {}", dir.display()))?;
+        if !quiet {
+            say!("removed the demo's temporary data {}", dir.display());
+        }
+    } else if !quiet {
+        say!(
+            "kept the demo's data in {}; `newsdesk --config {} serve --no-fetch` serves it again",
+            dir.display(),
+            dir.join(CONFIG_FILE_NAME).display()
+        );
+    }
+    Ok(())
+}
+
+/// Adds the sample sources, fetches and translates them, and prints the summary; the exit code
+/// says whether any source failed.
+async fn work(
+    ctx: Context,
+    sources: Vec<DemoSource>,
+    progress: Progress,
+    status: SiteStatus,
+    quiet: bool,
+) -> Result<ExitCode> {
     let fetcher = ctx.fetcher()?;
-    for s in &origin.sources {
+    for s in &sources {
         let mut new = NewSource {
             feed_url: s.feed_url.clone(),
             site_url: Some(s.site_url.clone()),
@@ -97,7 +259,13 @@ pub async fn run(
         };
         let resolved = resolve_feed(&fetcher, &s.feed_url).await?;
         if resolved.page_url.is_some() && !quiet {
-            say!("  {}: discovered feed {}", s.name, resolved.feed_url);
+            progress_say(
+                &progress,
+                format!(
+                    "  {}: found the feed {} ({})",
+                    s.name, resolved.feed_url, resolved.how
+                ),
+            );
         }
         new.feed_url = resolved.feed_url;
         if ctx.store.source_by_feed_url(&new.feed_url)?.is_none() {
@@ -110,73 +278,88 @@ pub async fn run(
         .into_iter()
         .map(|s| s.source)
         .collect::<Vec<_>>();
-    let translation = edition_translation(&ctx, quiet).await?;
+    let translation = edition_translation(&ctx).await;
+    if let Some(t) = &translation {
+        if !quiet && t.has_backends() {
+            progress_say(
+                &progress,
+                format!(
+                    "translation: {} available",
+                    crate::text::counted(t.pairs() as u64, "language pair", "language pairs")
+                ),
+            );
+        }
+        let warnings = super::serve::translation_warnings(&ctx, t);
+        if !quiet {
+            for w in &warnings {
+                progress_warn(&progress, w);
+            }
+        }
+        status.set_warnings(warnings);
+    }
     let mut ingest = ctx.ingest()?;
     if let Some(t) = &translation {
         ingest = ingest.with_translation(t.clone());
     }
-    let progress = Progress::sources(sources.len() as u64, quiet);
+    progress.begin_sources(sources.len() as u64);
     let report = ingest.run_pass(sources, &progress).await;
-    say!("{report}");
-    if translation.is_some() {
-        let counts = translation_counts(&ctx);
-        say!(
-            "French edition: {} articles translated, {} left untranslated",
-            counts.0,
-            counts.1
-        );
+    super::fetch::report_failures(&report, quiet);
+    if !quiet {
+        say!("{report}");
+        if translation.is_some() {
+            let (done, left) = translation_counts(&ctx);
+            say!(
+                "French edition: {} translated, {} left untranslated",
+                crate::text::counted(done, "article", "articles"),
+                left
+            );
+        }
     }
-    say!("data: {}", dir.display());
-    if no_serve {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let web = WebConfig {
-        site_title: "newsdesk demo".into(),
-        public_url: None,
-        language: "en".into(),
-        sample_data: true,
-        ..WebConfig::default()
-    };
-    let editions = Editions {
-        list: ctx.config.editions.clone(),
-        body_translator: translation.map(|t| Arc::new(t) as Arc<dyn BodyTranslator>),
-    };
-    say!("newsdesk demo: sample data, fictional outlets");
-    super::serve::serve_site(ctx.store.clone(), web, addr, editions).await?;
-    drop(origin);
-    Ok(ExitCode::SUCCESS)
+    Ok(output::pass_exit_code(
+        report.failed(),
+        report.results.len(),
+    ))
 }
 
-/// The translate stage for the demo's editions, or `None` (with a message) when no translator
-/// can be built; without Apertium the edition still works and says its articles are untranslated.
-async fn edition_translation(ctx: &Context, quiet: bool) -> Result<Option<EditionTranslation>> {
+/// A line on stdout, or the error (a closed pipe) to ignore.
+fn writeln_stdout(line: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    writeln!(std::io::stdout(), "{line}")
+}
+
+/// A line on stdout that does not tear the progress display.
+fn progress_say(progress: &Progress, line: String) {
+    progress.suspend(|| {
+        let _ = writeln_stdout(&line);
+    });
+}
+
+/// A warning on stderr that does not tear the progress display.
+fn progress_warn(progress: &Progress, line: &str) {
+    progress.suspend(|| output::warning(line));
+}
+
+/// The translate stage for the demo's editions. Without Apertium the edition still works, says
+/// its articles are untranslated, and the warnings say what to install.
+async fn edition_translation(ctx: &Context) -> Option<EditionTranslation> {
     if !apertium_available() {
-        say!(
-            "Apertium is not installed: the French edition at /fr/ shows the articles \
-             untranslated, with a notice (install apertium, apertium-eng-spa and apertium-fr-es)"
-        );
         // No backend: every article gets an "untranslated" row saying there is no route.
         let none = Translator::new(
             Vec::new(),
             Arc::new(MemoryCache::new()),
             TranslatorOptions::from(&ctx.config.translate),
         );
-        return Ok(Some(EditionTranslation::new(
+        return Some(EditionTranslation::new(
             ctx.store.clone(),
             Arc::new(none),
             ctx.config.editions.clone(),
-        )));
+        ));
     }
     match for_config(&ctx.config, &ctx.store).await {
-        Ok(t) => {
-            if !quiet && let Some(t) = &t {
-                say!("translation: {} language pairs available", t.pairs());
-            }
-            Ok(t)
-        }
+        Ok(t) => t,
         Err(e) => {
-            say!("translation is off: {e:#}");
-            Ok(None)
+            output::error(&format!("translation is off: {e:#}"));
+            None
         }
     }
 }

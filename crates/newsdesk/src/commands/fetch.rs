@@ -5,13 +5,15 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use chrono::Utc;
 
-use super::Context;
+use super::{Context, output};
 use crate::cli::FetchArgs;
 use crate::pipeline::Progress;
 use crate::pipeline::ingest::SourceOutcome;
 
-/// Runs one pass and prints a summary line. Exits 0 even when some sources failed (their errors
-/// are stored on the source and shown by `sources list`); 2 when every source failed.
+/// Runs one pass and prints a summary line, one line per failed source on stderr (also with
+/// `-q`, which prints nothing else). Exits 0 when every source was fetched, 3 when some
+/// failed, 2 when every source failed (see [`output::EXIT_CODES_HELP`]); the errors are also
+/// stored on each source and shown by `sources list`.
 ///
 /// Without `--source`, paused sources are skipped (`sources resume ID` resumes one); with
 /// `--due`, only sources whose next-fetch time has come are fetched.
@@ -33,8 +35,8 @@ pub async fn run(ctx: Context, args: FetchArgs, quiet: bool) -> Result<ExitCode>
         let paused = ctx.store.paused_sources()?;
         if !paused.is_empty() && !quiet {
             eprintln!(
-                "skipping {} paused source(s); `newsdesk sources resume ID` resumes one",
-                paused.len()
+                "skipping {}; `newsdesk sources resume ID` resumes one",
+                crate::text::counted(paused.len() as u64, "paused source", "paused sources")
             );
         }
         sources.retain(|s| !paused.iter().any(|(id, _)| *id == s.id));
@@ -59,24 +61,44 @@ pub async fn run(ctx: Context, args: FetchArgs, quiet: bool) -> Result<ExitCode>
         return Ok(ExitCode::SUCCESS);
     }
     let mut ingest = ctx.ingest()?;
-    if let Some(t) = super::serve::edition_translation(&ctx).await {
+    let (translation, warnings) = super::serve::edition_translation(&ctx).await;
+    if !quiet {
+        for w in &warnings {
+            output::warning(w);
+        }
+    }
+    if let Some(t) = translation {
         ingest = ingest.with_translation(t);
     }
     let progress = Progress::sources(sources.len() as u64, quiet);
     let report = ingest.run_pass(sources, &progress).await;
+    report_failures(&report, quiet);
     if !quiet {
-        for r in &report.results {
-            if let SourceOutcome::Failed(msg) = &r.outcome {
-                eprintln!("source {} ({}) failed: {msg}", r.source_id, r.name);
-            }
-            if let Some(reason) = &r.paused {
-                eprintln!("source {} ({}) paused: {reason}", r.source_id, r.name);
-            }
-        }
         say!("{report}");
     }
-    if report.failed() == report.results.len() {
-        return Ok(ExitCode::from(2));
+    Ok(output::pass_exit_code(
+        report.failed(),
+        report.results.len(),
+    ))
+}
+
+/// One line per failed source (always: these are errors) and per paused source (unless
+/// `quiet`), on stderr.
+pub fn report_failures(report: &crate::pipeline::ingest::PassReport, quiet: bool) {
+    for r in &report.results {
+        if let SourceOutcome::Failed(msg) = &r.outcome {
+            output::error(&format!(
+                "source {} ({}) failed: {msg}",
+                r.source_id, r.name
+            ));
+        }
+        if let Some(reason) = &r.paused
+            && !quiet
+        {
+            output::warning(&format!(
+                "source {} ({}) paused: {reason}",
+                r.source_id, r.name
+            ));
+        }
     }
-    Ok(ExitCode::SUCCESS)
 }

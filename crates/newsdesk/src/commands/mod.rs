@@ -20,6 +20,7 @@ mod extract;
 mod feed_parse;
 mod fetch;
 mod init;
+pub mod output;
 mod serve;
 mod sources;
 mod sources_check;
@@ -39,7 +40,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     let quiet = cli.quiet;
     match cli.command {
         Command::Init { dir, force } => init::run(dir, force),
-        Command::Sources(cmd) => sources::run(Context::load(cli.config.as_deref())?, cmd).await,
+        Command::Sources(cmd) => {
+            sources::run(Context::load(cli.config.as_deref())?, cmd, quiet).await
+        }
         Command::Fetch(args) => {
             fetch::run(Context::load(cli.config.as_deref())?, args, quiet).await
         }
@@ -51,8 +54,18 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo {
             bind,
             data,
+            keep,
             no_serve,
-        } => demo::run(&bind, data, no_serve, quiet).await,
+        } => {
+            demo::run(demo::DemoArgs {
+                bind,
+                data,
+                keep,
+                no_serve,
+                quiet,
+            })
+            .await
+        }
         Command::Bench(b) => bench::run(b).await,
         Command::Translate(cmd) => translate::run(cmd, cli.config.as_deref()).await,
         Command::Stories {

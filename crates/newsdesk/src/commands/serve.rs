@@ -7,20 +7,25 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use newsdesk_store::Store;
-use newsdesk_web::{AppState, BodyTranslator, Editions, WebConfig};
+use newsdesk_web::{AppState, BodyTranslator, Editions, SiteStatus, WebConfig};
 use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 use super::Context;
-use crate::pipeline::translate::{EditionTranslation, for_config};
+use super::output;
+use crate::pipeline::ingest::SourceOutcome;
+use crate::pipeline::translate::{
+    EditionTranslation, for_config, languages_in_use, route_warnings,
+};
 use crate::pipeline::{Ingest, Progress};
 
 /// Binds, starts the scheduler (unless disabled) and serves until Ctrl-C.
 pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<ExitCode> {
-    let bind = bind.unwrap_or_else(|| ctx.config.web.bind.clone());
-    let addr: SocketAddr = bind
+    let wanted = bind.unwrap_or_else(|| ctx.config.web.bind.clone());
+    let addr: SocketAddr = wanted
         .parse()
-        .with_context(|| format!("--bind {bind:?} is not ADDR:PORT"))?;
+        .with_context(|| format!("--bind {wanted:?} is not ADDR:PORT"))?;
+    let listener = self::bind(addr).await?;
     let web = WebConfig {
         site_title: ctx.config.web.site_title.clone(),
         public_url: ctx.config.web.public_url.clone(),
@@ -28,7 +33,12 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
         sample_data: ctx.config.web.sample_data,
         cache_ttl_ms: ctx.config.web.cache_ttl_ms,
     };
-    let translation = edition_translation(&ctx).await;
+    let status = SiteStatus::new();
+    let (translation, warnings) = edition_translation(&ctx).await;
+    for w in &warnings {
+        output::warning(w);
+    }
+    status.set_warnings(warnings);
     let editions = Editions {
         list: ctx.config.editions.clone(),
         body_translator: translation
@@ -45,39 +55,68 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
     } else {
         None
     };
-    serve_site(ctx.store.clone(), web, addr, editions).await?;
+    serve_on(listener, ctx.store.clone(), web, editions, status, ctrl_c()).await?;
     if let Some(s) = scheduler {
         s.abort();
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The translation stage for the configured editions, if any. A backend that cannot start is
-/// reported and the site is served untranslated (each article then says so).
-pub async fn edition_translation(ctx: &Context) -> Option<EditionTranslation> {
+/// The translation stage for the configured editions, if any, and the operator's warnings
+/// about it (a backend that cannot start, source languages without a route into an edition).
+/// Without a working stage the site is served untranslated and each article says so.
+pub async fn edition_translation(ctx: &Context) -> (Option<EditionTranslation>, Vec<String>) {
     if ctx.config.editions.is_empty() {
-        return None;
+        return (None, Vec::new());
     }
     match for_config(&ctx.config, &ctx.store).await {
-        Ok(t) => t,
+        Ok(Some(t)) => {
+            let warnings = translation_warnings(ctx, &t);
+            (Some(t), warnings)
+        }
+        Ok(None) => (None, Vec::new()),
+        Err(e) => (
+            None,
+            vec![format!(
+                "translation is off, every edition shows its articles untranslated: {e:#}"
+            )],
+        ),
+    }
+}
+
+/// [`route_warnings`] over the languages of the site's sources and articles.
+pub fn translation_warnings(ctx: &Context, translation: &EditionTranslation) -> Vec<String> {
+    match languages_in_use(&ctx.store) {
+        Ok(langs) => route_warnings(translation, &langs),
         Err(e) => {
-            warn!(stage = "translate", error = %format!("{e:#}"), "translation is off");
-            eprintln!("newsdesk: translation is off: {e:#}");
-            None
+            warn!(stage = "translate", error = %e, "cannot list the site's languages");
+            Vec::new()
         }
     }
 }
 
-/// Serves the site and its editions on `addr` until Ctrl-C; prints the URLs.
-pub async fn serve_site(
+/// Binds the site's address (the error says when another server holds it).
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (is another server running there?)"))
+}
+
+/// Resolves on Ctrl-C (SIGINT).
+pub async fn ctrl_c() {
+    let _ = tokio::signal::ctrl_c().await;
+    eprintln!("stopping…");
+}
+
+/// Serves the site and its editions on `listener` until `shutdown` resolves; prints the URLs.
+pub async fn serve_on(
+    listener: TcpListener,
     store: Store,
     web: WebConfig,
-    addr: SocketAddr,
     editions: Editions,
+    status: SiteStatus,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    let listener = TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr} (is another server running there?)"))?;
     let local = listener.local_addr()?;
     say!("serving on http://{local}/  (Ctrl-C to stop)");
     for e in &editions.list {
@@ -86,10 +125,7 @@ pub async fn serve_site(
     let state = AppState {
         store,
         config: Arc::new(web),
-    };
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-        eprintln!("stopping…");
+        status,
     };
     newsdesk_web::serve_with_editions(listener, state, editions, shutdown)
         .await
@@ -113,6 +149,27 @@ pub async fn schedule(store: Store, ingest: Ingest, tick: Duration) {
                 let sources: Vec<_> = ids.iter().filter_map(|id| by_id.get(id).cloned()).collect();
                 worked = !sources.is_empty();
                 let report = ingest.run_pass(sources, &Progress::hidden()).await;
+                // One log line per failure (ingest itself logs them at info only).
+                for r in &report.results {
+                    if let SourceOutcome::Failed(msg) = &r.outcome {
+                        warn!(
+                            source_id = r.source_id,
+                            stage = "schedule",
+                            "source {} ({}) failed: {msg}",
+                            r.source_id,
+                            r.name
+                        );
+                    }
+                    if let Some(reason) = &r.paused {
+                        warn!(
+                            source_id = r.source_id,
+                            stage = "schedule",
+                            "source {} ({}) paused: {reason}",
+                            r.source_id,
+                            r.name
+                        );
+                    }
+                }
                 info!(stage = "schedule", "{report}");
             }
             Ok(_) => {}

@@ -10,10 +10,21 @@ use newsdesk_store::StoreError;
 
 use super::Context;
 use crate::cli::SourcesCommand;
-use crate::pipeline::resolve_feed;
+use crate::pipeline::Progress;
+use crate::pipeline::discover::{open_input, resolve_response, urls_to_try};
+use crate::text::counted;
+
+/// `say!` unless `-q` was given (only errors are printed then).
+macro_rules! tell {
+    ($quiet:expr, $($t:tt)*) => {
+        if !$quiet {
+            say!($($t)*);
+        }
+    };
+}
 
 /// Dispatches a sources subcommand.
-pub async fn run(ctx: Context, cmd: SourcesCommand) -> Result<ExitCode> {
+pub async fn run(ctx: Context, cmd: SourcesCommand, quiet: bool) -> Result<ExitCode> {
     match cmd {
         SourcesCommand::Add {
             url,
@@ -21,7 +32,16 @@ pub async fn run(ctx: Context, cmd: SourcesCommand) -> Result<ExitCode> {
             language,
             country,
             no_check,
-        } => add(&ctx, url, name, language, country, no_check).await,
+        } => {
+            let new = NewSource {
+                feed_url: url,
+                site_url: None,
+                name,
+                language: check_lang(&language)?,
+                country: check_country(&country)?,
+            };
+            add(&ctx, new, no_check, quiet).await
+        }
         SourcesCommand::List { json } => list(&ctx, json),
         SourcesCommand::Remove { id } => {
             if ctx.store.remove_source(id)? {
@@ -31,7 +51,7 @@ pub async fn run(ctx: Context, cmd: SourcesCommand) -> Result<ExitCode> {
                 bail!("no source with id {id} (see `newsdesk sources list`)")
             }
         }
-        SourcesCommand::Import { file } => import(&ctx, &file),
+        SourcesCommand::Import { file } => import(&ctx, &file, quiet),
         SourcesCommand::Export => export(&ctx),
         SourcesCommand::Check { url } => super::sources_check::check(&ctx, &url).await,
         SourcesCommand::Discover { url, add } => {
@@ -68,40 +88,62 @@ fn check_country(c: &Option<String>) -> Result<Option<String>> {
     }
 }
 
-async fn add(
-    ctx: &Context,
-    url: String,
-    name: Option<String>,
-    language: Option<String>,
-    country: Option<String>,
-    no_check: bool,
-) -> Result<ExitCode> {
-    let language = check_lang(&language)?;
-    let country = check_country(&country)?;
-    let parsed = url::Url::parse(&url).with_context(|| format!("{url:?} is not a URL"))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        bail!("{url:?}: only http and https sources are supported");
-    }
-    let mut new = NewSource {
-        feed_url: url.clone(),
-        site_url: None,
-        name,
-        language,
-        country,
-    };
-    if !no_check {
-        let fetcher = ctx.fetcher()?;
-        let resolved = resolve_feed(&fetcher, &url).await?;
-        if let Some(page) = &resolved.page_url {
-            say!(
-                "{page} is a web page; it advertises {} feed(s):",
-                resolved.discovered.len()
+/// `sources add`: `new.feed_url` is what the user typed (a feed, a page, or a bare host).
+async fn add(ctx: &Context, mut new: NewSource, no_check: bool, quiet: bool) -> Result<ExitCode> {
+    let input = std::mem::take(&mut new.feed_url);
+    if no_check {
+        let urls = urls_to_try(&input)?;
+        if urls.len() > 1 {
+            tell!(
+                quiet,
+                "{input} has no scheme: storing {} unchecked",
+                urls[0]
             );
-            for d in &resolved.discovered {
-                let mark = if *d == resolved.feed_url { "*" } else { " " };
-                say!("  {mark} {d}");
+        }
+        new.feed_url = urls[0].clone();
+    } else {
+        let fetcher = ctx.fetcher()?;
+        let mut notes = Vec::new();
+        let opened = open_input(&fetcher, &input, |m| notes.push(m)).await;
+        for n in notes {
+            tell!(quiet, "{n}");
+        }
+        let (url, resp) = opened?;
+        let resolved = resolve_response(&fetcher, &url, resp).await?;
+        if let Some(page) = &resolved.page_url {
+            tell!(
+                quiet,
+                "{page} is a web page; found the feed {} ({})",
+                resolved.feed_url,
+                resolved.how
+            );
+            if !resolved.others.is_empty() {
+                tell!(
+                    quiet,
+                    "other {} found (not added):",
+                    if resolved.others.len() == 1 {
+                        "feed"
+                    } else {
+                        "feeds"
+                    }
+                );
+                for c in &resolved.others {
+                    tell!(
+                        quiet,
+                        "  {}  [{}] {}",
+                        c.url,
+                        c.entries()
+                            .map(|n| counted(n as u64, "entry", "entries"))
+                            .unwrap_or_default(),
+                        c.title.as_deref().unwrap_or("")
+                    );
+                }
+                tell!(
+                    quiet,
+                    "hint: `newsdesk sources add URL` adds one of them too; \
+                     `newsdesk sources discover {page} --add` adds them all"
+                );
             }
-            say!("chose {}", resolved.feed_url);
             new.site_url = Some(page.clone());
         }
         new.feed_url = resolved.feed_url.clone();
@@ -126,11 +168,15 @@ async fn add(
                 .map(str::to_ascii_lowercase)
                 .filter(|l| (2..=3).contains(&l.len()));
         }
-        say!("feed ok: {} entries", resolved.feed.entries.len());
+        tell!(
+            quiet,
+            "feed ok: {}",
+            counted(resolved.feed.entries.len() as u64, "entry", "entries")
+        );
     }
     match ctx.store.add_source(&new) {
         Ok(s) => {
-            say!("added source {}: {} <{}>", s.id, s.name, s.feed_url);
+            tell!(quiet, "added source {}: {} <{}>", s.id, s.name, s.feed_url);
             Ok(ExitCode::SUCCESS)
         }
         Err(StoreError::DuplicateSource { feed_url, id }) => {
@@ -210,11 +256,13 @@ fn write_row(out: &mut impl Write, s: &SourceWithStats, paused: Option<&str>) ->
     Ok(())
 }
 
-fn import(ctx: &Context, file: &std::path::Path) -> Result<ExitCode> {
+fn import(ctx: &Context, file: &std::path::Path, quiet: bool) -> Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let outlines = newsdesk_feeds::parse_opml(&bytes)?;
     let (mut added, mut skipped, mut bad) = (0, 0, 0);
+    let progress = Progress::sources(outlines.len() as u64, quiet);
     for o in outlines {
+        progress.source_done();
         let ok_url = url::Url::parse(&o.xml_url)
             .map(|u| matches!(u.scheme(), "http" | "https"))
             .unwrap_or(false);
@@ -233,10 +281,18 @@ fn import(ctx: &Context, file: &std::path::Path) -> Result<ExitCode> {
         match ctx.store.add_source(&new) {
             Ok(_) => added += 1,
             Err(StoreError::DuplicateSource { .. }) => skipped += 1,
-            Err(e) => return Err(e.into()),
+            Err(e) => {
+                progress.finish();
+                return Err(e.into());
+            }
         }
     }
-    say!("imported {added} sources ({skipped} already present, {bad} invalid)");
+    progress.finish();
+    tell!(
+        quiet,
+        "imported {} ({skipped} already present, {bad} invalid)",
+        counted(added, "source", "sources")
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -7,35 +7,14 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono::Utc;
 use newsdesk_core::NewSource;
-use newsdesk_fetch::{FetchResponse, Fetcher, Validators};
+use newsdesk_fetch::{FetchResponse, Validators};
 use newsdesk_store::StoreError;
 
 use super::Context;
+use crate::pipeline::discover::{Depth, discover_site, open_input, urls_to_try};
 use crate::pipeline::schedule::{self, CacheHints, Observation, SchedulePolicy};
 use crate::pipeline::sitemap::read_source_document;
-
-/// Paths where sites commonly publish a feed, tried by `discover`.
-const COMMON_FEED_PATHS: &[&str] = &[
-    "/feed",
-    "/rss",
-    "/feed.xml",
-    "/rss.xml",
-    "/atom.xml",
-    "/index.xml",
-    "/feed/",
-    "/rss/",
-    "/feeds/posts/default",
-];
-
-/// Paths where sites commonly publish a Google News sitemap.
-const NEWS_SITEMAP_PATHS: &[&str] = &[
-    "/news-sitemap.xml",
-    "/sitemap_news.xml",
-    "/sitemap-news.xml",
-];
-
-/// At most this many `Sitemap:` lines of robots.txt are fetched by `discover`.
-const MAX_ROBOTS_SITEMAPS: usize = 5;
+use crate::text::counted;
 
 /// The wire format of a feed document, from its first element.
 pub fn sniff_format(body: &[u8]) -> &'static str {
@@ -261,141 +240,36 @@ pub async fn check(ctx: &Context, url: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A feed (or news sitemap) found by `discover`.
-#[derive(Debug, Clone)]
-struct Found {
-    url: String,
-    how: &'static str,
-    title: Option<String>,
-    entries: Option<usize>,
-}
-
-/// Fetches `url` and parses it as a feed: `Some((final_url, title, entries))`.
-async fn try_feed(fetcher: &Fetcher, url: &str) -> Option<(String, Option<String>, usize)> {
-    let r = fetcher.get(url, &Validators::none()).await.ok()?;
-    if newsdesk_feeds::looks_like_html(&r.body) {
-        return None;
-    }
-    let f =
-        newsdesk_feeds::parse_feed(&r.body, Some(&r.final_url), r.content_type.as_deref()).ok()?;
-    Some((r.final_url, f.feed.title, f.entries.len()))
-}
-
-/// Fetches `url` and reads it as a news sitemap: `Some((final_url, title, entries))` when it is
-/// a sitemap (or a sitemap index, read through its news-like or recent children) whose entries
-/// carry Google News titles.
-async fn try_news_sitemap(fetcher: &Fetcher, url: &str) -> Option<(String, Option<String>, usize)> {
-    let r = fetcher.get(url, &Validators::none()).await.ok()?;
-    let final_url = r.final_url.clone();
-    let doc = read_source_document(fetcher, r.body, r.final_url, r.content_type)
-        .await
-        .ok()?;
-    let news = doc.feed.entries.iter().any(|e| e.title.is_some());
-    news.then_some((final_url, doc.feed.feed.title, doc.feed.entries.len()))
-}
-
 /// `sources discover URL`: lists the feeds a site offers (`<link rel="alternate">`, common paths,
-/// Google News sitemaps from robots.txt and common paths); `add` adds every feed and sitemap
-/// that could be read.
+/// Google News sitemaps from robots.txt and common paths; see `pipeline::discover`); `add` adds
+/// every feed and sitemap that could be read. A bare host is tried as https://, then http://.
 pub async fn discover(ctx: &Context, url: &str, add: bool) -> Result<ExitCode> {
     let fetcher = ctx.fetcher()?;
-    let base = url::Url::parse(url).map_err(|e| anyhow::anyhow!("{url:?} is not a URL: {e}"))?;
-    let mut found: Vec<Found> = Vec::new();
-    let mut push = |f: Found| {
-        if !found.iter().any(|g| g.url == f.url) {
-            found.push(f);
+    let (url, page) = match open_input(&fetcher, url, |m| eprintln!("{m}")).await {
+        Ok((u, r)) => (u, Some(r)),
+        Err(e) => {
+            let first = urls_to_try(url)?.remove(0);
+            eprintln!("cannot fetch {first}: {e}");
+            (first, None)
         }
     };
-    // 1. The page itself: a feed, or HTML advertising feeds.
-    match fetcher.get(url, &Validators::none()).await {
-        Ok(page) => {
-            if !newsdesk_feeds::looks_like_html(&page.body)
-                && let Ok(f) = newsdesk_feeds::parse_feed(
-                    &page.body,
-                    Some(&page.final_url),
-                    page.content_type.as_deref(),
-                )
-            {
-                push(Found {
-                    url: page.final_url.clone(),
-                    how: "the URL itself",
-                    title: f.feed.title,
-                    entries: Some(f.entries.len()),
-                });
-            } else {
-                for d in newsdesk_feeds::discover_feeds(&page.body, &page.final_url) {
-                    let checked = try_feed(&fetcher, &d.url).await;
-                    push(Found {
-                        url: checked.as_ref().map_or(d.url.clone(), |c| c.0.clone()),
-                        how: "<link rel=\"alternate\">",
-                        title: checked
-                            .as_ref()
-                            .and_then(|c| c.1.clone())
-                            .or(d.title.clone()),
-                        entries: checked.map(|c| c.2),
-                    });
-                }
-            }
-        }
-        Err(e) => eprintln!("cannot fetch {url}: {e}"),
-    }
-    // 2. Common feed paths on the site's origin.
-    for path in COMMON_FEED_PATHS {
-        let Ok(candidate) = base.join(path) else {
-            continue;
-        };
-        if let Some((final_url, title, n)) = try_feed(&fetcher, candidate.as_str()).await {
-            push(Found {
-                url: final_url,
-                how: "common path",
-                title,
-                entries: Some(n),
-            });
-        }
-    }
-    // 3. Google News sitemaps: announced in robots.txt, or at common paths.
-    let mut sitemaps: Vec<String> = Vec::new();
-    if let Ok(robots) = base.join("/robots.txt")
-        && let Ok(r) = fetcher.get(robots.as_str(), &Validators::none()).await
-    {
-        let mut announced: Vec<String> = String::from_utf8_lossy(&r.body)
-            .lines()
-            .map(str::trim)
-            .filter(|l| {
-                l.len() > 8 && l.is_char_boundary(8) && l[..8].eq_ignore_ascii_case("sitemap:")
-            })
-            .map(|l| l[8..].trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect();
-        // news-named ones first (stable), then the others (often an index with news children);
-        // a few only: each is fetched
-        announced.sort_by_key(|s| !s.to_ascii_lowercase().contains("news"));
-        sitemaps.extend(announced.into_iter().take(MAX_ROBOTS_SITEMAPS));
-    }
-    for path in NEWS_SITEMAP_PATHS {
-        if let Ok(u) = base.join(path) {
-            sitemaps.push(u.to_string());
-        }
-    }
-    for s in sitemaps {
-        if let Some((final_url, title, n)) = try_news_sitemap(&fetcher, &s).await {
-            push(Found {
-                url: final_url,
-                how: "Google News sitemap",
-                title,
-                entries: Some(n),
-            });
-        }
-    }
-    if found.is_empty() {
+    let found = discover_site(&fetcher, &url, page, Depth::Everything).await?;
+    if found.candidates.is_empty() {
         say!("no feed found on {url}");
         return Ok(ExitCode::from(1));
     }
-    say!("found {} on {url}:", found.len());
-    for f in &found {
+    say!(
+        "found {} on {url}:",
+        counted(
+            found.candidates.len() as u64,
+            "feed or sitemap",
+            "feeds or sitemaps"
+        )
+    );
+    for f in &found.candidates {
         let entries = f
-            .entries
-            .map(|n| format!("{n} entries"))
+            .entries()
+            .map(|n| counted(n as u64, "entry", "entries"))
             .unwrap_or_else(|| "did not parse".into());
         say!(
             "  {}  [{}; {}] {}",
@@ -406,7 +280,7 @@ pub async fn discover(ctx: &Context, url: &str, add: bool) -> Result<ExitCode> {
         );
     }
     if add {
-        for f in found.iter().filter(|f| f.entries.is_some()) {
+        for f in found.readable() {
             let new = NewSource {
                 feed_url: f.url.clone(),
                 site_url: Some(url.to_string()),

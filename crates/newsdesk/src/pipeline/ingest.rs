@@ -30,7 +30,7 @@ use super::article_queue::{ArticleQueue, PageFetch};
 use super::schedule::{self, CacheHints, Observation, SchedulePolicy};
 use super::translate::EditionTranslation;
 use crate::config::FetchSettings;
-use crate::text::{charset_of, html_to_text, lead_of};
+use crate::text::{charset_of, counted, html_to_text, lead_of};
 
 /// What happened to one source in a pass.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,12 +117,12 @@ impl fmt::Display for PassReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} sources: {} ok ({} not modified), {} failed; {} new articles in {:.1} s",
-            self.results.len(),
+            "{}: {} ok ({} not modified), {} failed; {} in {:.1} s",
+            counted(self.results.len() as u64, "source", "sources"),
             self.ok(),
             self.not_modified(),
             self.failed(),
-            self.new_articles(),
+            counted(self.new_articles(), "new article", "new articles"),
             self.elapsed.as_secs_f64()
         )?;
         match self.paused() {
@@ -146,6 +146,8 @@ pub struct Ingest {
     stories: bool,
     /// Pivot translation for the stories hook's copy detection (see `with_story_pivot`).
     story_pivot: Option<Arc<super::stories::StoryPivot>>,
+    /// The pass's progress display (set by `run_pass`; articles found and done are counted).
+    progress: Progress,
 }
 
 /// What a fetch observed, for the scheduler.
@@ -173,6 +175,7 @@ impl Ingest {
             translation: None,
             stories: true,
             story_pivot: None,
+            progress: Progress::hidden(),
         }
     }
 
@@ -204,28 +207,23 @@ impl Ingest {
     /// One pass over `sources`, `source_concurrency` at a time.
     pub async fn run_pass(&self, sources: Vec<Source>, progress: &Progress) -> PassReport {
         let start = Instant::now();
-        let mut total_new = 0;
         let mut results = Vec::with_capacity(sources.len());
         let mut stream = futures_util::stream::iter(sources)
             .map(|src| {
-                let this = self.clone();
+                let mut this = self.clone();
+                this.progress = progress.clone();
                 async move { this.fetch_source(&src).await }
             })
             .buffer_unordered(self.settings.source_concurrency);
         while let Some(r) = stream.next().await {
-            if let SourceOutcome::Ok { new_articles, .. } = r.outcome {
-                total_new += new_articles;
-                progress.source_done(new_articles, total_new);
-            } else {
-                progress.source_done(0, total_new);
-            }
+            progress.source_done();
             results.push(r);
         }
-        progress.finish();
         // Editions hook: titles, leads (and bodies, if configured) of new articles translated.
         if let Some(t) = &self.translation {
-            t.translate_pending().await;
+            t.translate_pending_with(progress).await;
         }
+        progress.finish();
         // --- stories hook (see pipeline/stories.rs): place the articles stored in this pass;
         // a failure is logged there and never fails the pass. ---
         if self.stories {
@@ -284,7 +282,8 @@ impl Ingest {
         state.last_fetch_at = Some(now);
         match &outcome {
             SourceOutcome::Failed(msg) => {
-                warn!(source_id = src.id, feed_url = %src.feed_url, stage = "ingest", error = %msg, "source failed");
+                // Reported once by the caller (`fetch` prints it, `serve` logs it at warn).
+                info!(source_id = src.id, feed_url = %src.feed_url, stage = "ingest", error = %msg, "source failed");
                 state.last_status = FetchStatus::Failed;
                 state.last_error = Some(msg.clone());
                 state.consecutive_failures = state.consecutive_failures.saturating_add(1);
@@ -311,7 +310,7 @@ impl Ingest {
         );
         state.next_fetch_at = Some(decision.next_fetch_at);
         if let Some(reason) = &decision.pause {
-            warn!(source_id = src.id, feed_url = %src.feed_url, stage = "schedule", reason = %reason, "source paused");
+            info!(source_id = src.id, feed_url = %src.feed_url, stage = "schedule", reason = %reason, "source paused");
             state.last_error = Some(format!("paused: {reason}"));
             sched.paused_reason = Some(reason.clone());
             sched.paused_at = Some(now);
@@ -487,12 +486,15 @@ impl Ingest {
         let cap = self.settings.max_new_entries_per_pass;
         let mut deferred = fresh.len().saturating_sub(cap);
         fresh.truncate(cap);
+        self.progress.articles_found(fresh.len() as u64);
 
         let mut new_articles = 0u64;
         if !self.settings.fetch_article_pages {
             // No page to wait for: build every article from the feed and store them in one
             // transaction (much cheaper than one per article when thousands of feeds are polled).
+            let n = fresh.len() as u64;
             let (stored, failed) = self.store_from_feed(src, fresh).await;
+            self.progress.articles_done(n);
             new_articles = stored;
             deferred += failed;
         } else {
@@ -504,6 +506,7 @@ impl Ingest {
                 })
                 .buffer_unordered(self.settings.article_concurrency);
             while let Some(r) = stream.next().await {
+                self.progress.articles_done(1);
                 match r {
                     Ok(true) => new_articles += 1,
                     Ok(false) => {}

@@ -24,6 +24,8 @@ use newsdesk_translate::{
 use newsdesk_web::{BodyFuture, BodyTranslation, BodyTranslator, EditionConfig};
 use tracing::{debug, info, warn};
 
+use super::Progress;
+
 /// Articles looked at per edition and pass, at most (newest first).
 pub const MAX_ARTICLES_PER_PASS: u32 = 500;
 /// Characters of original text sent in one call, at most (a group closes once it is reached).
@@ -200,6 +202,64 @@ pub async fn for_config(
     )))
 }
 
+/// An edition that cannot translate articles of some source languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingRoutes {
+    /// The edition's language.
+    pub edition: String,
+    /// Source languages without a route into it.
+    pub from: Vec<String>,
+}
+
+/// The languages the site's articles are in: the sources' declared languages and the detected
+/// languages of the stored articles, without duplicates (sorted).
+pub fn languages_in_use(store: &Store) -> Result<Vec<String>, newsdesk_store::StoreError> {
+    let mut langs: Vec<String> = store
+        .list_sources()?
+        .into_iter()
+        .filter_map(|s| s.source.language)
+        .chain(store.article_languages()?.into_iter().map(|(l, _)| l))
+        .map(|l| normalize_language(&l))
+        .filter(|l| !l.is_empty())
+        .collect();
+    langs.sort();
+    langs.dedup();
+    Ok(langs)
+}
+
+/// The operator's warnings about the editions' translation routes, one sentence each: which
+/// pairs are missing and what to install or configure. Empty when every route exists.
+pub fn route_warnings(translation: &EditionTranslation, languages: &[String]) -> Vec<String> {
+    let missing = translation.missing_routes(languages);
+    let no_backend = !translation.has_backends();
+    missing
+        .iter()
+        .map(|m| {
+            let pairs: Vec<String> = m
+                .from
+                .iter()
+                .map(|f| format!("{f}→{}", m.edition))
+                .collect();
+            let fix = if no_backend {
+                "no translation backend works (is Apertium installed? `apt-get install apertium` \
+                 and a pair package, e.g. apertium-eng-spa; or configure LibreTranslate, DeepL or \
+                 an OpenAI-compatible server under [[translate.backends]])"
+            } else {
+                "install a backend pair for them (`apt-cache search apertium` lists Apertium's), \
+                 add a pivot language under [translate] pivots, or configure another backend \
+                 (LibreTranslate, DeepL, OpenAI-compatible) under [[translate.backends]]"
+            };
+            format!(
+                "the {} edition has no translation route for {} ({}): those articles are shown \
+                 untranslated; {fix}",
+                m.edition,
+                crate::text::counted(m.from.len() as u64, "source language", "source languages"),
+                pairs.join(", ")
+            )
+        })
+        .collect()
+}
+
 /// Translates stored articles into the editions' languages.
 #[derive(Clone)]
 pub struct EditionTranslation {
@@ -222,6 +282,36 @@ impl EditionTranslation {
         }
     }
 
+    /// For each edition, the languages of `languages` that it should translate but has no route
+    /// from (with the configured backends and pivots); editions with none missing are left out.
+    pub fn missing_routes(&self, languages: &[String]) -> Vec<MissingRoutes> {
+        let mut langs: Vec<String> = languages.iter().map(|l| normalize_language(l)).collect();
+        langs.sort();
+        langs.dedup();
+        let mut out = Vec::new();
+        for e in self.editions.iter() {
+            let to = normalize_language(&e.language);
+            let from: Vec<String> = langs
+                .iter()
+                .filter(|l| **l != to && e.translates_from(l))
+                .cloned()
+                .filter(|l| self.translator.route(l, &to).is_err())
+                .collect();
+            if !from.is_empty() {
+                out.push(MissingRoutes {
+                    edition: e.language.clone(),
+                    from,
+                });
+            }
+        }
+        out
+    }
+
+    /// Whether any backend is configured and started.
+    pub fn has_backends(&self) -> bool {
+        !self.translator.backends().is_empty()
+    }
+
     /// Number of language pairs the backends translate directly.
     pub fn pairs(&self) -> usize {
         self.translator
@@ -231,9 +321,11 @@ impl EditionTranslation {
             .sum()
     }
 
-    /// Translates every article that has no row yet for an edition's language.
-    pub async fn translate_pending(&self) -> TranslationReport {
+    /// Translates every article that has no row yet for an edition's language, counting the
+    /// articles on `progress` (a translation backfill shows the same display as a fetch).
+    pub async fn translate_pending_with(&self, progress: &Progress) -> TranslationReport {
         let mut report = TranslationReport::default();
+        let mut work = Vec::new();
         for edition in self.editions.iter() {
             let lang = edition.language.clone();
             let store = self.store.clone();
@@ -260,8 +352,19 @@ impl EditionTranslation {
                     None => by_language.push((from, vec![id])),
                 }
             }
+            work.push((edition, by_language));
+        }
+        let total: usize = work
+            .iter()
+            .flat_map(|(_, langs)| langs.iter().map(|(_, ids)| ids.len()))
+            .sum();
+        if total > 0 {
+            progress.begin_translation();
+            progress.articles_found(total as u64);
+        }
+        for (edition, by_language) in work {
             for (from, ids) in by_language {
-                self.translate_language(edition, &from, &ids, &mut report)
+                self.translate_language(edition, &from, &ids, &mut report, progress)
                     .await;
             }
         }
@@ -278,6 +381,7 @@ impl EditionTranslation {
         from: &str,
         ids: &[ArticleId],
         report: &mut TranslationReport,
+        progress: &Progress,
     ) {
         let to = edition.language.as_str();
         let refusal = if !edition.translates_from(from) {
@@ -294,6 +398,7 @@ impl EditionTranslation {
                     report.untranslated += 1;
                 }
             }
+            progress.articles_done(ids.len() as u64);
             return;
         }
         let with_body = edition.bodies == BodyTranslation::Ingest;
@@ -301,18 +406,23 @@ impl EditionTranslation {
         let mut chars = 0;
         for id in ids {
             let Some(job) = self.job(*id, with_body).await else {
+                progress.articles_done(1);
                 continue;
             };
             chars += job.chars();
             group.push(job);
             if chars >= MAX_GROUP_CHARS || group.len() >= MAX_GROUP_ARTICLES {
+                let n = group.len() as u64;
                 self.translate_group(std::mem::take(&mut group), from, to, report)
                     .await;
+                progress.articles_done(n);
                 chars = 0;
             }
         }
         if !group.is_empty() {
+            let n = group.len() as u64;
             self.translate_group(group, from, to, report).await;
+            progress.articles_done(n);
         }
     }
 
@@ -574,6 +684,52 @@ mod tests {
             .unwrap()
     }
 
+    #[test]
+    fn missing_routes_are_named_with_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("n.db")).unwrap();
+        let none = Translator::new(
+            Vec::new(),
+            Arc::new(newsdesk_translate::MemoryCache::new()),
+            newsdesk_translate::TranslatorOptions::from(&TranslateConfig::default()),
+        );
+        let only_de = EditionConfig {
+            translate_from: vec!["de".into()],
+            ..EditionConfig::new("es")
+        };
+        let t = EditionTranslation::new(
+            store,
+            Arc::new(none),
+            vec![EditionConfig::new("fr"), only_de],
+        );
+        let langs = ["de".to_string(), "en".into(), "fr".into(), "deu".into()];
+        assert_eq!(
+            t.missing_routes(&langs),
+            [
+                MissingRoutes {
+                    edition: "fr".into(),
+                    from: vec!["de".into(), "en".into()]
+                },
+                MissingRoutes {
+                    edition: "es".into(),
+                    from: vec!["de".into()]
+                }
+            ]
+        );
+        let w = route_warnings(&t, &["de".to_string(), "en".into()]);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].starts_with(
+                "the fr edition has no translation route for 2 source languages (de→fr, en→fr)"
+            ),
+            "{}",
+            w[0]
+        );
+        assert!(w[0].contains("apt-get install apertium"), "{}", w[0]);
+        assert!(w[1].contains("1 source language (de→es)"), "{}", w[1]);
+        assert!(route_warnings(&t, &["fr".to_string()]).is_empty());
+    }
+
     /// Real Apertium (es→fr): titles and leads at ingest, the body on first view.
     #[tokio::test]
     async fn bodies_on_view_are_translated_when_first_asked_for() {
@@ -592,7 +748,7 @@ mod tests {
             ..EditionConfig::new("fr")
         };
         let t = EditionTranslation::new(store.clone(), Arc::new(translator), vec![edition]);
-        let report = t.translate_pending().await;
+        let report = t.translate_pending_with(&Progress::hidden()).await;
         assert_eq!(report.translated, 1, "{report}");
         let row = store.translation(id, "fr").unwrap().unwrap();
         assert_eq!(row.route, "es →fr [apertium]");
@@ -615,7 +771,10 @@ mod tests {
             Some(body.as_str())
         );
         // Nothing left to do on the next pass.
-        assert_eq!(t.translate_pending().await, TranslationReport::default());
+        assert_eq!(
+            t.translate_pending_with(&Progress::hidden()).await,
+            TranslationReport::default()
+        );
     }
 
     #[test]
