@@ -104,6 +104,19 @@ fn demo_serves_a_french_edition_translated_by_apertium() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+    // The demo serves at once and fetches and translates in the background: wait for the end
+    // of the work (`/status` says `"work": null` then).
+    loop {
+        let (_, _, status) = get(&format!("{base}/status"), None);
+        if status.contains("\"work\":null") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "the demo's background work did not finish: {status}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
 
     // `/` goes to the French edition (the only one), whatever the browser prefers.
     for accept in [Some("fr-FR,fr;q=0.9"), Some("en-US"), None] {

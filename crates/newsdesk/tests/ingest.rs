@@ -63,7 +63,7 @@ fn fetch_stores_articles_and_is_idempotent_with_conditional_get() {
     // The feed grows: only the new entry is fetched and stored.
     origin.state.good_entries.store(4, Ordering::SeqCst);
     let out = site.ok(&["fetch"]);
-    assert!(out.contains("1 new articles"), "{out}");
+    assert!(out.contains("1 new article "), "{out}");
     assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM articles"), 4);
 
     // The feed breaks: the error is shown on the source and nothing stored is lost.

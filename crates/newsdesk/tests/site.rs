@@ -45,7 +45,6 @@ fn demo_fetches_the_sample_corpus_and_serve_publishes_it() {
         .args([
             "demo",
             "--no-serve",
-            "--quiet",
             "--data",
             data.to_str().expect("utf8"),
         ])
