@@ -162,7 +162,10 @@ fn demo_answers_within_three_seconds_fills_in_and_ctrl_c_removes_its_data() {
         home.matches("class=\"card\"").count() >= 20,
         "the home page lists the sample articles"
     );
-    assert!(!home.contains("busy-note"), "no 'still working' note once done");
+    assert!(
+        !home.contains("busy-note"),
+        "no 'still working' note once done"
+    );
 
     let (status, out, err) = demo.interrupt();
     assert!(status.success(), "exit {status:?}\n{out}\n{err}");

@@ -42,12 +42,7 @@ fn demo_fetches_the_sample_corpus_and_serve_publishes_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("demo");
     let out = Command::new(bin())
-        .args([
-            "demo",
-            "--no-serve",
-            "--data",
-            data.to_str().expect("utf8"),
-        ])
+        .args(["demo", "--no-serve", "--data", data.to_str().expect("utf8")])
         .env_remove("NEWSDESK_CONFIG")
         .output()
         .expect("run demo");

@@ -246,7 +246,7 @@ pub async fn check(ctx: &Context, url: &str) -> Result<ExitCode> {
 pub async fn discover(ctx: &Context, url: &str, add: bool) -> Result<ExitCode> {
     let fetcher = ctx.fetcher()?;
     let (url, page) = match open_input(&fetcher, url, |m| eprintln!("{m}")).await {
-        Ok((u, r)) => (u, Some(r)),
+        Ok((u, r)) => (u, r),
         Err(e) => {
             let first = urls_to_try(url)?.remove(0);
             eprintln!("cannot fetch {first}: {e}");

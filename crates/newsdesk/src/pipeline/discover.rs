@@ -252,17 +252,22 @@ pub struct ResolvedFeed {
 /// Fetches `url` and resolves it (see [`resolve_response`]).
 pub async fn resolve_feed(fetcher: &Fetcher, url: &str) -> Result<ResolvedFeed> {
     let resp = fetcher.get(url, &Validators::default()).await?;
-    resolve_response(fetcher, url, resp).await
+    resolve_response(fetcher, url, Some(resp)).await
 }
 
-/// The feed of `url` (whose response is `resp`): the URL itself when it is a feed or a sitemap,
-/// else the first readable feed that discovery finds on its site (links, common paths, news
-/// sitemaps); the others found in the same step are returned too.
+/// The feed of `url` (whose response is `resp`; `None` when its host answered with an error
+/// status): the URL itself when it is a feed or a sitemap, else the first readable feed that
+/// discovery finds on its site (links, common paths, news sitemaps); the others found in the
+/// same step are returned too.
 pub async fn resolve_response(
     fetcher: &Fetcher,
     url: &str,
-    resp: FetchResponse,
+    resp: Option<FetchResponse>,
 ) -> Result<ResolvedFeed> {
+    let Some(resp) = resp else {
+        let found = discover_site(fetcher, url, None, Depth::FirstThatWorks).await?;
+        return choose(url, format!("{url} is not a page"), found, url.to_string());
+    };
     let html = newsdesk_feeds::looks_like_html(&resp.body);
     let page_url = resp.final_url.clone();
     let parse_err = if html {
@@ -289,12 +294,17 @@ pub async fn resolve_response(
         }
     };
     let found = discover_site(fetcher, &page_url, Some(resp), Depth::FirstThatWorks).await?;
+    let what = match parse_err {
+        Some(e) => format!("{url} is not a feed ({e})"),
+        None => format!("{url} is a web page"),
+    };
+    choose(url, what, found, page_url)
+}
+
+/// The first readable candidate of `found`, or an error that says what was tried.
+fn choose(url: &str, what: String, found: Discovery, page_url: String) -> Result<ResolvedFeed> {
     let mut readable: Vec<Candidate> = found.readable().cloned().collect();
     if readable.is_empty() {
-        let what = match parse_err {
-            Some(e) => format!("{url} is not a feed ({e})"),
-            None => format!("{url} is a web page"),
-        };
         bail!(
             "{what}, and no feed was found on its site: the page advertises none that could be \
              read (<link rel=\"alternate\">), none of {} common paths ({}, …) answers with a \
@@ -346,20 +356,29 @@ pub fn urls_to_try(input: &str) -> Result<Vec<String>> {
 }
 
 /// Fetches the first URL of [`urls_to_try`] that answers; `say` is told each fallback (a bare
-/// host tried as https:// then http://). Returns the URL and its response.
+/// host tried as https:// then http://). Returns the URL and its response; for a bare host
+/// that answered with an error status (its home page is not found, say), no response: its site
+/// can still be searched for feeds.
 pub async fn open_input(
     fetcher: &Fetcher,
     input: &str,
     mut say: impl FnMut(String),
-) -> Result<(String, FetchResponse)> {
+) -> Result<(String, Option<FetchResponse>)> {
     let urls = urls_to_try(input)?;
-    if urls.len() > 1 {
+    let bare = urls.len() > 1;
+    if bare {
         say(format!("{input} has no scheme: trying {}", urls[0]));
     }
     let mut errors = Vec::new();
     for (i, url) in urls.iter().enumerate() {
         match fetcher.get(url, &Validators::default()).await {
-            Ok(r) => return Ok((url.clone(), r)),
+            Ok(r) => return Ok((url.clone(), Some(r))),
+            Err(e) if bare && e.http_status().is_some() => {
+                say(format!(
+                    "{url} answered: {e}; looking for feeds on the site"
+                ));
+                return Ok((url.clone(), None));
+            }
             Err(e) => {
                 if let Some(next) = urls.get(i + 1) {
                     say(format!("{url} failed ({e}); trying {next}"));

@@ -228,6 +228,13 @@ async fn dynamic(
              <link rel=\"alternate\" type=\"application/rss+xml\" title=\"Main\" href=\"/good/feed.xml\"></head><body>hi</body></html>"
                 .to_string(),
         ),
+        // A site whose pages advertise no feed, with one at a common path (`sources add`
+        // discovery, bare hosts).
+        "feed.xml" => xml(rss(
+            &base,
+            "Common Path Daily",
+            &[("The only story".into(), format!("{base}/good/a0.html"), "One entry.".into())],
+        )),
         "status/404" => status(404),
         "status/410" => status(410),
         "status/500" => status(500),
@@ -273,6 +280,16 @@ pub async fn start_origin() -> TestOrigin {
     let state = Arc::new(OriginState::default());
     state.good_entries.store(3, Ordering::SeqCst);
     let app = Router::new()
+        .route(
+            "/",
+            get(|| async {
+                html(
+                    "<!doctype html><html><head><title>Home</title></head><body><p>A site \
+                      whose pages name no feed.</p></body></html>"
+                        .to_string(),
+                )
+            }),
+        )
         .route("/good/feed.xml", get(good_feed))
         .route("/good/{name}", get(good_page))
         .route(
