@@ -200,3 +200,4 @@ busy-translating = Übersetzung läuft: { $done } von { $total ->
     [one] { $total } Artikel
    *[other] { $total } Artikeln
 } übersetzt. Laden Sie die Seite gleich neu, um mehr zu sehen.
+busy-stories = Die neuen Artikel werden noch zu Themen gruppiert und Kopien mit ihren Originalen verknüpft; alle Artikel sind schon da. Laden Sie gleich neu, um die Themen zu sehen.

@@ -204,3 +204,4 @@ busy-translating = Still translating: { $done } of { $total ->
     [one] { $total } article
    *[other] { $total } articles
 } done. Reload in a moment to see more of them translated.
+busy-stories = Still grouping the new articles into stories and linking copies to their originals; the articles are all here. Reload in a moment to see the stories.

@@ -203,3 +203,4 @@ busy-translating = Traduciendo: { $done } de { $total ->
     [one] { $total } artículo
    *[other] { $total } artículos
 } traducidos. Vuelva a cargar en un momento para ver más.
+busy-stories = Agrupando los artículos nuevos en temas y enlazando las copias con sus originales; todos los artículos ya están aquí. Vuelva a cargar en un momento para ver los temas.

@@ -203,3 +203,4 @@ busy-translating = Traduction en cours : { $done } { $total ->
     [one] article traduit sur { $total }
    *[other] articles traduits sur { $total }
 }. Rechargez la page dans un instant pour en voir davantage.
+busy-stories = Regroupement des nouveaux articles en sujets et rattachement des copies à leurs originaux en cours ; tous les articles sont là. Rechargez dans un instant pour voir les sujets.

@@ -23,6 +23,8 @@ pub enum WorkPhase {
     Fetching,
     /// Stored articles are being translated into the editions' languages.
     Translating,
+    /// New articles are being grouped into stories and linked to their originals.
+    Stories,
 }
 
 impl WorkPhase {
@@ -31,6 +33,7 @@ impl WorkPhase {
         match self {
             WorkPhase::Fetching => "fetching",
             WorkPhase::Translating => "translating",
+            WorkPhase::Stories => "stories",
         }
     }
 }

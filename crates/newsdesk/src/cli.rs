@@ -236,6 +236,16 @@ pub struct ExtractArgs {
 /// `newsdesk bench …`.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// A newcomer's wait: `newsdesk demo` to the first /healthz, the first page, the end of the
+    /// background work, and Ctrl-C to exit (with its temporary data removed).
+    Demo {
+        /// Demos run one after the other (medians are reported).
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// The newsdesk binary to run [default: this one] (to compare with another build).
+        #[arg(long, value_name = "PATH")]
+        binary: Option<std::path::PathBuf>,
+    },
     /// Translation words/s per route, cold and with the cache warm (hit rate).
     Translate(crate::commands::bench_translate::BenchTranslateArgs),
     /// Online story placement over generated articles: articles/s on one core and memory.

@@ -1,4 +1,4 @@
-//! `newsdesk bench ingest|serve`: end-to-end benchmarks on this machine, printed as figures.
+//! `newsdesk bench ingest|serve` (and the dispatch of every `bench` subcommand): end-to-end benchmarks on this machine, printed as figures.
 //!
 //! These are measurements, not tests: nothing here asserts a time.
 
@@ -20,6 +20,7 @@ use crate::pipeline::{Ingest, Progress};
 /// Runs one benchmark.
 pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
+        BenchCommand::Demo { rounds, binary } => super::bench_demo::run(rounds, binary).await,
         BenchCommand::Translate(args) => super::bench_translate::run(args).await,
         BenchCommand::Stories {
             articles,

@@ -65,21 +65,34 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode> {
         }
     };
     let result = if args.no_serve {
-        let origin = start_origin(quiet).await?;
-        let progress = Progress::terminal(quiet);
-        work(
-            ctx,
-            origin.sources.clone(),
-            progress,
-            SiteStatus::new(),
-            quiet,
-        )
-        .await
+        match start_origin(quiet).await {
+            Ok(origin) => {
+                let progress = Progress::terminal(quiet);
+                work(
+                    ctx,
+                    origin.sources.clone(),
+                    progress,
+                    SiteStatus::new(),
+                    quiet,
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        }
     } else {
         serve(ctx, addr, &dir, remove_at_exit, quiet).await
     };
-    leave_data(&dir, remove_at_exit, quiet)?;
-    result
+    leave_data(&dir, remove_at_exit, quiet).await?;
+    let code = result?;
+    if !args.no_serve {
+        // After Ctrl-C, story placement may still run on a blocking thread (it cannot be
+        // aborted, and the runtime would wait for it): its work is not needed any more (the
+        // data is gone, or kept consistent by SQLite's transactions), so exit now.
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+        std::process::exit(i32::from(code));
+    }
+    Ok(ExitCode::from(code))
 }
 
 /// Writes the demo's configuration in `dir` (a fresh database: the origin's port changes every
@@ -143,7 +156,7 @@ async fn serve(
     dir: &Path,
     remove_at_exit: bool,
     quiet: bool,
-) -> Result<ExitCode> {
+) -> Result<u8> {
     let listener = super::serve::bind(addr).await?;
     let origin = start_origin(quiet).await?;
     let web = WebConfig {
@@ -206,7 +219,7 @@ async fn serve(
         match background.await {
             Ok(Ok(code)) => code,
             Ok(Err(e)) => return Err(e),
-            Err(_) => ExitCode::SUCCESS,
+            Err(_) => output::EXIT_OK,
         }
     } else {
         background.abort();
@@ -215,17 +228,33 @@ async fn serve(
         if !quiet {
             say!("stopped before the sample corpus was fully fetched");
         }
-        ExitCode::SUCCESS
+        output::EXIT_OK
     };
     drop(origin);
     Ok(code)
 }
 
 /// Removes the temporary data, or says where it is kept.
-fn leave_data(dir: &Path, remove: bool, quiet: bool) -> Result<()> {
+async fn leave_data(dir: &Path, remove: bool, quiet: bool) -> Result<()> {
     if remove {
-        std::fs::remove_dir_all(dir)
-            .with_context(|| format!("cannot remove the demo's data {}", dir.display()))?;
+        // A store task that was still running may create a file while the tree is removed:
+        // try again a few times.
+        let mut attempts = 0;
+        loop {
+            match std::fs::remove_dir_all(dir) {
+                Ok(()) => break,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+                Err(_) if attempts < 5 => {
+                    attempts += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => {
+                    return Err(e).with_context(|| {
+                        format!("cannot remove the demo's data {}", dir.display())
+                    });
+                }
+            }
+        }
         if !quiet {
             say!("removed the demo's temporary data {}", dir.display());
         }
@@ -247,7 +276,7 @@ async fn work(
     progress: Progress,
     status: SiteStatus,
     quiet: bool,
-) -> Result<ExitCode> {
+) -> Result<u8> {
     let fetcher = ctx.fetcher()?;
     for s in &sources {
         let mut new = NewSource {
@@ -315,10 +344,7 @@ async fn work(
             );
         }
     }
-    Ok(output::pass_exit_code(
-        report.failed(),
-        report.results.len(),
-    ))
+    Ok(output::pass_exit(report.failed(), report.results.len()))
 }
 
 /// A line on stdout, or the error (a closed pipe) to ignore.

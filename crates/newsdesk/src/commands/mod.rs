@@ -10,6 +10,7 @@ macro_rules! say {
 }
 
 mod bench;
+mod bench_demo;
 mod bench_extract;
 mod bench_fetch;
 mod bench_stories;

@@ -25,12 +25,17 @@ Exit codes:
   64  the command line is wrong (unknown flag, missing argument)";
 
 /// The exit code of a pass where `failed` of `total` sources failed.
-pub fn pass_exit_code(failed: usize, total: usize) -> ExitCode {
+pub fn pass_exit(failed: usize, total: usize) -> u8 {
     match failed {
-        0 => ExitCode::from(EXIT_OK),
-        n if n >= total => ExitCode::from(EXIT_ALL_FAILED),
-        _ => ExitCode::from(EXIT_SOME_FAILED),
+        0 => EXIT_OK,
+        n if n >= total => EXIT_ALL_FAILED,
+        _ => EXIT_SOME_FAILED,
     }
+}
+
+/// [`pass_exit`] as an [`ExitCode`].
+pub fn pass_exit_code(failed: usize, total: usize) -> ExitCode {
+    ExitCode::from(pass_exit(failed, total))
 }
 
 /// Whether stderr gets colour: a terminal, and `NO_COLOR` unset or empty (no-color.org).

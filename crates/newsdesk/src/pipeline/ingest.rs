@@ -223,12 +223,13 @@ impl Ingest {
         if let Some(t) = &self.translation {
             t.translate_pending_with(progress).await;
         }
-        progress.finish();
         // --- stories hook (see pipeline/stories.rs): place the articles stored in this pass;
         // a failure is logged there and never fails the pass. ---
         if self.stories {
+            progress.begin_stories();
             super::stories::place_after_pass(&self.store, self.story_pivot.as_deref()).await;
         }
+        progress.finish();
         results.sort_by_key(|r| r.source_id);
         PassReport {
             results,

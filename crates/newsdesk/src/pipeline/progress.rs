@@ -69,6 +69,10 @@ impl Counts {
                     self.articles_done, self.articles_total
                 );
             }
+            WorkPhase::Stories => {
+                out.push_str("grouping the new articles into stories");
+                return out;
+            }
         }
         if self.articles_done > 0 {
             let _ = write!(out, " · {:.1} articles/s", self.articles_done as f64 / secs);
@@ -200,6 +204,14 @@ impl Progress {
     /// A translation backfill starts (its articles are counted with [`Progress::articles_found`]).
     pub fn begin_translation(&self) {
         self.update(|c| *c = Counts::new(WorkPhase::Translating));
+        if let Some(bar) = &self.inner.bar {
+            bar.enable_steady_tick(Duration::from_millis(200));
+        }
+    }
+
+    /// Story placement starts (no counts: a spinner and the elapsed time).
+    pub fn begin_stories(&self) {
+        self.update(|c| *c = Counts::new(WorkPhase::Stories));
         if let Some(bar) = &self.inner.bar {
             bar.enable_steady_tick(Duration::from_millis(200));
         }
