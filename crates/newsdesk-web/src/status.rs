@@ -6,6 +6,7 @@
 //! `/healthz` adds a line per warning, and `GET /status` gives it all as JSON.
 
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -57,7 +58,8 @@ pub struct WorkProgress {
 
 #[derive(Debug, Default)]
 struct Inner {
-    work: Option<WorkProgress>,
+    /// The work and when it started (its elapsed time is read from the clock).
+    work: Option<(WorkProgress, Instant)>,
     warnings: Vec<String>,
 }
 
@@ -80,12 +82,20 @@ impl SiteStatus {
 
     /// Records the background work (`None`: nothing runs any more).
     pub fn set_work(&self, work: Option<WorkProgress>) {
-        self.lock().work = work;
+        self.lock().work = work.map(|w| {
+            let started = Instant::now()
+                .checked_sub(Duration::from_secs(w.elapsed_secs))
+                .unwrap_or_else(Instant::now);
+            (w, started)
+        });
     }
 
-    /// The background work, if any.
+    /// The background work, if any (its elapsed time as of now).
     pub fn work(&self) -> Option<WorkProgress> {
-        self.lock().work.clone()
+        self.lock().work.as_ref().map(|(w, started)| WorkProgress {
+            elapsed_secs: started.elapsed().as_secs(),
+            ..w.clone()
+        })
     }
 
     /// Replaces the operator warnings (one sentence each).
