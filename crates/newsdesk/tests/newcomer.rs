@@ -76,7 +76,7 @@ fn a_bare_host_is_tried_as_https_then_http_and_says_so() {
         "{out}"
     );
     assert!(
-        out.contains(&format!("failed (")) && out.contains(&format!("trying http://{host}/")),
+        out.contains("failed (") && out.contains(&format!("trying http://{host}/")),
         "says https failed and http is tried next:\n{out}"
     );
     assert!(

@@ -294,8 +294,8 @@ impl EditionTranslation {
             let from: Vec<String> = langs
                 .iter()
                 .filter(|l| **l != to && e.translates_from(l))
+                .filter(|&l| self.translator.route(l, &to).is_err())
                 .cloned()
-                .filter(|l| self.translator.route(l, &to).is_err())
                 .collect();
             if !from.is_empty() {
                 out.push(MissingRoutes {
