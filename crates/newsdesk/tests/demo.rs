@@ -149,7 +149,8 @@ fn demo_answers_within_three_seconds_fills_in_and_ctrl_c_removes_its_data() {
         }
         assert_eq!(v["ok"], true);
         assert!(
-            ["fetching", "translating", "stories"].contains(&v["work"]["phase"].as_str().unwrap_or("")),
+            ["fetching", "translating", "stories"]
+                .contains(&v["work"]["phase"].as_str().unwrap_or("")),
             "{v}"
         );
         assert!(

@@ -222,7 +222,7 @@ fn discovery_picks_the_advertised_feed() {
         "--name",
         "Linked",
     ]);
-    assert!(out.contains("chose"), "{out}");
+    assert!(out.contains("found the feed"), "{out}");
     assert!(out.contains("/good/feed.xml"), "{out}");
     let sources = site.sources();
     assert_eq!(sources.len(), 1);

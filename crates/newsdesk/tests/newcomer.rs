@@ -21,6 +21,7 @@ fn stderr(out: &std::process::Output) -> String {
 #[test]
 fn sources_add_on_a_page_without_a_feed_link_finds_the_feed_at_a_common_path() {
     let (origin, _rt) = start_origin_blocking();
+    origin.state.common_path_feed.store(true, Ordering::SeqCst);
     let site = Site::new("");
     let page = origin.url("/html-instead.html");
     let out = site.ok(&["sources", "add", &page]);
@@ -55,8 +56,23 @@ fn sources_add_on_a_page_without_a_feed_link_finds_the_feed_at_a_common_path() {
         "{out}"
     );
 
-    // Nothing anywhere: one clear error, exit 1.
+    // A site with no feed anywhere: one clear error that says what was tried, exit 1.
+    origin.state.common_path_feed.store(false, Ordering::SeqCst);
     let none = Site::new("");
+    let out = none.run(&["sources", "add", &page]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "one message: {err}");
+    for said in [
+        "is a web page",
+        "no feed was found",
+        "9 common paths (/feed, /rss, /feed.xml, …)",
+        "sitemap",
+    ] {
+        assert!(err.contains(said), "{said:?} in {err}");
+    }
+
+    // A page that is not there: the fetch error, once, exit 1.
     let out = none.run(&["sources", "add", &origin.url("/status/404")]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
@@ -68,6 +84,7 @@ fn sources_add_on_a_page_without_a_feed_link_finds_the_feed_at_a_common_path() {
 #[test]
 fn a_bare_host_is_tried_as_https_then_http_and_says_so() {
     let (origin, _rt) = start_origin_blocking();
+    origin.state.common_path_feed.store(true, Ordering::SeqCst);
     let site = Site::new("");
     let host = origin.addr.to_string();
     let out = site.ok(&["sources", "add", &host]);

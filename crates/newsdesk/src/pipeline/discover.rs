@@ -306,8 +306,8 @@ fn choose(url: &str, what: String, found: Discovery, page_url: String) -> Result
     let mut readable: Vec<Candidate> = found.readable().cloned().collect();
     if readable.is_empty() {
         bail!(
-            "{what}, and no feed was found on its site: the page advertises none that could be \
-             read (<link rel=\"alternate\">), none of {} common paths ({}, …) answers with a \
+            "{what}, and no feed was found on its site: the page advertises no feed that could \
+             be read (<link rel=\"alternate\">), none of {} common paths ({}, …) answers with a \
              feed, and no Google News sitemap was found. If you know the feed's address, add \
              it directly (`newsdesk sources check URL` shows what newsdesk sees in it).",
             COMMON_FEED_PATHS.len(),

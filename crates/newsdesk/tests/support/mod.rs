@@ -30,6 +30,8 @@ pub struct OriginState {
     pub page_delay_ms: AtomicUsize,
     /// Number of entries in /good/feed.xml.
     pub good_entries: AtomicUsize,
+    /// When set, /feed.xml (a common feed path) serves a feed; else it is not found.
+    pub common_path_feed: AtomicBool,
 }
 
 /// A running origin.
@@ -230,7 +232,7 @@ async fn dynamic(
         ),
         // A site whose pages advertise no feed, with one at a common path (`sources add`
         // discovery, bare hosts).
-        "feed.xml" => xml(rss(
+        "feed.xml" if st.common_path_feed.load(Ordering::SeqCst) => xml(rss(
             &base,
             "Common Path Daily",
             &[("The only story".into(), format!("{base}/good/a0.html"), "One entry.".into())],
