@@ -248,3 +248,91 @@ fn help_keeps_its_examples_as_code_blocks_and_documents_exit_codes() {
         .expect("run");
     assert_eq!(out.status.code(), Some(64));
 }
+
+#[test]
+fn serve_and_fetch_warn_once_about_missing_translation_routes_and_healthz_reports_them() {
+    let (origin, _rt) = start_origin_blocking();
+    let site = Site::new("");
+    let config = site.path().join("newsdesk.toml");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str("\n[[editions]]\nlanguage = \"fr\"\n");
+    std::fs::write(&config, text).expect("config");
+    // German has no route into French with any backend newsdesk can start here.
+    site.ok(&[
+        "sources",
+        "add",
+        "--no-check",
+        "--language",
+        "de",
+        &origin.url("/status/500"),
+    ]);
+    let out = site.run(&["fetch"]);
+    let err = stderr(&out);
+    let warnings: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("no translation route"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "warned once: {err}");
+    assert!(
+        warnings[0].starts_with("newsdesk: warning: the fr edition has no translation route for 1 source language (de→fr)"),
+        "{err}"
+    );
+    assert!(
+        warnings[0].contains("[[translate.backends]]"),
+        "says what to configure: {err}"
+    );
+    // -q: errors only, so no warning.
+    let out = site.run(&["-q", "fetch"]);
+    assert!(
+        !stderr(&out).contains("no translation route"),
+        "{}",
+        stderr(&out)
+    );
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let mut child = Command::new(bin())
+        .args([
+            "serve",
+            "--no-fetch",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .current_dir(site.path())
+        .env_remove("NEWSDESK_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn serve");
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let health = rt.block_on(async {
+        for _ in 0..300 {
+            if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await {
+                return r.text().await.ok();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        None
+    });
+    let _ = child.kill();
+    let output = child.wait_with_output().expect("serve output");
+    let health = health.expect("serve answered /healthz");
+    assert!(
+        health.starts_with(
+            "ok\nwarning: the fr edition has no translation route for 1 source language (de→fr)"
+        ),
+        "{health}"
+    );
+    let err = stderr(&output);
+    assert_eq!(
+        err.matches("no translation route").count(),
+        1,
+        "serve warned once: {err}"
+    );
+}
