@@ -36,36 +36,6 @@ pub(crate) struct RenderContext<'a> {
     pub title: Option<&'a str>,
     /// The article's authors (a byline line naming them is dropped).
     pub authors: &'a [String],
-    /// Whether to render the HTML too (`false`: [`Rendered::html`] stays empty).
-    pub html: bool,
-}
-
-/// The HTML being rendered, or nothing at all when the caller wants only the text.
-struct Markup {
-    out: String,
-    keep: bool,
-}
-
-impl Markup {
-    fn push(&mut self, c: char) {
-        if self.keep {
-            self.out.push(c);
-        }
-    }
-
-    fn push_str(&mut self, s: &str) {
-        if self.keep {
-            self.out.push_str(s);
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.out.len()
-    }
-
-    fn truncate(&mut self, len: usize) {
-        self.out.truncate(len);
-    }
 }
 
 /// The rendered body.
@@ -92,7 +62,7 @@ struct OpenBlock {
 
 struct Renderer<'c, 'a> {
     ctx: &'c RenderContext<'a>,
-    html: Markup,
+    html: String,
     paragraphs: Vec<String>,
     /// Parallel to `paragraphs`: true for caption text (kept in the HTML, not in the text).
     caption: Vec<bool>,
@@ -114,10 +84,7 @@ struct Renderer<'c, 'a> {
 pub(crate) fn render(html: &Html, nodes: &[NodeId], ctx: &RenderContext<'_>) -> Rendered {
     let mut r = Renderer {
         ctx,
-        html: Markup {
-            out: String::new(),
-            keep: ctx.html,
-        },
+        html: String::new(),
         paragraphs: Vec::new(),
         caption: Vec::new(),
         caption_depth: 0,
@@ -140,7 +107,7 @@ pub(crate) fn render(html: &Html, nodes: &[NodeId], ctx: &RenderContext<'_>) -> 
         r.finish_block(b);
     }
     Rendered {
-        html: r.html.out,
+        html: r.html,
         text: r
             .paragraphs
             .iter()
@@ -248,12 +215,10 @@ impl Renderer<'_, '_> {
             return skip;
         };
         self.end_inline_flow();
-        if self.html.keep {
-            let escaped = escape(&url);
-            self.html.push_str(&format!(
-                "<p class=\"embed\">Embedded content: <a href=\"{escaped}\">{escaped}</a></p>"
-            ));
-        }
+        let escaped = escape(&url);
+        self.html.push_str(&format!(
+            "<p class=\"embed\">Embedded content: <a href=\"{escaped}\">{escaped}</a></p>"
+        ));
         self.paragraphs.push(format!("Embedded content: {url}"));
         self.caption.push(false);
         self.media += 1;
@@ -274,10 +239,8 @@ impl Renderer<'_, '_> {
                 match href {
                     Some(href) => {
                         self.ensure_inline_container();
-                        if self.html.keep {
-                            self.html
-                                .push_str(&format!("<a href=\"{}\">", escape(&href)));
-                        }
+                        self.html
+                            .push_str(&format!("<a href=\"{}\">", escape(&href)));
                         self.inline_stack.push((node.id(), Some("</a>")));
                     }
                     None => self.inline_stack.push((node.id(), None)),
@@ -372,9 +335,7 @@ impl Renderer<'_, '_> {
             return;
         }
         self.ensure_inline_container();
-        if self.html.keep {
-            self.html.push_str(&escape(t));
-        }
+        self.html.push_str(&escape(t));
         self.current.push_str(t);
     }
 
@@ -393,14 +354,12 @@ impl Renderer<'_, '_> {
             self.first_image = Some(src.clone());
         }
         self.ensure_inline_container();
-        if self.html.keep {
-            let alt = el.attribute("alt").unwrap_or("");
-            self.html.push_str(&format!(
-                "<img src=\"{}\" alt=\"{}\">",
-                escape(&src),
-                escape(alt)
-            ));
-        }
+        let alt = el.attribute("alt").unwrap_or("");
+        self.html.push_str(&format!(
+            "<img src=\"{}\" alt=\"{}\">",
+            escape(&src),
+            escape(alt)
+        ));
         self.media += 1;
     }
 
