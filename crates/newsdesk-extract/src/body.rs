@@ -444,8 +444,9 @@ impl Renderer<'_, '_> {
                 "p" | "h2" | "h3" | "h4" | "h5" | "h6" | "figcaption" | "li"
             )
             && self.is_junk_line(&self.paragraphs[b.para_start..].join(" "), b.tag);
+        // A heading that is also an engagement line ("Kommentare:", "3 Comments") still opens
+        // the box that follows it.
         let related = !empty
-            && !junk
             && b.tag.starts_with('h')
             && RELATED_HEADING.is_match(&self.paragraphs[b.para_start..].join(" "));
         if related && let Some(parent) = b.parent {
