@@ -91,10 +91,7 @@ struct Page {
 fn read_pages(dir: &Path) -> Result<Vec<Page>> {
     let urls_file = dir.join("urls.json");
     let urls: HashMap<String, String> = if urls_file.is_file() {
-        let text = std::fs::read_to_string(&urls_file)
-            .with_context(|| format!("cannot read {}", urls_file.display()))?;
-        serde_json::from_str(&text)
-            .with_context(|| format!("{} must be a JSON object of id → URL", urls_file.display()))?
+        super::extract::read_url_map(&urls_file)?
     } else {
         HashMap::new()
     };

@@ -67,13 +67,8 @@ fn batch(
     urls: Option<&Path>,
     threads: Option<usize>,
 ) -> Result<ExitCode> {
-    let urls: HashMap<String, String> = match urls {
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read {}", p.display()))?;
-            serde_json::from_str(&text)
-                .with_context(|| format!("{} must be a JSON object of id → URL", p.display()))?
-        }
+    let urls = match urls {
+        Some(p) => read_url_map(p)?,
         None => HashMap::new(),
     };
     let mut pages: Vec<(String, PathBuf)> = Vec::new();
@@ -129,6 +124,14 @@ fn batch(
         pages.len() as f64 / secs.max(1e-9)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a benchmark's `urls.json`: `{"<page id>": "<page URL>"}`.
+pub(super) fn read_url_map(path: &Path) -> Result<HashMap<String, String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} must be a JSON object of id → URL", path.display()))
 }
 
 /// Extracts one page of a batch and writes its record; `Ok(true)` when it has a body. A page that
