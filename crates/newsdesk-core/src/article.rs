@@ -1,6 +1,6 @@
 //! Articles: what the extractor finds in a page, and what the store keeps.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::SourceId;
@@ -25,6 +25,11 @@ pub struct ExtractedArticle {
     pub published: Option<DateTime<Utc>>,
     /// Last modification time.
     pub modified: Option<DateTime<Utc>>,
+    /// The publication day on the page's own calendar (not UTC): `published`'s day where the
+    /// page is, else the first date written in its visible text (a guess, hence not in
+    /// `published`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_date: Option<NaiveDate>,
     /// Lead image, absolute URL.
     pub lead_image: Option<String>,
     /// Meta description.

@@ -1,7 +1,6 @@
 //! The extraction of one page: decode, parse once, metadata, boilerplate, content, render.
 
 use crate::tree_walk::AttrLookup;
-use chrono::NaiveDate;
 use newsdesk_core::ExtractedArticle;
 use scraper::{Html, Node};
 use url::Url;
@@ -17,14 +16,6 @@ use crate::sanitize::sanitize_html;
 use crate::text_stats::Stats;
 use crate::tokenize;
 
-/// An extraction with the page's own calendar dates (before conversion to UTC).
-pub(crate) struct PageExtraction {
-    pub article: ExtractedArticle,
-    /// The publication date, or else the first date written in the page (a guess).
-    pub published_local: Option<NaiveDate>,
-    pub modified_local: Option<NaiveDate>,
-}
-
 /// Extracts an article from the raw bytes of an HTML page.
 ///
 /// `url` is the address the page was fetched from (relative links are resolved against it, or
@@ -34,29 +25,10 @@ pub(crate) struct PageExtraction {
 /// [`ExtractError::TooLarge`] (over [`crate::MAX_HTML_BYTES`]). A page without an article body
 /// gives an article with an empty body and whatever metadata it has.
 pub fn extract(
-    html: &[u8],
-    url: &str,
-    http_charset: Option<&str>,
-) -> Result<ExtractedArticle, ExtractError> {
-    extract_page(html, url, http_charset, BodyHtml::Sanitized).map(|p| p.article)
-}
-
-/// Whether an extraction needs the body as HTML.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BodyHtml {
-    /// Render and sanitise it (`ExtractedArticle::body_html`).
-    Sanitized,
-    /// Leave `body_html` empty: the caller keeps only the plain text (the benchmark records of
-    /// [`crate::extract_batch`]), so the sanitiser's re-parse of the rendered HTML is skipped.
-    Skipped,
-}
-
-pub(crate) fn extract_page(
     bytes: &[u8],
     url: &str,
     http_charset: Option<&str>,
-    body_html: BodyHtml,
-) -> Result<PageExtraction, ExtractError> {
+) -> Result<ExtractedArticle, ExtractError> {
     page::check_bytes(bytes, url)?;
     let decoded = newsdesk_text::decode_html(bytes, http_charset);
     page::check_text(&decoded.text, url)?;
@@ -101,7 +73,6 @@ pub(crate) fn extract_page(
         base: base.as_ref(),
         title: meta.title.as_deref(),
         authors: &meta.authors,
-        html: body_html == BodyHtml::Sanitized,
     };
     let mut rendered = match &chosen {
         Some(c) => body::render(&doc, &c.nodes, &ctx),
@@ -120,7 +91,7 @@ pub(crate) fn extract_page(
             rendered.text = ld_text;
         }
     }
-    let body_html = if rendered.html.is_empty() || body_html == BodyHtml::Skipped {
+    let body_html = if rendered.html.is_empty() {
         String::new()
     } else {
         sanitize_html(&rendered.html, &base_str)
@@ -134,6 +105,7 @@ pub(crate) fn extract_page(
         authors: meta.authors,
         published: meta.published.map(|d| d.utc),
         modified: meta.modified.map(|d| d.utc),
+        published_date: meta.date_guess.map(|d| d.local),
         lead_image: meta.lead_image.or(rendered.first_image),
         description: meta.description,
         declared_language: meta.declared_language,
@@ -141,11 +113,7 @@ pub(crate) fn extract_page(
         body_html,
         body_text: rendered.text,
     };
-    Ok(PageExtraction {
-        article,
-        published_local: meta.date_guess.map(|d| d.local),
-        modified_local: meta.modified.map(|d| d.local),
-    })
+    Ok(article)
 }
 
 /// Splits a plain-text body into normalised paragraphs separated by blank lines.

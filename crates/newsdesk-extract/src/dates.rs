@@ -563,7 +563,7 @@ mod tests {
     #[test]
     fn two_digit_years() {
         assert_eq!(
-            ymd(from_text("Von: Björn Jahner | 31.10.23 Sie suchen")),
+            ymd(from_text("Von: Berta Jansen | 31.10.23 Weitere Themen")),
             "2023-10-31"
         );
         assert_eq!(ymd(from_text("Version 1.2.3 released")), "");

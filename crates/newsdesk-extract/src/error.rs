@@ -1,8 +1,6 @@
-//! Errors of the extractor: only hopeless input and batch I/O fail.
+//! Errors of the extractor: only hopeless input fails.
 
-use std::path::PathBuf;
-
-/// Why a page (or a batch) could not be extracted at all.
+/// Why a page could not be extracted at all.
 ///
 /// A page that is HTML but has no article body is *not* an error: it yields an
 /// [`newsdesk_core::ExtractedArticle`] with an empty body and whatever metadata it has.
@@ -31,37 +29,5 @@ pub enum ExtractError {
         bytes: usize,
         /// The limit it broke.
         limit: usize,
-    },
-    /// A batch input or the URL map could not be read.
-    #[error("extract: cannot read {path}: {source}")]
-    Read {
-        /// The file or directory.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// A batch output could not be written.
-    #[error("extract: cannot write {path}: {source}")]
-    Write {
-        /// The file or directory.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The URL map of a batch is not a JSON object of strings.
-    #[error("extract: invalid URL map {path}: {source}")]
-    UrlMap {
-        /// The file.
-        path: PathBuf,
-        /// The JSON error.
-        source: serde_json::Error,
-    },
-    /// The worker threads of a batch could not be started.
-    #[error("extract: cannot start {threads} worker threads: {reason}")]
-    Threads {
-        /// Threads asked for.
-        threads: usize,
-        /// What went wrong.
-        reason: String,
     },
 }

@@ -25,8 +25,9 @@
 //!   quoted social posts keep their text after that link.
 //!
 //! It does no network and no database work, and has no per-site rules. [`sanitize_html`] is
-//! also the sanitiser for feed summaries. [`extract_batch`] runs the extractor over a directory
-//! of pages in parallel and writes one JSON record per page (the benchmark format).
+//! also the sanitiser for feed summaries. The benchmark interfaces (`newsdesk extract --batch`,
+//! `newsdesk bench extract`) call [`extract`] exactly as the pipeline does; the benchmark's record
+//! format is the binary's business, not this library's.
 //! Errors ([`ExtractError`]) are only for hopeless input: empty, not HTML, or over
 //! [`MAX_HTML_BYTES`].
 //!
@@ -51,7 +52,6 @@
 
 mod article;
 mod authors;
-mod batch;
 mod body;
 mod boilerplate;
 mod content;
@@ -68,7 +68,6 @@ mod tokenize;
 mod tree_walk;
 
 pub use article::extract;
-pub use batch::{BatchReport, extract_batch, read_url_map};
 pub use error::ExtractError;
 pub use nesting::MAX_NESTING;
 pub use newsdesk_core::ExtractedArticle;

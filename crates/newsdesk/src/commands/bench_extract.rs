@@ -2,9 +2,12 @@
 //! on all cores, printed as pages/s and MB/s.
 //!
 //! The pages are read into memory first, so the figures measure the extractor (decode, parse,
-//! metadata, boilerplate, content, render, sanitise), not the disk. This is a measurement, not a
+//! metadata, boilerplate, content, render, sanitise), not the disk. Each page goes through
+//! [`newsdesk_extract::extract`] with its URL (from `urls.json` beside the pages, as in the
+//! benchmark's layout; else none), the call the pipeline makes. This is a measurement, not a
 //! test: nothing here asserts a time.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -20,13 +23,14 @@ struct Pass {
     failed: usize,
 }
 
-/// Runs the benchmark over `dir` (every `*.html` file in it, or in its `html/` subfolder).
+/// Runs the benchmark over `dir` (every `*.html` file in it, or in its `html/` subfolder; page
+/// URLs from `dir/urls.json`, `{"<file stem>": "<URL>"}`, when it exists).
 pub fn run(dir: &Path, threads: Option<usize>, rounds: usize) -> Result<ExitCode> {
     let pages = read_pages(dir)?;
     if pages.is_empty() {
         bail!("no *.html files in {}", dir.display());
     }
-    let bytes: usize = pages.iter().map(|p| p.len()).sum();
+    let bytes: usize = pages.iter().map(|p| p.bytes.len()).sum();
     let mb = bytes as f64 / 1_000_000.0;
     let all =
         threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -78,7 +82,19 @@ pub fn run(dir: &Path, threads: Option<usize>, rounds: usize) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_pages(dir: &Path) -> Result<Vec<Vec<u8>>> {
+/// A page to extract: its bytes and the URL it came from (`""` when unknown).
+struct Page {
+    bytes: Vec<u8>,
+    url: String,
+}
+
+fn read_pages(dir: &Path) -> Result<Vec<Page>> {
+    let urls_file = dir.join("urls.json");
+    let urls: HashMap<String, String> = if urls_file.is_file() {
+        super::extract::read_url_map(&urls_file)?
+    } else {
+        HashMap::new()
+    };
     let dir: PathBuf = if dir.join("html").is_dir() {
         dir.join("html")
     } else {
@@ -92,12 +108,21 @@ fn read_pages(dir: &Path) -> Result<Vec<Vec<u8>>> {
     paths.sort();
     paths
         .iter()
-        .map(|p| std::fs::read(p).with_context(|| format!("cannot read {}", p.display())))
+        .map(|p| {
+            let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+            let url = p
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|id| urls.get(id))
+                .cloned()
+                .unwrap_or_default();
+            Ok(Page { bytes, url })
+        })
         .collect()
 }
 
-fn pass(pages: &[Vec<u8>], threads: usize) -> Result<Pass> {
-    let one = |page: &Vec<u8>| match newsdesk_extract::extract(page, "", None) {
+fn pass(pages: &[Page], threads: usize) -> Result<Pass> {
+    let one = |page: &Page| match newsdesk_extract::extract(&page.bytes, &page.url, None) {
         Ok(a) => (usize::from(!a.body_text.is_empty()), 0),
         Err(_) => (0, 1),
     };
