@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::SourceProfile;
+
 /// Row id of a source in the store.
 pub type SourceId = i64;
 
@@ -19,6 +21,9 @@ pub struct NewSource {
     pub language: Option<String>,
     /// Country (ISO 3166-1 alpha-2, e.g. `FR`).
     pub country: Option<String>,
+    /// Profile facts given with it (operator values, e.g. from OPML attributes).
+    #[serde(default)]
+    pub profile: SourceProfile,
 }
 
 impl NewSource {
@@ -48,6 +53,9 @@ pub struct Source {
     pub country: Option<String>,
     /// When the source was added.
     pub created_at: DateTime<Utc>,
+    /// Owner, typology, type and where each fact of the profile came from.
+    #[serde(flatten)]
+    pub profile: SourceProfile,
 }
 
 /// Outcome of the last fetch of a source.
