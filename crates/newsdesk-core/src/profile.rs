@@ -267,23 +267,25 @@ impl TypologyFilter {
     }
 }
 
-/// Filters on the profile of an article's source (empty lists: no filter; several values in
-/// one list: any of them).
+/// Filters on who published an article and in which language (empty lists: no filter;
+/// several values in one list: any of them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileFilter {
     /// Source countries (ISO 3166-1 alpha-2, upper case).
     pub countries: Vec<String>,
     /// Typology groups or codes.
     pub typologies: Vec<TypologyFilter>,
+    /// The articles' detected languages (ISO 639-1, lower case).
+    pub languages: Vec<String>,
 }
 
 impl ProfileFilter {
     /// Whether it filters nothing.
     pub fn is_empty(&self) -> bool {
-        self.countries.is_empty() && self.typologies.is_empty()
+        self.countries.is_empty() && self.typologies.is_empty() && self.languages.is_empty()
     }
 
-    /// Whether a source with this country and typology passes.
+    /// Whether a source with this country and typology passes (languages not checked).
     pub fn matches(&self, country: Option<&str>, typology: Option<&str>) -> bool {
         (self.countries.is_empty()
             || country.is_some_and(|c| self.countries.iter().any(|x| x.eq_ignore_ascii_case(c))))
@@ -337,6 +339,7 @@ mod tests {
         let f = ProfileFilter {
             countries: vec!["RU".into()],
             typologies: vec![TypologyFilter::parse("state-controlled").expect("group")],
+            languages: Vec::new(),
         };
         assert!(f.matches(Some("ru"), Some("SC")));
         assert!(!f.matches(Some("RU"), None));

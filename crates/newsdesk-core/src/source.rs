@@ -21,9 +21,6 @@ pub struct NewSource {
     pub language: Option<String>,
     /// Country (ISO 3166-1 alpha-2, e.g. `FR`).
     pub country: Option<String>,
-    /// Profile facts given with it (operator values, e.g. from OPML attributes).
-    #[serde(default)]
-    pub profile: SourceProfile,
 }
 
 impl NewSource {
