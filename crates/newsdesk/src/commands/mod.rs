@@ -23,6 +23,7 @@ mod init;
 mod serve;
 mod sources;
 mod sources_check;
+mod sources_profile;
 mod stories;
 pub mod translate;
 

@@ -22,6 +22,28 @@ pub async fn run(ctx: Context, cmd: SourcesCommand) -> Result<ExitCode> {
             country,
             no_check,
         } => add(&ctx, url, name, language, country, no_check).await,
+        SourcesCommand::Edit {
+            id,
+            name,
+            country,
+            language,
+            owner,
+            typology,
+            media_type,
+            site,
+        } => super::sources_profile::edit(
+            &ctx,
+            id,
+            super::sources_profile::ProfileEdit {
+                name,
+                country,
+                language,
+                owner,
+                typology,
+                media_type,
+                site,
+            },
+        ),
         SourcesCommand::List { json } => list(&ctx, json),
         SourcesCommand::Remove { id } => {
             if ctx.store.remove_source(id)? {
@@ -78,6 +100,11 @@ async fn add(
 ) -> Result<ExitCode> {
     let language = check_lang(&language)?;
     let country = check_country(&country)?;
+    let operator = super::sources_profile::ProfileEdit {
+        country: country.clone(),
+        language: language.clone(),
+        ..Default::default()
+    };
     let parsed = url::Url::parse(&url).with_context(|| format!("{url:?} is not a URL"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         bail!("{url:?}: only http and https sources are supported");
@@ -131,6 +158,17 @@ async fn add(
     match ctx.store.add_source(&new) {
         Ok(s) => {
             say!("added source {}: {} <{}>", s.id, s.name, s.feed_url);
+            let language_from_feed = operator.language.is_none();
+            let s = super::sources_profile::after_add(
+                &ctx.store,
+                &s,
+                &operator,
+                language_from_feed,
+                "newsdesk sources add",
+            )?;
+            for line in super::sources_profile::describe(&s) {
+                say!("  {line}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(StoreError::DuplicateSource { feed_url, id }) => {
@@ -231,7 +269,19 @@ fn import(ctx: &Context, file: &std::path::Path) -> Result<ExitCode> {
             country: None,
         };
         match ctx.store.add_source(&new) {
-            Ok(_) => added += 1,
+            Ok(s) => {
+                added += 1;
+                let reference = format!("OPML import ({})", file.display());
+                let edit = super::sources_profile::opml_edit(&o);
+                if let Err(e) =
+                    super::sources_profile::after_add(&ctx.store, &s, &edit, false, &reference)
+                {
+                    eprintln!(
+                        "source {} ({}): profile attributes ignored: {e:#}",
+                        s.id, o.xml_url
+                    );
+                }
+            }
             Err(StoreError::DuplicateSource { .. }) => skipped += 1,
             Err(e) => return Err(e.into()),
         }
@@ -244,12 +294,16 @@ fn export(ctx: &Context) -> Result<ExitCode> {
     let sources = ctx.store.list_sources()?;
     let outlines: Vec<OpmlOutline> = sources
         .iter()
-        .map(|s| OpmlOutline {
-            xml_url: s.source.feed_url.clone(),
-            html_url: s.source.site_url.clone(),
-            title: Some(s.source.name.clone()),
-            language: s.source.language.clone(),
-            ..Default::default()
+        .map(|s| {
+            let mut o = OpmlOutline {
+                xml_url: s.source.feed_url.clone(),
+                html_url: s.source.site_url.clone(),
+                title: Some(s.source.name.clone()),
+                language: s.source.language.clone(),
+                ..Default::default()
+            };
+            super::sources_profile::opml_attributes(&s.source, &mut o);
+            o
         })
         .collect();
     let mut out = std::io::stdout().lock();
