@@ -30,11 +30,15 @@ pub struct ProfileEdit {
     pub site: Option<String>,
 }
 
-/// A country code from a code or an English name; empty stays empty (clears).
+/// A country code from a code (any two letters: user-assigned codes such as `XK` pass) or an
+/// English name; empty stays empty (clears).
 pub fn parse_country(v: &str, what: &str) -> Result<String> {
     let v = v.trim();
     if v.is_empty() {
         return Ok(String::new());
+    }
+    if v.len() == 2 && v.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Ok(v.to_ascii_uppercase());
     }
     match newsdesk_sources::country_code(v) {
         Some(code) => Ok(code.to_owned()),
@@ -213,6 +217,30 @@ pub fn after_add(
         )?
     };
     apply_edit(store, current.id, operator, reference)
+}
+
+/// Gives a demo source the fictional profile of the sample corpus (recorded as the operator's,
+/// with the corpus as reference: the fictional outlets are in no real registry).
+pub fn demo_profile(
+    store: &Store,
+    source: &Source,
+    demo: &newsdesk_demo::DemoSource,
+) -> Result<Source> {
+    let edit = ProfileEdit {
+        country: Some(demo.country.clone()),
+        language: Some(demo.language.clone()),
+        owner: demo.owner.clone(),
+        typology: demo.typology.clone(),
+        media_type: demo.media_type.clone(),
+        ..Default::default()
+    };
+    after_add(
+        store,
+        source,
+        &edit,
+        false,
+        "newsdesk demo: fictional profile from the sample corpus (sources.json)",
+    )
 }
 
 /// The profile fields the operator set, as OPML attributes (the matrix's values are matched
