@@ -123,7 +123,7 @@ pub fn apply_edit(store: &Store, id: i64, edit: &ProfileEdit, reference: &str) -
     );
     set(&mut profile.media_type, media_type);
     let site = match edit.site.as_deref().map(str::trim) {
-        Some(s) if !s.is_empty() && !(s.starts_with("http://") || s.starts_with("https://")) => {
+        Some(s) if !(s.is_empty() || s.starts_with("http://") || s.starts_with("https://")) => {
             bail!("--site {s:?} is not an http(s) URL")
         }
         other => other.map(str::to_owned),
