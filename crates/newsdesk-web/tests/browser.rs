@@ -545,14 +545,49 @@ async fn a_story_page_shows_its_coverage_distribution_in_chromium() {
     if !chromium_available() {
         return;
     }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = newsdesk_store::Store::open(&dir.path().join("newsdesk.db")).expect("store");
-    let rt = profiled_source(&store, "RT International", "en", "RU", Some("SC"));
-    let sputnik = profiled_source(&store, "Sample State Radio", "ru", "RU", Some("CaPu"));
-    let dw = profiled_source(&store, "Sample Public Wave", "de", "DE", Some("ISF"));
-    let plain = profiled_source(&store, "Le Quotidien Fictif", "fr", "FR", None);
+    let server = TestServer::start(WebConfig::default(), fill_coverage).await;
+    let work = tempfile::tempdir().expect("tempdir");
+    let work_path = work.path().to_path_buf();
+    let artifacts = artifacts_dir();
+    let urls = [server.url("/stories/5"), server.url("/stories/6")];
+    let doms = tokio::task::spawn_blocking(move || {
+        let mut doms = Vec::new();
+        for (i, url) in urls.iter().enumerate() {
+            let dom = chromium(
+                &work_path,
+                &format!("coverage-{i}"),
+                &["--dump-dom".into(), url.clone()],
+            );
+            assert_clean_console(&dom, "story coverage");
+            doms.push(dom.stdout);
+        }
+        let path = artifacts.join("newsdesk-web-story-coverage-desktop.png");
+        let _ = std::fs::remove_file(&path);
+        let run = chromium(
+            &work_path,
+            "coverage-shot",
+            &[
+                format!("--screenshot={}", path.display()),
+                "--window-size=1280,1400".into(),
+                urls[0].clone(),
+            ],
+        );
+        assert_clean_console(&run, "story coverage screenshot");
+        doms
+    })
+    .await
+    .expect("chromium runs");
+    check_coverage_doms(&doms);
+    server.stop().await;
+}
+
+/// Story 5: every kind of outlet; story 6: state-controlled outlets only.
+fn fill_coverage(store: &newsdesk_store::Store) {
+    let rt = profiled_source(store, "RT International", "en", "RU", Some("SC"));
+    let sputnik = profiled_source(store, "Sample State Radio", "ru", "RU", Some("CaPu"));
+    let dw = profiled_source(store, "Sample Public Wave", "de", "DE", Some("ISF"));
+    let plain = profiled_source(store, "Le Quotidien Fictif", "fr", "FR", None);
     let t0 = Utc::now() - chrono::Duration::hours(6);
-    // Story 5: every kind of outlet; story 6: state-controlled outlets only.
     let plan = [
         (rt, "en", 5),
         (rt, "en", 5),
@@ -597,50 +632,9 @@ async fn a_story_page_shows_its_coverage_distribution_in_chromium() {
     store
         .record_placements(&placements, 0, last, b"{}")
         .expect("placements");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(newsdesk_web::serve(
-        listener,
-        AppState::new(store, WebConfig::default()),
-        async move {
-            let _ = rx.await;
-        },
-    ));
-    let work = tempfile::tempdir().expect("tempdir");
-    let work_path = work.path().to_path_buf();
-    let artifacts = artifacts_dir();
-    let urls = [format!("{base}/stories/5"), format!("{base}/stories/6")];
-    let doms = tokio::task::spawn_blocking(move || {
-        let mut doms = Vec::new();
-        for (i, url) in urls.iter().enumerate() {
-            let dom = chromium(
-                &work_path,
-                &format!("coverage-{i}"),
-                &["--dump-dom".into(), url.clone()],
-            );
-            assert_clean_console(&dom, "story coverage");
-            doms.push(dom.stdout);
-        }
-        let path = artifacts.join("newsdesk-web-story-coverage-desktop.png");
-        let _ = std::fs::remove_file(&path);
-        let run = chromium(
-            &work_path,
-            "coverage-shot",
-            &[
-                format!("--screenshot={}", path.display()),
-                "--window-size=1280,1400".into(),
-                urls[0].clone(),
-            ],
-        );
-        assert_clean_console(&run, "story coverage screenshot");
-        doms
-    })
-    .await
-    .expect("chromium runs");
+}
 
+fn check_coverage_doms(doms: &[String]) {
     let mixed = scraper::Html::parse_document(&doms[0]);
     assert_eq!(
         common::texts(&mixed, ".story-coverage h3"),
@@ -688,6 +682,4 @@ async fn a_story_page_shows_its_coverage_distribution_in_chromium() {
         common::texts(&only, ".only-state[role=note]"),
         ["Only state-controlled outlets reported this story."]
     );
-    let _ = tx.send(());
-    server.await.expect("server task").expect("server result");
 }
