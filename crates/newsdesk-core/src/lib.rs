@@ -5,6 +5,8 @@
 //! no network, no database. Every other crate depends on it; it depends on no other stage.
 //!
 //! * [`Source`] / [`NewSource`]: a news source (one feed URL) and its profile.
+//! * [`SourceProfile`]: who publishes a source, from where, who controls it ([`Typology`]), and
+//!   where each of those facts came from ([`Fact`]).
 //! * [`FetchState`]: what the fetcher remembers about a source between passes (validators, errors).
 //! * [`ParsedFeed`] / [`FeedEntry`] / [`Enclosure`]: one parsed feed, format-independent.
 //! * [`ExtractedArticle`]: what the extractor found in one article page.
@@ -24,12 +26,17 @@
 mod article;
 mod error;
 mod feed;
+mod profile;
 mod query;
 mod source;
 
 pub use article::{Article, ArticleId, ContentOrigin, ExtractedArticle, NewArticle};
 pub use error::{CoreError, Result};
 pub use feed::{Enclosure, FeedEntry, FeedMeta, ParsedFeed};
+pub use profile::{
+    Fact, FactOrigin, PROFILE_FIELDS, ProfileFilter, SourceProfile, Typology, TypologyCode,
+    TypologyFilter, TypologyGroup,
+};
 pub use query::{ArticlePage, ArticleQuery, ArticleSummary, Cursor, MAX_PAGE_SIZE};
 pub use source::{FetchState, FetchStatus, NewSource, Source, SourceId, SourceWithStats};
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{ArticleId, CoreError, SourceId};
+use crate::{ArticleId, CoreError, ProfileFilter, SourceId};
 
 /// Largest page the store returns, whatever is asked.
 pub const MAX_PAGE_SIZE: u32 = 200;
@@ -44,6 +44,9 @@ pub struct ArticleQuery {
     pub source: Option<SourceId>,
     /// Only this detected language.
     pub lang: Option<String>,
+    /// Only sources of these countries and typologies.
+    #[serde(default)]
+    pub profile: ProfileFilter,
     /// Only articles sorted at or after this time.
     pub since: Option<DateTime<Utc>>,
     /// Only articles sorted strictly before this time.
@@ -73,6 +76,12 @@ pub struct ArticleSummary {
     pub source_id: SourceId,
     /// Its source's name.
     pub source_name: String,
+    /// Its source's country (ISO 3166-1 alpha-2).
+    #[serde(default)]
+    pub source_country: Option<String>,
+    /// Its source's typology code (`SC`, `ISFM?`…; `None`: not classified).
+    #[serde(default)]
+    pub source_typology: Option<String>,
     /// Title.
     pub title: String,
     /// URL of the original.

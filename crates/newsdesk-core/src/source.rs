@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::SourceProfile;
+
 /// Row id of a source in the store.
 pub type SourceId = i64;
 
@@ -48,6 +50,9 @@ pub struct Source {
     pub country: Option<String>,
     /// When the source was added.
     pub created_at: DateTime<Utc>,
+    /// Owner, typology, type and where each fact of the profile came from.
+    #[serde(flatten)]
+    pub profile: SourceProfile,
 }
 
 /// Outcome of the last fetch of a source.

@@ -97,6 +97,15 @@ pub struct CorpusSource {
     /// Accent colour of the site (CSS colour).
     #[serde(default = "default_accent")]
     pub accent: String,
+    /// The (fictional) media company that owns it: its source profile.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Its (fictional) State Media Monitor typology code (`SC`…); `None`: not classified.
+    #[serde(default)]
+    pub typology: Option<String>,
+    /// Kind of outlet (newspaper, broadcaster…).
+    #[serde(default)]
+    pub media_type: Option<String>,
 }
 
 fn yes() -> bool {

@@ -472,6 +472,9 @@ pub fn generated_corpus(articles: usize, sources: usize, seed: u64) -> Corpus {
                     "#{:06x}",
                     (seed.wrapping_add(i as u64) * 2_654_435_761) & 0xff_ffff
                 ),
+                owner: None,
+                typology: None,
+                media_type: None,
             }
         })
         .collect();

@@ -58,6 +58,12 @@ pub struct DemoSource {
     pub format: FeedFormat,
     /// True when `feed_url` is the HTML home page, so the feed must be discovered from it.
     pub discovery: bool,
+    /// Its fictional owner, typology code and kind (the source profile the demo gives it).
+    pub owner: Option<String>,
+    /// See `owner`.
+    pub typology: Option<String>,
+    /// See `owner`.
+    pub media_type: Option<String>,
 }
 
 impl DemoSource {
@@ -234,6 +240,9 @@ impl Origin {
                     site_url,
                     format: s.feed_format,
                     discovery: s.discovery,
+                    owner: s.owner.clone(),
+                    typology: s.typology.clone(),
+                    media_type: s.media_type.clone(),
                 }
             })
             .collect();

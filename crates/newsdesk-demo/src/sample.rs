@@ -214,6 +214,7 @@ const ARTICLE_FILES: &[(&str, &str)] = articles![
     "le-veilleur/chantier-naval-commande",
     "le-veilleur/corvanne-elena-marsh-elue",
     "le-veilleur/criee-saint-goustan-record",
+    "le-veilleur/gouvernement-valdorien-greve-marenza",
     "le-veilleur/festival-livre-maritime",
     "le-veilleur/greve-port-marenza",
     "le-veilleur/phare-des-moines-restauration",
@@ -235,6 +236,11 @@ const ARTICLE_FILES: &[(&str, &str)] = articles![
     "rheinblick/sonde-lumen-komet",
     "rheinblick/stadtbibliothek-nachtoeffnung",
     "rheinblick/weinlese-bilanz",
+    "valdoria-international/corvanne-result-reaction",
+    "valdoria-international/government-urges-end-to-marenza-strike",
+    "valdoria-international/lumen-probe-valdorian-scientists",
+    "valdoria-international/rovers-bring-cup-home",
+    "valdoria-international/sentinel-tunnel-first-train",
 ];
 
 #[cfg(test)]

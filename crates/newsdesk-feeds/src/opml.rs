@@ -19,6 +19,14 @@ pub struct OpmlOutline {
     pub language: Option<String>,
     /// `category` attribute, else the `text`/`title` of the enclosing folder outline.
     pub category: Option<String>,
+    /// Country of the source, ISO 3166-1 alpha-2 (`country`; newsdesk's source profile).
+    pub country: Option<String>,
+    /// The media company that owns it (`owner`).
+    pub owner: Option<String>,
+    /// State Media Monitor typology code, `?` kept (`typology`: `SC`, `ISFM?`…).
+    pub typology: Option<String>,
+    /// Kind of outlet (`mediaType`: news agency, broadcaster, newspaper…).
+    pub media_type: Option<String>,
 }
 
 /// Reads the feed outlines of an OPML document, flattening nested folders (a folder's name
@@ -91,6 +99,10 @@ pub fn parse_opml(bytes: &[u8]) -> Result<Vec<OpmlOutline>, FeedError> {
                             html_url: get("htmlUrl"),
                             language: get("language"),
                             category: get("category").or(folder),
+                            country: get("country"),
+                            owner: get("owner"),
+                            typology: get("typology"),
+                            media_type: get("mediaType"),
                         });
                         if !is_empty {
                             folders.push(None);
@@ -150,6 +162,10 @@ pub fn write_opml(title: &str, sources: &[OpmlOutline]) -> String {
             ("htmlUrl", o.html_url.as_deref()),
             ("language", o.language.as_deref()),
             ("category", o.category.as_deref()),
+            ("country", o.country.as_deref()),
+            ("owner", o.owner.as_deref()),
+            ("typology", o.typology.as_deref()),
+            ("mediaType", o.media_type.as_deref()),
         ] {
             if let Some(v) = v {
                 s.push(' ');
@@ -184,4 +200,25 @@ fn escape(v: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod profile_tests {
+    use super::*;
+
+    #[test]
+    fn profile_attributes_round_trip() {
+        let o = OpmlOutline {
+            xml_url: "https://example.org/feed".into(),
+            country: Some("RU".into()),
+            owner: Some("Rossiya \"Segodnya\"".into()),
+            typology: Some("ISFM?".into()),
+            media_type: Some("broadcaster".into()),
+            ..Default::default()
+        };
+        let xml = write_opml("x", std::slice::from_ref(&o));
+        assert!(xml.contains(r#"typology="ISFM?""#), "{xml}");
+        assert!(xml.contains(r#"mediaType="broadcaster""#), "{xml}");
+        assert_eq!(parse_opml(xml.as_bytes()).expect("parse"), vec![o]);
+    }
 }

@@ -151,6 +151,7 @@ fn opml_round_trip_and_nesting() {
             html_url: Some("https://example.org/".into()),
             language: Some("fr".into()),
             category: Some("Cartoons".into()),
+            ..Default::default()
         },
         OpmlOutline {
             xml_url: "https://example.com/rss".into(),

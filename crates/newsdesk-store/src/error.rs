@@ -17,6 +17,9 @@ pub enum StoreError {
         /// The id of the source that has it.
         id: SourceId,
     },
+    /// A profile value the store refuses (e.g. a typology that is not one of the seven codes).
+    #[error("store: invalid source profile: {0}")]
+    InvalidProfile(String),
     /// No such source.
     #[error("store: no source with id {0}")]
     NoSuchSource(SourceId),

@@ -5,16 +5,18 @@
 //! with a row-value comparison that SQLite answers from the `(…, sort_at DESC, id DESC)`
 //! indexes, so every page costs the same at any depth (no `OFFSET`).
 
-use newsdesk_core::{ArticlePage, ArticleQuery, ArticleSummary, Cursor};
+use newsdesk_core::{
+    ArticlePage, ArticleQuery, ArticleSummary, Cursor, ProfileFilter, TypologyFilter, TypologyGroup,
+};
 use rusqlite::Row;
 use rusqlite::types::Value;
 
-use crate::{Result, Store, columns};
+use crate::{Result, Store, StoreError, columns};
 
 /// Columns of an [`ArticleSummary`] (articles `a` joined with sources `s`): only small columns
 /// stored before the large ones, never `body_html` or `body_text`.
 pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.source_id, s.name, a.title, a.url, a.authors, \
-     a.published_at, a.sort_at, a.language, a.lead, a.lead_image";
+     a.published_at, a.sort_at, a.language, a.lead, a.lead_image, s.country, s.typology";
 
 /// Reads a row selected with [`SUMMARY_COLUMNS`].
 pub(crate) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
@@ -30,7 +32,64 @@ pub(crate) fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary
         language: row.get(8)?,
         lead: row.get(9)?,
         lead_image: row.get(10)?,
+        source_country: row.get(11)?,
+        source_typology: row.get(12)?,
     })
+}
+
+/// The seven typology codes, quoted for SQL.
+const ALL_CODES: &str = "'SC','CaPu','CaPr','ISFM','ISF','ISM','IP'";
+
+/// An SQL condition (starting with ` AND`) for a [`ProfileFilter`] on articles `a` joined with
+/// sources `s`; empty when it filters nothing. Built only from validated tokens (two-letter
+/// country codes, 2–3 letter language codes, the typology enums), never from other text:
+/// anything else in the filter is refused with [`StoreError::InvalidProfile`].
+pub(crate) fn profile_clause(f: &ProfileFilter) -> Result<String> {
+    let mut sql = String::new();
+    let token = |v: &str, lens: std::ops::RangeInclusive<usize>, what: &str| {
+        if lens.contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphabetic()) {
+            Ok(format!("'{v}'"))
+        } else {
+            Err(StoreError::InvalidProfile(format!("{v:?} is not {what}")))
+        }
+    };
+    if !f.countries.is_empty() {
+        let list = f
+            .countries
+            .iter()
+            .map(|c| token(&c.to_ascii_uppercase(), 2..=2, "a country code"))
+            .collect::<Result<Vec<_>>>()?;
+        sql.push_str(&format!(" AND s.country IN ({})", list.join(",")));
+    }
+    if !f.languages.is_empty() {
+        let list = f
+            .languages
+            .iter()
+            .map(|l| token(&l.to_ascii_lowercase(), 2..=3, "a language code"))
+            .collect::<Result<Vec<_>>>()?;
+        sql.push_str(&format!(" AND a.language IN ({})", list.join(",")));
+    }
+    if !f.typologies.is_empty() {
+        let code = "rtrim(s.typology, '?')";
+        let parts: Vec<String> = f
+            .typologies
+            .iter()
+            .map(|t| match t {
+                TypologyFilter::Code(c) => format!("{code} = '{}'", c.code()),
+                TypologyFilter::Group(TypologyGroup::StateControlled) => {
+                    format!("{code} IN ('SC','CaPu','CaPr')")
+                }
+                TypologyFilter::Group(TypologyGroup::Independent) => {
+                    format!("{code} IN ('ISFM','ISF','ISM','IP')")
+                }
+                TypologyFilter::Group(TypologyGroup::NotClassified) => {
+                    format!("(s.typology IS NULL OR {code} NOT IN ({ALL_CODES}))")
+                }
+            })
+            .collect();
+        sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
+    }
+    Ok(sql)
 }
 
 impl Store {
@@ -51,6 +110,7 @@ impl Store {
         if let Some(lang) = &q.lang {
             arg(&mut sql, " AND a.language = ?", Value::Text(lang.clone()));
         }
+        sql.push_str(&profile_clause(&q.profile)?);
         if let Some(since) = q.since {
             let secs = columns::ceil_seconds(since);
             arg(&mut sql, " AND a.sort_at >= ?", Value::Integer(secs));

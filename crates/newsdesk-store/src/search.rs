@@ -5,9 +5,9 @@
 //! quoted phrase (all must match), so `"`, `*`, `NEAR(`, `-`, `AND` … are plain text. A word
 //! ending in `*` (`climat*`) keeps its meaning as a prefix search.
 
-use newsdesk_core::{ArticleQuery, ArticleSummary};
+use newsdesk_core::{ArticleQuery, ArticleSummary, ProfileFilter};
 
-use crate::listing::{SUMMARY_COLUMNS, summary_from_row};
+use crate::listing::{SUMMARY_COLUMNS, profile_clause, summary_from_row};
 use crate::{Result, Store, StoreError};
 
 /// Turns user text into a safe FTS5 query; `None` when it has no searchable word.
@@ -36,10 +36,22 @@ impl Store {
     /// `limit` is clamped like [`ArticleQuery::limit`] (0 means 50). Text without any word
     /// gives an empty list.
     pub fn search(&self, q: &str, limit: u32) -> Result<Vec<ArticleSummary>> {
+        self.search_filtered(q, &ProfileFilter::default(), limit)
+    }
+
+    /// [`Store::search`] among the articles that pass `filter` (source country and typology,
+    /// article language).
+    pub fn search_filtered(
+        &self,
+        q: &str,
+        filter: &ProfileFilter,
+        limit: u32,
+    ) -> Result<Vec<ArticleSummary>> {
+        let clause = profile_clause(filter)?;
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM articles_fts f JOIN articles a ON a.id = f.rowid \
              JOIN sources s ON s.id = a.source_id \
-             WHERE articles_fts MATCH ?1 ORDER BY f.rank, a.id DESC LIMIT ?2"
+             WHERE articles_fts MATCH ?1{clause} ORDER BY f.rank, a.id DESC LIMIT ?2"
         );
         self.run_search(q, &sql, None, limit)
     }
@@ -56,6 +68,18 @@ impl Store {
         language: &str,
         limit: u32,
     ) -> Result<Vec<ArticleSummary>> {
+        self.search_edition_filtered(q, language, &ProfileFilter::default(), limit)
+    }
+
+    /// [`Store::search_edition`] among the articles that pass `filter`.
+    pub fn search_edition_filtered(
+        &self,
+        q: &str,
+        language: &str,
+        filter: &ProfileFilter,
+        limit: u32,
+    ) -> Result<Vec<ArticleSummary>> {
+        let clause = profile_clause(filter)?;
         let sql = format!(
             "WITH hits(id, rank) AS ( \
                  SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?1 \
@@ -64,7 +88,7 @@ impl Store {
                  WHERE article_translations_fts MATCH ?1 AND language = ?2), \
              best(id, rank) AS (SELECT id, min(rank) FROM hits GROUP BY id) \
              SELECT {SUMMARY_COLUMNS} FROM best b JOIN articles a ON a.id = b.id \
-             JOIN sources s ON s.id = a.source_id ORDER BY b.rank, a.id DESC LIMIT ?3"
+             JOIN sources s ON s.id = a.source_id WHERE 1{clause} ORDER BY b.rank, a.id DESC LIMIT ?3"
         );
         self.run_search(q, &sql, Some(language), limit)
     }

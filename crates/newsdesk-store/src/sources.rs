@@ -1,7 +1,11 @@
 //! Sources: adding, updating, removing and listing them with their stats.
 
 use chrono::Utc;
-use newsdesk_core::{FetchState, NewSource, Source, SourceId, SourceWithStats};
+use std::collections::HashMap;
+
+use newsdesk_core::{
+    FetchState, NewSource, Source, SourceId, SourceProfile, SourceWithStats, TypologyCode,
+};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::columns;
@@ -24,18 +28,22 @@ pub struct SourceUpdate {
     pub language: Option<String>,
     /// New country.
     pub country: Option<String>,
+    /// New profile (owner, typology, type, matrix asset and every fact's origin), replacing the
+    /// stored one whole; `None` keeps it.
+    pub profile: Option<SourceProfile>,
 }
 
-/// `SELECT` of a source with its stats; columns 0..=6 are the source, 7 the article count and
-/// 8.. the fetch state (see [`fetch_state_from_row`]).
+/// `SELECT` of a source with its stats; columns 0..=11 are the source, 12 the article count and
+/// 13.. the fetch state (see [`fetch_state_from_row`]).
 const WITH_STATS: &str = "SELECT s.id, s.feed_url, s.site_url, s.name, s.language, s.country, \
-     s.created_at, s.article_count, \
+     s.created_at, s.owner, s.typology, s.media_type, s.matrix_asset, s.profile_facts, \
+     s.article_count, \
      f.source_id, f.etag, f.last_modified, f.last_fetch_at, f.last_status, f.last_error, \
      f.last_http_status, f.consecutive_failures, f.next_fetch_at \
      FROM sources s LEFT JOIN fetch_state f ON f.source_id = s.id";
 
-const SOURCE: &str =
-    "SELECT id, feed_url, site_url, name, language, country, created_at FROM sources";
+const SOURCE: &str = "SELECT id, feed_url, site_url, name, language, country, created_at, \
+     owner, typology, media_type, matrix_asset, profile_facts FROM sources";
 
 fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
     Ok(Source {
@@ -46,13 +54,36 @@ fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
         language: row.get(4)?,
         country: row.get(5)?,
         created_at: columns::get_instant(row, 6)?,
+        profile: SourceProfile {
+            owner: row.get(7)?,
+            typology: row.get(8)?,
+            media_type: row.get(9)?,
+            matrix_asset: row.get(10)?,
+            // Unreadable provenance (never written so) reads as none rather than failing a page.
+            facts: serde_json::from_str(&row.get::<_, String>(11)?).unwrap_or_default(),
+        },
     })
+}
+
+/// The profile's provenance as stored.
+fn facts_json(p: &SourceProfile) -> String {
+    serde_json::to_string(&p.facts).unwrap_or_else(|_| "{}".to_owned())
+}
+
+/// A typology code in its canonical spelling (`capu?` → `CaPu?`); other text is refused.
+fn typology_column(p: &SourceProfile) -> Result<Option<String>> {
+    match non_empty(&p.typology) {
+        None => Ok(None),
+        Some(t) => TypologyCode::parse(t)
+            .map(|c| Some(c.to_string()))
+            .ok_or_else(|| StoreError::InvalidProfile(format!("{t:?} is not a typology code"))),
+    }
 }
 
 fn with_stats_from_row(row: &Row<'_>) -> rusqlite::Result<SourceWithStats> {
     let source = source_from_row(row)?;
-    let count: i64 = row.get(7)?;
-    let fetch = fetch_state_from_row(row, 8)?.unwrap_or_else(|| FetchState::never(source.id));
+    let count: i64 = row.get(12)?;
+    let fetch = fetch_state_from_row(row, 13)?.unwrap_or_else(|| FetchState::never(source.id));
     Ok(SourceWithStats {
         source,
         fetch,
@@ -157,9 +188,11 @@ impl Store {
             let name = non_empty(&u.name)
                 .map(str::to_owned)
                 .unwrap_or(current.name);
+            let profile = u.profile.as_ref().unwrap_or(&current.profile);
             tx.prepare_cached(
                 "UPDATE sources SET feed_url = ?2, site_url = ?3, name = ?4, language = ?5, \
-                 country = ?6 WHERE id = ?1",
+                 country = ?6, owner = ?7, typology = ?8, media_type = ?9, matrix_asset = ?10, \
+                 profile_facts = ?11 WHERE id = ?1",
             )?
             .execute(params![
                 id,
@@ -168,6 +201,11 @@ impl Store {
                 name,
                 merge(current.language, &u.language),
                 merge(current.country, &u.country),
+                non_empty(&profile.owner),
+                typology_column(profile)?,
+                non_empty(&profile.media_type),
+                non_empty(&profile.matrix_asset),
+                facts_json(profile),
             ])?;
             if url_changed {
                 // Validators belong to the old URL.
@@ -216,6 +254,59 @@ impl Store {
                 "{WITH_STATS} ORDER BY s.name COLLATE NOCASE, s.id"
             ))?;
             let rows = stmt.query_map([], with_stats_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    /// The sources with these ids (unknown ids are left out), for pages that show several
+    /// outlets' profiles.
+    pub fn sources_by_ids(&self, ids: &[SourceId]) -> Result<HashMap<SourceId, Source>> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        self.read(|conn| {
+            let mut out = HashMap::with_capacity(ids.len());
+            let mut stmt = conn.prepare_cached(&format!("{SOURCE} WHERE id = ?1"))?;
+            for id in ids {
+                if let Some(s) = stmt.query_row([id], source_from_row).optional()? {
+                    out.insert(id, s);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// The sources of these articles, by article (unknown ids are left out).
+    pub fn sources_of_articles(
+        &self,
+        articles: &[newsdesk_core::ArticleId],
+    ) -> Result<HashMap<newsdesk_core::ArticleId, Source>> {
+        let pairs: Vec<(newsdesk_core::ArticleId, SourceId)> = self.read(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT source_id FROM articles WHERE id = ?1")?;
+            let mut out = Vec::new();
+            for &a in articles {
+                if let Some(s) = stmt.query_row([a], |r| r.get(0)).optional()? {
+                    out.push((a, s));
+                }
+            }
+            Ok(out)
+        })?;
+        let ids: Vec<SourceId> = pairs.iter().map(|p| p.1).collect();
+        let sources = self.sources_by_ids(&ids)?;
+        Ok(pairs
+            .into_iter()
+            .filter_map(|(a, s)| sources.get(&s).map(|src| (a, src.clone())))
+            .collect())
+    }
+
+    /// Up to `limit` distinct article URLs of a source, newest first (to match its profile by
+    /// the hosts it publishes on).
+    pub fn source_article_urls(&self, id: SourceId, limit: usize) -> Result<Vec<String>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT url FROM articles WHERE source_id = ?1 ORDER BY sort_at DESC, id DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![id, limit as i64], |r| r.get::<_, String>(0))?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }

@@ -201,3 +201,69 @@ busy-translating = Übersetzung läuft: { $done } von { $total ->
    *[other] { $total } Artikeln
 } übersetzt. Laden Sie die Seite gleich neu, um mehr zu sehen.
 busy-stories = Die neuen Artikel werden noch zu Themen gruppiert und Kopien mit ihren Originalen verknüpft; alle Artikel sind schon da. Laden Sie gleich neu, um die Themen zu sehen.
+# Source profiles ($code is a State Media Monitor typology code, $group a typology group).
+typology-name = { $code ->
+    [SC] Staatlich kontrolliertes Medium
+    [CaPu] Vereinnahmtes öffentliches / staatlich verwaltetes Medium
+    [CaPr] Vereinnahmtes privates Medium
+    [ISFM] Unabhängiges, staatlich finanziertes und verwaltetes Medium
+    [ISF] Unabhängiges, staatlich finanziertes Medium
+    [ISM] Unabhängiges, staatlich verwaltetes Medium
+    [IP] Unabhängiges öffentliches Medium
+   *[other] Nicht klassifiziert
+}
+typology-in-sentence = { $code ->
+    [SC] staatlich kontrolliertes Medium
+    [CaPu] vereinnahmtes öffentliches / staatlich verwaltetes Medium
+    [CaPr] vereinnahmtes privates Medium
+    [ISFM] unabhängiges, staatlich finanziertes und verwaltetes Medium
+    [ISF] unabhängiges, staatlich finanziertes Medium
+    [ISM] unabhängiges, staatlich verwaltetes Medium
+    [IP] unabhängiges öffentliches Medium
+   *[other] nicht klassifiziert
+}
+typology-uncertain = (unsicher)
+typology-group = { $group ->
+    [state-controlled] Staatlich kontrolliert
+    [independent] Unabhängig (klassifiziert)
+   *[not-classified] Nicht klassifiziert
+}
+country-guess = (vermutet)
+fact-owner = Eigentümer
+fact-typology = Einstufung
+fact-type = Art
+fact-matrix-asset = Eintrag in der State Media Matrix
+fact-origin = { $origin ->
+    [matrix] State Media Matrix
+    [feed] der Feed
+    [operator] der Betreiber
+   *[guess] Vermutung von newsdesk
+}
+profile-facts = Woher diese Angaben stammen
+provenance-state = { $kind ->
+    [copy] Kopie eines Artikels von
+    [translated_copy] Übersetzte Kopie eines Artikels von
+    [shares_quotes] Teilt Zitate mit einem Artikel von
+   *[other] Verwandt mit einem Artikel von
+} { $source }, { typology-in-sentence }, { $country }
+coverage-title = Berichterstattung
+coverage-by-country = Nach Land
+coverage-by-typology = Nach Eigentum
+coverage-by-language = Nach Sprache
+coverage-row = { count-outlets }, { count-articles }
+coverage-only-state = Nur staatlich kontrollierte Medien haben über diese Geschichte berichtet.
+about-typology-title = Wer das Medium kontrolliert: die Typologie
+about-typology-intro = Die Medien der State Media Matrix sind danach eingestuft, wer ihre Finanzierung, ihre Leitung und ihr Eigentum sowie ihre redaktionelle Linie kontrolliert. Ein Medium, das nicht aufgeführt ist, ist „nicht klassifiziert“: Das sagt nichts über seine Unabhängigkeit.
+about-typology-uncertain = Eine als „(unsicher)“ markierte Einstufung ist eine, die die Daten selbst als unsicher kennzeichnen.
+about-col-code = Code
+about-col-model = Modell
+about-col-funding = Finanzierung
+about-col-governance = Leitung und Eigentum
+about-col-editorial = Redaktionelle Linie
+about-value = { $value ->
+    [state] Staat
+    [not-state] nicht der Staat
+    [either] beides möglich
+   *[independent] unabhängig
+}
+about-license = Lizenz der Daten

@@ -205,3 +205,64 @@ busy-translating = Still translating: { $done } of { $total ->
    *[other] { $total } articles
 } done. Reload in a moment to see more of them translated.
 busy-stories = Still grouping the new articles into stories and linking copies to their originals; the articles are all here. Reload in a moment to see the stories.
+# Source profiles ($code is a State Media Monitor typology code, $group a typology group).
+typology-name = { $code ->
+    [SC] State-controlled media
+    [CaPu] Captured public / state-managed media
+    [CaPr] Captured private media
+    [ISFM] Independent state-funded and state-managed media
+    [ISF] Independent state-funded media
+    [ISM] Independent state-managed media
+    [IP] Independent public media
+   *[other] Not classified
+}
+typology-in-sentence = { $code ->
+    [SC] state-controlled media
+    [CaPu] captured public / state-managed media
+    [CaPr] captured private media
+    [ISFM] independent state-funded and state-managed media
+    [ISF] independent state-funded media
+    [ISM] independent state-managed media
+    [IP] independent public media
+   *[other] not classified
+}
+typology-uncertain = (uncertain)
+typology-group = { $group ->
+    [state-controlled] State-controlled
+    [independent] Independent (classified)
+   *[not-classified] Not classified
+}
+country-guess = (guess)
+fact-owner = Owner
+fact-typology = Classification
+fact-type = Type
+fact-matrix-asset = State Media Matrix entry
+fact-origin = { $origin ->
+    [matrix] State Media Matrix
+    [feed] the feed
+    [operator] the operator
+   *[guess] newsdesk's guess
+}
+profile-facts = Where these facts come from
+provenance-state = { link-kind-of } an article by { $source }, { typology-in-sentence }, { $country }
+coverage-title = Coverage
+coverage-by-country = By country
+coverage-by-typology = By ownership
+coverage-by-language = By language
+coverage-row = { count-outlets }, { count-articles }
+coverage-only-state = Only state-controlled outlets reported this story.
+about-typology-title = Who controls the outlet: the typology
+about-typology-intro = Outlets listed in the State Media Matrix are classified by who controls their funding, their governance and ownership, and their editorial line. An outlet that is not listed is “not classified”: that says nothing about its independence.
+about-typology-uncertain = A classification marked “(uncertain)” is one the data itself marks as uncertain.
+about-col-code = Code
+about-col-model = Model
+about-col-funding = Funding
+about-col-governance = Governance and ownership
+about-col-editorial = Editorial line
+about-value = { $value ->
+    [state] state
+    [not-state] not state
+    [either] either
+   *[independent] independent
+}
+about-license = Licence of the data

@@ -204,3 +204,69 @@ busy-translating = Traduciendo: { $done } de { $total ->
    *[other] { $total } artículos
 } traducidos. Vuelva a cargar en un momento para ver más.
 busy-stories = Agrupando los artículos nuevos en temas y enlazando las copias con sus originales; todos los artículos ya están aquí. Vuelva a cargar en un momento para ver los temas.
+# Source profiles ($code is a State Media Monitor typology code, $group a typology group).
+typology-name = { $code ->
+    [SC] Medio controlado por el Estado
+    [CaPu] Medio público capturado / gestionado por el Estado
+    [CaPr] Medio privado capturado
+    [ISFM] Medio independiente financiado y gestionado por el Estado
+    [ISF] Medio independiente financiado por el Estado
+    [ISM] Medio independiente gestionado por el Estado
+    [IP] Medio público independiente
+   *[other] Sin clasificar
+}
+typology-in-sentence = { $code ->
+    [SC] medio controlado por el Estado
+    [CaPu] medio público capturado / gestionado por el Estado
+    [CaPr] medio privado capturado
+    [ISFM] medio independiente financiado y gestionado por el Estado
+    [ISF] medio independiente financiado por el Estado
+    [ISM] medio independiente gestionado por el Estado
+    [IP] medio público independiente
+   *[other] sin clasificar
+}
+typology-uncertain = (incierto)
+typology-group = { $group ->
+    [state-controlled] Controlados por el Estado
+    [independent] Independientes (clasificados)
+   *[not-classified] Sin clasificar
+}
+country-guess = (supuesto)
+fact-owner = Propietario
+fact-typology = Clasificación
+fact-type = Tipo
+fact-matrix-asset = Entrada de la State Media Matrix
+fact-origin = { $origin ->
+    [matrix] State Media Matrix
+    [feed] el feed
+    [operator] el operador
+   *[guess] suposición de newsdesk
+}
+profile-facts = De dónde vienen estos datos
+provenance-state = { $kind ->
+    [copy] Copia de un artículo de
+    [translated_copy] Traducción de un artículo de
+    [shares_quotes] Comparte citas con un artículo de
+   *[other] Relacionado con un artículo de
+} { $source }, { typology-in-sentence }, { $country }
+coverage-title = Cobertura
+coverage-by-country = Por país
+coverage-by-typology = Por propiedad
+coverage-by-language = Por idioma
+coverage-row = { count-outlets }, { count-articles }
+coverage-only-state = Solo medios controlados por el Estado informaron de esta historia.
+about-typology-title = Quién controla el medio: la tipología
+about-typology-intro = Los medios de la State Media Matrix se clasifican según quién controla su financiación, su gobernanza y propiedad, y su línea editorial. Un medio que no figura en ella está «sin clasificar»: eso no dice nada de su independencia.
+about-typology-uncertain = Una clasificación marcada «(incierto)» es una que los propios datos marcan como incierta.
+about-col-code = Código
+about-col-model = Modelo
+about-col-funding = Financiación
+about-col-governance = Gobernanza y propiedad
+about-col-editorial = Línea editorial
+about-value = { $value ->
+    [state] el Estado
+    [not-state] no el Estado
+    [either] cualquiera
+   *[independent] independiente
+}
+about-license = Licencia de los datos

@@ -204,3 +204,69 @@ busy-translating = Traduction en cours : { $done } { $total ->
    *[other] articles traduits sur { $total }
 }. Rechargez la page dans un instant pour en voir davantage.
 busy-stories = Regroupement des nouveaux articles en sujets et rattachement des copies à leurs originaux en cours ; tous les articles sont là. Rechargez dans un instant pour voir les sujets.
+# Source profiles ($code is a State Media Monitor typology code, $group a typology group).
+typology-name = { $code ->
+    [SC] Média contrôlé par l’État
+    [CaPu] Média public capturé / géré par l’État
+    [CaPr] Média privé capturé
+    [ISFM] Média indépendant financé et géré par l’État
+    [ISF] Média indépendant financé par l’État
+    [ISM] Média indépendant géré par l’État
+    [IP] Média public indépendant
+   *[other] Non classé
+}
+typology-in-sentence = { $code ->
+    [SC] média contrôlé par l’État
+    [CaPu] média public capturé / géré par l’État
+    [CaPr] média privé capturé
+    [ISFM] média indépendant financé et géré par l’État
+    [ISF] média indépendant financé par l’État
+    [ISM] média indépendant géré par l’État
+    [IP] média public indépendant
+   *[other] non classé
+}
+typology-uncertain = (incertain)
+typology-group = { $group ->
+    [state-controlled] Contrôlés par l’État
+    [independent] Indépendants (classés)
+   *[not-classified] Non classés
+}
+country-guess = (supposé)
+fact-owner = Propriétaire
+fact-typology = Classification
+fact-type = Type
+fact-matrix-asset = Entrée de la State Media Matrix
+fact-origin = { $origin ->
+    [matrix] State Media Matrix
+    [feed] le flux
+    [operator] l’opérateur
+   *[guess] supposition de newsdesk
+}
+profile-facts = D’où viennent ces informations
+provenance-state = { $kind ->
+    [copy] Copie d’un article de
+    [translated_copy] Traduction d’un article de
+    [shares_quotes] Citations partagées avec un article de
+   *[other] Lié à un article de
+} { $source }, { typology-in-sentence }, { $country }
+coverage-title = Couverture
+coverage-by-country = Par pays
+coverage-by-typology = Par propriété
+coverage-by-language = Par langue
+coverage-row = { count-outlets }, { count-articles }
+coverage-only-state = Seuls des médias contrôlés par l’État ont rapporté ce sujet.
+about-typology-title = Qui contrôle le média : la typologie
+about-typology-intro = Les médias répertoriés dans la State Media Matrix sont classés selon qui contrôle leur financement, leur gouvernance et leur propriété, et leur ligne éditoriale. Un média absent de la liste est « non classé » : cela ne dit rien de son indépendance.
+about-typology-uncertain = Une classification marquée « (incertain) » est jugée incertaine par les données elles-mêmes.
+about-col-code = Code
+about-col-model = Modèle
+about-col-funding = Financement
+about-col-governance = Gouvernance et propriété
+about-col-editorial = Ligne éditoriale
+about-value = { $value ->
+    [state] l’État
+    [not-state] pas l’État
+    [either] l’un ou l’autre
+   *[independent] indépendante
+}
+about-license = Licence des données

@@ -32,6 +32,8 @@ pub(crate) struct ArticleList {
 pub(crate) struct ListedArticle {
     #[serde(flatten)]
     summary: ArticleSummary,
+    /// Its source's typology group: `state-controlled`, `independent` or `not-classified`.
+    source_typology_group: &'static str,
     /// With `edition`: the article's own language.
     #[serde(skip_serializing_if = "Option::is_none")]
     original_lang: Option<Option<String>>,
@@ -66,12 +68,17 @@ impl ListedArticle {
             summary.language = Some(edition.to_string());
         }
         ListedArticle {
+            source_typology_group: group_of(&summary),
             summary,
             original_lang: Some(original_lang),
             original_title,
             translated: Some(t.is_some()),
         }
     }
+}
+
+fn group_of(s: &ArticleSummary) -> &'static str {
+    newsdesk_core::TypologyGroup::of(s.source_typology.as_deref()).as_str()
 }
 
 /// `edition`: a 2–3 letter language tag.
@@ -89,19 +96,20 @@ fn edition(params: &Params) -> Result<Option<String>, AppError> {
         .transpose()
 }
 
-/// `GET /api/v1/articles?source=&lang=&since=&until=&limit=&before=&edition=`.
+/// `GET /api/v1/articles?source=&lang=&country=&typology=&since=&until=&limit=&before=&edition=`.
 pub(crate) async fn list_articles(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<ArticleList>, AppError> {
     let params = Params::parse(raw.as_deref());
     params.only(&[
-        "source", "lang", "since", "until", "limit", "before", "edition",
+        "source", "lang", "since", "until", "limit", "before", "edition", "country", "typology",
     ])?;
     let edition = edition(&params)?;
     let query = ArticleQuery {
         source: params.source()?,
         lang: params.lang()?,
+        profile: crate::profile::filter(&params)?,
         since: params.time("since")?,
         until: params.time("until")?,
         before: params.cursor()?,
@@ -134,6 +142,7 @@ pub(crate) async fn list_articles(
                 ListedArticle::in_edition(summary, t.as_ref(), lang)
             }
             None => ListedArticle {
+                source_typology_group: group_of(&summary),
                 summary,
                 original_lang: None,
                 original_title: None,
@@ -147,11 +156,15 @@ pub(crate) async fn list_articles(
     }))
 }
 
-/// The source an article came from.
+/// The source an article came from, with its country and typology.
 #[derive(Serialize)]
 struct SourceRef {
     id: SourceId,
     name: String,
+    country: Option<String>,
+    typology: Option<String>,
+    typology_group: &'static str,
+    owner: Option<String>,
 }
 
 /// One article in full, as the API returns it.
@@ -250,6 +263,10 @@ impl From<Article> for ArticleJson {
             source: SourceRef {
                 id: d.source_id,
                 name: a.source_name,
+                country: None,
+                typology: None,
+                typology_group: newsdesk_core::TypologyGroup::NotClassified.as_str(),
+                owner: None,
             },
             authors: d.authors,
             published_at: d.published_at,
@@ -285,6 +302,12 @@ pub(crate) async fn get_article(
         .await?
         .ok_or_else(|| AppError::not_found(format!("no article with id {id}")))?;
     let mut json = ArticleJson::from(article);
+    if let Some(src) = links.source() {
+        json.source.country = src.country.clone();
+        json.source.typology = src.profile.typology.clone();
+        json.source.typology_group = src.profile.group().as_str();
+        json.source.owner = src.profile.owner.clone();
+    }
     json.links = links.json();
     json.translations = translations
         .into_iter()
@@ -293,17 +316,60 @@ pub(crate) async fn get_article(
     Ok(Json(json))
 }
 
+/// A source as the API gives it: its profile (`owner`, `typology`, `media_type`,
+/// `matrix_asset`, `facts` with each fact's origin and reference) and the derived
+/// `typology_group`, `country_name` and the classification's `credit`.
+#[derive(Serialize)]
+pub(crate) struct SourceJson {
+    #[serde(flatten)]
+    source: SourceWithStats,
+    typology_group: &'static str,
+    country_name: Option<&'static str>,
+    credit: Option<&'static str>,
+}
+
+impl From<SourceWithStats> for SourceJson {
+    fn from(source: SourceWithStats) -> Self {
+        let s = &source.source;
+        let from_matrix = s.profile.origin("typology") == Some(newsdesk_core::FactOrigin::Matrix);
+        SourceJson {
+            typology_group: s.profile.group().as_str(),
+            country_name: s
+                .country
+                .as_deref()
+                .and_then(newsdesk_sources::country_name),
+            credit: from_matrix.then_some(crate::profile::MATRIX_CREDIT),
+            source,
+        }
+    }
+}
+
 /// Every source.
 #[derive(Serialize)]
 pub(crate) struct SourceList {
-    items: Vec<SourceWithStats>,
+    items: Vec<SourceJson>,
 }
 
-/// `GET /api/v1/sources`.
+/// `GET /api/v1/sources?country=&typology=`.
 pub(crate) async fn list_sources(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<SourceList>, AppError> {
-    let items = state.db(|s| s.list_sources()).await?;
+    let params = Params::parse(raw.as_deref());
+    params.only(&["country", "typology"])?;
+    let filter = crate::profile::filter(&params)?;
+    let items = state
+        .db(|s| s.list_sources())
+        .await?
+        .into_iter()
+        .filter(|s| {
+            filter.matches(
+                s.source.country.as_deref(),
+                s.source.profile.typology.as_deref(),
+            )
+        })
+        .map(SourceJson::from)
+        .collect();
     Ok(Json(SourceList { items }))
 }
 
@@ -311,12 +377,12 @@ pub(crate) async fn list_sources(
 pub(crate) async fn get_source(
     State(state): State<AppState>,
     Path(raw_id): Path<String>,
-) -> Result<Json<SourceWithStats>, AppError> {
+) -> Result<Json<SourceJson>, AppError> {
     let id = parse_id("id", &raw_id)?;
     state
         .db(move |s| s.get_source(id))
         .await?
-        .map(Json)
+        .map(|s| Json(SourceJson::from(s)))
         .ok_or_else(|| AppError::not_found(format!("no source with id {id}")))
 }
 

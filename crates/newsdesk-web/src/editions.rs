@@ -11,13 +11,13 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
 use fluent_bundle::FluentArgs;
-use newsdesk_core::{Article, ArticleId, ArticleQuery};
+use newsdesk_core::{Article, ArticleId};
 use newsdesk_store::{ArticleTranslation, TranslationStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::feeds::{self, FeedData};
 use crate::page::{SwitchLink, Ui};
-use crate::pages::{self, ArticleView, Listing, PAGE_SIZE, SourceView};
+use crate::pages::{self, ArticleView, Listing, SourceView};
 use crate::params::{Params, parse_id};
 use crate::{AppError, AppState, WebConfig, i18n, page};
 
@@ -339,13 +339,11 @@ pub(crate) async fn home(
     let ui = edition_ui(&state, all, edition, "/");
     let params = Params::parse(raw.as_deref());
     let before = params.cursor()?;
-    let query = ArticleQuery {
-        before,
-        limit: PAGE_SIZE,
-        ..Default::default()
-    };
+    let query = crate::pages::home_query(&params, before)?;
+    let listing_query = query.clone();
     let articles = state.db(move |s| s.list_articles(&query)).await?;
-    let mut listing = Listing::new(&articles, before.is_none(), Utc::now());
+    let mut listing =
+        Listing::new(&articles, before.is_none(), Utc::now()).filtered(&listing_query);
     translated_cards(&state, &mut listing, &edition.language).await?;
     let key = if before.is_some() {
         "older-articles"

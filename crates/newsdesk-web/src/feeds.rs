@@ -9,7 +9,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use newsdesk_core::{Article, ArticleQuery, Source, SourceId};
+use newsdesk_core::{Article, ArticleQuery, ProfileFilter, Source, SourceId, TypologyGroup};
 use serde::Serialize;
 
 use crate::params::Params;
@@ -24,6 +24,8 @@ const FEED_SIZE: u32 = 50;
 pub(crate) struct FeedData {
     lang: Option<String>,
     source: Option<SourceId>,
+    /// `country` and `typology` filters.
+    profile: ProfileFilter,
     pub(crate) articles: Vec<Article>,
     sources: HashMap<SourceId, Source>,
 }
@@ -33,9 +35,11 @@ impl FeedData {
         let params = Params::parse(raw.as_deref());
         let lang = params.lang()?;
         let source = params.source()?;
+        let profile = crate::profile::filter(&params)?;
         let query = ArticleQuery {
             lang: lang.clone(),
             source,
+            profile: profile.clone(),
             limit: FEED_SIZE,
             ..Default::default()
         };
@@ -59,6 +63,7 @@ impl FeedData {
         Ok(FeedData {
             lang,
             source,
+            profile,
             articles,
             sources,
         })
@@ -77,6 +82,10 @@ impl FeedData {
         if let Some(lang) = &self.lang {
             let _ = write!(title, " — {lang}");
         }
+        let filter = crate::profile::query_string(&self.profile);
+        if !filter.is_empty() {
+            let _ = write!(title, " — {}", filter.replace('&', ", "));
+        }
         title
     }
 
@@ -88,6 +97,10 @@ impl FeedData {
         }
         if let Some(source) = self.source {
             parts.push(format!("source={source}"));
+        }
+        let filter = crate::profile::query_string(&self.profile);
+        if !filter.is_empty() {
+            parts.push(filter);
         }
         if parts.is_empty() {
             String::new()
@@ -108,6 +121,10 @@ impl FeedData {
                 if let Some(source) = self.source {
                     let _ = write!(id, ":source:{source}");
                 }
+                let filter = crate::profile::query_string(&self.profile);
+                if !filter.is_empty() {
+                    let _ = write!(id, ":{}", filter.replace(['&', '='], ":"));
+                }
                 id
             }
         }
@@ -122,6 +139,26 @@ impl FeedData {
             .max()
             .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
     }
+}
+
+/// The feed categories that carry a source's profile: `(scheme, term, label)` for its country
+/// and its typology (group, then the code when classified).
+fn profile_categories(s: &Source) -> Vec<(&'static str, String, String)> {
+    let mut out = Vec::new();
+    if let Some(c) = &s.country {
+        let name = newsdesk_sources::country_name(c).unwrap_or(c);
+        out.push(("urn:newsdesk:source-country", c.clone(), name.to_owned()));
+    }
+    let group = s.profile.group().as_str();
+    out.push((
+        "urn:newsdesk:source-typology-group",
+        group.to_owned(),
+        group.replace('-', " "),
+    ));
+    if let Some(t) = &s.profile.typology {
+        out.push(("urn:newsdesk:source-typology", t.clone(), t.clone()));
+    }
+    out
 }
 
 /// A stable id for an entry: its permalink on this site when the public URL is known.
@@ -269,6 +306,16 @@ pub(crate) fn render_atom(config: &WebConfig, data: &FeedData) -> String {
         for tag in &d.tags {
             let _ = writeln!(x, "<category term=\"{}\"/>", xml_escape(tag));
         }
+        if let Some(src) = data.sources.get(&d.source_id) {
+            for (scheme, term, label) in profile_categories(src) {
+                let _ = writeln!(
+                    x,
+                    "<category scheme=\"{scheme}\" term=\"{}\" label=\"{}\"/>",
+                    xml_escape(&term),
+                    xml_escape(&label)
+                );
+            }
+        }
         x.push_str("<source>");
         if let Some(source) = data.sources.get(&d.source_id) {
             let _ = write!(x, "<id>{}</id>", xml_escape(&source.feed_url));
@@ -360,6 +407,15 @@ pub(crate) fn render_rss(config: &WebConfig, data: &FeedData) -> String {
         for tag in &d.tags {
             let _ = writeln!(x, "<category>{}</category>", xml_escape(tag));
         }
+        if let Some(src) = data.sources.get(&d.source_id) {
+            for (scheme, term, _) in profile_categories(src) {
+                let _ = writeln!(
+                    x,
+                    "<category domain=\"{scheme}\">{}</category>",
+                    xml_escape(&term)
+                );
+            }
+        }
         let feed_url = data
             .sources
             .get(&d.source_id)
@@ -442,6 +498,12 @@ struct JsonExtension {
     source_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     source_feed_url: Option<String>,
+    /// The source's country (ISO 3166-1 alpha-2).
+    source_country: Option<String>,
+    /// The source's typology code (`SC`, `ISFM?`…), `null` when not classified.
+    source_typology: Option<String>,
+    /// `state-controlled`, `independent` or `not-classified`.
+    source_typology_group: &'static str,
     origin: &'static str,
 }
 
@@ -491,6 +553,19 @@ pub(crate) fn render_json(config: &WebConfig, data: &FeedData) -> JsonFeed {
                     source_id: d.source_id,
                     source_name: a.source_name.clone(),
                     source_feed_url: data.sources.get(&d.source_id).map(|s| s.feed_url.clone()),
+                    source_country: data
+                        .sources
+                        .get(&d.source_id)
+                        .and_then(|s| s.country.clone()),
+                    source_typology: data
+                        .sources
+                        .get(&d.source_id)
+                        .and_then(|s| s.profile.typology.clone()),
+                    source_typology_group: data
+                        .sources
+                        .get(&d.source_id)
+                        .map_or(TypologyGroup::NotClassified, |s| s.profile.group())
+                        .as_str(),
                     origin: d.origin.kind(),
                 },
             }
@@ -529,18 +604,25 @@ mod tests {
         let data = FeedData {
             lang: Some("fr".into()),
             source: Some(3),
+            profile: ProfileFilter {
+                countries: vec!["DE".into()],
+                typologies: vec![newsdesk_core::TypologyFilter::Group(
+                    TypologyGroup::Independent,
+                )],
+                languages: Vec::new(),
+            },
             articles: vec![],
             sources: HashMap::new(),
         };
         let mut config = WebConfig::default();
         assert_eq!(
             data.feed_id(&config, "feed.atom"),
-            "urn:newsdesk:feed:lang:fr:source:3"
+            "urn:newsdesk:feed:lang:fr:source:3:country:DE:typology:independent"
         );
         config.public_url = Some("https://news.example.org/".into());
         assert_eq!(
             data.feed_id(&config, "feed.atom"),
-            "https://news.example.org/feed.atom?lang=fr&source=3"
+            "https://news.example.org/feed.atom?lang=fr&source=3&country=DE&typology=independent"
         );
         assert_eq!(data.updated(), DateTime::<Utc>::UNIX_EPOCH);
     }

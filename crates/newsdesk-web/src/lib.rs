@@ -23,11 +23,17 @@
 //!   included) through the templates' `t("key", name=value)` and `th("key", link={…})`
 //!   (a message with a link or a `<time>` placed where the translation puts it); relative times
 //!   (`ago()`) and gaps between articles (`gap()`) too. The plain site is in English.
+//! * Source profiles: every card, article, source, search and story page names the outlet's
+//!   country and, when classified, its typology in words with a link to `/about/typology`; a
+//!   story shows its coverage by country, ownership and language; `?country=` and `?typology=`
+//!   (`state-controlled`, `independent`, `not-classified` or a code; comma-separated lists) filter
+//!   the home page, search, feeds and the API. The API's profile fields are read-only.
 //! * [`AppError`]: the one error type of every handler; it answers
 //!   `{"error": {"code", "message"}}` under `/api/` and an HTML error page elsewhere.
 //!
 //! Routes: `/` (latest articles), `/articles/{id}`, `/sources`, `/sources/{id}`, `/search`,
 //! `/stories`, `/stories/{id}` (stories and provenance links the story stage recorded),
+//! `/about/typology` (the State Media Monitor models and the data's credit),
 //! `/healthz` (`ok`, plus a `warning:` line per operator warning), `/status` (JSON: background
 //! work in progress and warnings, see [`SiteStatus`]),
 //! `/feed.atom`, `/feed.rss`, `/feed.json`, `/static/style.<hash>.css` and the JSON API under
@@ -50,6 +56,7 @@ mod api;
 mod asset;
 mod conditional;
 mod config;
+mod coverage;
 mod editions;
 mod error;
 mod feeds;
@@ -60,6 +67,7 @@ mod microcache;
 mod page;
 mod pages;
 mod params;
+mod profile;
 mod relative_time;
 mod router;
 mod sanitize;

@@ -26,6 +26,14 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("stories.html", include_str!("../templates/stories.html")),
     ("story.html", include_str!("../templates/story.html")),
     ("error.html", include_str!("../templates/error.html")),
+    (
+        "profile_tag.html",
+        include_str!("../templates/profile_tag.html"),
+    ),
+    (
+        "about_typology.html",
+        include_str!("../templates/about_typology.html"),
+    ),
 ];
 
 static ENVIRONMENT: LazyLock<Result<Environment<'static>, minijinja::Error>> =

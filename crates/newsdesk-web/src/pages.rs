@@ -63,6 +63,8 @@ pub(crate) struct Card {
     pub(crate) image: Option<String>,
     /// A remark on the card (an edition's translation tag).
     pub(crate) note: Option<String>,
+    /// Its source's country and typology.
+    pub(crate) profile: crate::profile::ProfileTag,
 }
 
 impl Card {
@@ -78,6 +80,10 @@ impl Card {
             lead: s.lead.clone().filter(|l| !l.trim().is_empty()),
             image: s.lead_image.as_deref().and_then(http_url),
             note: None,
+            profile: crate::profile::ProfileTag::new(
+                s.source_country.as_deref(),
+                s.source_typology.as_deref(),
+            ),
         }
     }
 }
@@ -88,6 +94,8 @@ pub(crate) struct Listing {
     pub(crate) items: Vec<Card>,
     pub(crate) next: Option<String>,
     pub(crate) is_first: bool,
+    /// The filters' query string (`country=DE&typology=independent`), kept by the pager.
+    pub(crate) filter: String,
 }
 
 impl Listing {
@@ -96,7 +104,21 @@ impl Listing {
             items: page.items.iter().map(|s| Card::new(s, now)).collect(),
             next: page.next.map(|c| c.encode()),
             is_first,
+            filter: String::new(),
         }
+    }
+
+    /// The same listing, its pager keeping the filters of `query`.
+    pub(crate) fn filtered(mut self, query: &ArticleQuery) -> Self {
+        let mut f = crate::profile::query_string(&query.profile);
+        if let Some(lang) = &query.lang {
+            if !f.is_empty() {
+                f.push('&');
+            }
+            f.push_str(&format!("lang={lang}"));
+        }
+        self.filter = f;
+        self
     }
 }
 
@@ -114,11 +136,8 @@ pub(crate) async fn index(
     }
     let params = Params::parse(raw.as_deref());
     let before = params.cursor()?;
-    let query = ArticleQuery {
-        before,
-        limit: PAGE_SIZE,
-        ..Default::default()
-    };
+    let query = home_query(&params, before)?;
+    let listing_query = query.clone();
     let articles = state.db(move |s| s.list_articles(&query)).await?;
     let key = if before.is_some() {
         "older-articles"
@@ -130,9 +149,23 @@ pub(crate) async fn index(
         &state,
         "index.html",
         &title,
-        Listing::new(&articles, before.is_none(), Utc::now()),
+        Listing::new(&articles, before.is_none(), Utc::now()).filtered(&listing_query),
     )?
     .into_response())
+}
+
+/// The home page's query: `before`, and the filters `lang`, `country`, `typology`.
+pub(crate) fn home_query(
+    params: &Params,
+    before: Option<newsdesk_core::Cursor>,
+) -> Result<ArticleQuery, AppError> {
+    Ok(ArticleQuery {
+        before,
+        lang: params.lang()?,
+        profile: crate::profile::filter(params)?,
+        limit: PAGE_SIZE,
+        ..Default::default()
+    })
 }
 
 /// One article, in full.
@@ -242,6 +275,7 @@ pub(crate) struct SourceView {
     last_http_status: Option<u16>,
     consecutive_failures: u32,
     article_count: u64,
+    profile: crate::profile::ProfileView,
 }
 
 impl SourceView {
@@ -260,6 +294,7 @@ impl SourceView {
             last_http_status: s.fetch.last_http_status,
             consecutive_failures: s.fetch.consecutive_failures,
             article_count: s.article_count,
+            profile: crate::profile::ProfileView::of(&s.source),
         }
     }
 }

@@ -18,7 +18,7 @@ use crate::Editions;
 use crate::limits::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
 use crate::{
     AppState, api, asset, conditional, editions, error, feeds, health, limits, microcache, pages,
-    search, security, status, stories,
+    profile, search, security, status, stories,
 };
 
 /// The whole web application: pages, feeds, JSON API, health check and stylesheet.
@@ -38,6 +38,8 @@ pub fn app(state: AppState) -> Router {
         .route("/search", get(search::search_page))
         .route("/stories", get(stories::stories_page))
         .route("/stories/{id}", get(stories::story_page))
+        .route("/about/typology", get(profile::about_page))
+        .route("/{lang}/about/typology", get(profile::edition_about_page))
         .route("/{lang}/", get(editions::home))
         .route("/{lang}/articles/{id}", get(editions::article))
         .route("/{lang}/sources/{id}", get(editions::source))

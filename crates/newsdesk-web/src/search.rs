@@ -32,10 +32,23 @@ fn query_text(params: &Params) -> Result<Option<String>, AppError> {
     }
 }
 
+/// `country`, `typology` and `lang` (the articles' language; a comma-separated list here).
+fn search_filter(params: &Params) -> Result<newsdesk_core::ProfileFilter, AppError> {
+    let mut filter = crate::profile::filter(params)?;
+    if let Some(langs) = params.get("lang")? {
+        for l in langs.split(',').map(str::trim).filter(|l| !l.is_empty()) {
+            filter.languages.push(crate::params::parse_lang(l)?);
+        }
+    }
+    Ok(filter)
+}
+
 /// What the search page shows.
 #[derive(Serialize)]
 struct SearchView {
     q: String,
+    /// The filters applied (`country=RU&typology=state-controlled`), empty when none.
+    filter: String,
     searched: bool,
     listing: Listing,
 }
@@ -75,14 +88,20 @@ async fn render_search(
 ) -> Result<Html<String>, AppError> {
     let params = Params::parse(raw.as_deref());
     let q = query_text(&params)?;
+    let filter = search_filter(&params)?;
+    let shown = crate::profile::query_string(&filter);
     let items = match (q.clone(), lang) {
         (Some(text), Some(lang)) => {
             let lang = lang.to_owned();
             state
-                .db(move |s| s.search_edition(&text, &lang, PAGE_RESULTS))
+                .db(move |s| s.search_edition_filtered(&text, &lang, &filter, PAGE_RESULTS))
                 .await?
         }
-        (Some(text), None) => state.db(move |s| s.search(&text, PAGE_RESULTS)).await?,
+        (Some(text), None) => {
+            state
+                .db(move |s| s.search_filtered(&text, &filter, PAGE_RESULTS))
+                .await?
+        }
         (None, _) => Vec::new(),
     };
     let search = crate::i18n::message(&ui.ui, "nav-search", None);
@@ -97,6 +116,7 @@ async fn render_search(
     let view = SearchView {
         searched: q.is_some(),
         q: q.unwrap_or_default(),
+        filter: shown,
         listing,
     };
     page::render_ui(state, ui, "search.html", &title, view)
@@ -108,16 +128,19 @@ pub(crate) struct SearchResults {
     items: Vec<ArticleSummary>,
 }
 
-/// `GET /api/v1/search?q=&limit=`.
+/// `GET /api/v1/search?q=&limit=&country=&typology=&lang=`.
 pub(crate) async fn api_search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResults>, AppError> {
     let params = Params::parse(raw.as_deref());
-    params.only(&["q", "limit"])?;
+    params.only(&["q", "limit", "country", "typology", "lang"])?;
     let q = query_text(&params)?
         .ok_or_else(|| AppError::bad_request("q", "required: the words to search for"))?;
     let limit = params.limit()?.unwrap_or(50);
-    let items = state.db(move |s| s.search(&q, limit)).await?;
+    let filter = search_filter(&params)?;
+    let items = state
+        .db(move |s| s.search_filtered(&q, &filter, limit))
+        .await?;
     Ok(Json(SearchResults { items }))
 }

@@ -13,7 +13,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
 use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
-use newsdesk_core::ArticleId;
+use newsdesk_core::{ArticleId, Source, SourceId};
 use newsdesk_store::{
     ProvenanceRecord, Store, StoryDetail, StoryOrder, StorySummary, StoryTitleArticle,
     TranslationStatus,
@@ -23,6 +23,7 @@ use serde::Serialize;
 use crate::page::Ui;
 use crate::pages::{TimeView, lang_attribute};
 use crate::params::{Params, parse_lang};
+use crate::profile::ProfileTag;
 use crate::{AppError, AppState, Editions, page};
 
 /// Stories on `/stories` and the API's default page size.
@@ -114,6 +115,8 @@ pub(crate) struct LinkView {
     /// The article the text actually matched, when it is not the original (a copy of it).
     via: Option<ArticleId>,
     evidence: Vec<EvidenceView>,
+    /// The other end's source: country and typology.
+    profile: Option<ProfileTag>,
 }
 
 /// One piece of evidence.
@@ -124,7 +127,12 @@ struct EvidenceView {
 }
 
 impl LinkView {
-    fn new(r: &ProvenanceRecord, from_copy: bool, retitle: &Retitle) -> Self {
+    fn new(
+        r: &ProvenanceRecord,
+        from_copy: bool,
+        retitle: &Retitle,
+        sources: &HashMap<ArticleId, Source>,
+    ) -> Self {
         let (other_id, other_title, other_source) = if from_copy {
             (r.original, &r.original_title, &r.original_source)
         } else {
@@ -132,6 +140,7 @@ impl LinkView {
         };
         let (other_title, other_lang) = retitle.title(other_id, other_title, None);
         LinkView {
+            profile: sources.get(&other_id).map(ProfileTag::of),
             kind: r.kind.clone(),
             other_id,
             other_title,
@@ -156,6 +165,10 @@ impl LinkView {
 /// What an article page shows of its story and provenance.
 #[derive(Serialize)]
 pub(crate) struct ArticleStories {
+    /// The article's own source: country and typology.
+    source: Option<ProfileTag>,
+    /// The classification's credit.
+    credit: &'static str,
     story: Option<StoryRef>,
     provenance: Option<LinkView>,
     copies: Vec<LinkView>,
@@ -178,6 +191,10 @@ pub(crate) struct ArticleLinks {
     provenance: Option<ProvenanceRecord>,
     copies: Vec<ProvenanceRecord>,
     retitle: Retitle,
+    /// The article itself.
+    article: ArticleId,
+    /// The sources of the article and of the other ends of its links, by article.
+    sources: HashMap<ArticleId, Source>,
 }
 
 impl ArticleLinks {
@@ -197,7 +214,12 @@ impl ArticleLinks {
         let mut ids: Vec<ArticleId> = copies.iter().map(|c| c.article).collect();
         ids.extend(provenance.as_ref().map(|p| p.original));
         ids.extend(title_article.as_ref().map(|t| t.article));
+        let mut ends: Vec<ArticleId> = vec![id];
+        ends.extend(provenance.as_ref().map(|p| p.original));
+        ends.extend(copies.iter().map(|c| c.article));
         Ok(ArticleLinks {
+            sources: store.sources_of_articles(&ends)?,
+            article: id,
             retitle: Retitle::read(store, lang, &ids)?,
             story,
             title_article,
@@ -209,6 +231,8 @@ impl ArticleLinks {
     /// For the article page.
     pub(crate) fn view(&self) -> ArticleStories {
         ArticleStories {
+            source: self.sources.get(&self.article).map(ProfileTag::of),
+            credit: crate::profile::MATRIX_CREDIT,
             story: self.story.as_ref().map(|s| {
                 let (title, lang) = self
                     .retitle
@@ -224,13 +248,18 @@ impl ArticleLinks {
             provenance: self
                 .provenance
                 .as_ref()
-                .map(|r| LinkView::new(r, true, &self.retitle)),
+                .map(|r| LinkView::new(r, true, &self.retitle, &self.sources)),
             copies: self
                 .copies
                 .iter()
-                .map(|r| LinkView::new(r, false, &self.retitle))
+                .map(|r| LinkView::new(r, false, &self.retitle, &self.sources))
                 .collect(),
         }
+    }
+
+    /// The article's own source, as stored.
+    pub(crate) fn source(&self) -> Option<&Source> {
+        self.sources.get(&self.article)
     }
 
     /// For `/api/v1/articles/{id}`: `story`, `provenance`, `copies`.
@@ -403,6 +432,8 @@ struct Outlet {
     was_first: bool,
     /// All its articles are copies of others'.
     only_copies: bool,
+    /// Its country and typology.
+    profile: Option<ProfileTag>,
 }
 
 /// `/stories/{id}` as shown.
@@ -417,6 +448,9 @@ struct StoryView {
     groups: Vec<Group>,
     outlets: Vec<Outlet>,
     copies: Vec<StoryItem>,
+    /// Outlets and articles by country, typology group and language.
+    coverage: crate::coverage::Coverage,
+    credit: &'static str,
 }
 
 fn item(
@@ -460,7 +494,12 @@ fn title_article(d: &StoryDetail) -> Option<StoryTitleArticle> {
 }
 
 impl StoryView {
-    fn new(d: &StoryDetail, now: DateTime<Utc>, retitle: &Retitle) -> Self {
+    fn new(
+        d: &StoryDetail,
+        now: DateTime<Utc>,
+        retitle: &Retitle,
+        sources: &HashMap<SourceId, Source>,
+    ) -> Self {
         let timeline: Vec<StoryItem> = d
             .articles
             .iter()
@@ -492,10 +531,13 @@ impl StoryView {
                 first: TimeView::new(a.sort_at, now),
                 was_first: Some(a.sort_at) == first_at,
                 only_copies: a.original.is_some(),
+                profile: sources.get(&a.source_id).map(ProfileTag::of),
             });
         }
         let (title, lang) = retitle.story_title(&d.summary.title, title_article(d).as_ref());
         StoryView {
+            coverage: story_coverage(d, sources),
+            credit: crate::profile::MATRIX_CREDIT,
             id: d.summary.id,
             title,
             lang,
@@ -521,6 +563,19 @@ impl StoryView {
     }
 }
 
+/// A story's coverage distribution.
+fn story_coverage(
+    d: &StoryDetail,
+    sources: &HashMap<SourceId, Source>,
+) -> crate::coverage::Coverage {
+    crate::coverage::coverage(
+        d.articles
+            .iter()
+            .map(|a| (a.source_id, a.language.as_deref())),
+        sources,
+    )
+}
+
 /// A story id from the path: a non-negative integer (the story engine counts from 0).
 fn story_id(raw: &str) -> Result<i64, AppError> {
     match raw.parse::<i64>() {
@@ -535,12 +590,12 @@ fn story_id(raw: &str) -> Result<i64, AppError> {
     }
 }
 
-/// One story and its articles' titles in `lang` (when it is an edition's).
+/// One story, its articles' titles in `lang` (when it is an edition's) and its sources.
 async fn read_story(
     state: &AppState,
     raw_id: &str,
     lang: Option<String>,
-) -> Result<(StoryDetail, Retitle), AppError> {
+) -> Result<(StoryDetail, Retitle, HashMap<SourceId, Source>), AppError> {
     let id = story_id(raw_id)?;
     state
         .db(move |s| {
@@ -549,7 +604,9 @@ async fn read_story(
             };
             let ids: Vec<ArticleId> = story.articles.iter().map(|a| a.id).collect();
             let retitle = Retitle::read(s, lang.as_deref(), &ids)?;
-            Ok(Some((story, retitle)))
+            let outlets: Vec<SourceId> = story.articles.iter().map(|a| a.source_id).collect();
+            let sources = s.sources_by_ids(&outlets)?;
+            Ok(Some((story, retitle, sources)))
         })
         .await?
         .ok_or_else(|| AppError::not_found(format!("no story with id {id}")))
@@ -562,8 +619,8 @@ async fn render_story(
     raw_id: &str,
     lang: Option<String>,
 ) -> Result<Html<String>, AppError> {
-    let (story, retitle) = read_story(state, raw_id, lang).await?;
-    let view = StoryView::new(&story, Utc::now(), &retitle);
+    let (story, retitle, sources) = read_story(state, raw_id, lang).await?;
+    let view = StoryView::new(&story, Utc::now(), &retitle, &sources);
     let title = view.title.clone();
     page::render_ui(state, ui, "story.html", &title, view)
 }
@@ -672,14 +729,23 @@ pub(crate) async fn api_story(
     params.only(&["edition", "lang"])?;
     let lang = edition_param(&params)?;
     let asked = lang.is_some();
-    let (story, retitle) = read_story(&state, &raw_id, lang).await?;
+    let (story, retitle, sources) = read_story(&state, &raw_id, lang).await?;
     let mut value = to_json(&story)?;
+    if let Some(object) = value.as_object_mut() {
+        object.insert(
+            "coverage".into(),
+            to_json(story_coverage(&story, &sources))?,
+        );
+    }
     let title = retitle.story_title(&story.summary.title, title_article(&story).as_ref());
     retitle_json(&mut value, title, asked);
     if let Some(articles) = value.get_mut("articles").and_then(|a| a.as_array_mut()) {
         for (json, a) in articles.iter_mut().zip(&story.articles) {
             let title = retitle.title(a.id, &a.title, a.language.as_deref());
             retitle_json(json, title, asked);
+            if let (Some(object), Some(src)) = (json.as_object_mut(), sources.get(&a.source_id)) {
+                crate::profile::insert_json(object, src);
+            }
         }
     }
     Ok(Json(value))

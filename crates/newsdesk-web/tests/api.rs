@@ -278,6 +278,8 @@ fn sample_value(name: &str) -> &'static str {
         "before" => "1767225600.42",
         "q" => "budget",
         "sort" => "newest",
+        "country" => "fr,de",
+        "typology" => "independent,not-classified",
         other => panic!("no test value for documented parameter {other}"),
     }
 }

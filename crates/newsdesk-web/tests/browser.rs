@@ -448,7 +448,13 @@ async fn an_edition_story_page_renders_in_chromium() {
     );
     assert_eq!(
         common::texts(&doc, "main h2"),
-        ["Médias", "Par langue et par pays", "Chronologie", "Copies"]
+        [
+            "Couverture",
+            "Médias",
+            "Par langue et par pays",
+            "Chronologie",
+            "Copies"
+        ]
     );
     let timeline = common::texts(&doc, ".story-timeline li a[lang]");
     assert_eq!(
@@ -486,4 +492,194 @@ async fn an_edition_story_page_renders_in_chromium() {
     }
     let _ = tx.send(());
     server.await.expect("server task").expect("server result");
+}
+
+/// A source with a profile as the matrix (or the operator) would give it.
+fn profiled_source(
+    store: &newsdesk_store::Store,
+    name: &str,
+    lang: &str,
+    country: &str,
+    typology: Option<&str>,
+) -> i64 {
+    let id = store
+        .add_source(&NewSource {
+            feed_url: format!(
+                "https://{}.example/feed.xml",
+                name.to_lowercase().replace(' ', "-")
+            ),
+            site_url: None,
+            name: Some(name.into()),
+            language: Some(lang.into()),
+            country: Some(country.into()),
+        })
+        .expect("source")
+        .id;
+    let mut profile = newsdesk_core::SourceProfile {
+        typology: typology.map(str::to_owned),
+        ..Default::default()
+    };
+    if typology.is_some() {
+        profile.facts.insert(
+            "typology".into(),
+            newsdesk_core::Fact::new(
+                newsdesk_core::FactOrigin::Matrix,
+                "State Media Matrix row 1",
+            ),
+        );
+    }
+    store
+        .update_source(
+            id,
+            &newsdesk_store::SourceUpdate {
+                profile: Some(profile),
+                ..Default::default()
+            },
+        )
+        .expect("profile");
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_story_page_shows_its_coverage_distribution_in_chromium() {
+    if !chromium_available() {
+        return;
+    }
+    let server = TestServer::start(WebConfig::default(), fill_coverage).await;
+    let work = tempfile::tempdir().expect("tempdir");
+    let work_path = work.path().to_path_buf();
+    let artifacts = artifacts_dir();
+    let urls = [server.url("/stories/5"), server.url("/stories/6")];
+    let doms = tokio::task::spawn_blocking(move || {
+        let mut doms = Vec::new();
+        for (i, url) in urls.iter().enumerate() {
+            let dom = chromium(
+                &work_path,
+                &format!("coverage-{i}"),
+                &["--dump-dom".into(), url.clone()],
+            );
+            assert_clean_console(&dom, "story coverage");
+            doms.push(dom.stdout);
+        }
+        let path = artifacts.join("newsdesk-web-story-coverage-desktop.png");
+        let _ = std::fs::remove_file(&path);
+        let run = chromium(
+            &work_path,
+            "coverage-shot",
+            &[
+                format!("--screenshot={}", path.display()),
+                "--window-size=1280,1400".into(),
+                urls[0].clone(),
+            ],
+        );
+        assert_clean_console(&run, "story coverage screenshot");
+        doms
+    })
+    .await
+    .expect("chromium runs");
+    check_coverage_doms(&doms);
+    server.stop().await;
+}
+
+/// Story 5: every kind of outlet; story 6: state-controlled outlets only.
+fn fill_coverage(store: &newsdesk_store::Store) {
+    let rt = profiled_source(store, "RT International", "en", "RU", Some("SC"));
+    let sputnik = profiled_source(store, "Sample State Radio", "ru", "RU", Some("CaPu"));
+    let dw = profiled_source(store, "Sample Public Wave", "de", "DE", Some("ISF"));
+    let plain = profiled_source(store, "Le Quotidien Fictif", "fr", "FR", None);
+    let t0 = Utc::now() - chrono::Duration::hours(6);
+    let plan = [
+        (rt, "en", 5),
+        (rt, "en", 5),
+        (sputnik, "ru", 5),
+        (dw, "de", 5),
+        (plain, "fr", 5),
+        (rt, "en", 6),
+        (sputnik, "ru", 6),
+    ];
+    let articles: Vec<_> = plan
+        .iter()
+        .enumerate()
+        .map(|(i, (source, lang, _))| {
+            article(
+                *source,
+                lang,
+                i,
+                t0 + chrono::Duration::minutes(20 * i as i64),
+            )
+        })
+        .collect();
+    let ids: Vec<i64> = store
+        .insert_articles(&articles)
+        .expect("insert")
+        .into_iter()
+        .map(|id| id.expect("inserted"))
+        .collect();
+    let placements: Vec<NewPlacement> = ids
+        .iter()
+        .zip(&plan)
+        .map(|(&id, (_, _, story))| NewPlacement {
+            article: id,
+            story: *story,
+            similarity: 0.7,
+            link: None,
+            merged: vec![],
+            moved: vec![],
+            titles: vec![(*story, format!("Story {story}"))],
+        })
+        .collect();
+    let last = *ids.last().expect("ids");
+    store
+        .record_placements(&placements, 0, last, b"{}")
+        .expect("placements");
+}
+
+fn check_coverage_doms(doms: &[String]) {
+    let mixed = scraper::Html::parse_document(&doms[0]);
+    assert_eq!(
+        common::texts(&mixed, ".story-coverage h3"),
+        ["By country", "By ownership", "By language"]
+    );
+    assert_eq!(
+        common::texts(&mixed, ".coverage-by-country li"),
+        [
+            "Russia: 2 outlets, 3 articles · State-controlled",
+            "Germany: 1 outlet, 1 article",
+            "France: 1 outlet, 1 article"
+        ]
+    );
+    assert_eq!(
+        common::texts(&mixed, ".coverage-by-typology li"),
+        [
+            "State-controlled: 2 outlets, 3 articles",
+            "Independent (classified): 1 outlet, 1 article",
+            "Not classified: 1 outlet, 1 article"
+        ]
+    );
+    assert_eq!(
+        common::attrs(&mixed, ".coverage-by-language li.only-state", "data-key"),
+        ["en", "ru"],
+        "English and Russian coverage came only from state-controlled outlets"
+    );
+    assert!(common::texts(&mixed, ".only-state[role=note]").is_empty());
+    assert!(
+        common::texts(&mixed, ".story-coverage .credit")[0].contains("State Media Monitor (MJRC)")
+    );
+    let outlets = common::texts(&mixed, ".story-outlets li");
+    assert!(
+        outlets[0].starts_with("RT International · Russia · State-controlled media · 2 articles"),
+        "{outlets:?}"
+    );
+    assert!(
+        outlets
+            .iter()
+            .any(|o| o.starts_with("Le Quotidien Fictif · France · 1 article")),
+        "a not-classified outlet has no typology tag: {outlets:?}"
+    );
+
+    let only = scraper::Html::parse_document(&doms[1]);
+    assert_eq!(
+        common::texts(&only, ".only-state[role=note]"),
+        ["Only state-controlled outlets reported this story."]
+    );
 }

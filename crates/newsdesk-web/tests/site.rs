@@ -202,7 +202,7 @@ async fn sources_pages_show_feed_status_errors_and_articles() {
         dd.iter().any(|d| d == "24"),
         "article count of the French source: {dd:?}"
     );
-    assert!(dd.iter().any(|d| d == "GB"));
+    assert!(dd.iter().any(|d| d == "United Kingdom"), "{dd:?}");
 
     // One source: its facts and its articles only, paginated.
     let (status, _, body) = get(&c, &server.url(&format!("/sources/{}", fx.en))).await;

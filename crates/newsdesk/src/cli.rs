@@ -160,6 +160,37 @@ pub enum SourcesCommand {
         #[arg(long)]
         no_check: bool,
     },
+    /// Edit a source's name and profile; an operator's value beats the State Media Matrix.
+    ///
+    /// Give an empty value (`--typology ""`) to clear a field and hand it back to the matrix
+    /// (or to newsdesk's guess, for the country).
+    Edit {
+        /// Source id (see `sources list`).
+        id: i64,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Country, ISO 3166-1 alpha-2 (e.g. DE).
+        #[arg(long)]
+        country: Option<String>,
+        /// Language, ISO 639-1 (e.g. de).
+        #[arg(long)]
+        language: Option<String>,
+        /// The media company that owns it.
+        #[arg(long)]
+        owner: Option<String>,
+        /// State Media Monitor typology: SC, CaPu, CaPr, ISFM, ISF, ISM or IP, with a trailing
+        /// `?` when uncertain.
+        #[arg(long)]
+        typology: Option<String>,
+        /// Kind of outlet: news agency, broadcaster, newspaper, online, blog, press release
+        /// wire…
+        #[arg(long = "type", value_name = "TYPE")]
+        media_type: Option<String>,
+        /// The site's home page.
+        #[arg(long)]
+        site: Option<String>,
+    },
     /// List sources with their fetch status.
     List {
         /// Print JSON instead of a table.

@@ -34,6 +34,8 @@ impl Context {
                 .with_context(|| format!("cannot create data directory {}", dir.display()))?;
         }
         let store = Store::open(&db)?;
+        // Profiles follow the bundled matrix of this build (cheap: host lookups).
+        crate::pipeline::profiles::refresh_all(&store);
         Ok(Context { config, store })
     }
 

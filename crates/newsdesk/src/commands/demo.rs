@@ -298,7 +298,8 @@ async fn work(
         }
         new.feed_url = resolved.feed_url;
         if ctx.store.source_by_feed_url(&new.feed_url)?.is_none() {
-            ctx.store.add_source(&new)?;
+            let added = ctx.store.add_source(&new)?;
+            super::sources_profile::demo_profile(&ctx.store, &added, s)?;
         }
     }
     let sources = ctx

@@ -25,6 +25,7 @@ pub mod output;
 mod serve;
 mod sources;
 mod sources_check;
+mod sources_profile;
 mod stories;
 pub mod translate;
 

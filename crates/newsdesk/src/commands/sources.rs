@@ -42,6 +42,28 @@ pub async fn run(ctx: Context, cmd: SourcesCommand, quiet: bool) -> Result<ExitC
             };
             add(&ctx, new, no_check, quiet).await
         }
+        SourcesCommand::Edit {
+            id,
+            name,
+            country,
+            language,
+            owner,
+            typology,
+            media_type,
+            site,
+        } => super::sources_profile::edit(
+            &ctx,
+            id,
+            super::sources_profile::ProfileEdit {
+                name,
+                country,
+                language,
+                owner,
+                typology,
+                media_type,
+                site,
+            },
+        ),
         SourcesCommand::List { json } => list(&ctx, json),
         SourcesCommand::Remove { id } => {
             if ctx.store.remove_source(id)? {
@@ -91,6 +113,11 @@ fn check_country(c: &Option<String>) -> Result<Option<String>> {
 /// `sources add`: `new.feed_url` is what the user typed (a feed, a page, or a bare host).
 async fn add(ctx: &Context, mut new: NewSource, no_check: bool, quiet: bool) -> Result<ExitCode> {
     let input = std::mem::take(&mut new.feed_url);
+    let operator = super::sources_profile::ProfileEdit {
+        country: new.country.clone(),
+        language: new.language.clone(),
+        ..Default::default()
+    };
     if no_check {
         let urls = urls_to_try(&input)?;
         if urls.len() > 1 {
@@ -177,6 +204,17 @@ async fn add(ctx: &Context, mut new: NewSource, no_check: bool, quiet: bool) -> 
     match ctx.store.add_source(&new) {
         Ok(s) => {
             tell!(quiet, "added source {}: {} <{}>", s.id, s.name, s.feed_url);
+            let language_from_feed = operator.language.is_none();
+            let s = super::sources_profile::after_add(
+                &ctx.store,
+                &s,
+                &operator,
+                language_from_feed,
+                "newsdesk sources add",
+            )?;
+            for line in super::sources_profile::describe(&s) {
+                tell!(quiet, "  {line}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(StoreError::DuplicateSource { feed_url, id }) => {
@@ -279,7 +317,19 @@ fn import(ctx: &Context, file: &std::path::Path, quiet: bool) -> Result<ExitCode
             country: None,
         };
         match ctx.store.add_source(&new) {
-            Ok(_) => added += 1,
+            Ok(s) => {
+                added += 1;
+                let reference = format!("OPML import ({})", file.display());
+                let edit = super::sources_profile::opml_edit(&o);
+                if let Err(e) =
+                    super::sources_profile::after_add(&ctx.store, &s, &edit, false, &reference)
+                {
+                    eprintln!(
+                        "source {} ({}): profile attributes ignored: {e:#}",
+                        s.id, o.xml_url
+                    );
+                }
+            }
             Err(StoreError::DuplicateSource { .. }) => skipped += 1,
             Err(e) => {
                 progress.finish();
@@ -300,12 +350,16 @@ fn export(ctx: &Context) -> Result<ExitCode> {
     let sources = ctx.store.list_sources()?;
     let outlines: Vec<OpmlOutline> = sources
         .iter()
-        .map(|s| OpmlOutline {
-            xml_url: s.source.feed_url.clone(),
-            html_url: s.source.site_url.clone(),
-            title: Some(s.source.name.clone()),
-            language: s.source.language.clone(),
-            ..Default::default()
+        .map(|s| {
+            let mut o = OpmlOutline {
+                xml_url: s.source.feed_url.clone(),
+                html_url: s.source.site_url.clone(),
+                title: Some(s.source.name.clone()),
+                language: s.source.language.clone(),
+                ..Default::default()
+            };
+            super::sources_profile::opml_attributes(&s.source, &mut o);
+            o
         })
         .collect();
     let mut out = std::io::stdout().lock();

@@ -439,6 +439,7 @@ impl Ingest {
         facts.hints.ttl = ttl;
         facts.hints.skip_hours = skip_hours;
         self.adopt_feed_title(src, feed.feed.title.as_deref());
+        self.adopt_feed_site(src, feed.feed.link.as_deref(), &feed.entries);
 
         let mut fresh: Vec<FeedEntry> = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -569,6 +570,35 @@ impl Ingest {
                 warn!(stage = "store", error = %e, "article builder crashed");
                 (0, n)
             }
+        }
+    }
+
+    /// Gives a source the feed's site link when it has none, and matches its profile by that
+    /// link, its feed URL and its entries' links (see `pipeline::profiles`).
+    fn adopt_feed_site(&self, src: &Source, link: Option<&str>, entries: &[FeedEntry]) {
+        let mut current = src.clone();
+        let link = link
+            .map(str::trim)
+            .filter(|l| l.starts_with("http://") || l.starts_with("https://"));
+        if current.site_url.is_none()
+            && let Some(link) = link
+        {
+            let upd = SourceUpdate {
+                site_url: Some(link.chars().take(2000).collect()),
+                ..Default::default()
+            };
+            match self.store.update_source(src.id, &upd) {
+                Ok(s) => current = s,
+                Err(e) => warn!(source_id = src.id, error = %e, "could not store the site link"),
+            }
+        }
+        let urls: Vec<String> = entries
+            .iter()
+            .filter_map(|e| e.link.clone())
+            .take(20)
+            .collect();
+        if let Err(e) = super::profiles::refresh_source(&self.store, &current, &urls) {
+            warn!(source_id = src.id, stage = "profile", error = %e, "could not match the source's profile");
         }
     }
 

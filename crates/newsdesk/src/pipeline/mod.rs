@@ -6,6 +6,7 @@
 pub mod article_queue;
 pub mod discover;
 pub mod ingest;
+pub mod profiles;
 pub mod progress;
 pub mod schedule;
 pub mod sitemap;

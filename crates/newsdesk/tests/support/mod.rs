@@ -410,3 +410,60 @@ pub fn query_i64(db: &Path, sql: &str) -> i64 {
             .expect("open db");
     conn.query_row(sql, [], |r| r.get(0)).expect("query")
 }
+
+/// A `newsdesk serve` child process, killed when dropped.
+pub struct Served(std::process::Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `newsdesk serve --no-fetch` over the site in `dir` on a free loopback port; returns the
+/// process and its base URL once `/healthz` answers.
+pub fn serve(dir: &Path) -> (Served, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let child = Command::new(bin())
+        .arg("--config")
+        .arg(dir.join("newsdesk.toml"))
+        .args([
+            "serve",
+            "--no-fetch",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn serve");
+    let served = Served(child);
+    let base = format!("http://127.0.0.1:{port}");
+    let start = std::time::Instant::now();
+    while http_get(&format!("{base}/healthz")).is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (served, base)
+}
+
+/// GET over loopback: status and body, `None` when nothing answers.
+pub fn http_get(url: &str) -> Option<(u16, String)> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let r = reqwest::get(url).await.ok()?;
+        let status = r.status().as_u16();
+        Some((status, r.text().await.ok()?))
+    })
+}
