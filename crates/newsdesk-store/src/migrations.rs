@@ -30,6 +30,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_translation_search",
         include_str!("../migrations/0006_translation_search.sql"),
     ),
+    (
+        "0009_story_replacement",
+        include_str!("../migrations/0009_story_replacement.sql"),
+    ),
 ];
 
 /// The schema version this build creates and understands.

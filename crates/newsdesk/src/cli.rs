@@ -89,22 +89,16 @@ pub enum Command {
     #[command(subcommand)]
     Translate(crate::commands::translate::TranslateCommand),
     /// Group articles into stories, online: JSONL documents on stdin ({"id","lang","date",
-    /// "title","text"} per line, in stream order), {"id","cluster"} per line on stdout.
+    /// "title","text"} per line, in stream order), {"id","cluster"} per line on stdout. Runs
+    /// with the pipeline's `[stories]` settings (the configuration's, else the defaults).
     Stories {
         /// Read the documents as a stream (each placed using only the ones before it).
         #[arg(long)]
         stream: bool,
-        /// A story takes new articles for this long after its last one (articles' dates).
-        #[arg(long, default_value_t = 240)]
-        window_hours: i64,
     },
     /// Link copies and translated copies to their originals: JSONL pool on stdin, {"id",
-    /// "copy_of","top"} per line on stdout.
-    Copies {
-        /// Only articles this much older than a new one are candidate originals.
-        #[arg(long, default_value_t = 168)]
-        window_hours: i64,
-    },
+    /// "copy_of","top"} per line on stdout. Runs with the pipeline's `[stories]` settings.
+    Copies,
 }
 
 /// `newsdesk sources …`.

@@ -55,10 +55,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         } => demo::run(&bind, data, no_serve, quiet).await,
         Command::Bench(b) => bench::run(b).await,
         Command::Translate(cmd) => translate::run(cmd, cli.config.as_deref()).await,
-        Command::Stories {
-            stream,
-            window_hours,
-        } => stories::stories(stream, window_hours, quiet),
-        Command::Copies { window_hours } => stories::copies(window_hours, quiet),
+        Command::Stories { stream } => {
+            stories::stories(stream, cli.config.as_deref(), quiet).await
+        }
+        Command::Copies => stories::copies(cli.config.as_deref(), quiet).await,
     }
 }
