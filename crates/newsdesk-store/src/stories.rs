@@ -499,6 +499,28 @@ impl Store {
         })
     }
 
+    /// The earliest clock (`sort_at`) of the articles fetched at or after `since`: the newest
+    /// articles (by id) are read back until one fetched before `since`, so the cost is that of
+    /// the recent arrivals, not of the whole store. `None` when none is that recent.
+    pub fn earliest_clock_fetched_since(&self, since: DateTime<Utc>) -> Result<Option<i64>> {
+        let since = instant(since);
+        self.read(|conn| {
+            let mut stmt =
+                conn.prepare_cached("SELECT sort_at, fetched_at FROM articles ORDER BY id DESC")?;
+            let mut rows = stmt.query([])?;
+            let mut earliest: Option<i64> = None;
+            while let Some(row) = rows.next()? {
+                let fetched: String = row.get(1)?;
+                if fetched < since {
+                    break;
+                }
+                let clock: i64 = row.get(0)?;
+                earliest = Some(earliest.map_or(clock, |e| e.min(clock)));
+            }
+            Ok(earliest)
+        })
+    }
+
     /// The latest article clock (`sort_at`, unix seconds) in the store, if any article.
     pub fn latest_article_clock(&self) -> Result<Option<i64>> {
         self.read(|conn| {

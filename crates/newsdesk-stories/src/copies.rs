@@ -855,11 +855,13 @@ impl CopyDetector {
         // Nor does a short article's shape: some of its numbers or names must be shared.
         misaligned |= few && shared_numbers + shared_names < MIN_SHARED_ANCHORS;
         let mut score = structure + 0.6 * number_dice + 0.2 * name_dice;
-        // The pivot translation, when there is one, has the last word.
+        // The pivot translation, when there is one, rejects a candidate whose translation
+        // shares little, and confirms one that shares enough; it does not excuse a short
+        // article whose sentences do not align: independent reports of one event, translated
+        // into one language, share many word pairs too (names, figures, "the mayor said").
         if let Some((shared, denom)) = pivot_overlap(old, new) {
             let containment = shared as f32 / denom as f32;
             if containment >= CONFIRM {
-                misaligned = false;
                 score = score.max(self.config.translation_threshold);
             } else if containment < REJECT {
                 misaligned = true;

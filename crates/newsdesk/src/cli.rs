@@ -198,7 +198,15 @@ pub enum BenchCommand {
     /// Translation words/s per route, cold and with the cache warm (hit rate).
     Translate(crate::commands::bench_translate::BenchTranslateArgs),
     /// Online story placement over generated articles: articles/s on one core and memory.
+    /// With --pipeline: the stories benchmark's DEV pools served as outlets, fetched by the
+    /// pipeline, scored from the store (and the CLI on the same files).
     Stories {
+        /// Serve the stories benchmark's pools as outlets and measure through the pipeline.
+        #[arg(long)]
+        pipeline: bool,
+        /// The stories benchmark's data directory (with --pipeline).
+        #[arg(long, value_name = "DIR", default_value = "../shared/bench/stories/data")]
+        data: std::path::PathBuf,
         /// Articles placed.
         #[arg(long, default_value_t = 100_000)]
         articles: usize,

@@ -23,9 +23,15 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     match cmd {
         BenchCommand::Translate(args) => super::bench_translate::run(args).await,
         BenchCommand::Stories {
+            pipeline: true,
+            data,
+            ..
+        } => super::bench_stories_pipeline::run(&data).await,
+        BenchCommand::Stories {
             articles,
             per_day,
             window_hours,
+            ..
         } => super::bench_stories::run(articles, per_day, window_hours),
         BenchCommand::Fetch {
             sources,
@@ -61,7 +67,7 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn bench_dir(name: &str) -> Result<std::path::PathBuf> {
+pub(super) fn bench_dir(name: &str) -> Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(format!("newsdesk-bench-{name}-{}", std::process::id()));
     if dir.exists() {
         std::fs::remove_dir_all(&dir).ok();

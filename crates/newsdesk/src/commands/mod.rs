@@ -13,6 +13,7 @@ mod bench;
 mod bench_extract;
 mod bench_fetch;
 mod bench_stories;
+mod bench_stories_pipeline;
 pub mod bench_translate;
 mod context;
 mod demo;

@@ -10,14 +10,17 @@
 //! **Re-placement window.** The engine is in-memory and bounded by its time window, while
 //! `newsdesk fetch` is one process per pass; its state is saved in the store. That saved state
 //! holds the *settled* articles: those whose clock is more than `[stories] replace_hours`
-//! (default 48) before the latest clock in the store. Each pass restores it, places the
+//! (default 48) before the latest clock in the store, and before the clock of every article
+//! fetched in the last `[stories] arrival_hours` (default 6: a backlog, fetched outlet after
+//! outlet over several passes, settles only once it is all in). Each pass restores it, places the
 //! articles that became settled (in clock order) and saves it; then it places every article of
 //! the last `replace_hours` again, in clock order, on top of it, and records those placements
 //! as *provisional*: the next pass undoes them and places those articles again with whatever
 //! arrived meanwhile. So an article that arrives late but was published earlier becomes the
 //! original, the later one is re-pointed to it, and stories are revised, as long as it comes
-//! within `replace_hours` of the newest article; one older than that is placed once, when it
-//! arrives, against what is open. 48 hours covers the usual lag between an original and its
+//! within `replace_hours` (on the articles' clock) of the newest article, or within
+//! `arrival_hours` (of wall time) of the articles it precedes;
+//! one older than that is placed once, when it arrives, against what is open. 48 hours covers the usual lag between an original and its
 //! copies (translated copies are dated up to 48 hours after their originals in the stories
 //! benchmark) and bounds the work of a pass: the articles of 48 hours are placed again (about
 //! 5 s at 5,000 articles a day), and memory holds the engine's window plus those placements.
@@ -143,6 +146,13 @@ pub fn place_pending_with(
     let last_id = store.max_article_id()?.unwrap_or(saved_through);
     let latest = store.latest_article_clock()?.unwrap_or(0);
     let mut horizon = latest.saturating_sub(stage.replace_hours.saturating_mul(3600));
+    // Nor does anything fetched in the last `arrival_hours` settle, whatever its date: a
+    // backlog comes in over several passes, outlet after outlet, and is placed in publication
+    // order once it is in.
+    let since = chrono::Utc::now() - chrono::Duration::hours(stage.arrival_hours);
+    if let Some(recent) = store.earliest_clock_fetched_since(since)? {
+        horizon = horizon.min(recent);
+    }
     let floor = match settled_before {
         Some(h) => Some(h),
         None if saved_through > 0 => store
@@ -309,6 +319,9 @@ pub struct StoryStage {
     engine: StoryConfig,
     /// The re-placement window, in hours of the articles' clock (see the module docs).
     pub replace_hours: i64,
+    /// Articles fetched less than this many hours ago are placed again too (see the module
+    /// docs).
+    pub arrival_hours: i64,
     pivot: Option<PivotSettings>,
 }
 
@@ -326,6 +339,7 @@ impl Default for StoryStage {
         StoryStage {
             engine: story_config(&settings),
             replace_hours: settings.replace_hours,
+            arrival_hours: settings.arrival_hours,
             pivot: None,
         }
     }
@@ -344,6 +358,7 @@ impl StoryStage {
         StoryStage {
             engine: story_config(&config.stories),
             replace_hours: config.stories.replace_hours,
+            arrival_hours: config.stories.arrival_hours,
             pivot,
         }
     }
