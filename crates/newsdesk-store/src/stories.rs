@@ -475,7 +475,9 @@ impl Store {
     pub fn story_progress(&self) -> Result<Option<(ArticleId, Option<i64>)>> {
         self.read(|conn| {
             Ok(conn
-                .prepare_cached("SELECT placed_through, settled_before FROM story_state WHERE id = 1")?
+                .prepare_cached(
+                    "SELECT placed_through, settled_before FROM story_state WHERE id = 1",
+                )?
                 .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?)
         })

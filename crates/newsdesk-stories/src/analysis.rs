@@ -415,10 +415,7 @@ fn word_features(f: &Folded, toks: &[Span], out: &mut Vec<u64>, numbers: &mut Ve
             continue;
         }
         let h = hash_feature(k, prefix(text, STEM));
-        let feature = in_part(
-            h,
-            if t.numeric { part::ENTITY } else { part::WORD },
-        );
+        let feature = in_part(h, if t.numeric { part::ENTITY } else { part::WORD });
         out.push(feature);
         if t.numeric {
             numbers.push(feature);

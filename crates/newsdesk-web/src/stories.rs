@@ -452,7 +452,10 @@ fn item(
 /// quotes with another is not: "copies only" is said of an outlet whose every article is one).
 fn is_copy(a: &newsdesk_store::StoryArticle) -> bool {
     a.original.is_some()
-        && matches!(a.link_kind.as_deref(), Some("copy") | Some("translated_copy"))
+        && matches!(
+            a.link_kind.as_deref(),
+            Some("copy") | Some("translated_copy")
+        )
 }
 
 /// The article a story's title comes from, among its articles (the oldest with that title).

@@ -205,7 +205,11 @@ pub enum BenchCommand {
         #[arg(long)]
         pipeline: bool,
         /// The stories benchmark's data directory (with --pipeline).
-        #[arg(long, value_name = "DIR", default_value = "../shared/bench/stories/data")]
+        #[arg(
+            long,
+            value_name = "DIR",
+            default_value = "../shared/bench/stories/data"
+        )]
         data: std::path::PathBuf,
         /// Articles placed.
         #[arg(long, default_value_t = 100_000)]

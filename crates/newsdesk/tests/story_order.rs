@@ -13,7 +13,10 @@ use newsdesk_demo::{Origin, sample_corpus};
 use support::Site;
 
 /// Stories as sets of article URLs, and links as (copy URL, kind, original URL).
-type Outcome = (BTreeSet<BTreeSet<String>>, BTreeSet<(String, String, String)>);
+type Outcome = (
+    BTreeSet<BTreeSet<String>>,
+    BTreeSet<(String, String, String)>,
+);
 
 fn outcome(site: &Site) -> Outcome {
     let conn = rusqlite::Connection::open(site.db()).expect("story_order test");

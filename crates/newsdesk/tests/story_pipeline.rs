@@ -128,8 +128,8 @@ struct FrontMatter {
 /// The front matter of every article file of the demo corpus, read from the files themselves
 /// (`crates/newsdesk-demo/corpus/articles/SOURCE/SLUG.md`), by id `SOURCE/SLUG`.
 fn front_matter() -> BTreeMap<String, FrontMatter> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../newsdesk-demo/corpus/articles");
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../newsdesk-demo/corpus/articles");
     let mut out = BTreeMap::new();
     for source in std::fs::read_dir(&root).expect("demo corpus articles") {
         let source = source.expect("story_pipeline test").path();
@@ -266,8 +266,15 @@ fn demo_copies_translations_and_events_become_links_and_stories() {
     // article without an event (an unrelated local item) is in a story of its own with only
     // its copies, and exactly the corpus's copy and translation links exist.
     let truth = front_matter();
-    assert!(truth.len() >= 60, "the demo corpus keeps at least 60 articles");
-    assert_eq!(ids.len(), truth.len(), "every corpus file is a demo article");
+    assert!(
+        truth.len() >= 60,
+        "the demo corpus keeps at least 60 articles"
+    );
+    assert_eq!(
+        ids.len(),
+        truth.len(),
+        "every corpus file is a demo article"
+    );
     let group_of = |id: &str| -> String {
         let mut at = id.to_string();
         // A copy or translation reports its original's event.
@@ -297,7 +304,10 @@ fn demo_copies_translations_and_events_become_links_and_stories() {
             .entry(group_of(cid))
             .or_default()
             .insert(story);
-        groups_of_story.entry(story).or_default().insert(group_of(cid));
+        groups_of_story
+            .entry(story)
+            .or_default()
+            .insert(group_of(cid));
     }
     let split: Vec<_> = stories_of_group
         .iter()
@@ -308,7 +318,10 @@ fn demo_copies_translations_and_events_become_links_and_stories() {
         .values()
         .filter(|groups| groups.len() > 1)
         .collect();
-    assert!(mixed.is_empty(), "stories mixing events or unrelated items: {mixed:?}");
+    assert!(
+        mixed.is_empty(),
+        "stories mixing events or unrelated items: {mixed:?}"
+    );
     for event in &events {
         let story = *stories_of_group[&format!("event {event}")]
             .iter()
@@ -343,7 +356,10 @@ fn demo_copies_translations_and_events_become_links_and_stories() {
             found.insert((cid.clone(), l.kind, by_article[&l.original].to_string()));
         }
     }
-    assert_eq!(found, expected, "copy and translation links are the corpus's");
+    assert_eq!(
+        found, expected,
+        "copy and translation links are the corpus's"
+    );
 
     // The site and the API show the same, served by the real binary.
     let (_server, base) = serve(dir.path());

@@ -143,12 +143,11 @@ async fn ingest(
     if with_stories {
         let start = Instant::now();
         let placing = store.clone();
-        let placed =
-            tokio::task::spawn_blocking(move || {
-                let stage = crate::pipeline::stories::StoryStage::default();
-                crate::pipeline::stories::place_pending(&placing, &stage)
-            })
-            .await??;
+        let placed = tokio::task::spawn_blocking(move || {
+            let stage = crate::pipeline::stories::StoryStage::default();
+            crate::pipeline::stories::place_pending(&placing, &stage)
+        })
+        .await??;
         let secs = start.elapsed().as_secs_f64();
         say!(
             "phase 2 (stories and provenance): {} articles placed in {secs:.2} s: {:.0} articles/s; peak RSS now {:.0} MiB",

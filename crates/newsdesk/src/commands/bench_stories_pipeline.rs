@@ -69,8 +69,12 @@ const POOLS: [(&str, Task); 4] = [
 const PASSES: usize = 3;
 
 fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {} (the stories benchmark data)", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read {} (the stories benchmark data)",
+            path.display()
+        )
+    })?;
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()
@@ -192,7 +196,11 @@ fn bcubed_f1(gold: &[Gold], pred: &HashMap<String, String>) -> f64 {
     let labels: Vec<(String, String)> = gold
         .iter()
         .map(|g| {
-            let gl = g.cluster.as_ref().map(|c| c.to_string()).unwrap_or_default();
+            let gl = g
+                .cluster
+                .as_ref()
+                .map(|c| c.to_string())
+                .unwrap_or_default();
             let pl = pred
                 .get(&g.id)
                 .cloned()
@@ -256,8 +264,16 @@ fn link_scores(
     }
     let p = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
     let r = if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 0.0 };
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
-    let t = if copies > 0.0 { top_right / copies } else { 0.0 };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    let t = if copies > 0.0 {
+        top_right / copies
+    } else {
+        0.0
+    };
     (100.0 * p, 100.0 * r, 100.0 * f, 100.0 * t)
 }
 

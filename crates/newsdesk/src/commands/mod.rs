@@ -56,9 +56,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         } => demo::run(&bind, data, no_serve, quiet).await,
         Command::Bench(b) => bench::run(b).await,
         Command::Translate(cmd) => translate::run(cmd, cli.config.as_deref()).await,
-        Command::Stories { stream } => {
-            stories::stories(stream, cli.config.as_deref(), quiet).await
-        }
+        Command::Stories { stream } => stories::stories(stream, cli.config.as_deref(), quiet).await,
         Command::Copies => stories::copies(cli.config.as_deref(), quiet).await,
     }
 }

@@ -45,9 +45,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
-use newsdesk_store::{
-    LinkEvidence, NewLink, NewPlacement, Store, StoryInput, StoryKey, StoryPass,
-};
+use newsdesk_store::{LinkEvidence, NewLink, NewPlacement, Store, StoryInput, StoryKey, StoryPass};
 use newsdesk_stories::{Document, PivotTranslate, Placement, StoryConfig, StoryEngine, StoryId};
 use newsdesk_translate::Translator;
 
@@ -241,13 +239,8 @@ pub fn place_pending_with(
     let mut provisional: Vec<NewPlacement> = Vec::new();
     let mut from = (horizon, 0);
     loop {
-        let inputs = store.story_inputs_unsettled(
-            cursor,
-            Some(horizon),
-            None,
-            from,
-            PLACE_BATCH,
-        )?;
+        let inputs =
+            store.story_inputs_unsettled(cursor, Some(horizon), None, from, PLACE_BATCH)?;
         let Some(last) = inputs.last() else { break };
         from = (last.clock, last.id);
         for input in &inputs {
@@ -287,9 +280,9 @@ fn place(engine: &mut StoryEngine, input: &StoryInput, report: &mut PlaceReport)
 }
 
 /// A new engine for a saved state that cannot be read (corrupt, or written by another version
-/// of the format): articles already placed keep their stories, new ones are placed from the
-/// saved cursor on, and new stories are numbered above every id the store has, so no id is
-/// reused. Open stories lose their memory once; a warning says so.
+/// of the format): settled articles keep their stories, provisional and new ones are placed
+/// by it, and new stories are numbered above every id the store has, so no id is reused. Open
+/// stories lose their memory once; a warning says so.
 fn rebuilt_engine(
     store: &Store,
     config: &StoryConfig,
@@ -460,9 +453,7 @@ pub async fn place_after_pass(store: &Store, stage: Option<&StoryStage>) -> Opti
     let stage = stage.cloned().unwrap_or_default();
     let hook = stage.hook(store).await;
     let store = store.clone();
-    match tokio::task::spawn_blocking(move || place_pending_with(&store, &stage, hook))
-        .await
-    {
+    match tokio::task::spawn_blocking(move || place_pending_with(&store, &stage, hook)).await {
         Ok(Ok(report)) => Some(report),
         Ok(Err(e)) => {
             warn!(stage = "stories", error = %format!("{e:#}"), "articles not placed in stories");
