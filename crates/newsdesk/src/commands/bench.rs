@@ -149,10 +149,14 @@ async fn ingest(
         })
         .await??;
         let secs = start.elapsed().as_secs_f64();
+        // Articles fetched just now are placed provisionally (see `[stories] arrival_hours`):
+        // placed all the same, and placed again by later passes.
+        let n = placed.placed + placed.provisional;
         say!(
-            "phase 2 (stories and provenance): {} articles placed in {secs:.2} s: {:.0} articles/s; peak RSS now {:.0} MiB",
+            "phase 2 (stories and provenance): {n} articles placed ({} settled, {} provisional) in {secs:.2} s: {:.0} articles/s; peak RSS now {:.0} MiB",
             placed.placed,
-            placed.placed as f64 / secs.max(1e-9),
+            placed.provisional,
+            n as f64 / secs.max(1e-9),
             peak_rss_mib().unwrap_or(f64::NAN)
         );
     }
