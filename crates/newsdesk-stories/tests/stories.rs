@@ -278,3 +278,50 @@ fn development_pools_near_duplicates_stay_perfect_and_translations_stay_precise(
         "translated-copy link precision {precision}"
     );
 }
+
+/// Unrelated local items in two languages of one script share a few numbers (a year, "40",
+/// "60") and trigrams of common title words, but no name: they stay apart, while two reports
+/// of one event in those languages, naming the same places and people, join.
+#[test]
+fn numbers_alone_do_not_make_a_story_across_languages_names_do() {
+    let mut engine = StoryEngine::new(StoryConfig::default());
+    let fair = engine.add(&doc(
+        "fair",
+        "es",
+        0,
+        "La feria del maíz espera 60 mil visitantes en su edición número 40",
+        "La feria celebrará su edición número 40 del 20 al 29 de marzo y espera 60 mil visitantes; la primera, en 1986, reunió a una docena de productores.\n\
+         Productores de 18 municipios mostrarán 70 variedades de maíz nativo y habrá un concurso de tortillas.\n\
+         La entrada será gratuita de lunes a jueves y costará 30 pesos el fin de semana.",
+    ));
+    let books = engine.add(&doc(
+        "books",
+        "fr",
+        5,
+        "Le salon du livre attend 60 000 visiteurs pour sa 40e édition",
+        "Le salon fêtera sa 40e édition du 20 au 29 mars et attend 60 000 visiteurs ; la première, en 1986, comptait une douzaine d'éditeurs.\n\
+         Des libraires de 18 communes présenteront 70 nouveautés et un concours de nouvelles est prévu.\n\
+         L'entrée sera gratuite du lundi au jeudi et coûtera 30 euros le week-end.",
+    ));
+    assert_ne!(fair.story, books.story, "numbers and common words only");
+
+    let theft = engine.add(&doc(
+        "theft-es",
+        "es",
+        6,
+        "Roban el cáliz de Ostrand del museo de Kellmark",
+        "Unos ladrones robaron el cáliz de Ostrand del Museo del Vidrio Nórdico de Kellmark.\n\
+         \"Sabían exactamente lo que querían\", explicó el inspector Rolf Abendroth.\n\
+         La directora del museo, Hanne Lindqvist, pidió que la pieza sea devuelta.",
+    ));
+    let same = engine.add(&doc(
+        "theft-fr",
+        "fr",
+        8,
+        "Le calice d'Ostrand volé au musée de Kellmark",
+        "Des cambrioleurs ont dérobé le calice d'Ostrand au Musée du verre nordique de Kellmark.\n\
+         L'inspecteur Rolf Abendroth estime que les voleurs connaissaient les lieux.\n\
+         La directrice Hanne Lindqvist s'est dite effondrée.",
+    ));
+    assert_eq!(theft.story, same.story, "the same event, the same names");
+}
