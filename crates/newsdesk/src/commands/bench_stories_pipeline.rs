@@ -26,6 +26,7 @@ use newsdesk_store::Store;
 use newsdesk_stories::{run_copies, run_stories};
 use serde::Deserialize;
 
+use super::bench_stories::Rng;
 use crate::config::FetchSettings;
 use crate::pipeline::stories::StoryStage;
 use crate::pipeline::{Ingest, Progress};
@@ -85,22 +86,10 @@ fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
         .collect()
 }
 
-/// A small deterministic generator (xorshift64*), for the shuffles.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
-            v.swap(i, j);
-        }
+/// Shuffles `v` in place (Fisher-Yates) with `rng`.
+fn shuffle<T>(rng: &mut Rng, v: &mut [T]) {
+    for i in (1..v.len()).rev() {
+        v.swap(i, rng.below(i + 1));
     }
 }
 
@@ -326,7 +315,7 @@ async fn through_pipeline(
         .context("cannot start the benchmark origin")?;
     let store = Store::open(&dir.join("bench.db"))?;
     let mut outlets = origin.sources.clone();
-    rng.shuffle(&mut outlets);
+    shuffle(rng, &mut outlets);
     for s in &outlets {
         store.add_source(&s.to_new_source())?;
     }
@@ -351,7 +340,7 @@ async fn through_pipeline(
         .into_iter()
         .map(|s| s.source)
         .collect::<Vec<_>>();
-    rng.shuffle(&mut list);
+    shuffle(rng, &mut list);
     let per_pass = list.len().div_ceil(PASSES).max(1);
     for chunk in list.chunks(per_pass) {
         ingest
