@@ -63,7 +63,7 @@ pub use sources::SourceUpdate;
 pub use store::{BUSY_TIMEOUT, READER_CONNECTIONS, Store};
 pub use stories::{
     LinkEvidence, NewLink, NewPlacement, ProvenanceRecord, StoryArticle, StoryDetail, StoryInput,
-    StoryKey, StoryOrder, StoryState, StorySummary,
+    StoryKey, StoryOrder, StoryPass, StoryState, StorySummary,
 };
 pub use translations::{ArticleTranslation, TranslationStatus, TranslationUsage};
 pub use web_queries::StoryTitleArticle;

@@ -34,6 +34,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_source_profiles",
         include_str!("../migrations/0008_source_profiles.sql"),
     ),
+    (
+        "0009_story_replacement",
+        include_str!("../migrations/0009_story_replacement.sql"),
+    ),
 ];
 
 /// The schema version this build creates and understands.

@@ -148,6 +148,8 @@ pub struct ProvenanceRecord {
 pub struct StoryInput {
     /// Article id.
     pub id: ArticleId,
+    /// Its clock: `sort_at` (publication time, else first fetch), unix seconds.
+    pub clock: i64,
     /// Language (article, else source).
     pub language: Option<String>,
     /// Publication time.
@@ -174,6 +176,36 @@ pub struct StoryState {
     pub placed_through: ArticleId,
     /// The engine's snapshot.
     pub snapshot: Vec<u8>,
+}
+
+fn story_input_from_row(row: &Row<'_>) -> rusqlite::Result<StoryInput> {
+    Ok(StoryInput {
+        id: row.get(0)?,
+        language: row.get(1)?,
+        published_at: crate::columns::get_opt_instant(row, 2)?,
+        title: row.get(3)?,
+        body_text: row.get(4)?,
+        clock: row.get(5)?,
+    })
+}
+
+/// One save of the story stage (see [`Store::record_story_pass`]).
+#[derive(Debug, Clone, Copy)]
+pub struct StoryPass<'a> {
+    /// Placements of settled articles: final, part of the saved engine state.
+    pub settled: &'a [NewPlacement],
+    /// Placements of the articles at or after `settled_before`: provisional, undone and made
+    /// again by the next pass.
+    pub provisional: &'a [NewPlacement],
+    /// The last article id placed according to the state saved so far (0: none saved); see
+    /// [`StoreError::StoryStateMoved`].
+    pub previous: ArticleId,
+    /// The last article id placed, after this save.
+    pub placed_through: ArticleId,
+    /// Articles with a clock before this are in the snapshot (`None`: all placed ones).
+    pub settled_before: Option<i64>,
+    /// Exact size of the snapshot in bytes.
+    pub snapshot_len: u64,
 }
 
 fn at(secs: Option<i64>) -> Option<DateTime<Utc>> {
@@ -217,6 +249,123 @@ fn provenance_from_row(row: &Row<'_>) -> rusqlite::Result<ProvenanceRecord> {
         // A row this store wrote is valid JSON; anything else reads as no evidence.
         evidence: serde_json::from_str(&evidence).unwrap_or_default(),
     })
+}
+
+/// Recomputes the counts and times of the stories `touched` and deletes those left without
+/// articles.
+fn refresh_stories(tx: &rusqlite::Transaction<'_>, mut touched: Vec<StoryKey>) -> Result<()> {
+    touched.sort_unstable();
+    touched.dedup();
+    for story in touched {
+        tx.prepare_cached(
+            "UPDATE stories SET \
+             article_count = (SELECT COUNT(*) FROM article_stories WHERE story_id = ?1), \
+             first_at = (SELECT MIN(a.sort_at) FROM article_stories x \
+                         JOIN articles a ON a.id = x.article_id WHERE x.story_id = ?1), \
+             last_at = (SELECT MAX(a.sort_at) FROM article_stories x \
+                        JOIN articles a ON a.id = x.article_id WHERE x.story_id = ?1) \
+             WHERE id = ?1",
+        )?
+        .execute([story])?;
+        tx.prepare_cached("DELETE FROM stories WHERE id = ?1 AND article_count = 0")?
+            .execute([story])?;
+    }
+    Ok(())
+}
+
+/// Records `placements` in `tx` (see [`Store::record_story_pass`]): as final when `settled`
+/// (the settled story is the story), else provisionally (the settled story is left as it is:
+/// none for the article itself, the previous one for articles it moves). Stories touched are
+/// pushed to `touched`.
+fn record_placements_in(
+    tx: &rusqlite::Transaction<'_>,
+    placements: &[NewPlacement],
+    settled: bool,
+    touched: &mut Vec<StoryKey>,
+) -> Result<()> {
+    for p in placements {
+        let exists: bool = tx
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)")?
+            .query_row([p.article], |r| r.get(0))?;
+        for (absorbed, into) in &p.merged {
+            if settled {
+                tx.prepare_cached(
+                    "UPDATE article_stories SET story_id = ?2, settled_story_id = ?2 \
+                     WHERE story_id = ?1",
+                )?
+                .execute(params![absorbed, into])?;
+            } else {
+                tx.prepare_cached("UPDATE article_stories SET story_id = ?2 WHERE story_id = ?1")?
+                    .execute(params![absorbed, into])?;
+            }
+            touched.push(*absorbed);
+            touched.push(*into);
+        }
+        for (article, story) in &p.moved {
+            if settled {
+                tx.prepare_cached(
+                    "UPDATE article_stories SET story_id = ?2, settled_story_id = ?2 \
+                     WHERE article_id = ?1",
+                )?
+                .execute(params![article, story])?;
+            } else {
+                tx.prepare_cached(
+                    "UPDATE article_stories SET story_id = ?2 WHERE article_id = ?1",
+                )?
+                .execute(params![article, story])?;
+            }
+            touched.push(*story);
+        }
+        for (story, title) in &p.titles {
+            tx.prepare_cached(
+                "INSERT INTO stories (id, title) VALUES (?1, ?2) \
+                 ON CONFLICT(id) DO UPDATE SET title = excluded.title",
+            )?
+            .execute(params![story, title])?;
+            touched.push(*story);
+        }
+        if !exists {
+            continue;
+        }
+        tx.prepare_cached(
+            "INSERT INTO stories (id, title) VALUES (?1, '') ON CONFLICT(id) DO NOTHING",
+        )?
+        .execute([p.story])?;
+        tx.prepare_cached(
+            "INSERT INTO article_stories (article_id, story_id, similarity, settled_story_id) \
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT(article_id) DO UPDATE SET \
+             story_id = excluded.story_id, similarity = excluded.similarity, \
+             settled_story_id = excluded.settled_story_id",
+        )?
+        .execute(params![
+            p.article,
+            p.story,
+            f64::from(p.similarity),
+            settled.then_some(p.story)
+        ])?;
+        touched.push(p.story);
+        tx.prepare_cached("DELETE FROM provenance WHERE article_id = ?1")?
+            .execute([p.article])?;
+        if let Some(link) = &p.link {
+            let evidence = serde_json::to_string(&link.evidence).unwrap_or_default();
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO provenance \
+                 (article_id, kind, original_id, matched_id, confidence, evidence) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6 \
+                 WHERE EXISTS(SELECT 1 FROM articles WHERE id = ?3) \
+                   AND EXISTS(SELECT 1 FROM articles WHERE id = ?4)",
+            )?
+            .execute(params![
+                p.article,
+                link.kind,
+                link.original,
+                link.matched,
+                f64::from(link.confidence),
+                evidence
+            ])?;
+        }
+    }
+    Ok(())
 }
 
 /// Counts what goes through it (a blob refuses to grow, so a short write shows as a count).
@@ -311,19 +460,117 @@ impl Store {
     pub fn story_inputs_after(&self, after: ArticleId, limit: usize) -> Result<Vec<StoryInput>> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT a.id, COALESCE(a.language, s.language), a.published_at, a.title, a.body_text \
-                 FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id > ?1 \
+                "SELECT a.id, COALESCE(a.language, s.language), a.published_at, a.title, a.body_text, \
+                 a.sort_at FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id > ?1 \
                  ORDER BY a.id LIMIT ?2",
             )?;
-            let rows = stmt.query_map(params![after, limit as i64], |row| {
-                Ok(StoryInput {
-                    id: row.get(0)?,
-                    language: row.get(1)?,
-                    published_at: crate::columns::get_opt_instant(row, 2)?,
-                    title: row.get(3)?,
-                    body_text: row.get(4)?,
-                })
-            })?;
+            let rows = stmt.query_map(params![after, limit as i64], story_input_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    /// Where the story stage stands: the last article id placed and the clock before which
+    /// placements are settled (`None`: every article placed is settled); `None` when nothing
+    /// was placed yet.
+    pub fn story_progress(&self) -> Result<Option<(ArticleId, Option<i64>)>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT placed_through, settled_before FROM story_state WHERE id = 1",
+                )?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?)
+        })
+    }
+
+    /// The latest clock of the articles up to `through` (by id), if any.
+    pub fn latest_clock_through(&self, through: ArticleId) -> Result<Option<i64>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT MAX(sort_at) FROM articles WHERE id <= ?1")?
+                .query_row([through], |r| r.get(0))?)
+        })
+    }
+
+    /// The largest article id, if any article.
+    pub fn max_article_id(&self) -> Result<Option<ArticleId>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT MAX(id) FROM articles")?
+                .query_row([], |r| r.get(0))?)
+        })
+    }
+
+    /// The earliest clock (`sort_at`) of the articles fetched at or after `since`: the newest
+    /// articles (by id) are read back until one fetched before `since`, so the cost is that of
+    /// the recent arrivals, not of the whole store. `None` when none is that recent.
+    pub fn earliest_clock_fetched_since(&self, since: DateTime<Utc>) -> Result<Option<i64>> {
+        let since = instant(since);
+        self.read(|conn| {
+            let mut stmt =
+                conn.prepare_cached("SELECT sort_at, fetched_at FROM articles ORDER BY id DESC")?;
+            let mut rows = stmt.query([])?;
+            let mut earliest: Option<i64> = None;
+            while let Some(row) = rows.next()? {
+                let fetched: String = row.get(1)?;
+                if fetched < since {
+                    break;
+                }
+                let clock: i64 = row.get(0)?;
+                earliest = Some(earliest.map_or(clock, |e| e.min(clock)));
+            }
+            Ok(earliest)
+        })
+    }
+
+    /// The latest article clock (`sort_at`, unix seconds) in the store, if any article.
+    pub fn latest_article_clock(&self) -> Result<Option<i64>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT MAX(sort_at) FROM articles")?
+                .query_row([], |r| r.get(0))?)
+        })
+    }
+
+    /// The earliest clock of the articles stored after `after` (by id), if any.
+    pub fn earliest_clock_after(&self, after: ArticleId) -> Result<Option<i64>> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT MIN(sort_at) FROM articles WHERE id > ?1")?
+                .query_row([after], |r| r.get(0))?)
+        })
+    }
+
+    /// Up to `limit` articles that are not settled — stored after `placed_through` (by id), or
+    /// with a clock at or after `settled_before` — whose clock is before `below`, in clock order
+    /// (then id), starting after the key `from` (`(clock, id)`).
+    pub fn story_inputs_unsettled(
+        &self,
+        placed_through: ArticleId,
+        settled_before: Option<i64>,
+        below: Option<i64>,
+        from: (i64, ArticleId),
+        limit: usize,
+    ) -> Result<Vec<StoryInput>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT a.id, COALESCE(a.language, s.language), a.published_at, a.title, a.body_text, \
+                 a.sort_at FROM articles a JOIN sources s ON s.id = a.source_id \
+                 WHERE (a.id > ?1 OR a.sort_at >= ?2) AND a.sort_at < ?3 \
+                 AND (a.sort_at > ?4 OR (a.sort_at = ?4 AND a.id > ?5)) \
+                 ORDER BY a.sort_at, a.id LIMIT ?6",
+            )?;
+            let rows = stmt.query_map(
+                params![
+                    placed_through,
+                    settled_before.unwrap_or(i64::MAX),
+                    below.unwrap_or(i64::MAX),
+                    from.0,
+                    from.1,
+                    limit as i64
+                ],
+                story_input_from_row,
+            )?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
@@ -362,9 +609,66 @@ impl Store {
         snapshot_len: u64,
         write_snapshot: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
-        let blob_len = i64::try_from(snapshot_len).map_err(|e| {
+        let pass = StoryPass {
+            settled: placements,
+            provisional: &[],
+            previous,
+            placed_through,
+            settled_before: None,
+            snapshot_len,
+        };
+        self.record_story_pass(&pass, &|_| None, write_snapshot)
+    }
+
+    /// Records provisional placements (see [`StoryPass::provisional`]) made after the save of
+    /// [`Store::record_story_pass`] that left the state placed through `placed_through`, without
+    /// touching the saved engine state; nothing is recorded if the state moved meanwhile
+    /// ([`StoreError::StoryStateMoved`]).
+    pub fn record_provisional(
+        &self,
+        placements: &[NewPlacement],
+        placed_through: ArticleId,
+    ) -> Result<()> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let found: ArticleId = tx
+                .prepare_cached("SELECT placed_through FROM story_state WHERE id = 1")?
+                .query_row([], |r| r.get(0))
+                .optional()?
+                .unwrap_or(0);
+            if found != placed_through {
+                return Err(StoreError::StoryStateMoved {
+                    expected: placed_through,
+                    found,
+                });
+            }
+            let mut touched = Vec::new();
+            record_placements_in(&tx, placements, false, &mut touched)?;
+            refresh_stories(&tx, touched)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// Records one save of the story stage in one transaction: first every provisional
+    /// placement of the previous save is undone (provisional rows and links deleted, settled
+    /// articles moved provisionally put back in their settled story), then the settled
+    /// placements are recorded as final and the provisional ones on top, and the engine's
+    /// state is saved (streamed by `write_snapshot`, exactly `snapshot_len` bytes) with
+    /// `placed_through` and `settled_before`. Nothing is recorded if the state saved so far
+    /// was not placed through `previous` ([`StoreError::StoryStateMoved`]). Counts and times
+    /// of every story touched are recomputed, a touched story left without articles is
+    /// deleted, and `title_of` gives the current title of a story put back by the undo.
+    pub fn record_story_pass(
+        &self,
+        pass: &StoryPass<'_>,
+        title_of: &dyn Fn(StoryKey) -> Option<String>,
+        write_snapshot: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let blob_len = i64::try_from(pass.snapshot_len).map_err(|e| {
             StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
         })?;
+        let (previous, placed_through) = (pass.previous, pass.placed_through);
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let found: ArticleId = tx
@@ -379,88 +683,59 @@ impl Store {
                 });
             }
             let mut touched: Vec<StoryKey> = Vec::new();
-            for p in placements {
-                let exists: bool = tx
-                    .prepare_cached("SELECT EXISTS(SELECT 1 FROM articles WHERE id = ?1)")?
-                    .query_row([p.article], |r| r.get(0))?;
-                for (absorbed, into) in &p.merged {
-                    tx.prepare_cached(
-                        "UPDATE article_stories SET story_id = ?2 WHERE story_id = ?1",
-                    )?
-                    .execute(params![absorbed, into])?;
-                    tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?
-                        .execute([absorbed])?;
-                    touched.push(*into);
-                }
-                for (article, story) in &p.moved {
-                    tx.prepare_cached(
-                        "UPDATE article_stories SET story_id = ?2 WHERE article_id = ?1",
-                    )?
-                    .execute(params![article, story])?;
-                    touched.push(*story);
-                }
-                for (story, title) in &p.titles {
-                    tx.prepare_cached(
-                        "INSERT INTO stories (id, title) VALUES (?1, ?2) \
-                         ON CONFLICT(id) DO UPDATE SET title = excluded.title",
-                    )?
-                    .execute(params![story, title])?;
-                    touched.push(*story);
-                }
-                if !exists {
-                    continue;
-                }
-                tx.prepare_cached(
-                    "INSERT INTO stories (id, title) VALUES (?1, '') ON CONFLICT(id) DO NOTHING",
+            // Undo the previous save's provisional placements.
+            let undone: Vec<(StoryKey, Option<StoryKey>)> = tx
+                .prepare_cached(
+                    "SELECT story_id, settled_story_id FROM article_stories \
+                     WHERE settled_story_id IS NULL OR settled_story_id != story_id",
                 )?
-                .execute([p.story])?;
-                tx.prepare_cached(
-                    "INSERT INTO article_stories (article_id, story_id, similarity) \
-                     VALUES (?1, ?2, ?3) ON CONFLICT(article_id) DO UPDATE SET \
-                     story_id = excluded.story_id, similarity = excluded.similarity",
-                )?
-                .execute(params![p.article, p.story, f64::from(p.similarity)])?;
-                touched.push(p.story);
-                if let Some(link) = &p.link {
-                    let evidence = serde_json::to_string(&link.evidence).unwrap_or_default();
-                    tx.prepare_cached(
-                        "INSERT OR REPLACE INTO provenance \
-                         (article_id, kind, original_id, matched_id, confidence, evidence) \
-                         SELECT ?1, ?2, ?3, ?4, ?5, ?6 \
-                         WHERE EXISTS(SELECT 1 FROM articles WHERE id = ?3) \
-                           AND EXISTS(SELECT 1 FROM articles WHERE id = ?4)",
-                    )?
-                    .execute(params![
-                        p.article,
-                        link.kind,
-                        link.original,
-                        link.matched,
-                        f64::from(link.confidence),
-                        evidence
-                    ])?;
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut restored: Vec<StoryKey> = Vec::new();
+            for (now, settled) in undone {
+                touched.push(now);
+                if let Some(s) = settled {
+                    touched.push(s);
+                    restored.push(s);
                 }
-            }
-            touched.sort_unstable();
-            touched.dedup();
-            for story in touched {
-                tx.prepare_cached(
-                    "UPDATE stories SET \
-                     article_count = (SELECT COUNT(*) FROM article_stories WHERE story_id = ?1), \
-                     first_at = (SELECT MIN(a.sort_at) FROM article_stories x \
-                                 JOIN articles a ON a.id = x.article_id WHERE x.story_id = ?1), \
-                     last_at = (SELECT MAX(a.sort_at) FROM article_stories x \
-                                JOIN articles a ON a.id = x.article_id WHERE x.story_id = ?1) \
-                     WHERE id = ?1",
-                )?
-                .execute([story])?;
             }
             tx.prepare_cached(
-                "INSERT INTO story_state (id, placed_through, snapshot, saved_at) \
-                 VALUES (1, ?1, zeroblob(?2), ?3) ON CONFLICT(id) DO UPDATE SET \
-                 placed_through = excluded.placed_through, snapshot = excluded.snapshot, \
-                 saved_at = excluded.saved_at",
+                "DELETE FROM provenance WHERE article_id IN \
+                 (SELECT article_id FROM article_stories WHERE settled_story_id IS NULL)",
             )?
-            .execute(params![placed_through, blob_len, instant(Utc::now())])?;
+            .execute([])?;
+            tx.prepare_cached("DELETE FROM article_stories WHERE settled_story_id IS NULL")?
+                .execute([])?;
+            tx.prepare_cached(
+                "UPDATE article_stories SET story_id = settled_story_id \
+                 WHERE settled_story_id IS NOT NULL AND settled_story_id != story_id",
+            )?
+            .execute([])?;
+            restored.sort_unstable();
+            restored.dedup();
+            for story in &restored {
+                tx.prepare_cached(
+                    "INSERT INTO stories (id, title) VALUES (?1, ?2) \
+                     ON CONFLICT(id) DO UPDATE SET title = excluded.title",
+                )?
+                .execute(params![story, title_of(*story).unwrap_or_default()])?;
+            }
+            for (settled, placements) in [(true, pass.settled), (false, pass.provisional)] {
+                record_placements_in(&tx, placements, settled, &mut touched)?;
+            }
+            refresh_stories(&tx, touched)?;
+            tx.prepare_cached(
+                "INSERT INTO story_state (id, placed_through, snapshot, saved_at, settled_before) \
+                 VALUES (1, ?1, zeroblob(?2), ?3, ?4) ON CONFLICT(id) DO UPDATE SET \
+                 placed_through = excluded.placed_through, snapshot = excluded.snapshot, \
+                 saved_at = excluded.saved_at, settled_before = excluded.settled_before",
+            )?
+            .execute(params![
+                placed_through,
+                blob_len,
+                instant(Utc::now()),
+                pass.settled_before
+            ])?;
             let rowid: i64 = tx
                 .prepare_cached("SELECT rowid FROM story_state WHERE id = 1")?
                 .query_row([], |r| r.get(0))?;
@@ -472,16 +747,17 @@ impl Store {
                 };
                 write_snapshot(&mut out).map_err(snapshot_io_error)?;
                 out.inner.flush().map_err(snapshot_io_error)?;
-                if out.written != snapshot_len {
+                if out.written != pass.snapshot_len {
                     return Err(snapshot_io_error(std::io::Error::other(format!(
-                        "story snapshot of {} bytes announced as {snapshot_len}",
-                        out.written
+                        "story snapshot of {} bytes announced as {}",
+                        out.written, pass.snapshot_len
                     ))));
                 }
             }
             tx.commit()?;
             tracing::debug!(
-                placed = placements.len(),
+                settled = pass.settled.len(),
+                provisional = pass.provisional.len(),
                 placed_through,
                 "store: recorded story placements"
             );

@@ -2,7 +2,7 @@
 
 use std::io::{BufReader, BufWriter};
 
-use newsdesk_stories::{CopyConfig, StoryConfig, run_copies, run_stories};
+use newsdesk_stories::{StoryConfig, run_copies, run_stories};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mode = std::env::args().nth(1).unwrap_or_default();
@@ -33,12 +33,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Ok(t) = std::env::var("NG") {
         config.name_gram_weight = t.parse()?;
     }
+    if std::env::var_os("FOLLOW").is_some() {
+        config.follow_copies = true;
+    }
     if let Ok(t) = std::env::var("CROSS") {
         config.cross_language_weight = t.parse()?;
     }
     let summary = match mode.as_str() {
-        "copies" => run_copies(input, output, CopyConfig::default())?,
-        _ => run_stories(input, output, config)?,
+        "copies" => run_copies(input, output, config, None)?,
+        _ => run_stories(input, output, config, None)?,
     };
     eprintln!("{summary:?}");
     Ok(())

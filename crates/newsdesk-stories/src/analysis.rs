@@ -268,6 +268,9 @@ pub struct Analysis {
     pub body_words: Vec<u64>,
     /// Numbers (digit runs) in title and body, as written, in order.
     pub numbers: Vec<String>,
+    /// The word-feature hashes among `title_words` and `body_words` that are numbers.
+    #[serde(default)]
+    pub number_features: Vec<u64>,
     /// Name keys of capitalised words (not sentence-initial) in title and body.
     pub names: Vec<String>,
     /// Hashes of word 4-gram shingles over the folded body and title.
@@ -403,7 +406,7 @@ fn numbers_of_in(text: &str, chars: &mut Vec<char>, out: &mut Vec<String>) {
 /// Words at least this long are truncated to this many characters.
 const STEM: usize = 6;
 
-fn word_features(f: &Folded, toks: &[Span], out: &mut Vec<u64>) {
+fn word_features(f: &Folded, toks: &[Span], out: &mut Vec<u64>, numbers: &mut Vec<u64>) {
     for t in toks {
         let text = f.text_of(t);
         let k = if t.numeric { kind::NUMBER } else { kind::WORD };
@@ -412,10 +415,11 @@ fn word_features(f: &Folded, toks: &[Span], out: &mut Vec<u64>) {
             continue;
         }
         let h = hash_feature(k, prefix(text, STEM));
-        out.push(in_part(
-            h,
-            if t.numeric { part::ENTITY } else { part::WORD },
-        ));
+        let feature = in_part(h, if t.numeric { part::ENTITY } else { part::WORD });
+        out.push(feature);
+        if t.numeric {
+            numbers.push(feature);
+        }
     }
 }
 
@@ -487,7 +491,12 @@ impl Analysis {
         let mut title_toks = Folded::default();
         tokens_into(title, &mut title_toks);
         let mut a = Analysis::default();
-        word_features(&title_toks, &title_toks.spans, &mut a.title_words);
+        word_features(
+            &title_toks,
+            &title_toks.spans,
+            &mut a.title_words,
+            &mut a.number_features,
+        );
         let mut body_toks = Folded::default();
         let mut chars = Vec::new();
         for para in text.split('\n') {
@@ -520,7 +529,12 @@ impl Analysis {
         let mut title_names = Vec::new();
         names_of(&title_toks, &title_toks.spans, title, &mut title_names);
         a.names.extend(title_names);
-        word_features(&body_toks, &body_toks.spans, &mut a.body_words);
+        word_features(
+            &body_toks,
+            &body_toks.spans,
+            &mut a.body_words,
+            &mut a.number_features,
+        );
         numbers_of_in(title, &mut chars, &mut a.numbers);
         numbers_of_in(text, &mut chars, &mut a.numbers);
         shingles_of(&body_toks, &body_toks.spans, 4, &mut a.shingles);

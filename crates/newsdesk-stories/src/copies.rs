@@ -63,6 +63,8 @@ struct Seen {
     date: Option<DateTime<Utc>>,
     /// The original this article copies, if it is a copy.
     root: Option<String>,
+    /// Hash of the language of `root` (of this article when it has none).
+    root_lang_key: u64,
     paragraphs: Vec<u32>,
     /// Sentence lengths, in order.
     sentences: Vec<u32>,
@@ -402,8 +404,11 @@ pub(crate) fn structure_deviation(a: &[u32], b: &[u32]) -> Option<f32> {
     Some(logs.iter().sum::<f32>() / logs.len() as f32)
 }
 
-/// Below this many paragraphs, a translation must also align sentence by sentence.
-const FEW_PARAGRAPHS: usize = 6;
+/// Below this many paragraphs, a translation must also align sentence by sentence. Reports of
+/// one day's news run to 4-7 paragraphs of similar lengths, so below 8 the paragraphs' shape
+/// says little (6 let a French report of a port strike pass for a translation of an English
+/// report of a mayoral election); from 8 on it is rare by chance.
+const FEW_PARAGRAPHS: usize = 8;
 
 /// Highest mean sentence alignment cost of a translation of a short article.
 const MAX_SENTENCE_COST: f32 = 0.16;
@@ -485,6 +490,11 @@ impl CopyDetector {
             config,
             ..CopyDetector::default()
         }
+    }
+
+    /// Replaces the settings (see [`crate::StoryEngine::set_config`]).
+    pub fn set_config(&mut self, config: CopyConfig) {
+        self.config = config;
     }
 
     /// Sets (or removes) the pivot-translation hook: each new article is then translated into
@@ -585,6 +595,7 @@ impl CopyDetector {
                 lang_key: crate::analysis::hash_feature(0, &doc.lang),
                 date: doc.date,
                 root: None,
+                root_lang_key: crate::analysis::hash_feature(0, &doc.lang),
                 paragraphs: analysis.paragraphs.clone(),
                 sentences: analysis.sentences.clone(),
                 numbers: numbers.clone(),
@@ -630,12 +641,26 @@ impl CopyDetector {
                 LinkKind::TranslatedCopy => self.config.translation_threshold,
                 LinkKind::SharesQuotes => 0.0,
             };
-            if b.score >= threshold {
-                if b.kind != LinkKind::SharesQuotes {
-                    root = Some(original.clone());
+            // The link names the original, so its kind is said of the original: a copy of a
+            // translated copy is a translated copy, and a "translation" whose original is in
+            // the article's own language is no translation (nor a copy: the text was not
+            // compared with that original).
+            let original_lang = matched.root_lang_key;
+            let kind = match b.kind {
+                LinkKind::Copy if original_lang != new.seen.lang_key => {
+                    Some(LinkKind::TranslatedCopy)
+                }
+                LinkKind::TranslatedCopy if original_lang == new.seen.lang_key => None,
+                k => Some(k),
+            };
+            if let Some(kind) = kind
+                && b.score >= threshold
+            {
+                if kind != LinkKind::SharesQuotes {
+                    root = Some((original.clone(), original_lang));
                 }
                 decision.link = Some(ProvenanceLink {
-                    kind: b.kind,
+                    kind,
                     original,
                     matched: matched.id.clone(),
                     confidence: b.score.clamp(0.0, 1.0),
@@ -649,7 +674,15 @@ impl CopyDetector {
             decision.link = Some(link);
         }
         let Incoming { seen, shape, .. } = new;
-        self.remember(Seen { root, ..seen }, &shape);
+        let seen = match root {
+            Some((root, root_lang_key)) => Seen {
+                root: Some(root),
+                root_lang_key,
+                ..seen
+            },
+            None => seen,
+        };
+        self.remember(seen, &shape);
         decision
     }
 
@@ -822,11 +855,13 @@ impl CopyDetector {
         // Nor does a short article's shape: some of its numbers or names must be shared.
         misaligned |= few && shared_numbers + shared_names < MIN_SHARED_ANCHORS;
         let mut score = structure + 0.6 * number_dice + 0.2 * name_dice;
-        // The pivot translation, when there is one, has the last word.
+        // The pivot translation, when there is one, rejects a candidate whose translation
+        // shares little, and confirms one that shares enough; it does not excuse a short
+        // article whose sentences do not align: independent reports of one event, translated
+        // into one language, share many word pairs too (names, figures, "the mayor said").
         if let Some((shared, denom)) = pivot_overlap(old, new) {
             let containment = shared as f32 / denom as f32;
             if containment >= CONFIRM {
-                misaligned = false;
                 score = score.max(self.config.translation_threshold);
             } else if containment < REJECT {
                 misaligned = true;

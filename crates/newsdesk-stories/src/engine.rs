@@ -27,6 +27,23 @@ const INDEXED_TERMS: usize = 128;
 /// An article's heaviest terms that vote for candidate stories.
 const VOTING_TERMS: usize = 40;
 
+/// Entity cosine (names, URLs; numbers left out) an article needs with a story in other
+/// languages of the same script to join it (see [`StoryEngine::add`]).
+const MIN_SHARED_NAMES: f32 = 0.05;
+
+/// Whether most letters of `text` are Latin.
+fn is_latin(text: &str) -> bool {
+    let (mut latin, mut other) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        if (c as u32) < 0x250 || ('\u{1e00}'..='\u{1eff}').contains(&c) {
+            latin += 1;
+        } else {
+            other += 1;
+        }
+    }
+    latin > other
+}
+
 /// Stable id of a story.
 pub type StoryId = u64;
 
@@ -67,7 +84,10 @@ pub struct StoryConfig {
     /// A story splits in two when the mean similarity between its two halves is below this
     /// share of the mean similarity within them (0 disables splits).
     pub split_ratio: f32,
-    /// Put a detected copy or translated copy into its original's story.
+    /// Put a detected copy or translated copy into its original's story (off by default: a
+    /// true copy is close enough to its original to join it by its own text, and following
+    /// links lets one wrong link drag an article, and every later copy of it, into an
+    /// unrelated story).
     pub follow_copies: bool,
     /// Copy detection settings.
     pub copies: CopyConfig,
@@ -78,7 +98,7 @@ impl Default for StoryConfig {
         StoryConfig {
             window_hours: 24 * 10,
             max_open_stories: 100_000,
-            join_threshold: 0.2,
+            join_threshold: 0.25,
             merge_threshold: 0.45,
             centroid_terms: 400,
             title_weight: 2.0,
@@ -88,7 +108,7 @@ impl Default for StoryConfig {
             cross_language_weight: 2.0,
             max_members: 48,
             split_ratio: 0.6,
-            follow_copies: true,
+            follow_copies: false,
             copies: CopyConfig::default(),
         }
     }
@@ -105,6 +125,8 @@ pub struct Placement {
     pub similarity: f32,
     /// Its provenance link, when it copies an earlier article or shares its quotes.
     pub provenance: Option<ProvenanceLink>,
+    /// The copy detector's best candidate original, even when no link was made (ranking).
+    pub top: Option<String>,
     /// Stories merged because of this article: `(absorbed, into)`; `absorbed` is gone.
     pub merged: Vec<(StoryId, StoryId)>,
     /// Earlier articles that changed story because of this one (merges and splits).
@@ -386,6 +408,14 @@ impl StoryEngine {
         self.copies.set_pivot(pivot);
     }
 
+    /// Replaces the settings of a (restored) engine by `config`, so that it runs with the
+    /// configuration of the process rather than the one saved with its state. Windows apply
+    /// from the next article on.
+    pub fn set_config(&mut self, config: StoryConfig) {
+        self.copies.set_config(config.copies.clone());
+        self.config = config;
+    }
+
     /// Whether a pivot-translation hook is set.
     pub fn has_pivot(&self) -> bool {
         self.copies.has_pivot()
@@ -654,7 +684,9 @@ impl StoryEngine {
         self.evict();
         self.seq += 1;
         let analysis = Analysis::of(&doc.title, &doc.text);
-        let provenance = self.copies.observe(doc, &analysis).link;
+        let decision = self.copies.observe(doc, &analysis);
+        let provenance = decision.link;
+        let top = decision.top.map(|(original, _)| original);
 
         // Running document frequencies include this article.
         let raw = self.features(doc, &analysis);
@@ -745,6 +777,32 @@ impl StoryEngine {
         scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
 
         let threshold = self.config.join_threshold;
+        // A story needs shared content beyond numbers and dates. Across languages written in
+        // the same (Latin) script, words cannot match but names can, whole: a candidate in
+        // other languages only is kept when the article shares names with it
+        // (`MIN_SHARED_NAMES` of entity cosine without the numbers). Otherwise unrelated local
+        // items in two languages join on a few numbers ("40", "60") and on trigrams of title
+        // words ("mar" in "maritime" and "marks"), which a small collection weighs heavily.
+        // Between scripts, names match only through their trigrams and skeletons, and the
+        // rule does not apply.
+        let latin = is_latin(&doc.title);
+        if latin && scored.iter().any(|(sim, _)| *sim >= threshold) {
+            let numbers: FxHashSet<u64> = analysis.number_features.iter().copied().collect();
+            let names: Vec<(u64, f32)> = vector
+                .iter()
+                .filter(|(k, _)| part_of(*k) == part::ENTITY && !numbers.contains(k))
+                .copied()
+                .collect();
+            let names = Probe::of(&names);
+            scored.retain(|(sim, id)| {
+                *sim < threshold
+                    || self.stories.get(id).is_some_and(|s| {
+                        s.langs.contains(&lang)
+                            || !is_latin(&s.title)
+                            || s.cosines(&names)[part::ENTITY] >= MIN_SHARED_NAMES
+                    })
+            });
+        }
         let (story, similarity, new_story) = match (copied_story, scored.first()) {
             (Some(s), _) => {
                 let sim = self
@@ -808,6 +866,7 @@ impl StoryEngine {
             new_story,
             similarity,
             provenance,
+            top,
             merged,
             moved,
         }

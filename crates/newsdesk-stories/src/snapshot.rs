@@ -16,8 +16,8 @@ use crate::error::StoriesError;
 const MAGIC: &[u8; 8] = b"NDSTORY\0";
 
 /// The snapshot format this build writes and reads (3: the copy window keeps hashed keys and
-/// sampled shingles instead of strings).
-pub const SNAPSHOT_VERSION: u32 = 3;
+/// sampled shingles instead of strings; 4: each seen article keeps its original's language).
+pub const SNAPSHOT_VERSION: u32 = 4;
 
 /// Bytes before the encoded engine.
 const HEADER: usize = MAGIC.len() + 4;

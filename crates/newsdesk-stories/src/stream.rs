@@ -2,14 +2,14 @@
 //! per line out (`{"id", "copy_of", "top"}` or `{"id", "cluster"}`).
 
 use std::io::{BufRead, Write};
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::analysis::Analysis;
-use crate::copies::{CopyConfig, CopyDetector};
 use crate::document::Document;
 use crate::engine::{StoryConfig, StoryEngine};
 use crate::error::StoriesError;
+use crate::pivot::PivotTranslate;
 
 /// Counts printed after a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -48,20 +48,23 @@ struct CopyOut<'a> {
 }
 
 /// `newsdesk copies`: links each document of the pool (in file order) to the original it
-/// copies, or `null`. Links of kind "shares quotes" are not copies and are written as `null`.
+/// copies, or `null`, as the story engine does in the pipeline: the same [`StoryEngine`] with
+/// the same `config` and `pivot` places every document, and its provenance links are written.
+/// Links of kind "shares quotes" are not copies and are written as `null`.
 pub fn run_copies<R: BufRead, W: Write>(
     input: R,
     mut output: W,
-    config: CopyConfig,
+    config: StoryConfig,
+    pivot: Option<Arc<dyn PivotTranslate>>,
 ) -> Result<StreamSummary, StoriesError> {
-    let mut detector = CopyDetector::new(config);
+    let mut engine = StoryEngine::new(config);
+    engine.set_pivot(pivot);
     let mut summary = StreamSummary::default();
     for doc in read_documents(input) {
         let doc = doc?;
-        let analysis = Analysis::of(&doc.title, &doc.text);
-        let decision = detector.observe(&doc, &analysis);
-        let copy = decision
-            .link
+        let placement = engine.add(&doc);
+        let copy = placement
+            .provenance
             .as_ref()
             .filter(|l| l.kind != crate::LinkKind::SharesQuotes);
         summary.documents += 1;
@@ -71,7 +74,7 @@ pub fn run_copies<R: BufRead, W: Write>(
         let out = CopyOut {
             id: &doc.id,
             copy_of: copy.map(|l| l.original.as_str()),
-            top: decision.top.as_ref().map(|t| t.0.as_str()),
+            top: placement.top.as_deref(),
             kind: copy.map(|l| l.kind.as_str()),
             confidence: copy.map(|l| l.confidence),
         };
@@ -89,13 +92,16 @@ struct StoryOut<'a> {
 }
 
 /// `newsdesk stories --stream`: places each document online, then writes every document's
-/// final story (merges made after arrival included), in input order.
+/// final story (merges and splits made after arrival included), in input order. Like the
+/// pipeline, it does not call [`StoryEngine::finish`] (a running server has no end of stream).
 pub fn run_stories<R: BufRead, W: Write>(
     input: R,
     mut output: W,
     config: StoryConfig,
+    pivot: Option<Arc<dyn PivotTranslate>>,
 ) -> Result<StreamSummary, StoriesError> {
     let mut engine = StoryEngine::new(config);
+    engine.set_pivot(pivot);
     let mut placed: Vec<(String, u64)> = Vec::new();
     // Story → indices into `placed`, to apply merges; article id → index, to apply splits.
     let mut members: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
@@ -126,11 +132,6 @@ pub fn run_stories<R: BufRead, W: Write>(
         index_of.insert(doc.id.clone(), i);
         placed.push((doc.id, p.story));
         members.entry(p.story).or_default().push(i);
-    }
-    for (id, to) in engine.finish() {
-        if let Some(&i) = index_of.get(&id) {
-            apply_move(&mut placed, &mut members, i, to);
-        }
     }
     let mut stories = rustc_hash::FxHashSet::default();
     for (id, cluster) in &placed {

@@ -1,5 +1,5 @@
 //! What the copy detector keeps per article in its window, counted by the allocator over real
-//! news articles (the development pools in /work/shared), and that the compact window still
+//! news articles (the development pools in `../shared` next to the workspace), and that the compact window still
 //! finds the same-language copies of that pool.
 
 use chrono::{DateTime, Utc};
@@ -13,18 +13,25 @@ fn rss() -> Option<usize> {
     Some(kb * 1024)
 }
 
-const POOL: &str = "/work/shared/bench/stories/data/neardup.dev.jsonl";
-const GOLD: &str = "/work/shared/bench/stories/data/neardup.dev.gold.jsonl";
-const COPIES: &str = "/work/shared/bench/stories/data/copies.dev.jsonl";
+/// The stories benchmark's development data: `../shared/bench/stories/data` next to the
+/// workspace root.
+fn data_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/stories/data")
+}
 
-fn read(path: &str) -> Option<Vec<serde_json::Value>> {
-    let text = std::fs::read_to_string(path).ok()?;
-    Some(
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect(),
-    )
+/// One development file's records; a missing file fails the test with a clear message.
+fn read(name: &str) -> Vec<serde_json::Value> {
+    let path = data_dir().join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "development data {} cannot be read ({e}): install ../shared next to the workspace",
+            path.display()
+        )
+    });
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
 }
 
 fn documents(pool: &[serde_json::Value]) -> Vec<Document> {
@@ -41,10 +48,11 @@ fn documents(pool: &[serde_json::Value]) -> Vec<Document> {
 
 #[test]
 fn copy_window_keeps_under_four_kilobytes_per_article_and_finds_every_copy() {
-    let (Some(pool), Some(gold), Some(copies)) = (read(POOL), read(GOLD), read(COPIES)) else {
-        println!("skipped: {POOL} is absent (development data not installed)");
-        return;
-    };
+    let (pool, gold, copies) = (
+        read("neardup.dev.jsonl"),
+        read("neardup.dev.gold.jsonl"),
+        read("copies.dev.jsonl"),
+    );
     let docs = documents(&pool);
     let analyses: Vec<Analysis> = docs
         .iter()

@@ -482,6 +482,16 @@ fn item(
     }
 }
 
+/// Whether an article is a copy or a translated copy of another (an article that only shares
+/// quotes with another is not: "copies only" is said of an outlet whose every article is one).
+fn is_copy(a: &newsdesk_store::StoryArticle) -> bool {
+    a.original.is_some()
+        && matches!(
+            a.link_kind.as_deref(),
+            Some("copy") | Some("translated_copy")
+        )
+}
+
 /// The article a story's title comes from, among its articles (the oldest with that title).
 fn title_article(d: &StoryDetail) -> Option<StoryTitleArticle> {
     d.articles
@@ -521,7 +531,7 @@ impl StoryView {
         for a in &d.articles {
             if let Some(o) = outlets.iter_mut().find(|o| o.source_id == a.source_id) {
                 o.articles += 1;
-                o.only_copies &= a.original.is_some();
+                o.only_copies &= is_copy(a);
                 continue;
             }
             outlets.push(Outlet {
@@ -530,7 +540,7 @@ impl StoryView {
                 articles: 1,
                 first: TimeView::new(a.sort_at, now),
                 was_first: Some(a.sort_at) == first_at,
-                only_copies: a.original.is_some(),
+                only_copies: is_copy(a),
                 profile: sources.get(&a.source_id).map(ProfileTag::of),
             });
         }

@@ -113,22 +113,16 @@ pub enum Command {
     #[command(subcommand)]
     Translate(crate::commands::translate::TranslateCommand),
     /// Group articles into stories, online: JSONL documents on stdin ({"id","lang","date",
-    /// "title","text"} per line, in stream order), {"id","cluster"} per line on stdout.
+    /// "title","text"} per line, in stream order), {"id","cluster"} per line on stdout. Runs
+    /// with the pipeline's `[stories]` settings (the configuration's, else the defaults).
     Stories {
         /// Read the documents as a stream (each placed using only the ones before it).
         #[arg(long)]
         stream: bool,
-        /// A story takes new articles for this long after its last one (articles' dates).
-        #[arg(long, default_value_t = 240)]
-        window_hours: i64,
     },
     /// Link copies and translated copies to their originals: JSONL pool on stdin, {"id",
-    /// "copy_of","top"} per line on stdout.
-    Copies {
-        /// Only articles this much older than a new one are candidate originals.
-        #[arg(long, default_value_t = 168)]
-        window_hours: i64,
-    },
+    /// "copy_of","top"} per line on stdout. Runs with the pipeline's `[stories]` settings.
+    Copies,
 }
 
 /// `newsdesk sources …`.
@@ -280,7 +274,19 @@ pub enum BenchCommand {
     /// Translation words/s per route, cold and with the cache warm (hit rate).
     Translate(crate::commands::bench_translate::BenchTranslateArgs),
     /// Online story placement over generated articles: articles/s on one core and memory.
+    /// With --pipeline: the stories benchmark's DEV pools served as outlets, fetched by the
+    /// pipeline, scored from the store (and the CLI on the same files).
     Stories {
+        /// Serve the stories benchmark's pools as outlets and measure through the pipeline.
+        #[arg(long)]
+        pipeline: bool,
+        /// The stories benchmark's data directory (with --pipeline).
+        #[arg(
+            long,
+            value_name = "DIR",
+            default_value = "../shared/bench/stories/data"
+        )]
+        data: std::path::PathBuf,
         /// Articles placed.
         #[arg(long, default_value_t = 100_000)]
         articles: usize,

@@ -171,13 +171,28 @@ pub struct StoriesSettings {
     /// When `[translate]` has backends, translated-copy candidates are checked by translating
     /// both articles into this language (empty: never).
     pub pivot_language: String,
+    /// A story takes new articles for this long after its latest one (articles' own clock).
+    pub window_hours: i64,
+    /// Only articles published at most this long before a new one are candidate originals.
+    pub copy_window_hours: i64,
+    /// Articles of this many hours before the newest one are placed again by each pass, in
+    /// publication order, so that one fetched late takes its place (re-placement window).
+    pub replace_hours: i64,
+    /// Articles fetched less than this many hours ago are placed again by each pass too, so
+    /// that a backlog fetched over several passes is placed in publication order.
+    pub arrival_hours: i64,
 }
 
 impl Default for StoriesSettings {
     fn default() -> Self {
+        let engine = newsdesk_stories::StoryConfig::default();
         StoriesSettings {
             enabled: true,
             pivot_language: "en".to_string(),
+            window_hours: engine.window_hours,
+            copy_window_hours: engine.copies.window_hours,
+            replace_hours: 48,
+            arrival_hours: 6,
         }
     }
 }
@@ -261,6 +276,14 @@ impl Config {
         }
         if sc.jitter_percent > 50 {
             bail!("[schedule] jitter_percent must be at most 50");
+        }
+        if self.stories.window_hours < 1 || self.stories.copy_window_hours < 1 {
+            bail!("[stories] window_hours and copy_window_hours must be at least 1");
+        }
+        if !(0..=24 * 30).contains(&self.stories.replace_hours)
+            || !(0..=24 * 30).contains(&self.stories.arrival_hours)
+        {
+            bail!("[stories] replace_hours and arrival_hours must be between 0 and 720");
         }
         for (i, e) in self.editions.iter().enumerate() {
             let l = &e.language;
@@ -381,6 +404,18 @@ tick_seconds = {tick}
 enabled = true
 # With [translate] backends, a likely translated copy is checked in this language ("" = never).
 # pivot_language = "en"
+# A story takes new articles for this many hours after its latest one, and an article can be a
+# copy of one published up to copy_window_hours before it (on the articles' own dates).
+# `newsdesk stories` and `newsdesk copies` run with these same settings.
+# window_hours = 240
+# copy_window_hours = 168
+# Articles are placed in publication order, not in the order they are fetched: each pass places
+# the articles of the last replace_hours again, so that an original fetched after its copy
+# becomes the original (more hours: later arrivals put right, more work per pass). Articles
+# fetched in the last arrival_hours are placed again too, so that a backlog fetched outlet after
+# outlet is placed in publication order once it is all in.
+# replace_hours = 48
+# arrival_hours = 6
 
 # Editions: the site in other languages, each served at /{{language}}/ with every article's title
 # and lead (and body) machine-translated at ingest by the [translate] backends; the original is

@@ -100,7 +100,8 @@ fn demo_jsonl() -> (String, Vec<newsdesk_demo::CorpusArticle>) {
             "lang": a.language,
             "date": a.published.with_timezone(&chrono::Utc).to_rfc3339(),
             "title": a.title,
-            "text": a.body_text(),
+            // As the outlets' pages carry it: the standfirst, then the body.
+            "text": format!("{}\n{}", a.standfirst, a.body_text()),
         });
         jsonl.push_str(&line.to_string());
         jsonl.push('\n');

@@ -53,7 +53,7 @@ impl Context {
         )
         .with_policy((&self.config.schedule).into())
         .with_stories(self.config.stories.enabled)
-        .with_story_pivot(crate::pipeline::stories::StoryPivot::from_config(
+        .with_story_stage(crate::pipeline::stories::StoryStage::from_config(
             &self.config,
         )))
     }

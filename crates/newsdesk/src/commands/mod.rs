@@ -14,6 +14,7 @@ mod bench_demo;
 mod bench_extract;
 mod bench_fetch;
 mod bench_stories;
+mod bench_stories_pipeline;
 pub mod bench_translate;
 mod context;
 mod demo;
@@ -70,10 +71,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench(b) => bench::run(b).await,
         Command::Translate(cmd) => translate::run(cmd, cli.config.as_deref()).await,
-        Command::Stories {
-            stream,
-            window_hours,
-        } => stories::stories(stream, window_hours, quiet),
-        Command::Copies { window_hours } => stories::copies(window_hours, quiet),
+        Command::Stories { stream } => stories::stories(stream, cli.config.as_deref(), quiet).await,
+        Command::Copies => stories::copies(cli.config.as_deref(), quiet).await,
     }
 }

@@ -1,29 +1,55 @@
 //! `newsdesk stories --stream` and `newsdesk copies`: the stories stage over JSONL on standard
 //! input and output (the format of the stories benchmark: `{"id", "lang", "date", "title",
 //! "text"}` per line in; `{"id", "cluster"}` or `{"id", "copy_of", "top"}` per line out).
+//!
+//! Both run the engine the pipeline runs, with the same settings: `[stories]` of the
+//! configuration when one is found (`--config`, `NEWSDESK_CONFIG`, `./newsdesk.toml`), else the
+//! defaults a new installation gets; with `[translate]` backends, the same pivot translation.
 
 use std::io::{BufReader, BufWriter};
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Result, bail};
-use newsdesk_stories::{CopyConfig, StoryConfig, run_copies, run_stories};
+use newsdesk_stories::{PivotTranslate, StoryConfig, run_copies, run_stories};
+
+use super::Context;
+use crate::config::Config;
+use crate::pipeline::stories::StoryStage;
+
+/// The story stage's settings and pivot hook for a command-line run: the configuration's when
+/// one is found, else the defaults. The database is opened only for a pivot translation (its
+/// translation cache).
+async fn stage(config: Option<&Path>) -> Result<(StoryConfig, Option<Arc<dyn PivotTranslate>>)> {
+    let Ok(path) = Config::locate(config) else {
+        return Ok((StoryStage::default().engine_config().clone(), None));
+    };
+    let config = Config::load(&path)?;
+    let stage = StoryStage::from_config(&config);
+    let hook = if stage.has_pivot() {
+        let ctx = Context::from_config(config)?;
+        stage.hook(&ctx.store).await
+    } else {
+        None
+    };
+    Ok((stage.engine_config().clone(), hook))
+}
 
 /// Places every document of standard input into a story, online, and writes each one's final
-/// story. `window_hours` bounds how long a story takes new articles (on the articles' dates).
-pub fn stories(stream: bool, window_hours: i64, quiet: bool) -> Result<ExitCode> {
+/// story.
+pub async fn stories(stream: bool, config: Option<&Path>, quiet: bool) -> Result<ExitCode> {
     if !stream {
         bail!("only the streaming mode exists so far: use `newsdesk stories --stream < IN.jsonl`");
     }
-    if window_hours <= 0 {
-        bail!("--window-hours must be at least 1");
-    }
-    let config = StoryConfig {
-        window_hours,
-        ..StoryConfig::default()
-    };
-    let input = BufReader::new(std::io::stdin().lock());
-    let output = BufWriter::new(std::io::stdout().lock());
-    let summary = run_stories(input, output, config)?;
+    let (config, pivot) = stage(config).await?;
+    // The engine is synchronous and its pivot hook blocks on the runtime: off the async threads.
+    let summary = tokio::task::spawn_blocking(move || {
+        let input = BufReader::new(std::io::stdin().lock());
+        let output = BufWriter::new(std::io::stdout().lock());
+        run_stories(input, output, config, pivot)
+    })
+    .await??;
     if !quiet {
         eprintln!(
             "newsdesk: {} documents in {} stories",
@@ -35,17 +61,14 @@ pub fn stories(stream: bool, window_hours: i64, quiet: bool) -> Result<ExitCode>
 
 /// Links every document of standard input that copies (or translates) an earlier one to its
 /// original.
-pub fn copies(window_hours: i64, quiet: bool) -> Result<ExitCode> {
-    if window_hours <= 0 {
-        bail!("--window-hours must be at least 1");
-    }
-    let config = CopyConfig {
-        window_hours,
-        ..CopyConfig::default()
-    };
-    let input = BufReader::new(std::io::stdin().lock());
-    let output = BufWriter::new(std::io::stdout().lock());
-    let summary = run_copies(input, output, config)?;
+pub async fn copies(config: Option<&Path>, quiet: bool) -> Result<ExitCode> {
+    let (config, pivot) = stage(config).await?;
+    let summary = tokio::task::spawn_blocking(move || {
+        let input = BufReader::new(std::io::stdin().lock());
+        let output = BufWriter::new(std::io::stdout().lock());
+        run_copies(input, output, config, pivot)
+    })
+    .await??;
     if !quiet {
         eprintln!(
             "newsdesk: {} documents, {} copies linked",

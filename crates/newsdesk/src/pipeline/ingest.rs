@@ -144,8 +144,8 @@ pub struct Ingest {
     translation: Option<EditionTranslation>,
     /// Stories hook: place new articles into stories after each pass (see `with_stories`).
     stories: bool,
-    /// Pivot translation for the stories hook's copy detection (see `with_story_pivot`).
-    story_pivot: Option<Arc<super::stories::StoryPivot>>,
+    /// The stories hook's settings (see `with_story_stage`; `None`: the defaults).
+    story_stage: Option<Arc<super::stories::StoryStage>>,
     /// The pass's progress display (set by `run_pass`; articles found and done are counted).
     progress: Progress,
 }
@@ -174,7 +174,7 @@ impl Ingest {
             pages,
             translation: None,
             stories: true,
-            story_pivot: None,
+            story_stage: None,
             progress: Progress::hidden(),
         }
     }
@@ -186,9 +186,9 @@ impl Ingest {
         self
     }
 
-    /// Checks translated copies through a pivot language when placing stories (`None`: not).
-    pub fn with_story_pivot(mut self, pivot: Option<super::stories::StoryPivot>) -> Ingest {
-        self.story_pivot = pivot.map(Arc::new);
+    /// Places stories with the settings of `stage` (engine configuration, pivot translation).
+    pub fn with_story_stage(mut self, stage: super::stories::StoryStage) -> Ingest {
+        self.story_stage = Some(Arc::new(stage));
         self
     }
 
@@ -227,7 +227,7 @@ impl Ingest {
         // a failure is logged there and never fails the pass. ---
         if self.stories {
             progress.begin_stories();
-            super::stories::place_after_pass(&self.store, self.story_pivot.as_deref()).await;
+            super::stories::place_after_pass(&self.store, self.story_stage.as_deref()).await;
         }
         progress.finish();
         results.sort_by_key(|r| r.source_id);

@@ -2,37 +2,57 @@
 //! `newsdesk-stories` and records the decisions (story, provenance link, merges, moves) in the
 //! store.
 //!
-//! The engine is in-memory and bounded by its time window, while `newsdesk fetch` is one
-//! process per pass; so a pass restores the engine once from the snapshot saved in the store
-//! (streamed out of the database), feeds it the articles stored since the last one placed (in
-//! arrival order, i.e. by id, and within each read of [`PLACE_BATCH`] by publication time), and
-//! saves the placements, the new snapshot (streamed in) and the last id placed in one
-//! transaction at the end of the pass and every [`SAVE_EVERY`] articles of a long one. A pass
+//! **Order.** Articles are placed on their own clock, `sort_at` (publication time, else the
+//! time they were first fetched; never in the future), not in the order they arrive: outlets
+//! are fetched one after another, and a backlog comes in any order, so a copy is often stored
+//! before its original.
+//!
+//! **Re-placement window.** The engine is in-memory and bounded by its time window, while
+//! `newsdesk fetch` is one process per pass; its state is saved in the store. That saved state
+//! holds the *settled* articles: those whose clock is more than `[stories] replace_hours`
+//! (default 48) before the latest clock in the store, and before the clock of every article
+//! fetched in the last `[stories] arrival_hours` (default 6: a backlog, fetched outlet after
+//! outlet over several passes, settles only once it is all in). Each pass restores it, places the
+//! articles that became settled (in clock order) and saves it; then it places every article of
+//! the last `replace_hours` again, in clock order, on top of it, and records those placements
+//! as *provisional*: the next pass undoes them and places those articles again with whatever
+//! arrived meanwhile. So an article that arrives late but was published earlier becomes the
+//! original, the later one is re-pointed to it, and stories are revised, as long as it comes
+//! within `replace_hours` (on the articles' clock) of the newest article, or within
+//! `arrival_hours` (of wall time) of the articles it precedes;
+//! one older than that is placed once, when it arrives, against what is open. 48 hours covers the usual lag between an original and its
+//! copies (translated copies are dated up to 48 hours after their originals in the stories
+//! benchmark) and bounds the work of a pass: the articles of 48 hours are placed again (about
+//! 5 s at 5,000 articles a day), and memory holds the engine's window plus those placements.
+//! A fresh install that imports a backlog in any order ends with the same stories and links
+//! as one that saw them in publication order.
+//!
+//! Saves: the settled placements, the snapshot (streamed in), the last id placed and the
+//! settled horizon are recorded in one transaction (at the end of the settled part and every
+//! [`SAVE_EVERY`] articles of a long one), the provisional placements in a second one. A pass
 //! that dies part-way leaves a consistent state and the next one continues from it. A failure
 //! here is logged and never undoes or blocks ingest: the articles stay stored and are placed by
 //! the next pass.
 //!
 //! With a translation backend configured, the copy detector checks translated-copy candidates
-//! in `[stories] pivot_language` ([`StoryPivot`], [`TranslatorPivot`]).
+//! in `[stories] pivot_language` ([`StoryStage`], [`TranslatorPivot`]).
 //!
 //! [`StoryEngine::finish`] (the end-of-stream split re-check) is not called: a running server
-//! has no end of stream, and calling it at the end of each pass would make placements depend
-//! on where passes happen to end (the same articles fetched in one pass or in three would land
-//! in different stories, and a restored engine would no longer continue like an uninterrupted
-//! one). Stories are re-checked for splits as they grow instead, and leave the window as they
-//! are.
+//! has no end of stream. Stories are re-checked for splits as they grow instead, and leave the
+//! window as they are; `newsdesk stories` does the same.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
-use newsdesk_store::{LinkEvidence, NewLink, NewPlacement, Store, StoryInput, StoryKey};
+use newsdesk_store::{LinkEvidence, NewLink, NewPlacement, Store, StoryInput, StoryKey, StoryPass};
 use newsdesk_stories::{Document, PivotTranslate, Placement, StoryConfig, StoryEngine, StoryId};
 use newsdesk_translate::Translator;
+
+use crate::config::StoriesSettings;
 use tracing::{debug, info, warn};
 
-/// Articles read from the store (and ordered by publication time) at a time.
+/// Articles read from the store (in clock order) at a time.
 pub const PLACE_BATCH: usize = 5_000;
 
 /// Articles placed between two saves of the placements and the engine's snapshot. The snapshot
@@ -52,121 +72,54 @@ const UNKNOWN_LANGUAGE: &str = "und";
 /// otherwise place the same articles twice).
 static PLACING: Mutex<()> = Mutex::new(());
 
-/// The engine's settings: its defaults, except that a copy is placed by its own text rather
-/// than always in its original's story (`follow_copies = false`). Provenance links are stored
-/// and shown on their own, and a true copy is close enough to its original to join it anyway;
-/// following links would let one wrong link (a same-event report taken for a translation)
-/// drag an article, and every later link to it, into an unrelated story. On the demo corpus
-/// this turns 6 multi-outlet events spread over 11 mixed stories into 6 clean ones.
-pub fn story_config() -> StoryConfig {
-    StoryConfig {
-        follow_copies: false,
+/// The engine's settings for `[stories]`: the one configuration of the story stage, used by
+/// the pipeline and by `newsdesk stories` / `newsdesk copies` alike (the engine's defaults
+/// with the configured windows).
+pub fn story_config(settings: &StoriesSettings) -> StoryConfig {
+    let mut config = StoryConfig {
+        window_hours: settings.window_hours,
         ..StoryConfig::default()
-    }
+    };
+    config.copies.window_hours = settings.copy_window_hours;
+    config
 }
 
 /// What one placement pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PlaceReport {
-    /// Articles placed.
+    /// Articles placed for good (settled).
     pub placed: usize,
-    /// Of those, articles that started a new story.
+    /// Articles of the re-placement window placed (again) provisionally.
+    pub provisional: usize,
+    /// Of all those, articles that started a new story.
     pub new_stories: usize,
-    /// Of those, articles with a provenance link (copy, translated copy, shared quotes).
+    /// Of all those, articles with a provenance link (copy, translated copy, shared quotes).
     pub linked: usize,
-    /// Links the copy detector proposed that were not kept: the article it matched is in
-    /// another story (see [`Known::check_link`]).
-    pub unlinked: usize,
 }
 
-/// Where this run put articles and which originals its kept links name, over what the store
-/// already holds (this run's placements are written at the end of the batch).
-struct Known<'a> {
-    store: &'a Store,
-    story: HashMap<i64, StoryKey>,
-    original: HashMap<i64, i64>,
-}
-
-impl<'a> Known<'a> {
-    fn new(store: &'a Store) -> Self {
-        Known {
-            store,
-            story: HashMap::new(),
-            original: HashMap::new(),
-        }
-    }
-
-    /// Notes a placement (and the earlier articles it moved).
-    fn placed(&mut self, p: &NewPlacement) {
-        self.story.insert(p.article, p.story);
-        for (article, story) in &p.moved {
-            self.story.insert(*article, *story);
-        }
-    }
-
-    /// Keeps `p.link` only when the article it matched is in the same story as `p.article`,
-    /// and then names as the original the root of the links *kept* so far (the matched
-    /// article's own original, else the matched article). Returns whether it was kept.
-    ///
-    /// The story clusterer and the copy detector read different signals; a copy or a
-    /// translation is a report of the same event, so a link that crosses stories is far more
-    /// often a false translation (same paragraph count, a few shared numbers) than a true copy
-    /// the clusterer missed. On the demo corpus this keeps 10 of 46 proposed links, both true
-    /// ones among them, and stops one false link from redirecting every later copy's original.
-    fn check_link(&mut self, engine: &StoryEngine, p: &mut NewPlacement) -> anyhow::Result<bool> {
-        let Some(link) = p.link.as_mut() else {
-            return Ok(false);
-        };
-        let matched_story = match self.story.get(&link.matched) {
-            Some(s) => Some(*s),
-            None => self.store.article_story_id(link.matched)?,
-        };
-        let same = matched_story
-            .and_then(|s| u64::try_from(s).ok())
-            .map(|s| key(engine.resolve(s)))
-            == Some(p.story);
-        if !same {
-            debug!(
-                stage = "stories",
-                article_id = p.article,
-                matched = link.matched,
-                kind = %link.kind,
-                "provenance link across stories not kept"
-            );
-            p.link = None;
-            return Ok(false);
-        }
-        link.original = match self.original.get(&link.matched) {
-            Some(o) => *o,
-            None => self
-                .store
-                .article_provenance(link.matched)?
-                .map_or(link.matched, |r| r.original),
-        };
-        self.original.insert(p.article, link.original);
-        Ok(true)
-    }
-}
-
-/// Places the articles stored since the last placement (blocking: run it off the async
-/// runtime). Errors are the store's or a snapshot that cannot be read or written.
-pub fn place_pending(store: &Store) -> anyhow::Result<PlaceReport> {
-    place_pending_with(store, None)
+/// Places the articles not settled yet with the settings of `stage` (without its pivot
+/// translation; blocking: run it off the async runtime). Errors are the store's or a snapshot
+/// that cannot be read or written.
+pub fn place_pending(store: &Store, stage: &StoryStage) -> anyhow::Result<PlaceReport> {
+    place_pending_with(store, stage, None)
 }
 
 /// [`place_pending`] with a pivot-translation hook for the copy detector (see
-/// [`StoryPivot::hook`]); it is set on the engine after it is restored.
+/// [`StoryStage::hook`]); it is set on the engine after it is restored. Does nothing when no
+/// article was stored since the last pass.
 pub fn place_pending_with(
     store: &Store,
+    stage: &StoryStage,
     pivot: Option<Arc<dyn PivotTranslate>>,
 ) -> anyhow::Result<PlaceReport> {
     let _one_at_a_time = PLACING.lock().unwrap_or_else(|p| p.into_inner());
     let start = std::time::Instant::now();
     // Most passes of a running server store nothing new: then the snapshot is not even read.
-    let through = store.story_placed_through()?.unwrap_or(0);
+    let (through, settled_before) = store.story_progress()?.unwrap_or((0, None));
     if store.story_inputs_after(through, 1)?.is_empty() {
         return Ok(PlaceReport::default());
     }
+    let config = stage.engine_config();
     // The snapshot is streamed out of the database, never held whole in memory.
     let restoring = std::time::Instant::now();
     let saved = store.story_state_with(|placed_through, snapshot| {
@@ -174,103 +127,165 @@ pub fn place_pending_with(
     })?;
     let (mut engine, mut saved_through) = match saved {
         Some((placed_through, Ok(engine))) => (engine, placed_through),
-        Some((placed_through, Err(e))) => {
-            (rebuilt_engine(store, placed_through, &e)?, placed_through)
-        }
-        None => (StoryEngine::new(story_config()), 0),
+        Some((placed_through, Err(e))) => (
+            rebuilt_engine(store, config, placed_through, &e)?,
+            placed_through,
+        ),
+        None => (StoryEngine::new(config.clone()), 0),
     };
     let restore_ms = restoring.elapsed().as_millis() as u64;
+    // The settings are the configuration's, not the ones saved with the state.
+    engine.set_config(config.clone());
     engine.set_pivot(pivot);
+
+    // Articles with a clock before `horizon` are settled after this pass; the horizon never
+    // moves back. A state saved without one (an earlier version) has every placed article
+    // settled: the horizon starts after the latest of them.
+    let last_id = store.max_article_id()?.unwrap_or(saved_through);
+    let latest = store.latest_article_clock()?.unwrap_or(0);
+    let mut horizon = latest.saturating_sub(stage.replace_hours.saturating_mul(3600));
+    // Nor does anything fetched in the last `arrival_hours` settle, whatever its date: a
+    // backlog comes in over several passes, outlet after outlet, and is placed in publication
+    // order once it is in.
+    let since = chrono::Utc::now() - chrono::Duration::hours(stage.arrival_hours);
+    if let Some(recent) = store.earliest_clock_fetched_since(since)? {
+        horizon = horizon.min(recent);
+    }
+    let floor = match settled_before {
+        Some(h) => Some(h),
+        None if saved_through > 0 => store
+            .latest_clock_through(saved_through)?
+            .map(|c| c.saturating_add(1)),
+        None => None,
+    };
+    if let Some(f) = floor {
+        horizon = horizon.max(f);
+    }
+    // Unsettled: stored after the cursor, or at or after the saved horizon (fixed for the
+    // pass, while the saves on the way move the saved ones).
+    let cursor = saved_through;
+    let unsettled_from = settled_before.or(floor);
+    let first = match (store.earliest_clock_after(saved_through)?, unsettled_from) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(horizon),
+    };
+
     let mut report = PlaceReport::default();
     let mut saving = std::time::Duration::ZERO;
     let mut snapshot_bytes = 0;
-    let mut cursor = saved_through;
-    let mut batch: Vec<NewPlacement> = Vec::new();
-    let mut known = Known::new(store);
-    loop {
-        let mut inputs = store.story_inputs_after(cursor, PLACE_BATCH)?;
-        let last = inputs.last().map(|i| i.id);
-        if let Some(last) = last {
-            // Articles stored together (one pass) arrive in the order of their publication, so
-            // that a copy fetched before its original is not taken for the original.
-            inputs.sort_by_key(|i| (i.published_at.is_none(), i.published_at, i.id));
-            place_inputs(&mut engine, &inputs, &mut known, &mut batch, &mut report)?;
-            cursor = last;
-        }
-        let done = last.is_none();
-        if batch.is_empty() || (!done && batch.len() < SAVE_EVERY) {
-            if done {
-                break;
-            }
-            continue;
-        }
+    let mut settled: Vec<NewPlacement> = Vec::new();
+    let mut from = (first, 0);
+    let mut last_clock: Option<i64> = None;
+    let mut save = |engine: &StoryEngine,
+                    settled: &mut Vec<NewPlacement>,
+                    saved_through: &mut i64,
+                    settled_before: i64|
+     -> anyhow::Result<()> {
         let save_start = std::time::Instant::now();
         let len = engine.snapshot_len()?;
-        store.record_placements_streamed(&batch, saved_through, cursor, len, |out| {
-            engine.write_snapshot(out).map_err(std::io::Error::other)
-        })?;
+        let pass = StoryPass {
+            settled,
+            provisional: &[],
+            previous: *saved_through,
+            placed_through: last_id,
+            settled_before: Some(settled_before),
+            snapshot_len: len,
+        };
+        store.record_story_pass(
+            &pass,
+            &|story| {
+                u64::try_from(story)
+                    .ok()
+                    .and_then(|s| engine.story(s))
+                    .map(|info| info.title)
+            },
+            |out| engine.write_snapshot(out).map_err(std::io::Error::other),
+        )?;
         saving += save_start.elapsed();
         snapshot_bytes = len;
-        saved_through = cursor;
-        batch.clear();
-        known = Known::new(store);
-        if done {
-            break;
+        *saved_through = last_id;
+        settled.clear();
+        Ok(())
+    };
+    // Settled part: every unsettled article before the horizon, in clock order.
+    loop {
+        let inputs = store.story_inputs_unsettled(
+            cursor,
+            unsettled_from,
+            Some(horizon),
+            from,
+            PLACE_BATCH,
+        )?;
+        let Some(last) = inputs.last() else { break };
+        from = (last.clock, last.id);
+        for input in &inputs {
+            // A long pass saves on the way, between two clock values (so that the saved
+            // horizon splits no second) and never below the saved horizon.
+            if settled.len() >= SAVE_EVERY
+                && let Some(c) = last_clock
+                && input.clock > c
+                && unsettled_from.is_none_or(|h| c + 1 >= h)
+            {
+                save(&engine, &mut settled, &mut saved_through, c + 1)?;
+            }
+            let placed = place(&mut engine, input, &mut report);
+            report.placed += 1;
+            settled.push(placed);
+            last_clock = Some(input.clock);
         }
     }
-    if report.placed > 0 {
-        info!(
-            stage = "stories",
-            placed = report.placed,
-            new_stories = report.new_stories,
-            linked = report.linked,
-            unlinked = report.unlinked,
-            open_stories = engine.open_stories(),
-            ms = start.elapsed().as_millis() as u64,
-            restore_ms,
-            saving_ms = saving.as_millis() as u64,
-            snapshot_bytes,
-            pivot = engine.has_pivot(),
-            "articles placed in stories"
-        );
+    save(&engine, &mut settled, &mut saved_through, horizon)?;
+    // Provisional part: the re-placement window, on top of the saved state.
+    let mut provisional: Vec<NewPlacement> = Vec::new();
+    let mut from = (horizon, 0);
+    loop {
+        let inputs =
+            store.story_inputs_unsettled(cursor, Some(horizon), None, from, PLACE_BATCH)?;
+        let Some(last) = inputs.last() else { break };
+        from = (last.clock, last.id);
+        for input in &inputs {
+            provisional.push(place(&mut engine, input, &mut report));
+            report.provisional += 1;
+        }
     }
+    if !provisional.is_empty() {
+        let save_start = std::time::Instant::now();
+        store.record_provisional(&provisional, saved_through)?;
+        saving += save_start.elapsed();
+    }
+    info!(
+        stage = "stories",
+        placed = report.placed,
+        provisional = report.provisional,
+        new_stories = report.new_stories,
+        linked = report.linked,
+        open_stories = engine.open_stories(),
+        ms = start.elapsed().as_millis() as u64,
+        restore_ms,
+        saving_ms = saving.as_millis() as u64,
+        snapshot_bytes,
+        pivot = engine.has_pivot(),
+        "articles placed in stories"
+    );
     Ok(report)
 }
 
-/// Places `inputs` (in order) and notes their placements in `batch`.
-fn place_inputs(
-    engine: &mut StoryEngine,
-    inputs: &[StoryInput],
-    known: &mut Known<'_>,
-    batch: &mut Vec<NewPlacement>,
-    report: &mut PlaceReport,
-) -> anyhow::Result<()> {
-    {
-        for input in inputs {
-            let placement = engine.add(&document_of(input));
-            report.placed += 1;
-            report.new_stories += usize::from(placement.new_story);
-            let mut placed = to_store(engine, input.id, placement);
-            known.placed(&placed);
-            if placed.link.is_some() {
-                if known.check_link(engine, &mut placed)? {
-                    report.linked += 1;
-                } else {
-                    report.unlinked += 1;
-                }
-            }
-            batch.push(placed);
-        }
-    }
-    Ok(())
+/// Places one article and returns its placement in the store's terms.
+fn place(engine: &mut StoryEngine, input: &StoryInput, report: &mut PlaceReport) -> NewPlacement {
+    let placement = engine.add(&document_of(input));
+    report.new_stories += usize::from(placement.new_story);
+    let placed = to_store(engine, input.id, placement);
+    report.linked += usize::from(placed.link.is_some());
+    placed
 }
 
 /// A new engine for a saved state that cannot be read (corrupt, or written by another version
-/// of the format): articles already placed keep their stories, new ones are placed from the
-/// saved cursor on, and new stories are numbered above every id the store has, so no id is
-/// reused. Open stories lose their memory once; a warning says so.
+/// of the format): settled articles keep their stories, provisional and new ones are placed
+/// by it, and new stories are numbered above every id the store has, so no id is reused. Open
+/// stories lose their memory once; a warning says so.
 fn rebuilt_engine(
     store: &Store,
+    config: &StoryConfig,
     placed_through: i64,
     error: &newsdesk_stories::StoriesError,
 ) -> anyhow::Result<StoryEngine> {
@@ -285,41 +300,81 @@ fn rebuilt_engine(
         first_story = first,
         "saved story engine state cannot be read; rebuilding it (open stories start afresh)"
     );
-    Ok(StoryEngine::new(story_config()).with_first_story(first))
+    Ok(StoryEngine::new(config.clone()).with_first_story(first))
 }
 
-/// The pivot-translation settings of the story stage: the `[translate]` backends and
-/// `[stories] pivot_language`. The translator is built for each placement pass that has
-/// articles to place (see [`place_after_pass`]).
+/// The story stage's settings: the engine's configuration (see [`story_config`]) and, when
+/// `[translate]` has backends and `[stories] pivot_language` is set, the pivot translation the
+/// copy detector checks translated-copy candidates with. The translator is built for each
+/// placement pass that has articles to place (see [`place_after_pass`]).
 #[derive(Debug, Clone)]
-pub struct StoryPivot {
+pub struct StoryStage {
+    engine: StoryConfig,
+    /// The re-placement window, in hours of the articles' clock (see the module docs).
+    pub replace_hours: i64,
+    /// Articles fetched less than this many hours ago are placed again too (see the module
+    /// docs).
+    pub arrival_hours: i64,
+    pivot: Option<PivotSettings>,
+}
+
+#[derive(Debug, Clone)]
+struct PivotSettings {
     translate: newsdesk_translate::TranslateConfig,
     base_dir: PathBuf,
     language: String,
 }
 
-impl StoryPivot {
-    /// The pivot settings of a configuration: `None` when no translation backend is
-    /// configured (the copy detector then decides without translating).
-    pub fn from_config(config: &crate::config::Config) -> Option<StoryPivot> {
-        if config.translate.backends.is_empty() || config.stories.pivot_language.is_empty() {
-            return None;
+impl Default for StoryStage {
+    /// The stage of a default configuration: default `[stories]`, no translation backend.
+    fn default() -> Self {
+        let settings = StoriesSettings::default();
+        StoryStage {
+            engine: story_config(&settings),
+            replace_hours: settings.replace_hours,
+            arrival_hours: settings.arrival_hours,
+            pivot: None,
         }
-        Some(StoryPivot {
+    }
+}
+
+impl StoryStage {
+    /// The stage of a configuration.
+    pub fn from_config(config: &crate::config::Config) -> StoryStage {
+        let pivot = (!config.translate.backends.is_empty()
+            && !config.stories.pivot_language.is_empty())
+        .then(|| PivotSettings {
             translate: config.translate.clone(),
             base_dir: config.base_dir.clone(),
             language: config.stories.pivot_language.clone(),
-        })
+        });
+        StoryStage {
+            engine: story_config(&config.stories),
+            replace_hours: config.stories.replace_hours,
+            arrival_hours: config.stories.arrival_hours,
+            pivot,
+        }
     }
 
-    /// The hook over this configuration's translator (cached in `store`'s database unless
-    /// `[translate] cache` names a file), bound to the current tokio runtime; `None` (logged)
-    /// when the translator cannot be built or there is no runtime.
+    /// The engine's configuration.
+    pub fn engine_config(&self) -> &StoryConfig {
+        &self.engine
+    }
+
+    /// Whether translated-copy candidates are checked through a pivot translation.
+    pub fn has_pivot(&self) -> bool {
+        self.pivot.is_some()
+    }
+
+    /// The pivot hook over this configuration's translator (cached in `store`'s database
+    /// unless `[translate] cache` names a file), bound to the current tokio runtime; `None`
+    /// without a pivot, or (logged) when the translator cannot be built or there is no runtime.
     pub async fn hook(&self, store: &Store) -> Option<Arc<dyn PivotTranslate>> {
+        let pivot = self.pivot.as_ref()?;
         let handle = tokio::runtime::Handle::try_current().ok()?;
         let translator = match Translator::from_config_or(
-            &self.translate,
-            &self.base_dir,
+            &pivot.translate,
+            &pivot.base_dir,
             Arc::new(crate::pipeline::translate::StoreCache::new(store.clone())),
         )
         .await
@@ -332,7 +387,7 @@ impl StoryPivot {
         };
         Some(Arc::new(TranslatorPivot::new(
             Arc::new(translator),
-            &self.language,
+            &pivot.language,
             handle,
         )))
     }
@@ -384,9 +439,9 @@ impl PivotTranslate for TranslatorPivot {
     }
 }
 
-/// [`place_pending_with`] on the blocking pool, with the pivot hook of `pivot` when given; a
-/// failure is logged, never returned.
-pub async fn place_after_pass(store: &Store, pivot: Option<&StoryPivot>) -> Option<PlaceReport> {
+/// [`place_pending_with`] on the blocking pool, with the settings of `stage` (the defaults
+/// when `None`) and its pivot hook; a failure is logged, never returned.
+pub async fn place_after_pass(store: &Store, stage: Option<&StoryStage>) -> Option<PlaceReport> {
     // No translator is built (and nothing read) when there is nothing to place.
     match store
         .story_placed_through()
@@ -395,12 +450,10 @@ pub async fn place_after_pass(store: &Store, pivot: Option<&StoryPivot>) -> Opti
         Ok(pending) if pending.is_empty() => return Some(PlaceReport::default()),
         _ => {}
     }
-    let hook = match pivot {
-        Some(p) => p.hook(store).await,
-        None => None,
-    };
+    let stage = stage.cloned().unwrap_or_default();
+    let hook = stage.hook(store).await;
     let store = store.clone();
-    match tokio::task::spawn_blocking(move || place_pending_with(&store, hook)).await {
+    match tokio::task::spawn_blocking(move || place_pending_with(&store, &stage, hook)).await {
         Ok(Ok(report)) => Some(report),
         Ok(Err(e)) => {
             warn!(stage = "stories", error = %format!("{e:#}"), "articles not placed in stories");
@@ -413,6 +466,8 @@ pub async fn place_after_pass(store: &Store, pivot: Option<&StoryPivot>) -> Opti
     }
 }
 
+/// The engine's document of an article: dated by its clock (publication time, else first
+/// fetch), so that windows apply to undated articles too.
 fn document_of(input: &StoryInput) -> Document {
     Document::new(
         input.id.to_string(),
@@ -421,7 +476,7 @@ fn document_of(input: &StoryInput) -> Document {
             .as_deref()
             .filter(|l| !l.is_empty())
             .unwrap_or(UNKNOWN_LANGUAGE),
-        input.published_at,
+        chrono::DateTime::from_timestamp(input.clock, 0).or(input.published_at),
         input.title.clone(),
         input.body_text.clone(),
     )
