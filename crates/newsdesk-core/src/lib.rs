@@ -29,7 +29,7 @@ mod source;
 
 pub use article::{Article, ArticleId, ContentOrigin, ExtractedArticle, NewArticle};
 pub use error::{CoreError, Result};
-pub use feed::{Enclosure, FeedEntry, FeedMeta, ParsedFeed};
+pub use feed::{Enclosure, FeedEntry, FeedMeta, ParsedFeed, TextFormat};
 pub use query::{ArticlePage, ArticleQuery, ArticleSummary, Cursor, MAX_PAGE_SIZE};
 pub use source::{FetchState, FetchStatus, NewSource, Source, SourceId, SourceWithStats};
 

@@ -42,7 +42,6 @@
 
 mod compression;
 mod date;
-mod detailed;
 mod discovery;
 mod encoding;
 mod error;
@@ -50,16 +49,17 @@ mod html_entities;
 mod html_sanitizer;
 mod mapping;
 mod opml;
+mod overlay;
 mod parse;
 mod plain_text;
 mod repair;
 mod sitemap;
 mod sniff;
+mod view;
 mod xml_tree;
 
 pub use compression::MAX_INFLATED_BYTES;
 pub use date::parse_date;
-pub use detailed::{DetailedFeed, parse_feed_detailed};
 pub use discovery::{DiscoveredFeed, FeedKind, discover_feeds};
 pub use error::FeedError;
 pub use opml::{OpmlOutline, parse_opml, write_opml};
@@ -69,3 +69,4 @@ pub use sitemap::{
     parse_sitemap, select_child_sitemaps,
 };
 pub use sniff::looks_like_html;
+pub use view::{FeedparserEntry, FeedparserMeta, FeedparserView, feedparser_view};

@@ -38,6 +38,7 @@ pub(crate) fn map_feed(
             .filter(|l| !l.is_empty())
             .map(str::to_owned),
         updated: feed.updated.or(feed.published),
+        title_html: None,
     };
     let entries = feed
         .entries
@@ -145,6 +146,7 @@ fn map_entry(
             .filter(|s| !s.trim().is_empty()),
         enclosures,
         categories,
+        ..FeedEntry::default()
     }
 }
 

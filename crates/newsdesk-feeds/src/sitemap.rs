@@ -323,6 +323,7 @@ fn read_urlset(root: &Element, base: Option<&Url>, wellformed: bool) -> ParsedFe
                 .iter()
                 .filter_map(|e| e.published.or(e.updated))
                 .max(),
+            title_html: None,
         },
         entries,
     }

@@ -51,7 +51,7 @@ pub enum Command {
     Sources(SourcesCommand),
     /// Make one polite pass over every source and store new articles.
     Fetch(FetchArgs),
-    /// Parse one feed file and print it as JSON.
+    /// Parse one feed file with the pipeline's parser and print it as JSON.
     FeedParse {
         /// The feed file (RSS 0.9x/1.0/2.0, Atom, JSON Feed); `-` reads standard input.
         file: PathBuf,

@@ -1,126 +1,49 @@
-//! `parse_feed_detailed`: the machine-interface view of a feed, following Python feedparser's
-//! conventions, for `newsdesk feed-parse` and for comparing with feedparser.
+//! What feed-rs does not read, read from the document's element tree and laid over feed-rs's
+//! model: the second half of [`crate::parse_feed`].
 //!
-//! The pipeline uses [`crate::parse_feed`] (titles as plain text, HTML kept unsanitised for the
-//! extractor). This view differs where feedparser's does, and adds what feed-rs does not read:
+//! Fields follow Python feedparser's reading of each format (its test suite is the
+//! compatibility yardstick):
 //!
-//! * text constructs (titles, summaries, contents) are sanitised HTML when they are HTML
-//!   (Atom `type="html"`/`"xhtml"`, RSS text that looks like HTML), plain text otherwise;
+//! * text constructs (titles, summaries, contents) keep their format: HTML (Atom
+//!   `type="html"`/`"xhtml"`, RSS text that looks like HTML) or plain text ([`TextFormat`]);
 //!   inline XHTML is serialised (the wrapping `<div>` of Atom 1.0 dropped), Atom base64 content
-//!   is decoded (feed-rs does not), relative URLs inside them are resolved against `xml:base`;
+//!   is decoded (feed-rs does not), relative URLs inside HTML are resolved against `xml:base`.
+//!   Nothing is sanitised here: stored HTML is sanitised once, by the pipeline, and
+//!   [`crate::feedparser_view`] sanitises feedparser's way for the comparison with feedparser;
 //! * feed-rs ignores `dc:title`, `dc:language`, `dcterms:modified`/`issued`, `itunes:author`,
-//!   `media:title`, `media:category`, RSS 1.0 `dc:subject` and CDF documents; they are read from
-//!   the element tree here and fill what feed-rs left empty;
+//!   `media:title`, `media:category`, RSS 1.0 `dc:subject` and CDF documents; they are read
+//!   from the element tree here and fill what feed-rs left empty;
 //! * Atom links: the last `rel="alternate"` HTML link with an `href` wins (feed-rs takes the
 //!   first link even without `href`); an RSS `<guid>` that is a permalink is the link when there
 //!   is no `<link>`.
 
-use newsdesk_core::{Enclosure, FeedEntry, FeedMeta, ParsedFeed};
-use serde::Serialize;
+use newsdesk_core::{Enclosure, FeedEntry, FeedMeta, ParsedFeed, TextFormat};
 use url::Url;
 
-use crate::encoding::{Fallback, decode_with, rewrite_declaration};
-use crate::html_sanitizer::{
-    ACCEPTABLE_ELEMENTS, looks_dangerous, safe_absolute_uri, sanitize_html,
-};
-use crate::repair::repair_with;
-use crate::xml_tree::{Element, Node, parse_tree};
-use crate::{FeedError, parse_date};
-
-/// A feed as feedparser would present it (see the module documentation for how it differs
-/// from [`ParsedFeed`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct DetailedFeed {
-    /// Feed-level fields; `title` may be sanitised HTML.
-    pub feed: FeedMeta,
-    /// Entries in document order; `title`, `summary` and `content` may be sanitised HTML.
-    pub entries: Vec<FeedEntry>,
-    /// False when the document was not well-formed and had to be repaired.
-    pub wellformed: bool,
-}
+use crate::html_sanitizer::{ACCEPTABLE_ELEMENTS, resolve_relative_uris, safe_absolute_uri};
+use crate::parse_date;
+use crate::plain_text::{collapse_whitespace, html_to_text};
+use crate::xml_tree::{Element, Node};
 
 const ATOM10_NS: &str = "http://www.w3.org/2005/Atom";
 
-/// Parses a feed like [`crate::parse_feed`], presenting it as feedparser does.
-///
-/// ```
-/// let xml = br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry>
-///   <title type="html">&lt;b onclick="x()"&gt;Hi&lt;/b&gt;&lt;script&gt;x()&lt;/script&gt;</title>
-/// </entry></feed>"#;
-/// let feed = newsdesk_feeds::parse_feed_detailed(xml, None, None).unwrap();
-/// assert_eq!(feed.entries[0].title.as_deref(), Some("<b>Hi</b>"));
-/// ```
-///
-/// # Errors
-///
-/// As [`crate::parse_feed`], except that CDF channels (which it refuses) are read.
-pub fn parse_feed_detailed(
-    bytes: &[u8],
-    feed_url: Option<&str>,
-    http_content_type: Option<&str>,
-) -> Result<DetailedFeed, FeedError> {
-    // feedparser decodes a document that fails its declared encoding as a whole with the first
-    // fallback that takes every byte; so do we here, to present the same text
-    let fallback = Fallback::WholeDocument;
-    let base_result = crate::parse::parse_feed_with(bytes, feed_url, http_content_type, fallback);
-    if crate::sitemap::sitemap_root(bytes).is_some() {
-        // a sitemap has no text constructs to present otherwise
-        return base_result.map(DetailedFeed::from);
-    }
-    let decoded = decode_with(bytes, http_content_type, fallback);
-    let text = decoded.text.trim_start_matches('\u{feff}');
-    if text.trim_start().starts_with('{') {
-        let feed_base = feed_url.and_then(|u| Url::parse(u).ok());
-        return base_result.map(|b| overlay_json(b, text, feed_base.as_ref()));
-    }
-    let repaired = repair_with(&rewrite_declaration(text), true);
-    let tree = parse_tree(&repaired.xml);
-    let is_cdf = tree
-        .as_ref()
-        .is_some_and(|t| t.local.eq_ignore_ascii_case("channel"));
-    let base = match base_result {
-        Ok(b) => b,
-        Err(_) if is_cdf => ParsedFeed {
-            wellformed: decoded.clean && repaired.wellformed,
-            ..ParsedFeed::default()
-        },
-        Err(e) => return Err(e),
-    };
-    let Some(root) = tree else {
-        return Ok(base.into());
-    };
-    let feed_base = feed_url.and_then(|u| Url::parse(u).ok());
-    Ok(overlay(base, &root, feed_base))
+/// True when the tree's root is a CDF `<CHANNEL>` (which feed-rs refuses).
+pub(crate) fn is_cdf(root: &Element) -> bool {
+    root.local.eq_ignore_ascii_case("channel")
 }
 
-impl From<ParsedFeed> for DetailedFeed {
-    fn from(p: ParsedFeed) -> Self {
-        DetailedFeed {
-            feed: p.feed,
-            entries: p.entries,
-            wellformed: p.wellformed,
-        }
-    }
-}
-
-/// JSON Feed: `content_html` is sanitised (feed-rs passes it through), `content_text` and
-/// `summary` are plain text as the spec says.
-fn overlay_json(base: ParsedFeed, text: &str, feed_base: Option<&Url>) -> DetailedFeed {
-    let mut out = DetailedFeed::from(base);
+/// JSON Feed: `content_html` is HTML, `content_text` and `summary` are plain text as the spec
+/// says (feed-rs does not tell them apart).
+pub(crate) fn overlay_json(mut feed: ParsedFeed, text: &str) -> ParsedFeed {
     let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else {
-        // feed-rs read something we cannot: keep nothing that could be unsanitised HTML
-        for e in &mut out.entries {
-            e.summary = None;
-            e.content = None;
-        }
-        return out;
+        return feed;
     };
     let items = doc
         .get("items")
         .and_then(serde_json::Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    for (i, e) in out.entries.iter_mut().enumerate() {
+    for (i, e) in feed.entries.iter_mut().enumerate() {
         let item = items.get(i);
         let field = |k: &str| {
             item.and_then(|it| it.get(k))
@@ -128,21 +51,15 @@ fn overlay_json(base: ParsedFeed, text: &str, feed_base: Option<&Url>) -> Detail
                 .map(str::trim)
                 .filter(|v| !v.is_empty())
         };
-        e.content = match (field("content_html"), field("content_text")) {
-            (Some(html), _) => Some(sanitize_html(html, feed_base)).filter(|v| !v.is_empty()),
-            (None, Some(text)) if looks_dangerous(text) => Some(sanitize_html(text, feed_base)),
-            (None, Some(text)) => Some(text.to_owned()),
-            (None, None) => None,
+        (e.content, e.content_format) = match (field("content_html"), field("content_text")) {
+            (Some(html), _) => (Some(html.to_owned()), TextFormat::Html),
+            (None, Some(text)) => (Some(text.to_owned()), TextFormat::Text),
+            (None, None) => (None, TextFormat::Html),
         };
-        e.summary = field("summary").map(|s| {
-            if looks_dangerous(s) {
-                sanitize_html(s, feed_base)
-            } else {
-                s.to_owned()
-            }
-        });
+        e.summary = field("summary").map(str::to_owned);
+        e.summary_format = TextFormat::Text;
     }
-    out
+    feed
 }
 
 /// Format facts that change how text constructs are read.
@@ -152,7 +69,33 @@ struct Format {
     atom10: bool,
 }
 
-fn overlay(base: ParsedFeed, root: &Element, feed_base: Option<Url>) -> DetailedFeed {
+/// A text construct's value and format.
+#[derive(Clone)]
+struct TextValue {
+    value: String,
+    format: TextFormat,
+}
+
+/// A title as (text, HTML when it was HTML).
+fn title_of(t: Option<TextValue>) -> (Option<String>, Option<String>) {
+    match t {
+        None => (None, None),
+        Some(TextValue {
+            value,
+            format: TextFormat::Text,
+        }) => (Some(collapse_whitespace(&value)).filter(|t| !t.is_empty()), None),
+        Some(TextValue {
+            value,
+            format: TextFormat::Html,
+        }) => {
+            let text = html_to_text(&value);
+            ((!text.is_empty()).then_some(text), Some(value))
+        }
+    }
+}
+
+/// Lays the fields read from the element tree `root` over `base` (feed-rs's reading).
+pub(crate) fn overlay(base: ParsedFeed, root: &Element, feed_base: Option<Url>) -> ParsedFeed {
     let root_name = root.local.to_ascii_lowercase();
     let fmt = Format {
         atom: root_name == "feed",
@@ -181,8 +124,10 @@ fn overlay(base: ParsedFeed, root: &Element, feed_base: Option<Url>) -> Detailed
         entries,
     } = base;
     let mine = read_meta(channel, channel_base.as_ref(), fmt);
+    let (title, title_html) = title_of(mine.title);
     let feed = FeedMeta {
-        title: mine.title,
+        title,
+        title_html,
         link: mine.link.or(feed.link),
         language: feed.language.or(mine.language).or_else(|| {
             root.attr("xml:lang")
@@ -198,15 +143,21 @@ fn overlay(base: ParsedFeed, root: &Element, feed_base: Option<Url>) -> Detailed
             let b = entries.next().unwrap_or_default();
             let item_base = element_base(item, channel_base.as_ref());
             let m = read_entry(item, item_base.as_ref(), fmt);
+            let (title, title_html) = title_of(m.title);
+            let (summary, summary_format) = split(m.summary);
+            let (content, content_format) = split(m.content);
             FeedEntry {
-                title: m.title,
+                title,
+                title_html,
                 link: m.link.or(b.link),
                 id: b.id.or(m.id),
                 published: b.published.or(m.published),
                 updated: b.updated.or(m.updated),
                 author: b.author.or(m.author),
-                summary: m.summary,
-                content: m.content,
+                summary,
+                summary_format,
+                content,
+                content_format,
                 enclosures: if b.enclosures.is_empty() {
                     m.enclosures
                 } else {
@@ -220,10 +171,17 @@ fn overlay(base: ParsedFeed, root: &Element, feed_base: Option<Url>) -> Detailed
             }
         })
         .collect();
-    DetailedFeed {
+    ParsedFeed {
+        wellformed,
         feed,
         entries,
-        wellformed,
+    }
+}
+
+fn split(t: Option<TextValue>) -> (Option<String>, TextFormat) {
+    match t {
+        Some(t) => (Some(t.value), t.format),
+        None => (None, TextFormat::Html),
     }
 }
 
@@ -282,7 +240,7 @@ fn element_base(e: &Element, parent: Option<&Url>) -> Option<Url> {
 
 #[derive(Default)]
 struct Meta {
-    title: Option<String>,
+    title: Option<TextValue>,
     link: Option<String>,
     language: Option<String>,
     updated: Option<chrono::DateTime<chrono::Utc>>,
@@ -363,14 +321,14 @@ fn resolve_link(href: &str, base: Option<&Url>) -> String {
 
 #[derive(Default)]
 struct EntryFields {
-    title: Option<String>,
+    title: Option<TextValue>,
     link: Option<String>,
     id: Option<String>,
     published: Option<chrono::DateTime<chrono::Utc>>,
     updated: Option<chrono::DateTime<chrono::Utc>>,
     author: Option<String>,
-    summary: Option<String>,
-    content: Option<String>,
+    summary: Option<TextValue>,
+    content: Option<TextValue>,
     enclosures: Vec<Enclosure>,
     categories: Vec<String>,
 }
@@ -545,7 +503,7 @@ fn first_text_construct(
     names: &[&str],
     base: Option<&Url>,
     fmt: Format,
-) -> Option<String> {
+) -> Option<TextValue> {
     children
         .iter()
         .find(|e| names.contains(&cname(e).as_str()))
@@ -580,9 +538,9 @@ fn map_content_type(t: &str) -> String {
     }
 }
 
-/// A text construct's value as feedparser gives it: base64 decoded, inline markup serialised,
-/// HTML sanitised (with relative URLs resolved), whitespace trimmed.
-fn text_construct(e: &Element, parent_base: Option<&Url>, fmt: Format) -> Option<String> {
+/// A text construct's value as feedparser reads it: base64 decoded, inline markup serialised,
+/// relative URLs in HTML resolved, whitespace trimmed; not sanitised.
+fn text_construct(e: &Element, parent_base: Option<&Url>, fmt: Format) -> Option<TextValue> {
     let base = element_base(e, parent_base);
     let (mut ty, base64) = content_type(e, fmt);
     let mut value = if e.has_elements() && !base64 {
@@ -613,16 +571,26 @@ fn text_construct(e: &Element, parent_base: Option<&Url>, fmt: Format) -> Option
     if !fmt.atom && ty == "text/plain" && looks_like_html(value) {
         ty = "text/html".into();
     }
-    // Plain text stays as written (feedparser's convention), unless it carries markup that
-    // would be live if a consumer ever showed it as HTML; other types (a failed base64, an
-    // unknown MIME type) are sanitised as HTML.
-    let html = ty == "text/html" || ty == "application/xhtml+xml";
-    let out = if html || ty != "text/plain" || looks_dangerous(value) {
-        sanitize_html(value, base.as_ref())
+    // Plain text stays as written (feedparser's convention); other types (a failed base64, an
+    // unknown MIME type) are read as HTML, to be sanitised as such.
+    let html = ty != "text/plain";
+    if value.is_empty() {
+        return None;
+    }
+    Some(if html {
+        TextValue {
+            value: match base.as_ref() {
+                Some(b) => resolve_relative_uris(value, b),
+                None => value.to_owned(),
+            },
+            format: TextFormat::Html,
+        }
     } else {
-        value.to_owned()
-    };
-    (!out.is_empty()).then_some(out)
+        TextValue {
+            value: value.to_owned(),
+            format: TextFormat::Text,
+        }
+    })
 }
 
 fn has_non_div_element(e: &Element) -> bool {
