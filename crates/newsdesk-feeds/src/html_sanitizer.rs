@@ -774,7 +774,11 @@ pub(crate) fn resolve_relative_uris(html: &str, base: &Url) -> String {
             for (k, v) in &attrs {
                 let v = if is_uri_attr(&tag, k) {
                     let joined = join(Some(base), v.trim());
-                    if v.is_ascii() { joined } else { iri_form(&joined) }
+                    if v.is_ascii() {
+                        joined
+                    } else {
+                        iri_form(&joined)
+                    }
                 } else {
                     v.clone()
                 };
@@ -784,7 +788,11 @@ pub(crate) fn resolve_relative_uris(html: &str, base: &Url) -> String {
                 out.push_str(&escape_attribute(&v));
                 out.push('"');
             }
-            out.push_str(if after[..used].ends_with("/>") { " />" } else { ">" });
+            out.push_str(if after[..used].ends_with("/>") {
+                " />"
+            } else {
+                ">"
+            });
             rest = &after[used..];
             continue;
         }

@@ -83,7 +83,10 @@ fn title_of(t: Option<TextValue>) -> (Option<String>, Option<String>) {
         Some(TextValue {
             value,
             format: TextFormat::Text,
-        }) => (Some(collapse_whitespace(&value)).filter(|t| !t.is_empty()), None),
+        }) => (
+            Some(collapse_whitespace(&value)).filter(|t| !t.is_empty()),
+            None,
+        ),
         Some(TextValue {
             value,
             format: TextFormat::Html,
@@ -741,8 +744,9 @@ fn decode_base64(s: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn parse(xml: &str) -> DetailedFeed {
-        parse_feed_detailed(xml.as_bytes(), None, None).unwrap()
+    /// The feedparser view of a parse: what these fields look like to feedparser's tests.
+    fn parse(xml: &str) -> crate::FeedparserView {
+        crate::feedparser_view(&crate::parse_feed(xml.as_bytes(), None, None).unwrap())
     }
 
     #[test]

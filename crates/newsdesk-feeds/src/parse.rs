@@ -9,9 +9,9 @@ use crate::encoding::{Fallback, decode_with, rewrite_declaration};
 use crate::mapping::map_feed;
 use crate::overlay::{is_cdf, overlay, overlay_json};
 use crate::repair::{repair, repair_with};
-use crate::xml_tree::parse_tree;
 use crate::sitemap::sitemap_root;
 use crate::sniff::{looks_like_html_text, skip_prolog};
+use crate::xml_tree::parse_tree;
 use crate::{FeedError, Sitemap, parse_date, parse_sitemap};
 
 /// What happens to bytes that do not decode in the declared encoding (see [`Fallback`]).
