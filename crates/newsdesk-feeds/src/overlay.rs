@@ -166,10 +166,16 @@ pub(crate) fn overlay(base: ParsedFeed, root: &Element, feed_base: Option<Url>) 
                 } else {
                     b.enclosures
                 },
-                categories: if b.categories.is_empty() {
-                    m.categories
-                } else {
-                    b.categories
+                // every category the tree gives (RSS, Dublin Core, Media RSS, iTunes), then
+                // any feed-rs found that the tree did not
+                categories: {
+                    let mut all = m.categories;
+                    for c in b.categories {
+                        if !all.contains(&c) {
+                            all.push(c);
+                        }
+                    }
+                    all
                 },
             }
         })
