@@ -547,9 +547,46 @@ fn map_content_type(t: &str) -> String {
     }
 }
 
+/// RSS item elements that never sit inside another field: finding one inside a text element
+/// means that element was left unclosed.
+const RSS_ITEM_FIELDS: &[&str] = &[
+    "title",
+    "link",
+    "description",
+    "guid",
+    "pubdate",
+    "author",
+    "category",
+    "comments",
+    "enclosure",
+    "item",
+];
+
 /// A text construct's value as feedparser reads it: base64 decoded, inline markup serialised,
 /// relative URLs in HTML resolved, whitespace trimmed; not sanitised.
 fn text_construct(e: &Element, parent_base: Option<&Url>, fmt: Format) -> Option<TextValue> {
+    if !fmt.atom
+        && let Some(cut) = e.children.iter().position(|n| {
+            // (an HTML `<link rel=… href=…>` inside markup is not an RSS field)
+            matches!(n, Node::Element(c) if RSS_ITEM_FIELDS.contains(&cname(c).as_str())
+                && c.attr("href").is_none() && c.attr("rel").is_none())
+        })
+    {
+        // an RSS text element left unclosed swallowed the item's next field
+        // (`<title>First<link>…</link></item>`): its value is the text before that field
+        let text: String = e.children[..cut]
+            .iter()
+            .filter_map(|n| match n {
+                Node::Text(t) => Some(t.as_str()),
+                Node::Element(_) => None,
+            })
+            .collect();
+        let value = text.trim();
+        return (!value.is_empty()).then(|| TextValue {
+            value: value.to_owned(),
+            format: TextFormat::Text,
+        });
+    }
     let base = element_base(e, parent_base);
     let (mut ty, base64) = content_type(e, fmt);
     let mut value = if e.has_elements() && !base64 {
