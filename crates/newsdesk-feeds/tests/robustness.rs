@@ -119,7 +119,7 @@ fn ten_thousand_entries() {
 }
 
 #[test]
-fn json_shape_is_what_feed_parse_prints() {
+fn json_shape_is_what_feed_parse_prints_under_parsed() {
     let xml = br#"<rss version="2.0"><channel><title>T</title><link>https://example.org/</link><language>en</language>
         <lastBuildDate>Wed, 31 Dec 2003 10:14:55 GMT</lastBuildDate>
         <item><title>A</title><link>https://example.org/a</link><guid>id-a</guid>
@@ -137,6 +137,7 @@ fn json_shape_is_what_feed_parse_prints() {
                 "title": "A", "link": "https://example.org/a", "id": "id-a",
                 "published": "2003-12-31T10:14:55Z", "updated": "2003-12-31T10:14:55Z",
                 "author": "Me", "summary": "S", "content": null,
+                "summary_format": "html", "content_format": "html",
                 "enclosures": [{"url": "https://example.org/a.mp3", "type": "audio/mpeg", "length": 100000}],
                 "categories": ["news"]
             }]
