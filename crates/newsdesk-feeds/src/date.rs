@@ -152,7 +152,7 @@ fn zone_offset_minutes(z: &str) -> Option<i64> {
         "PST" | "PT" | "AKDT" => -8 * 60,
         "AKST" => -9 * 60,
         "HST" => -10 * 60,
-        "BST" | "CET" | "MET" | "WEST" | "IST" => 60,
+        "BST" | "CET" | "MET" | "WEST" => 60,
         "CEST" | "MEST" | "EET" => 2 * 60,
         "EEST" | "MSK" => 3 * 60,
         "HKT" | "SGT" | "AWST" => 8 * 60,

@@ -1,13 +1,13 @@
-//! HTML sanitising for feed text constructs, in the manner of Python's feedparser.
+//! HTML sanitising in the manner of Python's feedparser, for [`crate::feedparser_view`].
 //!
-//! Feeds carry HTML written by anyone; before it is shown it must lose everything that can run
-//! code or load things behind the reader's back (`<script>`, `<object>`, event handlers,
-//! `javascript:` URLs, CSS with `url()`/`expression()`), while harmless markup survives. The
-//! rules (an allow-list of elements, attributes, URL schemes and CSS properties) follow
-//! feedparser's, and so does the serialisation (lower-case names, sorted attributes quoted with
-//! `"`, `<br />` for void elements, unknown elements dropped but their text kept, the content of
-//! `script`/`style`/`applet` dropped), so that our `feed-parse` output can be compared with
-//! feedparser's. Relative URLs in link attributes are resolved against the base in the same pass.
+//! The HTML the pipeline stores is sanitised by `newsdesk-extract` (ammonia), one policy for
+//! every stored page and feed body. This module gives the *view* of a parsed feed that can be
+//! compared with feedparser's test suite: the rules (an allow-list of elements, attributes, URL
+//! schemes and CSS properties) follow feedparser's, and so does the serialisation (lower-case
+//! names, sorted attributes quoted with `"`, `<br />` for void elements, unknown elements
+//! dropped but their text kept, the content of `script`/`style`/`applet` dropped). It also
+//! resolves the link attributes of feed HTML against `xml:base` while parsing
+//! ([`resolve_relative_uris`]), with the same URL rules.
 //!
 //! It is a tolerant tokenizer, not a tree builder: tags are not balanced (as in feedparser), and
 //! anything that is not a recognisable tag is escaped as text.

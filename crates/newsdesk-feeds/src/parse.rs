@@ -5,7 +5,7 @@ use newsdesk_core::ParsedFeed;
 use crate::compression::gunzip_if_compressed;
 use url::Url;
 
-use crate::encoding::{Fallback, decode_with, rewrite_declaration};
+use crate::encoding::{decode, rewrite_declaration};
 use crate::mapping::map_feed;
 use crate::overlay::{is_cdf, overlay, overlay_json};
 use crate::repair::{repair, repair_with};
@@ -13,9 +13,6 @@ use crate::sitemap::sitemap_root;
 use crate::sniff::{looks_like_html_text, skip_prolog};
 use crate::xml_tree::parse_tree;
 use crate::{FeedError, Sitemap, parse_date, parse_sitemap};
-
-/// What happens to bytes that do not decode in the declared encoding (see [`Fallback`]).
-const FALLBACK: Fallback = Fallback::WholeDocument;
 
 /// Root elements feed-rs knows (after [`repair`]'s rewrites).
 const FEED_ROOTS: [&str; 4] = ["rss", "RDF", "feed", "entry"];
@@ -52,7 +49,7 @@ pub fn parse_feed(
             }),
         };
     }
-    let decoded = decode_with(bytes, http_content_type, FALLBACK);
+    let decoded = decode(bytes, http_content_type);
     let text = decoded.text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(FeedError::Empty { url: url() });

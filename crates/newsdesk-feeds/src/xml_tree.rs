@@ -90,7 +90,7 @@ pub(crate) fn parse_tree(xml: &str) -> Option<Element> {
         let event = match reader.read_event() {
             Ok(ev) => ev,
             Err(e) => {
-                tracing::debug!(error = %e, "feeds: detailed reader stopped at an XML error");
+                tracing::debug!(error = %e, "feeds: element tree stopped at an XML error");
                 break;
             }
         };

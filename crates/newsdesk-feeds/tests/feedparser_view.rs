@@ -149,5 +149,9 @@ fn shared_corpus_views_are_harmless() {
             }
         }
     }
-    assert!(parsed > 800, "only {parsed} of {} corpus files parsed", files.len());
+    assert!(
+        parsed > 800,
+        "only {parsed} of {} corpus files parsed",
+        files.len()
+    );
 }

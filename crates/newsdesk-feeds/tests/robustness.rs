@@ -197,3 +197,29 @@ fn shared_corpus_never_panics() {
     }
     assert!(files.len() > 100, "only {} files found", files.len());
 }
+
+/// One stray windows-1252 byte in a UTF-8 Cyrillic feed: flagged, but every field stays
+/// readable (a whole-document fallback to a single-byte encoding would garble them all).
+#[test]
+fn one_stray_byte_does_not_garble_a_cyrillic_feed() {
+    let xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>\
+        <title>Вести Порта́веля</title><item><title>Паромы ходят по-новому</title>\
+        <author>Инна Причальная</author><category>Транспорт</category>\
+        <description>Расписание изменится STRAY в понедельник.</description></item></channel></rss>";
+    let bytes: Vec<u8> = xml.replace("STRAY", "\u{0}").into_bytes();
+    let bytes: Vec<u8> = bytes
+        .into_iter()
+        .map(|b| if b == 0 { 0x97 } else { b })
+        .collect();
+    let f = parse_feed(&bytes, None, None).unwrap();
+    assert!(!f.wellformed);
+    assert_eq!(f.feed.title.as_deref(), Some("Вести Порта́веля"));
+    let e = &f.entries[0];
+    assert_eq!(e.title.as_deref(), Some("Паромы ходят по-новому"));
+    assert_eq!(e.author.as_deref(), Some("Инна Причальная"));
+    assert_eq!(e.categories, ["Транспорт"]);
+    assert_eq!(
+        e.summary.as_deref(),
+        Some("Расписание изменится \u{2014} в понедельник.")
+    );
+}
