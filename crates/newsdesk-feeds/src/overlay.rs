@@ -433,10 +433,13 @@ fn read_entry(item: &Element, base: Option<&Url>, fmt: Format) -> EntryFields {
     let updated = date_of(&["updated", "modified", "dcterms:modified", "dc:date"])
         .or_else(|| item.attr("lastmod").and_then(parse_date));
     let author = children.iter().find_map(|e| match cname(e).as_str() {
-        "author" if e.has_elements() => e
-            .elements()
-            .find(|n| cname(n) == "name")
-            .map(|n| n.text().trim().to_owned()),
+        // Atom: the name, else the email (feedparser's `author`, without the "(email)")
+        "author" if e.has_elements() => ["name", "email"].iter().find_map(|part| {
+            e.elements()
+                .find(|n| cname(n) == *part)
+                .map(|n| n.text().trim().to_owned())
+                .filter(|v| !v.is_empty())
+        }),
         "author" | "dc:creator" | "dc:author" | "itunes:author" => author_name(&e.text()),
         _ => None,
     });
@@ -446,24 +449,51 @@ fn read_entry(item: &Element, base: Option<&Url>, fmt: Format) -> EntryFields {
             "category" => e.attr("term").map(str::to_owned).or_else(|| Some(e.text())),
             "dc:subject" | "media:category" => Some(e.text()),
             "itunes:category" => e.attr("text").map(str::to_owned),
+            "itunes:keywords" => {
+                let text = e.text();
+                categories.extend(
+                    text.split(',')
+                        .map(str::trim)
+                        .filter(|k| !k.is_empty())
+                        .map(str::to_owned),
+                );
+                None
+            }
             _ => None,
         };
         if let Some(v) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
             categories.push(v);
         }
     }
-    let enclosures = children
-        .iter()
-        .filter(|e| cname(e) == "enclosure")
-        .filter_map(|e| {
-            let url = e.attr("url")?;
-            Some(Enclosure {
-                url: resolve_link(url, base),
-                mime_type: e.attr("type").map(str::to_owned),
-                length: e.attr("length").and_then(|l| l.trim().parse().ok()),
-            })
-        })
-        .collect();
+    // RSS enclosures, Atom enclosure links, Media RSS content and thumbnails (in or out of a
+    // media:group), in document order, each URL once
+    let mut enclosures: Vec<Enclosure> = Vec::new();
+    for e in children.iter().chain(group.iter()) {
+        let length = |name: &str| e.attr(name).and_then(|l| l.trim().parse().ok());
+        let found = match cname(e).as_str() {
+            "enclosure" => e.attr("url").map(|u| (u, e.attr("type"), length("length"))),
+            "link" if e.attr("rel") == Some("enclosure") => e
+                .attr("href")
+                .map(|u| (u, e.attr("type"), length("length"))),
+            "media:content" => e
+                .attr("url")
+                .map(|u| (u, e.attr("type"), length("fileSize"))),
+            "media:thumbnail" => e.attr("url").map(|u| (u, None, None)),
+            _ => None,
+        };
+        if let Some((url, mime_type, length)) = found
+            && !url.trim().is_empty()
+        {
+            let url = resolve_link(url, base);
+            if !enclosures.iter().any(|x| x.url == url) {
+                enclosures.push(Enclosure {
+                    url,
+                    mime_type: mime_type.map(str::to_owned),
+                    length,
+                });
+            }
+        }
+    }
     EntryFields {
         title,
         link,
@@ -895,5 +925,42 @@ mod tests {
             author_name("me@example.com (Mark Pilgrim)").as_deref(),
             Some("Mark Pilgrim")
         );
+    }
+
+    #[test]
+    fn entries_keep_their_fields_when_feed_rs_gives_up() {
+        // feed-rs refuses the whole document over the `src` content; the tree still reads it
+        let f = crate::parse_feed(
+            br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>urn:x:1</id>
+            <link rel="enclosure" type="audio/ogg" length="77" href="http://x.test/a.ogg"/>
+            <link rel="alternate" href="http://x.test/1"/><author><email>desk@x.test</email></author>
+            <updated>2021-03-09T07:15:42Z</updated><content type="text/html" src="http://x.test/body"/></entry>
+            <entry><id>urn:x:2</id><title>Two</title></entry></feed>"#,
+            None,
+            None,
+        )
+        .unwrap();
+        let e = &f.entries[0];
+        assert_eq!(e.id.as_deref(), Some("urn:x:1"));
+        assert_eq!(e.link.as_deref(), Some("http://x.test/1"));
+        assert_eq!(e.author.as_deref(), Some("desk@x.test"));
+        assert!(e.updated.is_some());
+        assert_eq!(e.enclosures.len(), 1);
+        assert_eq!(e.enclosures[0].length, Some(77));
+        assert_eq!(f.entries[1].title.as_deref(), Some("Two"));
+    }
+
+    #[test]
+    fn itunes_keywords_and_media_content_are_read() {
+        let f = parse(
+            r#"<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:media="http://search.yahoo.com/mrss/"><channel><item>
+            <itunes:keywords>tides, ferries ,, </itunes:keywords>
+            <media:group><media:content url="http://x.test/v.webm" type="video/webm" fileSize="12"/></media:group>
+            </item></channel></rss>"#,
+        );
+        let e = &f.entries[0];
+        assert_eq!(e.categories, ["tides", "ferries"]);
+        assert_eq!(e.enclosures[0].url, "http://x.test/v.webm");
+        assert_eq!(e.enclosures[0].length, Some(12));
     }
 }
