@@ -416,7 +416,14 @@ fn read_entry(item: &Element, base: Option<&Url>, fmt: Format) -> EntryFields {
         .iter()
         .find(|e| matches!(cname(e).as_str(), "id" | "guid"))
         .map(|e| e.text().trim().to_owned())
-        .filter(|i| !i.is_empty());
+        .filter(|i| !i.is_empty())
+        // RSS 1.0 names each item by its `rdf:about` URI
+        .or_else(|| {
+            item.attr("rdf:about")
+                .map(str::trim)
+                .filter(|i| !i.is_empty())
+                .map(str::to_owned)
+        });
     let date_of = |names: &[&str]| {
         children
             .iter()
@@ -948,6 +955,15 @@ mod tests {
         assert_eq!(e.enclosures.len(), 1);
         assert_eq!(e.enclosures[0].length, Some(77));
         assert_eq!(f.entries[1].title.as_deref(), Some("Two"));
+    }
+
+    #[test]
+    fn rss1_items_are_named_by_rdf_about() {
+        let f = parse(
+            r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><channel rdf:about="http://r.test/"><title>R</title></channel>
+            <item rdf:about="http://r.test/items/7"><title>Seven</title><link>http://r.test/7</link></item></rdf:RDF>"#,
+        );
+        assert_eq!(f.entries[0].id.as_deref(), Some("http://r.test/items/7"));
     }
 
     #[test]
