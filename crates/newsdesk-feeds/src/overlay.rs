@@ -154,8 +154,10 @@ pub(crate) fn overlay(base: ParsedFeed, root: &Element, feed_base: Option<Url>) 
                 title_html,
                 link: m.link.or(b.link),
                 id: b.id.or(m.id),
-                published: b.published.or(m.published),
-                updated: b.updated.or(m.updated),
+                // the tree tells a publication date from an update (feed-rs reads an item's
+                // `dc:date` as its publication date, over its `pubDate`)
+                published: m.published.or(b.published),
+                updated: m.updated.or(b.updated),
                 author: b.author.or(m.author),
                 summary,
                 summary_format,
@@ -424,11 +426,14 @@ fn read_entry(item: &Element, base: Option<&Url>, fmt: Format) -> EntryFields {
                 .filter(|i| !i.is_empty())
                 .map(str::to_owned)
         });
+    // the last readable date of a kind wins, as in feedparser (a feed that repeats an element
+    // corrects itself)
     let date_of = |names: &[&str]| {
         children
             .iter()
             .filter(|e| names.contains(&cname(e).as_str()))
-            .find_map(|e| parse_date(e.text().trim()))
+            .filter_map(|e| parse_date(e.text().trim()))
+            .last()
     };
     let published = date_of(&[
         "pubdate",
@@ -955,6 +960,20 @@ mod tests {
         assert_eq!(e.enclosures.len(), 1);
         assert_eq!(e.enclosures[0].length, Some(77));
         assert_eq!(f.entries[1].title.as_deref(), Some("Two"));
+    }
+
+    #[test]
+    fn publication_and_update_dates_stay_apart() {
+        let f = parse(
+            r#"<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><item>
+            <pubDate>Tue, 09 Mar 2021 07:15:42 GMT</pubDate><dc:date>2021-03-11T00:00:00Z</dc:date>
+            <dc:date>2021-03-12T00:00:00Z</dc:date></item></channel></rss>"#,
+        );
+        let e = &f.entries[0];
+        let day = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.date_naive().to_string());
+        assert_eq!(day(e.published).as_deref(), Some("2021-03-09"));
+        // a repeated element: the last one wins
+        assert_eq!(day(e.updated).as_deref(), Some("2021-03-12"));
     }
 
     #[test]
