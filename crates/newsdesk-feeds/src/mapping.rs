@@ -1,4 +1,6 @@
-//! From feed-rs's model (the wire view) to [`newsdesk_core::ParsedFeed`] (the domain view).
+//! From feed-rs's model (the wire view) to [`newsdesk_core::ParsedFeed`] (the domain view): the
+//! first half of [`crate::parse_feed`]; [`crate::overlay`] then lays over it what the element
+//! tree says (and stands alone when feed-rs refuses a document).
 //!
 //! Fixes applied here, after feed-rs: titles as plain text; ids that feed-rs invents are dropped
 //! (we hand feed-rs an id generator returning "" for that); relative links are resolved against
