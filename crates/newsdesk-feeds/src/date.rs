@@ -36,8 +36,8 @@ static ISO: LazyLock<Option<Regex>> = LazyLock::new(|| {
         (?:
             (?P<y4>\d{4}) (?: -(?P<m>\d{1,2}|0\d{2}) (?: -(?P<d>\d{1,2}) )? | (?P<mb>\d{2})(?P<db>\d{2}) | -?(?P<ord>\d{3}) )?
           | (?P<y2>\d{2}) -? (?P<m2>\d{2}) -? (?P<d2>\d{2})
-          | (?P<y2o>\d{2}) (?P<ord2>\d{3})
-          | - (?P<y2b>\d{2}) -? (?P<m3>\d{2})
+          | (?P<y2o>\d{2}) -? (?P<ord2>\d{3})
+          | - (?P<y2b>\d{2}) (?: -? (?P<m3>\d{2}) )?
         )
         (?:
             (?:[Tt]|\s+) (?P<h>\d{1,2}) (?: :? (?P<mi>\d{2}) (?: :? (?P<sec>\d{2}) (?:[.,]\d+)? )? )?
@@ -68,7 +68,7 @@ fn parse_iso8601(s: &str) -> Option<DateTime<Utc>> {
             u32::try_from(num("ord2")?).ok()?,
         )?
     } else {
-        ymd(century(num("y2b")?), num("m3")?, 1)?
+        ymd(century(num("y2b")?), num("m3").unwrap_or(1), 1)?
     };
     let time = NaiveTime::from_hms_opt(
         u32::try_from(num("h").unwrap_or(0)).ok()?,
@@ -519,6 +519,8 @@ mod tests {
             ("19168", "2019-06-17T00:00:00Z"),
             ("-1906", "2019-06-01T00:00:00Z"),
             ("-19-06", "2019-06-01T00:00:00Z"),
+            ("19-168", "2019-06-17T00:00:00Z"),
+            ("-19", "2019-01-01T00:00:00Z"),
             // a three-digit month ("2019-006-17") as some generators write it
             ("2019-006-17T08:03:09+00:00", "2019-06-17T08:03:09Z"),
             ("2019-06-17T8:03-04:00", "2019-06-17T12:03:00Z"),
