@@ -168,16 +168,11 @@ pub(crate) fn overlay(base: ParsedFeed, root: &Element, feed_base: Option<Url>) 
                 } else {
                     b.enclosures
                 },
-                // every category the tree gives (RSS, Dublin Core, Media RSS, iTunes), then
-                // any feed-rs found that the tree did not
-                categories: {
-                    let mut all = m.categories;
-                    for c in b.categories {
-                        if !all.contains(&c) {
-                            all.push(c);
-                        }
-                    }
-                    all
+                // the tree reads every module (RSS, Atom, Dublin Core, Media RSS, iTunes)
+                categories: if m.categories.is_empty() {
+                    b.categories
+                } else {
+                    m.categories
                 },
             }
         })
