@@ -7,7 +7,8 @@
 //!
 //! * [`parse_feed`] is the one feed parser: `fetch` stores what it returns and
 //!   `newsdesk feed-parse` prints it. It reads RSS 0.9x/1.0 (RDF)/2.0, Atom 0.3/1.0, CDF and
-//!   JSON Feed 1.0/1.1. The `feed-rs` crate does the format work; around it, this crate decodes
+//!   JSON Feed 1.0/1.1. The `feed-rs` crate does the XML format work (JSON Feed is read here from
+//!   a `serde_json` value, so that a numeric id does not lose the feed); around it, this crate decodes
 //!   the bytes (BOM, HTTP charset, XML declaration, UTF-16/32, UTF-8 with stray windows-1252
 //!   bytes), repairs ill-formed XML so that broken feeds still give their entries (flagged with
 //!   `wellformed: false`), parses dates in the formats found in the wild ([`parse_date`]), maps
@@ -50,6 +51,7 @@ mod encoding;
 mod error;
 mod html_entities;
 mod html_sanitizer;
+mod json_feed;
 mod mapping;
 mod opml;
 mod overlay;

@@ -32,36 +32,6 @@ pub(crate) fn is_cdf(root: &Element) -> bool {
     root.local.eq_ignore_ascii_case("channel")
 }
 
-/// JSON Feed: `content_html` is HTML, `content_text` and `summary` are plain text as the spec
-/// says (feed-rs does not tell them apart).
-pub(crate) fn overlay_json(mut feed: ParsedFeed, text: &str) -> ParsedFeed {
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else {
-        return feed;
-    };
-    let items = doc
-        .get("items")
-        .and_then(serde_json::Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    for (i, e) in feed.entries.iter_mut().enumerate() {
-        let item = items.get(i);
-        let field = |k: &str| {
-            item.and_then(|it| it.get(k))
-                .and_then(serde_json::Value::as_str)
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        };
-        (e.content, e.content_format) = match (field("content_html"), field("content_text")) {
-            (Some(html), _) => (Some(html.to_owned()), TextFormat::Html),
-            (None, Some(text)) => (Some(text.to_owned()), TextFormat::Text),
-            (None, None) => (None, TextFormat::Html),
-        };
-        e.summary = field("summary").map(str::to_owned);
-        e.summary_format = TextFormat::Text;
-    }
-    feed
-}
-
 /// Format facts that change how text constructs are read.
 #[derive(Clone, Copy)]
 struct Format {

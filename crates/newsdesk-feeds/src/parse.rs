@@ -6,8 +6,9 @@ use crate::compression::gunzip_if_compressed;
 use url::Url;
 
 use crate::encoding::{decode, rewrite_declaration};
+use crate::json_feed::parse_json_feed;
 use crate::mapping::map_feed;
-use crate::overlay::{is_cdf, overlay, overlay_json};
+use crate::overlay::{is_cdf, overlay};
 use crate::repair::{repair, repair_with};
 use crate::sitemap::sitemap_root;
 use crate::sniff::{looks_like_html_text, skip_prolog};
@@ -57,7 +58,7 @@ pub fn parse_feed(
     let not_a_feed = |reason: String| FeedError::NotAFeed { url: url(), reason };
 
     if text.trim_start().starts_with('{') {
-        return parse_json(text, feed_url).map_err(not_a_feed);
+        return parse_json_feed(text, feed_url).map_err(not_a_feed);
     }
     if looks_like_html_text(text) {
         return Err(not_a_feed(
@@ -117,16 +118,4 @@ fn parser(feed_url: Option<&str>) -> feed_rs::parser::Parser {
         .sanitize_content(false)
         .timestamp_parser(parse_date)
         .build()
-}
-
-fn parse_json(text: &str, feed_url: Option<&str>) -> Result<ParsedFeed, String> {
-    let wellformed = serde_json::from_str::<serde_json::Value>(text).is_ok();
-    match parser(feed_url).parse(text.as_bytes()) {
-        Ok(feed) => Ok(overlay_json(
-            map_feed(feed, wellformed, feed_url, &[]),
-            text,
-        )),
-        Err(e) if wellformed => Err(format!("JSON but not a JSON Feed: {e}")),
-        Err(e) => Err(format!("invalid JSON: {e}")),
-    }
 }
