@@ -396,9 +396,9 @@ fn read_entry(item: &Element, base: Option<&Url>, fmt: Format) -> EntryFields {
     let date_of = |names: &[&str]| {
         children
             .iter()
+            .rev()
             .filter(|e| names.contains(&cname(e).as_str()))
-            .filter_map(|e| parse_date(e.text().trim()))
-            .last()
+            .find_map(|e| parse_date(e.text().trim()))
     };
     let published = date_of(&[
         "pubdate",
