@@ -1,10 +1,9 @@
 //! `parse_feed`: bytes in, [`ParsedFeed`] out.
 
 use newsdesk_core::ParsedFeed;
-
-use crate::compression::gunzip_if_compressed;
 use url::Url;
 
+use crate::compression::gunzip_if_compressed;
 use crate::encoding::{decode, rewrite_declaration};
 use crate::json_feed::parse_json_feed;
 use crate::mapping::map_feed;
@@ -18,8 +17,10 @@ use crate::{FeedError, Sitemap, parse_date, parse_sitemap};
 /// Root elements feed-rs knows (after [`repair`]'s rewrites).
 const FEED_ROOTS: [&str; 4] = ["rss", "RDF", "feed", "entry"];
 
-/// Parses an RSS 0.9x/1.0/2.0, Atom 0.3/1.0 or JSON Feed 1.0/1.1 document, or a sitemap of
+/// Parses an RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF or JSON Feed 1.0/1.1 document, or a sitemap of
 /// pages (`<urlset>`, see [`parse_sitemap`]); gzip-compressed documents are inflated first.
+/// This is the parser of the pipeline (`fetch` stores what it returns) and of
+/// `newsdesk feed-parse`.
 ///
 /// `feed_url` resolves relative links (after `xml:base`); `http_content_type` is the
 /// Content-Type header, whose `charset` wins over the XML declaration. Ill-formed documents are
