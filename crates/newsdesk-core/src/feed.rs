@@ -1,7 +1,37 @@
 //! A parsed feed, independent of its wire format (RSS, Atom, JSON Feed).
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+/// How a text field of a feed entry is written: HTML, or plain text where `<` and `&` are just
+/// characters (Atom `type="text"`, JSON Feed `content_text`/`summary`, RSS text without markup).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextFormat {
+    /// HTML as the feed sent it (unsanitised; relative URLs already resolved).
+    #[default]
+    Html,
+    /// Plain text.
+    Text,
+}
+
+impl TextFormat {
+    /// `value` as HTML: plain text is escaped, HTML is returned as is.
+    pub fn to_html(self, value: &str) -> Cow<'_, str> {
+        match self {
+            TextFormat::Html => Cow::Borrowed(value),
+            TextFormat::Text if !value.contains(['<', '>', '&']) => Cow::Borrowed(value),
+            TextFormat::Text => Cow::Owned(
+                value
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;"),
+            ),
+        }
+    }
+}
 
 /// Feed-level metadata.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,6 +44,10 @@ pub struct FeedMeta {
     pub language: Option<String>,
     /// Last update of the feed.
     pub updated: Option<DateTime<Utc>>,
+    /// The title as the feed marked it up (unsanitised HTML), when it was HTML; `title` is its
+    /// text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_html: Option<String>,
 }
 
 /// An enclosure or media attachment of an entry.
@@ -43,17 +77,41 @@ pub struct FeedEntry {
     pub updated: Option<DateTime<Utc>>,
     /// Author name(s), comma-joined.
     pub author: Option<String>,
-    /// Summary/description (may be HTML).
+    /// Summary/description, written as `summary_format` says.
     pub summary: Option<String>,
-    /// Full content (may be HTML).
+    /// Full content, written as `content_format` says.
     pub content: Option<String>,
     /// Enclosures and media content.
     pub enclosures: Vec<Enclosure>,
     /// Category terms.
     pub categories: Vec<String>,
+    /// The title as the feed marked it up (unsanitised HTML), when it was HTML; `title` is its
+    /// text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_html: Option<String>,
+    /// Whether `summary` is HTML or plain text.
+    #[serde(default)]
+    pub summary_format: TextFormat,
+    /// Whether `content` is HTML or plain text.
+    #[serde(default)]
+    pub content_format: TextFormat,
 }
 
 impl FeedEntry {
+    /// The summary as HTML (plain text escaped), unsanitised.
+    pub fn summary_html(&self) -> Option<Cow<'_, str>> {
+        self.summary
+            .as_deref()
+            .map(|s| self.summary_format.to_html(s))
+    }
+
+    /// The content as HTML (plain text escaped), unsanitised.
+    pub fn content_html(&self) -> Option<Cow<'_, str>> {
+        self.content
+            .as_deref()
+            .map(|s| self.content_format.to_html(s))
+    }
+
     /// The key that identifies this entry within its source: its id, else its link, else its title.
     ///
     /// Used to make ingest idempotent: an entry whose key was already stored is not ingested again.

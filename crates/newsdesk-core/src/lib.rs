@@ -32,7 +32,7 @@ mod source;
 
 pub use article::{Article, ArticleId, ContentOrigin, ExtractedArticle, NewArticle};
 pub use error::{CoreError, Result};
-pub use feed::{Enclosure, FeedEntry, FeedMeta, ParsedFeed};
+pub use feed::{Enclosure, FeedEntry, FeedMeta, ParsedFeed, TextFormat};
 pub use profile::{
     Fact, FactOrigin, PROFILE_FIELDS, ProfileFilter, SourceProfile, Typology, TypologyCode,
     TypologyFilter, TypologyGroup,

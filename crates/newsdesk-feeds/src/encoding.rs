@@ -16,50 +16,16 @@ pub(crate) struct Decoded {
     pub clean: bool,
 }
 
-/// What to do when a document does not decode cleanly in its declared (or assumed) encoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Fallback {
-    /// Keep every valid UTF-8 run and read each invalid byte as windows-1252: the best text for
-    /// a UTF-8 feed with a few stray windows-1252 bytes (the usual case), used on the pipeline.
-    PerByte,
-    /// feedparser's rule: decode the whole document with the first encoding that decodes it
-    /// without error, in the order declared (HTTP `charset`, else XML declaration), UTF-8,
-    /// windows-1252, ISO-8859-2 (which decodes anything). Used where our output must match
-    /// feedparser's ([`crate::parse_feed_detailed`]).
-    WholeDocument,
-}
-
-/// The fallback chain of [`Fallback::WholeDocument`] after the declared encoding, as
-/// feedparser documents it ("I tried …, utf-8, windows-1252, and iso-8859-2").
-const FALLBACK_CHAIN: [&Encoding; 3] = [
-    encoding_rs::UTF_8,
-    encoding_rs::WINDOWS_1252,
-    encoding_rs::ISO_8859_2,
-];
-
-/// Bytes that windows-1252 leaves undefined: Python's codec (and so feedparser) refuses them,
-/// where the WHATWG mapping of encoding_rs reads them as C1 controls.
-const WINDOWS_1252_UNDEFINED: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
-
 /// Decodes `bytes` using, in order: a byte order mark, the HTTP `charset`, the byte pattern of
-/// `<?xml` in UTF-16/32, the XML declaration, then UTF-8 (invalid sequences fall back to
-/// windows-1252 byte by byte).
+/// `<?xml` in UTF-16/32, the XML declaration, then UTF-8.
+///
+/// When the bytes do not decode as declared (the document is then not clean): a declared
+/// encoding that fails on bytes which are all valid UTF-8 gives way to UTF-8; UTF-8 keeps every
+/// valid run and reads each invalid byte as windows-1252. That is the best text for the usual
+/// case, a UTF-8 feed with a few stray windows-1252 bytes: one stray byte does not garble a
+/// whole Cyrillic feed (Python's feedparser decodes such a document as a whole with the first
+/// single-byte encoding that takes every byte, and gives mojibake).
 pub(crate) fn decode(bytes: &[u8], http_content_type: Option<&str>) -> Decoded {
-    decode_with(bytes, http_content_type, Fallback::PerByte)
-}
-
-/// [`decode`] with a choice of what happens when the declared encoding fails.
-pub(crate) fn decode_with(
-    bytes: &[u8],
-    http_content_type: Option<&str>,
-    fallback: Fallback,
-) -> Decoded {
-    if fallback == Fallback::WholeDocument {
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        if body.len() < bytes.len() || decode_by_signature(bytes).is_none() {
-            return decode_whole_document(body, http_content_type);
-        }
-    }
     if let Some((text, clean)) = decode_by_signature(bytes) {
         return Decoded { text, clean };
     }
@@ -90,6 +56,16 @@ pub(crate) fn decode_with(
                 && e != encoding_rs::UTF_16BE =>
         {
             let (text, had_errors) = e.decode_without_bom_handling(bytes);
+            if had_errors && let Ok(utf8) = std::str::from_utf8(bytes) {
+                tracing::debug!(
+                    declared = e.name(),
+                    "feeds: document does not decode as declared; it is UTF-8"
+                );
+                return Decoded {
+                    text: utf8.to_owned(),
+                    clean: false,
+                };
+            }
             Decoded {
                 text: text.into_owned(),
                 clean: clean && !had_errors,
@@ -103,57 +79,6 @@ pub(crate) fn decode_with(
             }
         }
     }
-}
-
-/// [`Fallback::WholeDocument`] for an ASCII-compatible document (UTF-16/32 are recognised by
-/// their signature before): the declared encoding, then [`FALLBACK_CHAIN`]; the first that
-/// decodes every byte wins. The document is clean only when the first candidate won.
-fn decode_whole_document(bytes: &[u8], http_content_type: Option<&str>) -> Decoded {
-    let label = http_content_type
-        .and_then(charset_param)
-        .or_else(|| declared_encoding(bytes));
-    let declared = label.map(|l| Encoding::for_label(l.trim().as_bytes()));
-    let mut candidates: Vec<&'static Encoding> = Vec::with_capacity(4);
-    let mut clean = true;
-    match declared {
-        // A declaration of UTF-16 on ASCII-looking bytes (no BOM, no NULs) is a lie: read as UTF-8.
-        Some(Some(e)) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => {}
-        Some(Some(e)) => candidates.push(e),
-        Some(None) => {
-            tracing::debug!(label = ?label, "feeds: unknown encoding label, trying the fallbacks");
-            clean = false;
-        }
-        None => {}
-    }
-    for e in FALLBACK_CHAIN {
-        if !candidates.contains(&e) {
-            candidates.push(e);
-        }
-    }
-    for (i, &e) in candidates.iter().enumerate() {
-        if e == encoding_rs::WINDOWS_1252
-            && bytes.iter().any(|b| WINDOWS_1252_UNDEFINED.contains(b))
-        {
-            continue;
-        }
-        let (text, had_errors) = e.decode_without_bom_handling(bytes);
-        if !had_errors {
-            if i > 0 {
-                tracing::debug!(
-                    declared = candidates[0].name(),
-                    used = e.name(),
-                    "feeds: document does not decode as declared; decoded with a fallback"
-                );
-            }
-            return Decoded {
-                text: text.into_owned(),
-                clean: clean && i == 0,
-            };
-        }
-    }
-    // ISO-8859-2 maps every byte, so this is not reached; keep the per-byte reading anyway.
-    let (text, _) = utf8_or_windows_1252(bytes);
-    Decoded { text, clean: false }
 }
 
 /// Byte order marks and the `<?xml` pattern in UTF-16/UTF-32.
@@ -334,53 +259,32 @@ mod tests {
     }
 
     /// A UTF-8 declaration over bytes that are not all UTF-8 (two valid sequences, one stray
-    /// byte): feedparser decodes the whole document with the first fallback that takes every
-    /// byte. `0x9D` rules windows-1252 out, so ISO-8859-2 reads it; the pipeline keeps the
-    /// valid UTF-8 instead.
+    /// byte): the valid UTF-8 is kept and the stray byte read as windows-1252.
     #[test]
-    fn whole_document_fallback_follows_feedparsers_order() {
-        let bytes = b"<?xml version='1.0' encoding='utf-8'?><x>\xE2\x80\x99 \xE2\x80\x9D \xA9</x>";
-        let whole = decode_with(bytes, None, Fallback::WholeDocument);
-        assert_eq!(
-            whole.text.rsplit_once("<x>").unwrap().1,
-            "\u{e2}\u{80}\u{99} \u{e2}\u{80}\u{9d} \u{160}</x>"
+    fn stray_bytes_do_not_garble_valid_utf8() {
+        let bytes = "<?xml version='1.0' encoding='utf-8'?><x>Порт \u{2019}</x>"
+            .as_bytes()
+            .iter()
+            .copied()
+            .chain(*b"\xA9 \x92")
+            .collect::<Vec<u8>>();
+        let d = decode(&bytes, None);
+        assert!(
+            d.text.ends_with("<x>Порт \u{2019}</x>\u{a9} \u{2019}"),
+            "{}",
+            d.text
         );
-        assert!(!whole.clean);
-        let per_byte = decode_with(bytes, None, Fallback::PerByte);
-        assert!(per_byte.text.ends_with("<x>\u{2019} \u{201d} \u{a9}</x>"));
-        assert!(!per_byte.clean);
+        assert!(!d.clean);
 
-        // without an undefined byte, windows-1252 comes before ISO-8859-2
-        let smart = decode_with(b"<x>don\x92t \xA9</x>", None, Fallback::WholeDocument);
-        assert_eq!(smart.text, "<x>don\u{2019}t \u{a9}</x>");
-        assert!(!smart.clean);
-
-        // a declared encoding that decodes everything wins and is clean
-        let declared = b"<?xml version='1.0' encoding='iso-8859-2'?><x>\xA9</x>";
-        let d = decode_with(declared, None, Fallback::WholeDocument);
-        assert!(d.text.ends_with("<x>\u{160}</x>") && d.clean);
-
-        // a declared multi-byte encoding that fails (0xA0 is no Shift_JIS byte) falls back to UTF-8
+        // a declared multi-byte encoding that fails (0xA0 is no Shift_JIS byte) gives way to
+        // UTF-8 when the bytes are UTF-8
         let lying = "<?xml version='1.0' encoding='shift_jis'?><x>voil\u{e0}</x>";
-        let d = decode_with(lying.as_bytes(), None, Fallback::WholeDocument);
+        let d = decode(lying.as_bytes(), None);
         assert_eq!(d.text, lying);
         assert!(!d.clean);
 
-        // UTF-16 is still read by its signature, and a UTF-8 byte order mark is dropped
-        let le: Vec<u8> = "<?xml version=\"1.0\"?><rss/>"
-            .encode_utf16()
-            .flat_map(|u| u.to_le_bytes())
-            .collect();
-        assert!(
-            decode_with(&le, None, Fallback::WholeDocument)
-                .text
-                .ends_with("<rss/>")
-        );
-        let bom = decode_with(
-            b"\xEF\xBB\xBF<x>\xC3\xA9</x>",
-            None,
-            Fallback::WholeDocument,
-        );
+        // a UTF-8 byte order mark is dropped
+        let bom = decode(b"\xEF\xBB\xBF<x>\xC3\xA9</x>", None);
         assert_eq!(bom.text, "<x>\u{e9}</x>");
         assert!(bom.clean);
     }

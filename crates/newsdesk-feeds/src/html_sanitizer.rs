@@ -1,13 +1,13 @@
-//! HTML sanitising for feed text constructs, in the manner of Python's feedparser.
+//! HTML sanitising in the manner of Python's feedparser, for [`crate::feedparser_view`].
 //!
-//! Feeds carry HTML written by anyone; before it is shown it must lose everything that can run
-//! code or load things behind the reader's back (`<script>`, `<object>`, event handlers,
-//! `javascript:` URLs, CSS with `url()`/`expression()`), while harmless markup survives. The
-//! rules (an allow-list of elements, attributes, URL schemes and CSS properties) follow
-//! feedparser's, and so does the serialisation (lower-case names, sorted attributes quoted with
-//! `"`, `<br />` for void elements, unknown elements dropped but their text kept, the content of
-//! `script`/`style`/`applet` dropped), so that our `feed-parse` output can be compared with
-//! feedparser's. Relative URLs in link attributes are resolved against the base in the same pass.
+//! The HTML the pipeline stores is sanitised by `newsdesk-extract` (ammonia), one policy for
+//! every stored page and feed body. This module gives the *view* of a parsed feed that can be
+//! compared with feedparser's test suite: the rules (an allow-list of elements, attributes, URL
+//! schemes and CSS properties) follow feedparser's, and so does the serialisation (lower-case
+//! names, sorted attributes quoted with `"`, `<br />` for void elements, unknown elements
+//! dropped but their text kept, the content of `script`/`style`/`applet` dropped). It also
+//! resolves the link attributes of feed HTML against `xml:base` while parsing
+//! ([`resolve_relative_uris`]), with the same URL rules.
 //!
 //! It is a tolerant tokenizer, not a tree builder: tags are not balanced (as in feedparser), and
 //! anything that is not a recognisable tag is escaped as text.
@@ -717,11 +717,7 @@ fn starts_with_reference(s: &str) -> bool {
 
 /// `uri` resolved against `base` when there is one; empty when its scheme is not allowed.
 pub(crate) fn safe_absolute_uri(base: Option<&Url>, uri: &str) -> String {
-    let resolved = match base {
-        Some(b) if !uri.is_empty() => b.join(uri).map_or_else(|_| uri.to_owned(), String::from),
-        Some(b) if uri.is_empty() => b.to_string(),
-        _ => uri.to_owned(),
-    };
+    let resolved = join(base, uri);
     // browsers decode references and drop tabs/newlines before reading the scheme
     // (`java&#9;script&#58;`), so check what they would see
     let seen: String = crate::plain_text::decode_entities(&resolved)
@@ -741,6 +737,70 @@ pub(crate) fn safe_absolute_uri(base: Option<&Url>, uri: &str) -> String {
         _ if !uri.is_ascii() => iri_form(&resolved),
         _ => resolved,
     }
+}
+
+/// `uri` joined to `base` (the base itself for an empty `uri`).
+fn join(base: Option<&Url>, uri: &str) -> String {
+    match base {
+        Some(b) if !uri.is_empty() => b.join(uri).map_or_else(|_| uri.to_owned(), String::from),
+        Some(b) => b.to_string(),
+        None => uri.to_owned(),
+    }
+}
+
+/// Resolves the URLs of link attributes (`<a href>`, `<img src>`, … as [`URI_ATTRIBUTES`]
+/// lists them) in an HTML fragment against `base`, leaving all else as written. Schemes are not
+/// checked here: that is the sanitiser's job, wherever the HTML is shown.
+pub(crate) fn resolve_relative_uris(html: &str, base: &Url) -> String {
+    let is_uri_attr = |tag: &str, key: &str| URI_ATTRIBUTES.contains(&(tag, key));
+    let mut out = String::with_capacity(html.len() + 32);
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if let Some(after) = tail.strip_prefix("<!--") {
+            let end = after.find("-->").map_or(tail.len(), |e| 4 + e + 3);
+            out.push_str(&tail[..end]);
+            rest = &tail[end..];
+            continue;
+        }
+        let after = &tail[1..];
+        if after.starts_with(is_name_start)
+            && let Some((tag, attrs, used)) = parse_start_tag(after)
+            && attrs.iter().any(|(k, _)| is_uri_attr(&tag, k))
+        {
+            out.push('<');
+            out.push_str(&tag);
+            for (k, v) in &attrs {
+                let v = if is_uri_attr(&tag, k) {
+                    let joined = join(Some(base), v.trim());
+                    if v.is_ascii() {
+                        joined
+                    } else {
+                        iri_form(&joined)
+                    }
+                } else {
+                    v.clone()
+                };
+                out.push(' ');
+                out.push_str(k);
+                out.push_str("=\"");
+                out.push_str(&escape_attribute(&v));
+                out.push('"');
+            }
+            out.push_str(if after[..used].ends_with("/>") {
+                " />"
+            } else {
+                ">"
+            });
+            rest = &after[used..];
+            continue;
+        }
+        out.push('<');
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Undoes the percent-encoding of non-ASCII characters that URL joining added (feedparser keeps

@@ -1,20 +1,24 @@
 //! Feed parsing, feed discovery and OPML: the **parse** stage of newsdesk.
 //!
 //! Bytes in, [`newsdesk_core::ParsedFeed`] out; this crate does no network I/O (fetching is
-//! `newsdesk-fetch`'s job) and no HTML sanitising on the pipeline path (summaries and contents
-//! keep their HTML for the extractor; only [`parse_feed_detailed`] sanitises).
+//! `newsdesk-fetch`'s job) and no sanitising of what it gives the pipeline: summaries and
+//! contents keep their HTML (marked [`newsdesk_core::TextFormat::Html`]) or plain text
+//! ([`newsdesk_core::TextFormat::Text`]), and the pipeline sanitises once, when it stores.
 //!
-//! * [`parse_feed`] reads RSS 0.9x/1.0 (RDF)/2.0, Atom 0.3/1.0 and JSON Feed 1.0/1.1. The
-//!   `feed-rs` crate does the format work; around it, this crate decodes the bytes (BOM, HTTP
-//!   charset, XML declaration, UTF-16/32, UTF-8 that is really windows-1252; for
-//!   [`parse_feed_detailed`], feedparser's whole-document fallback order), repairs
-//!   ill-formed XML so that broken feeds still give their entries (flagged with
-//!   `wellformed: false`), parses dates in the formats found in the wild ([`parse_date`]) and
-//!   maps feed-rs's model to the domain types.
-//! * [`parse_feed_detailed`] gives the same feed as Python's feedparser presents it
-//!   ([`DetailedFeed`]): titles, summaries and contents as sanitised HTML (scripts, event
-//!   handlers, `javascript:` URLs and unsafe CSS removed), plus fields feed-rs does not read. It
-//!   is the machine interface of `newsdesk feed-parse`; the pipeline keeps [`parse_feed`].
+//! * [`parse_feed`] is the one feed parser: `fetch` stores what it returns and
+//!   `newsdesk feed-parse` prints it. It reads RSS 0.9x/1.0 (RDF)/2.0, Atom 0.3/1.0, CDF and
+//!   JSON Feed 1.0/1.1. The `feed-rs` crate does the XML format work (JSON Feed is read here from
+//!   a `serde_json` value, so that a numeric id does not lose the feed); around it, this crate decodes
+//!   the bytes (BOM, HTTP charset, XML declaration, UTF-16/32, UTF-8 with stray windows-1252
+//!   bytes), repairs ill-formed XML so that broken feeds still give their entries (flagged with
+//!   `wellformed: false`), parses dates in the formats found in the wild ([`parse_date`]), maps
+//!   feed-rs's model to the domain types, and reads from the document's element tree what
+//!   feed-rs does not (`dc:title`, `itunes:author`, `media:title`, `media:category`, which
+//!   alternate link wins, `xml:base`, Atom base64 and inline XHTML, text formats).
+//! * [`feedparser_view`] presents a parsed feed as Python's feedparser would ([`FeedparserView`]):
+//!   HTML titles, summaries and contents sanitised and serialised feedparser's way (scripts,
+//!   event handlers, `javascript:` URLs and unsafe CSS removed). It reads nothing itself; it is
+//!   the comparison with feedparser's test suite that `feed-parse` also prints.
 //! * [`discover_feeds`] lists the feeds an HTML page links to ([`DiscoveredFeed`], [`FeedKind`]);
 //!   [`looks_like_html`] tells a page from a feed.
 //! * [`parse_sitemap`] reads sitemaps (sitemaps.org 0.9 with the Google News and image
@@ -42,24 +46,25 @@
 
 mod compression;
 mod date;
-mod detailed;
 mod discovery;
 mod encoding;
 mod error;
 mod html_entities;
 mod html_sanitizer;
+mod json_feed;
 mod mapping;
 mod opml;
+mod overlay;
 mod parse;
 mod plain_text;
 mod repair;
 mod sitemap;
 mod sniff;
+mod view;
 mod xml_tree;
 
 pub use compression::MAX_INFLATED_BYTES;
 pub use date::parse_date;
-pub use detailed::{DetailedFeed, parse_feed_detailed};
 pub use discovery::{DiscoveredFeed, FeedKind, discover_feeds};
 pub use error::FeedError;
 pub use opml::{OpmlOutline, parse_opml, write_opml};
@@ -69,3 +74,4 @@ pub use sitemap::{
     parse_sitemap, select_child_sitemaps,
 };
 pub use sniff::looks_like_html;
+pub use view::{FeedparserEntry, FeedparserMeta, FeedparserView, feedparser_view};

@@ -1,4 +1,6 @@
-//! From feed-rs's model (the wire view) to [`newsdesk_core::ParsedFeed`] (the domain view).
+//! From feed-rs's model (the wire view) to [`newsdesk_core::ParsedFeed`] (the domain view): the
+//! first half of [`crate::parse_feed`]; [`crate::overlay`] then lays over it what the element
+//! tree says (and stands alone when feed-rs refuses a document).
 //!
 //! Fixes applied here, after feed-rs: titles as plain text; ids that feed-rs invents are dropped
 //! (we hand feed-rs an id generator returning "" for that); relative links are resolved against
@@ -26,7 +28,6 @@ pub(crate) fn map_feed(
     let feed_base = feed_url.and_then(|u| Url::parse(u).ok());
     let feed_link = site_link(&feed.links, feed_base.as_ref());
     let atom = feed.feed_type == model::FeedType::Atom;
-    let json = feed.feed_type == model::FeedType::JSON;
     let plain_title = |t: &model::Text| title_text(t, atom);
     let meta = FeedMeta {
         title: feed.title.as_ref().and_then(plain_title),
@@ -38,6 +39,7 @@ pub(crate) fn map_feed(
             .filter(|l| !l.is_empty())
             .map(str::to_owned),
         updated: feed.updated.or(feed.published),
+        title_html: None,
     };
     let entries = feed
         .entries
@@ -45,7 +47,7 @@ pub(crate) fn map_feed(
         .enumerate()
         .map(|(i, e)| {
             let raw: Vec<&RawEnclosure> = rss_enclosures.iter().filter(|r| r.item == i).collect();
-            map_entry(e, feed_base.as_ref(), atom, json, &raw)
+            map_entry(e, feed_base.as_ref(), atom, &raw)
         })
         .collect();
     ParsedFeed {
@@ -59,7 +61,6 @@ fn map_entry(
     e: model::Entry,
     feed_base: Option<&Url>,
     atom: bool,
-    json: bool,
     rss_enclosures: &[&RawEnclosure],
 ) -> FeedEntry {
     let entry_base = e
@@ -86,13 +87,10 @@ fn map_entry(
     for r in rss_enclosures {
         push(resolve(&r.url, base), r.mime_type.clone(), r.length);
     }
-    // JSON Feed attachments come out of feed-rs as plain links with a MIME type.
-    let is_attachment =
-        |l: &model::Link| json && l.media_type.is_some() && Some(resolve(&l.href, base)) != link;
     for l in e
         .links
         .iter()
-        .filter(|l| l.rel.as_deref() == Some("enclosure") || is_attachment(l))
+        .filter(|l| l.rel.as_deref() == Some("enclosure"))
     {
         push(resolve(&l.href, base), l.media_type.clone(), l.length);
     }
@@ -145,6 +143,7 @@ fn map_entry(
             .filter(|s| !s.trim().is_empty()),
         enclosures,
         categories,
+        ..FeedEntry::default()
     }
 }
 

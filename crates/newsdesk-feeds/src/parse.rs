@@ -1,20 +1,26 @@
 //! `parse_feed`: bytes in, [`ParsedFeed`] out.
 
 use newsdesk_core::ParsedFeed;
+use url::Url;
 
 use crate::compression::gunzip_if_compressed;
-use crate::encoding::{Fallback, decode_with, rewrite_declaration};
+use crate::encoding::{decode, rewrite_declaration};
+use crate::json_feed::parse_json_feed;
 use crate::mapping::map_feed;
-use crate::repair::repair;
+use crate::overlay::{is_cdf, overlay};
+use crate::repair::{repair, repair_with};
 use crate::sitemap::sitemap_root;
 use crate::sniff::{looks_like_html_text, skip_prolog};
+use crate::xml_tree::parse_tree;
 use crate::{FeedError, Sitemap, parse_date, parse_sitemap};
 
 /// Root elements feed-rs knows (after [`repair`]'s rewrites).
 const FEED_ROOTS: [&str; 4] = ["rss", "RDF", "feed", "entry"];
 
-/// Parses an RSS 0.9x/1.0/2.0, Atom 0.3/1.0 or JSON Feed 1.0/1.1 document, or a sitemap of
+/// Parses an RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF or JSON Feed 1.0/1.1 document, or a sitemap of
 /// pages (`<urlset>`, see [`parse_sitemap`]); gzip-compressed documents are inflated first.
+/// This is the parser of the pipeline (`fetch` stores what it returns) and of
+/// `newsdesk feed-parse`.
 ///
 /// `feed_url` resolves relative links (after `xml:base`); `http_content_type` is the
 /// Content-Type header, whose `charset` wins over the XML declaration. Ill-formed documents are
@@ -29,17 +35,6 @@ pub fn parse_feed(
     bytes: &[u8],
     feed_url: Option<&str>,
     http_content_type: Option<&str>,
-) -> Result<ParsedFeed, FeedError> {
-    parse_feed_with(bytes, feed_url, http_content_type, Fallback::PerByte)
-}
-
-/// [`parse_feed`] with a choice of encoding fallback ([`crate::parse_feed_detailed`] decodes
-/// as feedparser does).
-pub(crate) fn parse_feed_with(
-    bytes: &[u8],
-    feed_url: Option<&str>,
-    http_content_type: Option<&str>,
-    fallback: Fallback,
 ) -> Result<ParsedFeed, FeedError> {
     let url = || feed_url.map(str::to_owned);
     let bytes = &*gunzip_if_compressed(bytes, feed_url)?;
@@ -56,7 +51,7 @@ pub(crate) fn parse_feed_with(
             }),
         };
     }
-    let decoded = decode_with(bytes, http_content_type, fallback);
+    let decoded = decode(bytes, http_content_type);
     let text = decoded.text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(FeedError::Empty { url: url() });
@@ -64,7 +59,7 @@ pub(crate) fn parse_feed_with(
     let not_a_feed = |reason: String| FeedError::NotAFeed { url: url(), reason };
 
     if text.trim_start().starts_with('{') {
-        return parse_json(text, feed_url).map_err(not_a_feed);
+        return parse_json_feed(text, feed_url).map_err(not_a_feed);
     }
     if looks_like_html_text(text) {
         return Err(not_a_feed(
@@ -75,9 +70,15 @@ pub(crate) fn parse_feed_with(
         return Err(not_a_feed("this is neither XML nor JSON".into()));
     }
 
-    let repaired = repair(&rewrite_declaration(text));
+    let text = rewrite_declaration(text);
+    // the document as written, for the fields feed-rs does not read
+    let faithful = repair_with(&text, true);
+    let tree = parse_tree(&faithful.xml);
+    let cdf = tree.as_ref().is_some_and(is_cdf);
+    // the document rewritten for feed-rs
+    let repaired = repair(&text);
     let root = repaired.root.clone().unwrap_or_default();
-    if !FEED_ROOTS.contains(&root.as_str()) {
+    if !FEED_ROOTS.contains(&root.as_str()) && !cdf {
         let reason = if root.is_empty() {
             "no XML element found".to_owned()
         } else {
@@ -89,18 +90,24 @@ pub(crate) fn parse_feed_with(
     if !wellformed {
         tracing::debug!(url = ?feed_url, "feeds: document is not well-formed; parsed after repair");
     }
-    match parser(feed_url).parse(repaired.xml.as_bytes()) {
-        Ok(feed) => Ok(map_feed(feed, wellformed, feed_url, &repaired.enclosures)),
+    let base = match parser(feed_url).parse(repaired.xml.as_bytes()) {
+        Ok(feed) => map_feed(feed, wellformed, feed_url, &repaired.enclosures),
         // The root says "feed" but feed-rs found nothing it could use (e.g. `<rss>` without a
-        // `<channel>`): that is an empty feed, not an error.
+        // `<channel>`, or a CDF channel): the element tree may still give entries.
         Err(e) => {
-            tracing::warn!(url = ?feed_url, error = %e, "feeds: <{root}> document without usable content");
-            Ok(ParsedFeed {
+            if !cdf {
+                tracing::debug!(url = ?feed_url, error = %e, "feeds: feed-rs read nothing from <{root}>");
+            }
+            ParsedFeed {
                 wellformed,
                 ..ParsedFeed::default()
-            })
+            }
         }
-    }
+    };
+    Ok(match tree {
+        Some(root) => overlay(base, &root, feed_url.and_then(|u| Url::parse(u).ok())),
+        None => base,
+    })
 }
 
 fn parser(feed_url: Option<&str>) -> feed_rs::parser::Parser {
@@ -112,13 +119,4 @@ fn parser(feed_url: Option<&str>) -> feed_rs::parser::Parser {
         .sanitize_content(false)
         .timestamp_parser(parse_date)
         .build()
-}
-
-fn parse_json(text: &str, feed_url: Option<&str>) -> Result<ParsedFeed, String> {
-    let wellformed = serde_json::from_str::<serde_json::Value>(text).is_ok();
-    match parser(feed_url).parse(text.as_bytes()) {
-        Ok(feed) => Ok(map_feed(feed, wellformed, feed_url, &[])),
-        Err(e) if wellformed => Err(format!("JSON but not a JSON Feed: {e}")),
-        Err(e) => Err(format!("invalid JSON: {e}")),
-    }
 }

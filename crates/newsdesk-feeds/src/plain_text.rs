@@ -51,8 +51,8 @@ fn decode_one(name: &str) -> Option<char> {
     html_entities::lookup(name)
 }
 
-/// Turns an HTML snippet into one line of plain text: tags removed (comments too), character
-/// references decoded, runs of whitespace collapsed.
+/// Turns an HTML snippet into one line of plain text: tags removed (comments, scripts and
+/// styles with their content), character references decoded, runs of whitespace collapsed.
 pub(crate) fn html_to_text(html: &str) -> String {
     let mut stripped = String::with_capacity(html.len());
     let mut rest = html;
@@ -66,8 +66,20 @@ pub(crate) fn html_to_text(html: &str) -> String {
             rest = &tail[1..];
             continue;
         }
+        // script and style elements are code, not text: their content goes with them
+        let raw_text = ["script", "style"].into_iter().find(|name| {
+            tail.get(1..1 + name.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(name))
+                && tail[1 + name.len()..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace())
+        });
         let end = if tail.starts_with("<!--") {
             tail.find("-->").map(|e| e + 3)
+        } else if let Some(name) = raw_text {
+            let close = format!("</{name}");
+            let lower = tail.to_ascii_lowercase();
+            lower
+                .find(&close)
+                .and_then(|c| tail[c..].find('>').map(|e| c + e + 1))
         } else {
             tail.find('>').map(|e| e + 1)
         };
@@ -187,6 +199,11 @@ mod tests {
             "Bold & it x < y"
         );
         assert_eq!(html_to_text("a<br/>b"), "a b");
+        assert_eq!(
+            html_to_text("<b>Tide</b><SCRIPT type=x>go()</script> table<style>p{}</style>"),
+            "Tide table"
+        );
+        assert_eq!(html_to_text("<scripts>kept</scripts>"), "kept");
         assert_eq!(html_to_text("a&emsp;b\u{a0}c"), "a\u{2003}b\u{a0}c");
     }
 

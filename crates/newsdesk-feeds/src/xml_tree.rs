@@ -1,9 +1,9 @@
-//! A small element tree over the repaired XML, with namespaces resolved, for the detailed
-//! (feedparser-compatible) reading in [`crate::detailed`].
+//! A small element tree over the repaired XML, with namespaces resolved, for the fields
+//! [`crate::overlay`] reads itself.
 //!
-//! feed-rs's model loses what feedparser's output keeps (the raw markup of text constructs,
+//! feed-rs's model loses what a faithful reading needs (the raw markup of text constructs,
 //! their `type`/`mode`, `xml:base` on any element, unmapped namespaces such as `dc:title` or
-//! `media:category`), so the detailed reader walks this tree itself.
+//! `media:category`), so the overlay walks this tree.
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -90,7 +90,7 @@ pub(crate) fn parse_tree(xml: &str) -> Option<Element> {
         let event = match reader.read_event() {
             Ok(ev) => ev,
             Err(e) => {
-                tracing::debug!(error = %e, "feeds: detailed reader stopped at an XML error");
+                tracing::debug!(error = %e, "feeds: element tree stopped at an XML error");
                 break;
             }
         };

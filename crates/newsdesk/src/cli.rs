@@ -68,7 +68,7 @@ pub enum Command {
     /// 2 when all did.
     #[command(after_help = crate::commands::output::EXIT_CODES_HELP)]
     Fetch(FetchArgs),
-    /// Parse one feed file and print it as JSON.
+    /// Parse one feed file with the pipeline's parser and print it as JSON.
     FeedParse {
         /// The feed file (RSS 0.9x/1.0/2.0, Atom, JSON Feed); `-` reads standard input.
         file: PathBuf,

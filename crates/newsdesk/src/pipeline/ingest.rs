@@ -735,13 +735,13 @@ fn build_article(
     let (body_html, body_text) = if origin == ContentOrigin::Page {
         (page.body_html.clone(), page.body_text.clone())
     } else {
+        // the one sanitiser policy for stored HTML; plain-text fields are escaped first
         let raw = entry
-            .content
-            .as_deref()
+            .content_html()
             .filter(|c| !c.trim().is_empty())
-            .or(entry.summary.as_deref())
+            .or_else(|| entry.summary_html())
             .unwrap_or_default();
-        let clean = newsdesk_extract::sanitize_html(raw, &base);
+        let clean = newsdesk_extract::sanitize_html(&raw, &base);
         let text = html_to_text(&clean);
         (clean, text)
     };
@@ -780,9 +780,8 @@ fn build_article(
                 .filter(|l| (2..=3).contains(&l.len()))
         });
     let summary = entry
-        .summary
-        .as_deref()
-        .map(html_to_text)
+        .summary_html()
+        .map(|s| html_to_text(&s))
         .filter(|s| !s.is_empty())
         .or_else(|| page.description.clone())
         .map(|s| lead_of(&s, 400));

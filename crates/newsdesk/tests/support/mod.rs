@@ -237,6 +237,10 @@ async fn dynamic(
             "Common Path Daily",
             &[("The only story".into(), format!("{base}/good/a0.html"), "One entry.".into())],
         )),
+        p if p.starts_with("shared-path/") => SHARED_PATH_FEEDS
+            .iter()
+            .find(|(name, _)| p.strip_prefix("shared-path/") == Some(*name))
+            .map_or_else(|| status(404), |(_, body)| xml((*body).to_string())),
         "status/404" => status(404),
         "status/410" => status(410),
         "status/500" => status(500),
@@ -276,6 +280,62 @@ async fn dynamic(
         _ => status(404),
     }
 }
+
+/// Feeds served at `/shared-path/NAME` (NAME, body) for the test that `fetch` stores what
+/// `feed-parse` prints: fields only the element tree gives (`dc:title`, `media:title`,
+/// `itunes:author`, the last alternate link, `xml:base`), plain and HTML text, odd dates.
+pub const SHARED_PATH_FEEDS: [(&str, &str); 2] = [
+    (
+        "rss.xml",
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/"
+     xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel>
+  <dc:title>Harbour &amp; Quay Gazette</dc:title>
+  <link>http://harbour.test/</link>
+  <dc:language>en-gb</dc:language>
+  <item>
+    <media:title>Ferry timetable changes from Monday</media:title>
+    <link>/news/ferry-timetable</link>
+    <guid isPermaLink="false">hqg-ferry-1</guid>
+    <itunes:author>Nell Quayside</itunes:author>
+    <pubDate>Wed, 2013/10/02 21:07:44 PDT</pubDate>
+    <description>The &lt;b&gt;early&lt;/b&gt; ferry moves to 06:40.</description>
+    <content:encoded><![CDATA[<p onclick="track()">The early ferry <a href="../timetables/winter.pdf">moves</a>.</p><script>track()</script>]]></content:encoded>
+    <category>Transport</category>
+    <media:category>Ferries</media:category>
+    <enclosure url="/img/ferry.jpg" type="image/jpeg" length="1234"/>
+  </item>
+  <item>
+    <title>Fish market &lt;b&gt;reopens&lt;/b&gt;</title>
+    <guid>http://harbour.test/news/fish-market</guid>
+    <dc:creator>tomas@harbour.test (Tomas Netmaker)</dc:creator>
+    <pubDate>Tue, 09 Mar 2021 07:15:42 Etc/GMT-2</pubDate>
+    <description>Stalls &amp; prices: 3 &lt; 4.</description>
+  </item>
+</channel>
+</rss>"#,
+    ),
+    (
+        "atom.xml",
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://lighthouse.test/blog/">
+  <title type="html">Lighthouse &lt;em&gt;log&lt;/em&gt;</title>
+  <link rel="self" href="http://lighthouse.test/feed.atom"/>
+  <link rel="alternate" type="text/html" href="/"/>
+  <entry>
+    <title type="text">Lamp &lt;3 keepers</title>
+    <link rel="alternate"/>
+    <link rel="alternate" type="text/html" href="posts/lamp"/>
+    <id>tag:lighthouse.test,2019:lamp</id>
+    <updated>2019-168T08:03:09+05:30</updated>
+    <author><name>Ada Beacon</name></author>
+    <summary type="text">Keepers say a &lt; b &amp; c.</summary>
+    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>New <img src="img/lamp.png"/> lamp.</p></div></content>
+  </entry>
+</feed>"#,
+    ),
+];
 
 /// Starts the origin on 127.0.0.1 (any free port).
 pub async fn start_origin() -> TestOrigin {

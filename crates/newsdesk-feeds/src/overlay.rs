@@ -1,148 +1,35 @@
-//! `parse_feed_detailed`: the machine-interface view of a feed, following Python feedparser's
-//! conventions, for `newsdesk feed-parse` and for comparing with feedparser.
+//! What feed-rs does not read, read from the document's element tree and laid over feed-rs's
+//! model: the second half of [`crate::parse_feed`].
 //!
-//! The pipeline uses [`crate::parse_feed`] (titles as plain text, HTML kept unsanitised for the
-//! extractor). This view differs where feedparser's does, and adds what feed-rs does not read:
+//! Fields follow Python feedparser's reading of each format (its test suite is the
+//! compatibility yardstick):
 //!
-//! * text constructs (titles, summaries, contents) are sanitised HTML when they are HTML
-//!   (Atom `type="html"`/`"xhtml"`, RSS text that looks like HTML), plain text otherwise;
+//! * text constructs (titles, summaries, contents) keep their format: HTML (Atom
+//!   `type="html"`/`"xhtml"`, RSS text that looks like HTML) or plain text ([`TextFormat`]);
 //!   inline XHTML is serialised (the wrapping `<div>` of Atom 1.0 dropped), Atom base64 content
-//!   is decoded (feed-rs does not), relative URLs inside them are resolved against `xml:base`;
+//!   is decoded (feed-rs does not), relative URLs inside HTML are resolved against `xml:base`.
+//!   Nothing is sanitised here: stored HTML is sanitised once, by the pipeline, and
+//!   [`crate::feedparser_view`] sanitises feedparser's way for the comparison with feedparser;
 //! * feed-rs ignores `dc:title`, `dc:language`, `dcterms:modified`/`issued`, `itunes:author`,
-//!   `media:title`, `media:category`, RSS 1.0 `dc:subject` and CDF documents; they are read from
-//!   the element tree here and fill what feed-rs left empty;
+//!   `media:title`, `media:category`, RSS 1.0 `dc:subject` and CDF documents; they are read
+//!   from the element tree here and fill what feed-rs left empty;
 //! * Atom links: the last `rel="alternate"` HTML link with an `href` wins (feed-rs takes the
 //!   first link even without `href`); an RSS `<guid>` that is a permalink is the link when there
 //!   is no `<link>`.
 
-use newsdesk_core::{Enclosure, FeedEntry, FeedMeta, ParsedFeed};
-use serde::Serialize;
+use newsdesk_core::{Enclosure, FeedEntry, FeedMeta, ParsedFeed, TextFormat};
 use url::Url;
 
-use crate::encoding::{Fallback, decode_with, rewrite_declaration};
-use crate::html_sanitizer::{
-    ACCEPTABLE_ELEMENTS, looks_dangerous, safe_absolute_uri, sanitize_html,
-};
-use crate::repair::repair_with;
-use crate::xml_tree::{Element, Node, parse_tree};
-use crate::{FeedError, parse_date};
-
-/// A feed as feedparser would present it (see the module documentation for how it differs
-/// from [`ParsedFeed`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct DetailedFeed {
-    /// Feed-level fields; `title` may be sanitised HTML.
-    pub feed: FeedMeta,
-    /// Entries in document order; `title`, `summary` and `content` may be sanitised HTML.
-    pub entries: Vec<FeedEntry>,
-    /// False when the document was not well-formed and had to be repaired.
-    pub wellformed: bool,
-}
+use crate::html_sanitizer::{ACCEPTABLE_ELEMENTS, resolve_relative_uris, safe_absolute_uri};
+use crate::parse_date;
+use crate::plain_text::{collapse_whitespace, html_to_text};
+use crate::xml_tree::{Element, Node};
 
 const ATOM10_NS: &str = "http://www.w3.org/2005/Atom";
 
-/// Parses a feed like [`crate::parse_feed`], presenting it as feedparser does.
-///
-/// ```
-/// let xml = br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry>
-///   <title type="html">&lt;b onclick="x()"&gt;Hi&lt;/b&gt;&lt;script&gt;x()&lt;/script&gt;</title>
-/// </entry></feed>"#;
-/// let feed = newsdesk_feeds::parse_feed_detailed(xml, None, None).unwrap();
-/// assert_eq!(feed.entries[0].title.as_deref(), Some("<b>Hi</b>"));
-/// ```
-///
-/// # Errors
-///
-/// As [`crate::parse_feed`], except that CDF channels (which it refuses) are read.
-pub fn parse_feed_detailed(
-    bytes: &[u8],
-    feed_url: Option<&str>,
-    http_content_type: Option<&str>,
-) -> Result<DetailedFeed, FeedError> {
-    // feedparser decodes a document that fails its declared encoding as a whole with the first
-    // fallback that takes every byte; so do we here, to present the same text
-    let fallback = Fallback::WholeDocument;
-    let base_result = crate::parse::parse_feed_with(bytes, feed_url, http_content_type, fallback);
-    if crate::sitemap::sitemap_root(bytes).is_some() {
-        // a sitemap has no text constructs to present otherwise
-        return base_result.map(DetailedFeed::from);
-    }
-    let decoded = decode_with(bytes, http_content_type, fallback);
-    let text = decoded.text.trim_start_matches('\u{feff}');
-    if text.trim_start().starts_with('{') {
-        let feed_base = feed_url.and_then(|u| Url::parse(u).ok());
-        return base_result.map(|b| overlay_json(b, text, feed_base.as_ref()));
-    }
-    let repaired = repair_with(&rewrite_declaration(text), true);
-    let tree = parse_tree(&repaired.xml);
-    let is_cdf = tree
-        .as_ref()
-        .is_some_and(|t| t.local.eq_ignore_ascii_case("channel"));
-    let base = match base_result {
-        Ok(b) => b,
-        Err(_) if is_cdf => ParsedFeed {
-            wellformed: decoded.clean && repaired.wellformed,
-            ..ParsedFeed::default()
-        },
-        Err(e) => return Err(e),
-    };
-    let Some(root) = tree else {
-        return Ok(base.into());
-    };
-    let feed_base = feed_url.and_then(|u| Url::parse(u).ok());
-    Ok(overlay(base, &root, feed_base))
-}
-
-impl From<ParsedFeed> for DetailedFeed {
-    fn from(p: ParsedFeed) -> Self {
-        DetailedFeed {
-            feed: p.feed,
-            entries: p.entries,
-            wellformed: p.wellformed,
-        }
-    }
-}
-
-/// JSON Feed: `content_html` is sanitised (feed-rs passes it through), `content_text` and
-/// `summary` are plain text as the spec says.
-fn overlay_json(base: ParsedFeed, text: &str, feed_base: Option<&Url>) -> DetailedFeed {
-    let mut out = DetailedFeed::from(base);
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else {
-        // feed-rs read something we cannot: keep nothing that could be unsanitised HTML
-        for e in &mut out.entries {
-            e.summary = None;
-            e.content = None;
-        }
-        return out;
-    };
-    let items = doc
-        .get("items")
-        .and_then(serde_json::Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    for (i, e) in out.entries.iter_mut().enumerate() {
-        let item = items.get(i);
-        let field = |k: &str| {
-            item.and_then(|it| it.get(k))
-                .and_then(serde_json::Value::as_str)
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        };
-        e.content = match (field("content_html"), field("content_text")) {
-            (Some(html), _) => Some(sanitize_html(html, feed_base)).filter(|v| !v.is_empty()),
-            (None, Some(text)) if looks_dangerous(text) => Some(sanitize_html(text, feed_base)),
-            (None, Some(text)) => Some(text.to_owned()),
-            (None, None) => None,
-        };
-        e.summary = field("summary").map(|s| {
-            if looks_dangerous(s) {
-                sanitize_html(s, feed_base)
-            } else {
-                s.to_owned()
-            }
-        });
-    }
-    out
+/// True when the tree's root is a CDF `<CHANNEL>` (which feed-rs refuses).
+pub(crate) fn is_cdf(root: &Element) -> bool {
+    root.local.eq_ignore_ascii_case("channel")
 }
 
 /// Format facts that change how text constructs are read.
@@ -152,7 +39,36 @@ struct Format {
     atom10: bool,
 }
 
-fn overlay(base: ParsedFeed, root: &Element, feed_base: Option<Url>) -> DetailedFeed {
+/// A text construct's value and format.
+#[derive(Clone)]
+struct TextValue {
+    value: String,
+    format: TextFormat,
+}
+
+/// A title as (text, HTML when it was HTML).
+fn title_of(t: Option<TextValue>) -> (Option<String>, Option<String>) {
+    match t {
+        None => (None, None),
+        Some(TextValue {
+            value,
+            format: TextFormat::Text,
+        }) => (
+            Some(collapse_whitespace(&value)).filter(|t| !t.is_empty()),
+            None,
+        ),
+        Some(TextValue {
+            value,
+            format: TextFormat::Html,
+        }) => {
+            let text = html_to_text(&value);
+            ((!text.is_empty()).then_some(text), Some(value))
+        }
+    }
+}
+
+/// Lays the fields read from the element tree `root` over `base` (feed-rs's reading).
+pub(crate) fn overlay(base: ParsedFeed, root: &Element, feed_base: Option<Url>) -> ParsedFeed {
     let root_name = root.local.to_ascii_lowercase();
     let fmt = Format {
         atom: root_name == "feed",
@@ -181,8 +97,10 @@ fn overlay(base: ParsedFeed, root: &Element, feed_base: Option<Url>) -> Detailed
         entries,
     } = base;
     let mine = read_meta(channel, channel_base.as_ref(), fmt);
+    let (title, title_html) = title_of(mine.title);
     let feed = FeedMeta {
-        title: mine.title,
+        title,
+        title_html,
         link: mine.link.or(feed.link),
         language: feed.language.or(mine.language).or_else(|| {
             root.attr("xml:lang")
@@ -198,32 +116,48 @@ fn overlay(base: ParsedFeed, root: &Element, feed_base: Option<Url>) -> Detailed
             let b = entries.next().unwrap_or_default();
             let item_base = element_base(item, channel_base.as_ref());
             let m = read_entry(item, item_base.as_ref(), fmt);
+            let (title, title_html) = title_of(m.title);
+            let (summary, summary_format) = split(m.summary);
+            let (content, content_format) = split(m.content);
             FeedEntry {
-                title: m.title,
+                title,
+                title_html,
                 link: m.link.or(b.link),
                 id: b.id.or(m.id),
-                published: b.published.or(m.published),
-                updated: b.updated.or(m.updated),
+                // the tree tells a publication date from an update (feed-rs reads an item's
+                // `dc:date` as its publication date, over its `pubDate`)
+                published: m.published.or(b.published),
+                updated: m.updated.or(b.updated),
                 author: b.author.or(m.author),
-                summary: m.summary,
-                content: m.content,
+                summary,
+                summary_format,
+                content,
+                content_format,
                 enclosures: if b.enclosures.is_empty() {
                     m.enclosures
                 } else {
                     b.enclosures
                 },
-                categories: if b.categories.is_empty() {
-                    m.categories
-                } else {
+                // the tree reads every module (RSS, Atom, Dublin Core, Media RSS, iTunes)
+                categories: if m.categories.is_empty() {
                     b.categories
+                } else {
+                    m.categories
                 },
             }
         })
         .collect();
-    DetailedFeed {
+    ParsedFeed {
+        wellformed,
         feed,
         entries,
-        wellformed,
+    }
+}
+
+fn split(t: Option<TextValue>) -> (Option<String>, TextFormat) {
+    match t {
+        Some(t) => (Some(t.value), t.format),
+        None => (None, TextFormat::Html),
     }
 }
 
@@ -282,7 +216,7 @@ fn element_base(e: &Element, parent: Option<&Url>) -> Option<Url> {
 
 #[derive(Default)]
 struct Meta {
-    title: Option<String>,
+    title: Option<TextValue>,
     link: Option<String>,
     language: Option<String>,
     updated: Option<chrono::DateTime<chrono::Utc>>,
@@ -363,14 +297,14 @@ fn resolve_link(href: &str, base: Option<&Url>) -> String {
 
 #[derive(Default)]
 struct EntryFields {
-    title: Option<String>,
+    title: Option<TextValue>,
     link: Option<String>,
     id: Option<String>,
     published: Option<chrono::DateTime<chrono::Utc>>,
     updated: Option<chrono::DateTime<chrono::Utc>>,
     author: Option<String>,
-    summary: Option<String>,
-    content: Option<String>,
+    summary: Option<TextValue>,
+    content: Option<TextValue>,
     enclosures: Vec<Enclosure>,
     categories: Vec<String>,
 }
@@ -449,10 +383,20 @@ fn read_entry(item: &Element, base: Option<&Url>, fmt: Format) -> EntryFields {
         .iter()
         .find(|e| matches!(cname(e).as_str(), "id" | "guid"))
         .map(|e| e.text().trim().to_owned())
-        .filter(|i| !i.is_empty());
+        .filter(|i| !i.is_empty())
+        // RSS 1.0 names each item by its `rdf:about` URI
+        .or_else(|| {
+            item.attr("rdf:about")
+                .map(str::trim)
+                .filter(|i| !i.is_empty())
+                .map(str::to_owned)
+        });
+    // the last readable date of a kind wins, as in feedparser (a feed that repeats an element
+    // corrects itself)
     let date_of = |names: &[&str]| {
         children
             .iter()
+            .rev()
             .filter(|e| names.contains(&cname(e).as_str()))
             .find_map(|e| parse_date(e.text().trim()))
     };
@@ -466,10 +410,13 @@ fn read_entry(item: &Element, base: Option<&Url>, fmt: Format) -> EntryFields {
     let updated = date_of(&["updated", "modified", "dcterms:modified", "dc:date"])
         .or_else(|| item.attr("lastmod").and_then(parse_date));
     let author = children.iter().find_map(|e| match cname(e).as_str() {
-        "author" if e.has_elements() => e
-            .elements()
-            .find(|n| cname(n) == "name")
-            .map(|n| n.text().trim().to_owned()),
+        // Atom: the name, else the email (feedparser's `author`, without the "(email)")
+        "author" if e.has_elements() => ["name", "email"].iter().find_map(|part| {
+            e.elements()
+                .find(|n| cname(n) == *part)
+                .map(|n| n.text().trim().to_owned())
+                .filter(|v| !v.is_empty())
+        }),
         "author" | "dc:creator" | "dc:author" | "itunes:author" => author_name(&e.text()),
         _ => None,
     });
@@ -479,24 +426,51 @@ fn read_entry(item: &Element, base: Option<&Url>, fmt: Format) -> EntryFields {
             "category" => e.attr("term").map(str::to_owned).or_else(|| Some(e.text())),
             "dc:subject" | "media:category" => Some(e.text()),
             "itunes:category" => e.attr("text").map(str::to_owned),
+            "itunes:keywords" => {
+                let text = e.text();
+                categories.extend(
+                    text.split(',')
+                        .map(str::trim)
+                        .filter(|k| !k.is_empty())
+                        .map(str::to_owned),
+                );
+                None
+            }
             _ => None,
         };
         if let Some(v) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
             categories.push(v);
         }
     }
-    let enclosures = children
-        .iter()
-        .filter(|e| cname(e) == "enclosure")
-        .filter_map(|e| {
-            let url = e.attr("url")?;
-            Some(Enclosure {
-                url: resolve_link(url, base),
-                mime_type: e.attr("type").map(str::to_owned),
-                length: e.attr("length").and_then(|l| l.trim().parse().ok()),
-            })
-        })
-        .collect();
+    // RSS enclosures, Atom enclosure links, Media RSS content and thumbnails (in or out of a
+    // media:group), in document order, each URL once
+    let mut enclosures: Vec<Enclosure> = Vec::new();
+    for e in children.iter().chain(group.iter()) {
+        let length = |name: &str| e.attr(name).and_then(|l| l.trim().parse().ok());
+        let found = match cname(e).as_str() {
+            "enclosure" => e.attr("url").map(|u| (u, e.attr("type"), length("length"))),
+            "link" if e.attr("rel") == Some("enclosure") => e
+                .attr("href")
+                .map(|u| (u, e.attr("type"), length("length"))),
+            "media:content" => e
+                .attr("url")
+                .map(|u| (u, e.attr("type"), length("fileSize"))),
+            "media:thumbnail" => e.attr("url").map(|u| (u, None, None)),
+            _ => None,
+        };
+        if let Some((url, mime_type, length)) = found
+            && !url.trim().is_empty()
+        {
+            let url = resolve_link(url, base);
+            if !enclosures.iter().any(|x| x.url == url) {
+                enclosures.push(Enclosure {
+                    url,
+                    mime_type: mime_type.map(str::to_owned),
+                    length,
+                });
+            }
+        }
+    }
     EntryFields {
         title,
         link,
@@ -545,7 +519,7 @@ fn first_text_construct(
     names: &[&str],
     base: Option<&Url>,
     fmt: Format,
-) -> Option<String> {
+) -> Option<TextValue> {
     children
         .iter()
         .find(|e| names.contains(&cname(e).as_str()))
@@ -580,9 +554,46 @@ fn map_content_type(t: &str) -> String {
     }
 }
 
-/// A text construct's value as feedparser gives it: base64 decoded, inline markup serialised,
-/// HTML sanitised (with relative URLs resolved), whitespace trimmed.
-fn text_construct(e: &Element, parent_base: Option<&Url>, fmt: Format) -> Option<String> {
+/// RSS item elements that never sit inside another field: finding one inside a text element
+/// means that element was left unclosed.
+const RSS_ITEM_FIELDS: &[&str] = &[
+    "title",
+    "link",
+    "description",
+    "guid",
+    "pubdate",
+    "author",
+    "category",
+    "comments",
+    "enclosure",
+    "item",
+];
+
+/// A text construct's value as feedparser reads it: base64 decoded, inline markup serialised,
+/// relative URLs in HTML resolved, whitespace trimmed; not sanitised.
+fn text_construct(e: &Element, parent_base: Option<&Url>, fmt: Format) -> Option<TextValue> {
+    if !fmt.atom
+        && let Some(cut) = e.children.iter().position(|n| {
+            // (an HTML `<link rel=… href=…>` inside markup is not an RSS field)
+            matches!(n, Node::Element(c) if RSS_ITEM_FIELDS.contains(&cname(c).as_str())
+                && c.attr("href").is_none() && c.attr("rel").is_none())
+        })
+    {
+        // an RSS text element left unclosed swallowed the item's next field
+        // (`<title>First<link>…</link></item>`): its value is the text before that field
+        let text: String = e.children[..cut]
+            .iter()
+            .filter_map(|n| match n {
+                Node::Text(t) => Some(t.as_str()),
+                Node::Element(_) => None,
+            })
+            .collect();
+        let value = text.trim();
+        return (!value.is_empty()).then(|| TextValue {
+            value: value.to_owned(),
+            format: TextFormat::Text,
+        });
+    }
     let base = element_base(e, parent_base);
     let (mut ty, base64) = content_type(e, fmt);
     let mut value = if e.has_elements() && !base64 {
@@ -613,16 +624,26 @@ fn text_construct(e: &Element, parent_base: Option<&Url>, fmt: Format) -> Option
     if !fmt.atom && ty == "text/plain" && looks_like_html(value) {
         ty = "text/html".into();
     }
-    // Plain text stays as written (feedparser's convention), unless it carries markup that
-    // would be live if a consumer ever showed it as HTML; other types (a failed base64, an
-    // unknown MIME type) are sanitised as HTML.
-    let html = ty == "text/html" || ty == "application/xhtml+xml";
-    let out = if html || ty != "text/plain" || looks_dangerous(value) {
-        sanitize_html(value, base.as_ref())
+    // Plain text stays as written (feedparser's convention); other types (a failed base64, an
+    // unknown MIME type) are read as HTML, to be sanitised as such.
+    let html = ty != "text/plain";
+    if value.is_empty() {
+        return None;
+    }
+    Some(if html {
+        TextValue {
+            value: match base.as_ref() {
+                Some(b) => resolve_relative_uris(value, b),
+                None => value.to_owned(),
+            },
+            format: TextFormat::Html,
+        }
     } else {
-        value.to_owned()
-    };
-    (!out.is_empty()).then_some(out)
+        TextValue {
+            value: value.to_owned(),
+            format: TextFormat::Text,
+        }
+    })
 }
 
 fn has_non_div_element(e: &Element) -> bool {
@@ -773,8 +794,9 @@ fn decode_base64(s: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn parse(xml: &str) -> DetailedFeed {
-        parse_feed_detailed(xml.as_bytes(), None, None).unwrap()
+    /// The feedparser view of a parse: what these fields look like to feedparser's tests.
+    fn parse(xml: &str) -> crate::FeedparserView {
+        crate::feedparser_view(&crate::parse_feed(xml.as_bytes(), None, None).unwrap())
     }
 
     #[test]
@@ -880,5 +902,65 @@ mod tests {
             author_name("me@example.com (Mark Pilgrim)").as_deref(),
             Some("Mark Pilgrim")
         );
+    }
+
+    #[test]
+    fn entries_keep_their_fields_when_feed_rs_gives_up() {
+        // feed-rs refuses the whole document over the `src` content; the tree still reads it
+        let f = crate::parse_feed(
+            br#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>urn:x:1</id>
+            <link rel="enclosure" type="audio/ogg" length="77" href="http://x.test/a.ogg"/>
+            <link rel="alternate" href="http://x.test/1"/><author><email>desk@x.test</email></author>
+            <updated>2021-03-09T07:15:42Z</updated><content type="text/html" src="http://x.test/body"/></entry>
+            <entry><id>urn:x:2</id><title>Two</title></entry></feed>"#,
+            None,
+            None,
+        )
+        .unwrap();
+        let e = &f.entries[0];
+        assert_eq!(e.id.as_deref(), Some("urn:x:1"));
+        assert_eq!(e.link.as_deref(), Some("http://x.test/1"));
+        assert_eq!(e.author.as_deref(), Some("desk@x.test"));
+        assert!(e.updated.is_some());
+        assert_eq!(e.enclosures.len(), 1);
+        assert_eq!(e.enclosures[0].length, Some(77));
+        assert_eq!(f.entries[1].title.as_deref(), Some("Two"));
+    }
+
+    #[test]
+    fn publication_and_update_dates_stay_apart() {
+        let f = parse(
+            r#"<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><item>
+            <pubDate>Tue, 09 Mar 2021 07:15:42 GMT</pubDate><dc:date>2021-03-11T00:00:00Z</dc:date>
+            <dc:date>2021-03-12T00:00:00Z</dc:date></item></channel></rss>"#,
+        );
+        let e = &f.entries[0];
+        let day = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.date_naive().to_string());
+        assert_eq!(day(e.published).as_deref(), Some("2021-03-09"));
+        // a repeated element: the last one wins
+        assert_eq!(day(e.updated).as_deref(), Some("2021-03-12"));
+    }
+
+    #[test]
+    fn rss1_items_are_named_by_rdf_about() {
+        let f = parse(
+            r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><channel rdf:about="http://r.test/"><title>R</title></channel>
+            <item rdf:about="http://r.test/items/7"><title>Seven</title><link>http://r.test/7</link></item></rdf:RDF>"#,
+        );
+        assert_eq!(f.entries[0].id.as_deref(), Some("http://r.test/items/7"));
+    }
+
+    #[test]
+    fn itunes_keywords_and_media_content_are_read() {
+        let f = parse(
+            r#"<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:media="http://search.yahoo.com/mrss/"><channel><item>
+            <itunes:keywords>tides, ferries ,, </itunes:keywords>
+            <media:group><media:content url="http://x.test/v.webm" type="video/webm" fileSize="12"/></media:group>
+            </item></channel></rss>"#,
+        );
+        let e = &f.entries[0];
+        assert_eq!(e.categories, ["tides", "ferries"]);
+        assert_eq!(e.enclosures[0].url, "http://x.test/v.webm");
+        assert_eq!(e.enclosures[0].length, Some(12));
     }
 }
