@@ -24,6 +24,7 @@
 mod article;
 mod error;
 mod feed;
+pub mod hostile;
 mod query;
 mod source;
 

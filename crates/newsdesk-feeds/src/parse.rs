@@ -76,6 +76,9 @@ pub(crate) fn parse_feed_with(
     }
 
     let repaired = repair(&rewrite_declaration(text));
+    if let Some(reason) = repaired.refused {
+        return Err(FeedError::Refused { url: url(), reason });
+    }
     let root = repaired.root.clone().unwrap_or_default();
     if !FEED_ROOTS.contains(&root.as_str()) {
         let reason = if root.is_empty() {
