@@ -64,6 +64,7 @@ mod router;
 mod sanitize;
 mod search;
 mod security;
+mod server;
 mod state;
 mod stories;
 
