@@ -29,8 +29,10 @@ use crate::{
 /// `ETag`/`304` → gzip → error formatting (JSON under `/api/`, HTML elsewhere) →
 /// 30 s timeout (503) → 64 KiB body limit → at most 64 requests in flight.
 pub fn app(state: AppState) -> Router {
-    let cache =
-        microcache::MicroCache::new(std::time::Duration::from_millis(state.config.cache_ttl_ms));
+    let cache = microcache::MicroCache::new(
+        std::time::Duration::from_millis(state.config.cache_ttl_ms),
+        state.config.cache_max_bytes,
+    );
     Router::new()
         .route("/", get(pages::index))
         .route("/articles/{id}", get(pages::article))
