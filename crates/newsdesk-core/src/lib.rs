@@ -25,12 +25,14 @@ mod article;
 mod error;
 mod feed;
 pub mod hostile;
+mod label;
 mod query;
 mod source;
 
 pub use article::{Article, ArticleId, ContentOrigin, ExtractedArticle, NewArticle};
 pub use error::{CoreError, Result};
 pub use feed::{Enclosure, FeedEntry, FeedMeta, ParsedFeed};
+pub use label::clean_label;
 pub use query::{ArticlePage, ArticleQuery, ArticleSummary, Cursor, MAX_PAGE_SIZE};
 pub use source::{FetchState, FetchStatus, NewSource, Source, SourceId, SourceWithStats};
 

@@ -1,7 +1,7 @@
 //! Sources: adding, updating, removing and listing them with their stats.
 
 use chrono::Utc;
-use newsdesk_core::{FetchState, NewSource, Source, SourceId, SourceWithStats};
+use newsdesk_core::{FetchState, NewSource, Source, SourceId, SourceWithStats, clean_label};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::columns;
@@ -42,7 +42,8 @@ fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
         id: row.get(0)?,
         feed_url: row.get(1)?,
         site_url: row.get(2)?,
-        name: row.get(3)?,
+        // cleaned on the way out too, for names stored before they were cleaned on the way in
+        name: clean_label(&row.get::<_, String>(3)?),
         language: row.get(4)?,
         country: row.get(5)?,
         created_at: columns::get_instant(row, 6)?,
@@ -108,8 +109,9 @@ impl Store {
     pub fn add_source(&self, s: &NewSource) -> Result<Source> {
         let feed_url = s.feed_url.trim();
         let name = non_empty(&s.name)
-            .map(str::to_owned)
-            .unwrap_or_else(|| default_name(feed_url));
+            .map(clean_label)
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| clean_label(&default_name(feed_url)));
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if let Some(id) = id_by_feed_url(&tx, feed_url)? {
@@ -155,7 +157,8 @@ impl Store {
                 });
             }
             let name = non_empty(&u.name)
-                .map(str::to_owned)
+                .map(clean_label)
+                .filter(|n| !n.is_empty())
                 .unwrap_or(current.name);
             tx.prepare_cached(
                 "UPDATE sources SET feed_url = ?2, site_url = ?3, name = ?4, language = ?5, \

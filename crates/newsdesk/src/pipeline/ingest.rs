@@ -26,7 +26,7 @@ use newsdesk_store::{ScheduleState, SourceUpdate, Store, StoreError};
 use tracing::{debug, info, warn};
 
 use super::Progress;
-use super::article_queue::{ArticleQueue, PageFetch};
+use super::article_queue::{ArticleQueue, PageFetch, UrlClaim};
 use super::schedule::{self, CacheHints, Observation, SchedulePolicy};
 use super::translate::EditionTranslation;
 use crate::config::FetchSettings;
@@ -591,25 +591,32 @@ impl Ingest {
     /// from another source: the entry is then only recorded).
     async fn ingest_entry(&self, src: &Source, entry: FeedEntry) -> anyhow::Result<bool> {
         let key = entry.key().unwrap_or_default().to_string();
-        let Some((page, origin)) = self.read_page(&entry).await else {
+        // `claims` hold the entry's URLs until its article is stored (one article per URL)
+        let Some((page, origin, mut claims)) = self.read_page(&entry).await else {
             let store = self.store.clone();
             let id = src.id;
             tokio::task::spawn_blocking(move || store.record_entry(id, &key)).await??;
             return Ok(false);
         };
         if let Some(canonical) = page.as_ref().and_then(|p| p.canonical_url.clone())
-            && entry.link.as_deref() != Some(canonical.as_str())
-            && self.pages.is_stored(&canonical).await
+            && entry.link.as_deref().map(ArticleQueue::url_key)
+                != Some(ArticleQueue::url_key(&canonical))
         {
-            debug!(source_id = src.id, url = %canonical, "canonical URL already stored; entry recorded");
-            let store = self.store.clone();
-            let id = src.id;
-            tokio::task::spawn_blocking(move || store.record_entry(id, &key)).await??;
-            return Ok(false);
+            match self.pages.claim(&canonical).await {
+                Some(claim) => claims.push(claim),
+                None => {
+                    debug!(source_id = src.id, url = %canonical, "canonical URL already stored or claimed; entry recorded");
+                    let store = self.store.clone();
+                    let id = src.id;
+                    tokio::task::spawn_blocking(move || store.record_entry(id, &key)).await??;
+                    return Ok(false);
+                }
+            }
         }
         let article = build_article(src, key, &entry, page, origin);
         let store = self.store.clone();
         let id = tokio::task::spawn_blocking(move || store.insert_article(&article)).await??;
+        drop(claims);
         Ok(id.is_some())
     }
 
@@ -619,32 +626,37 @@ impl Ingest {
     async fn read_page(
         &self,
         entry: &FeedEntry,
-    ) -> Option<(Option<ExtractedArticle>, ContentOrigin)> {
+    ) -> Option<(Option<ExtractedArticle>, ContentOrigin, Vec<UrlClaim>)> {
         let Some(link) = entry.link.as_deref().filter(|l| !l.trim().is_empty()) else {
             return Some((
                 None,
                 ContentOrigin::FeedSummary {
                     reason: "the feed entry has no link to an article page".into(),
                 },
+                Vec::new(),
             ));
         };
         if !self.settings.fetch_article_pages {
+            // the URL is still claimed, so that one URL under several guids is stored once
+            let claim = self.pages.claim(link).await?;
             return Some((
                 None,
                 ContentOrigin::FeedSummary {
                     reason: "article pages are not fetched (fetch_article_pages = false)".into(),
                 },
+                vec![claim],
             ));
         }
-        let resp = match self.pages.fetch(link).await {
-            PageFetch::Fetched(r) => r,
+        let (resp, claim) = match self.pages.fetch(link).await {
+            PageFetch::Fetched(r, claim) => (r, claim),
             PageFetch::AlreadyKnown => return None,
-            PageFetch::Failed(e) => {
+            PageFetch::Failed(e, claim) => {
                 return Some((
                     None,
                     ContentOrigin::FeedSummary {
                         reason: format!("the article page could not be fetched: {e}"),
                     },
+                    vec![claim],
                 ));
             }
         };
@@ -655,7 +667,7 @@ impl Ingest {
             newsdesk_extract::extract(&body, &final_url, charset.as_deref())
         })
         .await;
-        Some(match res {
+        let (page, origin) = match res {
             Ok(Ok(a)) if !a.body_text.trim().is_empty() => (Some(a), ContentOrigin::Page),
             Ok(Ok(a)) => (
                 Some(a),
@@ -675,7 +687,8 @@ impl Ingest {
                     reason: format!("the extractor crashed on this page: {e}"),
                 },
             ),
-        })
+        };
+        Some((page, origin, vec![claim]))
     }
 }
 
