@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use newsdesk_core::hostile;
-use newsdesk_feeds::{FeedError, parse_feed, parse_feed_detailed};
+use newsdesk_feeds::{FeedError, OpmlOutline, parse_feed, parse_feed_detailed, write_opml};
 
 /// The issue's bound (1 s), for optimised builds; unoptimised test builds run this code about
 /// ten times slower, so they get ten times the bound (still far from the 40-140 s of the
@@ -85,4 +85,36 @@ fn unterminated_end_tags_do_not_rescan_the_document() {
     let (res, took) = measured(|| parse_feed(feed.as_bytes(), None, None));
     assert!(res.is_ok());
     assert!(took < one_second(), "took {took:?}");
+}
+
+#[test]
+fn opml_export_writes_only_http_urls() {
+    let outlines = [
+        OpmlOutline {
+            xml_url: "https://ok.example/feed.xml".into(),
+            html_url: Some("javascript:alert(1)".into()),
+            title: Some("One".into()),
+            ..Default::default()
+        },
+        OpmlOutline {
+            xml_url: "https://ok.example/two.xml".into(),
+            html_url: Some("data:image/svg+xml,<svg onload=alert(1)>".into()),
+            ..Default::default()
+        },
+        OpmlOutline {
+            xml_url: "javascript:alert(2)".into(),
+            ..Default::default()
+        },
+        OpmlOutline {
+            xml_url: "https://ok.example/three.xml".into(),
+            html_url: Some("https://ok.example/".into()),
+            ..Default::default()
+        },
+    ];
+    let xml = write_opml("export", &outlines);
+    let lower = xml.to_ascii_lowercase();
+    assert!(!lower.contains("javascript:"), "{xml}");
+    assert!(!lower.contains("data:"), "{xml}");
+    assert_eq!(xml.matches("<outline").count(), 3, "{xml}");
+    assert!(xml.contains(r#"htmlUrl="https://ok.example/""#), "{xml}");
 }

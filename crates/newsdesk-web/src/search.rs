@@ -112,12 +112,14 @@ pub(crate) struct SearchResults {
 pub(crate) async fn api_search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<SearchResults>, AppError> {
+) -> Result<Json<serde_json::Value>, AppError> {
     let params = Params::parse(raw.as_deref());
     params.only(&["q", "limit"])?;
     let q = query_text(&params)?
         .ok_or_else(|| AppError::bad_request("q", "required: the words to search for"))?;
     let limit = params.limit()?.unwrap_or(50);
     let items = state.db(move |s| s.search(&q, limit)).await?;
-    Ok(Json(SearchResults { items }))
+    Ok(Json(crate::sanitize::vetted_json(&SearchResults {
+        items,
+    })?))
 }

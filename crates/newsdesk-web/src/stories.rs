@@ -682,5 +682,6 @@ pub(crate) async fn api_story(
             retitle_json(json, title, asked);
         }
     }
+    crate::sanitize::vet_urls(&mut value);
     Ok(Json(value))
 }
