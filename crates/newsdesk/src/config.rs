@@ -87,6 +87,12 @@ pub struct FetchSettings {
     pub max_new_entries_per_pass: usize,
     /// Fetch each entry's article page (otherwise keep the feed's content).
     pub fetch_article_pages: bool,
+    /// Seconds one source may spend on its new entries in one pass; the entries not done by
+    /// then wait for the next pass.
+    pub source_time_budget_secs: u64,
+    /// Seconds one whole pass may take: sources not started by then wait for the next pass,
+    /// and started ones get at most what is left.
+    pub pass_time_budget_secs: u64,
 }
 
 impl Default for FetchSettings {
@@ -107,6 +113,8 @@ impl Default for FetchSettings {
             article_concurrency: 8,
             max_new_entries_per_pass: 1000,
             fetch_article_pages: true,
+            source_time_budget_secs: 300,
+            pass_time_budget_secs: 1800,
         }
     }
 }
@@ -271,6 +279,9 @@ impl Config {
         if f.max_body_bytes < 1024 {
             bail!("[fetch] max_body_bytes must be at least 1024");
         }
+        if f.source_time_budget_secs == 0 || f.pass_time_budget_secs == 0 {
+            bail!("[fetch] time budgets must be at least 1 second");
+        }
         if f.max_connections_per_host == 0
             || f.source_concurrency == 0
             || f.article_concurrency == 0
@@ -374,6 +385,11 @@ article_concurrency = {articles}
 max_new_entries_per_pass = {max_new}
 # Fetch each entry's article page and extract it (false keeps only the feed's own content).
 fetch_article_pages = true
+# Seconds one source may spend on its new entries in one pass (slow pages cannot hold the pass);
+# what is left waits for the next pass.
+source_time_budget_secs = 300
+# Seconds one whole pass may take; sources not started by then are fetched first next time.
+pass_time_budget_secs = 1800
 
 [web]
 # Address `newsdesk serve` listens on.

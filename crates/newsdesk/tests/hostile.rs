@@ -30,7 +30,36 @@ fn same_link_feed(title: &str, link: &str, n: usize) -> String {
     )
 }
 
+/// A feed with one item per link.
+fn links_feed(title: &str, links: &[String]) -> String {
+    let items: String = links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            format!("<item><title>{title} {i}</title><link>{l}</link><guid>{l}</guid></item>")
+        })
+        .collect();
+    format!(
+        "<rss version=\"2.0\"><channel><title>{title}</title><link>{}</link>{items}</channel></rss>",
+        links[0]
+    )
+}
+
 async fn origin_route(UrlPath(path): UrlPath<String>) -> axum::response::Response {
+    if path.starts_with("very-slow/") {
+        // longer than the page timeout of the test configuration (2 s), every time
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    } else if path.starts_with("fast/") {
+        let page = article_page(
+            "A fast story",
+            "B. Quick",
+            &[
+                "The ferry timetable changes next month, with two more crossings on weekdays and one fewer on Sundays.",
+                "Passengers can already book the new crossings online, the operator said in a statement on Monday.",
+            ],
+        );
+        return ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
+    }
     if path != "slow-page.html" {
         return axum::http::StatusCode::NOT_FOUND.into_response();
     }
@@ -73,7 +102,33 @@ fn start_origin(rt: &tokio::runtime::Runtime) -> String {
         "items": []
     })
     .to_string();
+    let slow_feed = links_feed(
+        "Aa Slow",
+        &(0..10)
+            .map(|i| format!("{base}/very-slow/{i}.html"))
+            .collect::<Vec<_>>(),
+    );
+    // another host name for the same origin: per-host politeness does not tie the two together
+    let fast_base = base.replace("127.0.0.1", "localhost");
+    let fast_feed = links_feed(
+        "Zz Fast",
+        &(0..2)
+            .map(|i| format!("{fast_base}/fast/{i}.html"))
+            .collect::<Vec<_>>(),
+    );
     let app = Router::new()
+        .route(
+            "/slow.xml",
+            get(
+                move || async move { ([(header::CONTENT_TYPE, "application/rss+xml")], slow_feed) },
+            ),
+        )
+        .route(
+            "/fast.xml",
+            get(
+                move || async move { ([(header::CONTENT_TYPE, "application/rss+xml")], fast_feed) },
+            ),
+        )
         .route(
             "/escapes.json",
             get(move || async move {
@@ -211,4 +266,57 @@ fn terminal_escapes_in_a_feed_title_never_reach_the_name_or_the_terminal() {
     assert!(!out.contains('\u{1b}'), "{out:?}");
     let out = site.ok(&["sources", "list"]);
     assert!(!out.contains('\u{1b}'), "{out:?}");
+}
+
+/// Ten article pages that never answer in time (each retried) would hold a pass for minutes;
+/// the source's time budget ends its share after 3 s, the other source (another host) is
+/// stored meanwhile, and the slow entries wait for the next pass.
+#[test]
+fn a_slow_source_is_bounded_by_its_time_budget_and_starves_no_other() {
+    let rt = runtime();
+    let base = start_origin(&rt);
+    let site = Site::new("source_time_budget_secs = 3\n");
+    site.ok(&["sources", "add", &format!("{base}/slow.xml")]);
+    let fast = format!("{}/fast.xml", base.replace("127.0.0.1", "localhost"));
+    site.ok(&["sources", "add", &fast]);
+    let t = Instant::now();
+    let out = site.ok(&["fetch"]);
+    let took = t.elapsed();
+    // without the budget: 10 pages x 3 tries x 2 s timeout, one at a time on one host
+    assert!(took < Duration::from_secs(20), "pass took {took:?}: {out}");
+    assert_eq!(
+        query_i64(
+            &site.db(),
+            "SELECT COUNT(*) FROM articles WHERE url LIKE '%/fast/%'"
+        ),
+        2,
+        "{out}"
+    );
+    assert_eq!(
+        query_i64(
+            &site.db(),
+            "SELECT COUNT(*) FROM feed_entries WHERE entry_key LIKE '%very-slow%'"
+        ),
+        0,
+        "slow entries are left for the next pass, not recorded"
+    );
+}
+
+/// With one source at a time and a 2 s pass budget, the source after the slow one (sources
+/// are taken by name: "Aa Slow" first) is not started: it is reported and left for the next
+/// pass.
+#[test]
+fn a_pass_is_bounded_by_its_time_budget() {
+    let rt = runtime();
+    let base = start_origin(&rt);
+    let site = Site::new(
+        "source_concurrency = 1\nsource_time_budget_secs = 60\npass_time_budget_secs = 2\n",
+    );
+    site.ok(&["sources", "add", &format!("{base}/slow.xml")]);
+    let fast = format!("{}/fast.xml", base.replace("127.0.0.1", "localhost"));
+    site.ok(&["sources", "add", &fast]);
+    let t = Instant::now();
+    let out = site.ok(&["fetch"]);
+    assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+    assert!(out.contains("1 left for the next pass"), "{out}");
 }

@@ -72,6 +72,9 @@ pub struct PassReport {
     pub results: Vec<SourceResult>,
     /// Wall time of the pass.
     pub elapsed: Duration,
+    /// Sources not started because the pass's time budget was spent (they stay due, so the
+    /// next pass takes them first).
+    pub not_started: usize,
 }
 
 impl PassReport {
@@ -125,6 +128,13 @@ impl fmt::Display for PassReport {
             self.new_articles(),
             self.elapsed.as_secs_f64()
         )?;
+        if self.not_started > 0 {
+            write!(
+                f,
+                "; {} left for the next pass (pass time budget spent)",
+                self.not_started
+            )?;
+        }
         match self.paused() {
             0 => Ok(()),
             n => write!(f, "; {n} paused"),
@@ -201,18 +211,44 @@ impl Ingest {
         self
     }
 
-    /// One pass over `sources`, `source_concurrency` at a time.
+    /// One pass over `sources`, `source_concurrency` at a time, each source in its own task
+    /// (one slow or hostile source cannot hold the others), within the pass's time budget
+    /// (`pass_time_budget_secs`; each source's new entries also within
+    /// `source_time_budget_secs`).
     pub async fn run_pass(&self, sources: Vec<Source>, progress: &Progress) -> PassReport {
         let start = Instant::now();
+        let pass_deadline = start + Duration::from_secs(self.settings.pass_time_budget_secs);
         let mut total_new = 0;
+        let mut not_started = 0;
         let mut results = Vec::with_capacity(sources.len());
         let mut stream = futures_util::stream::iter(sources)
             .map(|src| {
                 let this = self.clone();
-                async move { this.fetch_source(&src).await }
+                async move {
+                    if Instant::now() >= pass_deadline {
+                        return None;
+                    }
+                    let (id, name) = (src.id, src.name.clone());
+                    let task =
+                        tokio::spawn(
+                            async move { this.fetch_source_by(&src, pass_deadline).await },
+                        );
+                    Some(task.await.unwrap_or_else(|e| SourceResult {
+                        source_id: id,
+                        name,
+                        outcome: SourceOutcome::Failed(format!("source task failed: {e}")),
+                        next_fetch_at: None,
+                        paused: None,
+                    }))
+                }
             })
             .buffer_unordered(self.settings.source_concurrency);
         while let Some(r) = stream.next().await {
+            let Some(r) = r else {
+                not_started += 1;
+                progress.source_done(0, total_new);
+                continue;
+            };
             if let SourceOutcome::Ok { new_articles, .. } = r.outcome {
                 total_new += new_articles;
                 progress.source_done(new_articles, total_new);
@@ -232,15 +268,24 @@ impl Ingest {
             super::stories::place_after_pass(&self.store, self.story_pivot.as_deref()).await;
         }
         results.sort_by_key(|r| r.source_id);
+        if not_started > 0 {
+            warn!(
+                not_started,
+                budget_secs = self.settings.pass_time_budget_secs,
+                "pass time budget spent; sources left for the next pass"
+            );
+        }
         PassReport {
             results,
             elapsed: start.elapsed(),
+            not_started,
         }
     }
 
-    /// Fetches one source and ingests its new entries; records the outcome on the source and
-    /// decides when it is due next.
-    pub async fn fetch_source(&self, src: &Source) -> SourceResult {
+    /// Fetches one source and ingests its new entries, by `pass_deadline` at the latest and
+    /// within `source_time_budget_secs`; records the outcome on the source and decides when it
+    /// is due next.
+    async fn fetch_source_by(&self, src: &Source, pass_deadline: Instant) -> SourceResult {
         let mut result = SourceResult {
             source_id: src.id,
             name: src.name.clone(),
@@ -279,7 +324,11 @@ impl Ingest {
             hints: CacheHints::default(),
             permanent_redirect: None,
         };
-        let outcome = self.fetch_source_inner(src, &mut state, &mut facts).await;
+        let budget = Duration::from_secs(self.settings.source_time_budget_secs);
+        let deadline = pass_deadline.min(Instant::now() + budget);
+        let outcome = self
+            .fetch_source_inner(src, &mut state, &mut facts, deadline)
+            .await;
         let now = Utc::now();
         state.last_fetch_at = Some(now);
         match &outcome {
@@ -386,6 +435,7 @@ impl Ingest {
         src: &Source,
         state: &mut FetchState,
         facts: &mut Facts,
+        deadline: Instant,
     ) -> SourceOutcome {
         let validators = Validators {
             etag: state.etag.clone(),
@@ -496,6 +546,7 @@ impl Ingest {
             new_articles = stored;
             deferred += failed;
         } else {
+            let mut remaining = fresh.len();
             let mut stream = futures_util::stream::iter(fresh)
                 .map(|entry| {
                     let this = self.clone();
@@ -503,7 +554,25 @@ impl Ingest {
                     async move { this.ingest_entry(&src, entry).await }
                 })
                 .buffer_unordered(self.settings.article_concurrency);
-            while let Some(r) = stream.next().await {
+            loop {
+                let next = tokio::time::timeout_at(deadline.into(), stream.next()).await;
+                let r = match next {
+                    Ok(Some(r)) => r,
+                    Ok(None) => break,
+                    Err(_) => {
+                        // the time budget is spent: entries in progress are dropped (nothing
+                        // of theirs is recorded) and wait for the next pass with the rest
+                        warn!(
+                            source_id = src.id,
+                            stage = "ingest",
+                            deferred = remaining,
+                            "source time budget spent; remaining entries left for the next pass"
+                        );
+                        deferred += remaining;
+                        break;
+                    }
+                };
+                remaining -= 1;
                 match r {
                     Ok(true) => new_articles += 1,
                     Ok(false) => {}
