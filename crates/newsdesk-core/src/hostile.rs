@@ -64,6 +64,35 @@ pub fn feed_with_content(html: &str, link: &str) -> String {
     )
 }
 
+/// An article of `source_id` stored under `entry_key` with `url` and `body_html` as given (the
+/// way a row written before bodies were bounded at ingest holds it), published now.
+pub fn stored_article(
+    source_id: crate::SourceId,
+    entry_key: &str,
+    url: &str,
+    body_html: String,
+) -> crate::NewArticle {
+    let now = chrono::Utc::now();
+    crate::NewArticle {
+        source_id,
+        entry_key: entry_key.into(),
+        url: url.into(),
+        canonical_url: None,
+        title: entry_key.into(),
+        authors: vec![],
+        published_at: Some(now),
+        modified_at: None,
+        fetched_at: now,
+        lead_image: None,
+        language: Some("en".into()),
+        summary: None,
+        body_html,
+        body_text: "deep".into(),
+        tags: vec![],
+        origin: crate::ContentOrigin::Page,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

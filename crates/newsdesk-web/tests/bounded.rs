@@ -5,9 +5,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use common::{TestServer, client, get};
-use newsdesk_core::{ContentOrigin, NewArticle, NewSource, hostile};
+use newsdesk_core::{NewSource, hostile};
 use newsdesk_web::WebConfig;
 
 /// The bound for optimised builds; unoptimised test builds get ten times as long
@@ -32,26 +31,13 @@ fn one_article(store: &newsdesk_store::Store, body_html: String) -> i64 {
             country: None,
         })
         .expect("add source");
-    let now = Utc::now();
     let ids = store
-        .insert_articles(&[NewArticle {
-            source_id: source.id,
-            entry_key: "deep-1".into(),
-            url: "http://127.0.0.1:9/deep".into(),
-            canonical_url: None,
-            title: "Deep".into(),
-            authors: vec![],
-            published_at: Some(now),
-            modified_at: None,
-            fetched_at: now,
-            lead_image: None,
-            language: Some("en".into()),
-            summary: None,
+        .insert_articles(&[hostile::stored_article(
+            source.id,
+            "deep-1",
+            "http://127.0.0.1:9/deep",
             body_html,
-            body_text: "deep".into(),
-            tags: vec![],
-            origin: ContentOrigin::Page,
-        }])
+        )])
         .expect("insert");
     ids[0].expect("inserted")
 }

@@ -12,6 +12,7 @@ macro_rules! say {
 mod bench;
 mod bench_extract;
 mod bench_fetch;
+mod bench_hostile;
 mod bench_stories;
 pub mod bench_translate;
 mod context;
