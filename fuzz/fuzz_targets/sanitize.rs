@@ -9,8 +9,24 @@ use libfuzzer_sys::fuzz_target;
 fn void(name: &str) -> bool {
     matches!(
         name,
-        "area" | "base" | "br" | "col" | "embed" | "hr" | "img" | "input" | "link" | "meta"
-            | "source" | "track" | "wbr" | "param" | "keygen" | "frame" | "basefont" | "bgsound"
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "param"
+            | "keygen"
+            | "frame"
+            | "basefont"
+            | "bgsound"
     )
 }
 
@@ -69,5 +85,8 @@ fuzz_target!(|data: &[u8]| {
     // html5ever may reopen formatting elements and add implied ones; twice the bound leaves
     // room for that while still catching an unbounded tree
     let deepest = depth(&tags);
-    assert!(deepest <= 2 * newsdesk_extract::MAX_HTML_DEPTH + 8, "depth {deepest}");
+    assert!(
+        deepest <= 2 * newsdesk_extract::MAX_HTML_DEPTH + 8,
+        "depth {deepest}"
+    );
 });
