@@ -26,6 +26,8 @@
 mod article;
 mod error;
 mod feed;
+pub mod hostile;
+mod label;
 mod profile;
 mod query;
 mod source;
@@ -33,6 +35,7 @@ mod source;
 pub use article::{Article, ArticleId, ContentOrigin, ExtractedArticle, NewArticle};
 pub use error::{CoreError, Result};
 pub use feed::{Enclosure, FeedEntry, FeedMeta, ParsedFeed, TextFormat};
+pub use label::clean_label;
 pub use profile::{
     Fact, FactOrigin, PROFILE_FIELDS, ProfileFilter, SourceProfile, Typology, TypologyCode,
     TypologyFilter, TypologyGroup,

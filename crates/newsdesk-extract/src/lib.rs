@@ -25,9 +25,12 @@
 //!   quoted social posts keep their text after that link.
 //!
 //! It does no network and no database work, and has no per-site rules. [`sanitize_html`] is
-//! also the sanitiser for feed summaries. The benchmark interfaces (`newsdesk extract --batch`,
-//! `newsdesk bench extract`) call [`extract`] exactly as the pipeline does; the benchmark's record
-//! format is the binary's business, not this library's.
+//! also the sanitiser for feed summaries; it keeps every HTML that is stored within
+//! [`HtmlBounds`] (nesting depth, elements, attributes) by a linear pass ([`bound_html`]) before
+//! parsing, so that hostile markup costs neither minutes at ingest nor seconds at each view. The
+//! benchmark interfaces (`newsdesk extract --batch`, `newsdesk bench extract`) call [`extract`]
+//! exactly as the pipeline does; the benchmark's record format is the binary's business, not this
+//! library's.
 //! Errors ([`ExtractError`]) are only for hopeless input: empty, not HTML, or over
 //! [`MAX_HTML_BYTES`].
 //!
@@ -54,6 +57,7 @@ mod article;
 mod authors;
 mod body;
 mod boilerplate;
+mod bounds;
 mod content;
 mod dates;
 mod error;
@@ -68,6 +72,10 @@ mod tokenize;
 mod tree_walk;
 
 pub use article::extract;
+pub use bounds::{
+    HtmlBounds, MAX_ATTRIBUTES_PER_ELEMENT, MAX_HTML_ATTRIBUTES, MAX_HTML_DEPTH, MAX_HTML_ELEMENTS,
+    bound_html, bound_html_with,
+};
 pub use error::ExtractError;
 pub use nesting::MAX_NESTING;
 pub use newsdesk_core::ExtractedArticle;

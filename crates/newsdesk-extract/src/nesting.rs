@@ -541,7 +541,7 @@ fn preformatted(name: &[u8]) -> bool {
     name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing")
 }
 
-fn tag_end(bytes: &[u8], from: usize) -> usize {
+pub(crate) fn tag_end(bytes: &[u8], from: usize) -> usize {
     let mut i = from;
     let mut after_eq = false;
     while i < bytes.len() {
@@ -584,7 +584,7 @@ fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     None
 }
 
-fn counted(name: &[u8]) -> bool {
+pub(crate) fn counted(name: &[u8]) -> bool {
     !matches!(
         name,
         b"p" | b"li"

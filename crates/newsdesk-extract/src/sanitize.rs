@@ -56,6 +56,8 @@ pub const ALLOWED_TAGS: &[&str] = &[
 /// absolute URL). Links get `rel="noopener noreferrer"`. Images (`src`, `alt`) and links
 /// (`href`) are kept, as are paragraphs, headings h2–h6, lists, quotes, figures, tables and
 /// inline emphasis. The only class kept is `embed` on `<p>` (embedded-content placeholders).
+/// The input is first kept within the default [`HtmlBounds`](crate::HtmlBounds) by
+/// [`bound_html`](crate::bound_html), so the result is bounded too and the work is linear.
 ///
 /// ```
 /// let clean = newsdesk_extract::sanitize_html(
@@ -96,7 +98,7 @@ pub fn sanitize_html(html: &str, base_url: &str) -> String {
         Ok(base) if base.has_host() => builder.url_relative(UrlRelative::RewriteWithBase(base)),
         _ => builder.url_relative(UrlRelative::Deny),
     };
-    builder.clean(html).to_string()
+    builder.clean(&crate::bound_html(html)).to_string()
 }
 
 #[cfg(test)]
@@ -194,6 +196,24 @@ mod tests {
         }
         assert!(!clean.contains("<h1>") && !clean.contains("<div") && !clean.contains("<span"));
         assert!(clean.contains("Top"));
+    }
+
+    #[test]
+    fn hostile_nesting_is_bounded_and_quick() {
+        let deep = newsdesk_core::hostile::deep_blockquote_html(40_000);
+        let clean = sanitize_html(&deep, BASE);
+        assert_eq!(clean.matches("<blockquote>").count(), crate::MAX_HTML_DEPTH);
+        assert!(clean.contains("deep"));
+        let divs = newsdesk_core::hostile::unclosed_divs_html(500_000);
+        let t = std::time::Instant::now();
+        let clean = sanitize_html(&divs, BASE);
+        // the issue's generous bound: this once took more than 300 s at ingest
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            t.elapsed()
+        );
+        assert_eq!(clean.matches('x').count(), 500_000);
     }
 
     #[test]

@@ -27,6 +27,15 @@ pub enum FeedError {
         /// What went wrong.
         reason: String,
     },
+    /// The document passes a bound set against hostile input (e.g. internal DTD entities that
+    /// would expand beyond [`crate::MAX_ENTITY_EXPANSION_BYTES`]); it is refused as a whole.
+    #[error("feeds: document refused: {reason}{}", for_url(.url))]
+    Refused {
+        /// The document URL, when known.
+        url: Option<String>,
+        /// Which bound was passed.
+        reason: String,
+    },
     /// The OPML document could not be read.
     #[error("feeds: invalid OPML: {reason}")]
     Opml {

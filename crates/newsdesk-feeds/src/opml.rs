@@ -138,6 +138,8 @@ fn attributes(e: &BytesStart<'_>) -> Vec<(String, String)> {
 }
 
 /// Writes an OPML 2.0 document listing `sources` (one flat `<outline type="rss">` each).
+/// Only absolute `http`/`https` URLs are written: an `htmlUrl` with another scheme
+/// (`javascript:`, `data:`…) is left out, and so is a source whose feed URL has one.
 ///
 /// ```
 /// use newsdesk_feeds::{write_opml, OpmlOutline};
@@ -153,13 +155,16 @@ pub fn write_opml(title: &str, sources: &[OpmlOutline]) -> String {
     s.push_str(&escape(title));
     s.push_str("</title>\n  </head>\n  <body>\n");
     for o in sources {
+        if http_only(&o.xml_url).is_none() {
+            continue;
+        }
         let name = o.title.as_deref().unwrap_or(&o.xml_url);
         s.push_str("    <outline type=\"rss\"");
         for (k, v) in [
             ("text", Some(name)),
             ("title", o.title.as_deref()),
             ("xmlUrl", Some(o.xml_url.as_str())),
-            ("htmlUrl", o.html_url.as_deref()),
+            ("htmlUrl", o.html_url.as_deref().and_then(http_only)),
             ("language", o.language.as_deref()),
             ("category", o.category.as_deref()),
             ("country", o.country.as_deref()),
@@ -179,6 +184,14 @@ pub fn write_opml(title: &str, sources: &[OpmlOutline]) -> String {
     }
     s.push_str("  </body>\n</opml>\n");
     s
+}
+
+/// `url` when it is an absolute http(s) URL.
+fn http_only(url: &str) -> Option<&str> {
+    url::Url::parse(url.trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+        .map(|_| url)
 }
 
 /// Escapes text for element content and double-quoted attributes; drops characters XML 1.0

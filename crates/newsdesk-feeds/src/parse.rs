@@ -73,10 +73,16 @@ pub fn parse_feed(
     let text = rewrite_declaration(text);
     // the document as written, for the fields feed-rs does not read
     let faithful = repair_with(&text, true);
+    if let Some(reason) = faithful.refused {
+        return Err(FeedError::Refused { url: url(), reason });
+    }
     let tree = parse_tree(&faithful.xml);
     let cdf = tree.as_ref().is_some_and(is_cdf);
     // the document rewritten for feed-rs
     let repaired = repair(&text);
+    if let Some(reason) = repaired.refused.clone() {
+        return Err(FeedError::Refused { url: url(), reason });
+    }
     let root = repaired.root.clone().unwrap_or_default();
     if !FEED_ROOTS.contains(&root.as_str()) && !cdf {
         let reason = if root.is_empty() {

@@ -19,12 +19,20 @@
 //!   rewritten to their RSS 2.0 / Atom 1.0 equivalents. These rewrites do not make a document
 //!   ill-formed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::html_entities;
 
 const ATOM03_NS: &str = "http://purl.org/atom/ns#";
 const ATOM10_NS: &str = "http://www.w3.org/2005/Atom";
+
+/// Most bytes that references to internal-DTD entities may expand to in one document (all
+/// references together). A document that needs more is refused: `<!ENTITY a "…100 KB…">`
+/// referenced 20,000 times would otherwise grow a 160 KB feed into 2 GB.
+pub const MAX_ENTITY_EXPANSION_BYTES: usize = 4 * 1024 * 1024;
+
+/// Most references to internal-DTD entities one document may make (all entities together).
+pub const MAX_ENTITY_REFERENCES: usize = 100_000;
 
 /// The result of [`repair`].
 #[derive(Debug, Clone)]
@@ -38,6 +46,9 @@ pub(crate) struct Repaired {
     /// RSS `<enclosure>`s seen, with the index of their `<item>` (feed-rs drops them when an
     /// item also has Media RSS content, so we read them here).
     pub enclosures: Vec<RawEnclosure>,
+    /// Why the document was refused part-way (a bound was passed); `xml` then holds only what
+    /// was repaired before that.
+    pub refused: Option<String>,
 }
 
 /// An RSS `<enclosure>` as written, and which `<item>` (0-based, document order) holds it.
@@ -75,24 +86,83 @@ struct Frame {
     prefixes: Vec<String>,
 }
 
+/// The open elements, with counts by name and by declared prefix so that "is `x` open?" and
+/// "is prefix `p` declared?" cost the same however deep the document (stray end tags and
+/// prefixed elements would otherwise scan the whole stack each).
+#[derive(Default)]
+struct Stack {
+    frames: Vec<Frame>,
+    names: HashMap<String, usize>,
+    prefixes: HashMap<String, usize>,
+}
+
+impl Stack {
+    fn push(&mut self, frame: Frame) {
+        *self.names.entry(frame.name.clone()).or_default() += 1;
+        for p in &frame.prefixes {
+            *self.prefixes.entry(p.clone()).or_default() += 1;
+        }
+        self.frames.push(frame);
+    }
+
+    fn pop(&mut self) -> Option<Frame> {
+        let frame = self.frames.pop()?;
+        decrement(&mut self.names, &frame.name);
+        for p in &frame.prefixes {
+            decrement(&mut self.prefixes, p);
+        }
+        Some(frame)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    fn last(&self) -> Option<&Frame> {
+        self.frames.last()
+    }
+
+    fn contains_name(&self, name: &str) -> bool {
+        self.names.contains_key(name)
+    }
+
+    fn declares(&self, prefix: &str) -> bool {
+        self.prefixes.contains_key(prefix)
+    }
+}
+
+fn decrement(counts: &mut HashMap<String, usize>, key: &str) {
+    if let Some(n) = counts.get_mut(key) {
+        *n -= 1;
+        if *n == 0 {
+            counts.remove(key);
+        }
+    }
+}
+
 struct Repairer<'a> {
     src: &'a str,
     pos: usize,
     out: String,
     wellformed: bool,
-    stack: Vec<Frame>,
+    stack: Stack,
     root: Option<String>,
     root_closed: bool,
     /// Byte offset in `out` just before the `>` of the root start tag.
     root_insert_at: Option<usize>,
     undeclared: Vec<String>,
+    undeclared_set: HashSet<String>,
     entities: HashMap<String, String>,
+    /// Bytes and references spent on internal-DTD entities so far.
+    entity_bytes: usize,
+    entity_refs: usize,
+    refused: Option<String>,
     atom03: bool,
     is_atom: bool,
     items: usize,
     enclosures: Vec<RawEnclosure>,
-    /// Skip the feed-rs rewrites (versions, Atom 0.3 names and types): the detailed reader
-    /// needs the document as written.
+    /// Skip the feed-rs rewrites (versions, Atom 0.3 names and types): the element-tree
+    /// overlay (`overlay.rs`) needs the document as written.
     faithful: bool,
 }
 
@@ -110,12 +180,16 @@ pub(crate) fn repair_with(text: &str, faithful: bool) -> Repaired {
         pos: 0,
         out: String::with_capacity(clean.len() + 64),
         wellformed: controls_ok,
-        stack: Vec::new(),
+        stack: Stack::default(),
         root: None,
         root_closed: false,
         root_insert_at: None,
         undeclared: Vec::new(),
+        undeclared_set: HashSet::new(),
         entities: HashMap::new(),
+        entity_bytes: 0,
+        entity_refs: 0,
+        refused: None,
         atom03: false,
         is_atom: false,
         items: 0,
@@ -130,6 +204,7 @@ pub(crate) fn repair_with(text: &str, faithful: bool) -> Repaired {
         root_insert_at,
         undeclared,
         enclosures,
+        refused,
         ..
     } = r;
     if let Some(at) = root_insert_at {
@@ -148,6 +223,7 @@ pub(crate) fn repair_with(text: &str, faithful: bool) -> Repaired {
         wellformed,
         root,
         enclosures,
+        refused,
     }
 }
 
@@ -213,7 +289,7 @@ impl<'a> Repairer<'a> {
     }
 
     fn run(&mut self) {
-        while self.pos < self.src.len() {
+        while self.pos < self.src.len() && self.refused.is_none() {
             let rest = self.rest();
             let next = rest.find(['<', '&']).unwrap_or(rest.len());
             if next > 0 {
@@ -314,6 +390,18 @@ impl<'a> Repairer<'a> {
             "amp" | "lt" | "gt" | "quot" | "apos" => (rest[..used].to_owned(), used),
             _ => {
                 if let Some(v) = self.entities.get(name) {
+                    self.entity_refs += 1;
+                    self.entity_bytes = self.entity_bytes.saturating_add(v.len());
+                    if self.entity_refs > MAX_ENTITY_REFERENCES
+                        || self.entity_bytes > MAX_ENTITY_EXPANSION_BYTES
+                    {
+                        self.refuse(format!(
+                            "internal DTD entities expand beyond the bound ({MAX_ENTITY_REFERENCES} \
+                             references, {MAX_ENTITY_EXPANSION_BYTES} bytes in all); refused \
+                             (an entity-expansion bomb?)"
+                        ));
+                        return (String::new(), used);
+                    }
                     let mut s = String::new();
                     escape_into(&mut s, v, attr);
                     return (s, used);
@@ -325,6 +413,13 @@ impl<'a> Repairer<'a> {
                 }
             }
         }
+    }
+
+    /// Stops the repair: a bound was passed.
+    fn refuse(&mut self, reason: String) {
+        self.wellformed = false;
+        self.refused.get_or_insert(reason);
+        self.pos = self.src.len();
     }
 
     fn comment(&mut self, rest: &str) {
@@ -447,8 +542,16 @@ impl<'a> Repairer<'a> {
     }
 
     fn end_tag(&mut self, rest: &str) {
-        let (inner, used) = match rest.find('>') {
-            Some(i) => (&rest[2..i], i + 1),
+        // Look only as far as the next `<` or `>`: scanning on to a far `>` for every `</`
+        // would make a run of `</</</…` quadratic.
+        let (inner, used) = match rest[2..].find(['<', '>']).map(|i| i + 2) {
+            Some(i) if rest.as_bytes()[i] == b'>' => (&rest[2..i], i + 1),
+            Some(i) => {
+                // `</foo <bar>`: treat the tag as ending before the `<`.
+                self.wellformed = false;
+                self.pos += i;
+                return;
+            }
             None => {
                 self.wellformed = false;
                 (&rest[2..], rest.len())
@@ -456,13 +559,6 @@ impl<'a> Repairer<'a> {
         };
         self.pos += used;
         let name = inner.trim();
-        if name.contains('<') {
-            // `</foo <bar>`: treat the tag as ending before the `<`.
-            self.wellformed = false;
-            self.pos -= used;
-            self.pos += 2 + inner.find('<').unwrap_or(inner.len());
-            return;
-        }
         // whitespace after the name is allowed, before it is not
         let spaced_badly = inner.trim_end() != name;
         let name = self.rename(name);
@@ -472,7 +568,7 @@ impl<'a> Repairer<'a> {
             }
             self.stack.pop();
             self.close(&name);
-        } else if self.stack.iter().any(|f| f.name == name) {
+        } else if self.stack.contains_name(&name) {
             self.wellformed = false;
             while let Some(f) = self.stack.pop() {
                 self.close(&f.name);
@@ -519,6 +615,7 @@ impl<'a> Repairer<'a> {
         let raw_name = &rest[1..name_len];
         let mut i = name_len;
         let mut attrs: Vec<(String, String)> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         let mut self_closing = false;
         loop {
             let tail = &rest[i..];
@@ -587,7 +684,7 @@ impl<'a> Repairer<'a> {
                 self.wellformed = false;
                 continue;
             }
-            if attrs.iter().any(|(n, _)| n == an) {
+            if !seen.insert(an) {
                 self.wellformed = false;
                 continue;
             }
@@ -613,6 +710,7 @@ impl<'a> Repairer<'a> {
             .iter()
             .filter_map(|(n, _)| n.strip_prefix("xmlns:").map(str::to_owned))
             .collect();
+        let declared_here: HashSet<&str> = declared.iter().map(String::as_str).collect();
         let mut used_prefixes: Vec<&str> = Vec::new();
         if let Some((p, _)) = name.split_once(':') {
             used_prefixes.push(p);
@@ -625,12 +723,13 @@ impl<'a> Repairer<'a> {
         for p in used_prefixes {
             let known = p == "xml"
                 || p == "xmlns"
-                || declared.iter().any(|d| d == p)
-                || self.stack.iter().any(|f| f.prefixes.iter().any(|d| d == p))
-                || self.undeclared.iter().any(|d| d == p);
+                || declared_here.contains(p)
+                || self.stack.declares(p)
+                || self.undeclared_set.contains(p);
             if !known {
                 self.wellformed = false;
                 self.undeclared.push(p.to_owned());
+                self.undeclared_set.insert(p.to_owned());
             }
         }
 
@@ -737,10 +836,7 @@ impl<'a> Repairer<'a> {
         }
         if name == "item" {
             self.items += 1;
-        } else if name == "enclosure"
-            && self.items > 0
-            && self.stack.iter().any(|f| f.name == "item")
-        {
+        } else if name == "enclosure" && self.items > 0 && self.stack.contains_name("item") {
             let get = |k: &str| {
                 attrs
                     .iter()

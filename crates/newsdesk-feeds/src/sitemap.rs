@@ -107,6 +107,9 @@ pub fn parse_sitemap(
         return Err(not_a_sitemap("this is not an XML sitemap".into()));
     }
     let repaired = repair(&rewrite_declaration(text));
+    if let Some(reason) = repaired.refused {
+        return Err(FeedError::Refused { url: url(), reason });
+    }
     let Some(root) = parse_tree(&repaired.xml) else {
         return Err(not_a_sitemap("no XML element found".into()));
     };

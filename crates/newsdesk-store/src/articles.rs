@@ -33,7 +33,7 @@ fn insert_in(conn: &Connection, a: &NewArticle) -> Result<Option<ArticleId>> {
          published_at, modified_at, fetched_at, sort_at, lead_image, language, summary, lead, \
          body_html, body_text, tags, origin_kind, origin_note) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19)",
+         ?19) ON CONFLICT DO NOTHING",
     )?
     .execute(params![
         a.source_id,
@@ -56,6 +56,17 @@ fn insert_in(conn: &Connection, a: &NewArticle) -> Result<Option<ArticleId>> {
         a.origin.kind(),
         a.origin.note(),
     ])?;
+    if conn.changes() == 0 {
+        // another entry (of this source or another) stored this URL already: one article per
+        // URL, so this entry is recorded as pointing at that article
+        conn.prepare_cached(
+            "UPDATE feed_entries SET article_id = (SELECT id FROM articles WHERE url = ?3) \
+             WHERE source_id = ?1 AND entry_key = ?2",
+        )?
+        .execute(params![a.source_id, a.entry_key, a.url])?;
+        tracing::debug!(url = %a.url, "store: URL already stored; entry recorded");
+        return Ok(None);
+    }
     let id = conn.last_insert_rowid();
     conn.prepare_cached(
         "UPDATE feed_entries SET article_id = ?3 WHERE source_id = ?1 AND entry_key = ?2",
@@ -141,7 +152,9 @@ impl Store {
     }
 
     /// Stores one article, its feed entry and its full-text row in one transaction.
-    /// `Ok(None)` when (source, entry_key) was already stored; [`StoreError::NoSuchSource`]
+    /// `Ok(None)` when (source, entry_key) was already stored, or when an article with the same
+    /// (non-empty) URL is (the entry is then recorded as pointing at it: one article per URL,
+    /// which the database enforces); [`StoreError::NoSuchSource`]
     /// when its source does not exist.
     pub fn insert_article(&self, a: &NewArticle) -> Result<Option<ArticleId>> {
         self.write(|conn| {

@@ -31,6 +31,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0006_translation_search.sql"),
     ),
     (
+        "0007_unique_article_url",
+        include_str!("../migrations/0007_unique_article_url.sql"),
+    ),
+    (
         "0008_source_profiles",
         include_str!("../migrations/0008_source_profiles.sql"),
     ),

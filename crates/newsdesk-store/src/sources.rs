@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use newsdesk_core::{
     FetchState, NewSource, Source, SourceId, SourceProfile, SourceWithStats, TypologyCode,
+    clean_label,
 };
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
@@ -50,7 +51,8 @@ fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
         id: row.get(0)?,
         feed_url: row.get(1)?,
         site_url: row.get(2)?,
-        name: row.get(3)?,
+        // cleaned on the way out too, for names stored before they were cleaned on the way in
+        name: clean_label(&row.get::<_, String>(3)?),
         language: row.get(4)?,
         country: row.get(5)?,
         created_at: columns::get_instant(row, 6)?,
@@ -139,8 +141,9 @@ impl Store {
     pub fn add_source(&self, s: &NewSource) -> Result<Source> {
         let feed_url = s.feed_url.trim();
         let name = non_empty(&s.name)
-            .map(str::to_owned)
-            .unwrap_or_else(|| default_name(feed_url));
+            .map(clean_label)
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| clean_label(&default_name(feed_url)));
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if let Some(id) = id_by_feed_url(&tx, feed_url)? {
@@ -186,7 +189,8 @@ impl Store {
                 });
             }
             let name = non_empty(&u.name)
-                .map(str::to_owned)
+                .map(clean_label)
+                .filter(|n| !n.is_empty())
                 .unwrap_or(current.name);
             let profile = u.profile.as_ref().unwrap_or(&current.profile);
             tx.prepare_cached(

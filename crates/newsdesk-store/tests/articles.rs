@@ -65,6 +65,8 @@ fn insert_then_get_round_trips_every_field() {
 
     let page_origin = NewArticle {
         entry_key: "second".into(),
+        // one article per URL: another entry needs another page
+        url: "https://www.lemonde.fr/article/2026/01/02/ete-2.html".into(),
         origin: ContentOrigin::Page,
         ..a
     };
@@ -243,4 +245,50 @@ fn article_languages_count_the_stored_articles_by_language() {
         store.article_languages().expect("languages"),
         [("de".to_string(), 2), ("fr".to_string(), 1)]
     );
+}
+
+#[test]
+fn one_url_under_fourteen_entries_is_stored_once() {
+    let (_dir, store) = common::fresh();
+    let a_src = common::source(&store, "https://a.example/feed");
+    let b_src = common::source(&store, "https://b.example/feed");
+    let first = common::article(a_src, "guid-0", 1_700_000_000);
+    let mut ids = Vec::new();
+    for i in 0..14 {
+        let src = if i % 2 == 0 { a_src } else { b_src };
+        let copy = NewArticle {
+            source_id: src,
+            entry_key: format!("guid-{i}"),
+            title: format!("Copy {i}"),
+            ..first.clone()
+        };
+        ids.push(store.insert_article(&copy).expect("insert"));
+    }
+    assert!(ids[0].is_some());
+    assert!(ids[1..].iter().all(Option::is_none), "{ids:?}");
+    assert_eq!(store.count_articles().expect("count"), 1);
+    // every entry is recorded, so none of them is fetched again
+    for i in 0..14 {
+        let src = if i % 2 == 0 { a_src } else { b_src };
+        assert!(store.has_entry(src, &format!("guid-{i}")).expect("has"));
+    }
+    // in one transaction too
+    let batch: Vec<NewArticle> = (14..20)
+        .map(|i| NewArticle {
+            entry_key: format!("guid-{i}"),
+            ..first.clone()
+        })
+        .collect();
+    let ids = store.insert_articles(&batch).expect("batch insert");
+    assert!(ids.iter().all(Option::is_none));
+    assert_eq!(store.count_articles().expect("count"), 1);
+    // entries without a link are stored with an empty URL: not concerned
+    for i in 0..3 {
+        let linkless = NewArticle {
+            entry_key: format!("nolink-{i}"),
+            url: String::new(),
+            ..first.clone()
+        };
+        assert!(store.insert_article(&linkless).expect("insert").is_some());
+    }
 }

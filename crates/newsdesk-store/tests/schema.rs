@@ -216,3 +216,86 @@ fn a_killed_writer_leaves_a_database_that_opens() {
         .expect("insert after kill");
     assert!(id.is_some());
 }
+
+/// Migration 0007 on a database that holds one URL several times (as earlier versions could
+/// store it): the first copy stays, the entries of the others point at it, the rest go, and
+/// the database refuses new copies.
+#[test]
+fn migration_0007_keeps_one_article_per_url() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("newsdesk.db");
+    let (src, first) = {
+        let store = Store::open(&path).expect("open");
+        let src = common::source(&store, "https://a.example/feed");
+        let first = store
+            .insert_article(&common::article(src, "e-0", 1_700_000_000))
+            .expect("insert")
+            .expect("new");
+        (src, first)
+    };
+    let url: String = {
+        let conn = rusqlite::Connection::open(&path).expect("raw open");
+        let url: String = conn
+            .query_row("SELECT url FROM articles WHERE id = ?1", [first], |r| {
+                r.get(0)
+            })
+            .expect("url");
+        // back to schema 6: a plain index, and two more copies of the same URL
+        conn.execute_batch("DROP INDEX articles_url; CREATE INDEX articles_url ON articles(url);")
+            .expect("old index");
+        for i in 1..3 {
+            conn.execute(
+                "INSERT INTO feed_entries (source_id, entry_key, first_seen_at) \
+                 VALUES (?1, ?2, '2026-01-01T00:00:00Z')",
+                rusqlite::params![src, format!("e-{i}")],
+            )
+            .expect("entry");
+            conn.execute(
+                "INSERT INTO articles (source_id, entry_key, url, title, fetched_at, sort_at, \
+                 body_html, body_text, origin_kind) SELECT source_id, ?2, url, title, \
+                 fetched_at, sort_at, body_html, body_text, origin_kind FROM articles \
+                 WHERE id = ?1",
+                rusqlite::params![first, format!("e-{i}")],
+            )
+            .expect("copy");
+            conn.execute(
+                "UPDATE feed_entries SET article_id = last_insert_rowid() \
+                 WHERE source_id = ?1 AND entry_key = ?2",
+                rusqlite::params![src, format!("e-{i}")],
+            )
+            .expect("link");
+        }
+        conn.pragma_update(None, "user_version", 6)
+            .expect("version 6");
+        let n: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM articles WHERE url = ?1",
+                [&url],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(n, 3);
+        url
+    };
+    let store = Store::open(&path).expect("migrate");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    assert_eq!(store.count_articles().expect("count"), 1);
+    let conn = rusqlite::Connection::open(&path).expect("raw open");
+    let ids: Vec<Option<i64>> = conn
+        .prepare("SELECT article_id FROM feed_entries ORDER BY entry_key")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(ids, vec![Some(first); 3]);
+    let dup = conn.execute(
+        "INSERT INTO articles (source_id, entry_key, url, title, fetched_at, sort_at, body_html, \
+         body_text, origin_kind) VALUES (?1, 'x', ?2, 't', '2026-01-01T00:00:00Z', 0, '', '', 'page')",
+        rusqlite::params![src, url],
+    );
+    assert!(
+        dup.is_err(),
+        "the database refuses a second article with the same URL"
+    );
+}

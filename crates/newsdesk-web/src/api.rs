@@ -14,7 +14,7 @@ use serde::Serialize;
 use newsdesk_store::{ArticleTranslation, TranslationStatus};
 
 use crate::params::{Params, parse_id, parse_lang};
-use crate::sanitize::{clean_body, http_url};
+use crate::sanitize::{clean_body, http_url, vetted_json};
 use crate::{AppError, AppState};
 
 /// The OpenAPI 3.1 description of this API, written by hand.
@@ -100,7 +100,7 @@ fn edition(params: &Params) -> Result<Option<String>, AppError> {
 pub(crate) async fn list_articles(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<ArticleList>, AppError> {
+) -> Result<Json<serde_json::Value>, AppError> {
     let params = Params::parse(raw.as_deref());
     params.only(&[
         "source", "lang", "since", "until", "limit", "before", "edition", "country", "typology",
@@ -150,10 +150,10 @@ pub(crate) async fn list_articles(
             },
         })
         .collect();
-    Ok(Json(ArticleList {
+    Ok(Json(vetted_json(&ArticleList {
         items,
         next: page.next.map(|c| c.encode()),
-    }))
+    })?))
 }
 
 /// The source an article came from, with its country and typology.
@@ -289,7 +289,7 @@ impl From<Article> for ArticleJson {
 pub(crate) async fn get_article(
     State(state): State<AppState>,
     Path(raw_id): Path<String>,
-) -> Result<Json<ArticleJson>, AppError> {
+) -> Result<Json<serde_json::Value>, AppError> {
     let id = parse_id("id", &raw_id)?;
     let (article, links, translations) = state
         .db(move |s| {
@@ -313,7 +313,7 @@ pub(crate) async fn get_article(
         .into_iter()
         .map(TranslationJson::from)
         .collect();
-    Ok(Json(json))
+    Ok(Json(vetted_json(&json)?))
 }
 
 /// A source as the API gives it: its profile (`owner`, `typology`, `media_type`,
@@ -354,7 +354,7 @@ pub(crate) struct SourceList {
 pub(crate) async fn list_sources(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<SourceList>, AppError> {
+) -> Result<Json<serde_json::Value>, AppError> {
     let params = Params::parse(raw.as_deref());
     params.only(&["country", "typology"])?;
     let filter = crate::profile::filter(&params)?;
@@ -370,20 +370,20 @@ pub(crate) async fn list_sources(
         })
         .map(SourceJson::from)
         .collect();
-    Ok(Json(SourceList { items }))
+    Ok(Json(vetted_json(&SourceList { items })?))
 }
 
 /// `GET /api/v1/sources/{id}`.
 pub(crate) async fn get_source(
     State(state): State<AppState>,
     Path(raw_id): Path<String>,
-) -> Result<Json<SourceJson>, AppError> {
+) -> Result<Json<serde_json::Value>, AppError> {
     let id = parse_id("id", &raw_id)?;
-    state
+    let source = state
         .db(move |s| s.get_source(id))
         .await?
-        .map(|s| Json(SourceJson::from(s)))
-        .ok_or_else(|| AppError::not_found(format!("no source with id {id}")))
+        .ok_or_else(|| AppError::not_found(format!("no source with id {id}")))?;
+    Ok(Json(vetted_json(&SourceJson::from(source))?))
 }
 
 /// `GET /api/v1/openapi.json`.

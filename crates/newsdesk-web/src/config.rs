@@ -21,6 +21,18 @@ pub struct WebConfig {
     /// How long, in milliseconds, an identical `GET` is answered from memory (see the
     /// micro-cache in the router); 0 disables it. Default 1000.
     pub cache_ttl_ms: u64,
+    /// Most bytes the micro-cache holds (answers beyond it are not cached). Default 32 MiB.
+    pub cache_max_bytes: usize,
+    /// Most connections open at once; more are answered `503` and closed. Default 4096.
+    pub max_connections: usize,
+    /// Most connections open at once from one client address (behind a reverse proxy, raise it
+    /// to `max_connections`). Default 256.
+    pub max_connections_per_client: usize,
+    /// How long a client may take to send a request's headers, in milliseconds. Default 10 000.
+    pub header_read_timeout_ms: u64,
+    /// How long a connection may stay open with no request in progress before the server
+    /// closes it, in milliseconds. Default 30 000.
+    pub idle_timeout_ms: u64,
 }
 
 impl Default for WebConfig {
@@ -31,6 +43,11 @@ impl Default for WebConfig {
             sample_data: false,
             language: "en".to_string(),
             cache_ttl_ms: 1000,
+            cache_max_bytes: 32 * 1024 * 1024,
+            max_connections: 4096,
+            max_connections_per_client: 256,
+            header_read_timeout_ms: 10_000,
+            idle_timeout_ms: 30_000,
         }
     }
 }

@@ -73,6 +73,7 @@ mod router;
 mod sanitize;
 mod search;
 mod security;
+mod server;
 mod state;
 mod status;
 mod stories;

@@ -9,8 +9,13 @@
 //! one-second server-side cache changes nothing they can observe beyond what HTTP allows.
 //!
 //! Costs and bounds: only successful `GET` answers smaller than [`MAX_ENTRY_BYTES`] are kept,
-//! keyed by path, query and whether the client accepts gzip; at most [`MAX_ENTRIES`] answers
-//! are held (the map is cleared when full). `/healthz` is never cached. A hit still honours
+//! keyed by path, query and whether the client accepts gzip. The cache holds at most
+//! `cache_max_bytes` (keys, headers and bodies counted) and [`MAX_ENTRIES`] answers: expired
+//! answers are swept out (at most once per TTL, and whenever the budget would be passed) and
+//! the map is cleared when live answers alone would pass it. Only queries made of recognised
+//! parameters ([`crate::params::RECOGNISED`]) are cached: a request carrying any other
+//! parameter (`?x=random`, a cache-buster) is answered as usual but neither read from nor kept
+//! in the cache, so it cannot fill memory. `/healthz` is never cached. A hit still honours
 //! `If-None-Match` (answering `304`) because the stored answer carries its `ETag`.
 
 use std::collections::HashMap;
@@ -35,34 +40,85 @@ struct Entry {
     body: Bytes,
 }
 
+impl Entry {
+    /// Bytes this answer holds, roughly (body, headers, and the key it is kept under).
+    fn size(&self, key: &str) -> usize {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(n, v)| n.as_str().len() + v.len() + 32)
+            .sum();
+        key.len() + headers + self.body.len() + 128
+    }
+}
+
+#[derive(Default)]
+struct Entries {
+    map: HashMap<String, (Arc<Entry>, usize)>,
+    bytes: usize,
+    swept: Option<Instant>,
+}
+
+impl Entries {
+    /// Drops the answers older than `ttl`.
+    fn sweep(&mut self, ttl: Duration) {
+        self.map.retain(|_, (e, _)| e.stored.elapsed() < ttl);
+        self.bytes = self.map.values().map(|(_, size)| size).sum();
+        self.swept = Some(Instant::now());
+    }
+}
+
 /// The cache shared by every request of one [`crate::app`].
 pub(crate) struct MicroCache {
     ttl: Duration,
-    entries: RwLock<HashMap<String, Arc<Entry>>>,
+    max_bytes: usize,
+    entries: RwLock<Entries>,
 }
 
 impl MicroCache {
-    /// A cache keeping answers for `ttl` (zero disables it).
-    pub(crate) fn new(ttl: Duration) -> Arc<MicroCache> {
+    /// A cache keeping answers for `ttl` (zero disables it), `max_bytes` in all.
+    pub(crate) fn new(ttl: Duration, max_bytes: usize) -> Arc<MicroCache> {
         Arc::new(MicroCache {
             ttl,
-            entries: RwLock::new(HashMap::new()),
+            max_bytes,
+            entries: RwLock::new(Entries::default()),
         })
     }
 
     fn get(&self, key: &str) -> Option<Arc<Entry>> {
         let map = self.entries.read().ok()?;
-        let e = map.get(key)?;
+        let (e, _) = map.map.get(key)?;
         (e.stored.elapsed() < self.ttl).then(|| e.clone())
     }
 
     fn put(&self, key: String, entry: Entry) {
-        if let Ok(mut map) = self.entries.write() {
-            if map.len() >= MAX_ENTRIES {
-                map.clear();
-            }
-            map.insert(key, Arc::new(entry));
+        let size = entry.size(&key);
+        if size > self.max_bytes {
+            return;
         }
+        let Ok(mut entries) = self.entries.write() else {
+            return;
+        };
+        if let Some((_, old)) = entries.map.remove(&key) {
+            entries.bytes -= old;
+        }
+        let sweep_due = entries.swept.is_none_or(|t| t.elapsed() >= self.ttl);
+        let over = entries.bytes + size > self.max_bytes || entries.map.len() >= MAX_ENTRIES;
+        if sweep_due || over {
+            entries.sweep(self.ttl);
+        }
+        if entries.bytes + size > self.max_bytes || entries.map.len() >= MAX_ENTRIES {
+            entries.map.clear();
+            entries.bytes = 0;
+        }
+        entries.bytes += size;
+        entries.map.insert(key, (Arc::new(entry), size));
+    }
+
+    /// Bytes held now (answers not yet swept included).
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
+        self.entries.read().map(|e| e.bytes).unwrap_or(0)
     }
 }
 
@@ -75,7 +131,15 @@ fn cache_key(request: &Request) -> Option<String> {
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("gzip"));
-    let pq = request.uri().path_and_query()?.as_str();
+    let uri = request.uri();
+    if let Some(query) = uri.query() {
+        let recognised = url::form_urlencoded::parse(query.as_bytes())
+            .all(|(name, _)| crate::params::RECOGNISED.contains(&name.as_ref()));
+        if !recognised {
+            return None;
+        }
+    }
+    let pq = uri.path_and_query()?.as_str();
     Some(format!("{}{pq}", if gzip { "z" } else { "-" }))
 }
 
@@ -167,22 +231,61 @@ pub(crate) async fn cache(
 mod tests {
     use super::*;
 
-    #[test]
-    fn entries_expire_and_the_map_is_bounded() {
-        let c = MicroCache::new(Duration::from_millis(50));
-        let entry = || Entry {
+    fn entry(body: usize) -> Entry {
+        Entry {
             stored: Instant::now(),
             status: StatusCode::OK,
             headers: HeaderMap::new(),
-            body: Bytes::from_static(b"x"),
-        };
-        c.put("a".into(), entry());
+            body: Bytes::from(vec![b'x'; body]),
+        }
+    }
+
+    #[test]
+    fn entries_expire_and_the_map_is_bounded() {
+        let c = MicroCache::new(Duration::from_millis(50), 64 * 1024 * 1024);
+        c.put("a".into(), entry(1));
         assert!(c.get("a").is_some());
         std::thread::sleep(Duration::from_millis(60));
         assert!(c.get("a").is_none(), "expired");
         for i in 0..MAX_ENTRIES + 1 {
-            c.put(format!("k{i}"), entry());
+            c.put(format!("k{i}"), entry(1));
         }
-        assert!(c.entries.read().map(|m| m.len()).unwrap_or(0) <= MAX_ENTRIES);
+        assert!(c.entries.read().map(|m| m.map.len()).unwrap_or(0) <= MAX_ENTRIES);
+    }
+
+    #[test]
+    fn the_byte_budget_holds_and_expiry_frees_memory() {
+        let budget = 1024 * 1024;
+        let c = MicroCache::new(Duration::from_millis(50), budget);
+        for i in 0..1000 {
+            c.put(format!("k{i}"), entry(10_000));
+            assert!(c.bytes() <= budget, "{} bytes after {i}", c.bytes());
+        }
+        assert!(c.bytes() > budget / 2, "the cache is used");
+        std::thread::sleep(Duration::from_millis(60));
+        c.put("fresh".into(), entry(10));
+        assert!(
+            c.bytes() < 1000,
+            "expired answers were freed: {}",
+            c.bytes()
+        );
+        c.put("huge".into(), entry(budget + 1));
+        assert!(c.get("huge").is_none(), "larger than the budget: not kept");
+    }
+
+    #[test]
+    fn only_recognised_parameters_make_a_key() {
+        let key = |uri: &str| {
+            let request = Request::builder()
+                .uri(uri)
+                .body(Body::empty())
+                .expect("request");
+            cache_key(&request)
+        };
+        assert!(key("/feed.json").is_some());
+        assert!(key("/feed.json?lang=fr&limit=5").is_some());
+        assert_eq!(key("/feed.json?w=1"), None);
+        assert_eq!(key("/articles/1?lang=fr&utm_source=x"), None);
+        assert_eq!(key("/healthz"), None);
     }
 }

@@ -5,6 +5,12 @@ use newsdesk_core::{ArticleId, Cursor, MAX_PAGE_SIZE, SourceId};
 
 use crate::AppError;
 
+/// Every query parameter some route reads. The micro-cache keeps only answers to queries made
+/// of these (so a cache-busting `?x=random` cannot fill memory).
+pub(crate) const RECOGNISED: &[&str] = &[
+    "before", "edition", "lang", "limit", "q", "show", "since", "sort", "source", "until",
+];
+
 /// The decoded `name=value` pairs of a query string. Empty values count as absent.
 #[derive(Debug, Default)]
 pub(crate) struct Params(Vec<(String, String)>);

@@ -16,6 +16,7 @@ use tracing::Level;
 
 use crate::Editions;
 use crate::limits::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
+use crate::server::{ConnectionLimits, serve_connections};
 use crate::{
     AppState, api, asset, conditional, editions, error, feeds, health, limits, microcache, pages,
     profile, search, security, status, stories,
@@ -28,8 +29,10 @@ use crate::{
 /// `ETag`/`304` → gzip → error formatting (JSON under `/api/`, HTML elsewhere) →
 /// 30 s timeout (503) → 64 KiB body limit → at most 64 requests in flight.
 pub fn app(state: AppState) -> Router {
-    let cache =
-        microcache::MicroCache::new(std::time::Duration::from_millis(state.config.cache_ttl_ms));
+    let cache = microcache::MicroCache::new(
+        std::time::Duration::from_millis(state.config.cache_ttl_ms),
+        state.config.cache_max_bytes,
+    );
     Router::new()
         .route("/", get(pages::index))
         .route("/articles/{id}", get(pages::article))
@@ -107,13 +110,23 @@ pub async fn serve_with_editions(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, editions = editions.list.len(), "newsdesk-web listening");
     }
-    axum::serve(listener, app_with_editions(state, editions))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = ConnectionLimits::from_config(&state.config);
+    serve_connections(
+        listener,
+        app_with_editions(state, editions),
+        limits,
+        shutdown,
+    )
+    .await
 }
 
 /// Serves [`app`] on `listener` until `shutdown` resolves, then finishes the requests in
 /// flight and returns.
+///
+/// Connections are bounded by the [`crate::WebConfig`]: at most `max_connections` open (and
+/// `max_connections_per_client` from one address; more are answered `503` and closed at once),
+/// `header_read_timeout_ms` to send a request's headers, `idle_timeout_ms` without a request
+/// before the server closes the connection.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -122,7 +135,6 @@ pub async fn serve(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "newsdesk-web listening");
     }
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = ConnectionLimits::from_config(&state.config);
+    serve_connections(listener, app(state), limits, shutdown).await
 }

@@ -4,6 +4,8 @@
 use std::collections::HashSet;
 
 use ammonia::{Builder, UrlRelative};
+
+use crate::AppError;
 use url::Url;
 
 /// The URL when it is an absolute `http`/`https` URL; `None` for anything else (`javascript:`,
@@ -13,6 +15,38 @@ pub(crate) fn http_url(raw: &str) -> Option<String> {
     match parsed.scheme() {
         "http" | "https" if parsed.host().is_some() => Some(parsed.to_string()),
         _ => None,
+    }
+}
+
+/// The fields of API records that hold outside URLs.
+const URL_FIELDS: &[&str] = &["url", "canonical_url", "lead_image", "site_url", "feed_url"];
+
+/// `record` as JSON with every URL field ([`URL_FIELDS`], at any depth) that is not an absolute
+/// `http`/`https` URL set to null: pages and feeds out filter such URLs when they render them,
+/// and API clients get the same guarantee (`javascript:` and `data:` URLs never leave).
+pub(crate) fn vetted_json(record: &impl serde::Serialize) -> Result<serde_json::Value, AppError> {
+    let mut value = serde_json::to_value(record)
+        .map_err(|e| AppError::internal(format!("web: API serialisation failed: {e}")))?;
+    vet_urls(&mut value);
+    Ok(value)
+}
+
+/// Sets every URL field of `value` (at any depth) that is not an absolute http(s) URL to null.
+pub(crate) fn vet_urls(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if URL_FIELDS.contains(&key.as_str()) {
+                    if v.as_str().is_some_and(|u| http_url(u).is_none()) {
+                        *v = serde_json::Value::Null;
+                    }
+                } else {
+                    vet_urls(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(vet_urls),
+        _ => {}
     }
 }
 
@@ -27,6 +61,11 @@ pub(crate) fn host_of(raw: &str) -> Option<String> {
 /// Sanitises an article body: no scripts, styles, iframes, forms or event handlers; only
 /// `http`, `https` and `mailto` URLs; relative URLs resolved against the article's URL; images
 /// and links kept, links get `rel="noopener noreferrer"`.
+///
+/// Bodies are sanitised and bounded at ingest already; this second pass is the defence in depth
+/// for rows stored before that. It first keeps the markup within
+/// [`newsdesk_extract::HtmlBounds`] (one linear scan), so that even an old row nested 40,000
+/// deep costs milliseconds, not seconds of a runtime worker, on each view.
 pub(crate) fn clean_body(html: &str, article_url: &str) -> String {
     let mut builder = Builder::default();
     builder
@@ -42,7 +81,9 @@ pub(crate) fn clean_body(html: &str, article_url: &str) -> String {
             builder.url_relative(UrlRelative::Deny);
         }
     }
-    builder.clean(html).to_string()
+    builder
+        .clean(&newsdesk_extract::bound_html(html))
+        .to_string()
 }
 
 #[cfg(test)]
@@ -95,6 +136,27 @@ mod tests {
             "{clean}"
         );
         assert!(clean.contains(r#"loading="lazy""#), "{clean}");
+    }
+
+    #[test]
+    fn api_records_carry_only_http_urls() {
+        let record = serde_json::json!({
+            "url": "javascript:alert(1)",
+            "canonical_url": "https://ok.example/a",
+            "lead_image": "data:image/svg+xml,<svg onload=alert(1)>",
+            "source": {"site_url": " JaVaScRiPt:alert(2)", "feed_url": "http://ok.example/f"},
+            "articles": [{"url": "vbscript:x"}, {"url": "http://ok.example/b"}],
+            "title": "javascript: is only a word here"
+        });
+        let v = vetted_json(&record).expect("json");
+        assert_eq!(v["url"], serde_json::Value::Null);
+        assert_eq!(v["canonical_url"], "https://ok.example/a");
+        assert_eq!(v["lead_image"], serde_json::Value::Null);
+        assert_eq!(v["source"]["site_url"], serde_json::Value::Null);
+        assert_eq!(v["source"]["feed_url"], "http://ok.example/f");
+        assert_eq!(v["articles"][0]["url"], serde_json::Value::Null);
+        assert_eq!(v["articles"][1]["url"], "http://ok.example/b");
+        assert_eq!(v["title"], "javascript: is only a word here");
     }
 
     #[test]

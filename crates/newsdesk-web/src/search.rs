@@ -132,7 +132,7 @@ pub(crate) struct SearchResults {
 pub(crate) async fn api_search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<SearchResults>, AppError> {
+) -> Result<Json<serde_json::Value>, AppError> {
     let params = Params::parse(raw.as_deref());
     params.only(&["q", "limit", "country", "typology", "lang"])?;
     let q = query_text(&params)?
@@ -142,5 +142,7 @@ pub(crate) async fn api_search(
     let items = state
         .db(move |s| s.search_filtered(&q, &filter, limit))
         .await?;
-    Ok(Json(SearchResults { items }))
+    Ok(Json(crate::sanitize::vetted_json(&SearchResults {
+        items,
+    })?))
 }

@@ -758,5 +758,6 @@ pub(crate) async fn api_story(
             }
         }
     }
+    crate::sanitize::vet_urls(&mut value);
     Ok(Json(value))
 }

@@ -252,3 +252,61 @@ async fn api_serves_sanitised_bodies_and_json_escaped_text() {
     assert!(e["error"]["message"].as_str().unwrap().len() < 300);
     server.stop().await;
 }
+
+/// Every URL field of a JSON record, at any depth.
+fn url_fields(v: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, x) in map {
+                if ["url", "canonical_url", "lead_image", "site_url", "feed_url"]
+                    .contains(&k.as_str())
+                {
+                    out.push((k.clone(), x.clone()));
+                } else {
+                    url_fields(x, out);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|x| url_fields(x, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn no_javascript_or_data_url_leaves_the_api() {
+    let mut ids = None;
+    let server = TestServer::start(WebConfig::default(), |s| ids = Some(hostile_fill(s))).await;
+    let (source_id, article_id) = ids.unwrap();
+    let c = client();
+    let mut seen = 0;
+    for path in [
+        "/api/v1/articles".to_string(),
+        format!("/api/v1/articles/{article_id}"),
+        "/api/v1/sources".to_string(),
+        format!("/api/v1/sources/{source_id}"),
+        "/api/v1/search?q=Hello".to_string(),
+    ] {
+        let (status, _, body) = get(&c, &server.url(&path)).await;
+        assert_eq!(status, 200, "{path}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let mut fields = Vec::new();
+        url_fields(&v, &mut fields);
+        assert!(!fields.is_empty(), "{path}: no URL fields");
+        for (k, x) in fields {
+            seen += 1;
+            match x.as_str() {
+                None => assert!(x.is_null(), "{path}: {k} = {x}"),
+                Some(u) => assert!(
+                    u.starts_with("http://") || u.starts_with("https://"),
+                    "{path}: {k} = {u}"
+                ),
+            }
+        }
+    }
+    assert!(seen > 10);
+    // the article stored with `javascript:` URLs has them as null
+    let (_, _, body) = get(&c, &server.url(&format!("/api/v1/articles/{article_id}"))).await;
+    let a: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(a["url"].is_null() && a["canonical_url"].is_null() && a["lead_image"].is_null());
+    server.stop().await;
+}

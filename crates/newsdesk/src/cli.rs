@@ -343,6 +343,13 @@ pub enum BenchCommand {
         #[arg(long)]
         no_cache: bool,
     },
+    /// Hostile inputs (entity bombs, deep nesting, idle connections, cache busting) through
+    /// the product's own code: time and peak memory per case, each in a process of its own.
+    Hostile {
+        /// Run only this case, in this process (used for the per-case processes).
+        #[arg(long)]
+        case: Option<String>,
+    },
     /// Article extraction speed over a directory of pages: pages/s and MB/s, one thread and all.
     Extract {
         /// Directory of `*.html` pages (or a dataset directory with an `html/` folder).

@@ -87,6 +87,12 @@ pub struct FetchSettings {
     pub max_new_entries_per_pass: usize,
     /// Fetch each entry's article page (otherwise keep the feed's content).
     pub fetch_article_pages: bool,
+    /// Seconds one source may spend on its new entries in one pass; the entries not done by
+    /// then wait for the next pass.
+    pub source_time_budget_secs: u64,
+    /// Seconds one whole pass may take: sources not started by then wait for the next pass,
+    /// and started ones get at most what is left.
+    pub pass_time_budget_secs: u64,
 }
 
 impl Default for FetchSettings {
@@ -107,6 +113,8 @@ impl Default for FetchSettings {
             article_concurrency: 8,
             max_new_entries_per_pass: 1000,
             fetch_article_pages: true,
+            source_time_budget_secs: 300,
+            pass_time_budget_secs: 1800,
         }
     }
 }
@@ -127,10 +135,39 @@ pub struct WebSettings {
     pub sample_data: bool,
     /// Milliseconds an identical GET is answered from memory (0 turns the micro-cache off).
     pub cache_ttl_ms: u64,
+    /// Most bytes the micro-cache holds.
+    pub cache_max_bytes: usize,
+    /// Most connections open at once (more are answered 503 and closed).
+    pub max_connections: usize,
+    /// Most connections open at once from one client address.
+    pub max_connections_per_client: usize,
+    /// Milliseconds a client may take to send a request's headers.
+    pub header_read_timeout_ms: u64,
+    /// Milliseconds a connection may stay open without a request before it is closed.
+    pub idle_timeout_ms: u64,
+}
+
+impl WebSettings {
+    /// The web server's configuration from these settings.
+    pub fn web_config(&self) -> newsdesk_web::WebConfig {
+        newsdesk_web::WebConfig {
+            site_title: self.site_title.clone(),
+            public_url: self.public_url.clone(),
+            language: self.language.clone(),
+            sample_data: self.sample_data,
+            cache_ttl_ms: self.cache_ttl_ms,
+            cache_max_bytes: self.cache_max_bytes,
+            max_connections: self.max_connections,
+            max_connections_per_client: self.max_connections_per_client,
+            header_read_timeout_ms: self.header_read_timeout_ms,
+            idle_timeout_ms: self.idle_timeout_ms,
+        }
+    }
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
+        let web = newsdesk_web::WebConfig::default();
         WebSettings {
             bind: "127.0.0.1:8080".into(),
             site_title: "newsdesk".into(),
@@ -138,6 +175,11 @@ impl Default for WebSettings {
             language: "en".into(),
             sample_data: false,
             cache_ttl_ms: 1000,
+            cache_max_bytes: web.cache_max_bytes,
+            max_connections: web.max_connections,
+            max_connections_per_client: web.max_connections_per_client,
+            header_read_timeout_ms: web.header_read_timeout_ms,
+            idle_timeout_ms: web.idle_timeout_ms,
         }
     }
 }
@@ -252,6 +294,9 @@ impl Config {
         if f.max_body_bytes < 1024 {
             bail!("[fetch] max_body_bytes must be at least 1024");
         }
+        if f.source_time_budget_secs == 0 || f.pass_time_budget_secs == 0 {
+            bail!("[fetch] time budgets must be at least 1 second");
+        }
         if f.max_connections_per_host == 0
             || f.source_concurrency == 0
             || f.article_concurrency == 0
@@ -363,6 +408,11 @@ article_concurrency = {articles}
 max_new_entries_per_pass = {max_new}
 # Fetch each entry's article page and extract it (false keeps only the feed's own content).
 fetch_article_pages = true
+# Seconds one source may spend on its new entries in one pass (slow pages cannot hold the pass);
+# what is left waits for the next pass.
+source_time_budget_secs = 300
+# Seconds one whole pass may take; sources not started by then are fetched first next time.
+pass_time_budget_secs = 1800
 
 [web]
 # Address `newsdesk serve` listens on.
@@ -378,6 +428,16 @@ sample_data = false
 # Identical GET requests within this many milliseconds are answered from memory, so a busy front
 # page costs one render per second; 0 turns this micro-cache off.
 cache_ttl_ms = 1000
+# Most bytes that micro-cache holds (answers beyond it are rendered each time).
+cache_max_bytes = 33554432
+# Most connections open at once, and from one client address (raise it behind a reverse proxy);
+# more are answered 503 and closed at once.
+max_connections = 4096
+max_connections_per_client = 256
+# Milliseconds a client may take to send a request's headers, and a connection may stay open
+# without a request, before the server closes it.
+header_read_timeout_ms = 10000
+idle_timeout_ms = 30000
 
 [schedule]
 # Fetch sources in the background while `newsdesk serve` runs (`newsdesk fetch --due` does one

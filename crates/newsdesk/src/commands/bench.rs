@@ -56,18 +56,19 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
             threads,
             rounds,
         } => super::bench_extract::run(&dir, threads, rounds),
+        BenchCommand::Hostile { case } => super::bench_hostile::run(case).await,
     }
 }
 
 /// Peak resident memory of this process (VmHWM), in MiB.
-fn peak_rss_mib() -> Option<f64> {
+pub(crate) fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
 
-pub(super) fn bench_dir(name: &str) -> Result<std::path::PathBuf> {
+pub(crate) fn bench_dir(name: &str) -> Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(format!("newsdesk-bench-{name}-{}", std::process::id()));
     if dir.exists() {
         std::fs::remove_dir_all(&dir).ok();

@@ -13,6 +13,7 @@ mod bench;
 mod bench_demo;
 mod bench_extract;
 mod bench_fetch;
+mod bench_hostile;
 mod bench_stories;
 mod bench_stories_pipeline;
 pub mod bench_translate;

@@ -26,13 +26,7 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
         .parse()
         .with_context(|| format!("--bind {wanted:?} is not ADDR:PORT"))?;
     let listener = self::bind(addr).await?;
-    let web = WebConfig {
-        site_title: ctx.config.web.site_title.clone(),
-        public_url: ctx.config.web.public_url.clone(),
-        language: ctx.config.web.language.clone(),
-        sample_data: ctx.config.web.sample_data,
-        cache_ttl_ms: ctx.config.web.cache_ttl_ms,
-    };
+    let web = ctx.config.web.web_config();
     let status = SiteStatus::new();
     let (translation, warnings) = edition_translation(&ctx).await;
     for w in &warnings {

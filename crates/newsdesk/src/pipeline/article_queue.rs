@@ -4,9 +4,11 @@
 //!   the fetcher's per-host politeness (which feeds and pages share).
 //! * Transient errors (timeouts, resets, 408, 429, 5xx) are retried up to `page_retries` times,
 //!   after 1 s, 2 s, … (or the `Retry-After` the server sent, up to a minute).
-//! * A page is never fetched twice for the same URL: a URL already stored as an article's URL or
-//!   canonical URL is not fetched, and a URL being fetched for one source is not fetched again
-//!   for another source at the same time.
+//! * A page is never fetched twice for the same URL, and one URL is stored as one article: a URL
+//!   already stored as an article's URL or canonical URL is not fetched, and a URL is *claimed*
+//!   ([`UrlClaim`]) by the entry that fetches it until that entry's article is stored, so another
+//!   entry (of this source or another, under another guid) with the same URL meanwhile only
+//!   records itself. The database refuses a second article with the same URL as well.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -23,13 +25,14 @@ const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
 /// What the queue did with a page URL.
 #[derive(Debug)]
 pub enum PageFetch {
-    /// The page was fetched.
-    Fetched(Box<FetchResponse>),
-    /// The URL is already stored as an article, or is being fetched for another source: it is
-    /// not fetched again.
+    /// The page was fetched; the claim on its URL is held until the article is stored.
+    Fetched(Box<FetchResponse>, UrlClaim),
+    /// The URL is already stored as an article, or is claimed by another entry: it is not
+    /// fetched again.
     AlreadyKnown,
-    /// The page could not be fetched (after the retries, for transient errors).
-    Failed(FetchError),
+    /// The page could not be fetched (after the retries, for transient errors); the claim is
+    /// held until the entry's article (from the feed's content) is stored.
+    Failed(FetchError, UrlClaim),
 }
 
 /// The shared page queue. Cheap to clone.
@@ -42,13 +45,15 @@ pub struct ArticleQueue {
     in_flight: Arc<Mutex<HashSet<String>>>,
 }
 
-/// Removes a URL from the in-flight set when its fetch is over.
-struct InFlight {
+/// One entry's claim on a URL: while it is held, no other entry fetches or stores that URL.
+/// Dropping it (once the article is stored, or given up) releases the URL.
+#[derive(Debug)]
+pub struct UrlClaim {
     set: Arc<Mutex<HashSet<String>>>,
     key: String,
 }
 
-impl Drop for InFlight {
+impl Drop for UrlClaim {
     fn drop(&mut self) {
         self.set
             .lock()
@@ -94,36 +99,49 @@ impl ArticleQueue {
         .unwrap_or(false)
     }
 
-    /// Fetches the page at `url` through the queue.
-    pub async fn fetch(&self, url: &str) -> PageFetch {
+    /// Claims `url` for one entry: `None` when it is already stored as an article or claimed
+    /// by another entry. The claim is taken before the store is asked, so two entries with the
+    /// same URL never both pass.
+    pub async fn claim(&self, url: &str) -> Option<UrlClaim> {
         let key = ArticleQueue::url_key(url);
-        if self.is_stored(&key).await {
-            debug!(stage = "fetch", url = %key, "page already stored; not fetched again");
-            return PageFetch::AlreadyKnown;
-        }
-        let _in_flight = {
+        let claim = {
             let mut set = self
                 .in_flight
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
             if !set.insert(key.clone()) {
-                debug!(stage = "fetch", url = %key, "page being fetched for another source");
-                return PageFetch::AlreadyKnown;
+                debug!(stage = "fetch", url = %key, "URL claimed by another entry");
+                return None;
             }
-            InFlight {
+            UrlClaim {
                 set: Arc::clone(&self.in_flight),
                 key: key.clone(),
             }
         };
+        if self.is_stored(&key).await {
+            debug!(stage = "fetch", url = %key, "URL already stored; not fetched again");
+            return None;
+        }
+        Some(claim)
+    }
+
+    /// Fetches the page at `url` through the queue, claiming the URL (see [`Self::claim`]).
+    pub async fn fetch(&self, url: &str) -> PageFetch {
+        let Some(claim) = self.claim(url).await else {
+            return PageFetch::AlreadyKnown;
+        };
         let Ok(_permit) = self.permits.acquire().await else {
-            return PageFetch::Failed(FetchError::Config {
-                message: "the page queue was closed".into(),
-            });
+            return PageFetch::Failed(
+                FetchError::Config {
+                    message: "the page queue was closed".into(),
+                },
+                claim,
+            );
         };
         let mut attempt = 0u32;
         loop {
             match self.fetcher.get_page(url).await {
-                Ok(r) => return PageFetch::Fetched(Box::new(r)),
+                Ok(r) => return PageFetch::Fetched(Box::new(r), claim),
                 Err(e) if e.is_transient() && attempt < self.retries => {
                     attempt += 1;
                     let wait = e
@@ -134,7 +152,7 @@ impl ArticleQueue {
                     debug!(stage = "fetch", url, attempt, error = %e, "transient page error; retrying");
                     tokio::time::sleep(wait).await;
                 }
-                Err(e) => return PageFetch::Failed(e),
+                Err(e) => return PageFetch::Failed(e, claim),
             }
         }
     }

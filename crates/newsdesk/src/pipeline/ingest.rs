@@ -26,7 +26,7 @@ use newsdesk_store::{ScheduleState, SourceUpdate, Store, StoreError};
 use tracing::{debug, info, warn};
 
 use super::Progress;
-use super::article_queue::{ArticleQueue, PageFetch};
+use super::article_queue::{ArticleQueue, PageFetch, UrlClaim};
 use super::schedule::{self, CacheHints, Observation, SchedulePolicy};
 use super::translate::EditionTranslation;
 use crate::config::FetchSettings;
@@ -72,6 +72,9 @@ pub struct PassReport {
     pub results: Vec<SourceResult>,
     /// Wall time of the pass.
     pub elapsed: Duration,
+    /// Sources not started because the pass's time budget was spent (they stay due, so the
+    /// next pass takes them first).
+    pub not_started: usize,
 }
 
 impl PassReport {
@@ -125,6 +128,13 @@ impl fmt::Display for PassReport {
             counted(self.new_articles(), "new article", "new articles"),
             self.elapsed.as_secs_f64()
         )?;
+        if self.not_started > 0 {
+            write!(
+                f,
+                "; {} left for the next pass (pass time budget spent)",
+                self.not_started
+            )?;
+        }
         match self.paused() {
             0 => Ok(()),
             n => write!(f, "; {n} paused"),
@@ -204,18 +214,44 @@ impl Ingest {
         self
     }
 
-    /// One pass over `sources`, `source_concurrency` at a time.
+    /// One pass over `sources`, `source_concurrency` at a time, each source in its own task
+    /// (one slow or hostile source cannot hold the others), within the pass's time budget
+    /// (`pass_time_budget_secs`; each source's new entries also within
+    /// `source_time_budget_secs`).
     pub async fn run_pass(&self, sources: Vec<Source>, progress: &Progress) -> PassReport {
         let start = Instant::now();
+        let pass_deadline = start + Duration::from_secs(self.settings.pass_time_budget_secs);
+        let mut not_started = 0;
         let mut results = Vec::with_capacity(sources.len());
         let mut stream = futures_util::stream::iter(sources)
             .map(|src| {
                 let mut this = self.clone();
                 this.progress = progress.clone();
-                async move { this.fetch_source(&src).await }
+                async move {
+                    if Instant::now() >= pass_deadline {
+                        return None;
+                    }
+                    let (id, name) = (src.id, src.name.clone());
+                    let task =
+                        tokio::spawn(
+                            async move { this.fetch_source_by(&src, pass_deadline).await },
+                        );
+                    Some(task.await.unwrap_or_else(|e| SourceResult {
+                        source_id: id,
+                        name,
+                        outcome: SourceOutcome::Failed(format!("source task failed: {e}")),
+                        next_fetch_at: None,
+                        paused: None,
+                    }))
+                }
             })
             .buffer_unordered(self.settings.source_concurrency);
         while let Some(r) = stream.next().await {
+            let Some(r) = r else {
+                not_started += 1;
+                progress.source_done();
+                continue;
+            };
             progress.source_done();
             results.push(r);
         }
@@ -231,15 +267,24 @@ impl Ingest {
         }
         progress.finish();
         results.sort_by_key(|r| r.source_id);
+        if not_started > 0 {
+            warn!(
+                not_started,
+                budget_secs = self.settings.pass_time_budget_secs,
+                "pass time budget spent; sources left for the next pass"
+            );
+        }
         PassReport {
             results,
             elapsed: start.elapsed(),
+            not_started,
         }
     }
 
-    /// Fetches one source and ingests its new entries; records the outcome on the source and
-    /// decides when it is due next.
-    pub async fn fetch_source(&self, src: &Source) -> SourceResult {
+    /// Fetches one source and ingests its new entries, by `pass_deadline` at the latest and
+    /// within `source_time_budget_secs`; records the outcome on the source and decides when it
+    /// is due next.
+    async fn fetch_source_by(&self, src: &Source, pass_deadline: Instant) -> SourceResult {
         let mut result = SourceResult {
             source_id: src.id,
             name: src.name.clone(),
@@ -278,7 +323,11 @@ impl Ingest {
             hints: CacheHints::default(),
             permanent_redirect: None,
         };
-        let outcome = self.fetch_source_inner(src, &mut state, &mut facts).await;
+        let budget = Duration::from_secs(self.settings.source_time_budget_secs);
+        let deadline = pass_deadline.min(Instant::now() + budget);
+        let outcome = self
+            .fetch_source_inner(src, &mut state, &mut facts, deadline)
+            .await;
         let now = Utc::now();
         state.last_fetch_at = Some(now);
         match &outcome {
@@ -386,6 +435,7 @@ impl Ingest {
         src: &Source,
         state: &mut FetchState,
         facts: &mut Facts,
+        deadline: Instant,
     ) -> SourceOutcome {
         let validators = Validators {
             etag: state.etag.clone(),
@@ -500,6 +550,7 @@ impl Ingest {
             new_articles = stored;
             deferred += failed;
         } else {
+            let mut remaining = fresh.len();
             let mut stream = futures_util::stream::iter(fresh)
                 .map(|entry| {
                     let this = self.clone();
@@ -507,7 +558,25 @@ impl Ingest {
                     async move { this.ingest_entry(&src, entry).await }
                 })
                 .buffer_unordered(self.settings.article_concurrency);
-            while let Some(r) = stream.next().await {
+            loop {
+                let next = tokio::time::timeout_at(deadline.into(), stream.next()).await;
+                let r = match next {
+                    Ok(Some(r)) => r,
+                    Ok(None) => break,
+                    Err(_) => {
+                        // the time budget is spent: entries in progress are dropped (nothing
+                        // of theirs is recorded) and wait for the next pass with the rest
+                        warn!(
+                            source_id = src.id,
+                            stage = "ingest",
+                            deferred = remaining,
+                            "source time budget spent; remaining entries left for the next pass"
+                        );
+                        deferred += remaining;
+                        break;
+                    }
+                };
+                remaining -= 1;
                 self.progress.articles_done(1);
                 match r {
                     Ok(true) => new_articles += 1,
@@ -625,25 +694,32 @@ impl Ingest {
     /// from another source: the entry is then only recorded).
     async fn ingest_entry(&self, src: &Source, entry: FeedEntry) -> anyhow::Result<bool> {
         let key = entry.key().unwrap_or_default().to_string();
-        let Some((page, origin)) = self.read_page(&entry).await else {
+        // `claims` hold the entry's URLs until its article is stored (one article per URL)
+        let Some((page, origin, mut claims)) = self.read_page(&entry).await else {
             let store = self.store.clone();
             let id = src.id;
             tokio::task::spawn_blocking(move || store.record_entry(id, &key)).await??;
             return Ok(false);
         };
         if let Some(canonical) = page.as_ref().and_then(|p| p.canonical_url.clone())
-            && entry.link.as_deref() != Some(canonical.as_str())
-            && self.pages.is_stored(&canonical).await
+            && entry.link.as_deref().map(ArticleQueue::url_key)
+                != Some(ArticleQueue::url_key(&canonical))
         {
-            debug!(source_id = src.id, url = %canonical, "canonical URL already stored; entry recorded");
-            let store = self.store.clone();
-            let id = src.id;
-            tokio::task::spawn_blocking(move || store.record_entry(id, &key)).await??;
-            return Ok(false);
+            match self.pages.claim(&canonical).await {
+                Some(claim) => claims.push(claim),
+                None => {
+                    debug!(source_id = src.id, url = %canonical, "canonical URL already stored or claimed; entry recorded");
+                    let store = self.store.clone();
+                    let id = src.id;
+                    tokio::task::spawn_blocking(move || store.record_entry(id, &key)).await??;
+                    return Ok(false);
+                }
+            }
         }
         let article = build_article(src, key, &entry, page, origin);
         let store = self.store.clone();
         let id = tokio::task::spawn_blocking(move || store.insert_article(&article)).await??;
+        drop(claims);
         Ok(id.is_some())
     }
 
@@ -653,32 +729,37 @@ impl Ingest {
     async fn read_page(
         &self,
         entry: &FeedEntry,
-    ) -> Option<(Option<ExtractedArticle>, ContentOrigin)> {
+    ) -> Option<(Option<ExtractedArticle>, ContentOrigin, Vec<UrlClaim>)> {
         let Some(link) = entry.link.as_deref().filter(|l| !l.trim().is_empty()) else {
             return Some((
                 None,
                 ContentOrigin::FeedSummary {
                     reason: "the feed entry has no link to an article page".into(),
                 },
+                Vec::new(),
             ));
         };
         if !self.settings.fetch_article_pages {
+            // the URL is still claimed, so that one URL under several guids is stored once
+            let claim = self.pages.claim(link).await?;
             return Some((
                 None,
                 ContentOrigin::FeedSummary {
                     reason: "article pages are not fetched (fetch_article_pages = false)".into(),
                 },
+                vec![claim],
             ));
         }
-        let resp = match self.pages.fetch(link).await {
-            PageFetch::Fetched(r) => r,
+        let (resp, claim) = match self.pages.fetch(link).await {
+            PageFetch::Fetched(r, claim) => (r, claim),
             PageFetch::AlreadyKnown => return None,
-            PageFetch::Failed(e) => {
+            PageFetch::Failed(e, claim) => {
                 return Some((
                     None,
                     ContentOrigin::FeedSummary {
                         reason: format!("the article page could not be fetched: {e}"),
                     },
+                    vec![claim],
                 ));
             }
         };
@@ -689,7 +770,7 @@ impl Ingest {
             newsdesk_extract::extract(&body, &final_url, charset.as_deref())
         })
         .await;
-        Some(match res {
+        let (page, origin) = match res {
             Ok(Ok(a)) if !a.body_text.trim().is_empty() => (Some(a), ContentOrigin::Page),
             Ok(Ok(a)) => (
                 Some(a),
@@ -709,7 +790,8 @@ impl Ingest {
                     reason: format!("the extractor crashed on this page: {e}"),
                 },
             ),
-        })
+        };
+        Some((page, origin, vec![claim]))
     }
 }
 
