@@ -79,13 +79,22 @@ fn collect_text(e: &Element, out: &mut String) {
     }
 }
 
+/// How deep the tree is built. Feed fields sit a few levels down (inline XHTML content a few
+/// more); elements nested deeper are not kept as elements, their text goes to the deepest kept
+/// ancestor. The bound keeps every recursive walk of the tree (text, overlay, drop) on a small
+/// stack: 50,000 nested elements in a hostile feed once overflowed it and aborted the process.
+pub(crate) const MAX_TREE_DEPTH: usize = 256;
+
 /// Parses well-formed XML into its root element; `None` when there is no element or the XML is
-/// broken beyond what quick-xml accepts.
+/// broken beyond what quick-xml accepts. Elements nested deeper than [`MAX_TREE_DEPTH`] are
+/// flattened into their deepest kept ancestor.
 pub(crate) fn parse_tree(xml: &str) -> Option<Element> {
     let mut reader = Reader::from_str(xml);
     reader.config_mut().trim_text(false);
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    // elements open below the depth bound (not materialised)
+    let mut too_deep = 0usize;
     loop {
         let event = match reader.read_event() {
             Ok(ev) => ev,
@@ -95,6 +104,9 @@ pub(crate) fn parse_tree(xml: &str) -> Option<Element> {
             }
         };
         match event {
+            Event::Start(_) if stack.len() >= MAX_TREE_DEPTH => too_deep += 1,
+            Event::Empty(_) if stack.len() >= MAX_TREE_DEPTH => {}
+            Event::End(_) if too_deep > 0 => too_deep -= 1,
             Event::Start(ref s) => {
                 let parent_scope = stack.last().map(|p| p.scope.clone()).unwrap_or_default();
                 stack.push(element(s, parent_scope));
@@ -198,6 +210,30 @@ fn element(s: &BytesStart<'_>, mut scope: Vec<(String, String)>) -> Element {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_beyond_the_bound_is_flattened_not_recursed() {
+        let depth = 50_000;
+        let xml = format!(
+            "<r>{}deep{}<after/></r>",
+            "<d>".repeat(depth),
+            "</d>".repeat(depth)
+        );
+        let root = parse_tree(&xml).expect("tree");
+        assert_eq!(root.text(), "deep");
+        let mut levels = 0;
+        let mut e = &root;
+        while let Some(c) = e.elements().next() {
+            levels += 1;
+            e = c;
+        }
+        assert_eq!(levels + 1, MAX_TREE_DEPTH, "the root counts as one level");
+        assert_eq!(
+            root.elements().count(),
+            2,
+            "the element after the deep run is kept"
+        );
+    }
 
     #[test]
     fn namespaces_text_and_references_are_resolved() {

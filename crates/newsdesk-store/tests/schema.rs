@@ -224,26 +224,32 @@ fn a_killed_writer_leaves_a_database_that_opens() {
 fn migration_0007_keeps_one_article_per_url() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("newsdesk.db");
-    let (src, first) = {
-        let store = Store::open(&path).expect("open");
-        let src = common::source(&store, "https://a.example/feed");
-        let first = store
-            .insert_article(&common::article(src, "e-0", 1_700_000_000))
-            .expect("insert")
-            .expect("new");
-        (src, first)
-    };
-    let url: String = {
+    // a genuine schema-6 file, built from the released migrations themselves
+    let (src, first, url) = {
         let conn = rusqlite::Connection::open(&path).expect("raw open");
-        let url: String = conn
-            .query_row("SELECT url FROM articles WHERE id = ?1", [first], |r| {
-                r.get(0)
-            })
-            .expect("url");
-        // back to schema 6: a plain index, and two more copies of the same URL
-        conn.execute_batch("DROP INDEX articles_url; CREATE INDEX articles_url ON articles(url);")
-            .expect("old index");
-        for i in 1..3 {
+        for sql in [
+            include_str!("../migrations/0001_init.sql"),
+            include_str!("../migrations/0002_schedule.sql"),
+            include_str!("../migrations/0003_translations.sql"),
+            include_str!("../migrations/0004_stories.sql"),
+            include_str!("../migrations/0005_translation_cache.sql"),
+            include_str!("../migrations/0006_translation_search.sql"),
+        ] {
+            conn.execute_batch(sql).expect("old migration");
+        }
+        conn.pragma_update(None, "user_version", 6)
+            .expect("version 6");
+        conn.execute(
+            "INSERT INTO sources (feed_url, name, created_at) \
+             VALUES ('https://a.example/feed', 'A', '2026-01-01T00:00:00Z')",
+            [],
+        )
+        .expect("source");
+        let src = conn.last_insert_rowid();
+        let url = "https://a.example/story.html".to_string();
+        // three copies of one URL, as earlier versions could store them
+        let mut first = None;
+        for i in 0..3 {
             conn.execute(
                 "INSERT INTO feed_entries (source_id, entry_key, first_seen_at) \
                  VALUES (?1, ?2, '2026-01-01T00:00:00Z')",
@@ -252,21 +258,20 @@ fn migration_0007_keeps_one_article_per_url() {
             .expect("entry");
             conn.execute(
                 "INSERT INTO articles (source_id, entry_key, url, title, fetched_at, sort_at, \
-                 body_html, body_text, origin_kind) SELECT source_id, ?2, url, title, \
-                 fetched_at, sort_at, body_html, body_text, origin_kind FROM articles \
-                 WHERE id = ?1",
-                rusqlite::params![first, format!("e-{i}")],
+                 body_html, body_text, origin_kind) VALUES (?1, ?2, ?3, 'A story', \
+                 '2026-01-01T00:00:00Z', 1700000000, '<p>x</p>', 'x', 'page')",
+                rusqlite::params![src, format!("e-{i}"), url],
             )
             .expect("copy");
+            let id = conn.last_insert_rowid();
+            first.get_or_insert(id);
             conn.execute(
-                "UPDATE feed_entries SET article_id = last_insert_rowid() \
+                "UPDATE feed_entries SET article_id = ?3 \
                  WHERE source_id = ?1 AND entry_key = ?2",
-                rusqlite::params![src, format!("e-{i}")],
+                rusqlite::params![src, format!("e-{i}"), id],
             )
             .expect("link");
         }
-        conn.pragma_update(None, "user_version", 6)
-            .expect("version 6");
         let n: i64 = conn
             .query_row(
                 "SELECT COUNT(*) FROM articles WHERE url = ?1",
@@ -275,7 +280,7 @@ fn migration_0007_keeps_one_article_per_url() {
             )
             .expect("count");
         assert_eq!(n, 3);
-        url
+        (src, first.expect("first id"), url)
     };
     let store = Store::open(&path).expect("migrate");
     assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
