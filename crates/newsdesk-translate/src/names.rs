@@ -23,7 +23,7 @@ use crate::quotes::is_quote_mark;
 /// Lower-case words allowed between two words of a name (`Walter de Vries`).
 const PARTICLES: &[&str] = &[
     "de", "del", "della", "di", "da", "do", "dos", "das", "van", "von", "der", "den", "la", "le",
-    "du", "des", "y", "of", "bin", "ibn", "al", "el", "ter", "zu",
+    "du", "des", "of", "bin", "ibn", "al", "el", "ter", "zu",
 ];
 
 /// Words that start a sentence without being part of the name after them.
@@ -280,7 +280,19 @@ impl Names {
             }
         }
         for line in text.lines() {
-            let ws = words(line);
+            // The words of URLs and addresses (`https://valdoria.example`) say nothing.
+            let line: String = line
+                .split(' ')
+                .map(|t| {
+                    if t.contains("://") || t.contains("www.") || t.contains('@') {
+                        ""
+                    } else {
+                        t
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            let ws = words(&line);
             for w in &ws {
                 if w.text.chars().next().is_some_and(char::is_lowercase) {
                     names.lower.insert(w.text.to_string());
@@ -314,19 +326,23 @@ impl Names {
         }
         let ws = words(segment);
         let title = title_case(&ws);
-        let is_name = |w: &Word<'_>| {
+        // A capital inside a sentence (or a known name): a candidate; alone, it is a name
+        // unless the text also writes the word in lower case (`Green` of `Green City
+        // Alliance` is a name, `Green` alone beside `green` may not be).
+        let candidate = |w: &Word<'_>| {
             capitalised(w.text)
                 && !is_calendar_word(w.text, &self.lang)
                 && (self.known.contains(w.text)
-                    || (!w.sentence_start
-                        && !title
-                        && !capitalises_nouns(&self.lang)
-                        && !self.lower.contains(&w.text.to_lowercase())))
+                    || (!w.sentence_start && !title && !capitalises_nouns(&self.lang)))
+        };
+        let is_name = |w: &Word<'_>| {
+            candidate(w)
+                && (self.known.contains(w.text) || !self.lower.contains(&w.text.to_lowercase()))
         };
         let mut out = Vec::new();
         let mut i = 0;
         while i < ws.len() {
-            if !is_name(&ws[i]) {
+            if !candidate(&ws[i]) {
                 i += 1;
                 continue;
             }
@@ -342,6 +358,7 @@ impl Names {
                     && !is_calendar_word(p.text, &self.lang)
                     && !FUNCTION_WORDS.contains(&p.text.to_lowercase().as_str())
                     && !self.lower.contains(&p.text.to_lowercase())
+                    && is_name(&ws[i])
                     && out.last().is_none_or(|&(_, e)| e <= p.start)
                 {
                     first = i - 1;
@@ -351,16 +368,22 @@ impl Names {
             let mut j = i + 1;
             while j < ws.len() {
                 let gap = &segment[ws[j - 1].end..ws[j].start];
+                // `Young & Baker`, `St Brendan's Church`.
+                if matches!(gap, " & " | "'s " | "’s ") && candidate(&ws[j]) {
+                    last = j;
+                    j += 1;
+                    continue;
+                }
                 if gap != " " {
                     break;
                 }
-                if is_name(&ws[j]) || (capitalised(ws[j].text) && !ws[j].sentence_start) {
+                if candidate(&ws[j]) {
                     last = j;
                     j += 1;
                 } else if PARTICLES.contains(&ws[j].text)
                     && j + 1 < ws.len()
                     && segment[ws[j].end..ws[j + 1].start] == *" "
-                    && is_name(&ws[j + 1])
+                    && candidate(&ws[j + 1])
                 {
                     last = j + 1;
                     j += 2;
@@ -376,6 +399,10 @@ impl Names {
                 && segment[ws[first - 1].end..ws[first].start] == *". "
             {
                 first -= 1;
+            }
+            if first == last && !is_name(&ws[first]) {
+                i = last + 1;
+                continue;
             }
             out.push((ws[first].start, ws[last].end));
             i = last + 1;
@@ -419,6 +446,16 @@ mod tests {
     }
 
     #[test]
+    fn a_capital_beside_the_same_word_in_lower_case() {
+        let text = "Elena Marsh ran for the Green City Alliance. A city can be affordable and green.\n\
+                    The Green party and the Rose garden.";
+        assert_eq!(
+            found(text, "en", &[]),
+            vec!["Elena Marsh", "Green City Alliance", "Rose"]
+        );
+    }
+
+    #[test]
     fn names_inside_and_at_the_start_of_sentences() {
         let text = "Voters in Corvanne have elected Elena Marsh as mayor, ending Tomas Brandt's 12 years.\n\
                     Marsh will take office on April 1. The city council met on Sunday.\n\
@@ -452,6 +489,18 @@ mod tests {
         assert_eq!(
             found("Dr. Amelia Hart met J. K. Moreno on Tuesday.", "en", &[]),
             vec!["Amelia Hart", "J. K. Moreno"]
+        );
+        assert_eq!(
+            found(
+                "Huelga contra Puertos de Valdoria. Robado de St Brendan's Church y Young & Baker.",
+                "es",
+                &[]
+            ),
+            vec![
+                "Puertos de Valdoria",
+                "St Brendan's Church",
+                "Young & Baker"
+            ]
         );
         // Title case says nothing.
         assert!(

@@ -592,7 +592,8 @@ impl Translator {
         for i in 0..n {
             let result = match &current[i] {
                 Some(raw) => {
-                    let typed = apply_typography(raw, &to);
+                    let raw = decapitalise_after_placeholders(&protected[i].text, raw);
+                    let typed = apply_typography(&raw, &to);
                     protected[i]
                         .restore(&typed)
                         .map_err(|p| p.to_string())
@@ -996,6 +997,44 @@ fn collapse_spaces(s: &str) -> String {
         .join(" ")
 }
 
+/// Apertium starts a sentence again after a placeholder it did not know (`ZZ1ZZ Choisit`):
+/// a word right after a placeholder (or after its comma) is put back in lower case when the
+/// word after that placeholder in the text sent was in lower case.
+fn decapitalise_after_placeholders(sent: &str, raw: &str) -> String {
+    static AFTER: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i:zz(\d{1,5})zz)(,? )(\p{Lu})(\p{Ll})").ok()
+    });
+    let Some(re) = AFTER.as_ref() else {
+        return raw.to_string();
+    };
+    // Placeholders followed by a capital in the text sent keep the capital after them.
+    let capital_after: Vec<&str> = re
+        .captures_iter(sent)
+        .filter_map(|c| c.get(1).map(|n| n.as_str()))
+        .collect();
+    let lower_it = |n: &str| {
+        !capital_after.contains(&n)
+            && sent.contains(&crate::protect::placeholder(n.parse().unwrap_or(0)))
+    };
+    re.replace_all(raw, |c: &regex::Captures<'_>| {
+        let whole = c.get(0).map_or("", |m| m.as_str());
+        let (Some(n), Some(cap)) = (c.get(1), c.get(3)) else {
+            return whole.to_string();
+        };
+        if !lower_it(n.as_str()) {
+            return whole.to_string();
+        }
+        let start = cap.start() - c.get(0).map_or(0, |m| m.start());
+        format!(
+            "{}{}{}",
+            &whole[..start],
+            cap.as_str().to_lowercase(),
+            &whole[start + cap.as_str().len()..]
+        )
+    })
+    .into_owned()
+}
+
 fn clone_outcome(o: &HopOutcome) -> HopOutcome {
     match o {
         HopOutcome::Done {
@@ -1089,6 +1128,17 @@ mod tests {
         assert!(
             p.restore("Dr. ZZ4ZZ ZZ1ZZ a rencontré ZZ2ZZ ZZ3ZZ Brun.")
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn a_word_after_a_name_keeps_its_lower_case() {
+        assert_eq!(
+            decapitalise_after_placeholders(
+                "ZZ1ZZ picks ZZ2ZZ. ZZ3ZZ, who ran, won. ZZ4ZZ Paris.",
+                "ZZ1ZZ Choisit ZZ2ZZ. ZZ3ZZ, Qui courait, a gagné. ZZ4ZZ Paris."
+            ),
+            "ZZ1ZZ choisit ZZ2ZZ. ZZ3ZZ, qui courait, a gagné. ZZ4ZZ Paris."
         );
     }
 
