@@ -19,7 +19,7 @@ use crate::feeds::{self, FeedData};
 use crate::page::{SwitchLink, Ui};
 use crate::pages::{self, ArticleView, Listing, PAGE_SIZE, SourceView};
 use crate::params::{Params, parse_id};
-use crate::{AppError, AppState, WebConfig, i18n, page};
+use crate::{AppError, AppState, WebConfig, i18n, page, sanitize};
 
 /// When article bodies are translated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -244,8 +244,9 @@ pub(crate) struct TranslationView {
     kept: u32,
     /// The translated title.
     title: Option<String>,
-    /// The translated body's paragraphs (`None` until the body is translated).
-    paragraphs: Option<Vec<String>>,
+    /// The translated body's paragraphs, with the original's figures (images and their
+    /// captions) among them where the original has them (`None` until the body is translated).
+    paragraphs: Option<Vec<BodyBlock>>,
     /// `translation`, `original` or `both`.
     show: &'static str,
     /// This page without the toggle.
@@ -277,16 +278,80 @@ impl TranslationView {
             kept: t.map(|t| t.kept_segments).unwrap_or(0),
             title: t.and_then(|t| t.title.clone()),
             paragraphs: t.and_then(|t| t.body_text.as_deref()).map(|b| {
-                b.lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .map(str::to_string)
-                    .collect()
+                let original = a.data.canonical_url.as_deref().unwrap_or(&a.data.url);
+                let figures = figures_of(&sanitize::clean_body(&a.data.body_html, original));
+                with_figures(b, figures)
             }),
             show,
             self_href: format!("/{lang}/articles/{}", a.id),
             original_href: format!("/articles/{}", a.id),
         }
     }
+}
+
+/// One block of a translated body: a translated paragraph, or a figure of the original.
+#[derive(Serialize, Debug)]
+pub(crate) struct BodyBlock {
+    /// The paragraph's text.
+    text: Option<String>,
+    /// The figure's sanitised HTML.
+    figure: Option<minijinja::Value>,
+}
+
+/// The figures (`<figure>…</figure>`, and images outside a figure) of sanitised body HTML, each
+/// with the number of text blocks (paragraphs, headings, list items, quotations) before it.
+fn figures_of(html: &str) -> Vec<(usize, String)> {
+    static BLOCK_OR_FIGURE: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| {
+            regex::Regex::new(
+                r"(?is)<figure\b.*?</figure>|<img\b[^>]*>|<(?:p|h[1-6]|li|blockquote|pre)\b",
+            )
+            .ok()
+        });
+    let Some(re) = BLOCK_OR_FIGURE.as_ref() else {
+        return Vec::new();
+    };
+    let mut blocks = 0;
+    let mut out = Vec::new();
+    for m in re.find_iter(html) {
+        let tag = m.as_str();
+        let lower = tag.get(..7).unwrap_or(tag).to_ascii_lowercase();
+        if lower.starts_with("<img") || lower.starts_with("<figure") {
+            out.push((blocks, tag.to_string()));
+        } else {
+            blocks += 1;
+        }
+    }
+    out
+}
+
+/// The translated paragraphs of `body` with `figures` put back after as many paragraphs as
+/// preceded them in the original.
+fn with_figures(body: &str, figures: Vec<(usize, String)>) -> Vec<BodyBlock> {
+    let mut figures = figures.into_iter().peekable();
+    let mut out = Vec::new();
+    let put =
+        |out: &mut Vec<BodyBlock>,
+         before: usize,
+         figures: &mut std::iter::Peekable<std::vec::IntoIter<(usize, String)>>| {
+            while let Some((_, html)) = figures.next_if(|(n, _)| *n <= before) {
+                out.push(BodyBlock {
+                    text: None,
+                    figure: Some(page::trusted_html(html)),
+                });
+            }
+        };
+    let mut n = 0;
+    for line in body.lines().filter(|l| !l.trim().is_empty()) {
+        put(&mut out, n, &mut figures);
+        out.push(BodyBlock {
+            text: Some(line.to_string()),
+            figure: None,
+        });
+        n += 1;
+    }
+    put(&mut out, usize::MAX, &mut figures);
+    out
 }
 
 /// Cards of a list, with their translations into `lang` where there are some.
@@ -603,6 +668,23 @@ pub(crate) async fn json(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_of_the_original_are_kept_among_the_translated_paragraphs() {
+        let html = "<p>One.</p><figure><img src=\"https://x.example/a.jpg\" alt=\"\"><figcaption>Cap</figcaption></figure><h2>Two</h2><p>Three.</p><img src=\"https://x.example/b.jpg\">";
+        let figures = figures_of(html);
+        assert_eq!(figures.len(), 2);
+        assert_eq!(figures[0].0, 1);
+        assert!(figures[0].1.contains("figcaption"));
+        assert_eq!(figures[1].0, 3);
+        let blocks = with_figures("Un.\nDeux\nTrois.", figures);
+        let shape: Vec<&str> = blocks
+            .iter()
+            .map(|b| if b.figure.is_some() { "F" } else { "P" })
+            .collect();
+        assert_eq!(shape, vec!["P", "F", "P", "P", "F"]);
+        assert_eq!(blocks[0].text.as_deref(), Some("Un."));
+    }
 
     #[test]
     fn backends_are_named_once_in_the_page_language() {
