@@ -192,3 +192,5 @@ error-heading = { $status ->
 }
 backend-openai = ein OpenAI-kompatibles Modell
 group-unknown = unbekannt
+# A story title translated by a machine (after the title, in brackets).
+machine-translated-title = maschinelle Übersetzung

@@ -193,3 +193,5 @@ error-heading = { $status ->
 }
 backend-openai = an OpenAI-compatible model
 group-unknown = unknown
+# A story title translated by a machine (after the title, in brackets).
+machine-translated-title = machine translation

@@ -192,3 +192,5 @@ error-heading = { $status ->
 }
 backend-openai = un modelo compatible con OpenAI
 group-unknown = desconocido
+# A story title translated by a machine (after the title, in brackets).
+machine-translated-title = traducción automática

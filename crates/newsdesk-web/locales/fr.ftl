@@ -192,3 +192,5 @@ error-heading = { $status ->
 }
 backend-openai = un modèle compatible OpenAI
 group-unknown = inconnu
+# A story title translated by a machine (after the title, in brackets).
+machine-translated-title = traduction automatique

@@ -442,10 +442,13 @@ async fn an_edition_story_page_renders_in_chromium() {
 
     let doc = scraper::Html::parse_document(&dom);
     assert_eq!(common::attrs(&doc, "html", "lang"), ["fr"]);
+    // The story has a French article: its title is the story's title in the French edition
+    // (not the machine translation of the English title, and not marked as one).
     assert_eq!(
         common::texts(&doc, "h1"),
-        ["La sonde Lumen survit au passage de la comète"]
+        ["La sonde Lumen survit à la comète"]
     );
+    assert!(common::texts(&doc, "h1 .machine-title").is_empty());
     assert_eq!(
         common::texts(&doc, "main h2"),
         ["Médias", "Par langue et par pays", "Chronologie", "Copies"]
