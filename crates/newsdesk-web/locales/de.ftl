@@ -194,3 +194,5 @@ backend-openai = ein OpenAI-kompatibles Modell
 group-unknown = unbekannt
 # A story title translated by a machine (after the title, in brackets).
 machine-translated-title = maschinelle Übersetzung
+# Language switcher: the site with every article in its own language.
+switcher-original = Originalsprachen

@@ -195,3 +195,5 @@ backend-openai = an OpenAI-compatible model
 group-unknown = unknown
 # A story title translated by a machine (after the title, in brackets).
 machine-translated-title = machine translation
+# Language switcher: the site with every article in its own language.
+switcher-original = Original languages

@@ -194,3 +194,5 @@ backend-openai = un modelo compatible con OpenAI
 group-unknown = desconocido
 # A story title translated by a machine (after the title, in brackets).
 machine-translated-title = traducción automática
+# Language switcher: the site with every article in its own language.
+switcher-original = Idiomas originales

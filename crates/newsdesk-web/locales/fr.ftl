@@ -194,3 +194,5 @@ backend-openai = un modèle compatible OpenAI
 group-unknown = inconnu
 # A story title translated by a machine (after the title, in brackets).
 machine-translated-title = traduction automatique
+# Language switcher: the site with every article in its own language.
+switcher-original = Langues d’origine

@@ -155,35 +155,88 @@ fn backends_label(backends: &[String], lang: &str) -> String {
     names.join(" + ")
 }
 
-/// `GET /` when editions are configured: to the edition that best matches `Accept-Language`,
-/// else the first one. Not cached by intermediaries (it depends on the header).
-pub(crate) fn redirect_home(editions: &Editions, headers: &HeaderMap) -> Response {
-    let available: Vec<&str> = editions.list.iter().map(|e| e.language.as_str()).collect();
-    let chosen = headers
+/// The query that keeps a reader who chose the original-language site on `/` (a link, not a
+/// cookie): `/` redirects by `Accept-Language` only when it has no query at all.
+pub(crate) const ORIGINAL_QUERY: &str = "original";
+
+/// `GET /` when editions are configured: the edition whose language the browser prefers to the
+/// original-language site's interface language (`q`-values honoured), or `None` to stay on
+/// `/` (no header, `*`, or a preferred language that is not an edition's).
+pub(crate) fn preferred_edition(
+    editions: &Editions,
+    headers: &HeaderMap,
+    site_language: &str,
+) -> Option<String> {
+    let header = headers
         .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| i18n::negotiate(v, &available))
-        .or_else(|| available.first().map(|s| s.to_string()))
-        .unwrap_or_else(|| i18n::FALLBACK.to_string());
-    let mut response = Redirect::to(&format!("/{chosen}/")).into_response();
+        .and_then(|v| v.to_str().ok())?;
+    let site = site_language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(i18n::FALLBACK)
+        .to_ascii_lowercase();
+    let mut available: Vec<&str> = vec!["*", &site];
+    available.extend(
+        editions
+            .list
+            .iter()
+            .map(|e| e.language.as_str())
+            .filter(|l| !l.eq_ignore_ascii_case(&site)),
+    );
+    i18n::negotiate(header, &available).filter(|l| l != "*" && *l != site)
+}
+
+/// The redirect to an edition's home chosen by [`preferred_edition`]. Not cached by
+/// intermediaries (it depends on the header).
+pub(crate) fn redirect_home(lang: &str) -> Response {
+    let mut response = Redirect::to(&format!("/{lang}/")).into_response();
     let h = response.headers_mut();
     h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
-/// The language switcher: each edition's version of `path` (`/`, `/articles/7`…).
+/// `GET /{lang}` (no slash): to the edition's home, `/{lang}/`, with the query.
+pub(crate) async fn edition_root(
+    editions: Option<Extension<Arc<Editions>>>,
+    Path(lang): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    // Any other one-segment path is simply not a page (`/api`, `/feed`).
+    let edition = editions
+        .as_ref()
+        .and_then(|Extension(e)| e.get(&lang))
+        .ok_or_else(|| AppError::not_found(format!("no such page: /{lang}")))?;
+    let query = raw.map(|q| format!("?{q}")).unwrap_or_default();
+    Ok(Redirect::permanent(&format!("/{}/{query}", edition.language)).into_response())
+}
+
+/// The language switcher: the original-language site and each edition's version of `path`
+/// (`/`, `/articles/7`…); `current` is the edition of the page (`None` on the original site).
 pub(crate) fn switcher(editions: &Editions, current: Option<&str>, path: &str) -> Vec<SwitchLink> {
-    editions
-        .list
-        .iter()
-        .map(|e| SwitchLink {
-            lang: e.language.clone(),
-            label: native_name(&e.language),
-            href: format!("/{}{path}", e.language),
-            current: current == Some(e.language.as_str()),
-        })
-        .collect()
+    let ui = current
+        .filter(|l| i18n::has_locale(l))
+        .unwrap_or(i18n::FALLBACK);
+    let original_href = if path == "/" {
+        format!("/?{ORIGINAL_QUERY}")
+    } else {
+        path.to_string()
+    };
+    let mut links = vec![SwitchLink {
+        lang: String::new(),
+        hreflang: "x-default".to_string(),
+        label: i18n::message(ui, "switcher-original", None),
+        href: original_href,
+        current: current.is_none(),
+    }];
+    links.extend(editions.list.iter().map(|e| SwitchLink {
+        lang: e.language.clone(),
+        hreflang: e.language.clone(),
+        label: native_name(&e.language),
+        href: format!("/{}{path}", e.language),
+        current: current == Some(e.language.as_str()),
+    }));
+    links
 }
 
 /// The interface of an edition's pages; the switcher leads to `path` in the other editions.

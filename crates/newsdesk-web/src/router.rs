@@ -38,6 +38,7 @@ pub fn app(state: AppState) -> Router {
         .route("/search", get(search::search_page))
         .route("/stories", get(stories::stories_page))
         .route("/stories/{id}", get(stories::story_page))
+        .route("/{lang}", get(editions::edition_root))
         .route("/{lang}/", get(editions::home))
         .route("/{lang}/articles/{id}", get(editions::article))
         .route("/{lang}/sources/{id}", get(editions::source))
