@@ -30,6 +30,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_translation_search",
         include_str!("../migrations/0006_translation_search.sql"),
     ),
+    (
+        "0013_installation",
+        include_str!("../migrations/0013_installation.sql"),
+    ),
 ];
 
 /// The schema version this build creates and understands.

@@ -19,6 +19,18 @@ pub struct StoryTitleArticle {
 }
 
 impl Store {
+    /// This installation's identity: 32 hexadecimal digits chosen at random once (migration
+    /// 0013) and kept, the stable part of the ids of feeds without a public URL.
+    pub fn installation_id(&self) -> Result<String> {
+        self.read(|conn| {
+            Ok(
+                conn.query_row("SELECT uuid FROM installation WHERE id = 1", [], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
+    }
+
     /// Every translation of one article (one per edition language), ordered by language.
     pub fn article_translations(&self, article: ArticleId) -> Result<Vec<ArticleTranslation>> {
         let languages: Vec<String> = self.read(|conn| {
@@ -108,6 +120,18 @@ mod tests {
     use crate::{NewPlacement, Store, TranslationStatus};
 
     use super::*;
+
+    #[test]
+    fn the_installation_id_is_random_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let id = Store::open(&path).unwrap().installation_id().unwrap();
+        assert_eq!(id.len(), 32);
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(Store::open(&path).unwrap().installation_id().unwrap(), id);
+        let other = Store::open(&dir.path().join("b.db")).unwrap();
+        assert_ne!(other.installation_id().unwrap(), id);
+    }
 
     fn article(source: i64, i: usize, title: &str) -> NewArticle {
         NewArticle {

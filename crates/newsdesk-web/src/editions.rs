@@ -15,11 +15,11 @@ use newsdesk_core::{Article, ArticleId, ArticleQuery};
 use newsdesk_store::{ArticleTranslation, TranslationStatus};
 use serde::{Deserialize, Serialize};
 
-use crate::feeds::{self, FeedData};
+use crate::feeds::{self, FeedData, FeedScope, Format};
 use crate::page::{SwitchLink, Ui};
 use crate::pages::{self, ArticleView, Listing, PAGE_SIZE, SourceView};
 use crate::params::{Params, parse_id};
-use crate::{AppError, AppState, WebConfig, i18n, page, sanitize};
+use crate::{AppError, AppState, i18n, page, sanitize};
 
 /// When article bodies are translated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -585,6 +585,7 @@ async fn translate_for_feed(
     state: &AppState,
     articles: &mut [Article],
     lang: &str,
+    base: &str,
 ) -> Result<(), AppError> {
     let ids: Vec<ArticleId> = articles.iter().map(|a| a.id).collect();
     let owned = lang.to_string();
@@ -594,11 +595,9 @@ async fn translate_for_feed(
         if from.eq_ignore_ascii_case(lang) {
             continue;
         }
-        let original = format!("/articles/{}", a.id);
-        let original = match state.config.base_url() {
-            Some(base) => format!("{base}{original}"),
-            None => original,
-        };
+        // The original on this site: absolute, on the site's own host (a relative link would
+        // resolve against the outlet's page in a feed reader).
+        let original = format!("{base}/articles/{}", a.id);
         let mut args = FluentArgs::new();
         args.set("lang", from);
         let link = format!(
@@ -654,68 +653,76 @@ fn escape_html(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The feed of an edition: translated articles; the edition's root (`{public_url}/{lang}`) is
-/// the base of its self links and entry ids.
+/// The feed of an edition (`scope.prefix` is `/{lang}`): translated articles, with the edition's
+/// title and language.
 async fn edition_feed(
     state: &AppState,
     editions: &Option<Extension<Arc<Editions>>>,
-    lang: &str,
+    headers: &HeaderMap,
     raw: Option<String>,
-) -> Result<(WebConfig, FeedData), AppError> {
+    mut scope: FeedScope,
+    lang: &str,
+    format: Format,
+) -> Result<Response, AppError> {
     let (_, edition) = edition_of(editions, lang)?;
-    let mut data = FeedData::load(state, raw).await?;
-    translate_for_feed(state, &mut data.articles, &edition.language).await?;
+    scope.prefix = format!("/{}", edition.language);
+    let mut data = FeedData::load(state, headers, raw, scope).await?;
+    let base = data.base.clone();
+    translate_for_feed(state, &mut data.articles, &edition.language, &base).await?;
     let mut config = (*state.config).clone();
     if let Some(title) = &edition.title {
         config.site_title = title.clone();
     }
     config.language = edition.language.clone();
-    config.public_url = config
-        .base_url()
-        .map(|base| format!("{base}/{}", edition.language));
-    Ok((config, data))
+    feeds::render(&config, &data, format)
 }
 
-/// `GET /{lang}/feed.atom`.
-pub(crate) async fn atom(
-    State(state): State<AppState>,
-    editions: Option<Extension<Arc<Editions>>>,
-    Path(lang): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
-    let (config, data) = edition_feed(&state, &editions, &lang, raw).await?;
-    Ok(feeds::respond(
-        "application/atom+xml; charset=utf-8",
-        feeds::render_atom(&config, &data),
-    ))
+macro_rules! edition_feed_handlers {
+    ($($name:ident, $format:expr, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        pub(crate) async fn $name(
+            State(state): State<AppState>,
+            editions: Option<Extension<Arc<Editions>>>,
+            headers: HeaderMap,
+            Path(lang): Path<String>,
+            RawQuery(raw): RawQuery,
+        ) -> Result<Response, AppError> {
+            edition_feed(&state, &editions, &headers, raw, FeedScope::default(), &lang, $format)
+                .await
+        }
+    )*};
 }
 
-/// `GET /{lang}/feed.rss`.
-pub(crate) async fn rss(
-    State(state): State<AppState>,
-    editions: Option<Extension<Arc<Editions>>>,
-    Path(lang): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
-    let (config, data) = edition_feed(&state, &editions, &lang, raw).await?;
-    Ok(feeds::respond(
-        "application/rss+xml; charset=utf-8",
-        feeds::render_rss(&config, &data),
-    ))
+edition_feed_handlers! {
+    atom, Format::Atom, "`GET /{lang}/feed.atom`.";
+    rss, Format::Rss, "`GET /{lang}/feed.rss`.";
+    json, Format::Json, "`GET /{lang}/feed.json`.";
 }
 
-/// `GET /{lang}/feed.json`.
-pub(crate) async fn json(
-    State(state): State<AppState>,
-    editions: Option<Extension<Arc<Editions>>>,
-    Path(lang): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
-    let (config, data) = edition_feed(&state, &editions, &lang, raw).await?;
-    let feed = feeds::render_json(&config, &data);
-    let body = serde_json::to_string_pretty(&feed)
-        .map_err(|e| AppError::internal(format!("web: JSON Feed serialisation failed: {e}")))?;
-    Ok(feeds::respond("application/feed+json; charset=utf-8", body))
+macro_rules! edition_scoped_feed_handlers {
+    ($($name:ident, $format:expr, $scope:ident, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        pub(crate) async fn $name(
+            State(state): State<AppState>,
+            editions: Option<Extension<Arc<Editions>>>,
+            headers: HeaderMap,
+            Path((lang, raw_id)): Path<(String, String)>,
+            RawQuery(raw): RawQuery,
+        ) -> Result<Response, AppError> {
+            let id = feeds::path_id("id", &raw_id)?;
+            let scope = FeedScope { $scope: Some(id), ..FeedScope::default() };
+            edition_feed(&state, &editions, &headers, raw, scope, &lang, $format).await
+        }
+    )*};
+}
+
+edition_scoped_feed_handlers! {
+    source_atom, Format::Atom, source, "`GET /{lang}/sources/{id}/feed.atom`.";
+    source_rss, Format::Rss, source, "`GET /{lang}/sources/{id}/feed.rss`.";
+    source_json, Format::Json, source, "`GET /{lang}/sources/{id}/feed.json`.";
+    story_atom, Format::Atom, story, "`GET /{lang}/stories/{id}/feed.atom`.";
+    story_rss, Format::Rss, story, "`GET /{lang}/stories/{id}/feed.rss`.";
+    story_json, Format::Json, story, "`GET /{lang}/stories/{id}/feed.json`.";
 }
 
 #[cfg(test)]

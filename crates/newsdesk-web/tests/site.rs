@@ -466,6 +466,7 @@ async fn sample_data_banner_site_title_and_language_come_from_config() {
         sample_data: true,
         language: "fr".into(),
         cache_ttl_ms: 1000,
+        ..WebConfig::default()
     };
     let server = TestServer::start(config, |s| {
         fill(s);

@@ -119,8 +119,11 @@ pub struct WebSettings {
     pub bind: String,
     /// Site title shown on every page and in feeds.
     pub site_title: String,
-    /// Public base URL used for links in feeds (never taken from the Host header).
+    /// Public base URL used for links in feeds.
     pub public_url: Option<String>,
+    /// Without `public_url`: the host names (`news.lan:8080`) whose `Host` header may build
+    /// feed links; otherwise they are built from `bind`.
+    pub host_names: Vec<String>,
     /// Language of the interface (`<html lang>`).
     pub language: String,
     /// Show a "sample data" banner on every page (the demo sets it).
@@ -135,6 +138,7 @@ impl Default for WebSettings {
             bind: "127.0.0.1:8080".into(),
             site_title: "newsdesk".into(),
             public_url: None,
+            host_names: Vec::new(),
             language: "en".into(),
             sample_data: false,
             cache_ttl_ms: 1000,
@@ -346,8 +350,10 @@ fetch_article_pages = true
 bind = "127.0.0.1:8080"
 # Title shown on every page and in the feeds newsdesk publishes.
 site_title = "newsdesk"
-# Public base URL used in published feeds, e.g. "https://news.example.org". Unset: built from bind.
+# Public base URL used in published feeds, e.g. "https://news.example.org". Unset: built from
+# the request's Host when it is one of host_names, else from bind.
 # public_url = "https://news.example.org"
+# host_names = ["news.lan:8080"]
 # Language of the interface (<html lang>).
 language = "en"
 # Show a "sample data" banner on every page (set by `newsdesk demo`).

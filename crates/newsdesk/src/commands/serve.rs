@@ -24,6 +24,8 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
     let web = WebConfig {
         site_title: ctx.config.web.site_title.clone(),
         public_url: ctx.config.web.public_url.clone(),
+        host_names: ctx.config.web.host_names.clone(),
+        bind_address: Some(addr.to_string()),
         language: ctx.config.web.language.clone(),
         sample_data: ctx.config.web.sample_data,
         cache_ttl_ms: ctx.config.web.cache_ttl_ms,
