@@ -1,10 +1,12 @@
 //! The JSON API under `/api/v1/`: articles (filtered, keyset-paginated), one article in full,
 //! sources, and the OpenAPI document that describes exactly these routes.
 
-use axum::Json;
+use std::sync::Arc;
+
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
 use newsdesk_core::{
     Article, ArticleId, ArticleQuery, ArticleSummary, ContentOrigin, SourceId, SourceWithStats,
@@ -15,15 +17,44 @@ use newsdesk_store::{ArticleTranslation, TranslationStatus};
 
 use crate::params::{Params, parse_id, parse_lang};
 use crate::sanitize::{clean_body, http_url};
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, Editions};
 
 /// The OpenAPI 3.1 description of this API, written by hand.
 pub(crate) const OPENAPI: &str = include_str!("openapi.json");
+
+/// The absolute URL of the next page of `path`: this request's query with `name` = `value`.
+pub(crate) fn next_url(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+    params: &Params,
+    name: &str,
+    value: &str,
+) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    format!(
+        "{}{path}?{}",
+        state.config.site_base(host),
+        params.query_with(name, value)
+    )
+}
+
+/// `body` as JSON, with a `Link: <next>; rel="next"` header when there is a next page.
+pub(crate) fn paged<T: Serialize>(body: T, next: Option<&str>) -> Response {
+    let mut response = Json(body).into_response();
+    if let Some(next) = next
+        && let Ok(v) = HeaderValue::from_str(&format!("<{next}>; rel=\"next\""))
+    {
+        response.headers_mut().insert(header::LINK, v);
+    }
+    response
+}
 
 /// A page of articles.
 #[derive(Serialize)]
 pub(crate) struct ArticleList {
     items: Vec<ListedArticle>,
+    /// The next page's URL, ready to follow (also in the `Link` header), when there is one.
     next: Option<String>,
 }
 
@@ -92,13 +123,15 @@ fn edition(params: &Params) -> Result<Option<String>, AppError> {
 /// `GET /api/v1/articles?source=&lang=&since=&until=&limit=&before=&edition=`.
 pub(crate) async fn list_articles(
     State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Result<Json<ArticleList>, AppError> {
+) -> Result<Response, AppError> {
     let params = Params::parse(raw.as_deref());
     params.only(&[
         "source", "lang", "since", "until", "limit", "before", "edition",
     ])?;
-    let edition = edition(&params)?;
+    let edition = crate::editions::known_edition(&editions, edition(&params)?)?;
     let query = ArticleQuery {
         source: params.source()?,
         lang: params.lang()?,
@@ -141,10 +174,18 @@ pub(crate) async fn list_articles(
             },
         })
         .collect();
-    Ok(Json(ArticleList {
-        items,
-        next: page.next.map(|c| c.encode()),
-    }))
+    let next = page.next.map(|c| {
+        next_url(
+            &state,
+            &headers,
+            "/api/v1/articles",
+            &params,
+            "before",
+            &c.encode(),
+        )
+    });
+    let link = next.clone();
+    Ok(paged(ArticleList { items, next }, link.as_deref()))
 }
 
 /// The source an article came from.
@@ -297,14 +338,33 @@ pub(crate) async fn get_article(
 #[derive(Serialize)]
 pub(crate) struct SourceList {
     items: Vec<SourceWithStats>,
+    /// The next page's URL (also in the `Link` header), when there is one.
+    next: Option<String>,
 }
 
 /// `GET /api/v1/sources`.
 pub(crate) async fn list_sources(
     State(state): State<AppState>,
-) -> Result<Json<SourceList>, AppError> {
-    let items = state.db(|s| s.list_sources()).await?;
-    Ok(Json(SourceList { items }))
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let params = Params::parse(raw.as_deref());
+    params.only(&["limit", "offset"])?;
+    let limit = params.limit()?.unwrap_or(100) as usize;
+    let offset = params.offset()?;
+    let mut items: Vec<SourceWithStats> = state
+        .db(|s| s.list_sources())
+        .await?
+        .into_iter()
+        .skip(offset)
+        .collect();
+    let next = (items.len() > limit).then(|| {
+        let at = (offset + limit).to_string();
+        next_url(&state, &headers, "/api/v1/sources", &params, "offset", &at)
+    });
+    items.truncate(limit);
+    let link = next.clone();
+    Ok(paged(SourceList { items, next }, link.as_deref()))
 }
 
 /// `GET /api/v1/sources/{id}`.

@@ -211,6 +211,33 @@ pub(crate) async fn edition_root(
     Ok(Redirect::permanent(&format!("/{}/{query}", edition.language)).into_response())
 }
 
+/// An `edition` (or `lang`) parameter of the API, checked against the configured editions:
+/// an unknown one is a clear 400 naming the editions there are.
+pub(crate) fn known_edition(
+    editions: &Option<Extension<Arc<Editions>>>,
+    lang: Option<String>,
+) -> Result<Option<String>, AppError> {
+    let Some(lang) = lang else {
+        return Ok(None);
+    };
+    let configured: Vec<&str> = editions
+        .as_ref()
+        .map(|Extension(e)| e.list.iter().map(|x| x.language.as_str()).collect())
+        .unwrap_or_default();
+    if configured.iter().any(|c| c.eq_ignore_ascii_case(&lang)) {
+        return Ok(Some(lang));
+    }
+    let there = if configured.is_empty() {
+        "this site has no editions".to_string()
+    } else {
+        format!("editions: {}", configured.join(", "))
+    };
+    Err(AppError::bad_request(
+        "edition",
+        format!("no edition {lang:?} ({there})"),
+    ))
+}
+
 /// The language switcher: the original-language site and each edition's version of `path`
 /// (`/`, `/articles/7`…); `current` is the edition of the page (`None` on the original site).
 pub(crate) fn switcher(editions: &Editions, current: Option<&str>, path: &str) -> Vec<SwitchLink> {

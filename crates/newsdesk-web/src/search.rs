@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
-use axum::{Extension, Json};
 use chrono::Utc;
 use newsdesk_core::{ArticlePage, ArticleSummary};
 use serde::Serialize;
@@ -106,18 +106,42 @@ async fn render_search(
 #[derive(Serialize)]
 pub(crate) struct SearchResults {
     items: Vec<ArticleSummary>,
+    /// The next page's URL (also in the `Link` header), when there is one.
+    next: Option<String>,
 }
 
-/// `GET /api/v1/search?q=&limit=`.
+/// `GET /api/v1/search?q=&limit=&offset=`.
 pub(crate) async fn api_search(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Result<Json<SearchResults>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     let params = Params::parse(raw.as_deref());
-    params.only(&["q", "limit"])?;
+    params.only(&["q", "limit", "offset"])?;
     let q = query_text(&params)?
         .ok_or_else(|| AppError::bad_request("q", "required: the words to search for"))?;
-    let limit = params.limit()?.unwrap_or(50);
-    let items = state.db(move |s| s.search(&q, limit)).await?;
-    Ok(Json(SearchResults { items }))
+    let limit = params.limit()?.unwrap_or(50) as usize;
+    let offset = params.offset()?;
+    // Best match first: the page is a slice of the ranking; the first result of the next page
+    // is asked for too (one query), to know whether there is one.
+    let (from, page) = (offset as u32, limit as u32);
+    let mut items = state
+        .db(move |s| {
+            let mut items = s.search_page(&q, from, page)?;
+            if items.len() == page as usize {
+                items.extend(s.search_page(&q, from + page, 1)?);
+            }
+            Ok(items)
+        })
+        .await?;
+    let next = (items.len() > limit).then(|| {
+        let at = (offset + limit).to_string();
+        crate::api::next_url(&state, &headers, "/api/v1/search", &params, "offset", &at)
+    });
+    items.truncate(limit);
+    let link = next.clone();
+    Ok(crate::api::paged(
+        SearchResults { items, next },
+        link.as_deref(),
+    ))
 }

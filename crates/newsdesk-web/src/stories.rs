@@ -671,6 +671,8 @@ fn retitle_json(value: &mut serde_json::Value, title: (String, String, bool), as
 #[derive(Serialize)]
 pub(crate) struct StoryList {
     items: Vec<serde_json::Value>,
+    /// The next page's URL (also in the `Link` header), when there is one.
+    next: Option<String>,
 }
 
 fn to_json(value: impl Serialize) -> Result<serde_json::Value, AppError> {
@@ -682,36 +684,50 @@ fn to_json(value: impl Serialize) -> Result<serde_json::Value, AppError> {
 /// `edition`'s language where a translation exists.
 pub(crate) async fn api_stories(
     State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    headers: axum::http::HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Result<Json<StoryList>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     let params = Params::parse(raw.as_deref());
-    params.only(&["sort", "limit", "edition", "lang"])?;
+    params.only(&["sort", "limit", "edition", "lang", "offset"])?;
     let order = order(&params)?;
     let limit = params.limit()?.map_or(STORY_PAGE, |n| n as usize);
-    let lang = edition_param(&params)?;
+    let offset = params.offset()?;
+    let lang = crate::editions::known_edition(&editions, edition_param(&params)?)?;
     let asked = lang.is_some();
+    // A slice of the ranking, and one more to know whether there is a next page.
     let stories = state
-        .db(move |s| read_stories(s, order, limit, lang.as_deref()))
+        .db(move |s| read_stories(s, order, offset + limit + 1, lang.as_deref()))
         .await?;
-    let mut items = Vec::with_capacity(stories.len());
-    for (summary, title) in stories {
+    let more = stories.len() > offset + limit;
+    let mut items = Vec::with_capacity(limit);
+    for (summary, title) in stories.into_iter().skip(offset).take(limit) {
         let mut value = to_json(summary)?;
         retitle_json(&mut value, title, asked);
         items.push(value);
     }
-    Ok(Json(StoryList { items }))
+    let next = more.then(|| {
+        let at = (offset + limit).to_string();
+        crate::api::next_url(&state, &headers, "/api/v1/stories", &params, "offset", &at)
+    });
+    let link = next.clone();
+    Ok(crate::api::paged(
+        StoryList { items, next },
+        link.as_deref(),
+    ))
 }
 
 /// `GET /api/v1/stories/{id}?edition=`: the story and its articles, oldest first, titled in
 /// `edition`'s language where a translation exists.
 pub(crate) async fn api_story(
     State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
     Path(raw_id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<serde_json::Value>, AppError> {
     let params = Params::parse(raw.as_deref());
     params.only(&["edition", "lang"])?;
-    let lang = edition_param(&params)?;
+    let lang = crate::editions::known_edition(&editions, edition_param(&params)?)?;
     let asked = lang.is_some();
     let (story, retitle) = read_story(&state, &raw_id, lang).await?;
     let mut value = to_json(&story)?;
