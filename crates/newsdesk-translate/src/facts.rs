@@ -234,7 +234,7 @@ fn write_number(n: &Num, lang: &str) -> String {
     let digits = n.int.len();
     let group_it = n.grouped || digits >= 5;
     for (i, c) in n.int.chars().enumerate() {
-        if group_it && i > 0 && (digits - i) % 3 == 0 {
+        if group_it && i > 0 && (digits - i).is_multiple_of(3) {
             int.push(group);
         }
         int.push(c);

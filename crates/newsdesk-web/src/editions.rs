@@ -421,14 +421,12 @@ fn with_figures(body: &str, figures: Vec<(usize, String)>) -> Vec<BodyBlock> {
                 });
             }
         };
-    let mut n = 0;
-    for line in body.lines().filter(|l| !l.trim().is_empty()) {
+    for (n, line) in body.lines().filter(|l| !l.trim().is_empty()).enumerate() {
         put(&mut out, n, &mut figures);
         out.push(BodyBlock {
             text: Some(line.to_string()),
             figure: None,
         });
-        n += 1;
     }
     put(&mut out, usize::MAX, &mut figures);
     out
