@@ -1002,7 +1002,7 @@ fn collapse_spaces(s: &str) -> String {
 /// word after that placeholder in the text sent was in lower case.
 fn decapitalise_after_placeholders(sent: &str, raw: &str) -> String {
     static AFTER: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i:zz(\d{1,5})zz)(,? )(\p{Lu})(\p{Ll})").ok()
+        regex::Regex::new(r"(?i:zz(\d{1,5})zz)(,? )(\p{Lu})(\p{Ll}| )").ok()
     });
     let Some(re) = AFTER.as_ref() else {
         return raw.to_string();
@@ -1136,9 +1136,9 @@ mod tests {
         assert_eq!(
             decapitalise_after_placeholders(
                 "ZZ1ZZ picks ZZ2ZZ. ZZ3ZZ, who ran, won. ZZ4ZZ Paris.",
-                "ZZ1ZZ Choisit ZZ2ZZ. ZZ3ZZ, Qui courait, a gagné. ZZ4ZZ Paris."
+                "ZZ1ZZ Choisit ZZ2ZZ. ZZ3ZZ, Qui courait, a gagné. ZZ4ZZ Paris. ZZ1ZZ A dit."
             ),
-            "ZZ1ZZ choisit ZZ2ZZ. ZZ3ZZ, qui courait, a gagné. ZZ4ZZ Paris."
+            "ZZ1ZZ choisit ZZ2ZZ. ZZ3ZZ, qui courait, a gagné. ZZ4ZZ Paris. ZZ1ZZ a dit."
         );
     }
 
