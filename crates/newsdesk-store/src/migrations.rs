@@ -42,6 +42,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_story_replacement",
         include_str!("../migrations/0009_story_replacement.sql"),
     ),
+    (
+        "0010_installation",
+        include_str!("../migrations/0010_installation.sql"),
+    ),
 ];
 
 /// The schema version this build creates and understands.

@@ -47,13 +47,25 @@ impl Store {
         filter: &ProfileFilter,
         limit: u32,
     ) -> Result<Vec<ArticleSummary>> {
+        self.search_page(q, filter, 0, limit)
+    }
+
+    /// Like [`Store::search_filtered`], from the `offset`-th match on (offset paging of the
+    /// ranking).
+    pub fn search_page(
+        &self,
+        q: &str,
+        filter: &ProfileFilter,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<ArticleSummary>> {
         let clause = profile_clause(filter)?;
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM articles_fts f JOIN articles a ON a.id = f.rowid \
              JOIN sources s ON s.id = a.source_id \
-             WHERE articles_fts MATCH ?1{clause} ORDER BY f.rank, a.id DESC LIMIT ?2"
+             WHERE articles_fts MATCH ?1{clause} ORDER BY f.rank, a.id DESC LIMIT ?2 OFFSET ?3"
         );
-        self.run_search(q, &sql, None, limit)
+        self.run_search(q, &sql, None, (limit, offset))
     }
 
     /// Like [`Store::search`], for the edition in `language`: an article matches by the words
@@ -88,20 +100,20 @@ impl Store {
                  WHERE article_translations_fts MATCH ?1 AND language = ?2), \
              best(id, rank) AS (SELECT id, min(rank) FROM hits GROUP BY id) \
              SELECT {SUMMARY_COLUMNS} FROM best b JOIN articles a ON a.id = b.id \
-             JOIN sources s ON s.id = a.source_id WHERE 1{clause} ORDER BY b.rank, a.id DESC LIMIT ?3"
+             JOIN sources s ON s.id = a.source_id WHERE 1{clause} ORDER BY b.rank, a.id DESC LIMIT ?3 OFFSET ?4"
         );
-        self.run_search(q, &sql, Some(language), limit)
+        self.run_search(q, &sql, Some(language), (limit, 0))
     }
 
     /// Runs a search statement whose parameters are the FTS5 query, then the edition's
-    /// language when there is one, then the clamped limit; FTS5's complaints become
+    /// language when there is one, then the clamped limit and the offset; FTS5's complaints become
     /// [`StoreError::Search`]. Text without any word gives an empty list.
     fn run_search(
         &self,
         q: &str,
         sql: &str,
         language: Option<&str>,
-        limit: u32,
+        (limit, offset): (u32, u32),
     ) -> Result<Vec<ArticleSummary>> {
         let Some(fts) = fts_query(q) else {
             return Ok(Vec::new());
@@ -116,10 +128,13 @@ impl Store {
                 let mut stmt = conn.prepare_cached(sql)?;
                 match language {
                     Some(lang) => stmt
-                        .query_map(rusqlite::params![fts, lang, limit], summary_from_row)?
+                        .query_map(
+                            rusqlite::params![fts, lang, limit, offset],
+                            summary_from_row,
+                        )?
                         .collect(),
                     None => stmt
-                        .query_map(rusqlite::params![fts, limit], summary_from_row)?
+                        .query_map(rusqlite::params![fts, limit, offset], summary_from_row)?
                         .collect(),
                 }
             };

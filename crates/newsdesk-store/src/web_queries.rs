@@ -19,6 +19,18 @@ pub struct StoryTitleArticle {
 }
 
 impl Store {
+    /// This installation's identity: 32 hexadecimal digits chosen at random once (migration
+    /// 0013) and kept, the stable part of the ids of feeds without a public URL.
+    pub fn installation_id(&self) -> Result<String> {
+        self.read(|conn| {
+            Ok(
+                conn.query_row("SELECT uuid FROM installation WHERE id = 1", [], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
+    }
+
     /// Every translation of one article (one per edition language), ordered by language.
     pub fn article_translations(&self, article: ArticleId) -> Result<Vec<ArticleTranslation>> {
         let languages: Vec<String> = self.read(|conn| {
@@ -41,6 +53,35 @@ impl Store {
 
     /// For each story, the article its title was taken from: the story's oldest article whose
     /// title is the story's title. Stories whose title matches no article are left out.
+    /// For each of `stories`, the title of its oldest article in `language` (the article's own
+    /// language, else its source's), when it has one: the story's title in an edition of that
+    /// language, written by a person rather than a machine.
+    pub fn story_titles_in(
+        &self,
+        stories: &[StoryKey],
+        language: &str,
+    ) -> Result<HashMap<StoryKey, String>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT a.title FROM article_stories x JOIN articles a ON a.id = x.article_id \
+                 JOIN sources s ON s.id = a.source_id \
+                 WHERE x.story_id = ?1 AND COALESCE(a.language, s.language) = ?2 \
+                 AND trim(a.title) <> '' ORDER BY a.sort_at, a.id LIMIT 1",
+            )?;
+            let mut found = HashMap::with_capacity(stories.len());
+            for story in stories {
+                let title: Option<String> = stmt
+                    .query_row(params![story, language], |r| r.get(0))
+                    .optional()?;
+                if let Some(t) = title {
+                    found.insert(*story, t);
+                }
+            }
+            Ok(found)
+        })
+    }
+
+    /// For each of `stories`, the article its title comes from (the oldest with that title).
     pub fn story_title_articles(
         &self,
         stories: &[StoryKey],
@@ -79,6 +120,18 @@ mod tests {
     use crate::{NewPlacement, Store, TranslationStatus};
 
     use super::*;
+
+    #[test]
+    fn the_installation_id_is_random_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let id = Store::open(&path).unwrap().installation_id().unwrap();
+        assert_eq!(id.len(), 32);
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(Store::open(&path).unwrap().installation_id().unwrap(), id);
+        let other = Store::open(&dir.path().join("b.db")).unwrap();
+        assert_ne!(other.installation_id().unwrap(), id);
+    }
 
     fn article(source: i64, i: usize, title: &str) -> NewArticle {
         NewArticle {

@@ -39,6 +39,8 @@ pub enum CheckFailure {
     LengthRatio(f64),
     /// The backend left a debugging mark (`#word`, `@word`) that the source did not have.
     BackendMark(String),
+    /// The backend glued words together (`Walterde91años`) in a way the repair could not undo.
+    Glued(Vec<String>),
     /// Too many words of the pivot language were left untranslated by a leg out of it.
     PivotLeak {
         /// Share of the segment's words that are leaked pivot-language words.
@@ -63,6 +65,7 @@ impl std::fmt::Display for CheckFailure {
             ),
             CheckFailure::LengthRatio(r) => write!(f, "length ratio {r:.2} out of bounds"),
             CheckFailure::BackendMark(m) => write!(f, "backend mark {m:?} in output"),
+            CheckFailure::Glued(w) => write!(f, "words glued together {w:?}"),
             CheckFailure::PivotLeak { share, words } => write!(
                 f,
                 "{:.0}% of the words left in the pivot language {words:?}",
@@ -173,6 +176,10 @@ pub fn check_final(original: &str, translated: &str) -> Result<(), CheckFailure>
             return Err(CheckFailure::Numbers { missing, extra });
         }
     }
+    let glued = glued_tokens(original, translated);
+    if !glued.is_empty() {
+        return Err(CheckFailure::Glued(glued));
+    }
     let qs = scan_quotes(original);
     let qt = scan_quotes(translated);
     let s = (qs.pairs.len(), qs.unmatched.len());
@@ -250,6 +257,122 @@ fn to_roman(mut n: u32) -> String {
     out
 }
 
+/// Whether a token mixes letters and digits (`de91años`), outside placeholders.
+fn mixes_letters_and_digits(token: &str) -> bool {
+    let t = PLACEHOLDER_IN_TOKEN
+        .as_ref()
+        .map_or(std::borrow::Cow::Borrowed(token), |re| {
+            re.replace_all(token, " ")
+        });
+    t.split(|c: char| !c.is_alphanumeric()).any(|part| {
+        part.chars().any(|c| c.is_ascii_digit()) && part.chars().any(char::is_alphabetic)
+    })
+}
+
+static PLACEHOLDER_IN_TOKEN: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)zz\d{1,5}zz").ok());
+
+/// Tokens of `translated` that glue letters to digits (`Walterde91años`) where `original` has
+/// no such token: words a backend ran together.
+pub fn glued_tokens(original: &str, translated: &str) -> Vec<String> {
+    let known: std::collections::HashSet<&str> = original
+        .split_whitespace()
+        .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric()))
+        .collect();
+    translated
+        .split_whitespace()
+        .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|t| !known.contains(t) && mixes_letters_and_digits(t))
+        // Ordinals and units a backend writes after a figure (`1er`, `2.º`, `5km`) are not glue:
+        // a short letter tail after the digits.
+        .filter(|t| {
+            let tail = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+            !(t.starts_with(|c: char| c.is_ascii_digit())
+                && tail.chars().count() <= 3
+                && tail.chars().all(char::is_alphabetic))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Undoes the gluing of words by a backend (Apertium writes `91-year-old Walter` as
+/// `Walterde91años`): inside a token that the text sent does not have, a space goes between
+/// letters and digits, around placeholders, and after a word of the text sent that starts an
+/// alphabetic run (`Walterde` → `Walter de`). What cannot be explained is left for
+/// [`glued_tokens`] to catch.
+pub fn repair_glued(sent: &str, raw: &str) -> String {
+    let sent_words: std::collections::HashSet<&str> = sent
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
+        .collect();
+    let sent_tokens: std::collections::HashSet<&str> = sent.split_whitespace().collect();
+    let mut out = String::with_capacity(raw.len() + 8);
+    for (i, token) in raw.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if sent_tokens.contains(token) || !mixes_letters_and_digits(token) {
+            out.push_str(token);
+            continue;
+        }
+        out.push_str(&split_glued(token, &sent_words));
+    }
+    out
+}
+
+fn split_glued(token: &str, sent_words: &std::collections::HashSet<&str>) -> String {
+    let placeholders: Vec<(usize, usize)> = PLACEHOLDER_IN_TOKEN
+        .as_ref()
+        .map(|re| re.find_iter(token).map(|m| (m.start(), m.end())).collect())
+        .unwrap_or_default();
+    let in_ph = |i: usize| placeholders.iter().any(|&(s, e)| s <= i && i < e);
+    let mut pieces: Vec<String> = vec![String::new()];
+    let mut prev: Option<(usize, char)> = None;
+    for (i, c) in token.char_indices() {
+        if let Some((pi, p)) = prev {
+            let boundary = if in_ph(i) != in_ph(pi) {
+                p.is_alphanumeric() && c.is_alphanumeric()
+            } else {
+                !in_ph(i)
+                    && ((p.is_ascii_digit() && c.is_alphabetic())
+                        || (p.is_alphabetic() && c.is_ascii_digit())
+                        || (p.is_alphanumeric() && matches!(c, '*' | '@' | '#')))
+            };
+            if boundary {
+                pieces.push(String::new());
+            }
+        }
+        if let Some(last) = pieces.last_mut() {
+            last.push(c);
+        }
+        prev = Some((i, c));
+    }
+    pieces
+        .iter()
+        .map(|p| split_known_prefix(p, sent_words))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `Walterde` → `Walter de` when `Walter` is a word of the text sent and something is left.
+fn split_known_prefix(run: &str, sent_words: &std::collections::HashSet<&str>) -> String {
+    let lead = run.len() - run.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+    let word = &run[lead..];
+    let mut best: Option<usize> = None;
+    for (i, _) in word.char_indices().skip(2) {
+        if sent_words.contains(&word[..i])
+            && word[..i].starts_with(char::is_uppercase)
+            && word[i..].starts_with(char::is_alphabetic)
+        {
+            best = Some(i);
+        }
+    }
+    match best {
+        Some(i) => format!("{} {}", &run[..lead + i], &word[i..]),
+        None => run.to_string(),
+    }
+}
+
 fn multiset_minus(a: &[String], b: &[String]) -> Vec<String> {
     let mut rest: Vec<&String> = b.iter().collect();
     let mut out = Vec::new();
@@ -314,6 +437,30 @@ mod tests {
             check_final("12 people", "13 personas"),
             Err(CheckFailure::Numbers { .. })
         ));
+    }
+
+    #[test]
+    fn glued_words_are_repaired_or_caught() {
+        let sent = "The oldest member, 91-year-old ZZ1ZZ, served.";
+        assert_eq!(
+            repair_glued(
+                "The oldest member, 91-year-old Walter Penhale, served.",
+                "El miembro, Walterde91años *Penhale, servido."
+            ),
+            "El miembro, Walter de 91 años *Penhale, servido."
+        );
+        assert_eq!(
+            repair_glued(sent, "El miembro, *de91años*ZZ1ZZ, servido."),
+            "El miembro, *de 91 años *ZZ1ZZ, servido."
+        );
+        assert_eq!(
+            glued_tokens("Walter Penhale, 91, served", "Walterde91años Penhale"),
+            vec!["Walterde91años"]
+        );
+        assert!(
+            glued_tokens("the 1st of May, COVID-19, 5km", "le 1er mai, COVID-19, 5km").is_empty()
+        );
+        assert!(check_final("Walter, 91", "Walterde91años").is_err());
     }
 
     #[test]

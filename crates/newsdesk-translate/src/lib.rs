@@ -7,7 +7,12 @@
 //! * segments each paragraph into sentences without ever splitting a quotation
 //!   ([`split_sentences`]);
 //! * protects what must not change (markup, URLs, e-mail addresses, dates, times, numbers,
-//!   quoted names of outlets, a title's site suffix) with placeholders ([`protect`]);
+//!   quoted names of outlets, a title's site suffix, and personal and place names: [`Names`])
+//!   with placeholders ([`protect`], [`protect_segment`]);
+//! * writes numbers, percentages, amounts and dates in the target's conventions (`52,3 %`,
+//!   `1er avril`, `4 000` in French: [`localise_facts`]);
+//! * takes apart words a backend glued together (`Walterde91años`: [`repair_glued`]), or keeps
+//!   the segment in the original when it cannot ([`glued_tokens`]);
 //! * routes the pair over the configured [`Backend`]s ([`ApertiumCli`], [`ApertiumApy`],
 //!   [`LibreTranslate`], [`DeepL`], [`OpenAiChat`]), through a pivot language when no backend
 //!   has the pair ([`plan_route`]), with per-backend rate limits, retries with backoff and a
@@ -48,8 +53,11 @@ mod check;
 mod config;
 mod deepl;
 mod error;
+mod facts;
+mod fidelity;
 mod language;
 mod libretranslate;
+mod names;
 mod openai;
 mod protect;
 mod quotes;
@@ -67,16 +75,22 @@ pub use apertium::{
 };
 pub use backend::{Backend, BoxFuture, LangPair};
 pub use cache::{CacheKey, MemoryCache, SqliteCache, TranslationCache};
-pub use check::{CheckFailure, LengthBounds, check_final, check_hop, check_pivot_leaks, numbers};
+pub use check::{
+    CheckFailure, LengthBounds, check_final, check_hop, check_pivot_leaks, glued_tokens, numbers,
+    repair_glued,
+};
 pub use config::{BackendConfig, BackendKind, RouteConfig, TranslateConfig};
 pub use deepl::DeepL;
 pub use error::TranslateError;
+pub use facts::localise_facts;
+pub use fidelity::{FidelityScore, Kept, fidelity_blocks, fidelity_sentences, strip_name_marks};
 pub use language::{iso639_3, normalize_language};
 pub use libretranslate::LibreTranslate;
+pub use names::Names;
 pub use openai::{OpenAiChat, system_prompt};
 pub use protect::{
     PLACEHOLDER_PREFIX, PLACEHOLDER_SUFFIX, PlaceholderProblem, ProtectOptions, Protected,
-    placeholder, protect, protect_with,
+    placeholder, protect, protect_segment, protect_with,
 };
 pub use quotes::{QuotePair, QuoteScan, is_quote_mark, scan_quotes};
 pub use route::{BackendPairs, Hop, Route, plan_route};

@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::facts::{find_facts, localise};
+use crate::names::Names;
 use crate::quotes::scan_quotes;
 
 /// Prefix of a placeholder (`ZZ1ZZ`).
@@ -76,6 +78,9 @@ pub struct Protected {
     /// right (`<b>word</b>`, `3.5km`): a space was put there so the word stays a word for the
     /// backend, and [`Protected::restore`] takes it out again.
     pub glue: Vec<(bool, bool)>,
+    /// For each slot, the form [`Protected::restore_localised`] puts back instead of the
+    /// original (a number, percentage, amount or date written for the target language).
+    pub localised: Vec<Option<String>>,
 }
 
 /// Why a translation's placeholders cannot be restored.
@@ -111,8 +116,29 @@ pub fn protect(segment: &str) -> Protected {
 
 /// Replaces what must not change in `segment` by placeholders.
 pub fn protect_with(segment: &str, options: ProtectOptions) -> Protected {
-    // Byte ranges to protect, non-overlapping, in order.
+    protect_segment(segment, options, &Names::none(), None)
+}
+
+/// Replaces what must not change in `segment` by placeholders, as the translator does: besides
+/// what [`protect_with`] protects, the `names` of the text, and, with `languages` (from, to),
+/// the numbers, percentages, amounts and dates of the source language, each restored by
+/// [`Protected::restore_localised`] in the target language's conventions.
+pub fn protect_segment(
+    segment: &str,
+    options: ProtectOptions,
+    names: &Names,
+    languages: Option<(&str, &str)>,
+) -> Protected {
+    // Byte ranges to protect, non-overlapping, in order, with their localised forms.
     let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let mut facts: Vec<(usize, usize, Option<String>)> = Vec::new();
+    if let Some((from, to)) = languages {
+        for f in find_facts(segment, from) {
+            facts.push((f.start, f.end, localise(&f, to)));
+        }
+    }
+    ranges.extend(facts.iter().map(|&(s, e, _)| (s, e)));
+    ranges.extend(names.spans(segment));
     if let Some(re) = SITE_SUFFIX.as_ref()
         && let Some(caps) = re.captures(segment)
         && let (Some(sep), Some(name)) = (caps.get(2), caps.get(3))
@@ -174,8 +200,15 @@ pub fn protect_with(segment: &str, options: ProtectOptions) -> Protected {
     let mut text = String::with_capacity(segment.len());
     let mut slots = Vec::new();
     let mut glue = Vec::new();
+    let mut localised = Vec::new();
     let mut at = 0;
     for (s, e) in kept {
+        localised.push(
+            facts
+                .iter()
+                .find(|&&(fs, fe, _)| fs == s && fe == e)
+                .and_then(|(_, _, l)| l.clone()),
+        );
         text.push_str(&segment[at..s]);
         let left = segment[..s]
             .chars()
@@ -197,7 +230,12 @@ pub fn protect_with(segment: &str, options: ProtectOptions) -> Protected {
         at = e;
     }
     text.push_str(&segment[at..]);
-    Protected { text, slots, glue }
+    Protected {
+        text,
+        slots,
+        glue,
+        localised,
+    }
 }
 
 fn n_glue(glue: &[(bool, bool)], num: &str) -> (bool, bool) {
@@ -245,6 +283,23 @@ impl Protected {
     /// Checks that `translated` holds every placeholder exactly once and no other, and puts
     /// the originals back.
     pub fn restore(&self, translated: &str) -> Result<String, PlaceholderProblem> {
+        self.restore_as(translated, false)
+    }
+
+    /// Like [`Protected::restore`], with each localised slot in its target-language form.
+    pub fn restore_localised(&self, translated: &str) -> Result<String, PlaceholderProblem> {
+        self.restore_as(translated, true)
+    }
+
+    /// Adds a slot (a word that must pass the next backend unchanged); returns its placeholder.
+    pub fn push_slot(&mut self, original: &str) -> String {
+        self.slots.push(original.to_string());
+        self.glue.push((false, false));
+        self.localised.push(None);
+        placeholder(self.slots.len())
+    }
+
+    fn restore_as(&self, translated: &str, localised: bool) -> Result<String, PlaceholderProblem> {
         let Some(re) = PLACEHOLDER.as_ref() else {
             return Ok(translated.to_string());
         };
@@ -273,7 +328,10 @@ impl Protected {
             if seen[n - 1] > 1 {
                 return Err(PlaceholderProblem::Duplicated(n));
             }
-            out.push_str(original);
+            match self.localised.get(n - 1) {
+                Some(Some(l)) if localised => out.push_str(l),
+                _ => out.push_str(original),
+            }
             at = whole.end();
             if right {
                 at += translated[at..].len() - translated[at..].trim_start_matches(' ').len();

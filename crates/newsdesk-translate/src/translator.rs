@@ -9,14 +9,16 @@ use std::time::Duration;
 use crate::apertium::{ApertiumApy, ApertiumCli};
 use crate::backend::{Backend, LangPair};
 use crate::cache::{CacheKey, MemoryCache, SqliteCache, TranslationCache};
+use crate::check::repair_glued;
 use crate::check::{LengthBounds, check_final, check_hop, check_pivot_leaks};
 use crate::config::{BackendConfig, BackendKind, RouteConfig, TranslateConfig};
 use crate::deepl::DeepL;
 use crate::error::TranslateError;
 use crate::language::normalize_language;
 use crate::libretranslate::LibreTranslate;
+use crate::names::Names;
 use crate::openai::OpenAiChat;
-use crate::protect::{ProtectOptions, Protected, placeholder, protect_with};
+use crate::protect::{ProtectOptions, Protected, protect_segment};
 use crate::route::{Hop, Route, plan_route};
 use crate::segment::split_sentences;
 use crate::throttle::{RateLimiter, RetryPolicy};
@@ -413,7 +415,21 @@ impl Translator {
         from: &str,
         to: &str,
     ) -> Result<Translation, TranslateError> {
+        self.translate_text_with_names(text, from, to, &[]).await
+    }
+
+    /// Like [`Translator::translate_text`], with names the text's own capitals do not show
+    /// (an article's title and authors): with the names the text uses inside its sentences,
+    /// they pass the backends unchanged (see [`Names`]).
+    pub async fn translate_text_with_names(
+        &self,
+        text: &str,
+        from: &str,
+        to: &str,
+        given_names: &[&str],
+    ) -> Result<Translation, TranslateError> {
         let from_n = normalize_language(from);
+        let names = Names::from_text(text, &from_n, given_names);
         let lines: Vec<&str> = text.lines().collect();
         let mut segments = Vec::new();
         let mut per_line = Vec::with_capacity(lines.len());
@@ -422,7 +438,9 @@ impl Translator {
             per_line.push(s.len());
             segments.extend(s.into_iter().map(str::to_string));
         }
-        let (route, outcomes) = self.translate_segments_routed(&segments, from, to).await?;
+        let (route, outcomes) = self
+            .translate_segments_routed(&segments, from, to, &names)
+            .await?;
         let mut out = String::with_capacity(text.len() + text.len() / 5);
         let mut it = outcomes.iter();
         for (i, n) in per_line.iter().enumerate() {
@@ -446,7 +464,11 @@ impl Translator {
         from: &str,
         to: &str,
     ) -> Result<Vec<SegmentOutcome>, TranslateError> {
-        Ok(self.translate_segments_routed(segments, from, to).await?.1)
+        let names = Names::from_text(&segments.join("\n"), &normalize_language(from), &[]);
+        Ok(self
+            .translate_segments_routed(segments, from, to, &names)
+            .await?
+            .1)
     }
 
     async fn translate_segments_routed(
@@ -454,6 +476,7 @@ impl Translator {
         segments: &[String],
         from: &str,
         to: &str,
+        names: &Names,
     ) -> Result<(Route, Vec<SegmentOutcome>), TranslateError> {
         let from = normalize_language(from);
         let to = normalize_language(to);
@@ -478,8 +501,10 @@ impl Translator {
         let options = ProtectOptions {
             numbers: !keeps_numbers,
         };
-        let mut protected: Vec<Protected> =
-            segments.iter().map(|s| protect_with(s, options)).collect();
+        let mut protected: Vec<Protected> = segments
+            .iter()
+            .map(|s| protect_segment(s, options, names, Some((&from, &to))))
+            .collect();
         let n = segments.len();
         let mut current: Vec<Option<String>> =
             protected.iter().map(|p| Some(p.text.clone())).collect();
@@ -567,14 +592,19 @@ impl Translator {
         for i in 0..n {
             let result = match &current[i] {
                 Some(raw) => {
-                    let typed = apply_typography(raw, &to);
+                    let raw = decapitalise_after_placeholders(&protected[i].text, raw);
+                    let typed = apply_typography(&raw, &to);
                     protected[i]
                         .restore(&typed)
                         .map_err(|p| p.to_string())
                         .and_then(|restored| {
-                            check_final(&segments[i], &restored)
-                                .map(|()| restored)
-                                .map_err(|f| f.to_string())
+                            check_final(&segments[i], &restored).map_err(|f| f.to_string())
+                        })
+                        // Checked on the original figures; emitted in the target's conventions.
+                        .and_then(|()| {
+                            protected[i]
+                                .restore_localised(&typed)
+                                .map_err(|p| p.to_string())
                         })
                 }
                 None => Err(failure[i].clone().unwrap_or_else(|| "failed".to_string())),
@@ -690,8 +720,7 @@ impl Translator {
                 let Some(&first) = idx.first() else { continue };
                 let sent = Protected {
                     text: text.clone(),
-                    slots: protected[first].slots.clone(),
-                    glue: protected[first].glue.clone(),
+                    ..protected[first].clone()
                 };
                 let outcome = match &answer {
                     Ok(v) => {
@@ -952,15 +981,12 @@ impl Translator {
     }
 }
 
-/// An answer as kept: single quotes repaired and spaces collapsed, in the text and in its marked
+/// An answer as kept: words the backend glued together taken apart, single quotes repaired and
+/// spaces collapsed, in the text and in its marked
 /// version.
 fn tidy(sent: &str, (text, marked): &(String, Option<String>)) -> (String, Option<String>) {
-    (
-        repair_single_quotes(sent, &collapse_spaces(text)),
-        marked
-            .as_ref()
-            .map(|m| repair_single_quotes(sent, &collapse_spaces(m))),
-    )
+    let one = |t: &str| repair_single_quotes(sent, &repair_glued(sent, &collapse_spaces(t)));
+    (one(text), marked.as_deref().map(one))
 }
 
 /// Trims and collapses runs of spaces (Apertium leaves two where it drops a pronoun).
@@ -969,6 +995,44 @@ fn collapse_spaces(s: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Apertium starts a sentence again after a placeholder it did not know (`ZZ1ZZ Choisit`):
+/// a word right after a placeholder (or after its comma) is put back in lower case when the
+/// word after that placeholder in the text sent was in lower case.
+fn decapitalise_after_placeholders(sent: &str, raw: &str) -> String {
+    static AFTER: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i:zz(\d{1,5})zz)(,? )(\p{Lu})(\p{Ll}| )").ok()
+    });
+    let Some(re) = AFTER.as_ref() else {
+        return raw.to_string();
+    };
+    // Placeholders followed by a capital in the text sent keep the capital after them.
+    let capital_after: Vec<&str> = re
+        .captures_iter(sent)
+        .filter_map(|c| c.get(1).map(|n| n.as_str()))
+        .collect();
+    let lower_it = |n: &str| {
+        !capital_after.contains(&n)
+            && sent.contains(&crate::protect::placeholder(n.parse().unwrap_or(0)))
+    };
+    re.replace_all(raw, |c: &regex::Captures<'_>| {
+        let whole = c.get(0).map_or("", |m| m.as_str());
+        let (Some(n), Some(cap)) = (c.get(1), c.get(3)) else {
+            return whole.to_string();
+        };
+        if !lower_it(n.as_str()) {
+            return whole.to_string();
+        }
+        let start = cap.start() - c.get(0).map_or(0, |m| m.start());
+        format!(
+            "{}{}{}",
+            &whole[..start],
+            cap.as_str().to_lowercase(),
+            &whole[start + cap.as_str().len()..]
+        )
+    })
+    .into_owned()
 }
 
 fn clone_outcome(o: &HopOutcome) -> HopOutcome {
@@ -992,11 +1056,7 @@ fn clone_outcome(o: &HopOutcome) -> HopOutcome {
 /// of the original that it copied unchanged, becomes a new placeholder of `protected` (so the
 /// next leg passes it through and the final restore puts it back); other marks are taken out.
 fn pass_through(m: &MarkedText, original: &str, protected: &mut Protected) -> String {
-    let add = |word: &str, protected: &mut Protected| {
-        protected.slots.push(word.to_string());
-        protected.glue.push((false, false));
-        placeholder(protected.slots.len())
-    };
+    let add = |word: &str, protected: &mut Protected| protected.push_slot(word);
     let text = m.replace(|w| {
         if w.untranslated() {
             add(&w.word, protected)
@@ -1043,6 +1103,7 @@ fn pass_through(m: &MarkedText, original: &str, protected: &mut Protected) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protect::protect_with;
 
     #[test]
     fn the_first_legs_unknown_words_and_copied_names_become_placeholders() {
@@ -1067,6 +1128,17 @@ mod tests {
         assert!(
             p.restore("Dr. ZZ4ZZ ZZ1ZZ a rencontré ZZ2ZZ ZZ3ZZ Brun.")
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn a_word_after_a_name_keeps_its_lower_case() {
+        assert_eq!(
+            decapitalise_after_placeholders(
+                "ZZ1ZZ picks ZZ2ZZ. ZZ3ZZ, who ran, won. ZZ4ZZ Paris.",
+                "ZZ1ZZ Choisit ZZ2ZZ. ZZ3ZZ, Qui courait, a gagné. ZZ4ZZ Paris. ZZ1ZZ A dit."
+            ),
+            "ZZ1ZZ choisit ZZ2ZZ. ZZ3ZZ, qui courait, a gagné. ZZ4ZZ Paris. ZZ1ZZ a dit."
         );
     }
 

@@ -267,3 +267,7 @@ about-value = { $value ->
    *[independent] unabhängig
 }
 about-license = Lizenz der Daten
+# A story title translated by a machine (after the title, in brackets).
+machine-translated-title = maschinelle Übersetzung
+# Language switcher: the site with every article in its own language.
+switcher-original = Originalsprachen

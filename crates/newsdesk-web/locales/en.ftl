@@ -266,3 +266,7 @@ about-value = { $value ->
    *[independent] independent
 }
 about-license = Licence of the data
+# A story title translated by a machine (after the title, in brackets).
+machine-translated-title = machine translation
+# Language switcher: the site with every article in its own language.
+switcher-original = Original languages

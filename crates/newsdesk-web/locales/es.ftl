@@ -270,3 +270,7 @@ about-value = { $value ->
    *[independent] independiente
 }
 about-license = Licencia de los datos
+# A story title translated by a machine (after the title, in brackets).
+machine-translated-title = traducción automática
+# Language switcher: the site with every article in its own language.
+switcher-original = Idiomas originales

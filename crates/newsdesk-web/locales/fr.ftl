@@ -270,3 +270,7 @@ about-value = { $value ->
    *[independent] indépendante
 }
 about-license = Licence des données
+# A story title translated by a machine (after the title, in brackets).
+machine-translated-title = traduction automatique
+# Language switcher: the site with every article in its own language.
+switcher-original = Langues d’origine

@@ -1,10 +1,12 @@
 //! The JSON API under `/api/v1/`: articles (filtered, keyset-paginated), one article in full,
 //! sources, and the OpenAPI document that describes exactly these routes.
 
-use axum::Json;
+use std::sync::Arc;
+
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
 use newsdesk_core::{
     Article, ArticleId, ArticleQuery, ArticleSummary, ContentOrigin, SourceId, SourceWithStats,
@@ -15,15 +17,44 @@ use newsdesk_store::{ArticleTranslation, TranslationStatus};
 
 use crate::params::{Params, parse_id, parse_lang};
 use crate::sanitize::{clean_body, http_url, vetted_json};
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, Editions};
 
 /// The OpenAPI 3.1 description of this API, written by hand.
 pub(crate) const OPENAPI: &str = include_str!("openapi.json");
+
+/// The absolute URL of the next page of `path`: this request's query with `name` = `value`.
+pub(crate) fn next_url(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+    params: &Params,
+    name: &str,
+    value: &str,
+) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    format!(
+        "{}{path}?{}",
+        state.config.site_base(host),
+        params.query_with(name, value)
+    )
+}
+
+/// `body` as JSON, with a `Link: <next>; rel="next"` header when there is a next page.
+pub(crate) fn paged<T: Serialize>(body: T, next: Option<&str>) -> Result<Response, AppError> {
+    let mut response = Json(vetted_json(&body)?).into_response();
+    if let Some(next) = next
+        && let Ok(v) = HeaderValue::from_str(&format!("<{next}>; rel=\"next\""))
+    {
+        response.headers_mut().insert(header::LINK, v);
+    }
+    Ok(response)
+}
 
 /// A page of articles.
 #[derive(Serialize)]
 pub(crate) struct ArticleList {
     items: Vec<ListedArticle>,
+    /// The next page's URL, ready to follow (also in the `Link` header), when there is one.
     next: Option<String>,
 }
 
@@ -99,13 +130,15 @@ fn edition(params: &Params) -> Result<Option<String>, AppError> {
 /// `GET /api/v1/articles?source=&lang=&country=&typology=&since=&until=&limit=&before=&edition=`.
 pub(crate) async fn list_articles(
     State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Response, AppError> {
     let params = Params::parse(raw.as_deref());
     params.only(&[
         "source", "lang", "since", "until", "limit", "before", "edition", "country", "typology",
     ])?;
-    let edition = edition(&params)?;
+    let edition = crate::editions::known_edition(&editions, edition(&params)?)?;
     let query = ArticleQuery {
         source: params.source()?,
         lang: params.lang()?,
@@ -150,10 +183,18 @@ pub(crate) async fn list_articles(
             },
         })
         .collect();
-    Ok(Json(vetted_json(&ArticleList {
-        items,
-        next: page.next.map(|c| c.encode()),
-    })?))
+    let next = page.next.map(|c| {
+        next_url(
+            &state,
+            &headers,
+            "/api/v1/articles",
+            &params,
+            "before",
+            &c.encode(),
+        )
+    });
+    let link = next.clone();
+    paged(ArticleList { items, next }, link.as_deref())
 }
 
 /// The source an article came from, with its country and typology.
@@ -348,17 +389,22 @@ impl From<SourceWithStats> for SourceJson {
 #[derive(Serialize)]
 pub(crate) struct SourceList {
     items: Vec<SourceJson>,
+    /// The next page's URL (also in the `Link` header), when there is one.
+    next: Option<String>,
 }
 
 /// `GET /api/v1/sources?country=&typology=`.
 pub(crate) async fn list_sources(
     State(state): State<AppState>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Response, AppError> {
     let params = Params::parse(raw.as_deref());
-    params.only(&["country", "typology"])?;
+    params.only(&["country", "typology", "limit", "offset"])?;
     let filter = crate::profile::filter(&params)?;
-    let items = state
+    let limit = params.limit()?.unwrap_or(100) as usize;
+    let offset = params.offset()?;
+    let mut items: Vec<SourceJson> = state
         .db(|s| s.list_sources())
         .await?
         .into_iter()
@@ -368,9 +414,16 @@ pub(crate) async fn list_sources(
                 s.source.profile.typology.as_deref(),
             )
         })
+        .skip(offset)
         .map(SourceJson::from)
         .collect();
-    Ok(Json(vetted_json(&SourceList { items })?))
+    let next = (items.len() > limit).then(|| {
+        let at = (offset + limit).to_string();
+        next_url(&state, &headers, "/api/v1/sources", &params, "offset", &at)
+    });
+    items.truncate(limit);
+    let link = next.clone();
+    paged(SourceList { items, next }, link.as_deref())
 }
 
 /// `GET /api/v1/sources/{id}`.

@@ -11,9 +11,18 @@ pub struct WebConfig {
     /// Name of the site, shown in every page header, `<title>` and feed title.
     pub site_title: String,
     /// Absolute base URL of the site (e.g. `https://news.example.org`), used for the links that
-    /// feeds carry to this site. Links are never derived from the request's `Host` header; when
-    /// this is `None`, feeds carry no self links and entry ids use a `urn:` form.
+    /// feeds carry to this site. Without it, links are built from the request's `Host` when it
+    /// is one of [`WebConfig::host_names`], else from the address the server listens on; feed
+    /// and entry ids then use a `urn:` form with this installation's random identity.
     pub public_url: Option<String>,
+    /// Host names (with the port when it is not the scheme's default, e.g. `news.lan:8080`)
+    /// that requests may name in `Host` for the links feeds carry when `public_url` is not set.
+    /// Any other `Host` is not trusted.
+    pub host_names: Vec<String>,
+    /// The address the server listens on (`127.0.0.1:8080`), set by the server itself: the
+    /// last resort of feed links.
+    #[serde(skip)]
+    pub bind_address: Option<String>,
     /// When true, every page shows a visible "Sample data — fictional outlets and events" banner.
     pub sample_data: bool,
     /// UI language tag, used for `<html lang>`.
@@ -40,6 +49,8 @@ impl Default for WebConfig {
         WebConfig {
             site_title: "newsdesk".to_string(),
             public_url: None,
+            host_names: Vec::new(),
+            bind_address: None,
             sample_data: false,
             language: "en".to_string(),
             cache_ttl_ms: 1000,
@@ -61,6 +72,28 @@ impl WebConfig {
             return None;
         }
         Some(parsed.as_str().trim_end_matches('/').to_string())
+    }
+
+    /// The site's absolute root for links in feeds, without a trailing slash: `public_url` when
+    /// set; else `http://{host}` when the request's `host` is one of `host_names`; else the
+    /// bind address; else `http://localhost`. Never an outlet's host.
+    pub fn site_base(&self, host: Option<&str>) -> String {
+        if let Some(base) = self.base_url() {
+            return base;
+        }
+        if let Some(host) = host.map(str::trim)
+            && self
+                .host_names
+                .iter()
+                .any(|h| h.trim().eq_ignore_ascii_case(host))
+            && url::Url::parse(&format!("http://{host}/")).is_ok()
+        {
+            return format!("http://{}", host.to_ascii_lowercase());
+        }
+        match &self.bind_address {
+            Some(addr) => format!("http://{addr}"),
+            None => "http://localhost".to_string(),
+        }
     }
 }
 
@@ -90,5 +123,22 @@ mod tests {
         assert_eq!(c.base_url(), None);
         c.public_url = Some("/relative".into());
         assert_eq!(c.base_url(), None);
+    }
+
+    #[test]
+    fn site_base_trusts_only_configured_hosts() {
+        let mut c = WebConfig {
+            host_names: vec!["news.lan:8080".into()],
+            bind_address: Some("127.0.0.1:8080".into()),
+            ..Default::default()
+        };
+        assert_eq!(c.site_base(Some("News.LAN:8080")), "http://news.lan:8080");
+        assert_eq!(c.site_base(Some("outlet.example")), "http://127.0.0.1:8080");
+        assert_eq!(c.site_base(None), "http://127.0.0.1:8080");
+        c.public_url = Some("https://news.example.org/".into());
+        assert_eq!(
+            c.site_base(Some("news.lan:8080")),
+            "https://news.example.org"
+        );
     }
 }

@@ -15,11 +15,11 @@ use newsdesk_core::{Article, ArticleId};
 use newsdesk_store::{ArticleTranslation, TranslationStatus};
 use serde::{Deserialize, Serialize};
 
-use crate::feeds::{self, FeedData};
+use crate::feeds::{self, FeedData, FeedScope, Format};
 use crate::page::{SwitchLink, Ui};
 use crate::pages::{self, ArticleView, Listing, SourceView};
 use crate::params::{Params, parse_id};
-use crate::{AppError, AppState, WebConfig, i18n, page};
+use crate::{AppError, AppState, i18n, page, sanitize};
 
 /// When article bodies are translated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -155,35 +155,115 @@ fn backends_label(backends: &[String], lang: &str) -> String {
     names.join(" + ")
 }
 
-/// `GET /` when editions are configured: to the edition that best matches `Accept-Language`,
-/// else the first one. Not cached by intermediaries (it depends on the header).
-pub(crate) fn redirect_home(editions: &Editions, headers: &HeaderMap) -> Response {
-    let available: Vec<&str> = editions.list.iter().map(|e| e.language.as_str()).collect();
-    let chosen = headers
+/// The query that keeps a reader who chose the original-language site on `/` (a link, not a
+/// cookie): `/` redirects by `Accept-Language` only when it has no query at all.
+pub(crate) const ORIGINAL_QUERY: &str = "original";
+
+/// `GET /` when editions are configured: the edition whose language the browser prefers to the
+/// original-language site's interface language (`q`-values honoured), or `None` to stay on
+/// `/` (no header, `*`, or a preferred language that is not an edition's).
+pub(crate) fn preferred_edition(
+    editions: &Editions,
+    headers: &HeaderMap,
+    site_language: &str,
+) -> Option<String> {
+    let header = headers
         .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| i18n::negotiate(v, &available))
-        .or_else(|| available.first().map(|s| s.to_string()))
-        .unwrap_or_else(|| i18n::FALLBACK.to_string());
-    let mut response = Redirect::to(&format!("/{chosen}/")).into_response();
+        .and_then(|v| v.to_str().ok())?;
+    let site = site_language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(i18n::FALLBACK)
+        .to_ascii_lowercase();
+    let mut available: Vec<&str> = vec!["*", &site];
+    available.extend(
+        editions
+            .list
+            .iter()
+            .map(|e| e.language.as_str())
+            .filter(|l| !l.eq_ignore_ascii_case(&site)),
+    );
+    i18n::negotiate(header, &available).filter(|l| l != "*" && *l != site)
+}
+
+/// The redirect to an edition's home chosen by [`preferred_edition`]. Not cached by
+/// intermediaries (it depends on the header).
+pub(crate) fn redirect_home(lang: &str) -> Response {
+    let mut response = Redirect::to(&format!("/{lang}/")).into_response();
     let h = response.headers_mut();
     h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
-/// The language switcher: each edition's version of `path` (`/`, `/articles/7`…).
+/// `GET /{lang}` (no slash): to the edition's home, `/{lang}/`, with the query.
+pub(crate) async fn edition_root(
+    editions: Option<Extension<Arc<Editions>>>,
+    Path(lang): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    // Any other one-segment path is simply not a page (`/api`, `/feed`).
+    let edition = editions
+        .as_ref()
+        .and_then(|Extension(e)| e.get(&lang))
+        .ok_or_else(|| AppError::not_found(format!("no such page: /{lang}")))?;
+    let query = raw.map(|q| format!("?{q}")).unwrap_or_default();
+    Ok(Redirect::permanent(&format!("/{}/{query}", edition.language)).into_response())
+}
+
+/// An `edition` (or `lang`) parameter of the API, checked against the configured editions:
+/// an unknown one is a clear 400 naming the editions there are.
+pub(crate) fn known_edition(
+    editions: &Option<Extension<Arc<Editions>>>,
+    lang: Option<String>,
+) -> Result<Option<String>, AppError> {
+    let Some(lang) = lang else {
+        return Ok(None);
+    };
+    let configured: Vec<&str> = editions
+        .as_ref()
+        .map(|Extension(e)| e.list.iter().map(|x| x.language.as_str()).collect())
+        .unwrap_or_default();
+    if configured.iter().any(|c| c.eq_ignore_ascii_case(&lang)) {
+        return Ok(Some(lang));
+    }
+    let there = if configured.is_empty() {
+        "this site has no editions".to_string()
+    } else {
+        format!("editions: {}", configured.join(", "))
+    };
+    Err(AppError::bad_request(
+        "edition",
+        format!("no edition {lang:?} ({there})"),
+    ))
+}
+
+/// The language switcher: the original-language site and each edition's version of `path`
+/// (`/`, `/articles/7`…); `current` is the edition of the page (`None` on the original site).
 pub(crate) fn switcher(editions: &Editions, current: Option<&str>, path: &str) -> Vec<SwitchLink> {
-    editions
-        .list
-        .iter()
-        .map(|e| SwitchLink {
-            lang: e.language.clone(),
-            label: native_name(&e.language),
-            href: format!("/{}{path}", e.language),
-            current: current == Some(e.language.as_str()),
-        })
-        .collect()
+    let ui = current
+        .filter(|l| i18n::has_locale(l))
+        .unwrap_or(i18n::FALLBACK);
+    let original_href = if path == "/" {
+        format!("/?{ORIGINAL_QUERY}")
+    } else {
+        path.to_string()
+    };
+    let mut links = vec![SwitchLink {
+        lang: String::new(),
+        hreflang: "x-default".to_string(),
+        label: i18n::message(ui, "switcher-original", None),
+        href: original_href,
+        current: current.is_none(),
+    }];
+    links.extend(editions.list.iter().map(|e| SwitchLink {
+        lang: e.language.clone(),
+        hreflang: e.language.clone(),
+        label: native_name(&e.language),
+        href: format!("/{}{path}", e.language),
+        current: current == Some(e.language.as_str()),
+    }));
+    links
 }
 
 /// The interface of an edition's pages; the switcher leads to `path` in the other editions.
@@ -244,8 +324,9 @@ pub(crate) struct TranslationView {
     kept: u32,
     /// The translated title.
     title: Option<String>,
-    /// The translated body's paragraphs (`None` until the body is translated).
-    paragraphs: Option<Vec<String>>,
+    /// The translated body's paragraphs, with the original's figures (images and their
+    /// captions) among them where the original has them (`None` until the body is translated).
+    paragraphs: Option<Vec<BodyBlock>>,
     /// `translation`, `original` or `both`.
     show: &'static str,
     /// This page without the toggle.
@@ -277,16 +358,78 @@ impl TranslationView {
             kept: t.map(|t| t.kept_segments).unwrap_or(0),
             title: t.and_then(|t| t.title.clone()),
             paragraphs: t.and_then(|t| t.body_text.as_deref()).map(|b| {
-                b.lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .map(str::to_string)
-                    .collect()
+                let original = a.data.canonical_url.as_deref().unwrap_or(&a.data.url);
+                let figures = figures_of(&sanitize::clean_body(&a.data.body_html, original));
+                with_figures(b, figures)
             }),
             show,
             self_href: format!("/{lang}/articles/{}", a.id),
             original_href: format!("/articles/{}", a.id),
         }
     }
+}
+
+/// One block of a translated body: a translated paragraph, or a figure of the original.
+#[derive(Serialize, Debug)]
+pub(crate) struct BodyBlock {
+    /// The paragraph's text.
+    text: Option<String>,
+    /// The figure's sanitised HTML.
+    figure: Option<minijinja::Value>,
+}
+
+/// The figures (`<figure>…</figure>`, and images outside a figure) of sanitised body HTML, each
+/// with the number of text blocks (paragraphs, headings, list items, quotations) before it.
+fn figures_of(html: &str) -> Vec<(usize, String)> {
+    static BLOCK_OR_FIGURE: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| {
+            regex::Regex::new(
+                r"(?is)<figure\b.*?</figure>|<img\b[^>]*>|<(?:p|h[1-6]|li|blockquote|pre)\b",
+            )
+            .ok()
+        });
+    let Some(re) = BLOCK_OR_FIGURE.as_ref() else {
+        return Vec::new();
+    };
+    let mut blocks = 0;
+    let mut out = Vec::new();
+    for m in re.find_iter(html) {
+        let tag = m.as_str();
+        let lower = tag.get(..7).unwrap_or(tag).to_ascii_lowercase();
+        if lower.starts_with("<img") || lower.starts_with("<figure") {
+            out.push((blocks, tag.to_string()));
+        } else {
+            blocks += 1;
+        }
+    }
+    out
+}
+
+/// The translated paragraphs of `body` with `figures` put back after as many paragraphs as
+/// preceded them in the original.
+fn with_figures(body: &str, figures: Vec<(usize, String)>) -> Vec<BodyBlock> {
+    let mut figures = figures.into_iter().peekable();
+    let mut out = Vec::new();
+    let put =
+        |out: &mut Vec<BodyBlock>,
+         before: usize,
+         figures: &mut std::iter::Peekable<std::vec::IntoIter<(usize, String)>>| {
+            while let Some((_, html)) = figures.next_if(|(n, _)| *n <= before) {
+                out.push(BodyBlock {
+                    text: None,
+                    figure: Some(page::trusted_html(html)),
+                });
+            }
+        };
+    for (n, line) in body.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        put(&mut out, n, &mut figures);
+        out.push(BodyBlock {
+            text: Some(line.to_string()),
+            figure: None,
+        });
+    }
+    put(&mut out, usize::MAX, &mut figures);
+    out
 }
 
 /// Cards of a list, with their translations into `lang` where there are some.
@@ -465,6 +608,7 @@ async fn translate_for_feed(
     state: &AppState,
     articles: &mut [Article],
     lang: &str,
+    base: &str,
 ) -> Result<(), AppError> {
     let ids: Vec<ArticleId> = articles.iter().map(|a| a.id).collect();
     let owned = lang.to_string();
@@ -474,11 +618,9 @@ async fn translate_for_feed(
         if from.eq_ignore_ascii_case(lang) {
             continue;
         }
-        let original = format!("/articles/{}", a.id);
-        let original = match state.config.base_url() {
-            Some(base) => format!("{base}{original}"),
-            None => original,
-        };
+        // The original on this site: absolute, on the site's own host (a relative link would
+        // resolve against the outlet's page in a feed reader).
+        let original = format!("{base}/articles/{}", a.id);
         let mut args = FluentArgs::new();
         args.set("lang", from);
         let link = format!(
@@ -534,73 +676,98 @@ fn escape_html(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The feed of an edition: translated articles; the edition's root (`{public_url}/{lang}`) is
-/// the base of its self links and entry ids.
+/// The feed of an edition (`scope.prefix` is `/{lang}`): translated articles, with the edition's
+/// title and language.
 async fn edition_feed(
     state: &AppState,
     editions: &Option<Extension<Arc<Editions>>>,
-    lang: &str,
+    headers: &HeaderMap,
     raw: Option<String>,
-) -> Result<(WebConfig, FeedData), AppError> {
+    mut scope: FeedScope,
+    lang: &str,
+    format: Format,
+) -> Result<Response, AppError> {
     let (_, edition) = edition_of(editions, lang)?;
-    let mut data = FeedData::load(state, raw).await?;
-    translate_for_feed(state, &mut data.articles, &edition.language).await?;
+    scope.prefix = format!("/{}", edition.language);
+    let mut data = FeedData::load(state, headers, raw, scope).await?;
+    let base = data.base.clone();
+    translate_for_feed(state, &mut data.articles, &edition.language, &base).await?;
     let mut config = (*state.config).clone();
     if let Some(title) = &edition.title {
         config.site_title = title.clone();
     }
     config.language = edition.language.clone();
-    config.public_url = config
-        .base_url()
-        .map(|base| format!("{base}/{}", edition.language));
-    Ok((config, data))
+    feeds::render(&config, &data, format)
 }
 
-/// `GET /{lang}/feed.atom`.
-pub(crate) async fn atom(
-    State(state): State<AppState>,
-    editions: Option<Extension<Arc<Editions>>>,
-    Path(lang): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
-    let (config, data) = edition_feed(&state, &editions, &lang, raw).await?;
-    Ok(feeds::respond(
-        "application/atom+xml; charset=utf-8",
-        feeds::render_atom(&config, &data),
-    ))
+macro_rules! edition_feed_handlers {
+    ($($name:ident, $format:expr, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        pub(crate) async fn $name(
+            State(state): State<AppState>,
+            editions: Option<Extension<Arc<Editions>>>,
+            headers: HeaderMap,
+            Path(lang): Path<String>,
+            RawQuery(raw): RawQuery,
+        ) -> Result<Response, AppError> {
+            edition_feed(&state, &editions, &headers, raw, FeedScope::default(), &lang, $format)
+                .await
+        }
+    )*};
 }
 
-/// `GET /{lang}/feed.rss`.
-pub(crate) async fn rss(
-    State(state): State<AppState>,
-    editions: Option<Extension<Arc<Editions>>>,
-    Path(lang): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
-    let (config, data) = edition_feed(&state, &editions, &lang, raw).await?;
-    Ok(feeds::respond(
-        "application/rss+xml; charset=utf-8",
-        feeds::render_rss(&config, &data),
-    ))
+edition_feed_handlers! {
+    atom, Format::Atom, "`GET /{lang}/feed.atom`.";
+    rss, Format::Rss, "`GET /{lang}/feed.rss`.";
+    json, Format::Json, "`GET /{lang}/feed.json`.";
 }
 
-/// `GET /{lang}/feed.json`.
-pub(crate) async fn json(
-    State(state): State<AppState>,
-    editions: Option<Extension<Arc<Editions>>>,
-    Path(lang): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
-    let (config, data) = edition_feed(&state, &editions, &lang, raw).await?;
-    let feed = feeds::render_json(&config, &data);
-    let body = serde_json::to_string_pretty(&feed)
-        .map_err(|e| AppError::internal(format!("web: JSON Feed serialisation failed: {e}")))?;
-    Ok(feeds::respond("application/feed+json; charset=utf-8", body))
+macro_rules! edition_scoped_feed_handlers {
+    ($($name:ident, $format:expr, $scope:ident, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        pub(crate) async fn $name(
+            State(state): State<AppState>,
+            editions: Option<Extension<Arc<Editions>>>,
+            headers: HeaderMap,
+            Path((lang, raw_id)): Path<(String, String)>,
+            RawQuery(raw): RawQuery,
+        ) -> Result<Response, AppError> {
+            let id = feeds::path_id("id", &raw_id)?;
+            let scope = FeedScope { $scope: Some(id), ..FeedScope::default() };
+            edition_feed(&state, &editions, &headers, raw, scope, &lang, $format).await
+        }
+    )*};
+}
+
+edition_scoped_feed_handlers! {
+    source_atom, Format::Atom, source, "`GET /{lang}/sources/{id}/feed.atom`.";
+    source_rss, Format::Rss, source, "`GET /{lang}/sources/{id}/feed.rss`.";
+    source_json, Format::Json, source, "`GET /{lang}/sources/{id}/feed.json`.";
+    story_atom, Format::Atom, story, "`GET /{lang}/stories/{id}/feed.atom`.";
+    story_rss, Format::Rss, story, "`GET /{lang}/stories/{id}/feed.rss`.";
+    story_json, Format::Json, story, "`GET /{lang}/stories/{id}/feed.json`.";
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_of_the_original_are_kept_among_the_translated_paragraphs() {
+        let html = "<p>One.</p><figure><img src=\"https://x.example/a.jpg\" alt=\"\"><figcaption>Cap</figcaption></figure><h2>Two</h2><p>Three.</p><img src=\"https://x.example/b.jpg\">";
+        let figures = figures_of(html);
+        assert_eq!(figures.len(), 2);
+        assert_eq!(figures[0].0, 1);
+        assert!(figures[0].1.contains("figcaption"));
+        assert_eq!(figures[1].0, 3);
+        let blocks = with_figures("Un.\nDeux\nTrois.", figures);
+        let shape: Vec<&str> = blocks
+            .iter()
+            .map(|b| if b.figure.is_some() { "F" } else { "P" })
+            .collect();
+        assert_eq!(shape, vec!["P", "F", "P", "P", "F"]);
+        assert_eq!(blocks[0].text.as_deref(), Some("Un."));
+    }
 
     #[test]
     fn backends_are_named_once_in_the_page_language() {

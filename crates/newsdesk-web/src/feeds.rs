@@ -1,12 +1,19 @@
-//! Feeds out: Atom 1.0, RSS 2.0 and JSON Feed 1.1 of the latest articles, optionally filtered
-//! by `?lang=` and `?source=`. Entries link the ORIGINAL article and name their source; content
-//! is the sanitised body, escaped.
+//! Feeds out: Atom 1.0, RSS 2.0 and JSON Feed 1.1 of the latest articles (`/feed.*`), of one
+//! source (`/sources/{id}/feed.*`), of one story (`/stories/{id}/feed.*`), optionally filtered
+//! by `?lang=` and `?source=`; editions serve the same under `/{lang}/`. Entries link the
+//! ORIGINAL article and name their source; content is the sanitised body, escaped.
+//!
+//! Every feed says where it lives and what it is the feed of: RSS `<link>` and
+//! `atom:link rel="self"`, Atom `rel="self"` and `rel="alternate"`, JSON Feed `feed_url` and
+//! `home_page_url`, all absolute, on the site's own host ([`WebConfig::site_base`]). Feed and
+//! entry ids are the public URLs when `public_url` is set, else `urn:newsdesk:` ids with this
+//! installation's random identity, so two installations never share one.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, header};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use newsdesk_core::{Article, ArticleQuery, ProfileFilter, Source, SourceId, TypologyGroup};
@@ -20,6 +27,37 @@ use crate::{AppError, AppState, WebConfig};
 /// Entries per feed.
 const FEED_SIZE: u32 = 50;
 
+/// Which feed: the whole site's, one source's or one story's, on the site or in an edition.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FeedScope {
+    /// `""`, or `/{lang}` in an edition.
+    pub(crate) prefix: String,
+    /// One source's feed.
+    pub(crate) source: Option<SourceId>,
+    /// One story's feed.
+    pub(crate) story: Option<i64>,
+}
+
+impl FeedScope {
+    /// The HTML page the feed is the feed of, from the site's root (`/`, `/sources/3`).
+    fn page_path(&self) -> String {
+        match (self.source, self.story) {
+            (Some(id), _) => format!("{}/sources/{id}", self.prefix),
+            (None, Some(id)) => format!("{}/stories/{id}", self.prefix),
+            (None, None) => format!("{}/", self.prefix),
+        }
+    }
+
+    /// The feed's own path without its extension (`/feed`, `/sources/3/feed`).
+    fn feed_path(&self) -> String {
+        match (self.source, self.story) {
+            (Some(id), _) => format!("{}/sources/{id}/feed", self.prefix),
+            (None, Some(id)) => format!("{}/stories/{id}/feed", self.prefix),
+            (None, None) => format!("{}/feed", self.prefix),
+        }
+    }
+}
+
 /// What a feed shows: filters and the articles with their sources.
 pub(crate) struct FeedData {
     lang: Option<String>,
@@ -28,13 +66,30 @@ pub(crate) struct FeedData {
     profile: ProfileFilter,
     pub(crate) articles: Vec<Article>,
     sources: HashMap<SourceId, Source>,
+    scope: FeedScope,
+    /// The site's absolute root (no trailing slash).
+    pub(crate) base: String,
+    /// This installation's identity (for `urn:` ids).
+    installation: String,
+    /// A title naming the story, for a story's feed.
+    story_title: Option<String>,
 }
 
 impl FeedData {
-    pub(crate) async fn load(state: &AppState, raw: Option<String>) -> Result<FeedData, AppError> {
+    /// Reads the feed of `scope` with the filters of the query `raw`; `headers` give the `Host`
+    /// that may build the links (see [`WebConfig::site_base`]).
+    pub(crate) async fn load(
+        state: &AppState,
+        headers: &HeaderMap,
+        raw: Option<String>,
+        scope: FeedScope,
+    ) -> Result<FeedData, AppError> {
         let params = Params::parse(raw.as_deref());
         let lang = params.lang()?;
-        let source = params.source()?;
+        let source = match (scope.source, params.source()?) {
+            (Some(s), _) => Some(s),
+            (None, s) => s,
+        };
         let profile = crate::profile::filter(&params)?;
         let query = ArticleQuery {
             lang: lang.clone(),
@@ -43,12 +98,51 @@ impl FeedData {
             limit: FEED_SIZE,
             ..Default::default()
         };
-        let (articles, sources) = state
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_string);
+        let base = state.config.site_base(host.as_deref());
+        let story = scope.story;
+        let (articles, sources, installation, story_title) = state
             .db(move |s| {
-                let page = s.list_articles(&query)?;
-                let mut articles = Vec::with_capacity(page.items.len());
-                for item in &page.items {
-                    if let Some(a) = s.get_article(item.id)? {
+                let installation = s.installation_id()?;
+                let (ids, story_title): (Vec<i64>, Option<String>) = match story {
+                    Some(id) => match s.get_story(id)? {
+                        Some(d) => {
+                            let mut items: Vec<_> = d
+                                .articles
+                                .iter()
+                                .filter(|a| {
+                                    query
+                                        .lang
+                                        .as_deref()
+                                        .is_none_or(|l| a.language.as_deref() == Some(l))
+                                })
+                                .filter(|a| query.source.is_none_or(|src| a.source_id == src))
+                                .map(|a| (a.sort_at, a.id))
+                                .collect();
+                            items.sort_by(|x, y| y.cmp(x));
+                            items.truncate(FEED_SIZE as usize);
+                            (
+                                items.into_iter().map(|(_, id)| id).collect(),
+                                Some(d.summary.title),
+                            )
+                        }
+                        None => return Ok(None),
+                    },
+                    None => (
+                        s.list_articles(&query)?
+                            .items
+                            .iter()
+                            .map(|i| i.id)
+                            .collect(),
+                        None,
+                    ),
+                };
+                let mut articles = Vec::with_capacity(ids.len());
+                for id in ids {
+                    if let Some(a) = s.get_article(id)? {
                         articles.push(a);
                     }
                 }
@@ -57,21 +151,58 @@ impl FeedData {
                     .into_iter()
                     .map(|s| (s.source.id, s.source))
                     .collect::<HashMap<_, _>>();
-                Ok((articles, sources))
+                Ok(Some((articles, sources, installation, story_title)))
             })
-            .await?;
+            .await?
+            .ok_or_else(|| {
+                AppError::not_found(format!("no story with id {}", story.unwrap_or(0)))
+            })?;
+        if let Some(id) = scope.source
+            && !sources.contains_key(&id)
+        {
+            return Err(AppError::not_found(format!("no source with id {id}")));
+        }
         Ok(FeedData {
             lang,
             source,
             profile,
             articles,
             sources,
+            scope,
+            base,
+            installation,
+            story_title,
         })
+    }
+
+    /// The absolute URL of this feed in `format` (`atom`, `rss`, `json`), with its filters.
+    fn self_url(&self, format: &str) -> String {
+        let query = if self.scope.source.is_some() {
+            self.lang_query()
+        } else {
+            self.query_string()
+        };
+        format!("{}{}.{format}{query}", self.base, self.scope.feed_path())
+    }
+
+    /// The absolute URL of the HTML page the feed is the feed of.
+    fn page_url(&self) -> String {
+        format!("{}{}", self.base, self.scope.page_path())
+    }
+
+    fn lang_query(&self) -> String {
+        self.lang
+            .as_ref()
+            .map(|l| format!("?lang={l}"))
+            .unwrap_or_default()
     }
 
     /// The feed's title, naming its filters.
     fn title(&self, config: &WebConfig) -> String {
         let mut title = config.site_title.clone();
+        if let Some(story) = &self.story_title {
+            let _ = write!(title, " — {story}");
+        }
         if let Some(name) = self
             .source
             .and_then(|id| self.sources.get(&id))
@@ -109,16 +240,24 @@ impl FeedData {
         }
     }
 
-    /// A stable id for the feed itself.
-    fn feed_id(&self, config: &WebConfig, file: &str) -> String {
+    /// A stable id for the feed itself, unique to this installation: its URL under
+    /// `public_url`, else a `urn:newsdesk:` id with the installation's identity.
+    fn feed_id(&self, config: &WebConfig, format: &str) -> String {
         match config.base_url() {
-            Some(base) => format!("{base}/{file}{}", self.query_string()),
+            Some(_) => self.self_url(format),
             None => {
-                let mut id = "urn:newsdesk:feed".to_string();
+                let mut id = format!(
+                    "urn:newsdesk:{}:{}",
+                    self.installation,
+                    self.scope
+                        .feed_path()
+                        .trim_start_matches('/')
+                        .replace('/', ":")
+                );
                 if let Some(lang) = &self.lang {
                     let _ = write!(id, ":lang:{lang}");
                 }
-                if let Some(source) = self.source {
+                if let Some(source) = self.source.filter(|_| self.scope.source.is_none()) {
                     let _ = write!(id, ":source:{source}");
                 }
                 let filter = crate::profile::query_string(&self.profile);
@@ -161,11 +300,22 @@ fn profile_categories(s: &Source) -> Vec<(&'static str, String, String)> {
     out
 }
 
-/// A stable id for an entry: its permalink on this site when the public URL is known.
-fn entry_id(config: &WebConfig, a: &Article) -> String {
+/// A stable id for an entry: its permalink on this site when the public URL is known, else a
+/// `urn:newsdesk:` id with the installation's identity.
+fn entry_id(config: &WebConfig, data: &FeedData, a: &Article) -> String {
     match config.base_url() {
-        Some(base) => format!("{base}/articles/{}", a.id),
-        None => format!("urn:newsdesk:article:{}", a.id),
+        Some(base) => format!("{base}{}/articles/{}", data.scope.prefix, a.id),
+        None => {
+            let edition = data.scope.prefix.trim_start_matches('/');
+            if edition.is_empty() {
+                format!("urn:newsdesk:{}:article:{}", data.installation, a.id)
+            } else {
+                format!(
+                    "urn:newsdesk:{}:{edition}:article:{}",
+                    data.installation, a.id
+                )
+            }
+        }
     }
 }
 
@@ -223,16 +373,95 @@ pub(crate) fn respond(content_type: &'static str, body: String) -> Response {
     response
 }
 
+/// A feed's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Atom,
+    Rss,
+    Json,
+}
+
+/// `data` in `format`, as a response.
+pub(crate) fn render(
+    config: &WebConfig,
+    data: &FeedData,
+    format: Format,
+) -> Result<Response, AppError> {
+    Ok(match format {
+        Format::Atom => respond(
+            "application/atom+xml; charset=utf-8",
+            render_atom(config, data),
+        ),
+        Format::Rss => respond(
+            "application/rss+xml; charset=utf-8",
+            render_rss(config, data),
+        ),
+        Format::Json => {
+            let body = serde_json::to_string_pretty(&render_json(config, data)).map_err(|e| {
+                AppError::internal(format!("web: JSON Feed serialisation failed: {e}"))
+            })?;
+            respond("application/feed+json; charset=utf-8", body)
+        }
+    })
+}
+
+async fn site_feed(
+    state: &AppState,
+    headers: &HeaderMap,
+    raw: Option<String>,
+    scope: FeedScope,
+    format: Format,
+) -> Result<Response, AppError> {
+    let data = FeedData::load(state, headers, raw, scope).await?;
+    render(&state.config, &data, format)
+}
+
+/// A source or story id from a feed's path.
+pub(crate) fn path_id(name: &str, raw: &str) -> Result<i64, AppError> {
+    match raw.parse::<i64>() {
+        Ok(id) if id >= 0 => Ok(id),
+        _ => Err(AppError::bad_request(
+            name,
+            format!(
+                "{:?} is not an id (a non-negative integer)",
+                raw.chars().take(64).collect::<String>()
+            ),
+        )),
+    }
+}
+
+macro_rules! feed_handlers {
+    ($($name:ident, $format:expr, $scope:ident, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        pub(crate) async fn $name(
+            State(state): State<AppState>,
+            headers: HeaderMap,
+            Path(raw_id): Path<String>,
+            RawQuery(raw): RawQuery,
+        ) -> Result<Response, AppError> {
+            let id = path_id("id", &raw_id)?;
+            let scope = FeedScope { $scope: Some(id), ..FeedScope::default() };
+            site_feed(&state, &headers, raw, scope, $format).await
+        }
+    )*};
+}
+
+feed_handlers! {
+    source_atom, Format::Atom, source, "`GET /sources/{id}/feed.atom`.";
+    source_rss, Format::Rss, source, "`GET /sources/{id}/feed.rss`.";
+    source_json, Format::Json, source, "`GET /sources/{id}/feed.json`.";
+    story_atom, Format::Atom, story, "`GET /stories/{id}/feed.atom`.";
+    story_rss, Format::Rss, story, "`GET /stories/{id}/feed.rss`.";
+    story_json, Format::Json, story, "`GET /stories/{id}/feed.json`.";
+}
+
 /// `GET /feed.atom`.
 pub(crate) async fn atom(
     State(state): State<AppState>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let data = FeedData::load(&state, raw).await?;
-    Ok(respond(
-        "application/atom+xml; charset=utf-8",
-        render_atom(&state.config, &data),
-    ))
+    site_feed(&state, &headers, raw, FeedScope::default(), Format::Atom).await
 }
 
 pub(crate) fn render_atom(config: &WebConfig, data: &FeedData) -> String {
@@ -244,29 +473,23 @@ pub(crate) fn render_atom(config: &WebConfig, data: &FeedData) -> String {
         let _ = write!(x, " xml:lang=\"{}\"", xml_escape(lang));
     }
     x.push_str(">\n");
-    let _ = writeln!(
-        x,
-        "<id>{}</id>",
-        xml_escape(&data.feed_id(config, "feed.atom"))
-    );
+    let _ = writeln!(x, "<id>{}</id>", xml_escape(&data.feed_id(config, "atom")));
     let _ = writeln!(
         x,
         "<title type=\"text\">{}</title>",
         xml_escape(&data.title(config))
     );
     let _ = writeln!(x, "<updated>{}</updated>", rfc3339(data.updated()));
-    if let Some(base) = config.base_url() {
-        let _ = writeln!(
-            x,
-            "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-            xml_escape(&format!("{base}/feed.atom{}", data.query_string()))
-        );
-        let _ = writeln!(
-            x,
-            "<link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>",
-            xml_escape(&base)
-        );
-    }
+    let _ = writeln!(
+        x,
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_escape(&data.self_url("atom"))
+    );
+    let _ = writeln!(
+        x,
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&data.page_url())
+    );
     let _ = writeln!(
         x,
         "<author><name>{}</name></author>",
@@ -280,7 +503,7 @@ pub(crate) fn render_atom(config: &WebConfig, data: &FeedData) -> String {
             let _ = write!(x, " xml:lang=\"{}\"", xml_escape(lang));
         }
         x.push_str(">\n");
-        let _ = writeln!(x, "<id>{}</id>", xml_escape(&entry_id(config, a)));
+        let _ = writeln!(x, "<id>{}</id>", xml_escape(&entry_id(config, data, a)));
         let _ = writeln!(x, "<title type=\"text\">{}</title>", xml_escape(&d.title));
         if let Some(url) = original_url(a) {
             let _ = writeln!(
@@ -349,27 +572,22 @@ pub(crate) fn render_atom(config: &WebConfig, data: &FeedData) -> String {
 /// `GET /feed.rss`.
 pub(crate) async fn rss(
     State(state): State<AppState>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let data = FeedData::load(&state, raw).await?;
-    Ok(respond(
-        "application/rss+xml; charset=utf-8",
-        render_rss(&state.config, &data),
-    ))
+    site_feed(&state, &headers, raw, FeedScope::default(), Format::Rss).await
 }
 
 pub(crate) fn render_rss(config: &WebConfig, data: &FeedData) -> String {
     let mut x = String::with_capacity(64 * 1024);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
     let _ = writeln!(x, "<title>{}</title>", xml_escape(&data.title(config)));
-    if let Some(base) = config.base_url() {
-        let _ = writeln!(x, "<link>{}/</link>", xml_escape(&base));
-        let _ = writeln!(
-            x,
-            "<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"{}\"/>",
-            xml_escape(&format!("{base}/feed.rss{}", data.query_string()))
-        );
-    }
+    let _ = writeln!(x, "<link>{}</link>", xml_escape(&data.page_url()));
+    let _ = writeln!(
+        x,
+        "<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"{}\"/>",
+        xml_escape(&data.self_url("rss"))
+    );
     let _ = writeln!(
         x,
         "<description>Latest articles collected by {}</description>",
@@ -394,7 +612,7 @@ pub(crate) fn render_rss(config: &WebConfig, data: &FeedData) -> String {
         let _ = writeln!(
             x,
             "<guid isPermaLink=\"false\">{}</guid>",
-            xml_escape(&entry_id(config, a))
+            xml_escape(&entry_id(config, data, a))
         );
         let _ = writeln!(
             x,
@@ -510,17 +728,13 @@ struct JsonExtension {
 /// `GET /feed.json`.
 pub(crate) async fn json(
     State(state): State<AppState>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let data = FeedData::load(&state, raw).await?;
-    let feed = render_json(&state.config, &data);
-    let body = serde_json::to_string_pretty(&feed)
-        .map_err(|e| AppError::internal(format!("web: JSON Feed serialisation failed: {e}")))?;
-    Ok(respond("application/feed+json; charset=utf-8", body))
+    site_feed(&state, &headers, raw, FeedScope::default(), Format::Json).await
 }
 
 pub(crate) fn render_json(config: &WebConfig, data: &FeedData) -> JsonFeed {
-    let base = config.base_url();
     let items = data
         .articles
         .iter()
@@ -537,7 +751,7 @@ pub(crate) fn render_json(config: &WebConfig, data: &FeedData) -> JsonFeed {
                 });
             }
             JsonItem {
-                id: entry_id(config, a),
+                id: entry_id(config, data, a),
                 url: original_url(a),
                 title: d.title.clone(),
                 content_html: content_html(a),
@@ -574,10 +788,8 @@ pub(crate) fn render_json(config: &WebConfig, data: &FeedData) -> JsonFeed {
     JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: data.title(config),
-        home_page_url: base.as_ref().map(|b| format!("{b}/")),
-        feed_url: base
-            .as_ref()
-            .map(|b| format!("{b}/feed.json{}", data.query_string())),
+        home_page_url: Some(data.page_url()),
+        feed_url: Some(data.self_url("json")),
         description: format!("Latest articles collected by {}", config.site_title),
         language: data.lang.clone(),
         authors: vec![JsonAuthor {
@@ -601,6 +813,7 @@ mod tests {
 
     #[test]
     fn filters_shape_ids_and_self_links() {
+        let mut config = WebConfig::default();
         let data = FeedData {
             lang: Some("fr".into()),
             source: Some(3),
@@ -613,16 +826,27 @@ mod tests {
             },
             articles: vec![],
             sources: HashMap::new(),
+            scope: FeedScope::default(),
+            base: config.site_base(None),
+            installation: "0f".repeat(16),
+            story_title: None,
         };
-        let mut config = WebConfig::default();
         assert_eq!(
-            data.feed_id(&config, "feed.atom"),
-            "urn:newsdesk:feed:lang:fr:source:3:country:DE:typology:independent"
+            data.feed_id(&config, "atom"),
+            format!(
+                "urn:newsdesk:{}:feed:lang:fr:source:3:country:DE:typology:independent",
+                "0f".repeat(16)
+            )
+        );
+        assert_eq!(
+            data.self_url("rss"),
+            "http://localhost/feed.rss?lang=fr&source=3&country=DE&typology=independent"
         );
         config.public_url = Some("https://news.example.org/".into());
         assert_eq!(
-            data.feed_id(&config, "feed.atom"),
-            "https://news.example.org/feed.atom?lang=fr&source=3&country=DE&typology=independent"
+            data.feed_id(&config, "atom"),
+            "http://localhost/feed.atom?lang=fr&source=3&country=DE&typology=independent",
+            "the feed's URL (base from the request in real use)"
         );
         assert_eq!(data.updated(), DateTime::<Utc>::UNIX_EPOCH);
     }

@@ -202,7 +202,12 @@ pub(crate) async fn cache(
     let mut request = request;
     request.headers_mut().remove(header::IF_NONE_MATCH);
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK {
+    // An answer that depends on Accept-Language (`/` with editions) is not kept.
+    let varies = response.headers().get_all(header::VARY).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.to_ascii_lowercase().contains("accept-language"))
+    });
+    if response.status() != StatusCode::OK || varies {
         return response;
     }
     let (parts, body) = response.into_parts();

@@ -234,6 +234,9 @@ struct Site<'a> {
     css: &'static str,
     /// Link of the home page (`/`, or `/{lang}/` in an edition).
     home: &'a str,
+    /// The home link of the brand and "Latest": the home page, which on the original-language
+    /// site of a site with editions keeps the reader there (`/?original`).
+    home_link: String,
     /// Prefix of article and source links (empty, or `/{lang}` in an edition).
     prefix: &'a str,
     /// The language switcher (empty when no editions are configured).
@@ -245,8 +248,11 @@ struct Site<'a> {
 /// One entry of the language switcher.
 #[derive(Serialize, Clone, Debug)]
 pub(crate) struct SwitchLink {
-    /// The edition's language tag.
+    /// The edition's language tag (empty for the original-language site, whose pages mix
+    /// languages).
     pub(crate) lang: String,
+    /// Its `hreflang` (`x-default` for the original-language site).
+    pub(crate) hreflang: String,
     /// Its name, in its own language.
     pub(crate) label: String,
     /// Its home page.
@@ -286,18 +292,8 @@ impl Ui {
     }
 }
 
-/// Renders `template` with the page chrome; `title` names the page in `<title>` and `page` is
-/// the template's own data (reachable as `page`).
-pub(crate) fn render(
-    state: &AppState,
-    template: &str,
-    title: &str,
-    page: impl Serialize,
-) -> Result<Html<String>, AppError> {
-    render_string(state, &Ui::site(state), template, title, page).map(Html)
-}
-
-/// [`render`] in an interface other than the plain site's (an edition).
+/// Renders `template` with the page chrome of `ui` (the plain site or an edition); `title`
+/// names the page in `<title>` and `page` is the template's own data (reachable as `page`).
 pub(crate) fn render_ui(
     state: &AppState,
     ui: &Ui,
@@ -325,6 +321,11 @@ fn render_string(
             sample_data: state.config.sample_data,
             css: crate::asset::stylesheet_path(),
             home: &ui.home,
+            home_link: if ui.prefix.is_empty() && !ui.switcher.is_empty() {
+                format!("/?{}", crate::editions::ORIGINAL_QUERY)
+            } else {
+                ui.home.clone()
+            },
             prefix: &ui.prefix,
             switcher: &ui.switcher,
             busy: state.status.work(),

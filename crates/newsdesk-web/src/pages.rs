@@ -11,6 +11,7 @@ use minijinja::Value;
 use newsdesk_core::{Article, ArticlePage, ArticleQuery, ArticleSummary, SourceWithStats};
 use serde::Serialize;
 
+use crate::page::Ui;
 use crate::params::{Params, parse_id};
 use crate::relative_time::{exact_utc, rfc3339};
 use crate::sanitize::{clean_body, host_of, http_url};
@@ -129,10 +130,19 @@ pub(crate) async fn index(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    if let Some(Extension(editions)) = editions
+    // `/` is the original-language site unless the browser prefers an edition's language;
+    // any query (`?before=`, `?original`) keeps the reader here.
+    let mut ui = Ui::site(&state);
+    if let Some(Extension(editions)) = &editions
         && !editions.list.is_empty()
     {
-        return Ok(crate::editions::redirect_home(&editions, &headers));
+        if raw.is_none()
+            && let Some(lang) =
+                crate::editions::preferred_edition(editions, &headers, &state.config.language)
+        {
+            return Ok(crate::editions::redirect_home(&lang));
+        }
+        ui.switcher = crate::editions::switcher(editions, None, "/");
     }
     let params = Params::parse(raw.as_deref());
     let before = params.cursor()?;
@@ -145,13 +155,22 @@ pub(crate) async fn index(
         "latest-articles"
     };
     let title = crate::i18n::message(crate::i18n::FALLBACK, key, None);
-    Ok(page::render(
+    let mut response = page::render_ui(
         &state,
+        &ui,
         "index.html",
         &title,
         Listing::new(&articles, before.is_none(), Utc::now()).filtered(&listing_query),
     )?
-    .into_response())
+    .into_response();
+    if !ui.switcher.is_empty() {
+        // The same URL answers a redirect to another Accept-Language.
+        response.headers_mut().insert(
+            axum::http::header::VARY,
+            axum::http::HeaderValue::from_static("Accept-Language"),
+        );
+    }
+    Ok(response)
 }
 
 /// The home page's query: `before`, and the filters `lang`, `country`, `typology`.
@@ -362,6 +381,7 @@ pub(crate) async fn source_page(
 /// `GET /sources/{id}`: the source and its latest articles (`?before=`).
 pub(crate) async fn source(
     State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
     Path(raw_id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, AppError> {
@@ -371,8 +391,13 @@ pub(crate) async fn source(
     let (source, articles) = source_page(&state, id, before).await?;
     let view = SourceView::new(&source, Utc::now());
     let title = source.source.name.clone();
-    page::render(
+    let mut ui = Ui::site(&state);
+    if let Some(Extension(editions)) = &editions {
+        ui.switcher = crate::editions::switcher(editions, None, &format!("/sources/{id}"));
+    }
+    page::render_ui(
         &state,
+        &ui,
         "source.html",
         &title,
         minijinja::context! {

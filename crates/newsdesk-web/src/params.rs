@@ -8,24 +8,62 @@ use crate::AppError;
 /// Every query parameter some route reads. The micro-cache keeps only answers to queries made
 /// of these (so a cache-busting `?x=random` cannot fill memory).
 pub(crate) const RECOGNISED: &[&str] = &[
-    "before", "edition", "lang", "limit", "q", "show", "since", "sort", "source", "until",
+    "before", "country", "edition", "lang", "limit", "offset", "original", "q", "show", "since",
+    "sort", "source", "typology", "until",
 ];
+
+/// Largest `offset` of offset-paged lists (stories, search results, sources).
+pub(crate) const MAX_OFFSET: usize = 10_000;
+
+/// Whether `name` is a tracking parameter (`utm_source`, `fbclid`, `gclid`…).
+fn is_tracking(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.starts_with("utm_") || matches!(n.as_str(), "fbclid" | "gclid" | "dclid" | "msclkid")
+}
 
 /// The decoded `name=value` pairs of a query string. Empty values count as absent.
 #[derive(Debug, Default)]
 pub(crate) struct Params(Vec<(String, String)>);
 
 impl Params {
-    /// Decodes a raw query string (never fails: undecodable bytes become U+FFFD).
+    /// Decodes a raw query string (never fails: undecodable bytes become U+FFFD). Tracking
+    /// parameters that links pick up on the way (`utm_*`, `fbclid`, `gclid`) are dropped, so
+    /// no page refuses them.
     pub(crate) fn parse(raw: Option<&str>) -> Params {
         let pairs = raw
             .map(|q| {
                 url::form_urlencoded::parse(q.as_bytes())
+                    .filter(|(k, _)| !is_tracking(k))
                     .map(|(k, v)| (k.into_owned(), v.into_owned()))
                     .collect()
             })
             .unwrap_or_default();
         Params(pairs)
+    }
+
+    /// This query with `name` set to `value` (replacing it), encoded: the query of the next
+    /// page.
+    pub(crate) fn query_with(&self, name: &str, value: &str) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in self.0.iter().filter(|(k, v)| k != name && !v.is_empty()) {
+            out.append_pair(k, v);
+        }
+        out.append_pair(name, value);
+        out.finish()
+    }
+
+    /// `offset`: results to skip (offset paging of ranked lists), at most [`MAX_OFFSET`].
+    pub(crate) fn offset(&self) -> Result<usize, AppError> {
+        match self.get("offset")? {
+            None => Ok(0),
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if n <= MAX_OFFSET => Ok(n),
+                _ => Err(AppError::bad_request(
+                    "offset",
+                    format!("must be an integer from 0 to {MAX_OFFSET}"),
+                )),
+            },
+        }
     }
 
     /// Refuses parameters not in `allowed`.
@@ -149,6 +187,18 @@ fn shorten(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tracking_parameters_are_dropped_and_next_queries_built() {
+        let p = Params::parse(Some(
+            "utm_source=x&UTM_medium=y&fbclid=1&gclid=2&sort=newest&before=5",
+        ));
+        assert!(p.only(&["sort", "before"]).is_ok());
+        assert_eq!(p.query_with("before", "3.7"), "sort=newest&before=3.7");
+        assert_eq!(Params::parse(Some("offset=20")).offset().ok(), Some(20));
+        assert!(Params::parse(Some("offset=-1")).offset().is_err());
+        assert!(Params::parse(Some("offset=99999")).offset().is_err());
+    }
 
     #[test]
     fn parses_and_validates_every_filter() {

@@ -43,6 +43,7 @@ pub fn app(state: AppState) -> Router {
         .route("/stories/{id}", get(stories::story_page))
         .route("/about/typology", get(profile::about_page))
         .route("/{lang}/about/typology", get(profile::edition_about_page))
+        .route("/{lang}", get(editions::edition_root))
         .route("/{lang}/", get(editions::home))
         .route("/{lang}/articles/{id}", get(editions::article))
         .route("/{lang}/sources/{id}", get(editions::source))
@@ -50,11 +51,23 @@ pub fn app(state: AppState) -> Router {
         .route("/{lang}/search", get(search::edition_search_page))
         .route("/{lang}/stories", get(stories::edition_stories_page))
         .route("/{lang}/stories/{id}", get(stories::edition_story_page))
+        .route("/{lang}/sources/{id}/feed.atom", get(editions::source_atom))
+        .route("/{lang}/sources/{id}/feed.rss", get(editions::source_rss))
+        .route("/{lang}/sources/{id}/feed.json", get(editions::source_json))
+        .route("/{lang}/stories/{id}/feed.atom", get(editions::story_atom))
+        .route("/{lang}/stories/{id}/feed.rss", get(editions::story_rss))
+        .route("/{lang}/stories/{id}/feed.json", get(editions::story_json))
         .route("/{lang}/feed.atom", get(editions::atom))
         .route("/{lang}/feed.rss", get(editions::rss))
         .route("/{lang}/feed.json", get(editions::json))
         .route("/healthz", get(health::healthz))
         .route("/status", get(status::status))
+        .route("/sources/{id}/feed.atom", get(feeds::source_atom))
+        .route("/sources/{id}/feed.rss", get(feeds::source_rss))
+        .route("/sources/{id}/feed.json", get(feeds::source_json))
+        .route("/stories/{id}/feed.atom", get(feeds::story_atom))
+        .route("/stories/{id}/feed.rss", get(feeds::story_rss))
+        .route("/stories/{id}/feed.json", get(feeds::story_json))
         .route("/feed.atom", get(feeds::atom))
         .route("/feed.rss", get(feeds::rss))
         .route("/feed.json", get(feeds::json))
@@ -107,8 +120,10 @@ pub async fn serve_with_editions(
     editions: Editions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let mut state = state;
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, editions = editions.list.len(), "newsdesk-web listening");
+        state = with_bind_address(state, addr);
     }
     let limits = ConnectionLimits::from_config(&state.config);
     serve_connections(
@@ -132,9 +147,24 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let mut state = state;
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "newsdesk-web listening");
+        state = with_bind_address(state, addr);
     }
     let limits = ConnectionLimits::from_config(&state.config);
     serve_connections(listener, app(state), limits, shutdown).await
+}
+
+/// `state` with the address the server listens on (the last resort of feed links), unless the
+/// configuration already names one.
+fn with_bind_address(state: AppState, addr: std::net::SocketAddr) -> AppState {
+    if state.config.bind_address.is_some() {
+        return state;
+    }
+    let mut config = (*state.config).clone();
+    config.bind_address = Some(addr.to_string());
+    let mut state = state;
+    state.config = Arc::new(config);
+    state
 }

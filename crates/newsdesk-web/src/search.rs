@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
-use axum::{Extension, Json};
 use chrono::Utc;
 use newsdesk_core::{ArticlePage, ArticleSummary};
 use serde::Serialize;
@@ -126,23 +126,40 @@ async fn render_search(
 #[derive(Serialize)]
 pub(crate) struct SearchResults {
     items: Vec<ArticleSummary>,
+    /// The next page's URL (also in the `Link` header), when there is one.
+    next: Option<String>,
 }
 
-/// `GET /api/v1/search?q=&limit=&country=&typology=&lang=`.
+/// `GET /api/v1/search?q=&limit=&offset=&country=&typology=&lang=`.
 pub(crate) async fn api_search(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     let params = Params::parse(raw.as_deref());
-    params.only(&["q", "limit", "country", "typology", "lang"])?;
+    params.only(&["q", "limit", "offset", "country", "typology", "lang"])?;
     let q = query_text(&params)?
         .ok_or_else(|| AppError::bad_request("q", "required: the words to search for"))?;
-    let limit = params.limit()?.unwrap_or(50);
+    let limit = params.limit()?.unwrap_or(50) as usize;
+    let offset = params.offset()?;
     let filter = search_filter(&params)?;
-    let items = state
-        .db(move |s| s.search_filtered(&q, &filter, limit))
+    // Best match first: the page is a slice of the ranking; the first result of the next page
+    // is asked for too (one query), to know whether there is one.
+    let (from, page) = (offset as u32, limit as u32);
+    let mut items = state
+        .db(move |s| {
+            let mut items = s.search_page(&q, &filter, from, page)?;
+            if items.len() == page as usize {
+                items.extend(s.search_page(&q, &filter, from + page, 1)?);
+            }
+            Ok(items)
+        })
         .await?;
-    Ok(Json(crate::sanitize::vetted_json(&SearchResults {
-        items,
-    })?))
+    let next = (items.len() > limit).then(|| {
+        let at = (offset + limit).to_string();
+        crate::api::next_url(&state, &headers, "/api/v1/search", &params, "offset", &at)
+    });
+    items.truncate(limit);
+    let link = next.clone();
+    crate::api::paged(SearchResults { items, next }, link.as_deref())
 }

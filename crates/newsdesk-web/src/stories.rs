@@ -51,6 +51,8 @@ pub(crate) struct Retitle {
     lang: Option<String>,
     /// Translated titles by article.
     titles: HashMap<ArticleId, String>,
+    /// Stories' titles from their own articles in the edition's language.
+    native: HashMap<i64, String>,
 }
 
 impl Retitle {
@@ -72,7 +74,20 @@ impl Retitle {
         Ok(Retitle {
             lang: Some(lang.to_owned()),
             titles,
+            native: HashMap::new(),
         })
+    }
+
+    /// Adds the titles that `stories` have in the edition's language (from their own articles).
+    pub(crate) fn with_native(
+        mut self,
+        store: &Store,
+        stories: &[i64],
+    ) -> newsdesk_store::Result<Retitle> {
+        if let Some(lang) = &self.lang {
+            self.native = store.story_titles_in(stories, lang)?;
+        }
+        Ok(self)
     }
 
     /// The title of article `id` to show and its `lang` attribute: the translation when there
@@ -89,11 +104,25 @@ impl Retitle {
         }
     }
 
-    /// A story's title: its title article's translation when there is one.
-    fn story_title(&self, title: &str, from: Option<&StoryTitleArticle>) -> (String, String) {
+    /// A story's title in the edition: the title of its own article in the edition's language
+    /// when it has one, else its title article's translation (marked as a machine translation:
+    /// the third value), else its title as it is.
+    fn story_title(
+        &self,
+        story: i64,
+        title: &str,
+        from: Option<&StoryTitleArticle>,
+    ) -> (String, String, bool) {
+        if let (Some(native), Some(lang)) = (self.native.get(&story), &self.lang) {
+            return (native.clone(), lang.clone(), false);
+        }
         match from {
-            Some(a) => self.title(a.article, title, a.language.as_deref()),
-            None => (title.to_owned(), String::new()),
+            Some(a) => {
+                let machine = self.titles.contains_key(&a.article) && self.lang.is_some();
+                let (t, l) = self.title(a.article, title, a.language.as_deref());
+                (t, l, machine)
+            }
+            None => (title.to_owned(), String::new(), false),
         }
     }
 }
@@ -180,6 +209,8 @@ struct StoryRef {
     id: i64,
     title: String,
     lang: String,
+    /// The title is a machine translation.
+    machine: bool,
     article_count: u32,
     outlet_count: u32,
 }
@@ -214,13 +245,14 @@ impl ArticleLinks {
         let mut ids: Vec<ArticleId> = copies.iter().map(|c| c.article).collect();
         ids.extend(provenance.as_ref().map(|p| p.original));
         ids.extend(title_article.as_ref().map(|t| t.article));
+        let stories: Vec<i64> = story.iter().map(|s| s.id).collect();
         let mut ends: Vec<ArticleId> = vec![id];
         ends.extend(provenance.as_ref().map(|p| p.original));
         ends.extend(copies.iter().map(|c| c.article));
         Ok(ArticleLinks {
             sources: store.sources_of_articles(&ends)?,
             article: id,
-            retitle: Retitle::read(store, lang, &ids)?,
+            retitle: Retitle::read(store, lang, &ids)?.with_native(store, &stories)?,
             story,
             title_article,
             provenance,
@@ -234,13 +266,14 @@ impl ArticleLinks {
             source: self.sources.get(&self.article).map(ProfileTag::of),
             credit: crate::profile::MATRIX_CREDIT,
             story: self.story.as_ref().map(|s| {
-                let (title, lang) = self
-                    .retitle
-                    .story_title(&s.title, self.title_article.as_ref());
+                let (title, lang, machine) =
+                    self.retitle
+                        .story_title(s.id, &s.title, self.title_article.as_ref());
                 StoryRef {
                     id: s.id,
                     title,
                     lang,
+                    machine,
                     article_count: s.article_count,
                     outlet_count: s.outlet_count,
                 }
@@ -289,6 +322,8 @@ struct StoryCard {
     id: i64,
     title: String,
     lang: String,
+    /// The title is a machine translation.
+    machine: bool,
     article_count: u32,
     outlet_count: u32,
     first: Option<TimeView>,
@@ -296,11 +331,12 @@ struct StoryCard {
 }
 
 impl StoryCard {
-    fn new(s: &StorySummary, title: (String, String), now: DateTime<Utc>) -> Self {
+    fn new(s: &StorySummary, title: (String, String, bool), now: DateTime<Utc>) -> Self {
         StoryCard {
             id: s.id,
             title: title.0,
             lang: title.1,
+            machine: title.2,
             article_count: s.article_count,
             outlet_count: s.outlet_count,
             first: s.first_at.map(|t| TimeView::new(t, now)),
@@ -311,7 +347,7 @@ impl StoryCard {
 
 /// Stories with their titles in `lang` (when it is an edition's): each summary, its shown
 /// title and that title's language.
-type ListedStory = (StorySummary, (String, String));
+type ListedStory = (StorySummary, (String, String, bool));
 
 /// Reads a list of stories and their titles in `lang`.
 fn read_stories(
@@ -324,11 +360,11 @@ fn read_stories(
     let ids: Vec<i64> = stories.iter().map(|s| s.id).collect();
     let from = store.story_title_articles(&ids)?;
     let articles: Vec<ArticleId> = from.values().map(|a| a.article).collect();
-    let retitle = Retitle::read(store, lang, &articles)?;
+    let retitle = Retitle::read(store, lang, &articles)?.with_native(store, &ids)?;
     Ok(stories
         .into_iter()
         .map(|s| {
-            let title = retitle.story_title(&s.title, from.get(&s.id));
+            let title = retitle.story_title(s.id, &s.title, from.get(&s.id));
             (s, title)
         })
         .collect())
@@ -442,6 +478,8 @@ struct StoryView {
     id: i64,
     title: String,
     lang: String,
+    /// The title is a machine translation.
+    machine: bool,
     article_count: u32,
     outlet_count: u32,
     timeline: Vec<StoryItem>,
@@ -544,13 +582,15 @@ impl StoryView {
                 profile: sources.get(&a.source_id).map(ProfileTag::of),
             });
         }
-        let (title, lang) = retitle.story_title(&d.summary.title, title_article(d).as_ref());
+        let (title, lang, machine) =
+            retitle.story_title(d.summary.id, &d.summary.title, title_article(d).as_ref());
         StoryView {
             coverage: story_coverage(d, sources),
             credit: crate::profile::MATRIX_CREDIT,
             id: d.summary.id,
             title,
             lang,
+            machine,
             article_count: d.summary.article_count,
             outlet_count: d.summary.outlet_count,
             copies: d
@@ -613,7 +653,7 @@ async fn read_story(
                 return Ok(None);
             };
             let ids: Vec<ArticleId> = story.articles.iter().map(|a| a.id).collect();
-            let retitle = Retitle::read(s, lang.as_deref(), &ids)?;
+            let retitle = Retitle::read(s, lang.as_deref(), &ids)?.with_native(s, &[id])?;
             let outlets: Vec<SourceId> = story.articles.iter().map(|a| a.source_id).collect();
             let sources = s.sources_by_ids(&outlets)?;
             Ok(Some((story, retitle, sources)))
@@ -677,7 +717,7 @@ fn edition_param(params: &Params) -> Result<Option<String>, AppError> {
 
 /// Sets `title` to the shown title and adds `title_lang` and `original_title` (when they
 /// differ) to a JSON object, when an edition language was asked for.
-fn retitle_json(value: &mut serde_json::Value, title: (String, String), asked: bool) {
+fn retitle_json(value: &mut serde_json::Value, title: (String, String, bool), asked: bool) {
     if !asked {
         return;
     }
@@ -691,12 +731,15 @@ fn retitle_json(value: &mut serde_json::Value, title: (String, String), asked: b
     object.insert("title".into(), title.0.into());
     let lang = (!title.1.is_empty()).then_some(title.1);
     object.insert("title_lang".into(), lang.into());
+    object.insert("title_machine_translated".into(), title.2.into());
 }
 
 /// A list of stories.
 #[derive(Serialize)]
 pub(crate) struct StoryList {
     items: Vec<serde_json::Value>,
+    /// The next page's URL (also in the `Link` header), when there is one.
+    next: Option<String>,
 }
 
 fn to_json(value: impl Serialize) -> Result<serde_json::Value, AppError> {
@@ -708,36 +751,47 @@ fn to_json(value: impl Serialize) -> Result<serde_json::Value, AppError> {
 /// `edition`'s language where a translation exists.
 pub(crate) async fn api_stories(
     State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
+    headers: axum::http::HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Result<Json<StoryList>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     let params = Params::parse(raw.as_deref());
-    params.only(&["sort", "limit", "edition", "lang"])?;
+    params.only(&["sort", "limit", "edition", "lang", "offset"])?;
     let order = order(&params)?;
     let limit = params.limit()?.map_or(STORY_PAGE, |n| n as usize);
-    let lang = edition_param(&params)?;
+    let offset = params.offset()?;
+    let lang = crate::editions::known_edition(&editions, edition_param(&params)?)?;
     let asked = lang.is_some();
+    // A slice of the ranking, and one more to know whether there is a next page.
     let stories = state
-        .db(move |s| read_stories(s, order, limit, lang.as_deref()))
+        .db(move |s| read_stories(s, order, offset + limit + 1, lang.as_deref()))
         .await?;
-    let mut items = Vec::with_capacity(stories.len());
-    for (summary, title) in stories {
+    let more = stories.len() > offset + limit;
+    let mut items = Vec::with_capacity(limit);
+    for (summary, title) in stories.into_iter().skip(offset).take(limit) {
         let mut value = to_json(summary)?;
         retitle_json(&mut value, title, asked);
         items.push(value);
     }
-    Ok(Json(StoryList { items }))
+    let next = more.then(|| {
+        let at = (offset + limit).to_string();
+        crate::api::next_url(&state, &headers, "/api/v1/stories", &params, "offset", &at)
+    });
+    let link = next.clone();
+    crate::api::paged(StoryList { items, next }, link.as_deref())
 }
 
 /// `GET /api/v1/stories/{id}?edition=`: the story and its articles, oldest first, titled in
 /// `edition`'s language where a translation exists.
 pub(crate) async fn api_story(
     State(state): State<AppState>,
+    editions: Option<Extension<Arc<Editions>>>,
     Path(raw_id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<serde_json::Value>, AppError> {
     let params = Params::parse(raw.as_deref());
     params.only(&["edition", "lang"])?;
-    let lang = edition_param(&params)?;
+    let lang = crate::editions::known_edition(&editions, edition_param(&params)?)?;
     let asked = lang.is_some();
     let (story, retitle, sources) = read_story(&state, &raw_id, lang).await?;
     let mut value = to_json(&story)?;
@@ -747,12 +801,17 @@ pub(crate) async fn api_story(
             to_json(story_coverage(&story, &sources))?,
         );
     }
-    let title = retitle.story_title(&story.summary.title, title_article(&story).as_ref());
+    let title = retitle.story_title(
+        story.summary.id,
+        &story.summary.title,
+        title_article(&story).as_ref(),
+    );
     retitle_json(&mut value, title, asked);
     if let Some(articles) = value.get_mut("articles").and_then(|a| a.as_array_mut()) {
         for (json, a) in articles.iter_mut().zip(&story.articles) {
-            let title = retitle.title(a.id, &a.title, a.language.as_deref());
-            retitle_json(json, title, asked);
+            let (t, l) = retitle.title(a.id, &a.title, a.language.as_deref());
+            let machine = asked && l != lang_attribute(a.language.as_deref());
+            retitle_json(json, (t, l, machine), asked);
             if let (Some(object), Some(src)) = (json.as_object_mut(), sources.get(&a.source_id)) {
                 crate::profile::insert_json(object, src);
             }

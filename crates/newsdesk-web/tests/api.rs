@@ -62,7 +62,12 @@ async fn articles_list_pages_with_cursor_and_limit() {
         assert!(items.len() <= 16);
         seen.extend(items.iter().map(|i| i["id"].as_i64().unwrap()));
         match page["next"].as_str() {
-            Some(next) => url = server.url(&format!("/api/v1/articles?limit=16&before={next}")),
+            // A ready-to-follow URL on this server, with the same limit.
+            Some(next) => {
+                assert!(next.starts_with(&server.base), "{next}");
+                assert!(next.contains("limit=16&before="), "{next}");
+                url = next.to_string();
+            }
             None => break,
         }
     }
@@ -286,7 +291,7 @@ fn sample_value(name: &str) -> &'static str {
 
 #[tokio::test]
 async fn openapi_document_matches_the_routes() {
-    let server = TestServer::start(WebConfig::default(), |s| {
+    let server = TestServer::start_with_editions(WebConfig::default(), vec!["fr"], |s| {
         fill(s);
         // Every article is its own story with the article's id, so `{id}` fits both.
         let ids: Vec<i64> = s
@@ -450,5 +455,116 @@ async fn search_finds_words_in_titles_and_texts() {
     let (status, _, value) = json(&c, &server.url(&format!("/api/v1/search?q={long}"))).await;
     assert_eq!(status, 400);
     assert_error(&value, "bad_request", "200 characters");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn every_list_pages_with_next_urls_and_link_headers() {
+    let server = TestServer::start_with_editions(WebConfig::default(), vec!["fr"], |s| {
+        fill(s);
+        // Articles in pairs: half as many stories (lists show stories of two or more).
+        let inputs = s.story_inputs_after(0, 10_000).unwrap();
+        let placements: Vec<newsdesk_store::NewPlacement> = inputs
+            .iter()
+            .map(|a| newsdesk_store::NewPlacement {
+                article: a.id,
+                story: (a.id + 1) / 2,
+                similarity: 1.0,
+                link: None,
+                merged: vec![],
+                moved: vec![],
+                titles: vec![((a.id + 1) / 2, format!("Story {}", (a.id + 1) / 2))],
+            })
+            .collect();
+        s.record_placements(&placements, 0, 0, b"{}").unwrap();
+    })
+    .await;
+    let c = client();
+    // Walk each list by its `next` URLs; the Link header says the same.
+    for (start, key) in [
+        ("/api/v1/articles?limit=7", "id"),
+        ("/api/v1/stories?limit=7&sort=newest&utm_source=x", "id"),
+        ("/api/v1/search?q=Story&limit=7", "id"),
+        ("/api/v1/sources?limit=2", "id"),
+    ] {
+        let mut url = server.url(start);
+        let mut seen = Vec::new();
+        let mut pages = 0;
+        loop {
+            let response = c.get(&url).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{url}");
+            let link = response
+                .headers()
+                .get("link")
+                .map(|v| v.to_str().unwrap().to_string());
+            let page: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+            pages += 1;
+            seen.extend(
+                page["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| i[key].as_i64().unwrap()),
+            );
+            match page["next"].as_str() {
+                Some(next) => {
+                    assert!(next.starts_with(&server.base), "{next}");
+                    assert!(!next.contains("utm_"), "{next}");
+                    assert_eq!(link, Some(format!("<{next}>; rel=\"next\"")));
+                    url = next.to_string();
+                }
+                None => {
+                    assert_eq!(link, None, "{url}");
+                    break;
+                }
+            }
+        }
+        let unique: HashSet<_> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "{start}: no repeats");
+        let want = if start.contains("sources") {
+            3
+        } else if start.contains("stories") {
+            ARTICLES / 2
+        } else {
+            ARTICLES
+        };
+        assert_eq!(seen.len(), want, "{start}: everything, in {pages} pages");
+        assert!(pages > 1, "{start}");
+    }
+    // The last page by offset.
+    let (status, _, page) = json(&c, &server.url("/api/v1/stories?limit=5&offset=30")).await;
+    assert_eq!(status, 200);
+    assert_eq!(page["items"].as_array().unwrap().len(), 5);
+    assert!(page["next"].is_null());
+    // An unknown edition is a clear 400; a configured one is fine.
+    for path in [
+        "/api/v1/articles?edition=zz",
+        "/api/v1/stories?edition=zz",
+        "/api/v1/stories/1?lang=de",
+    ] {
+        let (status, _, err) = json(&c, &server.url(path)).await;
+        assert_eq!(status, 400, "{path}");
+        assert!(err.to_string().contains("editions: fr"), "{path}: {err}");
+    }
+    assert_eq!(
+        json(&c, &server.url("/api/v1/articles?edition=fr")).await.0,
+        200
+    );
+    // Tracking parameters are ignored on every HTML page.
+    for path in [
+        "/stories",
+        "/sources",
+        "/search",
+        "/fr/stories",
+        "/?x=1",
+        "/articles/1",
+    ] {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let url = server.url(&format!(
+            "{path}{sep}utm_source=x&utm_medium=y&fbclid=z&gclid=w"
+        ));
+        let status = c.get(&url).send().await.unwrap().status().as_u16();
+        assert_eq!(status, 200, "{url}");
+    }
     server.stop().await;
 }

@@ -442,10 +442,13 @@ async fn an_edition_story_page_renders_in_chromium() {
 
     let doc = scraper::Html::parse_document(&dom);
     assert_eq!(common::attrs(&doc, "html", "lang"), ["fr"]);
+    // The story has a French article: its title is the story's title in the French edition
+    // (not the machine translation of the English title, and not marked as one).
     assert_eq!(
         common::texts(&doc, "h1"),
-        ["La sonde Lumen survit au passage de la comète"]
+        ["La sonde Lumen survit à la comète"]
     );
+    assert!(common::texts(&doc, "h1 .machine-title").is_empty());
     assert_eq!(
         common::texts(&doc, "main h2"),
         [
@@ -477,7 +480,7 @@ async fn an_edition_story_page_renders_in_chromium() {
     );
     assert_eq!(
         common::attrs(&doc, ".language-switcher a", "href"),
-        ["/fr/stories/3", "/de/stories/3"]
+        ["/stories/3", "/fr/stories/3", "/de/stories/3"]
     );
     for (path, w) in shots {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -682,4 +685,126 @@ fn check_coverage_doms(doms: &[String]) {
         common::texts(&only, ".only-state[role=note]"),
         ["Only state-controlled outlets reported this story."]
     );
+}
+
+/// A translated article in an edition, in Chromium: the translated paragraphs with the
+/// original's figure (image and caption) between them where the original has it, the image
+/// loaded, and a switcher that leads back to the original-language site and the other edition.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_translated_article_keeps_its_figure_and_switcher_in_chromium() {
+    if !chromium_available() {
+        return;
+    }
+    let images = image_server().await;
+    let mut id = 0;
+    let server = TestServer::start_with_editions(
+        WebConfig::default(),
+        vec!["fr", "es"],
+        |store| {
+            let source = store
+                .add_source(&NewSource {
+                    feed_url: "https://daily.example/feed.atom".into(),
+                    site_url: None,
+                    name: Some("The Daily Sample".into()),
+                    language: Some("en".into()),
+                    country: None,
+                })
+                .expect("source")
+                .id;
+            let mut a = article(source, "en", 0, Utc::now() - chrono::Duration::hours(1));
+            a.title = "Corvanne picks Elena Marsh as mayor".into();
+            a.body_html = format!(
+                "<p>Voters elected Elena Marsh.</p><figure><img src=\"{images}/img/7.svg\" alt=\"City hall\"><figcaption>Supporters outside city hall.</figcaption></figure><p>Turnout reached 61.4%.</p>"
+            );
+            a.body_text = "Voters elected Elena Marsh.\nTurnout reached 61.4%.".into();
+            id = store.insert_articles(&[a]).expect("insert")[0].expect("inserted");
+            store
+                .save_translation(&ArticleTranslation {
+                    article_id: id,
+                    language: "fr".into(),
+                    source_language: "en".into(),
+                    status: TranslationStatus::Translated,
+                    title: Some("Corvanne choisit Elena Marsh comme maire".into()),
+                    lead: None,
+                    body_text: Some(
+                        "Les électeurs ont élu Elena Marsh.\nLa participation a atteint 61,4\u{202F}%."
+                            .into(),
+                    ),
+                    route: "en →es [apertium] →fr [apertium]".into(),
+                    backends: vec!["apertium".into()],
+                    machine: true,
+                    kept_segments: 0,
+                    note: None,
+                    translated_at: Utc::now(),
+                })
+                .expect("translation");
+        },
+    )
+    .await;
+    let url = server.url(&format!("/fr/articles/{id}"));
+    let work = tempfile::tempdir().expect("tempdir");
+    let work_path = work.path().to_path_buf();
+    let artifacts = artifacts_dir();
+    let (dom, shot) = tokio::task::spawn_blocking(move || {
+        let dom = chromium(
+            &work_path,
+            "translated-dom",
+            &["--dump-dom".into(), url.clone()],
+        );
+        assert_clean_console(&dom, "translated article");
+        let path = artifacts.join("newsdesk-web-translated-article-phone.png");
+        let _ = std::fs::remove_file(&path);
+        let run = chromium(
+            &work_path,
+            "translated-phone",
+            &[
+                format!("--screenshot={}", path.display()),
+                "--window-size=390,844".into(),
+                url,
+            ],
+        );
+        assert_clean_console(&run, "translated article phone");
+        (dom.stdout, path)
+    })
+    .await
+    .expect("chromium runs");
+    let doc = scraper::Html::parse_document(&dom);
+    assert_eq!(common::attrs(&doc, "html", "lang"), ["fr"]);
+    // Paragraph, figure, paragraph: the figure where the original has it, in the translation.
+    let body = scraper::Selector::parse(".story-body[lang=fr] > *").expect("selector");
+    let shape: Vec<String> = doc
+        .select(&body)
+        .map(|e| e.value().name().to_string())
+        .collect();
+    assert_eq!(shape, ["p", "figure", "p"], "{dom}");
+    assert_eq!(
+        common::texts(&doc, ".story-body[lang=fr] p"),
+        [
+            "Les électeurs ont élu Elena Marsh.",
+            "La participation a atteint 61,4\u{202F}%."
+        ]
+    );
+    assert_eq!(
+        common::texts(&doc, ".story-body[lang=fr] figcaption"),
+        ["Supporters outside city hall."]
+    );
+    let src = common::attrs(&doc, ".story-body[lang=fr] figure img", "src");
+    assert_eq!(src.len(), 1);
+    assert!(src[0].ends_with("/img/7.svg"), "{src:?}");
+    // The switcher: the original-language site first, then each edition.
+    assert_eq!(
+        common::attrs(&doc, ".language-switcher a", "href"),
+        [
+            format!("/articles/{id}"),
+            format!("/fr/articles/{id}"),
+            format!("/es/articles/{id}")
+        ]
+    );
+    assert_eq!(
+        common::attrs(&doc, "link[rel=alternate][hreflang]", "hreflang"),
+        ["x-default", "fr", "es"]
+    );
+    let bytes = std::fs::read(&shot).unwrap_or_else(|e| panic!("{}: {e}", shot.display()));
+    assert_eq!(png_size(&bytes).0, 390);
+    server.stop().await;
 }

@@ -300,8 +300,8 @@ async fn edition_story_pages_show_titles_in_the_edition_language_and_stay_inside
     let (server, ids) = start().await;
     let c = client();
 
-    // The list: the Lumen story under its title article's French translation; the budget
-    // story's title article (German) has none, so it keeps its title and says it is German.
+    // The list: each story under the title of its own French article (no machine
+    // translation where a French original exists; issue 15).
     let (status, _, body) = get(&c, &server.url("/fr/stories")).await;
     assert_eq!(status, 200);
     let doc = check_html5(&body, "fr");
@@ -309,11 +309,12 @@ async fn edition_story_pages_show_titles_in_the_edition_language_and_stay_inside
     assert_eq!(
         texts(&doc, ".stories .card-title"),
         [
-            "La sonde Lumen survit au passage de la comète",
-            "Stadtrat beschließt den Haushalt"
+            "La sonde Lumen survit à la comète",
+            "Le conseil vote le budget"
         ]
     );
-    assert_eq!(attrs(&doc, ".stories .card-title", "lang"), ["fr", "de"]);
+    assert!(texts(&doc, ".stories .machine-title").is_empty());
+    assert_eq!(attrs(&doc, ".stories .card-title", "lang"), ["fr", "fr"]);
     assert_eq!(
         attrs(&doc, ".stories .card-title a", "href"),
         [
@@ -335,7 +336,7 @@ async fn edition_story_pages_show_titles_in_the_edition_language_and_stay_inside
     assert!(attrs(&doc, "header nav a", "href").contains(&"/fr/stories".to_string()));
     assert_eq!(
         attrs(&doc, ".language-switcher a", "href"),
-        ["/fr/stories", "/de/stories", "/es/stories"]
+        ["/stories", "/fr/stories", "/de/stories", "/es/stories"]
     );
     let (_, _, body) = get(&c, &server.url("/fr/stories?sort=newest")).await;
     let doc = check_html5(&body, "fr");
@@ -346,10 +347,7 @@ async fn edition_story_pages_show_titles_in_the_edition_language_and_stay_inside
     let (status, _, body) = get(&c, &server.url(&format!("/fr/stories/{LUMEN}"))).await;
     assert_eq!(status, 200);
     let doc = check_html5(&body, "fr");
-    assert_eq!(
-        texts(&doc, "h1"),
-        ["La sonde Lumen survit au passage de la comète"]
-    );
+    assert_eq!(texts(&doc, "h1"), ["La sonde Lumen survit à la comète"]);
     assert_eq!(attrs(&doc, "h1", "lang"), ["fr"]);
     let timeline = texts(&doc, ".story-timeline li a[lang]");
     assert_eq!(
@@ -395,9 +393,7 @@ async fn edition_story_pages_show_titles_in_the_edition_language_and_stay_inside
     let story = texts(&doc, ".story-link");
     assert_eq!(
         story,
-        [
-            "Fait partie du sujet La sonde Lumen survit au passage de la comète (3 articles de 3 médias)"
-        ]
+        ["Fait partie du sujet La sonde Lumen survit à la comète (3 articles de 3 médias)"]
     );
     assert_eq!(
         attrs(&doc, ".story-link a", "href"),
@@ -441,6 +437,7 @@ async fn edition_story_pages_show_titles_in_the_edition_language_and_stay_inside
     assert_eq!(
         attrs(&doc, ".language-switcher a", "href"),
         [
+            format!("/stories/{LUMEN}"),
             format!("/fr/stories/{LUMEN}"),
             format!("/de/stories/{LUMEN}"),
             format!("/es/stories/{LUMEN}")
@@ -598,7 +595,8 @@ async fn every_german_edition_page_is_free_of_english_interface_words() {
     // German pages do say things, in German: plural rules and relative times included.
     let (_, _, body) = get(&c, &server.url(&format!("/de/stories/{LUMEN}"))).await;
     let doc = check_html5(&body, "de");
-    assert_eq!(texts(&doc, "h1"), ["Sonde Lumen überlebt den Kometen"]);
+    // The story has a German article: its title, not a machine translation.
+    assert_eq!(texts(&doc, "h1"), ["Sonde Lumen übersteht den Kometen"]);
     assert!(texts(&doc, ".meta")[0].starts_with("3 Artikel aus 3 Medien"));
     assert!(texts(&doc, ".story-outlets li")[0].contains("zuerst vor 6 Std."));
     // A machine translation says so; a human one does not.
@@ -721,18 +719,19 @@ async fn the_api_gives_translations_and_titles_in_an_edition_language() {
     assert_eq!(status, 200);
     let items = list["items"].as_array().expect("items");
     assert_eq!(items[0]["id"], LUMEN);
-    assert_eq!(
-        items[0]["title"],
-        "La sonde Lumen survit au passage de la comète"
-    );
+    assert_eq!(items[0]["title"], "La sonde Lumen survit à la comète");
+    assert_eq!(items[0]["title_machine_translated"], false);
     assert_eq!(
         items[0]["original_title"],
         "La sonda Lumen sobrevive al cometa"
     );
     assert_eq!(items[0]["title_lang"], "fr");
-    assert_eq!(items[1]["title"], "Stadtrat beschließt den Haushalt");
-    assert_eq!(items[1]["title_lang"], "de");
-    assert!(items[1].get("original_title").is_none());
+    assert_eq!(items[1]["title"], "Le conseil vote le budget");
+    assert_eq!(items[1]["title_lang"], "fr");
+    assert_eq!(
+        items[1]["original_title"],
+        "Stadtrat beschließt den Haushalt"
+    );
     let (_, plain) = json(&c, &server.url("/api/v1/stories")).await;
     assert_eq!(
         plain["items"][0]["title"],
@@ -742,7 +741,7 @@ async fn the_api_gives_translations_and_titles_in_an_edition_language() {
 
     let (status, story) = json(&c, &server.url(&format!("/api/v1/stories/{LUMEN}?lang=de"))).await;
     assert_eq!(status, 200);
-    assert_eq!(story["title"], "Sonde Lumen überlebt den Kometen");
+    assert_eq!(story["title"], "Sonde Lumen übersteht den Kometen");
     let titles: Vec<&str> = story["articles"]
         .as_array()
         .expect("articles")
@@ -808,7 +807,7 @@ async fn the_edition_navigation_stays_in_the_edition_and_its_errors_speak_its_la
     );
     assert_eq!(
         attrs(&doc, ".language-switcher a", "href"),
-        ["/fr/sources", "/de/sources", "/es/sources"]
+        ["/sources", "/fr/sources", "/de/sources", "/es/sources"]
     );
     // The edition's search shows results under their German titles and searches in place.
     let (status, _, body) = get(&c, &server.url("/de/search?q=Lumen")).await;
@@ -883,7 +882,12 @@ async fn the_edition_navigation_stays_in_the_edition_and_its_errors_speak_its_la
     assert_eq!(texts(&doc, "h1"), ["400 Requête invalide"]);
     assert_eq!(
         attrs(&doc, ".language-switcher a", "href"),
-        ["/fr/articles/x", "/de/articles/x", "/es/articles/x"]
+        [
+            "/articles/x",
+            "/fr/articles/x",
+            "/de/articles/x",
+            "/es/articles/x"
+        ]
     );
     // The plain site's errors stay as they were; so do unknown editions'.
     for path in ["/stories/999", "/it/stories"] {

@@ -132,27 +132,89 @@ fn editions() -> Vec<EditionConfig> {
 }
 
 #[tokio::test]
-async fn root_redirects_by_accept_language_to_an_edition() {
+async fn root_is_the_original_site_unless_the_browser_prefers_an_edition() {
     let (server, _, _) = start(editions()).await;
     let c = client();
+    // Preferred editions (q-values honoured) redirect…
     for (accept, want) in [
-        (Some("es-MX,es;q=0.9,en;q=0.5"), "/es/"),
-        (Some("de-DE, fr;q=0.7"), "/fr/"),
-        (Some("en-GB"), "/fr/"),
-        (None, "/fr/"),
+        ("es-MX,es;q=0.9,en;q=0.5", "/es/"),
+        ("de-DE, fr;q=0.7", "/fr/"),
+        ("en;q=0.3, fr;q=0.8", "/fr/"),
+    ] {
+        let r = c
+            .get(format!("{}/", server.base))
+            .header("accept-language", accept)
+            .send()
+            .await
+            .expect("editions test");
+        assert!(r.status().is_redirection(), "{accept:?}: {}", r.status());
+        assert_eq!(r.headers()["location"], want, "{accept:?}");
+        assert_eq!(r.headers()["vary"], "Accept-Language");
+    }
+    // …English first, `*`, or no header at all stay on the original-language site.
+    for accept in [
+        Some("en-GB"),
+        Some("en, fr;q=0.9"),
+        Some("*"),
+        Some("it"),
+        None,
     ] {
         let mut req = c.get(format!("{}/", server.base));
         if let Some(a) = accept {
             req = req.header("accept-language", a);
         }
         let r = req.send().await.expect("editions test");
-        assert!(r.status().is_redirection(), "{accept:?}: {}", r.status());
-        assert_eq!(r.headers()["location"], want, "{accept:?}");
+        assert_eq!(r.status(), 200, "{accept:?}");
         assert_eq!(r.headers()["vary"], "Accept-Language");
+        let body = r.text().await.expect("body");
+        let doc = check_html5(&body, "en");
+        assert_eq!(texts(&doc, "h1"), ["Latest articles"], "{accept:?}");
+        // The switcher leads to every edition and marks the original site as current.
+        assert_eq!(
+            attrs(&doc, ".language-switcher a", "href"),
+            ["/?original", "/fr/", "/es/"]
+        );
+        assert_eq!(
+            attrs(&doc, ".language-switcher a[aria-current]", "href"),
+            ["/?original"]
+        );
+        assert_eq!(
+            attrs(&doc, "link[rel=alternate][hreflang]", "hreflang"),
+            ["x-default", "fr", "es"]
+        );
+        // Brand and "Latest" keep the reader on the original site, whatever the browser says.
+        assert_eq!(attrs(&doc, "a.brand", "href"), ["/?original"]);
     }
-    // Unknown editions are not found.
+    // A reader who chose the original site stays there: any query keeps `/`.
+    for q in ["original", "before=2026-01-01T00:00:00Z.1"] {
+        let r = c
+            .get(format!("{}/?{q}", server.base))
+            .header("accept-language", "fr")
+            .send()
+            .await
+            .expect("editions test");
+        assert!(!r.status().is_redirection(), "?{q}: {}", r.status());
+    }
+    // `/fr` is the edition's home; unknown editions are not found.
+    let r = c
+        .get(format!("{}/fr", server.base))
+        .send()
+        .await
+        .expect("editions test");
+    assert_eq!(r.status(), 308);
+    assert_eq!(r.headers()["location"], "/fr/");
     let (status, _, _) = get(&c, &format!("{}/it/", server.base)).await;
     assert_eq!(status, 404);
+    let (status, _, _) = get(&c, &format!("{}/it", server.base)).await;
+    assert_eq!(status, 404);
+    // The edition links back to the original site.
+    let (_, _, body) = get(&c, &format!("{}/fr/", server.base)).await;
+    let doc = check_html5(&body, "fr");
+    assert_eq!(
+        attrs(&doc, ".language-switcher a", "href"),
+        ["/?original", "/fr/", "/es/"]
+    );
+    assert_eq!(texts(&doc, ".language-switcher a")[0], "Langues d’origine");
 }
 
 #[tokio::test]
@@ -177,7 +239,10 @@ async fn edition_home_shows_translations_in_a_french_interface() {
     );
     assert_eq!(texts(&doc, "nav[aria-label=Principal] a")[0], "À la une");
     // The switcher names every edition in its own language and marks the current one.
-    assert_eq!(texts(&doc, ".language-switcher a"), ["Français", "Español"]);
+    assert_eq!(
+        texts(&doc, ".language-switcher a"),
+        ["Langues d’origine", "Français", "Español"]
+    );
     assert_eq!(
         attrs(&doc, ".language-switcher a[aria-current]", "href"),
         ["/fr/"]
@@ -262,6 +327,7 @@ async fn translated_article_says_so_links_the_original_and_toggles_without_javas
     assert_eq!(
         attrs(&doc, ".language-switcher a", "href"),
         [
+            format!("/articles/{}", ids.en),
             format!("/fr/articles/{}", ids.en),
             format!("/es/articles/{}", ids.en)
         ]

@@ -127,8 +127,11 @@ pub struct WebSettings {
     pub bind: String,
     /// Site title shown on every page and in feeds.
     pub site_title: String,
-    /// Public base URL used for links in feeds (never taken from the Host header).
+    /// Public base URL used for links in feeds.
     pub public_url: Option<String>,
+    /// Without `public_url`: the host names (`news.lan:8080`) whose `Host` header may build
+    /// feed links; otherwise they are built from `bind`.
+    pub host_names: Vec<String>,
     /// Language of the interface (`<html lang>`).
     pub language: String,
     /// Show a "sample data" banner on every page (the demo sets it).
@@ -153,6 +156,8 @@ impl WebSettings {
         newsdesk_web::WebConfig {
             site_title: self.site_title.clone(),
             public_url: self.public_url.clone(),
+            host_names: self.host_names.clone(),
+            bind_address: None,
             language: self.language.clone(),
             sample_data: self.sample_data,
             cache_ttl_ms: self.cache_ttl_ms,
@@ -172,6 +177,7 @@ impl Default for WebSettings {
             bind: "127.0.0.1:8080".into(),
             site_title: "newsdesk".into(),
             public_url: None,
+            host_names: Vec::new(),
             language: "en".into(),
             sample_data: false,
             cache_ttl_ms: 1000,
@@ -419,8 +425,10 @@ pass_time_budget_secs = 1800
 bind = "127.0.0.1:8080"
 # Title shown on every page and in the feeds newsdesk publishes.
 site_title = "newsdesk"
-# Public base URL used in published feeds, e.g. "https://news.example.org". Unset: built from bind.
+# Public base URL used in published feeds, e.g. "https://news.example.org". Unset: built from
+# the request's Host when it is one of host_names, else from bind.
 # public_url = "https://news.example.org"
+# host_names = ["news.lan:8080"]
 # Language of the interface (<html lang>).
 language = "en"
 # Show a "sample data" banner on every page (set by `newsdesk demo`).

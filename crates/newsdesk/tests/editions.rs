@@ -118,11 +118,37 @@ fn demo_serves_a_french_edition_translated_by_apertium() {
         std::thread::sleep(Duration::from_millis(300));
     }
 
-    // `/` goes to the French edition (the only one), whatever the browser prefers.
-    for accept in [Some("fr-FR,fr;q=0.9"), Some("en-US"), None] {
-        let (status, location, _) = get(&format!("{base}/"), accept);
-        assert!((300..400).contains(&status), "{accept:?}: {status}");
-        assert_eq!(location.as_deref(), Some("/fr/"));
+    // `/` goes to the French edition only for a browser that prefers French; English or no
+    // preference stay on the original-language site, which links the edition (and back).
+    let (status, location, _) = get(&format!("{base}/"), Some("fr-FR,fr;q=0.9"));
+    assert!((300..400).contains(&status), "fr: {status}");
+    assert_eq!(location.as_deref(), Some("/fr/"));
+    for accept in [Some("en-US"), None] {
+        let (status, _, page) = get(&format!("{base}/"), accept);
+        assert_eq!(status, 200, "{accept:?}");
+        assert!(
+            page.contains("<link rel=\"alternate\" hreflang=\"fr\""),
+            "{accept:?}: the French edition as an alternate"
+        );
+        assert!(page.contains("language-switcher"), "{accept:?}: switcher");
+    }
+    let (status, location, _) = get(&format!("{base}/fr"), None);
+    assert!((300..400).contains(&status), "/fr: {status}");
+    assert_eq!(location.as_deref(), Some("/fr/"));
+    // The feeds of `/` and `/fr/` link themselves and the site on its own host.
+    for (feed, page) in [("/feed.rss", "/"), ("/fr/feed.rss", "/fr/")] {
+        let (status, _, xml) = get(&format!("{base}{feed}"), None);
+        assert_eq!(status, 200, "{feed}");
+        assert!(
+            xml.contains(&format!("<link>{base}{page}</link>")),
+            "{feed}: channel link"
+        );
+        assert!(
+            xml.contains(&format!(
+                "rel=\"self\" type=\"application/rss+xml\" href=\"{base}{feed}\""
+            )),
+            "{feed}: self link"
+        );
     }
     let (status, _, home) = get(&format!("{base}/fr/"), None);
     assert_eq!(status, 200);

@@ -27,6 +27,15 @@ pub struct TestServer {
 impl TestServer {
     /// Opens a fresh store, lets `fill` write to it, and starts the server.
     pub async fn start(config: WebConfig, fill: impl FnOnce(&Store)) -> TestServer {
+        TestServer::start_with_editions(config, Vec::new(), fill).await
+    }
+
+    /// [`TestServer::start`] with editions in these languages.
+    pub async fn start_with_editions(
+        config: WebConfig,
+        editions: Vec<&str>,
+        fill: impl FnOnce(&Store),
+    ) -> TestServer {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(&dir.path().join("newsdesk.db")).expect("open store");
         fill(&store);
@@ -37,9 +46,20 @@ impl TestServer {
         let (tx, rx) = oneshot::channel::<()>();
         let state = AppState::new(store.clone(), config);
         let status = state.status.clone();
-        let task = tokio::spawn(newsdesk_web::serve(listener, state, async move {
-            let _ = rx.await;
-        }));
+        let editions = newsdesk_web::Editions::new(
+            editions
+                .into_iter()
+                .map(newsdesk_web::EditionConfig::new)
+                .collect(),
+        );
+        let task = tokio::spawn(newsdesk_web::serve_with_editions(
+            listener,
+            state,
+            editions,
+            async move {
+                let _ = rx.await;
+            },
+        ));
         TestServer {
             base,
             store,

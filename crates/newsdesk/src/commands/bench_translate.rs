@@ -20,9 +20,10 @@ use axum::{Json, Router};
 use clap::Args;
 use newsdesk_demo::{Body, sample_corpus};
 use newsdesk_translate::{
-    ApertiumApy, Backend, DEFAULT_MODES_DIR, DeepL, LangPair, LibreTranslate, ManagedBackend,
-    MemoryCache, OpenAiChat, Route, SegmentStatus, TranslateConfig, Translator, TranslatorOptions,
-    apertium_available, discover_modes, inner_capitalised_words, split_sentences,
+    ApertiumApy, Backend, DEFAULT_MODES_DIR, DeepL, FidelityScore, Kept, LangPair, LibreTranslate,
+    ManagedBackend, MemoryCache, OpenAiChat, Route, SegmentStatus, TranslateConfig, Translator,
+    TranslatorOptions, apertium_available, discover_modes, fidelity_blocks, fidelity_sentences,
+    inner_capitalised_words, split_sentences, strip_name_marks,
 };
 use serde_json::{Value, json};
 
@@ -45,6 +46,18 @@ pub struct BenchTranslateArgs {
     /// Skip Apertium-APy and the HTTP protocol clients.
     #[arg(long)]
     pub no_services: bool,
+    /// Measure fidelity instead: the share of names, numbers, quotations and URLs kept intact
+    /// on each route, over the bundled fidelity sentences (written for newsdesk) of the route's
+    /// source language (en, es, fr), with the configured backends.
+    #[arg(long)]
+    pub fidelity: bool,
+    /// Routes of the fidelity measurement, FROM-TO, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "en-es,en-fr,es-fr,es-en,fr-es,fr-en"
+    )]
+    pub fidelity_routes: Vec<String>,
     /// A file of tricky English segments for the pivot measurement, one per line, or
     /// `category | segments | text` lines (`#` comments).
     #[arg(long, value_name = "FILE")]
@@ -100,6 +113,78 @@ fn raw_apertium_secs(route: &Route, text: &str) -> Option<f64> {
     Some(start.elapsed().as_secs_f64())
 }
 
+/// `--fidelity`: per route, the share of the facts of the bundled sentences kept intact.
+async fn fidelity(
+    args: &BenchTranslateArgs,
+    config: &TranslateConfig,
+    base: &Path,
+) -> Result<ExitCode> {
+    say!("== fidelity: facts kept intact per route (bundled sentences written for newsdesk)");
+    say!(
+        "{:<34} {:>6} {:>13} {:>13} {:>13} {:>13} {:>6}",
+        "route",
+        "lines",
+        "names",
+        "numbers",
+        "quotes",
+        "urls",
+        "kept"
+    );
+    let cell = |k: Kept| format!("{:>5.1}% {:>2}/{:<2}", k.percent(), k.kept, k.total);
+    for r in &args.fidelity_routes {
+        let Some((from, to)) = r.split_once('-') else {
+            bail!("route {r:?}: want FROM-TO, e.g. en-fr");
+        };
+        let Some(file) = fidelity_sentences(from) else {
+            say!("{r:<34} no bundled sentences in {from}");
+            continue;
+        };
+        let t = Translator::from_config(config, base).await?;
+        let route = match t.route(from, to) {
+            Ok(route) => route,
+            Err(e) => {
+                say!("{r:<34} no route: {e}");
+                continue;
+            }
+        };
+        let mut score = FidelityScore::default();
+        let mut misses: Vec<String> = Vec::new();
+        let (mut lines, mut kept) = (0usize, 0usize);
+        for block in fidelity_blocks(file) {
+            let plain: Vec<String> = block.iter().map(|l| strip_name_marks(l).0).collect();
+            let tr = t.translate_text(&plain.join("\n"), from, to).await?;
+            kept += tr.kept_original();
+            for (annotated, out) in block.iter().zip(tr.text.lines()) {
+                let one = FidelityScore::of(annotated, out, from, to);
+                if one.names.kept < one.names.total
+                    || one.numbers.kept < one.numbers.total
+                    || one.quotes.kept < one.quotes.total
+                    || one.urls.kept < one.urls.total
+                {
+                    misses.push(format!("    {annotated}\n    → {out}"));
+                }
+                score += one;
+                lines += 1;
+            }
+        }
+        say!(
+            "{:<34} {lines:>6} {} {} {} {} {kept:>6}",
+            route.to_string(),
+            cell(score.names),
+            cell(score.numbers),
+            cell(score.quotes),
+            cell(score.urls)
+        );
+        for m in &misses {
+            say!("{m}");
+        }
+    }
+    say!(
+        "(kept: segments kept in the original language behind the marker; their facts are intact)"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 const HEADER: &str = "route                              paras   segs   words cold words/s warm words/s  warm hit    kept";
 
 /// Runs the benchmark.
@@ -109,6 +194,9 @@ pub async fn run(args: BenchTranslateArgs) -> Result<ExitCode> {
         None => (TranslateConfig::default(), std::env::current_dir()?),
     };
     config.cache = None;
+    if args.fidelity {
+        return fidelity(&args, &config, &base).await;
+    }
     say!("== configured backends");
     say!("{HEADER}");
     for r in &args.routes {

@@ -26,7 +26,8 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
         .parse()
         .with_context(|| format!("--bind {wanted:?} is not ADDR:PORT"))?;
     let listener = self::bind(addr).await?;
-    let web = ctx.config.web.web_config();
+    let mut web = ctx.config.web.web_config();
+    web.bind_address = Some(addr.to_string());
     let status = SiteStatus::new();
     let (translation, warnings) = edition_translation(&ctx).await;
     for w in &warnings {

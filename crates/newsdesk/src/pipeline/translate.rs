@@ -58,6 +58,8 @@ impl std::fmt::Display for TranslationReport {
 struct Job {
     id: ArticleId,
     title: String,
+    /// Authors' names: passed to the backends as names, not translated.
+    authors: Vec<String>,
     lead: Option<String>,
     body: Option<Vec<String>>,
 }
@@ -447,6 +449,7 @@ impl EditionTranslation {
         Some(Job {
             id,
             title: one_line(&d.title),
+            authors: d.authors.clone(),
             lead,
             body: with_body.then(|| paragraphs(&d.body_text)),
         })
@@ -465,7 +468,18 @@ impl EditionTranslation {
             .flat_map(|j| j.lines())
             .collect::<Vec<_>>()
             .join("\n");
-        let translation = match self.translator.translate_text(&text, from, to).await {
+        // Names of the titles and authors are protected wherever the texts use them.
+        let given: Vec<&str> = group
+            .iter()
+            .flat_map(|j| {
+                std::iter::once(j.title.as_str()).chain(j.authors.iter().map(String::as_str))
+            })
+            .collect();
+        let translation = match self
+            .translator
+            .translate_text_with_names(&text, from, to, &given)
+            .await
+        {
             Ok(t) => t,
             Err(e) => {
                 warn!(stage = "translate", from, to, articles = group.len(), error = %e,
@@ -569,10 +583,12 @@ impl EditionTranslation {
         let Some(job) = self.job(id, true).await else {
             return Ok(Some(row));
         };
-        let body = job.body.unwrap_or_default().join("\n");
+        let body = job.body.clone().unwrap_or_default().join("\n");
+        let mut given = vec![job.title.as_str()];
+        given.extend(job.authors.iter().map(String::as_str));
         let t = self
             .translator
-            .translate_text(&body, &row.source_language, language)
+            .translate_text_with_names(&body, &row.source_language, language, &given)
             .await
             .map_err(|e| e.to_string())?;
         row.kept_segments += t.kept_original() as u32;
