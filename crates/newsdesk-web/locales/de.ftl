@@ -56,7 +56,17 @@ original-text = Originaltext
 untranslated-notice = Nicht übersetzt: für diese Ausgabe gibt es keine Übersetzung aus { lang-name }. Der Artikel steht in seiner Originalsprache.
 untranslated-pending = Noch nicht übersetzt. Der Artikel steht in seiner Originalsprache.
 card-translated = übersetzt aus { lang-name }
-card-untranslated = nicht übersetzt ({ lang-name })
+# The language's bare name, after a preposition ("original in German").
+lang-bare = { $lang ->
+    [en] Englisch
+    [fr] Französisch
+    [es] Spanisch
+    [de] Deutsch
+    [it] Italienisch
+    [pt] Portugiesisch
+   *[other] der Sprache „{ $lang }“
+}
+card-untranslated = nicht übersetzt (Original auf { lang-bare })
 no-sources = Noch keine Quellen.
 fact-feed = Feed
 fact-site = Website

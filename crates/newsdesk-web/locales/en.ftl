@@ -56,7 +56,17 @@ original-text = Original text
 untranslated-notice = Not translated: no translation from { lang-name } is available for this edition. The article is shown in its original language.
 untranslated-pending = Not translated yet. The article is shown in its original language.
 card-translated = translated from { lang-name }
-card-untranslated = not translated ({ lang-name })
+# The language's bare name, after a preposition ("original in German").
+lang-bare = { $lang ->
+    [en] English
+    [fr] French
+    [es] Spanish
+    [de] German
+    [it] Italian
+    [pt] Portuguese
+   *[other] the language “{ $lang }”
+}
+card-untranslated = not translated (original in { lang-bare })
 no-sources = No sources yet.
 fact-feed = Feed
 fact-site = Site

@@ -56,7 +56,17 @@ original-text = Texto original
 untranslated-notice = Sin traducir: no hay traducción desde { lang-name } para esta edición. El artículo se muestra en su idioma original.
 untranslated-pending = Aún sin traducir. El artículo se muestra en su idioma original.
 card-translated = traducido desde { lang-name }
-card-untranslated = sin traducir ({ lang-name })
+# The language's bare name, after a preposition ("original in German").
+lang-bare = { $lang ->
+    [en] inglés
+    [fr] francés
+    [es] español
+    [de] alemán
+    [it] italiano
+    [pt] portugués
+   *[other] el idioma «{ $lang }»
+}
+card-untranslated = sin traducir (original en { lang-bare })
 no-sources = Todavía no hay fuentes.
 fact-feed = Canal
 fact-site = Sitio

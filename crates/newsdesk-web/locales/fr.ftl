@@ -56,7 +56,17 @@ original-text = Texte original
 untranslated-notice = Non traduit : aucune traduction depuis { lang-name } n’est disponible pour cette édition. L’article est affiché dans sa langue d’origine.
 untranslated-pending = Pas encore traduit. L’article est affiché dans sa langue d’origine.
 card-translated = traduit depuis { lang-name }
-card-untranslated = non traduit ({ lang-name })
+# The language's bare name, after a preposition ("original in German").
+lang-bare = { $lang ->
+    [en] anglais
+    [fr] français
+    [es] espagnol
+    [de] allemand
+    [it] italien
+    [pt] portugais
+   *[other] langue « { $lang } »
+}
+card-untranslated = non traduit (original en { lang-bare })
 no-sources = Aucune source pour l’instant.
 fact-feed = Flux
 fact-site = Site

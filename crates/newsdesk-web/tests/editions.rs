@@ -258,7 +258,9 @@ async fn edition_home_shows_translations_in_a_french_interface() {
     );
     assert!(body.contains("Le conseil &lt;approuve&gt; le budget"));
     assert!(texts(&doc, ".translation-tag").contains(&"traduit depuis l’anglais".to_string()));
-    assert!(texts(&doc, ".translation-tag").contains(&"non traduit (l’allemand)".to_string()));
+    assert!(
+        texts(&doc, ".translation-tag").contains(&"non traduit (original en allemand)".to_string())
+    );
     assert!(texts(&doc, ".lead").contains(&"Chapeau traduit.".to_string()));
 }
 

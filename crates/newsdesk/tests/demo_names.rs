@@ -16,15 +16,16 @@ use newsdesk_translate::{
 /// Honorifics are translated (`Ms` → `Mme`): not names.
 const HONORIFICS: &[&str] = &["Mr", "Ms", "Mrs", "Dr", "Sr", "Sra"];
 
-/// Whether every occurrence of `word` in `src` follows a full stop (`al 78. En el minuto`: a
-/// sentence start that the plain word reading takes for an abbreviation).
-fn only_after_full_stops(src: &str, word: &str) -> bool {
+/// Whether every occurrence of `word` in `src` starts a sentence: the line's first word, or a
+/// word after a full stop (`al 78. En el minuto`, `21:47 UTC. The agency`: a sentence start
+/// that the plain word reading takes for an abbreviation).
+fn only_at_sentence_starts(src: &str, word: &str) -> bool {
     let tokens: Vec<&str> = src.split_whitespace().collect();
     let mut any = false;
     for (i, t) in tokens.iter().enumerate() {
         if t.trim_matches(|c: char| !c.is_alphanumeric()) == word {
             any = true;
-            if i == 0 || !tokens[i - 1].ends_with('.') {
+            if i > 0 && !tokens[i - 1].ends_with('.') {
                 return false;
             }
         }
@@ -106,7 +107,7 @@ async fn demo_corpus_names_survive_every_route_into_the_french_edition() {
                         .to_string();
                     if CALENDAR.contains(&name.as_str())
                         || HONORIFICS.contains(&name.as_str())
-                        || only_after_full_stops(src, &name)
+                        || only_at_sentence_starts(src, &name)
                     {
                         continue;
                     }
