@@ -631,17 +631,7 @@ impl Store {
     ) -> Result<()> {
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let found: ArticleId = tx
-                .prepare_cached("SELECT placed_through FROM story_state WHERE id = 1")?
-                .query_row([], |r| r.get(0))
-                .optional()?
-                .unwrap_or(0);
-            if found != placed_through {
-                return Err(StoreError::StoryStateMoved {
-                    expected: placed_through,
-                    found,
-                });
-            }
+            expect_placed_through(&tx, placed_through)?;
             let mut touched = Vec::new();
             record_placements_in(&tx, placements, false, &mut touched)?;
             refresh_stories(&tx, touched)?;
@@ -671,17 +661,7 @@ impl Store {
         let (previous, placed_through) = (pass.previous, pass.placed_through);
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let found: ArticleId = tx
-                .prepare_cached("SELECT placed_through FROM story_state WHERE id = 1")?
-                .query_row([], |r| r.get(0))
-                .optional()?
-                .unwrap_or(0);
-            if found != previous {
-                return Err(StoreError::StoryStateMoved {
-                    expected: previous,
-                    found,
-                });
-            }
+            expect_placed_through(&tx, previous)?;
             let mut touched: Vec<StoryKey> = Vec::new();
             // Undo the previous save's provisional placements.
             let undone: Vec<(StoryKey, Option<StoryKey>)> = tx
@@ -865,6 +845,20 @@ impl Store {
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
+}
+
+/// Fails with [`StoreError::StoryStateMoved`] unless the saved engine state was placed through
+/// `expected` (0 when nothing was saved yet): another writer moved it meanwhile.
+fn expect_placed_through(tx: &rusqlite::Transaction<'_>, expected: ArticleId) -> Result<()> {
+    let found: ArticleId = tx
+        .prepare_cached("SELECT placed_through FROM story_state WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    if found != expected {
+        return Err(StoreError::StoryStateMoved { expected, found });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
