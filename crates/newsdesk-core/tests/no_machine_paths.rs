@@ -22,7 +22,7 @@ fn machine_paths() -> Vec<String> {
 }
 
 /// Whether `needle` occurs in `text` as the start of a path: not inside a URL path or a longer
-/// word ("https://example.org/home/" or "docs/work/shared" are not machine paths).
+/// word ("https://example.org/home/" or "docs/home/x" are not machine paths).
 fn find_path(text: &str, needle: &str) -> Option<usize> {
     text.match_indices(needle).map(|(at, _)| at).find(|&at| {
         text[..at]

@@ -749,10 +749,10 @@ mod tests {
     /// Real Apertium (es→fr): titles and leads at ingest, the body on first view.
     #[tokio::test]
     async fn bodies_on_view_are_translated_when_first_asked_for() {
-        if !apertium_available() {
-            eprintln!("SKIP: apertium is not installed");
-            return;
-        }
+        assert!(
+            apertium_available(),
+            "apertium is not installed: apt-get install apertium apertium-eng-spa apertium-fr-es (.ci/run does)"
+        );
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("n.db")).unwrap();
         let id = spanish_article(&store);
