@@ -60,12 +60,17 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
     }
 }
 
-/// Peak resident memory of this process (VmHWM), in MiB.
-pub(crate) fn peak_rss_mib() -> Option<f64> {
+/// A memory field of this process's `/proc/self/status` (`"VmRSS:"`, `"VmHWM:"`), in MiB.
+pub(crate) fn status_mib(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// Peak resident memory of this process (VmHWM), in MiB.
+pub(crate) fn peak_rss_mib() -> Option<f64> {
+    status_mib("VmHWM:")
 }
 
 pub(crate) fn bench_dir(name: &str) -> Result<std::path::PathBuf> {

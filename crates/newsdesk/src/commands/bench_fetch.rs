@@ -105,14 +105,6 @@ async fn serve_feed(State(st): State<Arc<OriginState>>, headers: HeaderMap) -> R
         .unwrap_or_default()
 }
 
-/// Peak resident memory of this process (VmHWM), in MiB.
-fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
 /// Runs the benchmark.
 pub async fn run(sources: usize, entries: usize, concurrency: usize) -> Result<ExitCode> {
     if sources == 0 || concurrency == 0 {
@@ -199,7 +191,7 @@ pub async fn run(sources: usize, entries: usize, concurrency: usize) -> Result<E
              peak RSS so far {:.0} MiB",
             requests as f64 / secs,
             list.len() as f64 / secs,
-            peak_rss_mib().unwrap_or(f64::NAN)
+            super::bench::peak_rss_mib().unwrap_or(f64::NAN)
         );
     }
     let due = store.due_sources(Utc::now())?.len();
@@ -208,7 +200,7 @@ pub async fn run(sources: usize, entries: usize, concurrency: usize) -> Result<E
          peak RSS {:.0} MiB",
         store.count_articles()?,
         state.not_modified.load(Ordering::Relaxed),
-        peak_rss_mib().unwrap_or(f64::NAN)
+        super::bench::peak_rss_mib().unwrap_or(f64::NAN)
     );
     server.abort();
     drop(ingest);

@@ -13,15 +13,7 @@ use newsdesk_stories::{Document, StoryConfig, StoryEngine};
 
 /// Resident memory of this process now (VmRSS) and at its peak (VmHWM), in MiB.
 fn memory_mib() -> (f64, f64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    };
+    let field = |name: &str| super::bench::status_mib(name).unwrap_or(f64::NAN);
     (field("VmRSS:"), field("VmHWM:"))
 }
 
