@@ -7,6 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+pub use newsdesk_pipeline::settings::{
+    FetchSettings, PipelineSettings, ScheduleSettings, StoriesSettings,
+};
 use serde::Deserialize;
 
 /// Name of the configuration file looked up in the current directory.
@@ -48,73 +51,6 @@ impl Default for StorageConfig {
     fn default() -> Self {
         StorageConfig {
             database: PathBuf::from("data/newsdesk.db"),
-        }
-    }
-}
-
-/// `[fetch]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct FetchSettings {
-    /// User-Agent header; names newsdesk and its URL by default.
-    pub user_agent: String,
-    /// Whole-request timeout, seconds.
-    pub timeout_secs: u64,
-    /// Connect timeout, seconds.
-    pub connect_timeout_secs: u64,
-    /// Largest accepted body (after decompression), bytes.
-    pub max_body_bytes: u64,
-    /// Redirects followed at most.
-    pub max_redirects: usize,
-    /// Concurrent requests to one host at most (feeds, pages and robots.txt together).
-    pub max_connections_per_host: usize,
-    /// Pause between two requests to the same host, milliseconds (0 turns it off).
-    pub per_host_delay_ms: u64,
-    /// Article pages fetched at the same time over all sources (the page queue's limit).
-    pub page_concurrency: usize,
-    /// Retries of an article page after a transient error (timeout, reset, 429, 5xx).
-    pub page_retries: u32,
-    /// Allow loopback/private/link-local addresses (SSRF guard off). Only for tests and demos.
-    pub allow_private_addresses: bool,
-    /// Honour robots.txt for article pages.
-    pub respect_robots: bool,
-    /// Sources fetched at the same time.
-    pub source_concurrency: usize,
-    /// Article pages fetched and extracted at the same time (per source).
-    pub article_concurrency: usize,
-    /// New entries ingested per source and pass at most (newest first); the rest wait for the
-    /// next pass.
-    pub max_new_entries_per_pass: usize,
-    /// Fetch each entry's article page (otherwise keep the feed's content).
-    pub fetch_article_pages: bool,
-    /// Seconds one source may spend on its new entries in one pass; the entries not done by
-    /// then wait for the next pass.
-    pub source_time_budget_secs: u64,
-    /// Seconds one whole pass may take: sources not started by then wait for the next pass,
-    /// and started ones get at most what is left.
-    pub pass_time_budget_secs: u64,
-}
-
-impl Default for FetchSettings {
-    fn default() -> Self {
-        FetchSettings {
-            user_agent: newsdesk_core::USER_AGENT.to_string(),
-            timeout_secs: 30,
-            connect_timeout_secs: 10,
-            max_body_bytes: 10 * 1024 * 1024,
-            max_redirects: 5,
-            max_connections_per_host: 1,
-            per_host_delay_ms: 250,
-            page_concurrency: 16,
-            page_retries: 2,
-            allow_private_addresses: false,
-            respect_robots: true,
-            source_concurrency: 16,
-            article_concurrency: 8,
-            max_new_entries_per_pass: 1000,
-            fetch_article_pages: true,
-            source_time_budget_secs: 300,
-            pass_time_budget_secs: 1800,
         }
     }
 }
@@ -190,76 +126,19 @@ impl Default for WebSettings {
     }
 }
 
-/// `[schedule]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ScheduleSettings {
-    /// Run the fetcher inside `newsdesk serve`.
-    pub enabled: bool,
-    /// Minutes between two fetches of a source whose publishing rate is not known yet.
-    pub interval_minutes: u64,
-    /// Shortest interval between two fetches of a source, minutes.
-    pub min_interval_minutes: u64,
-    /// Longest interval between two fetches of a source, hours.
-    pub max_interval_hours: u64,
-    /// Consecutive failures after which a source is paused.
-    pub max_failures: u32,
-    /// Spread of intervals, percent (so sources added together do not stay in lockstep).
-    pub jitter_percent: u32,
-    /// Seconds `newsdesk serve` waits between two looks for due sources.
-    pub tick_seconds: u64,
-}
-
-/// `[stories]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct StoriesSettings {
-    /// Group new articles into stories and link copies to their originals after each pass.
-    pub enabled: bool,
-    /// When `[translate]` has backends, translated-copy candidates are checked by translating
-    /// both articles into this language (empty: never).
-    pub pivot_language: String,
-    /// A story takes new articles for this long after its latest one (articles' own clock).
-    pub window_hours: i64,
-    /// Only articles published at most this long before a new one are candidate originals.
-    pub copy_window_hours: i64,
-    /// Articles of this many hours before the newest one are placed again by each pass, in
-    /// publication order, so that one fetched late takes its place (re-placement window).
-    pub replace_hours: i64,
-    /// Articles fetched less than this many hours ago are placed again by each pass too, so
-    /// that a backlog fetched over several passes is placed in publication order.
-    pub arrival_hours: i64,
-}
-
-impl Default for StoriesSettings {
-    fn default() -> Self {
-        let engine = newsdesk_stories::StoryConfig::default();
-        StoriesSettings {
-            enabled: true,
-            pivot_language: "en".to_string(),
-            window_hours: engine.window_hours,
-            copy_window_hours: engine.copies.window_hours,
-            replace_hours: 48,
-            arrival_hours: 6,
-        }
-    }
-}
-
-impl Default for ScheduleSettings {
-    fn default() -> Self {
-        ScheduleSettings {
-            enabled: true,
-            interval_minutes: 60,
-            min_interval_minutes: 5,
-            max_interval_hours: 24,
-            max_failures: 10,
-            jitter_percent: 10,
-            tick_seconds: 30,
-        }
-    }
-}
-
 impl Config {
+    /// The parts of this configuration the pipeline reads.
+    pub fn pipeline(&self) -> PipelineSettings<'_> {
+        PipelineSettings {
+            fetch: &self.fetch,
+            schedule: &self.schedule,
+            stories: &self.stories,
+            translate: &self.translate,
+            editions: &self.editions,
+            base_dir: &self.base_dir,
+        }
+    }
+
     /// Reads and validates one configuration file.
     pub fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path)

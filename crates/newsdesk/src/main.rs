@@ -4,8 +4,6 @@
 mod cli;
 mod commands;
 mod config;
-mod pipeline;
-mod text;
 
 use std::process::ExitCode;
 

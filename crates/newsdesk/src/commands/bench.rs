@@ -15,7 +15,7 @@ use newsdesk_web::{AppState, WebConfig};
 
 use crate::cli::BenchCommand;
 use crate::config::FetchSettings;
-use crate::pipeline::{Ingest, Progress};
+use newsdesk_pipeline::{Ingest, Progress};
 
 /// Runs one benchmark.
 pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
@@ -150,8 +150,8 @@ async fn ingest(
         let start = Instant::now();
         let placing = store.clone();
         let placed = tokio::task::spawn_blocking(move || {
-            let stage = crate::pipeline::stories::StoryStage::default();
-            crate::pipeline::stories::place_pending(&placing, &stage)
+            let stage = newsdesk_pipeline::stories::StoryStage::default();
+            newsdesk_pipeline::stories::place_pending(&placing, &stage)
         })
         .await??;
         let secs = start.elapsed().as_secs_f64();

@@ -28,7 +28,7 @@ use newsdesk_fetch::{FetchConfig, Fetcher};
 use newsdesk_store::Store;
 
 use crate::config::FetchSettings;
-use crate::pipeline::{Ingest, Progress};
+use newsdesk_pipeline::{Ingest, Progress};
 
 /// The benchmark's host-name suffix, resolved to 127.0.0.1.
 const BENCH_DOMAIN: &str = "bench.test";

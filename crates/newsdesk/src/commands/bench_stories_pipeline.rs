@@ -28,8 +28,8 @@ use serde::Deserialize;
 
 use super::bench_stories::Rng;
 use crate::config::FetchSettings;
-use crate::pipeline::stories::StoryStage;
-use crate::pipeline::{Ingest, Progress};
+use newsdesk_pipeline::stories::StoryStage;
+use newsdesk_pipeline::{Ingest, Progress};
 
 /// One record of a pool.
 #[derive(Debug, Clone, Deserialize)]

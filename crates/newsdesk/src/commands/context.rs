@@ -1,14 +1,13 @@
 //! What most commands need: the configuration, the store and a fetcher.
 
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{Context as _, Result};
-use newsdesk_fetch::{FetchConfig, Fetcher};
+use newsdesk_fetch::Fetcher;
 use newsdesk_store::Store;
 
 use crate::config::{Config, FetchSettings};
-use crate::pipeline::Ingest;
+use newsdesk_pipeline::Ingest;
 
 /// Loaded configuration plus open handles.
 pub struct Context {
@@ -35,7 +34,7 @@ impl Context {
         }
         let store = Store::open(&db)?;
         // Profiles follow the bundled matrix of this build (cheap: host lookups).
-        crate::pipeline::profiles::refresh_all(&store);
+        newsdesk_pipeline::profiles::refresh_all(&store);
         Ok(Context { config, store })
     }
 
@@ -53,25 +52,13 @@ impl Context {
         )
         .with_policy((&self.config.schedule).into())
         .with_stories(self.config.stories.enabled)
-        .with_story_stage(crate::pipeline::stories::StoryStage::from_config(
-            &self.config,
+        .with_story_stage(newsdesk_pipeline::stories::StoryStage::from_config(
+            &self.config.pipeline(),
         )))
     }
 }
 
-/// Maps the `[fetch]` settings onto the fetch crate's configuration.
+/// A fetcher built from the `[fetch]` settings.
 pub fn fetcher_from(s: &FetchSettings) -> Result<Fetcher> {
-    let cfg = FetchConfig {
-        user_agent: s.user_agent.clone(),
-        timeout: Duration::from_secs(s.timeout_secs),
-        connect_timeout: Duration::from_secs(s.connect_timeout_secs),
-        max_body_bytes: s.max_body_bytes,
-        max_redirects: s.max_redirects,
-        max_connections_per_host: s.max_connections_per_host,
-        per_host_delay: Duration::from_millis(s.per_host_delay_ms),
-        allow_private_addresses: s.allow_private_addresses,
-        respect_robots: s.respect_robots,
-        ..FetchConfig::default()
-    };
-    Ok(Fetcher::new(cfg)?)
+    Ok(s.fetcher()?)
 }

@@ -21,8 +21,8 @@ use newsdesk_web::{Editions, SiteStatus, WebConfig};
 
 use super::{Context, output};
 use crate::config::{CONFIG_FILE_NAME, Config};
-use crate::pipeline::translate::{EditionTranslation, for_config};
-use crate::pipeline::{Progress, resolve_feed};
+use newsdesk_pipeline::translate::{EditionTranslation, for_config};
+use newsdesk_pipeline::{Progress, resolve_feed};
 
 /// First line of the configuration the demo writes (how a demo directory is recognised).
 const DEMO_HEADER: &str = "# newsdesk demo configuration (sample data served from 127.0.0.1).";
@@ -315,7 +315,11 @@ async fn work(
                 &progress,
                 format!(
                     "translation: {} available",
-                    crate::text::counted(t.pairs() as u64, "language pair", "language pairs")
+                    newsdesk_pipeline::text::counted(
+                        t.pairs() as u64,
+                        "language pair",
+                        "language pairs"
+                    )
                 ),
             );
         }
@@ -340,7 +344,7 @@ async fn work(
             let (done, left) = translation_counts(&ctx);
             say!(
                 "French edition: {} translated, {} left untranslated",
-                crate::text::counted(done, "article", "articles"),
+                newsdesk_pipeline::text::counted(done, "article", "articles"),
                 left
             );
         }
@@ -382,7 +386,7 @@ async fn edition_translation(ctx: &Context) -> Option<EditionTranslation> {
             ctx.config.editions.clone(),
         ));
     }
-    match for_config(&ctx.config, &ctx.store).await {
+    match for_config(&ctx.config.pipeline(), &ctx.store).await {
         Ok(t) => t,
         Err(e) => {
             output::error(&format!("translation is off: {e:#}"));

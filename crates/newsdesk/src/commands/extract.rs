@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::cli::ExtractArgs;
 use crate::config::{Config, FetchSettings};
-use crate::text::charset_of;
+use newsdesk_pipeline::text::charset_of;
 
 /// Extracts one page, or a directory of pages.
 pub async fn run(args: ExtractArgs, config: Option<&Path>) -> Result<ExitCode> {

@@ -7,8 +7,8 @@ use chrono::Utc;
 
 use super::{Context, output};
 use crate::cli::FetchArgs;
-use crate::pipeline::Progress;
-use crate::pipeline::ingest::SourceOutcome;
+use newsdesk_pipeline::Progress;
+use newsdesk_pipeline::ingest::SourceOutcome;
 
 /// Runs one pass and prints a summary line, one line per failed source on stderr (also with
 /// `-q`, which prints nothing else). Exits 0 when every source was fetched, 3 when some
@@ -36,7 +36,11 @@ pub async fn run(ctx: Context, args: FetchArgs, quiet: bool) -> Result<ExitCode>
         if !paused.is_empty() && !quiet {
             eprintln!(
                 "skipping {}; `newsdesk sources resume ID` resumes one",
-                crate::text::counted(paused.len() as u64, "paused source", "paused sources")
+                newsdesk_pipeline::text::counted(
+                    paused.len() as u64,
+                    "paused source",
+                    "paused sources"
+                )
             );
         }
         sources.retain(|s| !paused.iter().any(|(id, _)| *id == s.id));
@@ -84,7 +88,7 @@ pub async fn run(ctx: Context, args: FetchArgs, quiet: bool) -> Result<ExitCode>
 
 /// One line per failed source (always: these are errors) and per paused source (unless
 /// `quiet`), on stderr.
-pub fn report_failures(report: &crate::pipeline::ingest::PassReport, quiet: bool) {
+pub fn report_failures(report: &newsdesk_pipeline::ingest::PassReport, quiet: bool) {
     for r in &report.results {
         if let SourceOutcome::Failed(msg) = &r.outcome {
             output::error(&format!(

@@ -13,11 +13,11 @@ use tracing::{info, warn};
 
 use super::Context;
 use super::output;
-use crate::pipeline::ingest::SourceOutcome;
-use crate::pipeline::translate::{
+use newsdesk_pipeline::ingest::SourceOutcome;
+use newsdesk_pipeline::translate::{
     EditionTranslation, for_config, languages_in_use, route_warnings,
 };
-use crate::pipeline::{Ingest, Progress};
+use newsdesk_pipeline::{Ingest, Progress};
 
 /// Binds, starts the scheduler (unless disabled) and serves until Ctrl-C.
 pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<ExitCode> {
@@ -64,7 +64,7 @@ pub async fn edition_translation(ctx: &Context) -> (Option<EditionTranslation>, 
     if ctx.config.editions.is_empty() {
         return (None, Vec::new());
     }
-    match for_config(&ctx.config, &ctx.store).await {
+    match for_config(&ctx.config.pipeline(), &ctx.store).await {
         Ok(Some(t)) => {
             let warnings = translation_warnings(ctx, &t);
             (Some(t), warnings)

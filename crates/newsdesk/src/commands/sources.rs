@@ -10,9 +10,9 @@ use newsdesk_store::StoreError;
 
 use super::Context;
 use crate::cli::SourcesCommand;
-use crate::pipeline::Progress;
-use crate::pipeline::discover::{open_input, resolve_response, urls_to_try};
-use crate::text::counted;
+use newsdesk_pipeline::Progress;
+use newsdesk_pipeline::discover::{open_input, resolve_response, urls_to_try};
+use newsdesk_pipeline::text::counted;
 
 /// `say!` unless `-q` was given (only errors are printed then).
 macro_rules! tell {

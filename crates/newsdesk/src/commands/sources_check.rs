@@ -11,10 +11,10 @@ use newsdesk_fetch::{FetchResponse, Validators};
 use newsdesk_store::StoreError;
 
 use super::Context;
-use crate::pipeline::discover::{Depth, discover_site, open_input, urls_to_try};
-use crate::pipeline::schedule::{self, CacheHints, Observation, SchedulePolicy};
-use crate::pipeline::sitemap::read_source_document;
-use crate::text::counted;
+use newsdesk_pipeline::discover::{Depth, discover_site, open_input, urls_to_try};
+use newsdesk_pipeline::schedule::{self, CacheHints, Observation, SchedulePolicy};
+use newsdesk_pipeline::sitemap::read_source_document;
+use newsdesk_pipeline::text::counted;
 
 /// The wire format of a feed document, from its first element.
 pub fn sniff_format(body: &[u8]) -> &'static str {

@@ -9,7 +9,7 @@ use newsdesk_feeds::OpmlOutline;
 use newsdesk_store::{SourceUpdate, Store};
 
 use super::Context;
-use crate::pipeline::profiles::{operator_facts, refresh_source};
+use newsdesk_pipeline::profiles::{operator_facts, refresh_source};
 
 /// The operator's values for `sources edit` (`None`: unchanged; `Some("")`: cleared).
 #[derive(Debug, Default)]

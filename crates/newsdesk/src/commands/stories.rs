@@ -16,7 +16,7 @@ use newsdesk_stories::{PivotTranslate, StoryConfig, run_copies, run_stories};
 
 use super::Context;
 use crate::config::Config;
-use crate::pipeline::stories::StoryStage;
+use newsdesk_pipeline::stories::StoryStage;
 
 /// The story stage's settings and pivot hook for a command-line run: the configuration's when
 /// one is found, else the defaults. The database is opened only for a pivot translation (its
@@ -26,7 +26,7 @@ async fn stage(config: Option<&Path>) -> Result<(StoryConfig, Option<Arc<dyn Piv
         return Ok((StoryStage::default().engine_config().clone(), None));
     };
     let config = Config::load(&path)?;
-    let stage = StoryStage::from_config(&config);
+    let stage = StoryStage::from_config(&config.pipeline());
     let hook = if stage.has_pivot() {
         let ctx = Context::from_config(config)?;
         stage.hook(&ctx.store).await

@@ -19,7 +19,7 @@ use newsdesk_translate::{
 };
 
 use crate::config::Config;
-use crate::pipeline::translate::StoreCache;
+use newsdesk_pipeline::translate::StoreCache;
 
 /// `newsdesk translate …`.
 #[derive(Debug, Subcommand)]

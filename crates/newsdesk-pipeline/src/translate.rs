@@ -175,12 +175,12 @@ impl TranslationCache for StoreCache {
 /// when `[translate] cache` names one (relative to the configuration's directory), else in
 /// `store`'s database.
 pub async fn translator_for(
-    config: &crate::config::Config,
+    config: &crate::settings::PipelineSettings<'_>,
     store: &Store,
 ) -> Result<Translator, TranslateError> {
     Translator::from_config_or(
-        &config.translate,
-        &config.base_dir,
+        config.translate,
+        config.base_dir,
         Arc::new(StoreCache::new(store.clone())),
     )
     .await
@@ -190,7 +190,7 @@ pub async fn translator_for(
 /// otherwise the translator of [`translator_for`]. Wire it with `Ingest::with_translation`
 /// and, for `bodies = "on_view"`, as the web server's `Editions::body_translator`.
 pub async fn for_config(
-    config: &crate::config::Config,
+    config: &crate::settings::PipelineSettings<'_>,
     store: &Store,
 ) -> anyhow::Result<Option<EditionTranslation>> {
     if config.editions.is_empty() {
@@ -200,7 +200,7 @@ pub async fn for_config(
     Ok(Some(EditionTranslation::new(
         store.clone(),
         Arc::new(translator),
-        config.editions.clone(),
+        config.editions.to_vec(),
     )))
 }
 

@@ -25,7 +25,7 @@ use std::time::Duration;
 use chrono::{DateTime, Timelike, Utc};
 use newsdesk_core::SourceId;
 
-use crate::config::ScheduleSettings;
+use crate::settings::ScheduleSettings;
 
 /// Interval used for a source whose publishing rate is not known yet.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(3600);

@@ -49,7 +49,7 @@ use newsdesk_store::{LinkEvidence, NewLink, NewPlacement, Store, StoryInput, Sto
 use newsdesk_stories::{Document, PivotTranslate, Placement, StoryConfig, StoryEngine, StoryId};
 use newsdesk_translate::Translator;
 
-use crate::config::StoriesSettings;
+use crate::settings::StoriesSettings;
 use tracing::{debug, info, warn};
 
 /// Articles read from the store (in clock order) at a time.
@@ -340,12 +340,12 @@ impl Default for StoryStage {
 
 impl StoryStage {
     /// The stage of a configuration.
-    pub fn from_config(config: &crate::config::Config) -> StoryStage {
+    pub fn from_config(config: &crate::settings::PipelineSettings<'_>) -> StoryStage {
         let pivot = (!config.translate.backends.is_empty()
             && !config.stories.pivot_language.is_empty())
         .then(|| PivotSettings {
             translate: config.translate.clone(),
-            base_dir: config.base_dir.clone(),
+            base_dir: config.base_dir.to_path_buf(),
             language: config.stories.pivot_language.clone(),
         });
         StoryStage {
@@ -375,7 +375,7 @@ impl StoryStage {
         let translator = match Translator::from_config_or(
             &pivot.translate,
             &pivot.base_dir,
-            Arc::new(crate::pipeline::translate::StoreCache::new(store.clone())),
+            Arc::new(crate::translate::StoreCache::new(store.clone())),
         )
         .await
         {

@@ -9,8 +9,10 @@ pub mod ingest;
 pub mod profiles;
 pub mod progress;
 pub mod schedule;
+pub mod settings;
 pub mod sitemap;
 pub mod stories;
+pub mod text;
 pub mod translate;
 
 pub use discover::resolve_feed;

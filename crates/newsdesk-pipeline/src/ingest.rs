@@ -29,7 +29,7 @@ use super::Progress;
 use super::article_queue::{ArticleQueue, PageFetch, UrlClaim};
 use super::schedule::{self, CacheHints, Observation, SchedulePolicy};
 use super::translate::EditionTranslation;
-use crate::config::FetchSettings;
+use crate::settings::FetchSettings;
 use crate::text::{charset_of, counted, html_to_text, lead_of};
 
 /// What happened to one source in a pass.
