@@ -108,7 +108,7 @@ pub enum Command {
     },
     /// Benchmarks of each stage.
     #[command(subcommand)]
-    Bench(BenchCommand),
+    Bench(newsdesk_bench::BenchCommand),
     /// Translate text faithfully (Apertium, LibreTranslate, DeepL, OpenAI-compatible); stats.
     #[command(subcommand)]
     Translate(crate::commands::translate::TranslateCommand),
@@ -256,109 +256,4 @@ pub struct ExtractArgs {
     /// Worker threads for --batch [default: all cores].
     #[arg(long)]
     pub threads: Option<usize>,
-}
-
-/// `newsdesk bench …`.
-#[derive(Debug, Subcommand)]
-pub enum BenchCommand {
-    /// A newcomer's wait: `newsdesk demo` to the first /healthz, the first page, the end of the
-    /// background work, and Ctrl-C to exit (with its temporary data removed).
-    Demo {
-        /// Demos run one after the other (medians are reported).
-        #[arg(long, default_value_t = 5)]
-        rounds: usize,
-        /// The newsdesk binary to run [default: this one] (to compare with another build).
-        #[arg(long, value_name = "PATH")]
-        binary: Option<std::path::PathBuf>,
-    },
-    /// Translation words/s per route, cold and with the cache warm (hit rate).
-    Translate(crate::commands::bench_translate::BenchTranslateArgs),
-    /// Online story placement over generated articles: articles/s on one core and memory.
-    /// With --pipeline: the stories benchmark's DEV pools served as outlets, fetched by the
-    /// pipeline, scored from the store (and the CLI on the same files).
-    Stories {
-        /// Serve the stories benchmark's pools as outlets and measure through the pipeline.
-        #[arg(long)]
-        pipeline: bool,
-        /// The stories benchmark's data directory (with --pipeline).
-        #[arg(
-            long,
-            value_name = "DIR",
-            default_value = "../shared/bench/stories/data"
-        )]
-        data: std::path::PathBuf,
-        /// Articles placed.
-        #[arg(long, default_value_t = 100_000)]
-        articles: usize,
-        /// Articles per day on the stream's own clock.
-        #[arg(long, default_value_t = 5_000)]
-        per_day: usize,
-        /// Story window in hours.
-        #[arg(long, default_value_t = 240)]
-        window_hours: i64,
-    },
-    /// One full fetch pass over many generated feeds (one host name each), then an unchanged
-    /// second pass: time, requests/s and peak memory.
-    Fetch {
-        /// Feeds served by the local origin.
-        #[arg(long, default_value_t = 10_000)]
-        sources: usize,
-        /// Entries per feed.
-        #[arg(long, default_value_t = 20)]
-        entries: usize,
-        /// Sources fetched at the same time.
-        #[arg(long, default_value_t = 256)]
-        concurrency: usize,
-    },
-    /// End-to-end ingest from a local origin: articles/s and peak memory.
-    Ingest {
-        /// Articles served by the origin.
-        #[arg(long, default_value_t = 10_000)]
-        articles: usize,
-        /// Sources (feeds) they are spread over.
-        #[arg(long, default_value_t = 20)]
-        sources: usize,
-        /// Loopback hosts (127.0.0.1, 127.0.0.2, …) the sources are spread over.
-        #[arg(long, default_value_t = 4)]
-        hosts: usize,
-        /// Skip phase 2 (placing the stored articles into stories), which is measured apart.
-        #[arg(long)]
-        no_stories: bool,
-    },
-    /// Web server latency and throughput over a database of generated articles.
-    Serve {
-        /// Articles stored before the run.
-        #[arg(long, default_value_t = 100_000)]
-        articles: usize,
-        /// Concurrent connections.
-        #[arg(long, default_value_t = 64)]
-        connections: usize,
-        /// Seconds per endpoint.
-        #[arg(long, default_value_t = 5)]
-        seconds: u64,
-        /// Use `wrk` (Debian package wrk) as the load generator instead of the built-in client.
-        #[arg(long)]
-        wrk: bool,
-        /// Turn the web server's one-second micro-cache off, to measure raw rendering.
-        #[arg(long)]
-        no_cache: bool,
-    },
-    /// Hostile inputs (entity bombs, deep nesting, idle connections, cache busting) through
-    /// the product's own code: time and peak memory per case, each in a process of its own.
-    Hostile {
-        /// Run only this case, in this process (used for the per-case processes).
-        #[arg(long)]
-        case: Option<String>,
-    },
-    /// Article extraction speed over a directory of pages: pages/s and MB/s, one thread and all.
-    Extract {
-        /// Directory of `*.html` pages (or a dataset directory with an `html/` folder).
-        dir: std::path::PathBuf,
-        /// Threads for the parallel run [default: all cores].
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Timed rounds per setting (the best is reported).
-        #[arg(long, default_value_t = 3)]
-        rounds: usize,
-    },
 }

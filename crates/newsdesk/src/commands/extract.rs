@@ -68,7 +68,7 @@ fn batch(
     threads: Option<usize>,
 ) -> Result<ExitCode> {
     let urls = match urls {
-        Some(p) => read_url_map(p)?,
+        Some(p) => newsdesk_bench::read_url_map(p)?,
         None => HashMap::new(),
     };
     let mut pages: Vec<(String, PathBuf)> = Vec::new();
@@ -124,14 +124,6 @@ fn batch(
         pages.len() as f64 / secs.max(1e-9)
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Reads a benchmark's `urls.json`: `{"<page id>": "<page URL>"}`.
-pub(super) fn read_url_map(path: &Path) -> Result<HashMap<String, String>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("{} must be a JSON object of id → URL", path.display()))
 }
 
 /// Extracts one page of a batch and writes its record; `Ok(true)` when it has a body. A page that

@@ -1,22 +1,11 @@
 //! One module per subcommand; `run` dispatches.
 
-/// `println!` that returns an error instead of panicking when stdout is closed (e.g. `| head`);
-/// `main` turns a broken pipe into a clean exit.
+/// [`newsdesk_bench::say!`] (`println!` that returns an error when stdout is closed), in
+/// scope for every command module; `main` turns a broken pipe into a clean exit.
 macro_rules! say {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        writeln!(std::io::stdout(), $($t)*)?
-    }};
+    ($($t:tt)*) => { newsdesk_bench::say!($($t)*) };
 }
 
-mod bench;
-mod bench_demo;
-mod bench_extract;
-mod bench_fetch;
-mod bench_hostile;
-mod bench_stories;
-mod bench_stories_pipeline;
-pub mod bench_translate;
 mod context;
 mod demo;
 mod extract;
@@ -70,7 +59,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             })
             .await
         }
-        Command::Bench(b) => bench::run(b).await,
+        Command::Bench(b) => {
+            newsdesk_bench::run(b, &|path| translate::load_translate_config(Some(path))).await
+        }
         Command::Translate(cmd) => translate::run(cmd, cli.config.as_deref()).await,
         Command::Stories { stream } => stories::stories(stream, cli.config.as_deref(), quiet).await,
         Command::Copies => stories::copies(cli.config.as_deref(), quiet).await,

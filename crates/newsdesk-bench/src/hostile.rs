@@ -32,7 +32,7 @@ pub async fn run(case: Option<String>) -> Result<ExitCode> {
         let t = Instant::now();
         let detail = run_case(&case).await?;
         let ms = t.elapsed().as_secs_f64() * 1000.0;
-        let peak = super::bench::peak_rss_mib().unwrap_or(f64::NAN);
+        let peak = crate::peak_rss_mib().unwrap_or(f64::NAN);
         say!("{case}\t{ms:.1}\t{peak:.1}\t{detail}");
         return Ok(ExitCode::SUCCESS);
     }
@@ -111,7 +111,7 @@ impl Drop for ScratchDir {
 
 /// A temporary store with one source.
 fn scratch_store(name: &str) -> Result<(ScratchDir, Store, i64)> {
-    let dir = ScratchDir(super::bench::bench_dir(&format!("hostile-{name}"))?);
+    let dir = ScratchDir(crate::bench_dir(&format!("hostile-{name}"))?);
     let store = Store::open(&dir.0.join("bench.db"))?;
     let source = store.add_source(&NewSource {
         name: Some("Bench".into()),
@@ -247,7 +247,7 @@ async fn cache_busting(n: usize) -> Result<String> {
     store.insert_articles(&articles)?;
     let (addr, stop) = start_server(store, WebConfig::default()).await?;
     let client = client(None)?;
-    let before = super::bench::peak_rss_mib().unwrap_or(f64::NAN);
+    let before = crate::peak_rss_mib().unwrap_or(f64::NAN);
     let t = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for worker in 0..4 {

@@ -26,8 +26,8 @@ use newsdesk_store::Store;
 use newsdesk_stories::{run_copies, run_stories};
 use serde::Deserialize;
 
-use super::bench_stories::Rng;
-use crate::config::FetchSettings;
+use crate::stories::Rng;
+use newsdesk_pipeline::settings::FetchSettings;
 use newsdesk_pipeline::stories::StoryStage;
 use newsdesk_pipeline::{Ingest, Progress};
 
@@ -329,13 +329,9 @@ async fn through_pipeline(
         per_host_delay_ms: 0,
         ..FetchSettings::default()
     };
-    let ingest = Ingest::new(
-        store.clone(),
-        super::context::fetcher_from(&settings)?,
-        settings,
-    )
-    .with_stories(true)
-    .with_story_stage(stage.clone());
+    let ingest = Ingest::new(store.clone(), settings.fetcher()?, settings)
+        .with_stories(true)
+        .with_story_stage(stage.clone());
     // The outlets in their shuffled order, over several passes: each pass stores and places
     // what it fetched before the next one starts.
     let mut list = store
@@ -413,7 +409,7 @@ pub async fn run(data: &Path) -> Result<ExitCode> {
             let stage = stage.clone();
             tokio::task::spawn_blocking(move || cli_answers(&input, task, &stage)).await??
         };
-        let dir = super::bench::bench_dir(&format!("stories-{name}"))?;
+        let dir = crate::bench_dir(&format!("stories-{name}"))?;
         let start = Instant::now();
         let stored = through_pipeline(&docs, &stage, &mut rng, &dir).await?;
         let secs = start.elapsed().as_secs_f64();

@@ -27,8 +27,6 @@ use newsdesk_translate::{
 };
 use serde_json::{Value, json};
 
-use super::translate::load_translate_config;
-
 /// `newsdesk bench translate`.
 #[derive(Debug, Args)]
 pub struct BenchTranslateArgs {
@@ -188,9 +186,12 @@ async fn fidelity(
 const HEADER: &str = "route                              paras   segs   words cold words/s warm words/s  warm hit    kept";
 
 /// Runs the benchmark.
-pub async fn run(args: BenchTranslateArgs) -> Result<ExitCode> {
+pub async fn run(
+    args: BenchTranslateArgs,
+    load_translate_config: &crate::TranslateConfigLoader,
+) -> Result<ExitCode> {
     let (mut config, base) = match &args.translate_config {
-        Some(p) => load_translate_config(Some(p))?,
+        Some(p) => load_translate_config(p)?,
         None => (TranslateConfig::default(), std::env::current_dir()?),
     };
     config.cache = None;

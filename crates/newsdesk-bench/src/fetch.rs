@@ -27,7 +27,7 @@ use newsdesk_core::NewSource;
 use newsdesk_fetch::{FetchConfig, Fetcher};
 use newsdesk_store::Store;
 
-use crate::config::FetchSettings;
+use newsdesk_pipeline::settings::FetchSettings;
 use newsdesk_pipeline::{Ingest, Progress};
 
 /// The benchmark's host-name suffix, resolved to 127.0.0.1.
@@ -191,7 +191,7 @@ pub async fn run(sources: usize, entries: usize, concurrency: usize) -> Result<E
              peak RSS so far {:.0} MiB",
             requests as f64 / secs,
             list.len() as f64 / secs,
-            super::bench::peak_rss_mib().unwrap_or(f64::NAN)
+            crate::peak_rss_mib().unwrap_or(f64::NAN)
         );
     }
     let due = store.due_sources(Utc::now())?.len();
@@ -200,7 +200,7 @@ pub async fn run(sources: usize, entries: usize, concurrency: usize) -> Result<E
          peak RSS {:.0} MiB",
         store.count_articles()?,
         state.not_modified.load(Ordering::Relaxed),
-        super::bench::peak_rss_mib().unwrap_or(f64::NAN)
+        crate::peak_rss_mib().unwrap_or(f64::NAN)
     );
     server.abort();
     drop(ingest);

@@ -13,7 +13,7 @@ use newsdesk_stories::{Document, StoryConfig, StoryEngine};
 
 /// Resident memory of this process now (VmRSS) and at its peak (VmHWM), in MiB.
 fn memory_mib() -> (f64, f64) {
-    let field = |name: &str| super::bench::status_mib(name).unwrap_or(f64::NAN);
+    let field = |name: &str| crate::status_mib(name).unwrap_or(f64::NAN);
     (field("VmRSS:"), field("VmHWM:"))
 }
 

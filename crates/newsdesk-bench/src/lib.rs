@@ -1,43 +1,179 @@
-//! `newsdesk bench ingest|serve` (and the dispatch of every `bench` subcommand): end-to-end benchmarks on this machine, printed as figures.
+//! The benchmarks behind `newsdesk bench …`: end-to-end measurements on this machine, printed
+//! as figures. The binary parses the command line ([`BenchCommand`]) and calls [`run`]; every
+//! benchmark calls the product's own functions (`newsdesk-pipeline`'s ingest and story stage,
+//! the extractor, the web server, the translator) with the settings users get.
 //!
 //! These are measurements, not tests: nothing here asserts a time.
 
+/// `println!` that returns an error instead of panicking when stdout is closed (e.g. `| head`);
+/// the binary turns a broken pipe into a clean exit.
+#[macro_export]
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($t)*)?
+    }};
+}
+
+mod demo;
+mod extract;
+mod fetch;
+mod hostile;
+mod stories;
+mod stories_pipeline;
+pub mod translate;
+
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 use chrono::{TimeZone, Utc};
+use clap::Subcommand;
 use newsdesk_core::{ContentOrigin, NewArticle, NewSource};
 use newsdesk_demo::{Origin, generated_corpus};
+use newsdesk_pipeline::settings::FetchSettings;
+use newsdesk_pipeline::{Ingest, Progress};
 use newsdesk_store::Store;
+use newsdesk_translate::TranslateConfig;
 use newsdesk_web::{AppState, WebConfig};
 
-use crate::cli::BenchCommand;
-use crate::config::FetchSettings;
-use newsdesk_pipeline::{Ingest, Progress};
+pub use extract::read_url_map;
 
-/// Runs one benchmark.
-pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
+/// `newsdesk bench …`.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// A newcomer's wait: `newsdesk demo` to the first /healthz, the first page, the end of the
+    /// background work, and Ctrl-C to exit (with its temporary data removed).
+    Demo {
+        /// Demos run one after the other (medians are reported).
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// The newsdesk binary to run [default: this one] (to compare with another build).
+        #[arg(long, value_name = "PATH")]
+        binary: Option<std::path::PathBuf>,
+    },
+    /// Translation words/s per route, cold and with the cache warm (hit rate).
+    Translate(translate::BenchTranslateArgs),
+    /// Online story placement over generated articles: articles/s on one core and memory.
+    /// With --pipeline: the stories benchmark's DEV pools served as outlets, fetched by the
+    /// pipeline, scored from the store (and the CLI on the same files).
+    Stories {
+        /// Serve the stories benchmark's pools as outlets and measure through the pipeline.
+        #[arg(long)]
+        pipeline: bool,
+        /// The stories benchmark's data directory (with --pipeline).
+        #[arg(
+            long,
+            value_name = "DIR",
+            default_value = "../shared/bench/stories/data"
+        )]
+        data: std::path::PathBuf,
+        /// Articles placed.
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// Articles per day on the stream's own clock.
+        #[arg(long, default_value_t = 5_000)]
+        per_day: usize,
+        /// Story window in hours.
+        #[arg(long, default_value_t = 240)]
+        window_hours: i64,
+    },
+    /// One full fetch pass over many generated feeds (one host name each), then an unchanged
+    /// second pass: time, requests/s and peak memory.
+    Fetch {
+        /// Feeds served by the local origin.
+        #[arg(long, default_value_t = 10_000)]
+        sources: usize,
+        /// Entries per feed.
+        #[arg(long, default_value_t = 20)]
+        entries: usize,
+        /// Sources fetched at the same time.
+        #[arg(long, default_value_t = 256)]
+        concurrency: usize,
+    },
+    /// End-to-end ingest from a local origin: articles/s and peak memory.
+    Ingest {
+        /// Articles served by the origin.
+        #[arg(long, default_value_t = 10_000)]
+        articles: usize,
+        /// Sources (feeds) they are spread over.
+        #[arg(long, default_value_t = 20)]
+        sources: usize,
+        /// Loopback hosts (127.0.0.1, 127.0.0.2, …) the sources are spread over.
+        #[arg(long, default_value_t = 4)]
+        hosts: usize,
+        /// Skip phase 2 (placing the stored articles into stories), which is measured apart.
+        #[arg(long)]
+        no_stories: bool,
+    },
+    /// Web server latency and throughput over a database of generated articles.
+    Serve {
+        /// Articles stored before the run.
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// Concurrent connections.
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// Seconds per endpoint.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        /// Use `wrk` (Debian package wrk) as the load generator instead of the built-in client.
+        #[arg(long)]
+        wrk: bool,
+        /// Turn the web server's one-second micro-cache off, to measure raw rendering.
+        #[arg(long)]
+        no_cache: bool,
+    },
+    /// Hostile inputs (entity bombs, deep nesting, idle connections, cache busting) through
+    /// the product's own code: time and peak memory per case, each in a process of its own.
+    Hostile {
+        /// Run only this case, in this process (used for the per-case processes).
+        #[arg(long)]
+        case: Option<String>,
+    },
+    /// Article extraction speed over a directory of pages: pages/s and MB/s, one thread and all.
+    Extract {
+        /// Directory of `*.html` pages (or a dataset directory with an `html/` folder).
+        dir: std::path::PathBuf,
+        /// Threads for the parallel run [default: all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Timed rounds per setting (the best is reported).
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+    },
+}
+
+/// Reads the `[translate]` table of a configuration file: the configuration and the directory
+/// its relative paths are relative to (the binary's configuration loader).
+pub type TranslateConfigLoader = dyn Fn(&Path) -> Result<(TranslateConfig, PathBuf)>;
+
+/// Runs one benchmark; `load_translate_config` reads `bench translate --translate-config FILE`.
+pub async fn run(
+    cmd: BenchCommand,
+    load_translate_config: &TranslateConfigLoader,
+) -> Result<ExitCode> {
     match cmd {
-        BenchCommand::Demo { rounds, binary } => super::bench_demo::run(rounds, binary).await,
-        BenchCommand::Translate(args) => super::bench_translate::run(args).await,
+        BenchCommand::Demo { rounds, binary } => demo::run(rounds, binary).await,
+        BenchCommand::Translate(args) => translate::run(args, load_translate_config).await,
         BenchCommand::Stories {
             pipeline: true,
             data,
             ..
-        } => super::bench_stories_pipeline::run(&data).await,
+        } => stories_pipeline::run(&data).await,
         BenchCommand::Stories {
             articles,
             per_day,
             window_hours,
             ..
-        } => super::bench_stories::run(articles, per_day, window_hours),
+        } => stories::run(articles, per_day, window_hours),
         BenchCommand::Fetch {
             sources,
             entries,
             concurrency,
-        } => super::bench_fetch::run(sources, entries, concurrency).await,
+        } => fetch::run(sources, entries, concurrency).await,
         BenchCommand::Ingest {
             articles,
             sources,
@@ -55,8 +191,8 @@ pub async fn run(cmd: BenchCommand) -> Result<ExitCode> {
             dir,
             threads,
             rounds,
-        } => super::bench_extract::run(&dir, threads, rounds),
-        BenchCommand::Hostile { case } => super::bench_hostile::run(case).await,
+        } => extract::run(&dir, threads, rounds),
+        BenchCommand::Hostile { case } => hostile::run(case).await,
     }
 }
 
@@ -117,12 +253,7 @@ async fn ingest(
     };
     // Phase 1 is collect → extract → store; story placement is measured as phase 2 below, so
     // each figure is reported on its own.
-    let ingest = Ingest::new(
-        store.clone(),
-        super::context::fetcher_from(&settings)?,
-        settings,
-    )
-    .with_stories(false);
+    let ingest = Ingest::new(store.clone(), settings.fetcher()?, settings).with_stories(false);
     let list = store
         .list_sources()?
         .into_iter()

@@ -91,7 +91,7 @@ struct Page {
 fn read_pages(dir: &Path) -> Result<Vec<Page>> {
     let urls_file = dir.join("urls.json");
     let urls: HashMap<String, String> = if urls_file.is_file() {
-        super::extract::read_url_map(&urls_file)?
+        read_url_map(&urls_file)?
     } else {
         HashMap::new()
     };
@@ -156,4 +156,12 @@ fn pass(pages: &[Page], threads: usize) -> Result<Pass> {
         with_body,
         failed,
     })
+}
+
+/// Reads a benchmark's `urls.json`: `{"<page id>": "<page URL>"}`.
+pub fn read_url_map(path: &Path) -> Result<HashMap<String, String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} must be a JSON object of id → URL", path.display()))
 }
