@@ -48,6 +48,17 @@ pub struct FeedMeta {
     /// text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_html: Option<String>,
+    /// RSS `<ttl>`: minutes the channel may be cached before it is read again (positive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_minutes: Option<u32>,
+    /// RSS `<skipHours>`: hours of the day (0–23, UTC; a written 24 is midnight) in which the
+    /// feed asks not to be read, ascending, without repeats.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skip_hours: Vec<u32>,
+    /// RSS `<skipDays>`: days of the week (UTC) on which the feed asks not to be read, Monday
+    /// first, without repeats.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skip_days: Vec<chrono::Weekday>,
 }
 
 /// An enclosure or media attachment of an entry.

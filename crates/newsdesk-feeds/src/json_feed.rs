@@ -48,6 +48,7 @@ pub(crate) fn parse_json_feed(text: &str, feed_url: Option<&str>) -> Result<Pars
             language: str_field(&doc, "language").map(str::to_owned),
             updated: None,
             title_html: None,
+            ..FeedMeta::default()
         },
         entries,
     })

@@ -40,6 +40,10 @@ pub(crate) fn map_feed(
             .map(str::to_owned),
         updated: feed.updated.or(feed.published),
         title_html: None,
+        // feed-rs reads RSS `<ttl>`; the element tree adds `<skipHours>`/`<skipDays>`
+        // (`overlay`)
+        ttl_minutes: feed.ttl.filter(|m| *m > 0),
+        ..FeedMeta::default()
     };
     let entries = feed
         .entries

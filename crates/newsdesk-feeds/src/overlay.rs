@@ -108,6 +108,9 @@ pub(crate) fn overlay(base: ParsedFeed, root: &Element, feed_base: Option<Url>) 
                 .map(|l| l.replace('_', "-"))
         }),
         updated: feed.updated.or(mine.updated),
+        ttl_minutes: mine.ttl_minutes.or(feed.ttl_minutes),
+        skip_hours: mine.skip_hours,
+        skip_days: mine.skip_days,
     };
     let mut entries = entries.into_iter();
     let entries = items
@@ -220,6 +223,9 @@ struct Meta {
     link: Option<String>,
     language: Option<String>,
     updated: Option<chrono::DateTime<chrono::Utc>>,
+    ttl_minutes: Option<u32>,
+    skip_hours: Vec<u32>,
+    skip_days: Vec<chrono::Weekday>,
 }
 
 fn read_meta(channel: &Element, base: Option<&Url>, fmt: Format) -> Meta {
@@ -248,12 +254,50 @@ fn read_meta(channel: &Element, base: Option<&Url>, fmt: Format) -> Meta {
         })
         .find_map(|e| parse_date(e.text().trim()))
         .or_else(|| channel.attr("lastmod").and_then(parse_date));
+    let (ttl_minutes, skip_hours, skip_days) = read_skip_hints(&children);
     Meta {
         title,
         link,
         language,
         updated,
+        ttl_minutes,
+        skip_hours,
+        skip_days,
     }
+}
+
+/// RSS 2.0 channel hints for aggregators: `<ttl>` (positive minutes), `<skipHours>` (`<hour>`
+/// 0–23, 24 read as 0) and `<skipDays>` (`<day>` English day names), sorted, without repeats.
+/// Values that do not parse are left out.
+fn read_skip_hints(channel: &[&Element]) -> (Option<u32>, Vec<u32>, Vec<chrono::Weekday>) {
+    let ttl = channel
+        .iter()
+        .find(|e| cname(e) == "ttl")
+        .and_then(|e| e.text().trim().parse::<u32>().ok())
+        .filter(|m| *m > 0);
+    let items = |list: &str, item: &str| -> Vec<String> {
+        channel
+            .iter()
+            .filter(|e| cname(e) == list)
+            .flat_map(|e| e.elements().filter(|c| cname(c) == item))
+            .map(|e| e.text().trim().to_owned())
+            .collect()
+    };
+    let mut hours: Vec<u32> = items("skiphours", "hour")
+        .iter()
+        .filter_map(|h| h.parse::<u32>().ok())
+        .map(|h| if h == 24 { 0 } else { h })
+        .filter(|h| *h < 24)
+        .collect();
+    hours.sort_unstable();
+    hours.dedup();
+    let mut days: Vec<chrono::Weekday> = items("skipdays", "day")
+        .iter()
+        .filter_map(|d| d.parse::<chrono::Weekday>().ok())
+        .collect();
+    days.sort_unstable_by_key(|d| d.num_days_from_monday());
+    days.dedup();
+    (ttl, hours, days)
 }
 
 fn read_link(parent: &Element, children: &[&Element], base: Option<&Url>) -> Option<String> {
@@ -797,6 +841,40 @@ mod tests {
     /// The feedparser view of a parse: what these fields look like to feedparser's tests.
     fn parse(xml: &str) -> crate::FeedparserView {
         crate::feedparser_view(&crate::parse_feed(xml.as_bytes(), None, None).unwrap())
+    }
+
+    #[test]
+    fn rss_ttl_skip_hours_and_skip_days_are_feed_facts() {
+        let feed = crate::parse_feed(
+            br#"<rss version="2.0"><channel><title>T</title><ttl> 90 </ttl>
+              <skipHours><hour>3</hour><hour>24</hour><hour>3</hour><hour>x</hour><hour>25</hour><hour>1</hour></skipHours>
+              <skipDays><day>Sunday</day><day>Saturday</day><day>Funday</day></skipDays>
+              <item><title>a</title><link>https://example.org/a</link></item></channel></rss>"#,
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(feed.feed.ttl_minutes, Some(90));
+        assert_eq!(feed.feed.skip_hours, vec![0, 1, 3]);
+        assert_eq!(
+            feed.feed.skip_days,
+            vec![chrono::Weekday::Sat, chrono::Weekday::Sun]
+        );
+        // a zero ttl, an Atom feed: no hints
+        let zero = crate::parse_feed(
+            b"<rss version=\"2.0\"><channel><ttl>0</ttl><item><title>a</title></item></channel></rss>",
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(zero.feed.ttl_minutes, None);
+        let atom = crate::parse_feed(
+            br#"<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><title>a</title></entry></feed>"#,
+            None,
+            None,
+        )
+        .unwrap();
+        assert!(atom.feed.ttl_minutes.is_none() && atom.feed.skip_hours.is_empty());
     }
 
     #[test]

@@ -327,6 +327,7 @@ fn read_urlset(root: &Element, base: Option<&Url>, wellformed: bool) -> ParsedFe
                 .filter_map(|e| e.published.or(e.updated))
                 .max(),
             title_html: None,
+            ..FeedMeta::default()
         },
         entries,
     }

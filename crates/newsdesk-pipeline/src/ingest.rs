@@ -460,12 +460,7 @@ impl Ingest {
         };
         state.last_http_status = Some(resp.status);
         facts.permanent_redirect = resp.permanent_redirect.clone();
-        facts.hints.fresh_for = schedule::fresh_for(
-            resp.cache_control.as_deref(),
-            resp.expires.as_deref(),
-            resp.date.as_deref(),
-            Utc::now(),
-        );
+        facts.hints = CacheHints::of_response(&resp, Utc::now());
         if resp.not_modified {
             debug!(source_id = src.id, stage = "ingest", "not modified");
             return SourceOutcome::NotModified;
@@ -485,9 +480,7 @@ impl Ingest {
                 return SourceOutcome::Failed(e);
             }
         };
-        let (ttl, skip_hours) = schedule::feed_hints(&resp.body);
-        facts.hints.ttl = ttl;
-        facts.hints.skip_hours = skip_hours;
+        facts.hints = std::mem::take(&mut facts.hints).with_feed(&feed.feed);
         self.adopt_feed_title(src, feed.feed.title.as_deref());
         self.adopt_feed_site(src, feed.feed.link.as_deref(), &feed.entries);
 

@@ -17,13 +17,15 @@
 //!   instant, not a random number: the same inputs always give the same answer (tests inject the
 //!   instant).
 //!
-//! RSS `<ttl>` and `<skipHours>` are not part of `ParsedFeed`, so [`feed_hints`] reads them with a
-//! small scan of the feed's bytes (RSS 2.0 channel elements; other formats have no such fields).
+//! RSS `<ttl>`, `<skipHours>` and `<skipDays>` are facts of the parsed feed
+//! ([`newsdesk_core::FeedMeta`], read by `newsdesk-feeds`); HTTP dates are read by the `httpdate`
+//! crate. [`CacheHints::of_response`] and [`CacheHints::with_feed`] gather them.
 
 use std::time::Duration;
 
-use chrono::{DateTime, Timelike, Utc};
-use newsdesk_core::SourceId;
+use chrono::{DateTime, Datelike, Timelike, Utc, Weekday};
+use newsdesk_core::{FeedMeta, SourceId};
+use newsdesk_fetch::FetchResponse;
 
 use crate::settings::ScheduleSettings;
 
@@ -101,6 +103,36 @@ pub struct CacheHints {
     pub ttl: Option<Duration>,
     /// RSS `<skipHours>`: hours of the day (0–23, UTC) not to fetch in.
     pub skip_hours: Vec<u32>,
+    /// RSS `<skipDays>`: days of the week (UTC) not to fetch on.
+    pub skip_days: Vec<Weekday>,
+}
+
+impl CacheHints {
+    /// The hints of a response's headers (`Cache-Control`, `Expires`, `Date`; see
+    /// [`fresh_for`]), read at `now`.
+    pub fn of_response(resp: &FetchResponse, now: DateTime<Utc>) -> CacheHints {
+        CacheHints {
+            fresh_for: fresh_for(
+                resp.cache_control.as_deref(),
+                resp.expires.as_deref(),
+                resp.date.as_deref(),
+                now,
+            ),
+            ..CacheHints::default()
+        }
+    }
+
+    /// These hints with the parsed feed's own: RSS `<ttl>`, `<skipHours>` and `<skipDays>`.
+    pub fn with_feed(self, feed: &FeedMeta) -> CacheHints {
+        CacheHints {
+            ttl: feed
+                .ttl_minutes
+                .map(|m| Duration::from_secs(u64::from(m).saturating_mul(60))),
+            skip_hours: feed.skip_hours.clone(),
+            skip_days: feed.skip_days.clone(),
+            ..self
+        }
+    }
 }
 
 /// The scheduler's decision after a fetch.
@@ -170,7 +202,7 @@ impl SchedulePolicy {
         }
         let wait = jittered.clamp(min, max).max(floor);
         let mut next = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
-        next = skip_hours(next, &hints.skip_hours);
+        next = skip_hours_and_days(next, &hints.skip_hours, &hints.skip_days);
         Decision {
             next_fetch_at: next,
             pause,
@@ -228,14 +260,19 @@ pub fn publish_interval(dates: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<D
     Some(mean_gap.max(quiet))
 }
 
-/// Moves `t` to the start of the next hour that is not skipped (UTC).
-fn skip_hours(t: DateTime<Utc>, skipped: &[u32]) -> DateTime<Utc> {
-    if skipped.is_empty() || skipped.len() >= 24 {
-        return t;
-    }
+/// Moves `t` to the start of the next hour that is neither a skipped hour nor on a skipped day
+/// (UTC). A list that skips every hour or every day is ignored (the feed would never be read).
+fn skip_hours_and_days(t: DateTime<Utc>, hours: &[u32], days: &[Weekday]) -> DateTime<Utc> {
+    let hours = if (0..24).all(|h| hours.contains(&h)) {
+        &[][..]
+    } else {
+        hours
+    };
+    let days = if days.len() >= 7 { &[][..] } else { days };
     let mut t = t;
-    for _ in 0..24 {
-        if !skipped.contains(&t.hour()) {
+    // at most six skipped days and 23 skipped hours: 7 × 24 steps always reach a free hour
+    for _ in 0..(7 * 24) {
+        if !days.contains(&t.weekday()) && !hours.contains(&t.hour()) {
             return t;
         }
         let start_of_hour = t
@@ -287,51 +324,12 @@ pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     Some((at - now).to_std().unwrap_or_default())
 }
 
-/// Parses an HTTP date (IMF-fixdate, which is RFC 2822 with `GMT`).
+/// Parses an HTTP date (IMF-fixdate, or the obsolete RFC 850 and asctime forms) with the
+/// `httpdate` crate.
 fn parse_http_date(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc2822(s.trim())
+    httpdate::parse_http_date(s.trim())
         .ok()
-        .map(|d| d.with_timezone(&Utc))
-}
-
-/// RSS `<ttl>` (minutes) and `<skipHours>` read from a feed's bytes.
-///
-/// A small scan rather than a parser: both are simple channel elements of RSS 2.0, absent from
-/// `ParsedFeed`. Only ASCII-compatible encodings are read (a UTF-16 feed has no hints).
-pub fn feed_hints(body: &[u8]) -> (Option<Duration>, Vec<u32>) {
-    let text = String::from_utf8_lossy(body);
-    let ttl = element_text(&text, "ttl")
-        .and_then(|t| t.trim().parse::<u64>().ok())
-        .filter(|m| *m > 0)
-        .map(|m| Duration::from_secs(m.saturating_mul(60)));
-    let mut hours = Vec::new();
-    if let Some(block) = element_text(&text, "skipHours") {
-        let mut rest = block;
-        while let Some(h) = element_text(rest, "hour") {
-            if let Ok(n) = h.trim().parse::<u32>() {
-                // RSS allows 0–23; some feeds write 24 for midnight.
-                let n = if n == 24 { 0 } else { n };
-                if n < 24 && !hours.contains(&n) {
-                    hours.push(n);
-                }
-            }
-            let Some(end) = rest.find("</hour>") else {
-                break;
-            };
-            rest = &rest[end + "</hour>".len()..];
-        }
-    }
-    (ttl, hours)
-}
-
-/// Text between the first `<name>` and the following `</name>` (ASCII tags, so the slicing is on
-/// char boundaries).
-fn element_text<'a>(text: &'a str, name: &str) -> Option<&'a str> {
-    let open = format!("<{name}>");
-    let close = format!("</{name}>");
-    let start = text.find(&open)? + open.len();
-    let len = text[start..].find(&close)?;
-    Some(&text[start..start + len])
+        .map(DateTime::<Utc>::from)
 }
 
 #[cfg(test)]
@@ -465,7 +463,7 @@ mod tests {
         let hints = CacheHints {
             fresh_for: Some(mins(30)),
             ttl: Some(mins(45)),
-            skip_hours: vec![],
+            ..CacheHints::default()
         };
         assert_eq!(
             after(&p.decide(1, now(), None, 0, &obs, &hints, None)),
@@ -527,11 +525,60 @@ mod tests {
             Some(mins(10))
         );
         assert_eq!(retry_after("soon", n), None);
-        let rss = "<rss><channel><title>é</title><ttl>90</ttl><skipHours><hour>1</hour>\
-                   <hour> 2 </hour><hour>24</hour><hour>x</hour></skipHours></channel></rss>";
-        let (ttl, hours) = feed_hints(rss.as_bytes());
-        assert_eq!(ttl, Some(mins(90)));
-        assert_eq!(hours, vec![1, 2, 0]);
-        assert_eq!(feed_hints(b"<feed></feed>"), (None, vec![]));
+        // the obsolete forms HTTP still allows
+        assert_eq!(
+            retry_after("Monday, 01-Jun-26 12:20:00 GMT", n),
+            Some(mins(20))
+        );
+        assert_eq!(retry_after("Mon Jun  1 12:30:00 2026", n), Some(mins(30)));
+    }
+
+    #[test]
+    fn feed_facts_become_hints() {
+        let meta = FeedMeta {
+            ttl_minutes: Some(90),
+            skip_hours: vec![0, 1],
+            skip_days: vec![Weekday::Sun],
+            ..FeedMeta::default()
+        };
+        let hints = CacheHints {
+            fresh_for: Some(mins(3)),
+            ..CacheHints::default()
+        }
+        .with_feed(&meta);
+        assert_eq!(hints.fresh_for, Some(mins(3)));
+        assert_eq!(hints.ttl, Some(mins(90)));
+        assert_eq!(hints.skip_hours, vec![0, 1]);
+        assert_eq!(hints.skip_days, vec![Weekday::Sun]);
+    }
+
+    #[test]
+    fn skipped_days_move_the_fetch_to_the_next_free_hour() {
+        // 2026-06-06 is a Saturday
+        let sat = Utc
+            .with_ymd_and_hms(2026, 6, 6, 22, 10, 0)
+            .single()
+            .expect("date");
+        let monday_1am = Utc
+            .with_ymd_and_hms(2026, 6, 8, 1, 0, 0)
+            .single()
+            .expect("date");
+        assert_eq!(
+            skip_hours_and_days(sat, &[0], &[Weekday::Sat, Weekday::Sun]),
+            monday_1am
+        );
+        // every day or every hour skipped: ignored
+        let all_days = [
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+            Weekday::Sat,
+            Weekday::Sun,
+        ];
+        assert_eq!(skip_hours_and_days(sat, &[], &all_days), sat);
+        let all_hours: Vec<u32> = (0..24).collect();
+        assert_eq!(skip_hours_and_days(sat, &all_hours, &[]), sat);
     }
 }

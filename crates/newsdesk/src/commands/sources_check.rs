@@ -12,7 +12,7 @@ use newsdesk_store::StoreError;
 
 use super::Context;
 use newsdesk_pipeline::discover::{Depth, discover_site, open_input, urls_to_try};
-use newsdesk_pipeline::schedule::{self, CacheHints, Observation, SchedulePolicy};
+use newsdesk_pipeline::schedule::{CacheHints, Observation, SchedulePolicy};
 use newsdesk_pipeline::sitemap::read_source_document;
 use newsdesk_pipeline::text::counted;
 
@@ -196,17 +196,7 @@ pub async fn check(ctx: &Context, url: &str) -> Result<ExitCode> {
         );
     }
     let now = Utc::now();
-    let (ttl, skip_hours) = schedule::feed_hints(&resp.body);
-    let hints = CacheHints {
-        fresh_for: schedule::fresh_for(
-            resp.cache_control.as_deref(),
-            resp.expires.as_deref(),
-            resp.date.as_deref(),
-            now,
-        ),
-        ttl,
-        skip_hours,
-    };
+    let hints = CacheHints::of_response(&resp, now).with_feed(&feed.feed);
     if let Some(f) = hints.fresh_for {
         say!("fresh for: {} s (Cache-Control/Expires)", f.as_secs());
     }
@@ -215,6 +205,9 @@ pub async fn check(ctx: &Context, url: &str) -> Result<ExitCode> {
     }
     if !hints.skip_hours.is_empty() {
         say!("rss skipHours (UTC): {:?}", hints.skip_hours);
+    }
+    if !hints.skip_days.is_empty() {
+        say!("rss skipDays (UTC): {:?}", hints.skip_days);
     }
     let policy = SchedulePolicy {
         jitter: 0.0,
