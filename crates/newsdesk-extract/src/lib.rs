@@ -24,6 +24,9 @@
 //!   text. Embedded iframes and videos become a visible `Embedded content: <link>` paragraph;
 //!   quoted social posts keep their text after that link.
 //!
+//! [`html_text`] gives the plain text of an HTML fragment (a feed's content) by the same
+//! renderer.
+//!
 //! It does no network and no database work, and has no per-site rules. [`sanitize_html`] is
 //! also the sanitiser for feed summaries; it keeps every HTML that is stored within
 //! [`HtmlBounds`] (nesting depth, elements, attributes) by a linear pass ([`bound_html`]) before
@@ -61,6 +64,7 @@ mod bounds;
 mod content;
 mod dates;
 mod error;
+mod fragment_text;
 mod jsonld;
 mod metadata;
 mod nesting;
@@ -77,6 +81,7 @@ pub use bounds::{
     bound_html, bound_html_with,
 };
 pub use error::ExtractError;
+pub use fragment_text::html_text;
 pub use nesting::MAX_NESTING;
 pub use newsdesk_core::ExtractedArticle;
 pub use page::MAX_HTML_BYTES;

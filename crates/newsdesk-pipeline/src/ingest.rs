@@ -30,7 +30,7 @@ use super::article_queue::{ArticleQueue, PageFetch, UrlClaim};
 use super::schedule::{self, CacheHints, Observation, SchedulePolicy};
 use super::translate::EditionTranslation;
 use crate::settings::FetchSettings;
-use crate::text::{charset_of, counted, html_to_text, lead_of};
+use crate::text::{charset_of, counted, lead_of};
 
 /// What happened to one source in a pass.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -817,7 +817,7 @@ fn build_article(
             .or_else(|| entry.summary_html())
             .unwrap_or_default();
         let clean = newsdesk_extract::sanitize_html(&raw, &base);
-        let text = html_to_text(&clean);
+        let text = newsdesk_extract::html_text(&clean);
         (clean, text)
     };
     let title = entry
@@ -856,7 +856,7 @@ fn build_article(
         });
     let summary = entry
         .summary_html()
-        .map(|s| html_to_text(&s))
+        .map(|s| newsdesk_extract::html_text(&s))
         .filter(|s| !s.is_empty())
         .or_else(|| page.description.clone())
         .map(|s| lead_of(&s, 400));
