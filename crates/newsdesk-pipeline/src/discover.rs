@@ -9,7 +9,10 @@
 //! `sources add` stops at the first step that finds a readable feed and adds the first one;
 //! `sources discover` runs every step and lists everything.
 
-use anyhow::{Result, bail};
+use crate::PipelineError;
+
+/// The pipeline's result.
+type Result<T, E = PipelineError> = std::result::Result<T, E>;
 use newsdesk_core::ParsedFeed;
 use newsdesk_fetch::{FetchResponse, Fetcher, Validators};
 
@@ -126,7 +129,8 @@ pub async fn discover_site(
     page: Option<FetchResponse>,
     depth: Depth,
 ) -> Result<Discovery> {
-    let base = url::Url::parse(url).map_err(|e| anyhow::anyhow!("{url:?} is not a URL: {e}"))?;
+    let base = url::Url::parse(url)
+        .map_err(|e| PipelineError::Input(format!("{url:?} is not a URL: {e}")))?;
     let mut found = Discovery::default();
     let page = match page {
         Some(p) => Some(p),
@@ -305,18 +309,20 @@ pub async fn resolve_response(
 fn choose(url: &str, what: String, found: Discovery, page_url: String) -> Result<ResolvedFeed> {
     let mut readable: Vec<Candidate> = found.readable().cloned().collect();
     if readable.is_empty() {
-        bail!(
+        return Err(PipelineError::NoFeed(format!(
             "{what}, and no feed was found on its site: the page advertises no feed that could \
              be read (<link rel=\"alternate\">), none of {} common paths ({}, …) answers with a \
              feed, and no Google News sitemap was found. If you know the feed's address, add \
              it directly (`newsdesk sources check URL` shows what newsdesk sees in it).",
             COMMON_FEED_PATHS.len(),
             COMMON_FEED_PATHS[..3].join(", ")
-        );
+        )));
     }
     let chosen = readable.remove(0);
     let Some(feed) = chosen.feed else {
-        bail!("{url}: internal error: a readable candidate has no feed");
+        return Err(PipelineError::NoFeed(format!(
+            "{url}: internal error: a readable candidate has no feed"
+        )));
     };
     Ok(ResolvedFeed {
         feed_url: chosen.url,
@@ -332,23 +338,31 @@ fn choose(url: &str, what: String, found: Discovery, page_url: String) -> Result
 pub fn urls_to_try(input: &str) -> Result<Vec<String>> {
     let input = input.trim();
     if input.contains("://") {
-        let parsed =
-            url::Url::parse(input).map_err(|e| anyhow::anyhow!("{input:?} is not a URL: {e}"))?;
+        let parsed = url::Url::parse(input)
+            .map_err(|e| PipelineError::Input(format!("{input:?} is not a URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            bail!("{input:?}: only http and https sources are supported");
+            return Err(PipelineError::Input(format!(
+                "{input:?}: only http and https sources are supported"
+            )));
         }
         return Ok(vec![input.to_string()]);
     }
     if input.is_empty() || input.contains(char::is_whitespace) {
-        bail!("{input:?} is not a URL (try https://example.org/)");
+        return Err(PipelineError::Input(format!(
+            "{input:?} is not a URL (try https://example.org/)"
+        )));
     }
     let mut out = Vec::new();
     for scheme in ["https", "http"] {
         let u = url::Url::parse(&format!("{scheme}://{input}")).map_err(|e| {
-            anyhow::anyhow!("{input:?} is not a URL or a host name ({e}); try https://example.org/")
+            PipelineError::Input(format!(
+                "{input:?} is not a URL or a host name ({e}); try https://example.org/"
+            ))
         })?;
         if u.host_str().is_none_or(|h| h.is_empty()) {
-            bail!("{input:?} is not a URL or a host name; try https://example.org/");
+            return Err(PipelineError::Input(format!(
+                "{input:?} is not a URL or a host name; try https://example.org/"
+            )));
         }
         out.push(u.to_string());
     }
@@ -388,9 +402,12 @@ pub async fn open_input(
         }
     }
     if errors.len() == 1 {
-        bail!("{}", errors.remove(0));
+        return Err(PipelineError::Unreachable(errors.remove(0)));
     }
-    bail!("no answer from {input}: {}", errors.join("; "))
+    Err(PipelineError::Unreachable(format!(
+        "no answer from {input}: {}",
+        errors.join("; ")
+    )))
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ use super::Progress;
 use super::article_queue::{ArticleQueue, PageFetch, UrlClaim};
 use super::schedule::{self, CacheHints, Observation, SchedulePolicy};
 use super::translate::EditionTranslation;
+use crate::PipelineError;
 use crate::settings::FetchSettings;
 use crate::text::{charset_of, counted, lead_of};
 
@@ -685,7 +686,7 @@ impl Ingest {
 
     /// Fetches, extracts and stores one entry. `Ok(false)` when it was already stored (also
     /// from another source: the entry is then only recorded).
-    async fn ingest_entry(&self, src: &Source, entry: FeedEntry) -> anyhow::Result<bool> {
+    async fn ingest_entry(&self, src: &Source, entry: FeedEntry) -> Result<bool, PipelineError> {
         let key = entry.key().unwrap_or_default().to_string();
         // `claims` hold the entry's URLs until its article is stored (one article per URL)
         let Some((page, origin, mut claims)) = self.read_page(&entry).await else {

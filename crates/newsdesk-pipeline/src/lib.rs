@@ -5,6 +5,7 @@
 
 pub mod article_queue;
 pub mod discover;
+pub mod error;
 pub mod ingest;
 pub mod profiles;
 pub mod progress;
@@ -16,5 +17,6 @@ pub mod text;
 pub mod translate;
 
 pub use discover::resolve_feed;
+pub use error::PipelineError;
 pub use ingest::Ingest;
 pub use progress::Progress;

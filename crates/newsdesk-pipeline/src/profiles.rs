@@ -19,7 +19,7 @@ pub fn refresh_source(
     store: &Store,
     source: &Source,
     article_urls: &[String],
-) -> anyhow::Result<Source> {
+) -> Result<Source, crate::PipelineError> {
     let registry = Registry::bundled()?;
     let own = [source.site_url.as_deref(), Some(source.feed_url.as_str())];
     let mut m = registry.lookup_any(own.into_iter().flatten());

@@ -44,11 +44,11 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use anyhow::Context;
 use newsdesk_store::{LinkEvidence, NewLink, NewPlacement, Store, StoryInput, StoryKey, StoryPass};
 use newsdesk_stories::{Document, PivotTranslate, Placement, StoryConfig, StoryEngine, StoryId};
 use newsdesk_translate::Translator;
 
+use crate::PipelineError;
 use crate::settings::StoriesSettings;
 use tracing::{debug, info, warn};
 
@@ -100,7 +100,7 @@ pub struct PlaceReport {
 /// Places the articles not settled yet with the settings of `stage` (without its pivot
 /// translation; blocking: run it off the async runtime). Errors are the store's or a snapshot
 /// that cannot be read or written.
-pub fn place_pending(store: &Store, stage: &StoryStage) -> anyhow::Result<PlaceReport> {
+pub fn place_pending(store: &Store, stage: &StoryStage) -> Result<PlaceReport, PipelineError> {
     place_pending_with(store, stage, None)
 }
 
@@ -111,7 +111,7 @@ pub fn place_pending_with(
     store: &Store,
     stage: &StoryStage,
     pivot: Option<Arc<dyn PivotTranslate>>,
-) -> anyhow::Result<PlaceReport> {
+) -> Result<PlaceReport, PipelineError> {
     let _one_at_a_time = PLACING.lock().unwrap_or_else(|p| p.into_inner());
     let start = std::time::Instant::now();
     // Most passes of a running server store nothing new: then the snapshot is not even read.
@@ -180,7 +180,7 @@ pub fn place_pending_with(
                     settled: &mut Vec<NewPlacement>,
                     saved_through: &mut i64,
                     settled_before: i64|
-     -> anyhow::Result<()> {
+     -> Result<(), PipelineError> {
         let save_start = std::time::Instant::now();
         let len = engine.snapshot_len()?;
         let pass = StoryPass {
@@ -288,10 +288,10 @@ fn rebuilt_engine(
     config: &StoryConfig,
     placed_through: i64,
     error: &newsdesk_stories::StoriesError,
-) -> anyhow::Result<StoryEngine> {
+) -> Result<StoryEngine, PipelineError> {
     let first = store
         .max_story_id()
-        .context("stories: rebuilding the story engine")?
+        .map_err(PipelineError::RebuildStories)?
         .map_or(0, |m| u64::try_from(m).unwrap_or(0).saturating_add(1));
     warn!(
         stage = "stories",

@@ -192,7 +192,7 @@ pub async fn translator_for(
 pub async fn for_config(
     config: &crate::settings::PipelineSettings<'_>,
     store: &Store,
-) -> anyhow::Result<Option<EditionTranslation>> {
+) -> Result<Option<EditionTranslation>, crate::PipelineError> {
     if config.editions.is_empty() {
         return Ok(None);
     }

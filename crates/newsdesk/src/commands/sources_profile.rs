@@ -139,7 +139,7 @@ pub fn apply_edit(store: &Store, id: i64, edit: &ProfileEdit, reference: &str) -
             ..Default::default()
         },
     )?;
-    refresh_source(store, &updated, &[])
+    Ok(refresh_source(store, &updated, &[])?)
 }
 
 /// `newsdesk sources edit ID …`.
