@@ -157,3 +157,76 @@ impl ArticleQueue {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use newsdesk_core::{ContentOrigin, NewArticle, NewSource};
+    use newsdesk_fetch::FetchConfig;
+
+    use super::*;
+
+    fn queue() -> (tempfile::TempDir, Store, ArticleQueue) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("q.db")).expect("open store");
+        let fetcher = Fetcher::new(FetchConfig::default()).expect("fetcher");
+        let q = ArticleQueue::new(fetcher, store.clone(), 2, 0);
+        (dir, store, q)
+    }
+
+    #[test]
+    fn a_url_is_known_without_its_fragment() {
+        assert_eq!(
+            ArticleQueue::url_key(" https://example.org/a?x=1#comments "),
+            "https://example.org/a?x=1"
+        );
+        assert_eq!(ArticleQueue::url_key("not a url#x"), "not a url#x");
+    }
+
+    #[tokio::test]
+    async fn one_claim_per_url_until_it_is_dropped() {
+        let (_dir, _store, q) = queue();
+        let first = q.claim("https://example.org/a#top").await.expect("free");
+        // the same page under another fragment is the same URL
+        assert!(q.claim("https://example.org/a").await.is_none());
+        assert!(q.claim("https://example.org/b").await.is_some());
+        drop(first);
+        assert!(q.claim("https://example.org/a").await.is_some());
+    }
+
+    #[tokio::test]
+    async fn a_stored_url_is_neither_claimed_nor_fetched() {
+        let (_dir, store, q) = queue();
+        let src = store
+            .add_source(&NewSource::new("https://example.org/feed.xml"))
+            .expect("source");
+        let article = NewArticle {
+            source_id: src.id,
+            entry_key: "k".into(),
+            url: "https://example.org/stored".into(),
+            canonical_url: Some("https://example.org/canonical".into()),
+            title: "Stored".into(),
+            authors: Vec::new(),
+            published_at: None,
+            modified_at: None,
+            fetched_at: chrono::Utc::now(),
+            lead_image: None,
+            language: None,
+            summary: None,
+            body_html: String::new(),
+            body_text: String::new(),
+            tags: Vec::new(),
+            origin: ContentOrigin::Page,
+        };
+        store.insert_article(&article).expect("insert");
+        assert!(q.is_stored("https://example.org/stored#x").await);
+        assert!(q.is_stored("https://example.org/canonical").await);
+        assert!(q.claim("https://example.org/stored").await.is_none());
+        // no request is made for it (the address would not even resolve)
+        assert!(matches!(
+            q.fetch("https://example.org/canonical").await,
+            PageFetch::AlreadyKnown
+        ));
+        // and the failed claim does not hold the URL
+        assert!(q.claim("https://example.org/other").await.is_some());
+    }
+}

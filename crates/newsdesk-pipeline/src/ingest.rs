@@ -897,3 +897,177 @@ fn build_article(
         origin,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use newsdesk_core::{Enclosure, NewSource, TextFormat};
+
+    use super::*;
+
+    /// A stored source in a real database file (the article's source id comes from it).
+    fn source() -> (tempfile::TempDir, Store, Source) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("t.db")).expect("open store");
+        let src = store
+            .add_source(&NewSource::new("https://news.example.org/feed.xml"))
+            .expect("add source");
+        (dir, store, src)
+    }
+
+    fn at(h: u32) -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 6, 1, h, 0, 0)
+            .single()
+            .expect("date")
+    }
+
+    fn feed_origin() -> ContentOrigin {
+        ContentOrigin::FeedSummary {
+            reason: "test".into(),
+        }
+    }
+
+    #[test]
+    fn feed_content_is_sanitised_and_its_text_rendered() {
+        let (_dir, _store, src) = source();
+        let entry = FeedEntry {
+            title: Some("  A headline  ".into()),
+            link: Some("https://news.example.org/a".into()),
+            content: Some(
+                "<p onclick=\"x()\">First <b>para</b> &amp; more.</p><script>bad()</script>\
+                 <p>Second <a href=\"/b\">link</a>.</p>"
+                    .into(),
+            ),
+            content_format: TextFormat::Html,
+            summary: Some("Plain <summary> & text".into()),
+            summary_format: TextFormat::Text,
+            author: Some("Ann Example, Bob Example, ".into()),
+            ..FeedEntry::default()
+        };
+        let a = build_article(&src, "k1".into(), &entry, None, feed_origin());
+        assert_eq!(a.source_id, src.id);
+        assert_eq!(a.entry_key, "k1");
+        assert_eq!(a.title, "A headline");
+        assert_eq!(a.url, "https://news.example.org/a");
+        // the one sanitiser: no script, no event handler, links made absolute
+        assert!(!a.body_html.contains("script") && !a.body_html.contains("onclick"));
+        assert!(a.body_html.contains("https://news.example.org/b"));
+        assert_eq!(a.body_text, "First para & more.\n\nSecond link.");
+        // a plain-text summary keeps its characters
+        assert_eq!(a.summary.as_deref(), Some("Plain <summary> & text"));
+        assert_eq!(a.authors, ["Ann Example", "Bob Example"]);
+        assert_eq!(a.origin, feed_origin());
+    }
+
+    #[test]
+    fn the_page_wins_for_the_body_and_the_entry_for_title_and_date() {
+        let (_dir, _store, src) = source();
+        let entry = FeedEntry {
+            title: Some("Entry title".into()),
+            link: Some("https://news.example.org/a".into()),
+            summary: Some("<p>Entry summary</p>".into()),
+            published: Some(at(10)),
+            updated: Some(at(12)),
+            author: Some("Feed Author".into()),
+            categories: vec!["Politics".into(), "Rain".into()],
+            ..FeedEntry::default()
+        };
+        let page = ExtractedArticle {
+            url: "https://news.example.org/a".into(),
+            canonical_url: Some("https://news.example.org/a-canonical".into()),
+            title: Some("Page title".into()),
+            authors: vec!["Page Author".into()],
+            published: Some(at(9)),
+            modified: Some(at(11)),
+            body_html: "<p>Page body</p>".into(),
+            body_text: "Page body".into(),
+            tags: vec!["politics".into()],
+            lead_image: Some("https://news.example.org/page.jpg".into()),
+            ..ExtractedArticle::default()
+        };
+        let a = build_article(&src, "k".into(), &entry, Some(page), ContentOrigin::Page);
+        assert_eq!(a.title, "Entry title");
+        assert_eq!(a.body_text, "Page body");
+        assert_eq!(a.body_html, "<p>Page body</p>");
+        assert_eq!(a.authors, ["Page Author"]);
+        assert_eq!(a.published_at, Some(at(10)), "the entry's date first");
+        assert_eq!(a.modified_at, Some(at(11)), "the page's modification first");
+        assert_eq!(
+            a.canonical_url.as_deref(),
+            Some("https://news.example.org/a-canonical")
+        );
+        // tags merged without case-insensitive repeats
+        assert_eq!(a.tags, ["politics", "Rain"]);
+        assert_eq!(a.summary.as_deref(), Some("Entry summary"));
+        assert_eq!(
+            a.lead_image.as_deref(),
+            Some("https://news.example.org/page.jpg")
+        );
+    }
+
+    #[test]
+    fn fallbacks_when_the_entry_lacks_fields() {
+        let (_dir, _store, src) = source();
+        // no title, no date but an update, a long summary, an image enclosure
+        let entry = FeedEntry {
+            title: Some("   ".into()),
+            updated: Some(at(8)),
+            summary: Some(format!("<p>{}</p>", "word ".repeat(200))),
+            enclosures: vec![
+                Enclosure {
+                    url: "https://news.example.org/a.mp3".into(),
+                    mime_type: Some("audio/mpeg".into()),
+                    ..Enclosure::default()
+                },
+                Enclosure {
+                    url: "https://news.example.org/a.jpg".into(),
+                    mime_type: Some("image/jpeg".into()),
+                    ..Enclosure::default()
+                },
+            ],
+            ..FeedEntry::default()
+        };
+        let a = build_article(&src, "k".into(), &entry, None, feed_origin());
+        assert_eq!(a.title, "(untitled)");
+        assert_eq!(a.published_at, Some(at(8)), "the update when nothing else");
+        assert_eq!(
+            a.lead_image.as_deref(),
+            Some("https://news.example.org/a.jpg")
+        );
+        let summary = a.summary.expect("summary");
+        assert!(summary.chars().count() <= 401 && summary.ends_with('…'));
+        // the page's title when the entry has none
+        let page = ExtractedArticle {
+            title: Some("From the page".into()),
+            ..ExtractedArticle::default()
+        };
+        let a = build_article(&src, "k".into(), &entry, Some(page), ContentOrigin::Page);
+        assert_eq!(a.title, "From the page");
+    }
+
+    #[test]
+    fn language_is_detected_from_the_text_else_declared_by_the_page() {
+        let (_dir, _store, src) = source();
+        let entry = FeedEntry {
+            title: Some("La pluie revient à Paris".into()),
+            content: Some(
+                "<p>Après trois mois secs, la pluie est tombée sur Paris samedi, au grand \
+                 soulagement des agriculteurs de la région, qui attendaient ce moment.</p>"
+                    .into(),
+            ),
+            ..FeedEntry::default()
+        };
+        let a = build_article(&src, "k".into(), &entry, None, feed_origin());
+        assert_eq!(a.language.as_deref(), Some("fr"));
+        let short = FeedEntry {
+            title: Some("Ok".into()),
+            ..FeedEntry::default()
+        };
+        let page = ExtractedArticle {
+            declared_language: Some("pt-BR".into()),
+            ..ExtractedArticle::default()
+        };
+        let a = build_article(&src, "k".into(), &short, Some(page), ContentOrigin::Page);
+        assert_eq!(a.language.as_deref(), Some("pt"));
+    }
+}
