@@ -527,11 +527,7 @@ impl Ingest {
                 .collect(),
             new_entries: fresh.len(),
         };
-        // Newest first, so a capped pass stores what readers want first.
-        fresh.sort_by_key(|e| std::cmp::Reverse(e.published.or(e.updated)));
-        let cap = self.settings.max_new_entries_per_pass;
-        let mut deferred = fresh.len().saturating_sub(cap);
-        fresh.truncate(cap);
+        let (fresh, mut deferred) = ingest_order(fresh, self.settings.max_new_entries_per_pass);
         self.progress.articles_found(fresh.len() as u64);
 
         let mut new_articles = 0u64;
@@ -797,6 +793,17 @@ fn status_of(e: &FetchError) -> Option<u16> {
     }
 }
 
+/// The order in which a source's new entries are ingested in one pass: newest first
+/// (publication date, else update date; undated entries last, in document order), at most
+/// `cap` of them, so that a capped pass stores what readers want first. Returns the entries to
+/// ingest now and how many wait for the next pass.
+pub fn ingest_order(mut fresh: Vec<FeedEntry>, cap: usize) -> (Vec<FeedEntry>, usize) {
+    fresh.sort_by_key(|e| std::cmp::Reverse(e.published.or(e.updated)));
+    let deferred = fresh.len().saturating_sub(cap);
+    fresh.truncate(cap);
+    (fresh, deferred)
+}
+
 /// Merges the feed entry and the extraction into the article to store.
 fn build_article(
     src: &Source,
@@ -925,6 +932,34 @@ mod tests {
         ContentOrigin::FeedSummary {
             reason: "test".into(),
         }
+    }
+
+    #[test]
+    fn newest_entries_first_undated_last_and_capped() {
+        let entry = |title: &str, published: Option<u32>, updated: Option<u32>| FeedEntry {
+            title: Some(title.into()),
+            published: published.map(at),
+            updated: updated.map(at),
+            ..FeedEntry::default()
+        };
+        let fresh = vec![
+            entry("undated-1", None, None),
+            entry("old", Some(1), None),
+            entry("updated-only", None, Some(5)),
+            entry("undated-2", None, None),
+            entry("new", Some(9), Some(1)),
+        ];
+        let titles =
+            |v: &[FeedEntry]| -> Vec<String> { v.iter().filter_map(|e| e.title.clone()).collect() };
+        let (all, deferred) = ingest_order(fresh.clone(), 10);
+        assert_eq!(
+            titles(&all),
+            ["new", "updated-only", "old", "undated-1", "undated-2"]
+        );
+        assert_eq!(deferred, 0);
+        let (capped, deferred) = ingest_order(fresh, 2);
+        assert_eq!(titles(&capped), ["new", "updated-only"]);
+        assert_eq!(deferred, 3);
     }
 
     #[test]

@@ -349,7 +349,7 @@ impl StoryStage {
             language: config.stories.pivot_language.clone(),
         });
         StoryStage {
-            engine: story_config(&config.stories),
+            engine: story_config(config.stories),
             replace_hours: config.stories.replace_hours,
             arrival_hours: config.stories.arrival_hours,
             pivot,
