@@ -39,7 +39,7 @@ use newsdesk_store::Store;
 use newsdesk_translate::TranslateConfig;
 use newsdesk_web::{AppState, WebConfig};
 
-pub use extract::read_url_map;
+pub use extract::{extract_batch, read_url_map};
 
 /// `newsdesk bench …`.
 #[derive(Debug, Subcommand)]
