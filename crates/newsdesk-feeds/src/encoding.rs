@@ -172,7 +172,7 @@ fn charset_param(content_type: &str) -> Option<&str> {
 }
 
 /// The `encoding` pseudo-attribute of an ASCII-compatible XML declaration.
-fn declared_encoding(bytes: &[u8]) -> Option<&str> {
+pub(crate) fn declared_encoding(bytes: &[u8]) -> Option<&str> {
     let head = &bytes[..bytes.len().min(512)];
     let head = match std::str::from_utf8(head) {
         Ok(s) => s,

@@ -46,6 +46,7 @@
 
 mod compression;
 mod date;
+mod describe;
 mod discovery;
 mod encoding;
 mod error;
@@ -65,6 +66,7 @@ mod xml_tree;
 
 pub use compression::MAX_INFLATED_BYTES;
 pub use date::parse_date;
+pub use describe::{describe_encoding, describe_format};
 pub use discovery::{DiscoveredFeed, FeedKind, discover_feeds};
 pub use error::FeedError;
 pub use opml::{OpmlOutline, parse_opml, write_opml};

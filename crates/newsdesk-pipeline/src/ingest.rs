@@ -31,7 +31,7 @@ use super::schedule::{self, CacheHints, Observation, SchedulePolicy};
 use super::translate::EditionTranslation;
 use crate::PipelineError;
 use crate::settings::FetchSettings;
-use crate::text::{charset_of, counted, lead_of};
+use crate::text::{counted, lead_of};
 
 /// What happened to one source in a pass.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -633,7 +633,7 @@ impl Ingest {
     }
 
     /// Gives a source the feed's site link when it has none, and matches its profile by that
-    /// link, its feed URL and its entries' links (see `pipeline::profiles`).
+    /// link, its feed URL and its entries' links (see `crate::profiles`).
     fn adopt_feed_site(&self, src: &Source, link: Option<&str>, entries: &[FeedEntry]) {
         let mut current = src.clone();
         let link = link
@@ -753,7 +753,7 @@ impl Ingest {
                 ));
             }
         };
-        let charset = resp.content_type.as_deref().and_then(charset_of);
+        let charset = resp.charset();
         let final_url = resp.final_url.clone();
         let body = resp.body.clone();
         let res = tokio::task::spawn_blocking(move || {

@@ -5,16 +5,6 @@ pub fn counted(n: u64, one: &str, other: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { other })
 }
 
-/// The `charset` parameter of a Content-Type header, if any.
-pub fn charset_of(content_type: &str) -> Option<String> {
-    content_type.split(';').skip(1).find_map(|p| {
-        let (k, v) = p.split_once('=')?;
-        k.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| v.trim().trim_matches('"').to_string())
-    })
-}
-
 /// The first `max` characters of `s`, cut at a word boundary, with an ellipsis when cut.
 pub fn lead_of(s: &str, max: usize) -> String {
     let s = s.trim();
@@ -38,15 +28,6 @@ mod tests {
         assert_eq!(counted(0, "entry", "entries"), "0 entries");
         assert_eq!(counted(1, "entry", "entries"), "1 entry");
         assert_eq!(counted(2, "new article", "new articles"), "2 new articles");
-    }
-
-    #[test]
-    fn charset_parameter() {
-        assert_eq!(
-            charset_of("text/html; charset=\"Shift_JIS\"").as_deref(),
-            Some("Shift_JIS")
-        );
-        assert_eq!(charset_of("text/html"), None);
     }
 
     #[test]

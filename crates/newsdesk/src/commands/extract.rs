@@ -9,7 +9,6 @@ use newsdesk_fetch::Validators;
 
 use crate::cli::ExtractArgs;
 use crate::config::{Config, FetchSettings};
-use newsdesk_pipeline::text::charset_of;
 
 /// Extracts one page, or a directory of pages.
 pub async fn run(args: ExtractArgs, config: Option<&Path>) -> Result<ExitCode> {
@@ -31,7 +30,7 @@ pub async fn run(args: ExtractArgs, config: Option<&Path>) -> Result<ExitCode> {
         };
         let fetcher = super::context::fetcher_from(&settings)?;
         let resp = fetcher.get(input, &Validators::default()).await?;
-        let charset = resp.content_type.as_deref().and_then(charset_of);
+        let charset = resp.charset();
         (resp.body.to_vec(), resp.final_url.clone(), charset)
     } else {
         let bytes = std::fs::read(input).with_context(|| format!("cannot read {input}"))?;

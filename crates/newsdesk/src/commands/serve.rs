@@ -129,7 +129,7 @@ pub async fn serve_on(
 }
 
 /// The scheduler: fetches the sources that are due (each has its own next-fetch time, see
-/// `pipeline::schedule`), then looks again after `tick`; a pass that found work is followed at
+/// `newsdesk_pipeline::schedule`), then looks again after `tick`; a pass that found work is followed at
 /// once by another look, so a backlog is worked through without waiting.
 pub async fn schedule(store: Store, ingest: Ingest, tick: Duration) {
     loop {

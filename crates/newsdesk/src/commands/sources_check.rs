@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono::Utc;
 use newsdesk_core::NewSource;
-use newsdesk_fetch::{FetchResponse, Validators};
+use newsdesk_fetch::Validators;
 use newsdesk_store::StoreError;
 
 use super::Context;
@@ -15,69 +15,6 @@ use newsdesk_pipeline::discover::{Depth, discover_site, open_input, urls_to_try}
 use newsdesk_pipeline::schedule::{CacheHints, Observation, SchedulePolicy};
 use newsdesk_pipeline::sitemap::read_source_document;
 use newsdesk_pipeline::text::counted;
-
-/// The wire format of a feed document, from its first element.
-pub fn sniff_format(body: &[u8]) -> &'static str {
-    if body.starts_with(&[0x1f, 0x8b]) {
-        return "gzip-compressed (inflated before parsing)";
-    }
-    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
-    let t = text.trim_start_matches('\u{feff}').trim_start();
-    if t.starts_with('{') {
-        return "JSON Feed";
-    }
-    let mut rest = t;
-    // Skip the XML declaration, comments, processing instructions and doctype.
-    while let Some(start) = rest.find('<') {
-        let after = &rest[start + 1..];
-        if after.starts_with('?') || after.starts_with('!') {
-            rest = after;
-            continue;
-        }
-        let name: String = after
-            .chars()
-            .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
-            .collect();
-        return match name.to_ascii_lowercase().as_str() {
-            "rss" => "RSS 2.0",
-            "rdf:rdf" => "RSS 1.0 (RDF)",
-            "feed" => "Atom",
-            "html" => "HTML (not a feed)",
-            "urlset" => "sitemap (pages; with Google News tags when entries have titles)",
-            "sitemapindex" => "sitemap index (its news-like or recent child sitemaps are read)",
-            _ => "unknown",
-        };
-    }
-    "unknown"
-}
-
-/// The encoding a feed declares: BOM, else the XML declaration, else the HTTP charset.
-fn declared_encoding(resp: &FetchResponse) -> String {
-    let b = &resp.body;
-    if b.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return "UTF-8 (byte order mark)".into();
-    }
-    if b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF]) {
-        return "UTF-16 (byte order mark)".into();
-    }
-    let head = String::from_utf8_lossy(&b[..b.len().min(200)]);
-    if let Some(decl_end) = head.find("?>")
-        && let Some(pos) = head[..decl_end].find("encoding=")
-    {
-        let v: String = head[pos + "encoding=".len()..decl_end]
-            .trim_start_matches(['"', '\''])
-            .chars()
-            .take_while(|c| *c != '"' && *c != '\'')
-            .collect();
-        if !v.is_empty() {
-            return format!("{v} (XML declaration)");
-        }
-    }
-    match resp.charset() {
-        Some(c) => format!("{c} (HTTP Content-Type)"),
-        None => "UTF-8 (default)".into(),
-    }
-}
 
 /// `sources check URL`: fetches one feed and reports what newsdesk sees; stores nothing.
 /// Exits 1 when the feed cannot be fetched or parsed.
@@ -108,8 +45,11 @@ pub async fn check(ctx: &Context, url: &str) -> Result<ExitCode> {
         "content-type: {}",
         resp.content_type.as_deref().unwrap_or("(none)")
     );
-    say!("format: {}", sniff_format(&resp.body));
-    say!("encoding: {}", declared_encoding(&resp));
+    say!("format: {}", newsdesk_feeds::describe_format(&resp.body));
+    say!(
+        "encoding: {}",
+        newsdesk_feeds::describe_encoding(&resp.body, resp.charset().as_deref())
+    );
     say!("size: {} bytes", resp.body.len());
     let validators = [
         resp.etag.as_deref().map(|e| format!("ETag {e}")),
@@ -234,7 +174,7 @@ pub async fn check(ctx: &Context, url: &str) -> Result<ExitCode> {
 }
 
 /// `sources discover URL`: lists the feeds a site offers (`<link rel="alternate">`, common paths,
-/// Google News sitemaps from robots.txt and common paths; see `pipeline::discover`); `add` adds
+/// Google News sitemaps from robots.txt and common paths; see `newsdesk_pipeline::discover`); `add` adds
 /// every feed and sitemap that could be read. A bare host is tried as https://, then http://.
 pub async fn discover(ctx: &Context, url: &str, add: bool) -> Result<ExitCode> {
     let fetcher = ctx.fetcher()?;
