@@ -169,6 +169,55 @@ struct Facts {
 }
 
 impl Ingest {
+    /// The scheduler of `newsdesk serve`: fetches the sources that are due (each has its own next-fetch time, see
+    /// [`crate::schedule`]), then looks again after `tick`; a pass that found work is followed at
+    /// once by another look, so a backlog is worked through without waiting.
+    pub async fn run_due(self, store: Store, tick: Duration) {
+        loop {
+            let due = store
+                .due_sources(chrono::Utc::now())
+                .and_then(|ids| store.list_sources().map(|all| (ids, all)));
+            let mut worked = false;
+            match due {
+                Ok((ids, all)) if !ids.is_empty() => {
+                    let by_id: std::collections::HashMap<_, _> =
+                        all.into_iter().map(|s| (s.source.id, s.source)).collect();
+                    let sources: Vec<_> =
+                        ids.iter().filter_map(|id| by_id.get(id).cloned()).collect();
+                    worked = !sources.is_empty();
+                    let report = self.run_pass(sources, &Progress::hidden()).await;
+                    // One log line per failure (ingest itself logs them at info only).
+                    for r in &report.results {
+                        if let SourceOutcome::Failed(msg) = &r.outcome {
+                            warn!(
+                                source_id = r.source_id,
+                                stage = "schedule",
+                                "source {} ({}) failed: {msg}",
+                                r.source_id,
+                                r.name
+                            );
+                        }
+                        if let Some(reason) = &r.paused {
+                            warn!(
+                                source_id = r.source_id,
+                                stage = "schedule",
+                                "source {} ({}) paused: {reason}",
+                                r.source_id,
+                                r.name
+                            );
+                        }
+                    }
+                    info!(stage = "schedule", "{report}");
+                }
+                Ok(_) => {}
+                Err(e) => warn!(stage = "schedule", error = %e, "cannot list due sources"),
+            }
+            if !worked {
+                tokio::time::sleep(tick).await;
+            }
+        }
+    }
+
     /// Wires a store and a fetcher, with the default [`SchedulePolicy`].
     pub fn new(store: Store, fetcher: Fetcher, settings: FetchSettings) -> Ingest {
         let pages = ArticleQueue::new(

@@ -9,15 +9,13 @@ use anyhow::{Context as _, Result};
 use newsdesk_store::Store;
 use newsdesk_web::{AppState, BodyTranslator, Editions, SiteStatus, WebConfig};
 use tokio::net::TcpListener;
-use tracing::{info, warn};
+use tracing::warn;
 
 use super::Context;
 use super::output;
-use newsdesk_pipeline::ingest::SourceOutcome;
 use newsdesk_pipeline::translate::{
     EditionTranslation, for_config, languages_in_use, route_warnings,
 };
-use newsdesk_pipeline::{Ingest, Progress};
 
 /// Binds, starts the scheduler (unless disabled) and serves until Ctrl-C.
 pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<ExitCode> {
@@ -46,7 +44,7 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
             ingest = ingest.with_translation(t);
         }
         let tick = Duration::from_secs(ctx.config.schedule.tick_seconds);
-        Some(tokio::spawn(schedule(ctx.store.clone(), ingest, tick)))
+        Some(tokio::spawn(ingest.run_due(ctx.store.clone(), tick)))
     } else {
         None
     };
@@ -126,52 +124,4 @@ pub async fn serve_on(
         .await
         .context("web server failed")?;
     Ok(())
-}
-
-/// The scheduler: fetches the sources that are due (each has its own next-fetch time, see
-/// `newsdesk_pipeline::schedule`), then looks again after `tick`; a pass that found work is followed at
-/// once by another look, so a backlog is worked through without waiting.
-pub async fn schedule(store: Store, ingest: Ingest, tick: Duration) {
-    loop {
-        let due = store
-            .due_sources(chrono::Utc::now())
-            .and_then(|ids| store.list_sources().map(|all| (ids, all)));
-        let mut worked = false;
-        match due {
-            Ok((ids, all)) if !ids.is_empty() => {
-                let by_id: std::collections::HashMap<_, _> =
-                    all.into_iter().map(|s| (s.source.id, s.source)).collect();
-                let sources: Vec<_> = ids.iter().filter_map(|id| by_id.get(id).cloned()).collect();
-                worked = !sources.is_empty();
-                let report = ingest.run_pass(sources, &Progress::hidden()).await;
-                // One log line per failure (ingest itself logs them at info only).
-                for r in &report.results {
-                    if let SourceOutcome::Failed(msg) = &r.outcome {
-                        warn!(
-                            source_id = r.source_id,
-                            stage = "schedule",
-                            "source {} ({}) failed: {msg}",
-                            r.source_id,
-                            r.name
-                        );
-                    }
-                    if let Some(reason) = &r.paused {
-                        warn!(
-                            source_id = r.source_id,
-                            stage = "schedule",
-                            "source {} ({}) paused: {reason}",
-                            r.source_id,
-                            r.name
-                        );
-                    }
-                }
-                info!(stage = "schedule", "{report}");
-            }
-            Ok(_) => {}
-            Err(e) => warn!(stage = "schedule", error = %e, "cannot list due sources"),
-        }
-        if !worked {
-            tokio::time::sleep(tick).await;
-        }
-    }
 }
