@@ -568,14 +568,7 @@ impl Ingest {
                 return SourceOutcome::Failed(format!("store task failed: {err}"));
             }
         }
-        facts.observation = Observation::Fetched {
-            entry_dates: feed
-                .entries
-                .iter()
-                .filter_map(|e| e.published.or(e.updated))
-                .collect(),
-            new_entries: fresh.len(),
-        };
+        facts.observation = Observation::fetched(&feed, fresh.len());
         let (fresh, mut deferred) = ingest_order(fresh, self.settings.max_new_entries_per_pass);
         self.progress.articles_found(fresh.len() as u64);
 

@@ -24,7 +24,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Datelike, Timelike, Utc, Weekday};
-use newsdesk_core::{FeedMeta, SourceId};
+use newsdesk_core::{FeedMeta, ParsedFeed, SourceId};
 use newsdesk_fetch::FetchResponse;
 
 use crate::settings::ScheduleSettings;
@@ -92,6 +92,21 @@ pub enum Observation {
         /// How long the server asked us to wait (`Retry-After`), if it did.
         retry_after: Option<Duration>,
     },
+}
+
+impl Observation {
+    /// A fetched and parsed feed: its entries' publication (else update) dates, and how many
+    /// of them are new.
+    pub fn fetched(feed: &ParsedFeed, new_entries: usize) -> Observation {
+        Observation::Fetched {
+            entry_dates: feed
+                .entries
+                .iter()
+                .filter_map(|e| e.published.or(e.updated))
+                .collect(),
+            new_entries,
+        }
+    }
 }
 
 /// What the server and the feed say about when to come back.
@@ -207,6 +222,17 @@ impl SchedulePolicy {
             next_fetch_at: next,
             pause,
         }
+    }
+
+    /// What [`Self::decide`] says after a first fetch of `feed` in which every entry is new,
+    /// without jitter: the preview `newsdesk sources check` prints.
+    pub fn preview(&self, feed: &ParsedFeed, hints: &CacheHints, now: DateTime<Utc>) -> Decision {
+        let exact = SchedulePolicy {
+            jitter: 0.0,
+            ..self.clone()
+        };
+        let observation = Observation::fetched(feed, feed.entries.len());
+        exact.decide(0, now, None, 0, &observation, hints, None)
     }
 
     /// `interval` spread by up to ±`jitter`, deterministically from the inputs.
@@ -531,6 +557,27 @@ mod tests {
             Some(mins(20))
         );
         assert_eq!(retry_after("Mon Jun  1 12:30:00 2026", n), Some(mins(30)));
+    }
+
+    #[test]
+    fn the_check_preview_is_a_first_fetch_without_jitter() {
+        let entries = (0..5)
+            .map(|h| newsdesk_core::FeedEntry {
+                published: Some(now() - chrono::Duration::hours(h)),
+                ..newsdesk_core::FeedEntry::default()
+            })
+            .collect();
+        let feed = ParsedFeed {
+            entries,
+            ..ParsedFeed::default()
+        };
+        assert!(matches!(
+            Observation::fetched(&feed, 2),
+            Observation::Fetched { ref entry_dates, new_entries: 2 } if entry_dates.len() == 5
+        ));
+        // jitter set, yet the preview is the exact hourly rate
+        let d = SchedulePolicy::default().preview(&feed, &CacheHints::default(), now());
+        assert_eq!(after(&d), mins(60));
     }
 
     #[test]

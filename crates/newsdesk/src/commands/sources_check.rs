@@ -12,7 +12,7 @@ use newsdesk_store::StoreError;
 
 use super::Context;
 use newsdesk_pipeline::discover::{Depth, discover_site, open_input, urls_to_try};
-use newsdesk_pipeline::schedule::{CacheHints, Observation, SchedulePolicy};
+use newsdesk_pipeline::schedule::{CacheHints, SchedulePolicy};
 use newsdesk_pipeline::sitemap::read_source_document;
 use newsdesk_pipeline::text::counted;
 
@@ -149,22 +149,7 @@ pub async fn check(ctx: &Context, url: &str) -> Result<ExitCode> {
     if !hints.skip_days.is_empty() {
         say!("rss skipDays (UTC): {:?}", hints.skip_days);
     }
-    let policy = SchedulePolicy {
-        jitter: 0.0,
-        ..SchedulePolicy::from(&ctx.config.schedule)
-    };
-    let decision = policy.decide(
-        0,
-        now,
-        None,
-        0,
-        &Observation::Fetched {
-            new_entries: feed.entries.len(),
-            entry_dates: dates,
-        },
-        &hints,
-        None,
-    );
+    let decision = SchedulePolicy::from(&ctx.config.schedule).preview(&feed, &hints, now);
     let wait = (decision.next_fetch_at - now).num_seconds();
     say!(
         "next fetch: in {} min (adaptive interval, before jitter)",
