@@ -1,5 +1,6 @@
-//! The `newsdesk` binary: the CLI, the configuration, and the pipeline that wires the stage
-//! crates together. It holds no stage logic of its own (see `ARCHITECTURE.md`).
+//! The `newsdesk` binary: the CLI, the configuration, and the wiring of `newsdesk-pipeline` (which
+//! calls the stage crates) and `newsdesk-bench`. It holds no stage logic of its own (see
+//! `ARCHITECTURE.md`).
 
 mod cli;
 mod commands;

@@ -6,7 +6,7 @@ use anyhow::{Context as _, Result};
 use newsdesk_fetch::Fetcher;
 use newsdesk_store::Store;
 
-use crate::config::{Config, FetchSettings};
+use crate::config::Config;
 use newsdesk_pipeline::Ingest;
 
 /// Loaded configuration plus open handles.
@@ -40,7 +40,7 @@ impl Context {
 
     /// A fetcher built from `[fetch]`.
     pub fn fetcher(&self) -> Result<Fetcher> {
-        fetcher_from(&self.config.fetch)
+        Ok(self.config.fetch.fetcher()?)
     }
 
     /// The ingest pipeline over this store.
@@ -56,9 +56,4 @@ impl Context {
             &self.config.pipeline(),
         )))
     }
-}
-
-/// A fetcher built from the `[fetch]` settings.
-pub fn fetcher_from(s: &FetchSettings) -> Result<Fetcher> {
-    Ok(s.fetcher()?)
 }

@@ -28,7 +28,7 @@ pub async fn run(args: ExtractArgs, config: Option<&Path>) -> Result<ExitCode> {
             Ok(p) => Config::load(&p)?.fetch,
             Err(_) => FetchSettings::default(),
         };
-        let fetcher = super::context::fetcher_from(&settings)?;
+        let fetcher = settings.fetcher()?;
         let resp = fetcher.get(input, &Validators::default()).await?;
         let charset = resp.charset();
         (resp.body.to_vec(), resp.final_url.clone(), charset)
