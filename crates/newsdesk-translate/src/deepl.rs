@@ -5,20 +5,17 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::backend::{Backend, BoxFuture, LangPair};
 use crate::error::TranslateError;
-use crate::service::HttpService;
+use crate::service::HttpEndpoint;
 
 /// The DeepL API (free or pro endpoint).
 #[derive(Debug, Clone)]
 pub struct DeepL {
-    name: String,
-    url: String,
+    endpoint: HttpEndpoint,
     api_key: String,
-    pairs: Vec<LangPair>,
-    http: HttpService,
 }
 
 /// DeepL's target code: English and Portuguese need a variant.
@@ -40,22 +37,19 @@ impl DeepL {
         timeout: Duration,
     ) -> Result<DeepL, TranslateError> {
         Ok(DeepL {
-            name: name.to_string(),
-            url: format!("{}/v2/translate", base.trim_end_matches('/')),
+            endpoint: HttpEndpoint::new(name, base, "/v2/translate", pairs, timeout)?,
             api_key,
-            pairs,
-            http: HttpService::new(name, timeout)?,
         })
     }
 }
 
 impl Backend for DeepL {
     fn name(&self) -> &str {
-        &self.name
+        &self.endpoint.name
     }
 
     fn pairs(&self) -> Vec<LangPair> {
-        self.pairs.clone()
+        self.endpoint.pairs.clone()
     }
 
     fn translate<'a>(
@@ -72,37 +66,15 @@ impl Backend for DeepL {
                 "preserve_formatting": true,
             });
             let auth = format!("DeepL-Auth-Key {}", self.api_key);
-            let v = self
-                .http
-                .post(
-                    &self.url,
-                    "application/json",
-                    body.to_string(),
-                    &[("Authorization", auth)],
-                )
+            let answer = self
+                .endpoint
+                .post_json(&body, &[("Authorization", auth)])
                 .await?;
-            let bad = |message: String| TranslateError::BadAnswer {
-                backend: self.name.clone(),
-                url: self.url.clone(),
-                message,
-            };
-            let list = v
-                .get("translations")
-                .and_then(|t| t.as_array())
-                .ok_or_else(|| bad("no translations array".to_string()))?;
-            let out: Vec<String> = list
-                .iter()
-                .map(|t| t.get("text").and_then(|x| x.as_str()).map(str::to_string))
-                .collect::<Option<_>>()
-                .ok_or_else(|| bad("a translation without text".to_string()))?;
-            if out.len() != segments.len() {
-                return Err(bad(format!(
-                    "{} translations for {} segments",
-                    out.len(),
-                    segments.len()
-                )));
-            }
-            Ok(out)
+            let list = self.endpoint.array(&answer, "/translations")?;
+            self.endpoint.translations(
+                list.iter().map(|t| t.get("text").and_then(Value::as_str)),
+                segments.len(),
+            )
         })
     }
 }

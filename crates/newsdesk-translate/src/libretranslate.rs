@@ -4,20 +4,17 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::backend::{Backend, BoxFuture, LangPair};
 use crate::error::TranslateError;
-use crate::service::HttpService;
+use crate::service::HttpEndpoint;
 
 /// A LibreTranslate server.
 #[derive(Debug, Clone)]
 pub struct LibreTranslate {
-    name: String,
-    url: String,
+    endpoint: HttpEndpoint,
     api_key: Option<String>,
-    pairs: Vec<LangPair>,
-    http: HttpService,
 }
 
 impl LibreTranslate {
@@ -30,22 +27,19 @@ impl LibreTranslate {
         timeout: Duration,
     ) -> Result<LibreTranslate, TranslateError> {
         Ok(LibreTranslate {
-            name: name.to_string(),
-            url: format!("{}/translate", base.trim_end_matches('/')),
+            endpoint: HttpEndpoint::new(name, base, "/translate", pairs, timeout)?,
             api_key,
-            pairs,
-            http: HttpService::new(name, timeout)?,
         })
     }
 }
 
 impl Backend for LibreTranslate {
     fn name(&self) -> &str {
-        &self.name
+        &self.endpoint.name
     }
 
     fn pairs(&self) -> Vec<LangPair> {
-        self.pairs.clone()
+        self.endpoint.pairs.clone()
     }
 
     fn translate<'a>(
@@ -59,32 +53,10 @@ impl Backend for LibreTranslate {
             if let Some(k) = &self.api_key {
                 body["api_key"] = json!(k);
             }
-            let v = self
-                .http
-                .post(&self.url, "application/json", body.to_string(), &[])
-                .await?;
-            let bad = |message: &str| TranslateError::BadAnswer {
-                backend: self.name.clone(),
-                url: self.url.clone(),
-                message: message.to_string(),
-            };
-            let list = v
-                .get("translatedText")
-                .and_then(|t| t.as_array())
-                .ok_or_else(|| bad("no translatedText array"))?;
-            let out: Vec<String> = list
-                .iter()
-                .map(|t| t.as_str().map(str::to_string))
-                .collect::<Option<_>>()
-                .ok_or_else(|| bad("translatedText holds a non-string"))?;
-            if out.len() != segments.len() {
-                return Err(bad(&format!(
-                    "{} translations for {} segments",
-                    out.len(),
-                    segments.len()
-                )));
-            }
-            Ok(out)
+            let answer = self.endpoint.post_json(&body, &[]).await?;
+            let list = self.endpoint.array(&answer, "/translatedText")?;
+            self.endpoint
+                .translations(list.iter().map(Value::as_str), segments.len())
         })
     }
 }
