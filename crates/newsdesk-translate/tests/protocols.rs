@@ -176,11 +176,18 @@ async fn openai(
 }
 
 async fn start(svc: Arc<Service>) -> SocketAddr {
-    let app = Router::new()
-        .route("/translate", post(libre))
-        .route("/v2/translate", post(deepl))
-        .route("/v1/chat/completions", post(openai))
-        .with_state(svc);
+    serve(
+        Router::new()
+            .route("/translate", post(libre))
+            .route("/v2/translate", post(deepl))
+            .route("/v1/chat/completions", post(openai))
+            .with_state(svc),
+    )
+    .await
+}
+
+/// Serves `app` on a free port of 127.0.0.1.
+async fn serve(app: Router) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -487,18 +494,9 @@ async fn broken(State(mode): State<Broken>) -> Response {
     }
 }
 
+/// A server answering every path (each backend's endpoint) the same broken way.
 async fn start_broken(mode: Broken) -> SocketAddr {
-    let app = Router::new()
-        .route("/translate", post(broken))
-        .route("/v2/translate", post(broken))
-        .route("/v1/chat/completions", post(broken))
-        .with_state(mode);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.ok();
-    });
-    addr
+    serve(Router::new().fallback(broken).with_state(mode)).await
 }
 
 /// The three HTTP backends over one base URL.
