@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::backend::{Backend, BoxFuture, LangPair};
+use crate::backend::LangPair;
 use crate::error::TranslateError;
-use crate::service::HttpEndpoint;
+use crate::service::{HttpEndpoint, JsonApi, JsonRequest};
 
 /// The DeepL API (free or pro endpoint).
 #[derive(Debug, Clone)]
@@ -43,38 +43,30 @@ impl DeepL {
     }
 }
 
-impl Backend for DeepL {
-    fn name(&self) -> &str {
-        &self.endpoint.name
+impl JsonApi for DeepL {
+    fn endpoint(&self) -> &HttpEndpoint {
+        &self.endpoint
     }
 
-    fn pairs(&self) -> Vec<LangPair> {
-        self.endpoint.pairs.clone()
+    fn request(&self, segments: &[String], from: &str, to: &str) -> JsonRequest {
+        let body = json!({
+            "text": segments,
+            "source_lang": from.to_ascii_uppercase(),
+            "target_lang": target_code(to),
+            "preserve_formatting": true,
+        });
+        let auth = format!("DeepL-Auth-Key {}", self.api_key);
+        JsonRequest {
+            body,
+            headers: vec![("Authorization", auth)],
+        }
     }
 
-    fn translate<'a>(
-        &'a self,
-        segments: &'a [String],
-        from: &'a str,
-        to: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<String>, TranslateError>> {
-        Box::pin(async move {
-            let body = json!({
-                "text": segments,
-                "source_lang": from.to_ascii_uppercase(),
-                "target_lang": target_code(to),
-                "preserve_formatting": true,
-            });
-            let auth = format!("DeepL-Auth-Key {}", self.api_key);
-            let answer = self
-                .endpoint
-                .post_json(&body, &[("Authorization", auth)])
-                .await?;
-            let list = self.endpoint.array(&answer, "/translations")?;
-            self.endpoint.translations(
-                list.iter().map(|t| t.get("text").and_then(Value::as_str)),
-                segments.len(),
-            )
-        })
+    fn translations(&self, answer: &Value, segments: usize) -> Result<Vec<String>, TranslateError> {
+        let list = self.endpoint.array(answer, "/translations")?;
+        self.endpoint.translations(
+            list.iter().map(|t| t.get("text").and_then(Value::as_str)),
+            segments,
+        )
     }
 }

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::backend::{Backend, BoxFuture, LangPair};
+use crate::backend::LangPair;
 use crate::error::TranslateError;
-use crate::service::HttpEndpoint;
+use crate::service::{HttpEndpoint, JsonApi, JsonRequest};
 
 /// A LibreTranslate server.
 #[derive(Debug, Clone)]
@@ -33,30 +33,25 @@ impl LibreTranslate {
     }
 }
 
-impl Backend for LibreTranslate {
-    fn name(&self) -> &str {
-        &self.endpoint.name
+impl JsonApi for LibreTranslate {
+    fn endpoint(&self) -> &HttpEndpoint {
+        &self.endpoint
     }
 
-    fn pairs(&self) -> Vec<LangPair> {
-        self.endpoint.pairs.clone()
+    fn request(&self, segments: &[String], from: &str, to: &str) -> JsonRequest {
+        let mut body = json!({"q": segments, "source": from, "target": to, "format": "text"});
+        if let Some(k) = &self.api_key {
+            body["api_key"] = json!(k);
+        }
+        JsonRequest {
+            body,
+            headers: Vec::new(),
+        }
     }
 
-    fn translate<'a>(
-        &'a self,
-        segments: &'a [String],
-        from: &'a str,
-        to: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<String>, TranslateError>> {
-        Box::pin(async move {
-            let mut body = json!({"q": segments, "source": from, "target": to, "format": "text"});
-            if let Some(k) = &self.api_key {
-                body["api_key"] = json!(k);
-            }
-            let answer = self.endpoint.post_json(&body, &[]).await?;
-            let list = self.endpoint.array(&answer, "/translatedText")?;
-            self.endpoint
-                .translations(list.iter().map(Value::as_str), segments.len())
-        })
+    fn translations(&self, answer: &Value, segments: usize) -> Result<Vec<String>, TranslateError> {
+        let list = self.endpoint.array(answer, "/translatedText")?;
+        self.endpoint
+            .translations(list.iter().map(Value::as_str), segments)
     }
 }

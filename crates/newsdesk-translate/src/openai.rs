@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::backend::{Backend, BoxFuture, LangPair};
+use crate::backend::LangPair;
 use crate::error::TranslateError;
-use crate::service::HttpEndpoint;
+use crate::service::{HttpEndpoint, JsonApi, JsonRequest};
 
 /// An OpenAI-compatible chat model used as a translator.
 #[derive(Debug, Clone)]
@@ -63,49 +63,41 @@ fn parse_array(content: &str) -> Option<Vec<Value>> {
     }
 }
 
-impl Backend for OpenAiChat {
-    fn name(&self) -> &str {
-        &self.endpoint.name
+impl JsonApi for OpenAiChat {
+    fn endpoint(&self) -> &HttpEndpoint {
+        &self.endpoint
     }
 
-    fn pairs(&self) -> Vec<LangPair> {
-        self.endpoint.pairs.clone()
+    fn request(&self, segments: &[String], from: &str, to: &str) -> JsonRequest {
+        // The segments as one JSON array of strings, in the user message.
+        let user = Value::from(segments).to_string();
+        let body = json!({
+            "model": self.model,
+            "temperature": 0,
+            "messages": [
+                {"role": "system", "content": system_prompt(from, to)},
+                {"role": "user", "content": user},
+            ],
+        });
+        let headers = self
+            .api_key
+            .iter()
+            .map(|k| ("Authorization", format!("Bearer {k}")))
+            .collect();
+        JsonRequest { body, headers }
     }
 
-    fn translate<'a>(
-        &'a self,
-        segments: &'a [String],
-        from: &'a str,
-        to: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<String>, TranslateError>> {
-        Box::pin(async move {
-            let user = serde_json::to_string(segments)
-                .map_err(|e| self.endpoint.bad_answer(e.to_string()))?;
-            let body = json!({
-                "model": self.model,
-                "temperature": 0,
-                "messages": [
-                    {"role": "system", "content": system_prompt(from, to)},
-                    {"role": "user", "content": user},
-                ],
-            });
-            let headers: Vec<(&str, String)> = self
-                .api_key
-                .iter()
-                .map(|k| ("Authorization", format!("Bearer {k}")))
-                .collect();
-            let answer = self.endpoint.post_json(&body, &headers).await?;
-            let content = answer
-                .pointer("/choices/0/message/content")
-                .and_then(Value::as_str)
-                .ok_or_else(|| self.endpoint.bad_answer("no choices[0].message.content"))?;
-            let list = parse_array(content).ok_or_else(|| {
-                self.endpoint
-                    .bad_answer("the model did not answer a JSON array")
-            })?;
+    fn translations(&self, answer: &Value, segments: usize) -> Result<Vec<String>, TranslateError> {
+        let content = answer
+            .pointer("/choices/0/message/content")
+            .and_then(Value::as_str)
+            .ok_or_else(|| self.endpoint.bad_answer("no choices[0].message.content"))?;
+        let list = parse_array(content).ok_or_else(|| {
             self.endpoint
-                .translations(list.iter().map(Value::as_str), segments.len())
-        })
+                .bad_answer("the model did not answer a JSON array")
+        })?;
+        self.endpoint
+            .translations(list.iter().map(Value::as_str), segments)
     }
 }
 

@@ -3,14 +3,15 @@
 //! check, the answer check (status, error bodies and rate limits mapped onto
 //! [`TranslateError`] by [`classify`], JSON parsing) and, for the JSON translation APIs, one
 //! endpoint ([`HttpEndpoint`]) that also checks the shape of the translations answered. Each
-//! backend module keeps only its protocol: the request body and where the translations are.
+//! of those backends implements [`JsonApi`], its protocol alone (the request for a batch, where
+//! the translations are in the answer), and is a [`Backend`] through it.
 
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::Value;
 
-use crate::backend::LangPair;
+use crate::backend::{Backend, BoxFuture, LangPair};
 use crate::error::TranslateError;
 
 /// Largest answer read from a translation service.
@@ -122,9 +123,9 @@ pub(crate) fn base_url(backend: &str, base: &str) -> Result<String, TranslateErr
 }
 
 /// One JSON endpoint of a translation service, as a backend holds it: its name, the endpoint
-/// URL (base URL checked), the pairs it offers and the client.
+/// URL (base URL checked), the pairs it offers and the client. Only this crate builds one.
 #[derive(Debug, Clone)]
-pub(crate) struct HttpEndpoint {
+pub struct HttpEndpoint {
     /// Backend name.
     pub(crate) name: String,
     /// The endpoint's URL.
@@ -206,6 +207,54 @@ impl HttpEndpoint {
             )));
         }
         Ok(out)
+    }
+}
+
+/// One request to a JSON translation API: the body and the headers the protocol adds.
+#[derive(Debug, Clone)]
+pub struct JsonRequest {
+    /// The JSON body.
+    pub body: Value,
+    /// Extra headers (authorization).
+    pub headers: Vec<(&'static str, String)>,
+}
+
+/// A translation API that takes a batch in one JSON `POST` and answers the translations in
+/// JSON (LibreTranslate, DeepL, OpenAI-compatible chat): what differs between them. Every
+/// `JsonApi` is a [`Backend`]: the call, the error answers and the checks are shared.
+pub trait JsonApi: Send + Sync {
+    /// The endpoint (name, URL, pairs, client).
+    fn endpoint(&self) -> &HttpEndpoint;
+    /// The request for a batch of segments from `from` to `to`.
+    fn request(&self, segments: &[String], from: &str, to: &str) -> JsonRequest;
+    /// The translations in a (successful, JSON) answer to a batch of `segments` segments:
+    /// exactly one string per segment (see [`HttpEndpoint::translations`]).
+    fn translations(&self, answer: &Value, segments: usize) -> Result<Vec<String>, TranslateError>;
+}
+
+impl<T: JsonApi> Backend for T {
+    fn name(&self) -> &str {
+        &self.endpoint().name
+    }
+
+    fn pairs(&self) -> Vec<LangPair> {
+        self.endpoint().pairs.clone()
+    }
+
+    fn translate<'a>(
+        &'a self,
+        segments: &'a [String],
+        from: &'a str,
+        to: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, TranslateError>> {
+        Box::pin(async move {
+            let request = self.request(segments, from, to);
+            let answer = self
+                .endpoint()
+                .post_json(&request.body, &request.headers)
+                .await?;
+            self.translations(&answer, segments.len())
+        })
     }
 }
 
