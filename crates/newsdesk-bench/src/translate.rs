@@ -112,11 +112,7 @@ fn raw_apertium_secs(route: &Route, text: &str) -> Option<f64> {
 }
 
 /// `--fidelity`: per route, the share of the facts of the bundled sentences kept intact.
-async fn fidelity(
-    args: &BenchTranslateArgs,
-    config: &TranslateConfig,
-    base: &Path,
-) -> Result<ExitCode> {
+async fn fidelity(args: &BenchTranslateArgs, config: &TranslateConfig) -> Result<ExitCode> {
     say!("== fidelity: facts kept intact per route (bundled sentences written for newsdesk)");
     say!(
         "{:<34} {:>6} {:>13} {:>13} {:>13} {:>13} {:>6}",
@@ -137,7 +133,7 @@ async fn fidelity(
             say!("{r:<34} no bundled sentences in {from}");
             continue;
         };
-        let t = Translator::from_config(config, base).await?;
+        let t = Translator::from_config(config, Arc::new(MemoryCache::new())).await?;
         let route = match t.route(from, to) {
             Ok(route) => route,
             Err(e) => {
@@ -190,13 +186,13 @@ pub async fn run(
     args: BenchTranslateArgs,
     load_translate_config: &crate::TranslateConfigLoader,
 ) -> Result<ExitCode> {
-    let (mut config, base) = match &args.translate_config {
-        Some(p) => load_translate_config(p)?,
-        None => (TranslateConfig::default(), std::env::current_dir()?),
+    // Each translator gets a fresh in-memory cache (the configured `cache` file is not used).
+    let config = match &args.translate_config {
+        Some(p) => load_translate_config(p)?.0,
+        None => TranslateConfig::default(),
     };
-    config.cache = None;
     if args.fidelity {
-        return fidelity(&args, &config, &base).await;
+        return fidelity(&args, &config).await;
     }
     say!("== configured backends");
     say!("{HEADER}");
@@ -205,7 +201,7 @@ pub async fn run(
             bail!("route {r:?}: want FROM-TO, e.g. en-fr");
         };
         // A fresh translator (and empty cache) per route, so each cold pass is cold.
-        let t = Translator::from_config(&config, &base).await?;
+        let t = Translator::from_config(&config, Arc::new(MemoryCache::new())).await?;
         measure_route(&t, from, to, args.paragraphs, true).await?;
     }
     if !args.no_services {
@@ -218,7 +214,7 @@ pub async fn run(
     }
     if apertium_available() {
         say!("\n== unknown words on the Apertium pivot route en→es→fr");
-        pivot_quality(&args, &config, &base).await?;
+        pivot_quality(&args, &config).await?;
     } else {
         say!("\n(apertium is not installed: no pivot measurement)");
     }
@@ -536,11 +532,7 @@ fn pct(a: usize, b: usize) -> f64 {
 /// en→es and en→es→fr over the sample corpus's English text (and the tricky file), before
 /// (the pivot's legs as they are, no leak check: what newsdesk did before) and after (first-leg
 /// unknown words and copied names passed through, leaks checked).
-async fn pivot_quality(
-    args: &BenchTranslateArgs,
-    config: &TranslateConfig,
-    base: &Path,
-) -> Result<()> {
+async fn pivot_quality(args: &BenchTranslateArgs, config: &TranslateConfig) -> Result<()> {
     let mut sets: Vec<(String, Vec<String>)> = Vec::new();
     if let Some(path) = &args.tricky {
         sets.push((
@@ -571,12 +563,11 @@ async fn pivot_quality(
     for (name, paras) in &sets {
         for (mode, target) in [("direct", "es"), ("before", "fr"), ("after", "fr")] {
             let mut c = config.clone();
-            c.cache = None;
             if mode == "before" {
                 c.pivot_passthrough = false;
                 c.max_pivot_leak_share = 1.0;
             }
-            let t = Translator::from_config(&c, base).await?;
+            let t = Translator::from_config(&c, Arc::new(MemoryCache::new())).await?;
             let f = pivot_figures(&t, paras, target).await?;
             say!(
                 "{:<28} {:<7} {:>6} {:>6} {:>8.1}% {:>6.1}% {:>11.1}% {:>12.1}% {:>5}/{:<5}",

@@ -14,6 +14,8 @@
 //!   ([`ContentOrigin`]).
 //! * [`ArticleSummary`], [`ArticleQuery`], [`ArticlePage`], [`SourceWithStats`]: read models that the
 //!   store returns and the web layer renders.
+//! * [`TranslationCache`] / [`CacheKey`] / [`TranslationUsage`]: the translation cache's
+//!   interface, which the translate stage calls and the store implements.
 //!
 //! ```
 //! use newsdesk_core::{NewSource, Source};
@@ -31,6 +33,7 @@ mod label;
 mod profile;
 mod query;
 mod source;
+mod translation;
 
 pub use article::{Article, ArticleId, ContentOrigin, ExtractedArticle, NewArticle};
 pub use error::{CoreError, Result};
@@ -42,6 +45,7 @@ pub use profile::{
 };
 pub use query::{ArticlePage, ArticleQuery, ArticleSummary, Cursor, MAX_PAGE_SIZE};
 pub use source::{FetchState, FetchStatus, NewSource, Source, SourceId, SourceWithStats};
+pub use translation::{CacheKey, TranslationCache, TranslationCacheError, TranslationUsage};
 
 /// The product's name and home page, used in the User-Agent and in generated feeds.
 pub const USER_AGENT: &str = concat!(

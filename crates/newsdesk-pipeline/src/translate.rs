@@ -7,24 +7,26 @@
 //! text. An article whose language has no route into the edition is stored as untranslated,
 //! with the reason, so the site can say so and the next pass does not try again.
 //!
-//! Translated segments and the backends' usage counters are kept in the main database
-//! ([`StoreCache`]) unless `[translate] cache` names a file of their own: a second `fetch`, or
-//! `serve` after a restart, does not ask the backends again for what they already translated.
+//! Translated segments and the backends' usage counters are kept in the main database (the
+//! store implements the translation cache) unless `[translate] cache` names a file of their own
+//! ([`translation_cache`]): a second `fetch`, or `serve` after a restart, does not ask the
+//! backends again for what they already translated.
 
-use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use newsdesk_core::ArticleId;
-use newsdesk_store::{ArticleTranslation, Store, TranslationStatus, TranslationUsage};
+use newsdesk_store::{ArticleTranslation, Store, TranslationStatus};
 use newsdesk_translate::{
-    CacheKey, Route, SegmentStatus, TranslateError, TranslationCache, Translator, Usage,
-    normalize_language, split_sentences,
+    Route, SegmentStatus, TranslateConfig, TranslationCache, Translator, normalize_language,
+    split_sentences,
 };
 use newsdesk_web::{BodyFuture, BodyTranslation, BodyTranslator, EditionConfig};
 use tracing::{debug, info, warn};
 
 use super::Progress;
+use crate::PipelineError;
 
 /// Articles looked at per edition and pass, at most (newest first).
 pub const MAX_ARTICLES_PER_PASS: u32 = 500;
@@ -95,80 +97,17 @@ fn paragraphs(body_text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The translation cache in newsdesk's main database: segments and usage counters persist
-/// across runs and processes (the tables of store migration 0005).
-#[derive(Debug, Clone)]
-pub struct StoreCache {
-    store: Store,
-}
-
-impl StoreCache {
-    /// The cache in `store`'s database.
-    pub fn new(store: Store) -> StoreCache {
-        StoreCache { store }
-    }
-}
-
-fn cache_error(store: &Store, e: newsdesk_store::StoreError) -> TranslateError {
-    TranslateError::Cache {
-        path: store.path().display().to_string(),
-        message: e.to_string(),
-    }
-}
-
-impl TranslationCache for StoreCache {
-    fn get(&self, key: &CacheKey) -> Result<Option<String>, TranslateError> {
-        self.store
-            .cached_translation(&key.backend, &key.from, &key.to, &key.hash)
-            .map_err(|e| cache_error(&self.store, e))
-    }
-
-    fn put(&self, key: &CacheKey, translation: &str) -> Result<(), TranslateError> {
-        self.store
-            .save_cached_translation(&key.backend, &key.from, &key.to, &key.hash, translation)
-            .map_err(|e| cache_error(&self.store, e))
-    }
-
-    fn add_usage(&self, backend: &str, day: NaiveDate, u: Usage) -> Result<(), TranslateError> {
-        let counters = TranslationUsage {
-            chars: u.chars,
-            calls: u.calls,
-            segments: u.segments,
-            cache_hits: u.cache_hits,
-            errors: u.errors,
-            check_failures: u.check_failures,
-            kept_original: u.kept_original,
-            unknown_words: u.unknown_words,
-        };
-        self.store
-            .add_translation_usage(backend, day, &counters)
-            .map_err(|e| cache_error(&self.store, e))
-    }
-
-    fn usage(&self, day: Option<NaiveDate>) -> Result<BTreeMap<String, Usage>, TranslateError> {
-        let rows = self
-            .store
-            .translation_usage(day)
-            .map_err(|e| cache_error(&self.store, e))?;
-        Ok(rows
-            .into_iter()
-            .map(|(backend, u)| {
-                (
-                    backend,
-                    Usage {
-                        chars: u.chars,
-                        calls: u.calls,
-                        segments: u.segments,
-                        cache_hits: u.cache_hits,
-                        errors: u.errors,
-                        check_failures: u.check_failures,
-                        kept_original: u.kept_original,
-                        unknown_words: u.unknown_words,
-                    },
-                )
-            })
-            .collect())
-    }
+/// The translation cache of a `[translate]` table: the database file its `cache` names
+/// (relative to `base_dir`), else `store`'s own database.
+pub fn translation_cache(
+    config: &TranslateConfig,
+    base_dir: &Path,
+    store: &Store,
+) -> Result<Arc<dyn TranslationCache>, PipelineError> {
+    Ok(match &config.cache {
+        Some(file) => Arc::new(Store::open_translation_cache(&base_dir.join(file))?),
+        None => Arc::new(store.clone()),
+    })
 }
 
 /// The translator of a configuration: backends from `[translate]`; the cache in its own file
@@ -177,13 +116,9 @@ impl TranslationCache for StoreCache {
 pub async fn translator_for(
     config: &crate::settings::PipelineSettings<'_>,
     store: &Store,
-) -> Result<Translator, TranslateError> {
-    Translator::from_config_or(
-        config.translate,
-        config.base_dir,
-        Arc::new(StoreCache::new(store.clone())),
-    )
-    .await
+) -> Result<Translator, PipelineError> {
+    let cache = translation_cache(config.translate, config.base_dir, store)?;
+    Ok(Translator::from_config(config.translate, cache).await?)
 }
 
 /// The translate stage of a configuration: `None` when no `[[editions]]` are configured;
@@ -756,9 +691,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("n.db")).unwrap();
         let id = spanish_article(&store);
-        let translator = Translator::from_config(&TranslateConfig::default(), dir.path())
-            .await
-            .unwrap();
+        let translator = Translator::from_config(
+            &TranslateConfig::default(),
+            Arc::new(newsdesk_translate::MemoryCache::new()),
+        )
+        .await
+        .unwrap();
         let edition = EditionConfig {
             bodies: BodyTranslation::OnView,
             ..EditionConfig::new("fr")
@@ -791,30 +729,6 @@ mod tests {
             t.translate_pending_with(&Progress::hidden()).await,
             TranslationReport::default()
         );
-    }
-
-    #[test]
-    fn the_store_cache_keeps_translations_and_counters() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("n.db");
-        let cache = StoreCache::new(Store::open(&path).unwrap());
-        let key = CacheKey::new("apertium", "en", "es", "Hello.");
-        assert_eq!(cache.get(&key).unwrap(), None);
-        cache.put(&key, "Hola.").unwrap();
-        let day = Utc::now().date_naive();
-        let u = Usage {
-            chars: 6,
-            calls: 1,
-            segments: 1,
-            unknown_words: 2,
-            ..Usage::default()
-        };
-        cache.add_usage("apertium", day, u).unwrap();
-        drop(cache);
-        let again = StoreCache::new(Store::open(&path).unwrap());
-        assert_eq!(again.get(&key).unwrap().as_deref(), Some("Hola."));
-        assert_eq!(again.usage(Some(day)).unwrap()["apertium"], u);
-        assert_eq!(again.usage(None).unwrap()["apertium"], u);
     }
 
     #[test]

@@ -12,8 +12,9 @@
 //!   ([`Store::insert_article`], [`Store::has_entry`], [`Store::has_article_url`]);
 //! * article translations for the editions, beside the originals ([`ArticleTranslation`],
 //!   [`Store::save_translation`], [`Store::translation`], [`Store::untranslated_articles`]),
-//!   and the translation cache with its usage counters ([`Store::cached_translation`],
-//!   [`Store::translation_usage`], [`TranslationUsage`]);
+//!   and the translation cache with its usage counters (`Store` implements `newsdesk-core`'s
+//!   [`TranslationCache`](newsdesk_core::TranslationCache); [`Store::open_translation_cache`]
+//!   for a cache file of its own);
 //! * newest-first keyset-paginated lists ([`Store::list_articles`]) and full-text search
 //!   ([`Store::search`], FTS5 over title and body text);
 //! * stories and provenance links decided by the story stage ([`Store::record_placements`],
@@ -65,5 +66,5 @@ pub use stories::{
     LinkEvidence, NewLink, NewPlacement, ProvenanceRecord, StoryArticle, StoryDetail, StoryInput,
     StoryKey, StoryOrder, StoryPass, StoryState, StorySummary,
 };
-pub use translations::{ArticleTranslation, TranslationStatus, TranslationUsage};
+pub use translations::{ArticleTranslation, TranslationStatus};
 pub use web_queries::StoryTitleArticle;

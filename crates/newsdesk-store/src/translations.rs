@@ -1,11 +1,21 @@
 //! Article translations for the editions: kept beside the original article, never replacing it.
-//! Also the translation cache (translated segments keyed by backend, pair and segment hash) and
-//! the translation backends' daily usage counters, when they live in the main database.
+//! Also the translation cache: [`Store`] implements `newsdesk-core`'s [`TranslationCache`]
+//! (translated segments keyed by backend, pair and segment hash, and the translation backends'
+//! daily [`TranslationUsage`] counters; the tables of migration 0005), which the translate stage
+//! calls for every segment. It is the only persistent implementation: the translate crate keeps
+//! no files. The trait is in `newsdesk-core` rather than in `newsdesk-translate` so that the
+//! store does not depend on the translate crate's HTTP client and the translate crate does not
+//! depend on SQLite. A cache in a file of its own (`[translate] cache`) is a newsdesk database
+//! too ([`Store::open_translation_cache`]).
 
 use std::collections::{BTreeMap, HashMap};
 
+use std::path::Path;
+
 use chrono::{DateTime, NaiveDate, Utc};
-use newsdesk_core::ArticleId;
+use newsdesk_core::{
+    ArticleId, CacheKey, TranslationCache, TranslationCacheError, TranslationUsage,
+};
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::columns;
@@ -67,28 +77,6 @@ pub struct ArticleTranslation {
     pub note: Option<String>,
     /// When it was translated.
     pub translated_at: DateTime<Utc>,
-}
-
-/// What one translation backend did (one day, or summed over days): the counters behind the
-/// daily budget and `newsdesk translate stats`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TranslationUsage {
-    /// Characters sent to the backend.
-    pub chars: u64,
-    /// Calls made, retries included.
-    pub calls: u64,
-    /// Segments translated by the backend.
-    pub segments: u64,
-    /// Segments answered from the cache.
-    pub cache_hits: u64,
-    /// Failed calls.
-    pub errors: u64,
-    /// Segments whose translation failed the checks.
-    pub check_failures: u64,
-    /// Segments kept in the original language.
-    pub kept_original: u64,
-    /// Words the backend did not know and left as they were.
-    pub unknown_words: u64,
 }
 
 fn as_i64(v: u64) -> i64 {
@@ -207,51 +195,34 @@ impl Store {
 }
 
 impl Store {
-    /// A cached segment translation: `backend` translated the segment whose BLAKE3 hex is
-    /// `segment_hash` from `from` to `to`.
-    pub fn cached_translation(
-        &self,
-        backend: &str,
-        from: &str,
-        to: &str,
-        segment_hash: &str,
-    ) -> Result<Option<String>> {
-        self.read(|conn| {
-            Ok(conn
-                .prepare_cached(
-                    "SELECT translation FROM translation_cache WHERE backend = ?1 \
-                     AND source_lang = ?2 AND target_lang = ?3 AND segment_hash = ?4",
+    /// Opens (creating it and its directory if needed) a database file that holds the
+    /// translation cache of its own (`[translate] cache`). A cache file written by
+    /// newsdesk-translate's former SQLite cache (the same two tables, no migrations) is taken
+    /// as it is, and given the `unknown_words` counter if it predates it.
+    pub fn open_translation_cache(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| crate::StoreError::Open {
+                path: path.display().to_string(),
+                message: format!("cannot create the directory {}: {e}", dir.display()),
+            })?;
+        }
+        let store = Store::open(path)?;
+        store.write(|conn| {
+            let has_unknown = conn
+                .prepare(
+                    "SELECT 1 FROM pragma_table_info('translation_usage') \
+                     WHERE name = 'unknown_words'",
                 )?
-                .query_row(params![backend, from, to, segment_hash], |r| r.get(0))
-                .optional()?)
-        })
-    }
-
-    /// Caches a segment translation (replacing an older one for the same key).
-    pub fn save_cached_translation(
-        &self,
-        backend: &str,
-        from: &str,
-        to: &str,
-        segment_hash: &str,
-        translation: &str,
-    ) -> Result<()> {
-        self.write(|conn| {
-            conn.prepare_cached(
-                "INSERT OR REPLACE INTO translation_cache \
-                 (backend, source_lang, target_lang, segment_hash, translation, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                backend,
-                from,
-                to,
-                segment_hash,
-                translation,
-                columns::instant(Utc::now()),
-            ])?;
+                .exists([])?;
+            if !has_unknown {
+                conn.execute_batch(
+                    "ALTER TABLE translation_usage \
+                     ADD COLUMN unknown_words INTEGER NOT NULL DEFAULT 0",
+                )?;
+            }
             Ok(())
-        })
+        })?;
+        Ok(store)
     }
 
     /// Number of cached segment translations.
@@ -264,13 +235,60 @@ impl Store {
         })
     }
 
-    /// Adds to a translation backend's counters for `day` (UTC).
-    pub fn add_translation_usage(
+    fn cache_error(&self, e: crate::StoreError) -> TranslationCacheError {
+        TranslationCacheError {
+            place: self.path().display().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl TranslationCache for Store {
+    fn get(&self, key: &CacheKey) -> std::result::Result<Option<String>, TranslationCacheError> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT translation FROM translation_cache WHERE backend = ?1 \
+                     AND source_lang = ?2 AND target_lang = ?3 AND segment_hash = ?4",
+                )?
+                .query_row(params![key.backend, key.from, key.to, key.hash], |r| {
+                    r.get(0)
+                })
+                .optional()?)
+        })
+        .map_err(|e| self.cache_error(e))
+    }
+
+    fn put(
+        &self,
+        key: &CacheKey,
+        translation: &str,
+    ) -> std::result::Result<(), TranslationCacheError> {
+        self.write(|conn| {
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO translation_cache \
+                 (backend, source_lang, target_lang, segment_hash, translation, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                key.backend,
+                key.from,
+                key.to,
+                key.hash,
+                translation,
+                columns::instant(Utc::now()),
+            ])?;
+            Ok(())
+        })
+        .map_err(|e| self.cache_error(e))
+    }
+
+    fn add_usage(
         &self,
         backend: &str,
         day: NaiveDate,
-        u: &TranslationUsage,
-    ) -> Result<()> {
+        u: TranslationUsage,
+    ) -> std::result::Result<(), TranslationCacheError> {
         self.write(|conn| {
             conn.prepare_cached(
                 "INSERT INTO translation_usage (backend, day, chars, calls, segments, cache_hits, \
@@ -294,13 +312,13 @@ impl Store {
             ])?;
             Ok(())
         })
+        .map_err(|e| self.cache_error(e))
     }
 
-    /// The translation backends' counters for `day`, or (with `None`) summed over all days.
-    pub fn translation_usage(
+    fn usage(
         &self,
         day: Option<NaiveDate>,
-    ) -> Result<BTreeMap<String, TranslationUsage>> {
+    ) -> std::result::Result<BTreeMap<String, TranslationUsage>, TranslationCacheError> {
         let day = day.map(|d| d.to_string());
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
@@ -333,6 +351,7 @@ impl Store {
             }
             Ok(out)
         })
+        .map_err(|e| self.cache_error(e))
     }
 }
 
@@ -340,28 +359,45 @@ impl Store {
 mod tests {
     use super::*;
 
+    fn key(backend: &str, hash: &str) -> CacheKey {
+        CacheKey {
+            backend: backend.into(),
+            from: "en".into(),
+            to: "es".into(),
+            hash: hash.into(),
+        }
+    }
+
+    /// Hits and misses through the trait object the translator holds, on a real database
+    /// file, surviving a reopen.
     #[test]
-    fn cached_translations_and_usage_persist_in_the_database() {
+    fn the_translation_cache_hits_misses_and_counts_in_the_database_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("n.db");
-        let store = Store::open(&path).unwrap();
+        let cache: Box<dyn TranslationCache> = Box::new(Store::open(&path).unwrap());
+        assert_eq!(cache.get(&key("apertium", "h1")).unwrap(), None, "miss");
+        cache.put(&key("apertium", "h1"), "Hola.").unwrap();
+        cache.put(&key("apertium", "h1"), "Hola!").unwrap();
         assert_eq!(
-            store
-                .cached_translation("apertium", "en", "es", "h1")
-                .unwrap(),
-            None
+            cache.get(&key("apertium", "h1")).unwrap().as_deref(),
+            Some("Hola!"),
+            "hit, the newer translation"
         );
-        store
-            .save_cached_translation("apertium", "en", "es", "h1", "Hola.")
-            .unwrap();
-        store
-            .save_cached_translation("apertium", "en", "es", "h1", "Hola!")
-            .unwrap();
         assert_eq!(
-            store.cached_translation("deepl", "en", "es", "h1").unwrap(),
+            cache.get(&key("deepl", "h1")).unwrap(),
             None,
             "keyed by backend"
         );
+        assert_eq!(
+            cache.get(&key("apertium", "h2")).unwrap(),
+            None,
+            "keyed by hash"
+        );
+        let other_pair = CacheKey {
+            to: "fr".into(),
+            ..key("apertium", "h1")
+        };
+        assert_eq!(cache.get(&other_pair).unwrap(), None, "keyed by pair");
         let d1 = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let d2 = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
         let u = TranslationUsage {
@@ -371,33 +407,74 @@ mod tests {
             unknown_words: 1,
             ..TranslationUsage::default()
         };
-        store.add_translation_usage("apertium", d1, &u).unwrap();
-        store.add_translation_usage("apertium", d1, &u).unwrap();
-        store.add_translation_usage("apertium", d2, &u).unwrap();
-        drop(store);
+        cache.add_usage("apertium", d1, u).unwrap();
+        cache.add_usage("apertium", d1, u).unwrap();
+        cache.add_usage("apertium", d2, u).unwrap();
+        drop(cache);
 
         let again = Store::open(&path).unwrap();
         assert_eq!(
-            again
-                .cached_translation("apertium", "en", "es", "h1")
-                .unwrap()
-                .as_deref(),
+            again.get(&key("apertium", "h1")).unwrap().as_deref(),
             Some("Hola!")
         );
         assert_eq!(again.cached_translation_count().unwrap(), 1);
-        assert_eq!(
-            again.translation_usage(Some(d1)).unwrap()["apertium"].chars,
-            20
-        );
-        let all = again.translation_usage(None).unwrap();
+        assert_eq!(again.usage(Some(d1)).unwrap()["apertium"].chars, 20);
+        let all = again.usage(None).unwrap();
         assert_eq!(all["apertium"].calls, 3);
         assert_eq!(all["apertium"].cache_hits, 6);
         assert_eq!(all["apertium"].unknown_words, 3);
         assert!(
             again
-                .translation_usage(Some(d1.pred_opt().unwrap()))
+                .usage(Some(d1.pred_opt().unwrap()))
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    /// A cache file of the translate crate's former SQLite cache, from before the
+    /// unknown-words counter: opened as a cache file, its translations and counters are kept.
+    #[test]
+    fn an_old_translate_cache_file_opens_with_its_contents() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE translation_cache (
+                 backend TEXT NOT NULL, source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,
+                 segment_hash TEXT NOT NULL, translation TEXT NOT NULL, created_at TEXT NOT NULL,
+                 PRIMARY KEY (backend, source_lang, target_lang, segment_hash)) WITHOUT ROWID;
+             CREATE TABLE translation_usage (
+                 backend TEXT NOT NULL, day TEXT NOT NULL, chars INTEGER NOT NULL DEFAULT 0,
+                 calls INTEGER NOT NULL DEFAULT 0, segments INTEGER NOT NULL DEFAULT 0,
+                 cache_hits INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0,
+                 check_failures INTEGER NOT NULL DEFAULT 0, kept_original INTEGER NOT NULL DEFAULT 0,
+                 PRIMARY KEY (backend, day)) WITHOUT ROWID;
+             INSERT INTO translation_cache VALUES ('apertium', 'en', 'es', 'h1', 'Hola.', '2026-01-01T00:00:00Z');
+             INSERT INTO translation_usage (backend, day, chars, calls) VALUES ('apertium', '2026-01-01', 5, 1);",
+        )
+        .unwrap();
+        drop(conn);
+        let cache = Store::open_translation_cache(&path).unwrap();
+        assert_eq!(
+            cache.get(&key("apertium", "h1")).unwrap().as_deref(),
+            Some("Hola.")
+        );
+        let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        cache
+            .add_usage(
+                "apertium",
+                d,
+                TranslationUsage {
+                    chars: 1,
+                    unknown_words: 2,
+                    ..TranslationUsage::default()
+                },
+            )
+            .unwrap();
+        let u = cache.usage(Some(d)).unwrap()["apertium"];
+        assert_eq!((u.chars, u.calls, u.unknown_words), (6, 1, 2));
+        // A file in a directory that does not exist yet.
+        let nested = dir.path().join("sub/cache.db");
+        assert!(Store::open_translation_cache(&nested).is_ok());
     }
 }

@@ -19,7 +19,7 @@ use tokio::io::AsyncWriteExt;
 use crate::backend::{Backend, BoxFuture, LangPair};
 use crate::error::TranslateError;
 use crate::language::{iso639_3, normalize_language};
-use crate::service::HttpService;
+use crate::service::{HttpService, base_url};
 
 /// Where Debian's Apertium packages install their modes.
 pub const DEFAULT_MODES_DIR: &str = "/usr/share/apertium/modes";
@@ -292,8 +292,8 @@ impl ApertiumApy {
         base: &str,
         timeout: Duration,
     ) -> Result<ApertiumApy, TranslateError> {
+        let base = base_url(name, base)?;
         let http = HttpService::new(name, timeout)?;
-        let base = base.trim_end_matches('/').to_string();
         let url = format!("{base}/listPairs");
         let body = http.get_json(&url).await?;
         let list = body

@@ -3,7 +3,7 @@
 //! ```toml
 //! [translate]
 //! pivots = ["en", "es"]          # languages tried as a relay when no backend has the pair
-//! cache = "data/translations.db" # SQLite cache file [default: newsdesk's database]
+//! cache = "data/translations.db" # a database file of its own [default: newsdesk's database]
 //!
 //! [[translate.backends]]
 //! kind = "apertium"              # apertium | apertium-apy | libretranslate | deepl | openai
@@ -184,8 +184,10 @@ pub struct TranslateConfig {
     pub pivots: Vec<String>,
     /// Forced routes.
     pub routes: Vec<RouteConfig>,
-    /// SQLite cache file (translations and usage counters). When absent, newsdesk keeps them in
-    /// its main database; `Translator::from_config` alone keeps them in memory.
+    /// A database file of its own for the cache (translations and usage counters), relative to
+    /// the configuration's directory. When absent, newsdesk keeps them in its main database.
+    /// newsdesk opens it with `newsdesk-store`; this crate does not (see
+    /// `Translator::from_config`).
     pub cache: Option<PathBuf>,
     /// Prefix of a segment kept in its original language; `{lang}` is its language code.
     pub untranslated_marker: String,

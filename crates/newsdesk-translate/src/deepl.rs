@@ -5,20 +5,17 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::backend::{Backend, BoxFuture, LangPair};
+use crate::backend::LangPair;
 use crate::error::TranslateError;
-use crate::service::HttpService;
+use crate::service::{HttpEndpoint, JsonApi, JsonRequest};
 
 /// The DeepL API (free or pro endpoint).
 #[derive(Debug, Clone)]
 pub struct DeepL {
-    name: String,
-    url: String,
+    endpoint: HttpEndpoint,
     api_key: String,
-    pairs: Vec<LangPair>,
-    http: HttpService,
 }
 
 /// DeepL's target code: English and Portuguese need a variant.
@@ -40,69 +37,36 @@ impl DeepL {
         timeout: Duration,
     ) -> Result<DeepL, TranslateError> {
         Ok(DeepL {
-            name: name.to_string(),
-            url: format!("{}/v2/translate", base.trim_end_matches('/')),
+            endpoint: HttpEndpoint::new(name, base, "/v2/translate", pairs, timeout)?,
             api_key,
-            pairs,
-            http: HttpService::new(name, timeout)?,
         })
     }
 }
 
-impl Backend for DeepL {
-    fn name(&self) -> &str {
-        &self.name
+impl JsonApi for DeepL {
+    fn endpoint(&self) -> &HttpEndpoint {
+        &self.endpoint
     }
 
-    fn pairs(&self) -> Vec<LangPair> {
-        self.pairs.clone()
+    fn request(&self, segments: &[String], from: &str, to: &str) -> JsonRequest {
+        let body = json!({
+            "text": segments,
+            "source_lang": from.to_ascii_uppercase(),
+            "target_lang": target_code(to),
+            "preserve_formatting": true,
+        });
+        let auth = format!("DeepL-Auth-Key {}", self.api_key);
+        JsonRequest {
+            body,
+            headers: vec![("Authorization", auth)],
+        }
     }
 
-    fn translate<'a>(
-        &'a self,
-        segments: &'a [String],
-        from: &'a str,
-        to: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<String>, TranslateError>> {
-        Box::pin(async move {
-            let body = json!({
-                "text": segments,
-                "source_lang": from.to_ascii_uppercase(),
-                "target_lang": target_code(to),
-                "preserve_formatting": true,
-            });
-            let auth = format!("DeepL-Auth-Key {}", self.api_key);
-            let v = self
-                .http
-                .post(
-                    &self.url,
-                    "application/json",
-                    body.to_string(),
-                    &[("Authorization", auth)],
-                )
-                .await?;
-            let bad = |message: String| TranslateError::BadAnswer {
-                backend: self.name.clone(),
-                url: self.url.clone(),
-                message,
-            };
-            let list = v
-                .get("translations")
-                .and_then(|t| t.as_array())
-                .ok_or_else(|| bad("no translations array".to_string()))?;
-            let out: Vec<String> = list
-                .iter()
-                .map(|t| t.get("text").and_then(|x| x.as_str()).map(str::to_string))
-                .collect::<Option<_>>()
-                .ok_or_else(|| bad("a translation without text".to_string()))?;
-            if out.len() != segments.len() {
-                return Err(bad(format!(
-                    "{} translations for {} segments",
-                    out.len(),
-                    segments.len()
-                )));
-            }
-            Ok(out)
-        })
+    fn translations(&self, answer: &Value, segments: usize) -> Result<Vec<String>, TranslateError> {
+        let list = self.endpoint.array(answer, "/translations")?;
+        self.endpoint.translations(
+            list.iter().map(|t| t.get("text").and_then(Value::as_str)),
+            segments,
+        )
     }
 }

@@ -126,14 +126,9 @@ pub enum TranslateError {
         /// The timeout.
         after: Duration,
     },
-    /// The cache file failed.
-    #[error("newsdesk-translate: cache {path}: {message}")]
-    Cache {
-        /// Cache file (or `memory`).
-        path: String,
-        /// Why.
-        message: String,
-    },
+    /// The translation cache failed.
+    #[error("newsdesk-translate: {0}")]
+    Cache(#[from] newsdesk_core::TranslationCacheError),
 }
 
 impl TranslateError {

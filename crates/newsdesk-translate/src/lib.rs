@@ -26,8 +26,10 @@
 //!   did not know are counted, and the marks never reach the output;
 //! * applies the target's typography ([`apply_typography`]: « » with narrow no-break spaces in
 //!   French, „ “ in German…);
-//! * caches each checked hop in a [`TranslationCache`] ([`MemoryCache`], [`SqliteCache`]) keyed
-//!   by backend, pair and segment hash, which also keeps the per-backend [`Usage`] counters.
+//! * caches each checked hop in a [`TranslationCache`] keyed by backend, pair and segment hash
+//!   ([`cache_key`]), which also keeps the per-backend [`TranslationUsage`] counters. The trait
+//!   is `newsdesk-core`'s; newsdesk's database (`newsdesk-store`) implements it, and
+//!   [`MemoryCache`] is here for tests and runs without a database.
 //!
 //! It does not detect languages (`newsdesk-text` does), parse HTML, or store articles.
 //! [`TranslateConfig`] is the `[translate]` table of newsdesk.toml.
@@ -68,13 +70,12 @@ mod throttle;
 mod translator;
 mod typography;
 mod unknown;
-mod usage;
 
 pub use apertium::{
     ApertiumApy, ApertiumCli, DEFAULT_MODES_DIR, apertium_available, discover_modes,
 };
 pub use backend::{Backend, BoxFuture, LangPair};
-pub use cache::{CacheKey, MemoryCache, SqliteCache, TranslationCache};
+pub use cache::{MemoryCache, cache_key};
 pub use check::{
     CheckFailure, LengthBounds, check_final, check_hop, check_pivot_leaks, glued_tokens, numbers,
     repair_glued,
@@ -105,4 +106,6 @@ pub use typography::{
     NARROW_NBSP, NBSP, QuoteStyle, apply_typography, quote_style, repair_single_quotes,
 };
 pub use unknown::{MarkedText, MarkedWord, inner_capitalised_words, leak_share, pivot_leaks};
-pub use usage::Usage;
+
+/// The cache's interface, defined in `newsdesk-core` (the store implements it).
+pub use newsdesk_core::{CacheKey, TranslationCache, TranslationCacheError, TranslationUsage};

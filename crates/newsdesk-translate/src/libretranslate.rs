@@ -4,20 +4,17 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::backend::{Backend, BoxFuture, LangPair};
+use crate::backend::LangPair;
 use crate::error::TranslateError;
-use crate::service::HttpService;
+use crate::service::{HttpEndpoint, JsonApi, JsonRequest};
 
 /// A LibreTranslate server.
 #[derive(Debug, Clone)]
 pub struct LibreTranslate {
-    name: String,
-    url: String,
+    endpoint: HttpEndpoint,
     api_key: Option<String>,
-    pairs: Vec<LangPair>,
-    http: HttpService,
 }
 
 impl LibreTranslate {
@@ -30,61 +27,31 @@ impl LibreTranslate {
         timeout: Duration,
     ) -> Result<LibreTranslate, TranslateError> {
         Ok(LibreTranslate {
-            name: name.to_string(),
-            url: format!("{}/translate", base.trim_end_matches('/')),
+            endpoint: HttpEndpoint::new(name, base, "/translate", pairs, timeout)?,
             api_key,
-            pairs,
-            http: HttpService::new(name, timeout)?,
         })
     }
 }
 
-impl Backend for LibreTranslate {
-    fn name(&self) -> &str {
-        &self.name
+impl JsonApi for LibreTranslate {
+    fn endpoint(&self) -> &HttpEndpoint {
+        &self.endpoint
     }
 
-    fn pairs(&self) -> Vec<LangPair> {
-        self.pairs.clone()
+    fn request(&self, segments: &[String], from: &str, to: &str) -> JsonRequest {
+        let mut body = json!({"q": segments, "source": from, "target": to, "format": "text"});
+        if let Some(k) = &self.api_key {
+            body["api_key"] = json!(k);
+        }
+        JsonRequest {
+            body,
+            headers: Vec::new(),
+        }
     }
 
-    fn translate<'a>(
-        &'a self,
-        segments: &'a [String],
-        from: &'a str,
-        to: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<String>, TranslateError>> {
-        Box::pin(async move {
-            let mut body = json!({"q": segments, "source": from, "target": to, "format": "text"});
-            if let Some(k) = &self.api_key {
-                body["api_key"] = json!(k);
-            }
-            let v = self
-                .http
-                .post(&self.url, "application/json", body.to_string(), &[])
-                .await?;
-            let bad = |message: &str| TranslateError::BadAnswer {
-                backend: self.name.clone(),
-                url: self.url.clone(),
-                message: message.to_string(),
-            };
-            let list = v
-                .get("translatedText")
-                .and_then(|t| t.as_array())
-                .ok_or_else(|| bad("no translatedText array"))?;
-            let out: Vec<String> = list
-                .iter()
-                .map(|t| t.as_str().map(str::to_string))
-                .collect::<Option<_>>()
-                .ok_or_else(|| bad("translatedText holds a non-string"))?;
-            if out.len() != segments.len() {
-                return Err(bad(&format!(
-                    "{} translations for {} segments",
-                    out.len(),
-                    segments.len()
-                )));
-            }
-            Ok(out)
-        })
+    fn translations(&self, answer: &Value, segments: usize) -> Result<Vec<String>, TranslateError> {
+        let list = self.endpoint.array(answer, "/translatedText")?;
+        self.endpoint
+            .translations(list.iter().map(Value::as_str), segments)
     }
 }

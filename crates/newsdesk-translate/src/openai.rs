@@ -7,19 +7,16 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::backend::{Backend, BoxFuture, LangPair};
+use crate::backend::LangPair;
 use crate::error::TranslateError;
-use crate::service::HttpService;
+use crate::service::{HttpEndpoint, JsonApi, JsonRequest};
 
 /// An OpenAI-compatible chat model used as a translator.
 #[derive(Debug, Clone)]
 pub struct OpenAiChat {
-    name: String,
-    url: String,
+    endpoint: HttpEndpoint,
     api_key: Option<String>,
     model: String,
-    pairs: Vec<LangPair>,
-    http: HttpService,
 }
 
 impl OpenAiChat {
@@ -33,15 +30,12 @@ impl OpenAiChat {
         pairs: Vec<LangPair>,
         timeout: Duration,
     ) -> Result<OpenAiChat, TranslateError> {
-        let base = base.trim_end_matches('/');
-        let base = base.strip_suffix("/v1").unwrap_or(base);
+        let trimmed = base.trim().trim_end_matches('/');
+        let base = trimmed.strip_suffix("/v1").unwrap_or(base);
         Ok(OpenAiChat {
-            name: name.to_string(),
-            url: format!("{base}/v1/chat/completions"),
+            endpoint: HttpEndpoint::new(name, base, "/v1/chat/completions", pairs, timeout)?,
             api_key,
             model: model.to_string(),
-            pairs,
-            http: HttpService::new(name, timeout)?,
         })
     }
 }
@@ -57,77 +51,53 @@ pub fn system_prompt(from: &str, to: &str) -> String {
 }
 
 /// Finds the JSON array in a model's answer.
-fn parse_array(content: &str) -> Option<Vec<String>> {
+fn parse_array(content: &str) -> Option<Vec<Value>> {
     let start = content.find('[')?;
     let end = content.rfind(']')?;
     if end < start {
         return None;
     }
-    let v: Value = serde_json::from_str(&content[start..=end]).ok()?;
-    v.as_array()?
-        .iter()
-        .map(|x| x.as_str().map(str::to_string))
-        .collect()
+    match serde_json::from_str(&content[start..=end]).ok()? {
+        Value::Array(items) => Some(items),
+        _ => None,
+    }
 }
 
-impl Backend for OpenAiChat {
-    fn name(&self) -> &str {
-        &self.name
+impl JsonApi for OpenAiChat {
+    fn endpoint(&self) -> &HttpEndpoint {
+        &self.endpoint
     }
 
-    fn pairs(&self) -> Vec<LangPair> {
-        self.pairs.clone()
+    fn request(&self, segments: &[String], from: &str, to: &str) -> JsonRequest {
+        // The segments as one JSON array of strings, in the user message.
+        let user = Value::from(segments).to_string();
+        let body = json!({
+            "model": self.model,
+            "temperature": 0,
+            "messages": [
+                {"role": "system", "content": system_prompt(from, to)},
+                {"role": "user", "content": user},
+            ],
+        });
+        let headers = self
+            .api_key
+            .iter()
+            .map(|k| ("Authorization", format!("Bearer {k}")))
+            .collect();
+        JsonRequest { body, headers }
     }
 
-    fn translate<'a>(
-        &'a self,
-        segments: &'a [String],
-        from: &'a str,
-        to: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<String>, TranslateError>> {
-        Box::pin(async move {
-            let user = serde_json::to_string(segments).map_err(|e| TranslateError::BadAnswer {
-                backend: self.name.clone(),
-                url: self.url.clone(),
-                message: e.to_string(),
-            })?;
-            let body = json!({
-                "model": self.model,
-                "temperature": 0,
-                "messages": [
-                    {"role": "system", "content": system_prompt(from, to)},
-                    {"role": "user", "content": user},
-                ],
-            });
-            let headers: Vec<(&str, String)> = self
-                .api_key
-                .iter()
-                .map(|k| ("Authorization", format!("Bearer {k}")))
-                .collect();
-            let v = self
-                .http
-                .post(&self.url, "application/json", body.to_string(), &headers)
-                .await?;
-            let bad = |message: String| TranslateError::BadAnswer {
-                backend: self.name.clone(),
-                url: self.url.clone(),
-                message,
-            };
-            let content = v
-                .pointer("/choices/0/message/content")
-                .and_then(|c| c.as_str())
-                .ok_or_else(|| bad("no choices[0].message.content".to_string()))?;
-            let out = parse_array(content)
-                .ok_or_else(|| bad("the model did not answer a JSON array".to_string()))?;
-            if out.len() != segments.len() {
-                return Err(bad(format!(
-                    "{} translations for {} segments",
-                    out.len(),
-                    segments.len()
-                )));
-            }
-            Ok(out)
-        })
+    fn translations(&self, answer: &Value, segments: usize) -> Result<Vec<String>, TranslateError> {
+        let content = answer
+            .pointer("/choices/0/message/content")
+            .and_then(Value::as_str)
+            .ok_or_else(|| self.endpoint.bad_answer("no choices[0].message.content"))?;
+        let list = parse_array(content).ok_or_else(|| {
+            self.endpoint
+                .bad_answer("the model did not answer a JSON array")
+        })?;
+        self.endpoint
+            .translations(list.iter().map(Value::as_str), segments)
     }
 }
 
@@ -139,9 +109,9 @@ mod tests {
     fn arrays_are_found_in_fenced_answers() {
         assert_eq!(
             parse_array("```json\n[\"a\", \"b\"]\n```"),
-            Some(vec!["a".to_string(), "b".to_string()])
+            Some(vec![Value::from("a"), Value::from("b")])
         );
         assert_eq!(parse_array("no array"), None);
-        assert_eq!(parse_array("[1, 2]"), None);
+        assert_eq!(parse_array("] then ["), None);
     }
 }

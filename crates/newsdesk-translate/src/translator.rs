@@ -2,13 +2,12 @@
 //! over a set of backends with their rate limits, retries and budgets.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::apertium::{ApertiumApy, ApertiumCli};
 use crate::backend::{Backend, LangPair};
-use crate::cache::{CacheKey, MemoryCache, SqliteCache, TranslationCache};
+use crate::cache::cache_key;
 use crate::check::repair_glued;
 use crate::check::{LengthBounds, check_final, check_hop, check_pivot_leaks};
 use crate::config::{BackendConfig, BackendKind, RouteConfig, TranslateConfig};
@@ -24,7 +23,7 @@ use crate::segment::split_sentences;
 use crate::throttle::{RateLimiter, RetryPolicy};
 use crate::typography::{apply_typography, repair_single_quotes};
 use crate::unknown::{MarkedText, inner_capitalised_words, pivot_leaks};
-use crate::usage::Usage;
+use newsdesk_core::{TranslationCache, TranslationUsage};
 
 /// A backend with the limits the translator enforces around it.
 pub struct ManagedBackend {
@@ -216,7 +215,7 @@ pub struct Translator {
     backends: Vec<ManagedBackend>,
     cache: Arc<dyn TranslationCache>,
     options: TranslatorOptions,
-    run_usage: Mutex<BTreeMap<String, Usage>>,
+    run_usage: Mutex<BTreeMap<String, TranslationUsage>>,
 }
 
 impl std::fmt::Debug for Translator {
@@ -339,21 +338,14 @@ impl Translator {
         }
     }
 
-    /// Builds the backends and the cache of a `[translate]` table; relative cache paths are
-    /// relative to `base_dir`. Without a `cache` file the cache is in memory.
+    /// Builds the backends of a `[translate]` table over `cache`. The table's `cache` file is
+    /// not opened here: this crate keeps no files, the caller opens it (newsdesk opens it, or
+    /// its main database, with `newsdesk-store`; tests and one-off runs pass a [`MemoryCache`]).
+    ///
+    /// [`MemoryCache`]: crate::MemoryCache
     pub async fn from_config(
         config: &TranslateConfig,
-        base_dir: &Path,
-    ) -> Result<Translator, TranslateError> {
-        Translator::from_config_or(config, base_dir, Arc::new(MemoryCache::new())).await
-    }
-
-    /// Like [`Translator::from_config`], with `default_cache` when the table names no `cache`
-    /// file (newsdesk passes its main database).
-    pub async fn from_config_or(
-        config: &TranslateConfig,
-        base_dir: &Path,
-        default_cache: Arc<dyn TranslationCache>,
+        cache: Arc<dyn TranslationCache>,
     ) -> Result<Translator, TranslateError> {
         let mut names = Vec::new();
         let mut backends = Vec::new();
@@ -367,10 +359,6 @@ impl Translator {
             names.push(b.name());
             backends.push(build_backend(b).await?);
         }
-        let cache: Arc<dyn TranslationCache> = match &config.cache {
-            Some(p) => Arc::new(SqliteCache::open(&base_dir.join(p))?),
-            None => default_cache,
-        };
         Ok(Translator::new(
             backends,
             cache,
@@ -391,8 +379,8 @@ impl Translator {
             .collect()
     }
 
-    /// Usage of each backend since this translator was built.
-    pub fn run_usage(&self) -> BTreeMap<String, Usage> {
+    /// TranslationUsage of each backend since this translator was built.
+    pub fn run_usage(&self) -> BTreeMap<String, TranslationUsage> {
         self.run_usage.lock().map(|m| m.clone()).unwrap_or_default()
     }
 
@@ -630,9 +618,9 @@ impl Translator {
                     tracing::debug!(stage = "translate", %backend, %reason, "segment kept in its original language");
                     self.record(
                         &backend,
-                        Usage {
+                        TranslationUsage {
                             kept_original: 1,
-                            ..Usage::default()
+                            ..TranslationUsage::default()
                         },
                     );
                     SegmentOutcome {
@@ -657,7 +645,7 @@ impl Translator {
     }
 
     /// Adds to a backend's counters, for this run and in the cache (today).
-    fn record(&self, backend: &str, u: Usage) {
+    fn record(&self, backend: &str, u: TranslationUsage) {
         if let Ok(mut m) = self.run_usage.lock() {
             *m.entry(backend.to_string()).or_default() += u;
         }
@@ -687,7 +675,7 @@ impl Translator {
         let mut hits = 0u64;
         for (i, text) in current.iter().enumerate() {
             let Some(text) = text else { continue };
-            let key = CacheKey::new(&name, &hop.from, &hop.to, text);
+            let key = cache_key(&name, &hop.from, &hop.to, text);
             if let Some(t) = self.cache.get(&key)? {
                 hits += 1;
                 out[i] = Some(HopOutcome::Done {
@@ -707,9 +695,9 @@ impl Translator {
         if hits > 0 {
             self.record(
                 &name,
-                Usage {
+                TranslationUsage {
                     cache_hits: hits,
-                    ..Usage::default()
+                    ..TranslationUsage::default()
                 },
             );
         }
@@ -728,7 +716,7 @@ impl Translator {
                         match self.check(mb, &originals[first], &sent, &raw, marked.as_deref()) {
                             Ok(()) => {
                                 self.cache
-                                    .put(&CacheKey::new(&name, &hop.from, &hop.to, text), &raw)?;
+                                    .put(&cache_key(&name, &hop.from, &hop.to, text), &raw)?;
                                 HopOutcome::Done {
                                     text: raw,
                                     marked,
@@ -740,9 +728,9 @@ impl Translator {
                                 tracing::debug!(stage = "translate", backend = %name, failure = %f, "segment failed its checks; retrying it alone");
                                 self.record(
                                     &name,
-                                    Usage {
+                                    TranslationUsage {
                                         check_failures: 1,
-                                        ..Usage::default()
+                                        ..TranslationUsage::default()
                                     },
                                 );
                                 self.retry_alone(
@@ -796,7 +784,7 @@ impl Translator {
                 match self.check(mb, original, sent, &raw, marked.as_deref()) {
                     Ok(()) => {
                         self.cache
-                            .put(&CacheKey::new(name, &hop.from, &hop.to, &sent.text), &raw)?;
+                            .put(&cache_key(name, &hop.from, &hop.to, &sent.text), &raw)?;
                         Ok(HopOutcome::Done {
                             text: raw,
                             marked,
@@ -807,9 +795,9 @@ impl Translator {
                     Err(f) => {
                         self.record(
                             name,
-                            Usage {
+                            TranslationUsage {
                                 check_failures: 1,
-                                ..Usage::default()
+                                ..TranslationUsage::default()
                             },
                         );
                         Ok(HopOutcome::Failed(format!("{first_failure}; alone: {f}")))
@@ -845,9 +833,9 @@ impl Translator {
         if unknown > 0 {
             self.record(
                 mb.name(),
-                Usage {
+                TranslationUsage {
                     unknown_words: unknown,
-                    ..Usage::default()
+                    ..TranslationUsage::default()
                 },
             );
         }
@@ -940,11 +928,11 @@ impl Translator {
                 Ok(v) => {
                     self.record(
                         &name,
-                        Usage {
+                        TranslationUsage {
                             chars: wanted,
                             calls: 1,
                             segments: segments.len() as u64,
-                            ..Usage::default()
+                            ..TranslationUsage::default()
                         },
                     );
                     return Ok(v);
@@ -952,10 +940,10 @@ impl Translator {
                 Err(e) => {
                     self.record(
                         &name,
-                        Usage {
+                        TranslationUsage {
                             calls: 1,
                             errors: 1,
-                            ..Usage::default()
+                            ..TranslationUsage::default()
                         },
                     );
                     let retry_after = match &e {

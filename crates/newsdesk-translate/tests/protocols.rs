@@ -176,11 +176,18 @@ async fn openai(
 }
 
 async fn start(svc: Arc<Service>) -> SocketAddr {
-    let app = Router::new()
-        .route("/translate", post(libre))
-        .route("/v2/translate", post(deepl))
-        .route("/v1/chat/completions", post(openai))
-        .with_state(svc);
+    serve(
+        Router::new()
+            .route("/translate", post(libre))
+            .route("/v2/translate", post(deepl))
+            .route("/v1/chat/completions", post(openai))
+            .with_state(svc),
+    )
+    .await
+}
+
+/// Serves `app` on a free port of 127.0.0.1.
+async fn serve(app: Router) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -457,5 +464,120 @@ async fn the_translator_can_be_shared_across_tasks() {
             h.await.unwrap().unwrap().text,
             format!("ARTICLE {i} IS HERE.")
         );
+    }
+}
+
+/// How the broken server answers every request.
+#[derive(Clone, Copy)]
+enum Broken {
+    /// 502 from a proxy in front of the service, with an HTML page.
+    ProxyPage,
+    /// 503 with the service's own JSON error body.
+    JsonError,
+    /// 200 with an HTML page instead of JSON.
+    HtmlOk,
+    /// 200 with JSON of another shape.
+    WrongShape,
+}
+
+async fn broken(State(mode): State<Broken>) -> Response {
+    let html = "<html><body><h1>Bad Gateway</h1></body></html>";
+    match mode {
+        Broken::ProxyPage => (StatusCode::BAD_GATEWAY, html).into_response(),
+        Broken::JsonError => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"error": "Model is loading"})),
+        )
+            .into_response(),
+        Broken::HtmlOk => (StatusCode::OK, html).into_response(),
+        Broken::WrongShape => Json(json!({"result": "nothing here"})).into_response(),
+    }
+}
+
+/// A server answering every path (each backend's endpoint) the same broken way.
+async fn start_broken(mode: Broken) -> SocketAddr {
+    serve(Router::new().fallback(broken).with_state(mode)).await
+}
+
+/// The three HTTP backends over one base URL.
+fn http_backends(base: &str) -> Vec<Box<dyn Backend>> {
+    let pairs = vec![LangPair::parse("*").unwrap()];
+    let timeout = Duration::from_secs(10);
+    vec![
+        Box::new(LibreTranslate::new("libre", base, None, pairs.clone(), timeout).unwrap()),
+        Box::new(DeepL::new("deepl", base, "k".to_string(), pairs.clone(), timeout).unwrap()),
+        Box::new(OpenAiChat::new("llm", base, None, "m", pairs, timeout).unwrap()),
+    ]
+}
+
+/// The answer checks every HTTP backend shares: an error status with an HTML page or with the
+/// service's JSON error, and a success status whose body is not JSON or not the protocol's
+/// shape, give the same clear errors whatever the protocol.
+#[tokio::test]
+async fn error_statuses_and_answers_that_are_not_the_protocol_are_clear_errors() {
+    for mode in [
+        Broken::ProxyPage,
+        Broken::JsonError,
+        Broken::HtmlOk,
+        Broken::WrongShape,
+    ] {
+        let base = format!("http://{}", start_broken(mode).await);
+        for b in http_backends(&base) {
+            let e = b
+                .translate(&segs(&["hello"]), "en", "de")
+                .await
+                .unwrap_err();
+            let name = b.name();
+            let text = e.to_string();
+            assert!(
+                text.contains(&format!("backend {name}:")) && text.contains(&base),
+                "names the backend and the URL: {text}"
+            );
+            match mode {
+                Broken::ProxyPage => {
+                    assert!(
+                        matches!(e, TranslateError::Service { status: 502, .. }),
+                        "{text}"
+                    );
+                    assert!(text.contains("Bad Gateway"), "the body's start: {text}");
+                    assert!(e.is_transient(), "a 5xx is retried: {text}");
+                }
+                Broken::JsonError => {
+                    assert!(
+                        matches!(e, TranslateError::Service { status: 503, .. }),
+                        "{text}"
+                    );
+                    assert!(
+                        text.contains("Model is loading") && !text.contains('{'),
+                        "the service's message, not its JSON: {text}"
+                    );
+                    assert!(e.is_transient(), "{text}");
+                }
+                Broken::HtmlOk => {
+                    assert!(matches!(e, TranslateError::BadAnswer { .. }), "{text}");
+                    assert!(text.contains("invalid JSON"), "{text}");
+                    assert!(!e.is_transient(), "{text}");
+                }
+                Broken::WrongShape => {
+                    assert!(matches!(e, TranslateError::BadAnswer { .. }), "{text}");
+                    assert!(!e.is_transient(), "{text}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn base_urls_that_are_not_http_are_refused_at_construction() {
+    let pairs = vec![LangPair::parse("en-fr").unwrap()];
+    let timeout = Duration::from_secs(1);
+    for base in ["api.deepl.com", "ftp://127.0.0.1", "http://"] {
+        let libre = LibreTranslate::new("libre", base, None, pairs.clone(), timeout).unwrap_err();
+        let deepl = DeepL::new("deepl", base, "k".into(), pairs.clone(), timeout).unwrap_err();
+        let llm = OpenAiChat::new("llm", base, None, "m", pairs.clone(), timeout).unwrap_err();
+        for e in [libre, deepl, llm] {
+            assert!(matches!(e, TranslateError::Config(_)), "{base}: {e}");
+            assert!(e.to_string().contains(base), "{e}");
+        }
     }
 }

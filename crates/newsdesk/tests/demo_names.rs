@@ -6,11 +6,11 @@
 //! installed.
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use std::path::Path;
+use std::sync::Arc;
 
 use newsdesk_demo::{Body, sample_corpus};
 use newsdesk_translate::{
-    TranslateConfig, Translator, apertium_available, inner_capitalised_words,
+    MemoryCache, TranslateConfig, Translator, apertium_available, inner_capitalised_words,
 };
 
 /// Honorifics are translated (`Ms` → `Mme`): not names.
@@ -65,7 +65,7 @@ async fn demo_corpus_names_survive_every_route_into_the_french_edition() {
     // The demo's own [translate] table: Apertium, pivots es and en.
     let config: TranslateConfig =
         toml::from_str("pivots = [\"es\", \"en\"]\n[[backends]]\nkind = \"apertium\"\n").unwrap();
-    let translator = Translator::from_config(&config, Path::new("."))
+    let translator = Translator::from_config(&config, Arc::new(MemoryCache::new()))
         .await
         .unwrap();
     let corpus = sample_corpus();

@@ -15,11 +15,10 @@ use anyhow::{Context as _, Result, bail};
 use clap::{Args, Subcommand};
 use newsdesk_store::Store;
 use newsdesk_translate::{
-    MemoryCache, SegmentStatus, TranslateConfig, TranslationCache, Translator, Usage,
+    MemoryCache, SegmentStatus, TranslateConfig, TranslationCache, TranslationUsage, Translator,
 };
 
 use crate::config::Config;
-use newsdesk_pipeline::translate::StoreCache;
 
 /// `newsdesk translate …`.
 #[derive(Debug, Subcommand)]
@@ -130,16 +129,21 @@ fn load_translate_setup(
     Ok((config, base, Some(database)))
 }
 
-/// The site's database as the cache, when there is no cache file and the database exists.
-fn database_cache(config: &TranslateConfig, database: Option<&Path>) -> Result<Option<StoreCache>> {
-    match database {
-        Some(db) if config.cache.is_none() && db.is_file() => {
-            let store = Store::open(db)
-                .with_context(|| format!("cannot open the database {}", db.display()))?;
-            Ok(Some(StoreCache::new(store)))
-        }
-        _ => Ok(None),
-    }
+/// The persistent cache: the cache file when there is one (relative to `base`), else the
+/// site's database when it exists; `None` when there is neither.
+fn persisted_cache(
+    config: &TranslateConfig,
+    base: &Path,
+    database: Option<&Path>,
+) -> Result<Option<Arc<dyn TranslationCache>>> {
+    let file = match (&config.cache, database) {
+        (Some(file), _) => base.join(file),
+        (None, Some(db)) if db.is_file() => db.to_path_buf(),
+        (None, _) => return Ok(None),
+    };
+    let store = Store::open_translation_cache(&file)
+        .with_context(|| format!("cannot open the translation cache {}", file.display()))?;
+    Ok(Some(Arc::new(store)))
 }
 
 /// Builds the translator of the configuration, with `--cache` overriding the cache file.
@@ -148,11 +152,9 @@ pub async fn build_translator(explicit: Option<&Path>, setup: &SetupArgs) -> Res
     if let Some(c) = &setup.cache {
         config.cache = Some(std::path::absolute(c)?);
     }
-    let default: Arc<dyn TranslationCache> = match database_cache(&config, database.as_deref())? {
-        Some(c) => Arc::new(c),
-        None => Arc::new(MemoryCache::new()),
-    };
-    Ok(Translator::from_config_or(&config, &base, default).await?)
+    let cache = persisted_cache(&config, &base, database.as_deref())?
+        .unwrap_or_else(|| Arc::new(MemoryCache::new()));
+    Ok(Translator::from_config(&config, cache).await?)
 }
 
 /// Runs one `translate` subcommand.
@@ -240,18 +242,15 @@ async fn stats(
         cfg.cache = Some(std::path::absolute(c)?);
     }
     // Only the counters are read: no backend is started.
-    let cache: Arc<dyn TranslationCache> =
-        match (&cfg.cache, database_cache(&cfg, database.as_deref())?) {
-            (Some(file), _) => Arc::new(newsdesk_translate::SqliteCache::open(&base.join(file))?),
-            (None, Some(store)) => Arc::new(store),
-            (None, None) => bail!(
-                "no translation counters: no site database{} and no cache file (set `cache` in \
+    let Some(cache) = persisted_cache(&cfg, &base, database.as_deref())? else {
+        bail!(
+            "no translation counters: no site database{} and no cache file (set `cache` in \
              [translate] or pass --cache FILE)",
-                database
-                    .map(|d| format!(" at {}", d.display()))
-                    .unwrap_or_default()
-            ),
-        };
+            database
+                .map(|d| format!(" at {}", d.display()))
+                .unwrap_or_default()
+        );
+    };
     let day = today.then(|| chrono::Utc::now().date_naive());
     let usage = cache.usage(day)?;
     if json {
@@ -270,7 +269,7 @@ async fn stats(
         "kept",
         "unknown"
     );
-    let mut total = Usage::default();
+    let mut total = TranslationUsage::default();
     for (name, u) in &usage {
         total += *u;
         say!(
