@@ -63,8 +63,8 @@ mod dates;
 mod error;
 mod jsonld;
 mod metadata;
-mod nesting;
 mod page;
+mod prepass;
 mod sanitize;
 mod text_stats;
 mod title;
@@ -77,9 +77,9 @@ pub use bounds::{
     bound_html, bound_html_with,
 };
 pub use error::ExtractError;
-pub use nesting::MAX_NESTING;
 pub use newsdesk_core::ExtractedArticle;
 pub use page::MAX_HTML_BYTES;
+pub use prepass::MAX_NESTING;
 pub use sanitize::{ALLOWED_TAGS, sanitize_html};
 
 /// Only for the differential fuzz target (`fuzz/fuzz_targets/tokenize.rs`), built by cargo-fuzz

@@ -925,7 +925,7 @@ mod tests {
             let ours = dump(&parse_document(&text));
             let theirs = dump(&Html::parse_document(&text));
             assert!(ours == theirs, "trees differ for {}", page.display());
-            let prepared = crate::nesting::prepare(&text);
+            let prepared = crate::prepass::prepare(&text);
             let ours = dump(&parse_document(&prepared));
             let theirs = dump(&Html::parse_document(&prepared));
             assert!(
