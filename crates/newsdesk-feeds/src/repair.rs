@@ -316,14 +316,9 @@ impl<'a> Repairer<'a> {
 
     fn text(&mut self, t: &str) {
         if self.inside_root() {
-            // `>` is legal in text but `]]>` is not; escaping every `>` is harmless.
-            for c in t.chars() {
-                if c == '>' {
-                    self.out.push_str("&gt;");
-                } else {
-                    self.out.push(c);
-                }
-            }
+            // `>` is legal in text but `]]>` is not; escaping every `>` is harmless (`t` holds
+            // no `<` or `&`: `run` hands those over one by one)
+            self.out.push_str(&escape::html_text(t));
         } else if !t.trim().is_empty() {
             self.wellformed = false;
         }
