@@ -22,13 +22,7 @@ impl TextFormat {
     pub fn to_html(self, value: &str) -> Cow<'_, str> {
         match self {
             TextFormat::Html => Cow::Borrowed(value),
-            TextFormat::Text if !value.contains(['<', '>', '&']) => Cow::Borrowed(value),
-            TextFormat::Text => Cow::Owned(
-                value
-                    .replace('&', "&amp;")
-                    .replace('<', "&lt;")
-                    .replace('>', "&gt;"),
-            ),
+            TextFormat::Text => crate::escape::html_text(value),
         }
     }
 }

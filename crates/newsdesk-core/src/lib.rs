@@ -12,6 +12,8 @@
 //! * [`ExtractedArticle`]: what the extractor found in one article page.
 //! * [`NewArticle`] / [`Article`]: an article as stored, with where its content came from
 //!   ([`ContentOrigin`]).
+//! * [`escape`]: HTML/XML escaping and character-reference decoding (on `html-escape`), the one
+//!   implementation every crate uses.
 //! * [`ArticleSummary`], [`ArticleQuery`], [`ArticlePage`], [`SourceWithStats`]: read models that the
 //!   store returns and the web layer renders.
 //! * [`TranslationCache`] / [`CacheKey`] / [`TranslationUsage`]: the translation cache's
@@ -27,6 +29,7 @@
 
 mod article;
 mod error;
+pub mod escape;
 mod feed;
 pub mod hostile;
 mod label;

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::generated;
+use crate::filler;
 
 /// How long before "now" the newest article is placed by [`Corpus::freshen`].
 pub const FRESHNESS_MARGIN_MINUTES: i64 = 10;
@@ -215,7 +215,7 @@ impl CorpusArticle {
         match &self.body {
             Body::Paragraphs(p) => p.clone(),
             Body::Generated { seed, paragraphs } => {
-                generated::paragraphs(&self.language, *seed, *paragraphs)
+                filler::paragraphs(&self.language, *seed, *paragraphs)
             }
         }
     }

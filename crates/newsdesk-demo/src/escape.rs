@@ -1,20 +1,5 @@
-//! Escaping text for HTML/XML documents and JSON-LD blocks.
-
-/// Escapes text for HTML/XML element content and attribute values.
-pub(crate) fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+//! Embedding text in XML CDATA sections and JSON-LD `<script>` blocks (HTML/XML escaping is
+//! `newsdesk_core::escape`).
 
 /// Wraps text in a CDATA section (splitting any `]]>` inside it).
 pub(crate) fn cdata(s: &str) -> String {
@@ -34,8 +19,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup() {
-        assert_eq!(xml("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+    fn embeds_text_in_cdata_and_scripts() {
         assert_eq!(cdata("x]]>y"), "<![CDATA[x]]]]><![CDATA[>y]]>");
         let v = serde_json::json!({"a": "</script>"});
         assert!(!json_in_script(&v).contains("</script>"));

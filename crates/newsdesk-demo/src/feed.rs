@@ -3,9 +3,10 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
+use newsdesk_core::escape::xml;
 
 use crate::corpus::{CorpusArticle, CorpusSource, FeedFormat};
-use crate::escape::{cdata, xml};
+use crate::escape::cdata;
 use crate::locale::locale;
 
 /// A rendered feed.

@@ -1,6 +1,6 @@
 //! Placeholder images: small SVGs generated from the file name (no bitmaps are bundled).
 
-use crate::escape::xml;
+use newsdesk_core::escape::xml;
 
 /// FNV-1a, used to derive stable colours and validators.
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {

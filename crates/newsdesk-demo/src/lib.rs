@@ -30,6 +30,7 @@ mod corpus;
 mod error;
 mod escape;
 mod feed;
+mod filler;
 mod generated;
 mod image;
 mod locale;

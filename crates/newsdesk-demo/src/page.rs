@@ -5,9 +5,10 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, FixedOffset};
+use newsdesk_core::escape::xml;
 
 use crate::corpus::{Corpus, CorpusArticle, CorpusSource};
-use crate::escape::{json_in_script, xml};
+use crate::escape::json_in_script;
 use crate::locale::{Locale, locale};
 
 /// Marker present on every page and feed the origin serves.

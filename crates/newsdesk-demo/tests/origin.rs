@@ -173,12 +173,9 @@ async fn article_pages_carry_boilerplate_byline_time_and_metadata() {
             .into_iter()
             .find(|p| !p.starts_with("## "))
             .unwrap();
-        let escaped = first
-            .replace('&', "&amp;")
-            .replace('"', "&quot;")
-            .replace('\'', "&#39;");
+        let escaped = newsdesk_core::escape::xml(&first);
         assert!(
-            html.contains(&escaped),
+            html.contains(&*escaped),
             "{} lacks its first paragraph",
             a.id()
         );

@@ -10,8 +10,8 @@ use crate::body::{self, RenderContext};
 use crate::boilerplate;
 use crate::content;
 use crate::metadata;
-use crate::nesting;
 use crate::page;
+use crate::prepass;
 use crate::sanitize::sanitize_html;
 use crate::text_stats::Stats;
 use crate::tokenize;
@@ -32,7 +32,7 @@ pub fn extract(
     page::check_bytes(bytes, url)?;
     let decoded = newsdesk_text::decode_html(bytes, http_charset);
     page::check_text(&decoded.text, url)?;
-    let doc = tokenize::parse_document(&nesting::prepare(&decoded.text));
+    let doc = tokenize::parse_document(&prepass::prepare(&decoded.text));
 
     let page_url = Url::parse(url).ok().filter(|u| u.has_host());
     // Most pages have no `<base>`: look for one in the markup before walking the whole tree.
@@ -86,7 +86,7 @@ pub fn extract(
         if ld_len >= 200 && dom_len * 10 < ld_len * 6 {
             rendered.html = ld_text
                 .split("\n\n")
-                .map(|p| format!("<p>{}</p>", body::escape(p)))
+                .map(|p| format!("<p>{}</p>", newsdesk_core::escape::html(p)))
                 .collect();
             rendered.text = ld_text;
         }

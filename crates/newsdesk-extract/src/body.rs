@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
+use newsdesk_core::escape;
 use regex::Regex;
 use scraper::node::Element;
 use scraper::{Html, Node};
@@ -215,7 +216,7 @@ impl Renderer<'_, '_> {
             return skip;
         };
         self.end_inline_flow();
-        let escaped = escape(&url);
+        let escaped = escape::html(&url);
         self.html.push_str(&format!(
             "<p class=\"embed\">Embedded content: <a href=\"{escaped}\">{escaped}</a></p>"
         ));
@@ -240,7 +241,7 @@ impl Renderer<'_, '_> {
                     Some(href) => {
                         self.ensure_inline_container();
                         self.html
-                            .push_str(&format!("<a href=\"{}\">", escape(&href)));
+                            .push_str(&format!("<a href=\"{}\">", escape::html(&href)));
                         self.inline_stack.push((node.id(), Some("</a>")));
                     }
                     None => self.inline_stack.push((node.id(), None)),
@@ -335,7 +336,7 @@ impl Renderer<'_, '_> {
             return;
         }
         self.ensure_inline_container();
-        self.html.push_str(&escape(t));
+        self.html.push_str(&escape::html(t));
         self.current.push_str(t);
     }
 
@@ -357,8 +358,8 @@ impl Renderer<'_, '_> {
         let alt = el.attribute("alt").unwrap_or("");
         self.html.push_str(&format!(
             "<img src=\"{}\" alt=\"{}\">",
-            escape(&src),
-            escape(alt)
+            escape::html(&src),
+            escape::html(alt)
         ));
         self.media += 1;
     }
@@ -679,19 +680,4 @@ fn image_source(el: &Element) -> Option<&str> {
             .and_then(|s| s.split_whitespace().next())
     };
     lazy.or(src).or_else(srcset)
-}
-
-/// Escapes text for HTML content and double-quoted attributes.
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }

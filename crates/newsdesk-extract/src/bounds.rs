@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::nesting::{counted, tag_end};
+use crate::prepass::{counted, tag_end};
 
 /// Default for [`HtmlBounds::max_depth`].
 pub const MAX_HTML_DEPTH: usize = 128;

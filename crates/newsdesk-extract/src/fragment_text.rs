@@ -27,7 +27,7 @@ pub fn html_text(html: &str) -> String {
             .collect::<Vec<_>>()
             .join("\n\n");
     }
-    let doc = crate::tokenize::parse_document(&crate::nesting::prepare(html));
+    let doc = crate::tokenize::parse_document(&crate::prepass::prepare(html));
     let removed = NodeSet::default();
     let root = doc.tree.root();
     let stats = Stats::compute(root, &removed);

@@ -67,8 +67,8 @@ mod error;
 mod fragment_text;
 mod jsonld;
 mod metadata;
-mod nesting;
 mod page;
+mod prepass;
 mod sanitize;
 mod text_stats;
 mod title;
@@ -82,9 +82,9 @@ pub use bounds::{
 };
 pub use error::ExtractError;
 pub use fragment_text::html_text;
-pub use nesting::MAX_NESTING;
 pub use newsdesk_core::ExtractedArticle;
 pub use page::MAX_HTML_BYTES;
+pub use prepass::MAX_NESTING;
 pub use sanitize::{ALLOWED_TAGS, sanitize_html};
 
 /// Only for the differential fuzz target (`fuzz/fuzz_targets/tokenize.rs`), built by cargo-fuzz

@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use url::Url;
 
-use crate::html_entities;
+use newsdesk_core::escape;
 
 /// Elements that survive sanitising (feedparser's list).
 #[rustfmt::skip]
@@ -361,7 +361,7 @@ impl Sanitizer<'_> {
                 let text = &digits[..len];
                 let semi = digits[len..].starts_with(';');
                 let value = u32::from_str_radix(text, radix).ok();
-                let written = match value.and_then(crate::repair::windows_1252_c1) {
+                let written = match value.and_then(escape::windows_1252_c1) {
                     Some(c) => format!("&#x{:x};", c as u32),
                     None if radix == 16 => format!("&#x{};", text.to_ascii_lowercase()),
                     None => format!("&#{text};"),
@@ -375,7 +375,7 @@ impl Sanitizer<'_> {
                 .unwrap_or(body.len());
             let name = &body[..len];
             let semi = body[len..].starts_with(';');
-            if html_entities::lookup(name).is_some() || name == "apos" {
+            if escape::named_reference(name).is_some() {
                 self.data(&format!("&{name};"));
                 return 1 + len + usize::from(semi);
             }
@@ -684,18 +684,20 @@ fn normalize_attrs(attrs: Vec<(String, String)>) -> Vec<(String, String)> {
     out
 }
 
-/// Escapes `<`, `>`, `"` and bare `&` for a double-quoted attribute value.
+/// Escapes a double-quoted attribute value as feedparser serialises it: character references
+/// already in the value are kept as written, the text between them is escaped.
 fn escape_attribute(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
-    for (i, c) in v.char_indices() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '&' if !starts_with_reference(&v[i..]) => out.push_str("&amp;"),
-            c => out.push(c),
+    let mut text_start = 0;
+    for (i, _) in v.match_indices('&') {
+        if i >= text_start && starts_with_reference(&v[i..]) {
+            out.push_str(&escape::html(&v[text_start..i]));
+            let end = v[i..].find(';').map_or(v.len(), |e| i + e + 1);
+            out.push_str(&v[i..end]);
+            text_start = end;
         }
     }
+    out.push_str(&escape::html(&v[text_start..]));
     out
 }
 
@@ -720,7 +722,7 @@ pub(crate) fn safe_absolute_uri(base: Option<&Url>, uri: &str) -> String {
     let resolved = join(base, uri);
     // browsers decode references and drop tabs/newlines before reading the scheme
     // (`java&#9;script&#58;`), so check what they would see
-    let seen: String = crate::plain_text::decode_entities(&resolved)
+    let seen: String = escape::decode(&resolved)
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
         .collect();

@@ -29,6 +29,21 @@
 //! * [`parse_opml`] / [`write_opml`] read and write subscription lists ([`OpmlOutline`]).
 //! * Errors are [`FeedError`].
 //!
+//! Module layering (each module uses only those on the lines below it; no import cycle):
+//!
+//! 1. `parse` (the one entry point) → `overlay`, `json_feed`, `mapping`, `sitemap`, `repair`,
+//!    `xml_tree`, …; `view` → `html_sanitizer`;
+//! 2. `overlay` → `html_sanitizer`, `xml_tree`, `plain_text`, `date`; `json_feed` → `mapping`;
+//!    `mapping` → `repair`, `plain_text`; `sitemap` → `repair`, `xml_tree`, `compression`,
+//!    `encoding`, `sniff`, `date`; `discovery` and `opml` → `encoding` (`discovery` also
+//!    `plain_text`);
+//! 3. leaves: `repair` (XML repair), `plain_text` (HTML snippets to text, mojibake and C1
+//!    fixes), `html_sanitizer`, `xml_tree`, `encoding`, `compression`, `sniff`, `date`, `error`.
+//!
+//! Character references are decoded and text is escaped by `newsdesk_core::escape` (one
+//! implementation for every crate); `repair` and `plain_text` share nothing else, so neither
+//! imports the other.
+//!
 //! ```
 //! let xml = br#"<?xml version="1.0" encoding="utf-8"?>
 //! <rss version="2.0"><channel><title>Example&nbsp;news</title><link>https://example.org/</link>
@@ -50,7 +65,6 @@ mod describe;
 mod discovery;
 mod encoding;
 mod error;
-mod html_entities;
 mod html_sanitizer;
 mod json_feed;
 mod mapping;

@@ -4,6 +4,8 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use serde::{Deserialize, Serialize};
 
+use newsdesk_core::escape;
+
 use crate::FeedError;
 
 /// One feed subscription in an OPML file.
@@ -132,7 +134,7 @@ fn attributes(e: &BytesStart<'_>) -> Vec<(String, String)> {
         .map(|a| {
             let key = a.key.local_name().as_ref().to_owned();
             let raw = a.value.to_string();
-            (key, crate::plain_text::decode_entities(&raw))
+            (key, escape::decode(&raw).into_owned())
         })
         .collect()
 }
@@ -152,7 +154,7 @@ pub fn write_opml(title: &str, sources: &[OpmlOutline]) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n    <title>",
     );
-    s.push_str(&escape(title));
+    s.push_str(&escape::xml_attribute(title));
     s.push_str("</title>\n  </head>\n  <body>\n");
     for o in sources {
         if http_only(&o.xml_url).is_none() {
@@ -176,7 +178,7 @@ pub fn write_opml(title: &str, sources: &[OpmlOutline]) -> String {
                 s.push(' ');
                 s.push_str(k);
                 s.push_str("=\"");
-                s.push_str(&escape(v));
+                s.push_str(&escape::xml_attribute(v));
                 s.push('"');
             }
         }
@@ -192,27 +194,6 @@ fn http_only(url: &str) -> Option<&str> {
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
         .map(|_| url)
-}
-
-/// Escapes text for element content and double-quoted attributes; drops characters XML 1.0
-/// cannot carry.
-fn escape(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    for c in v.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 //!   first link even without `href`); an RSS `<guid>` that is a permalink is the link when there
 //!   is no `<link>`.
 
+use newsdesk_core::escape;
 use newsdesk_core::{Enclosure, FeedEntry, FeedMeta, ParsedFeed, TextFormat};
 use url::Url;
 
@@ -700,7 +701,11 @@ fn has_non_div_element(e: &Element) -> bool {
 /// declared escaped markup.
 fn serialize(n: &Node, xhtml: bool, skip_divs: bool, out: &mut Vec<String>) {
     match n {
-        Node::Text(t) => out.push(if xhtml { xml_escape(t) } else { t.clone() }),
+        Node::Text(t) => out.push(if xhtml {
+            escape::html_text(t).into_owned()
+        } else {
+            t.clone()
+        }),
         Node::Element(e) => {
             let skip = skip_divs && e.local.eq_ignore_ascii_case("div");
             if !skip {
@@ -718,10 +723,7 @@ fn serialize(n: &Node, xhtml: bool, skip_divs: bool, out: &mut Vec<String>) {
                     attrs.push(("xmlns".into(), ns.to_owned()));
                 }
                 for (k, v) in attrs {
-                    tag.push_str(&format!(
-                        " {k}=\"{}\"",
-                        xml_escape(&v).replace('"', "&quot;")
-                    ));
+                    tag.push_str(&format!(" {k}=\"{}\"", escape::html(&v)));
                 }
                 tag.push('>');
                 out.push(tag);
@@ -766,12 +768,6 @@ fn strip_wrapping_div(pieces: &mut Vec<String>) {
     pieces.remove(0);
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// feedparser's guess for RSS text: a close tag or a reference, only known HTML elements and
 /// entities.
 fn looks_like_html(s: &str) -> bool {
@@ -805,7 +801,7 @@ fn looks_like_html(s: &str) -> bool {
     });
     let entities_ok = refs
         .iter()
-        .all(|r| r.starts_with('#') || crate::html_entities::lookup(r).is_some());
+        .all(|r| r.starts_with('#') || escape::named_reference(r).is_some());
     tags_ok && entities_ok
 }
 

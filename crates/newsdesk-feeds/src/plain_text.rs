@@ -1,55 +1,6 @@
 //! Plain text out of HTML snippets (for titles), and text fixes shared by the mappers.
 
-use crate::html_entities;
-use crate::repair::windows_1252_c1;
-
-/// Decodes character references: the XML five, HTML named entities and numeric references
-/// (C1 numeric references are read as windows-1252, as browsers do). Unknown ones are kept.
-pub(crate) fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let end = tail[1..]
-            .char_indices()
-            .take(40)
-            .find(|(_, c)| !(c.is_alphanumeric() || *c == '#'))
-            .map(|(j, c)| (j + 1, c));
-        let decoded = match end {
-            Some((e, ';')) => decode_one(&tail[1..e]).map(|c| (c, e + 1)),
-            _ => None,
-        };
-        match decoded {
-            Some((c, used)) => {
-                out.push(c);
-                rest = &tail[used..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn decode_one(name: &str) -> Option<char> {
-    if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse::<u32>().ok()?,
-        };
-        return windows_1252_c1(code)
-            .or_else(|| char::from_u32(code))
-            .filter(|c| *c != '\0');
-    }
-    html_entities::lookup(name)
-}
+use newsdesk_core::escape::{self, windows_1252_c1};
 
 /// Turns an HTML snippet into one line of plain text: tags removed (comments, scripts and
 /// styles with their content), character references decoded, runs of whitespace collapsed.
@@ -95,7 +46,7 @@ pub(crate) fn html_to_text(html: &str) -> String {
         }
     }
     stripped.push_str(rest);
-    collapse_whitespace(&decode_entities(&stripped))
+    collapse_whitespace(&escape::decode(&stripped))
 }
 
 /// Collapses runs of ASCII whitespace into one space and trims; typographic spaces written on
@@ -183,14 +134,6 @@ pub(crate) fn fix_c1_references(html: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decodes_entities() {
-        assert_eq!(
-            decode_entities("a&amp;b &eacute;&#233;&#xE9; &#146; &bogus; & x"),
-            "a&b ééé ’ &bogus; & x"
-        );
-    }
 
     #[test]
     fn strips_tags() {

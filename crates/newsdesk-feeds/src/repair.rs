@@ -21,7 +21,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::html_entities;
+use newsdesk_core::escape::{self, windows_1252_c1};
 
 const ATOM03_NS: &str = "http://purl.org/atom/ns#";
 const ATOM10_NS: &str = "http://www.w3.org/2005/Atom";
@@ -248,34 +248,12 @@ fn clean_characters(text: &str) -> (String, bool) {
     (out, ok)
 }
 
-/// The windows-1252 character for a C1 code point (0x80–0x9F), if it has one.
-pub(crate) fn windows_1252_c1(code: u32) -> Option<char> {
-    let byte = u8::try_from(code)
-        .ok()
-        .filter(|b| (0x80..=0x9f).contains(b))?;
-    let bytes = [byte];
-    let (s, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
-    s.chars().next().filter(|c| (*c as u32) != code)
-}
-
 fn is_name_start(c: char) -> bool {
     c.is_alphabetic() || c == '_' || c == ':'
 }
 
 fn is_name_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | ':' | '-' | '.' | '\u{b7}')
-}
-
-fn escape_into(out: &mut String, s: &str, attr: bool) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attr => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
 }
 
 impl<'a> Repairer<'a> {
@@ -338,14 +316,9 @@ impl<'a> Repairer<'a> {
 
     fn text(&mut self, t: &str) {
         if self.inside_root() {
-            // `>` is legal in text but `]]>` is not; escaping every `>` is harmless.
-            for c in t.chars() {
-                if c == '>' {
-                    self.out.push_str("&gt;");
-                } else {
-                    self.out.push(c);
-                }
-            }
+            // `>` is legal in text but `]]>` is not; escaping every `>` is harmless (`t` holds
+            // no `<` or `&`: `run` hands those over one by one)
+            self.out.push_str(&escape::html_text(t));
         } else if !t.trim().is_empty() {
             self.wellformed = false;
         }
@@ -402,13 +375,19 @@ impl<'a> Repairer<'a> {
                         ));
                         return (String::new(), used);
                     }
-                    let mut s = String::new();
-                    escape_into(&mut s, v, attr);
-                    return (s, used);
+                    let escaped = if attr {
+                        escape::html(v)
+                    } else {
+                        escape::html_text(v)
+                    };
+                    return (escaped.into_owned(), used);
                 }
                 self.wellformed = false;
-                match html_entities::lookup(name) {
-                    Some(c) => (format!("&#{};", c as u32), used),
+                match escape::named_reference(name) {
+                    Some(text) => (
+                        text.chars().map(|c| format!("&#{};", c as u32)).collect(),
+                        used,
+                    ),
                     None => ("&amp;".into(), 1),
                 }
             }
@@ -504,7 +483,7 @@ impl<'a> Repairer<'a> {
             };
             let value = &after[1..1 + vlen];
             if !name.is_empty() && !value.contains('<') {
-                let expanded = crate::plain_text::decode_entities(value);
+                let expanded = escape::decode(value).into_owned();
                 self.entities.insert(name.to_owned(), expanded);
             }
         }
@@ -841,7 +820,7 @@ impl<'a> Repairer<'a> {
                 attrs
                     .iter()
                     .find(|(n, _)| n == k)
-                    .map(|(_, v)| crate::plain_text::decode_entities(v.trim()))
+                    .map(|(_, v)| escape::decode(v.trim()).into_owned())
             };
             if let Some(url) = get("url").filter(|u| !u.is_empty()) {
                 self.enclosures.push(RawEnclosure {

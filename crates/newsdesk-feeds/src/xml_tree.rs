@@ -5,6 +5,7 @@
 //! their `type`/`mode`, `xml:base` on any element, unmapped namespaces such as `dc:title` or
 //! `media:category`), so the overlay walks this tree.
 
+use newsdesk_core::escape;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
@@ -137,14 +138,9 @@ pub(crate) fn parse_tree(xml: &str) -> Option<Element> {
             Event::GeneralRef(r) => {
                 let text = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
-                    _ => match r.xml10_content().as_ref() {
-                        "lt" => "<".into(),
-                        "gt" => ">".into(),
-                        "amp" => "&".into(),
-                        "quot" => "\"".into(),
-                        "apos" => "'".into(),
-                        other => format!("&{other};"),
-                    },
+                    // the XML five (the repair pass has made every other name numeric);
+                    // an unknown name stays as written
+                    _ => escape::decode(&format!("&{};", r.xml10_content())).into_owned(),
                 };
                 push_text(&mut stack, &text);
             }
@@ -177,7 +173,7 @@ fn element(s: &BytesStart<'_>, mut scope: Vec<(String, String)>) -> Element {
     let mut attrs = Vec::new();
     for a in s.attributes().with_checks(false).flatten() {
         let key = a.key.as_ref().to_owned();
-        let value = crate::plain_text::decode_entities(&a.value);
+        let value = escape::decode(&a.value).into_owned();
         if key == "xmlns" {
             scope.retain(|(p, _)| !p.is_empty());
             scope.push((String::new(), value.clone()));

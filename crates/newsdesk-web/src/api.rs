@@ -230,7 +230,7 @@ pub(crate) struct ArticleJson {
     body_text: String,
     /// Its story and provenance links (`story`, `provenance`, `copies`).
     #[serde(flatten)]
-    links: crate::stories::ArticleLinksJson,
+    links: crate::article_links::ArticleLinksJson,
     /// Its translations into the editions' languages (the original above is never replaced).
     translations: Vec<TranslationJson>,
 }
@@ -320,7 +320,7 @@ impl From<Article> for ArticleJson {
             tags: d.tags,
             origin: d.origin,
             body_text: d.body_text,
-            links: crate::stories::ArticleLinksJson::default(),
+            links: crate::article_links::ArticleLinksJson::default(),
             translations: Vec::new(),
         }
     }
@@ -337,7 +337,7 @@ pub(crate) async fn get_article(
             let Some(article) = s.get_article(id)? else {
                 return Ok(None);
             };
-            let links = crate::stories::ArticleLinks::read(s, id, None)?;
+            let links = crate::article_links::ArticleLinks::read(s, id, None)?;
             Ok(Some((article, links, s.article_translations(id)?)))
         })
         .await?

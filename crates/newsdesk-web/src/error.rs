@@ -1,16 +1,10 @@
-//! The one error type of every handler, and the middleware that renders every error response
-//! (ours, axum's 405, tower-http's 413 and timeouts) in the format of the route it answers:
-//! JSON under `/api/`, an HTML page elsewhere.
+//! The one error type of every handler ([`AppError`], answered as JSON until
+//! [`crate::error_page`] renders it in the format of the route).
 
 use axum::Json;
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-
-use crate::AppState;
 
 /// The kind of an error, which fixes its HTTP status and its stable `code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +48,7 @@ impl ErrorKind {
         }
     }
 
-    fn from_status(status: StatusCode) -> ErrorKind {
+    pub(crate) fn from_status(status: StatusCode) -> ErrorKind {
         match status {
             StatusCode::BAD_REQUEST => ErrorKind::BadRequest,
             StatusCode::NOT_FOUND => ErrorKind::NotFound,
@@ -104,35 +98,17 @@ impl AppError {
             message: "internal error; the details are in the server log".to_string(),
         }
     }
-
-    fn from_status(status: StatusCode, path: &str) -> Self {
-        let kind = ErrorKind::from_status(status);
-        let message = match kind {
-            ErrorKind::NotFound => format!("no such page: {path}"),
-            ErrorKind::MethodNotAllowed => format!("method not allowed on {path}"),
-            ErrorKind::PayloadTooLarge => {
-                format!(
-                    "request body larger than {} bytes",
-                    crate::limits::MAX_BODY_BYTES
-                )
-            }
-            ErrorKind::Unavailable => "the server is busy or the request took too long".into(),
-            ErrorKind::BadRequest => format!("bad request ({})", status.as_u16()),
-            ErrorKind::Internal => "internal error".into(),
-        };
-        AppError { kind, message }
-    }
 }
 
 #[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: ErrorDetail<'a>,
+pub(crate) struct ErrorBody<'a> {
+    pub(crate) error: ErrorDetail<'a>,
 }
 
 #[derive(Serialize)]
-struct ErrorDetail<'a> {
-    code: &'a str,
-    message: &'a str,
+pub(crate) struct ErrorDetail<'a> {
+    pub(crate) code: &'a str,
+    pub(crate) message: &'a str,
 }
 
 /// Marks a response whose error status and body are final (e.g. the plain-text health check).
@@ -151,80 +127,6 @@ impl IntoResponse for AppError {
         response.extensions_mut().insert(self);
         response
     }
-}
-
-/// Renders every error response (4xx/5xx) in the format of the route: JSON under `/api/`, a full
-/// HTML page elsewhere. Errors are never cached.
-pub(crate) async fn format_errors(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let path = request.uri().path().to_string();
-    let editions = request
-        .extensions()
-        .get::<std::sync::Arc<crate::Editions>>()
-        .cloned();
-    let response = next.run(request).await;
-    let status = response.status();
-    if !(status.is_client_error() || status.is_server_error())
-        || response.extensions().get::<KeepAsIs>().is_some()
-    {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let error = parts
-        .extensions
-        .remove::<AppError>()
-        .unwrap_or_else(|| AppError::from_status(status, &path));
-    let is_api = path == "/api" || path.starts_with("/api/");
-    let (content_type, body) = if is_api {
-        let json = serde_json::to_string(&ErrorBody {
-            error: ErrorDetail {
-                code: error.kind.code(),
-                message: &error.message,
-            },
-        });
-        match json {
-            Ok(json) => ("application/json", Body::from(json)),
-            Err(_) => ("application/json", body),
-        }
-    } else {
-        (
-            "text/html; charset=utf-8",
-            Body::from(crate::page::render_error(
-                &state,
-                edition_error_ui(&state, editions.as_deref(), &path).as_ref(),
-                &error,
-            )),
-        )
-    };
-    parts.status = error.kind.status();
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts
-        .headers
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    parts
-        .headers
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Response::from_parts(parts, body)
-}
-
-/// The interface of an error under `/{lang}/…` when `lang` is an edition (the switcher leads
-/// to the same path in the other editions); `None` elsewhere.
-fn edition_error_ui(
-    state: &AppState,
-    editions: Option<&crate::Editions>,
-    path: &str,
-) -> Option<crate::page::Ui> {
-    let editions = editions?;
-    let rest = path.strip_prefix('/')?;
-    let (lang, tail) = match rest.split_once('/') {
-        Some((lang, tail)) => (lang, format!("/{tail}")),
-        None => (rest, "/".to_string()),
-    };
-    let edition = editions.get(lang)?;
-    Some(crate::editions::edition_ui(state, editions, edition, &tail))
 }
 
 /// The answer for routes that do not exist.

@@ -16,6 +16,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use newsdesk_core::escape;
 use newsdesk_core::{Article, ArticleQuery, ProfileFilter, Source, SourceId, TypologyGroup};
 use serde::Serialize;
 
@@ -341,28 +342,10 @@ fn content_html(a: &Article) -> String {
     let body = clean_body(&a.data.body_html, &base);
     if body.trim().is_empty() {
         let summary = a.data.summary.as_deref().unwrap_or_default();
-        format!("<p>{}</p>", xml_escape(summary))
+        format!("<p>{}</p>", escape::xml(summary))
     } else {
         body
     }
-}
-
-/// Escapes text for XML (and HTML) and drops the characters XML 1.0 forbids.
-pub(crate) fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 pub(crate) fn respond(content_type: &'static str, body: String) -> Response {
@@ -470,46 +453,46 @@ pub(crate) fn render_atom(config: &WebConfig, data: &FeedData) -> String {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
     );
     if let Some(lang) = &data.lang {
-        let _ = write!(x, " xml:lang=\"{}\"", xml_escape(lang));
+        let _ = write!(x, " xml:lang=\"{}\"", escape::xml(lang));
     }
     x.push_str(">\n");
-    let _ = writeln!(x, "<id>{}</id>", xml_escape(&data.feed_id(config, "atom")));
+    let _ = writeln!(x, "<id>{}</id>", escape::xml(&data.feed_id(config, "atom")));
     let _ = writeln!(
         x,
         "<title type=\"text\">{}</title>",
-        xml_escape(&data.title(config))
+        escape::xml(&data.title(config))
     );
     let _ = writeln!(x, "<updated>{}</updated>", rfc3339(data.updated()));
     let _ = writeln!(
         x,
         "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        xml_escape(&data.self_url("atom"))
+        escape::xml(&data.self_url("atom"))
     );
     let _ = writeln!(
         x,
         "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        xml_escape(&data.page_url())
+        escape::xml(&data.page_url())
     );
     let _ = writeln!(
         x,
         "<author><name>{}</name></author>",
-        xml_escape(&config.site_title)
+        escape::xml(&config.site_title)
     );
     x.push_str("<generator>newsdesk</generator>\n");
     for a in &data.articles {
         let d = &a.data;
         x.push_str("<entry");
         if let Some(lang) = &d.language {
-            let _ = write!(x, " xml:lang=\"{}\"", xml_escape(lang));
+            let _ = write!(x, " xml:lang=\"{}\"", escape::xml(lang));
         }
         x.push_str(">\n");
-        let _ = writeln!(x, "<id>{}</id>", xml_escape(&entry_id(config, data, a)));
-        let _ = writeln!(x, "<title type=\"text\">{}</title>", xml_escape(&d.title));
+        let _ = writeln!(x, "<id>{}</id>", escape::xml(&entry_id(config, data, a)));
+        let _ = writeln!(x, "<title type=\"text\">{}</title>", escape::xml(&d.title));
         if let Some(url) = original_url(a) {
             let _ = writeln!(
                 x,
                 "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-                xml_escape(&url)
+                escape::xml(&url)
             );
         }
         if let Some(p) = d.published_at {
@@ -520,48 +503,48 @@ pub(crate) fn render_atom(config: &WebConfig, data: &FeedData) -> String {
             let _ = writeln!(
                 x,
                 "<author><name>{}</name></author>",
-                xml_escape(&a.source_name)
+                escape::xml(&a.source_name)
             );
         }
         for author in &d.authors {
-            let _ = writeln!(x, "<author><name>{}</name></author>", xml_escape(author));
+            let _ = writeln!(x, "<author><name>{}</name></author>", escape::xml(author));
         }
         for tag in &d.tags {
-            let _ = writeln!(x, "<category term=\"{}\"/>", xml_escape(tag));
+            let _ = writeln!(x, "<category term=\"{}\"/>", escape::xml(tag));
         }
         if let Some(src) = data.sources.get(&d.source_id) {
             for (scheme, term, label) in profile_categories(src) {
                 let _ = writeln!(
                     x,
                     "<category scheme=\"{scheme}\" term=\"{}\" label=\"{}\"/>",
-                    xml_escape(&term),
-                    xml_escape(&label)
+                    escape::xml(&term),
+                    escape::xml(&label)
                 );
             }
         }
         x.push_str("<source>");
         if let Some(source) = data.sources.get(&d.source_id) {
-            let _ = write!(x, "<id>{}</id>", xml_escape(&source.feed_url));
+            let _ = write!(x, "<id>{}</id>", escape::xml(&source.feed_url));
             if let Some(feed) = http_url(&source.feed_url) {
-                let _ = write!(x, "<link rel=\"self\" href=\"{}\"/>", xml_escape(&feed));
+                let _ = write!(x, "<link rel=\"self\" href=\"{}\"/>", escape::xml(&feed));
             }
         }
         let _ = writeln!(
             x,
             "<title type=\"text\">{}</title></source>",
-            xml_escape(&a.source_name)
+            escape::xml(&a.source_name)
         );
         if let Some(summary) = d.summary.as_deref().filter(|s| !s.trim().is_empty()) {
             let _ = writeln!(
                 x,
                 "<summary type=\"text\">{}</summary>",
-                xml_escape(summary)
+                escape::xml(summary)
             );
         }
         let _ = writeln!(
             x,
             "<content type=\"html\">{}</content>",
-            xml_escape(&content_html(a))
+            escape::xml(&content_html(a))
         );
         x.push_str("</entry>\n");
     }
@@ -581,20 +564,20 @@ pub(crate) async fn rss(
 pub(crate) fn render_rss(config: &WebConfig, data: &FeedData) -> String {
     let mut x = String::with_capacity(64 * 1024);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
-    let _ = writeln!(x, "<title>{}</title>", xml_escape(&data.title(config)));
-    let _ = writeln!(x, "<link>{}</link>", xml_escape(&data.page_url()));
+    let _ = writeln!(x, "<title>{}</title>", escape::xml(&data.title(config)));
+    let _ = writeln!(x, "<link>{}</link>", escape::xml(&data.page_url()));
     let _ = writeln!(
         x,
         "<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"{}\"/>",
-        xml_escape(&data.self_url("rss"))
+        escape::xml(&data.self_url("rss"))
     );
     let _ = writeln!(
         x,
         "<description>Latest articles collected by {}</description>",
-        xml_escape(&config.site_title)
+        escape::xml(&config.site_title)
     );
     if let Some(lang) = &data.lang {
-        let _ = writeln!(x, "<language>{}</language>", xml_escape(lang));
+        let _ = writeln!(x, "<language>{}</language>", escape::xml(lang));
     }
     let _ = writeln!(
         x,
@@ -605,14 +588,14 @@ pub(crate) fn render_rss(config: &WebConfig, data: &FeedData) -> String {
     for a in &data.articles {
         let d = &a.data;
         x.push_str("<item>\n");
-        let _ = writeln!(x, "<title>{}</title>", xml_escape(&d.title));
+        let _ = writeln!(x, "<title>{}</title>", escape::xml(&d.title));
         if let Some(url) = original_url(a) {
-            let _ = writeln!(x, "<link>{}</link>", xml_escape(&url));
+            let _ = writeln!(x, "<link>{}</link>", escape::xml(&url));
         }
         let _ = writeln!(
             x,
             "<guid isPermaLink=\"false\">{}</guid>",
-            xml_escape(&entry_id(config, data, a))
+            escape::xml(&entry_id(config, data, a))
         );
         let _ = writeln!(
             x,
@@ -620,17 +603,17 @@ pub(crate) fn render_rss(config: &WebConfig, data: &FeedData) -> String {
             d.published_at.unwrap_or(a.sort_at).to_rfc2822()
         );
         for author in &d.authors {
-            let _ = writeln!(x, "<dc:creator>{}</dc:creator>", xml_escape(author));
+            let _ = writeln!(x, "<dc:creator>{}</dc:creator>", escape::xml(author));
         }
         for tag in &d.tags {
-            let _ = writeln!(x, "<category>{}</category>", xml_escape(tag));
+            let _ = writeln!(x, "<category>{}</category>", escape::xml(tag));
         }
         if let Some(src) = data.sources.get(&d.source_id) {
             for (scheme, term, _) in profile_categories(src) {
                 let _ = writeln!(
                     x,
                     "<category domain=\"{scheme}\">{}</category>",
-                    xml_escape(&term)
+                    escape::xml(&term)
                 );
             }
         }
@@ -643,22 +626,22 @@ pub(crate) fn render_rss(config: &WebConfig, data: &FeedData) -> String {
                 let _ = writeln!(
                     x,
                     "<source url=\"{}\">{}</source>",
-                    xml_escape(&feed),
-                    xml_escape(&a.source_name)
+                    escape::xml(&feed),
+                    escape::xml(&a.source_name)
                 );
             }
             None => {
                 let _ = writeln!(
                     x,
                     "<dc:publisher>{}</dc:publisher>",
-                    xml_escape(&a.source_name)
+                    escape::xml(&a.source_name)
                 );
             }
         }
         let _ = writeln!(
             x,
             "<description>{}</description>",
-            xml_escape(&content_html(a))
+            escape::xml(&content_html(a))
         );
         x.push_str("</item>\n");
     }
@@ -802,14 +785,6 @@ pub(crate) fn render_json(config: &WebConfig, data: &FeedData) -> JsonFeed {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn xml_escape_escapes_markup_and_drops_forbidden_characters() {
-        assert_eq!(
-            xml_escape("a<b>&\"c'\u{0}\u{1b}\u{FFFF}\n"),
-            "a&lt;b&gt;&amp;&quot;c&apos;\n"
-        );
-    }
 
     #[test]
     fn filters_shape_ids_and_self_links() {

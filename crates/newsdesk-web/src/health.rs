@@ -1,13 +1,17 @@
 //! `GET /healthz`: `200 ok` after a trivial database query, `503` when the database fails.
 //! Operator warnings (see [`crate::SiteStatus`]) follow as `warning: …` lines, and background
-//! work as a `working: …` line; the status code stays 200 for them.
+//! work as a `working: …` line; the status code stays 200 for them. `GET /status` gives the
+//! same as JSON.
 
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use serde::Serialize;
+
 use crate::AppState;
 use crate::error::KeepAsIs;
+use crate::status::WorkProgress;
 
 /// Looks up article 0 (a primary-key probe that touches the database and returns nothing).
 pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
@@ -41,6 +45,27 @@ pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
+    response.extensions_mut().insert(KeepAsIs);
+    response
+}
+
+/// `GET /status`: `{"ok": true, "work": {…} | null, "warnings": […]}`, never cached.
+pub(crate) async fn status(State(state): State<AppState>) -> Response {
+    #[derive(Serialize)]
+    struct Body {
+        ok: bool,
+        work: Option<WorkProgress>,
+        warnings: Vec<String>,
+    }
+    let body = Body {
+        ok: true,
+        work: state.status.work(),
+        warnings: state.status.warnings(),
+    };
+    let mut response = axum::Json(body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response.extensions_mut().insert(KeepAsIs);
     response
 }

@@ -91,6 +91,16 @@ pub(crate) fn message(lang: &str, key: &str, args: Option<&FluentArgs<'_>>) -> S
 }
 
 /// Every message key of a locale (for the completeness test).
+/// The value of a `lang` attribute for a detected language: the tag, or empty (= unknown).
+pub(crate) fn lang_attribute(language: Option<&str>) -> String {
+    match language {
+        Some(l) if (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic()) => {
+            l.to_ascii_lowercase()
+        }
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 fn keys(source: &str) -> Vec<String> {
     source
@@ -133,6 +143,13 @@ pub(crate) fn negotiate(accept_language: &str, available: &[&str]) -> Option<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lang_attribute_only_passes_language_tags() {
+        assert_eq!(lang_attribute(Some("FR")), "fr");
+        assert_eq!(lang_attribute(Some("\" onmouseover=x")), "");
+        assert_eq!(lang_attribute(None), "");
+    }
 
     #[test]
     fn every_locale_parses_and_has_every_english_key() {
@@ -184,16 +201,21 @@ mod tests {
             assert_eq!(have, want, "{tag} has exactly the English keys");
         }
         let mut used = Vec::new();
-        for (_, template) in crate::page::TEMPLATES {
+        for (_, template) in crate::layout::TEMPLATES {
             used.extend(used_keys(template));
         }
         for source in [
             include_str!("editions.rs"),
+            include_str!("edition_pages.rs"),
+            include_str!("article_links.rs"),
             include_str!("pages.rs"),
             include_str!("search.rs"),
             include_str!("stories.rs"),
             include_str!("relative_time.rs"),
-            include_str!("page.rs"),
+            include_str!("layout.rs"),
+            include_str!("profile.rs"),
+            include_str!("coverage.rs"),
+            include_str!("error_page.rs"),
         ] {
             used.extend(used_keys(source));
         }

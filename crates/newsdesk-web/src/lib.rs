@@ -40,6 +40,25 @@
 //! `/api/v1/` (described by `/api/v1/openapi.json`): an article lists its stored
 //! `translations`, and `?edition=fr` gives article and story titles in an edition's language.
 //!
+//! Module layering (each module uses only those on the lines below it; no import cycle):
+//!
+//! 1. `router` (every route and middleware);
+//! 2. `edition_pages` (an edition's pages and feeds), `search`, `stories`, `error_page` (the
+//!    middleware rendering every error), `health` (`/healthz`, `/status`);
+//! 3. `api`, `pages` (the original site's home, article and source pages, and the cards of a
+//!    list with their translations);
+//! 4. `article_links` (an article's story and provenance links, titles in an edition's
+//!    language), `coverage`;
+//! 5. `profile` (source profile tags and filters, `/about/typology`), `feeds` (feeds out);
+//! 6. `editions` (which editions exist, their interface, language switcher and translation
+//!    view);
+//! 7. `layout` (the page layout: templates, the interface's chrome, `t()`/`th()`/`ago()`);
+//! 8. leaves: `state`, `status`, `error` (the [`AppError`] type), `params`, `i18n`,
+//!    `relative_time`, `sanitize`, `asset`, `limits`, `config`, `server`, `microcache`,
+//!    `conditional`, `security`.
+//!
+//! HTML and XML text is escaped by `newsdesk_core::escape`.
+//!
 //! Caching: successful `GET` answers carry a strong `ETag` (BLAKE3 of the bytes sent) and
 //! `Cache-Control: public, max-age=60`; `If-None-Match` answers `304`. The stylesheet's name
 //! contains its hash, so it is served `immutable` for a year. Errors are `no-store`.
@@ -53,18 +72,21 @@
 //! ```
 
 mod api;
+mod article_links;
 mod asset;
 mod conditional;
 mod config;
 mod coverage;
+mod edition_pages;
 mod editions;
 mod error;
+mod error_page;
 mod feeds;
 mod health;
 mod i18n;
+mod layout;
 mod limits;
 mod microcache;
-mod page;
 mod pages;
 mod params;
 mod profile;

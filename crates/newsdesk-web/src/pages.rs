@@ -7,15 +7,20 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use fluent_bundle::FluentArgs;
 use minijinja::Value;
-use newsdesk_core::{Article, ArticlePage, ArticleQuery, ArticleSummary, SourceWithStats};
+use newsdesk_core::{
+    Article, ArticleId, ArticlePage, ArticleQuery, ArticleSummary, SourceWithStats,
+};
+use newsdesk_store::TranslationStatus;
 use serde::Serialize;
 
-use crate::page::Ui;
+use crate::i18n::lang_attribute;
+use crate::layout::Ui;
 use crate::params::{Params, parse_id};
 use crate::relative_time::{exact_utc, rfc3339};
 use crate::sanitize::{clean_body, host_of, http_url};
-use crate::{AppError, AppState, Editions, page};
+use crate::{AppError, AppState, Editions, i18n, layout};
 
 /// Articles per HTML page.
 pub(crate) const PAGE_SIZE: u32 = 30;
@@ -37,16 +42,6 @@ impl TimeView {
             exact: exact_utc(t),
             age: (now - t).num_seconds(),
         }
-    }
-}
-
-/// The value of a `lang` attribute for a detected language: the tag, or empty (= unknown).
-pub(crate) fn lang_attribute(language: Option<&str>) -> String {
-    match language {
-        Some(l) if (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic()) => {
-            l.to_ascii_lowercase()
-        }
-        _ => String::new(),
     }
 }
 
@@ -155,7 +150,7 @@ pub(crate) async fn index(
         "latest-articles"
     };
     let title = crate::i18n::message(crate::i18n::FALLBACK, key, None);
-    let mut response = page::render_ui(
+    let mut response = layout::render_ui(
         &state,
         &ui,
         "index.html",
@@ -208,7 +203,7 @@ pub(crate) struct ArticleView {
     /// The edition's translation, when shown in an edition.
     pub(crate) translation: Option<crate::editions::TranslationView>,
     /// Its story and provenance links (filled by the article page).
-    pub(crate) stories: Option<crate::stories::ArticleStories>,
+    pub(crate) stories: Option<crate::article_links::ArticleStories>,
 }
 
 impl ArticleView {
@@ -241,7 +236,7 @@ impl ArticleView {
             origin_note: d.origin.note().map(str::to_string),
             image,
             tags: d.tags.clone(),
-            body: page::trusted_html(body),
+            body: layout::trusted_html(body),
             translation: None,
             stories: None,
         }
@@ -262,7 +257,7 @@ pub(crate) async fn article(
             };
             Ok(Some((
                 article,
-                crate::stories::ArticleLinks::read(s, id, None)?,
+                crate::article_links::ArticleLinks::read(s, id, None)?,
             )))
         })
         .await?
@@ -271,11 +266,11 @@ pub(crate) async fn article(
     let mut view = ArticleView::new(&article);
     view.stories = Some(links.view());
     // With editions, the switcher leads to this article in each of them.
-    let mut ui = page::Ui::site(&state);
+    let mut ui = layout::Ui::site(&state);
     if let Some(Extension(editions)) = &editions {
         ui.switcher = crate::editions::switcher(editions, None, &format!("/articles/{id}"));
     }
-    page::render_ui(&state, &ui, "article.html", &title, view)
+    layout::render_ui(&state, &ui, "article.html", &title, view)
 }
 
 /// A source with its fetch state, as shown.
@@ -323,7 +318,7 @@ pub(crate) async fn sources(
     State(state): State<AppState>,
     editions: Option<Extension<Arc<Editions>>>,
 ) -> Result<Html<String>, AppError> {
-    let mut ui = page::Ui::site(&state);
+    let mut ui = layout::Ui::site(&state);
     if let Some(Extension(editions)) = &editions {
         ui.switcher = crate::editions::switcher(editions, None, "/sources");
     }
@@ -341,16 +336,16 @@ pub(crate) async fn edition_sources(
     render_sources(&state, &ui).await
 }
 
-async fn render_sources(state: &AppState, ui: &page::Ui) -> Result<Html<String>, AppError> {
+async fn render_sources(state: &AppState, ui: &layout::Ui) -> Result<Html<String>, AppError> {
     let sources = state.db(|s| s.list_sources()).await?;
     let now = Utc::now();
     let views: Vec<SourceView> = sources.iter().map(|s| SourceView::new(s, now)).collect();
-    page::render_ui(
+    layout::render_ui(
         state,
         ui,
         "sources.html",
         &crate::i18n::message(&ui.ui, "nav-sources", None),
-        minijinja::context! { sources => page::to_value(views) },
+        minijinja::context! { sources => layout::to_value(views) },
     )
 }
 
@@ -395,26 +390,53 @@ pub(crate) async fn source(
     if let Some(Extension(editions)) = &editions {
         ui.switcher = crate::editions::switcher(editions, None, &format!("/sources/{id}"));
     }
-    page::render_ui(
+    layout::render_ui(
         &state,
         &ui,
         "source.html",
         &title,
         minijinja::context! {
-            source => page::to_value(view),
-            listing => page::to_value(Listing::new(&articles, before.is_none(), Utc::now())),
+            source => layout::to_value(view),
+            listing => layout::to_value(Listing::new(&articles, before.is_none(), Utc::now())),
         },
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lang_attribute_only_passes_language_tags() {
-        assert_eq!(lang_attribute(Some("FR")), "fr");
-        assert_eq!(lang_attribute(Some("\" onmouseover=x")), "");
-        assert_eq!(lang_attribute(None), "");
+/// Cards of a list, with their translations into `lang` where there are some.
+pub(crate) async fn translated_cards(
+    state: &AppState,
+    listing: &mut Listing,
+    lang: &str,
+) -> Result<(), AppError> {
+    let ids: Vec<ArticleId> = listing.items.iter().map(|c| c.id).collect();
+    let owned = lang.to_string();
+    let found = state.db(move |s| s.translations(&ids, &owned)).await?;
+    for card in &mut listing.items {
+        let same = card
+            .language
+            .as_deref()
+            .is_some_and(|l| l.eq_ignore_ascii_case(lang));
+        if same {
+            continue;
+        }
+        let from = lang_attribute(card.language.as_deref());
+        let mut args = FluentArgs::new();
+        args.set("lang", from);
+        match found.get(&card.id) {
+            Some(t) if t.status == TranslationStatus::Translated => {
+                if let Some(title) = &t.title {
+                    card.title = title.clone();
+                }
+                if t.lead.is_some() {
+                    card.lead = t.lead.clone().filter(|l| !l.trim().is_empty());
+                }
+                card.lang = lang.to_string();
+                card.note = Some(i18n::message(lang, "card-translated", Some(&args)));
+            }
+            _ => {
+                card.note = Some(i18n::message(lang, "card-untranslated", Some(&args)));
+            }
+        }
     }
+    Ok(())
 }

@@ -10,9 +10,9 @@ use axum::response::Html;
 use newsdesk_core::{ProfileFilter, Source, TypologyCode, TypologyFilter, TypologyGroup};
 use serde::Serialize;
 
-use crate::page::Ui;
+use crate::layout::Ui;
 use crate::params::Params;
-use crate::{AppError, AppState, Editions, page};
+use crate::{AppError, AppState, Editions, layout};
 
 /// The credit shown wherever a classification from the matrix is.
 pub(crate) use newsdesk_sources::MATRIX_CREDIT;
@@ -265,7 +265,7 @@ pub(crate) async fn about_page(
         ui.switcher = crate::editions::switcher(editions, None, "/about/typology");
     }
     let title = crate::i18n::message(&ui.ui, "about-typology-title", None);
-    page::render_ui(&state, &ui, "about_typology.html", &title, about_view())
+    layout::render_ui(&state, &ui, "about_typology.html", &title, about_view())
 }
 
 /// `GET /{lang}/about/typology`.
@@ -277,7 +277,7 @@ pub(crate) async fn edition_about_page(
     let (all, edition) = crate::editions::edition_of(&editions, &lang)?;
     let ui = crate::editions::edition_ui(&state, all, edition, "/about/typology");
     let title = crate::i18n::message(&ui.ui, "about-typology-title", None);
-    page::render_ui(&state, &ui, "about_typology.html", &title, about_view())
+    layout::render_ui(&state, &ui, "about_typology.html", &title, about_view())
 }
 
 #[cfg(test)]

@@ -18,8 +18,8 @@ use crate::Editions;
 use crate::limits::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
 use crate::server::{ConnectionLimits, serve_connections};
 use crate::{
-    AppState, api, asset, conditional, editions, error, feeds, health, limits, microcache, pages,
-    profile, search, security, status, stories,
+    AppState, api, asset, conditional, edition_pages, error, error_page, feeds, health, limits,
+    microcache, pages, profile, search, security, stories,
 };
 
 /// The whole web application: pages, feeds, JSON API, health check and stylesheet.
@@ -43,25 +43,43 @@ pub fn app(state: AppState) -> Router {
         .route("/stories/{id}", get(stories::story_page))
         .route("/about/typology", get(profile::about_page))
         .route("/{lang}/about/typology", get(profile::edition_about_page))
-        .route("/{lang}", get(editions::edition_root))
-        .route("/{lang}/", get(editions::home))
-        .route("/{lang}/articles/{id}", get(editions::article))
-        .route("/{lang}/sources/{id}", get(editions::source))
+        .route("/{lang}", get(edition_pages::edition_root))
+        .route("/{lang}/", get(edition_pages::home))
+        .route("/{lang}/articles/{id}", get(edition_pages::article))
+        .route("/{lang}/sources/{id}", get(edition_pages::source))
         .route("/{lang}/sources", get(pages::edition_sources))
         .route("/{lang}/search", get(search::edition_search_page))
         .route("/{lang}/stories", get(stories::edition_stories_page))
         .route("/{lang}/stories/{id}", get(stories::edition_story_page))
-        .route("/{lang}/sources/{id}/feed.atom", get(editions::source_atom))
-        .route("/{lang}/sources/{id}/feed.rss", get(editions::source_rss))
-        .route("/{lang}/sources/{id}/feed.json", get(editions::source_json))
-        .route("/{lang}/stories/{id}/feed.atom", get(editions::story_atom))
-        .route("/{lang}/stories/{id}/feed.rss", get(editions::story_rss))
-        .route("/{lang}/stories/{id}/feed.json", get(editions::story_json))
-        .route("/{lang}/feed.atom", get(editions::atom))
-        .route("/{lang}/feed.rss", get(editions::rss))
-        .route("/{lang}/feed.json", get(editions::json))
+        .route(
+            "/{lang}/sources/{id}/feed.atom",
+            get(edition_pages::source_atom),
+        )
+        .route(
+            "/{lang}/sources/{id}/feed.rss",
+            get(edition_pages::source_rss),
+        )
+        .route(
+            "/{lang}/sources/{id}/feed.json",
+            get(edition_pages::source_json),
+        )
+        .route(
+            "/{lang}/stories/{id}/feed.atom",
+            get(edition_pages::story_atom),
+        )
+        .route(
+            "/{lang}/stories/{id}/feed.rss",
+            get(edition_pages::story_rss),
+        )
+        .route(
+            "/{lang}/stories/{id}/feed.json",
+            get(edition_pages::story_json),
+        )
+        .route("/{lang}/feed.atom", get(edition_pages::atom))
+        .route("/{lang}/feed.rss", get(edition_pages::rss))
+        .route("/{lang}/feed.json", get(edition_pages::json))
         .route("/healthz", get(health::healthz))
-        .route("/status", get(status::status))
+        .route("/status", get(health::status))
         .route("/sources/{id}/feed.atom", get(feeds::source_atom))
         .route("/sources/{id}/feed.rss", get(feeds::source_rss))
         .route("/sources/{id}/feed.json", get(feeds::source_json))
@@ -90,7 +108,7 @@ pub fn app(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
-        .layer(from_fn_with_state(state.clone(), error::format_errors))
+        .layer(from_fn_with_state(state.clone(), error_page::format_errors))
         .layer(CompressionLayer::new())
         .layer(from_fn(conditional::etag))
         .layer(from_fn_with_state(cache, microcache::cache))

@@ -11,10 +11,10 @@ use chrono::Utc;
 use newsdesk_core::{ArticlePage, ArticleSummary};
 use serde::Serialize;
 
-use crate::page::Ui;
+use crate::layout::Ui;
 use crate::pages::Listing;
 use crate::params::Params;
-use crate::{AppError, AppState, Editions, page};
+use crate::{AppError, AppState, Editions, layout};
 
 /// Longest search text accepted, in characters.
 pub(crate) const MAX_QUERY_CHARS: usize = 200;
@@ -111,7 +111,7 @@ async fn render_search(
     };
     let mut listing = Listing::new(&ArticlePage { items, next: None }, true, Utc::now());
     if let Some(lang) = lang {
-        crate::editions::translated_cards(state, &mut listing, lang).await?;
+        crate::pages::translated_cards(state, &mut listing, lang).await?;
     }
     let view = SearchView {
         searched: q.is_some(),
@@ -119,7 +119,7 @@ async fn render_search(
         filter: shown,
         listing,
     };
-    page::render_ui(state, ui, "search.html", &title, view)
+    layout::render_ui(state, ui, "search.html", &title, view)
 }
 
 /// Search results.

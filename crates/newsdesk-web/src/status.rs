@@ -3,18 +3,13 @@
 //! warnings (an edition with no translation route for some source language).
 //!
 //! The binary updates a shared [`SiteStatus`]; pages show a "still working" note while work runs,
-//! `/healthz` adds a line per warning, and `GET /status` gives it all as JSON.
+//! `/healthz` adds a line per warning, and `GET /status` gives it all as JSON (both in
+//! [`crate::health`]).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-
-use crate::AppState;
-use crate::error::KeepAsIs;
 
 /// Which kind of background work is running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -107,27 +102,6 @@ impl SiteStatus {
     pub fn warnings(&self) -> Vec<String> {
         self.lock().warnings.clone()
     }
-}
-
-/// `GET /status`: `{"ok": true, "work": {…} | null, "warnings": […]}`, never cached.
-pub(crate) async fn status(State(state): State<AppState>) -> Response {
-    #[derive(Serialize)]
-    struct Body {
-        ok: bool,
-        work: Option<WorkProgress>,
-        warnings: Vec<String>,
-    }
-    let body = Body {
-        ok: true,
-        work: state.status.work(),
-        warnings: state.status.warnings(),
-    };
-    let mut response = axum::Json(body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response.extensions_mut().insert(KeepAsIs);
-    response
 }
 
 #[cfg(test)]

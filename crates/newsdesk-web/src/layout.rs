@@ -7,6 +7,7 @@ use axum::response::Html;
 use fluent_bundle::FluentArgs;
 use minijinja::value::{Kwargs, Serde};
 use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value, context};
+use newsdesk_core::escape;
 use serde::Serialize;
 
 use crate::{AppError, AppState};
@@ -102,14 +103,14 @@ fn element(state: &State<'_, '_>, v: &Value) -> Result<Option<String>, minijinja
         }))
     };
     if let Some(href) = attr("href")? {
-        let mut html = format!("<a href=\"{}\"", escape_html(&href));
+        let mut html = format!("<a href=\"{}\"", escape::html(&href));
         for extra in ["lang", "class"] {
             if let Some(value) = attr(extra)?.filter(|x| !x.is_empty()) {
-                html.push_str(&format!(" {extra}=\"{}\"", escape_html(&value)));
+                html.push_str(&format!(" {extra}=\"{}\"", escape::html(&value)));
             }
         }
         let text = attr("text")?.unwrap_or_default();
-        html.push_str(&format!(">{}</a>", escape_html(&text)));
+        html.push_str(&format!(">{}</a>", escape::html(&text)));
         return Ok(Some(html));
     }
     if attr("iso")?.is_some() {
@@ -152,7 +153,7 @@ fn translate_html(
             },
         }
     }
-    let mut html = escape_html(&crate::i18n::message(&lang, key, Some(&args)));
+    let mut html = escape::html(&crate::i18n::message(&lang, key, Some(&args))).into_owned();
     for (i, element) in elements.iter().enumerate() {
         html = html.replace(&format!("{MARK_OPEN}{i}{MARK_CLOSE}"), element);
     }
@@ -166,9 +167,9 @@ fn time_element(state: &State<'_, '_>, time: &Value) -> Result<String, minijinja
     let exact = exact(state, time)?;
     Ok(format!(
         "<time datetime=\"{}\" title=\"{}\">{}</time>",
-        escape_html(&iso),
-        escape_html(&exact),
-        escape_html(&ago(state, time)?)
+        escape::html(&iso),
+        escape::html(&exact),
+        escape::html(&ago(state, time)?)
     ))
 }
 
@@ -209,21 +210,9 @@ fn gap(state: &State<'_, '_>, seconds: i64) -> String {
     crate::relative_time::gap(seconds, &ui_lang(state))
 }
 
-/// Escapes text for HTML content and attribute values.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// The query that keeps a reader who chose the original-language site on `/` (a link, not a
+/// cookie): `/` redirects by `Accept-Language` only when it has no query at all.
+pub(crate) const ORIGINAL_QUERY: &str = "original";
 
 /// What every page's chrome needs.
 #[derive(Serialize)]
@@ -322,7 +311,7 @@ fn render_string(
             css: crate::asset::stylesheet_path(),
             home: &ui.home,
             home_link: if ui.prefix.is_empty() && !ui.switcher.is_empty() {
-                format!("/?{}", crate::editions::ORIGINAL_QUERY)
+                format!("/?{}", ORIGINAL_QUERY)
             } else {
                 ui.home.clone()
             },
