@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::columns;
 use crate::lead::lead;
-use crate::sources::source_exists;
+use crate::source_rows::source_exists;
 use crate::{Result, Store, StoreError};
 
 /// Records the feed entry; `false` when (source, entry_key) was already recorded.
