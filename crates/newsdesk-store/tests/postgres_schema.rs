@@ -115,8 +115,8 @@ fn an_unreachable_server_or_a_bad_url_is_a_clear_error() {
 fn an_operation_not_yet_on_postgresql_says_so() {
     let store = common::fresh_postgres("not_yet");
     let err = store
-        .list_articles(&newsdesk_core::ArticleQuery::default())
-        .expect_err("listing is not ported yet");
+        .max_story_id()
+        .expect_err("stories are not on PostgreSQL yet");
     assert!(matches!(err, StoreError::NotOnPostgres(_)), "{err:?}");
     assert!(
         err.to_string().contains("not available on PostgreSQL"),

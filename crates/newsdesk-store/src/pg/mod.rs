@@ -8,6 +8,8 @@
 //! The `postgres` client runs its own small runtime: call the store from a blocking context
 //! (a plain thread or `spawn_blocking`), not directly from an async task.
 
+pub(crate) mod articles;
+pub(crate) mod listing;
 pub(crate) mod migrations;
 pub(crate) mod sources;
 
