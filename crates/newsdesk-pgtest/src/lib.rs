@@ -64,7 +64,7 @@ static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 /// The cluster shared by every test of this test binary (started on first use).
 pub fn shared() -> Result<&'static PgCluster> {
     SHARED
-        .get_or_init(|| PgCluster::start().map_err(|e| e.to_string()))
+        .get_or_init(|| off_async(|| PgCluster::start().map_err(|e| e.to_string())))
         .as_ref()
         .map_err(|e| Error::Setup(format!("the shared cluster did not start: {e}")))
 }
@@ -312,6 +312,10 @@ impl PgCluster {
 
     /// Creates a new, empty database named after `prefix` (made unique) and returns its URL.
     pub fn create_database(&self, prefix: &str) -> Result<String> {
+        off_async(|| self.create_database_here(prefix))
+    }
+
+    fn create_database_here(&self, prefix: &str) -> Result<String> {
         let clean: String = prefix
             .chars()
             .map(|c| {
@@ -332,6 +336,15 @@ impl PgCluster {
         admin.batch_execute(&format!("CREATE DATABASE \"{name}\""))?;
         Ok(self.url(&name))
     }
+}
+
+/// Runs `f` on a scoped thread: the synchronous `postgres` client starts its own runtime, which
+/// it cannot do on a thread that drives an async test.
+fn off_async<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| match s.spawn(f).join() {
+        Ok(v) => v,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
 }
 
 impl Drop for PgCluster {

@@ -123,3 +123,23 @@ fn an_operation_not_yet_on_postgresql_says_so() {
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn async_callers_use_the_store_directly_on_a_current_thread_runtime() {
+    let url = newsdesk_pgtest::fresh_database("async_ct").unwrap_or_else(|e| panic!("{e}"));
+    let store = Store::open_url(&url).expect("open inside a runtime");
+    let s = store
+        .add_source(&NewSource::new("https://example.org/feed"))
+        .expect("add");
+    assert_eq!(store.list_sources().expect("list")[0].source.id, s.id);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn async_callers_use_the_store_directly_on_a_multi_thread_runtime() {
+    let url = newsdesk_pgtest::fresh_database("async_mt").unwrap_or_else(|e| panic!("{e}"));
+    let store = Store::open_url(&url).expect("open inside a runtime");
+    let s = store
+        .add_source(&NewSource::new("https://example.org/feed"))
+        .expect("add");
+    assert_eq!(store.list_sources().expect("list")[0].source.id, s.id);
+}

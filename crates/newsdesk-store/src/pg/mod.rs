@@ -5,8 +5,9 @@
 //! Values are encoded as on SQLite (instants as RFC 3339 text, lists as JSON text, every integer
 //! BIGINT), so both backends hold byte-identical rows and `store copy` can check them.
 //!
-//! The `postgres` client runs its own small runtime: call the store from a blocking context
-//! (a plain thread or `spawn_blocking`), not directly from an async task.
+//! The `postgres` client runs its own small runtime, which cannot start inside another: when the
+//! store is called from an async task, the work moves off the runtime's thread (see
+//! [`off_async`]), so async callers use the store as they do on SQLite.
 
 pub(crate) mod articles;
 pub(crate) mod listing;
@@ -34,6 +35,14 @@ pub(crate) struct Pool {
     next: AtomicUsize,
 }
 
+impl Drop for Pool {
+    /// Closing a connection blocks on the client's runtime too: off the async thread as well.
+    fn drop(&mut self) {
+        let clients = std::mem::take(&mut self.clients);
+        off_async(move || drop(clients));
+    }
+}
+
 /// The URL without its password, for messages.
 fn without_password(url: &str) -> String {
     match url::Url::parse(url) {
@@ -55,6 +64,10 @@ impl Pool {
     /// Connects, then migrates (`migrate`) or checks that the schema is exactly the one this
     /// build knows.
     pub(crate) fn connect(url: &str, migrate: bool) -> Result<Pool> {
+        off_async(|| Pool::connect_here(url, migrate))
+    }
+
+    fn connect_here(url: &str, migrate: bool) -> Result<Pool> {
         let shown = without_password(url);
         let fail = |message: String| StoreError::Open {
             path: shown.clone(),
@@ -93,7 +106,14 @@ impl Pool {
 
     /// Runs `f` on a free connection (waiting for one when all are busy), reconnecting first
     /// when the server closed it.
-    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
+    pub(crate) fn with<T: Send>(
+        &self,
+        f: impl FnOnce(&mut Client) -> Result<T> + Send,
+    ) -> Result<T> {
+        off_async(|| self.with_here(f))
+    }
+
+    fn with_here<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
         let n = self.clients.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
         let mut guard = None;
@@ -119,6 +139,25 @@ impl Pool {
             *client = self.config.connect(NoTls)?;
         }
         f(&mut client)
+    }
+}
+
+/// Runs blocking PostgreSQL work outside any async runtime: directly on a plain thread, else on
+/// a scoped thread (which has no runtime context), inside `block_in_place` on a multi-threaded
+/// tokio runtime so the other tasks move to other workers meanwhile.
+fn off_async<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let on_thread = |f: Box<dyn FnOnce() -> T + Send + '_>| {
+        std::thread::scope(|s| match s.spawn(f).join() {
+            Ok(v) => v,
+            Err(panic) => std::panic::resume_unwind(panic),
+        })
+    };
+    match tokio::runtime::Handle::try_current() {
+        Err(_) => f(),
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(|| on_thread(Box::new(f)))
+        }
+        Ok(_) => on_thread(Box::new(f)),
     }
 }
 
