@@ -3,6 +3,7 @@
 mod common;
 
 common::on_both_backends!(
+    remove_source_cascades_to_articles_entries_state_and_search,
     add_get_list_and_find_by_feed_url,
     duplicate_feed_url_is_refused_with_the_existing_id,
     update_source_changes_only_given_fields,
@@ -220,10 +221,7 @@ fn fetch_state_round_trips(store: Store) {
     assert!(matches!(err, StoreError::NoSuchSource(555)), "{err:?}");
 }
 
-// SQLite only until articles and search run on PostgreSQL.
-#[test]
-fn remove_source_cascades_to_articles_entries_state_and_search() {
-    let (_dir, store) = common::fresh();
+fn remove_source_cascades_to_articles_entries_state_and_search(store: Store) {
     let gone = common::source(&store, "https://gone.example/feed");
     let kept = common::source(&store, "https://kept.example/feed");
     for i in 0..10 {

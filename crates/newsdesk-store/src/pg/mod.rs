@@ -12,6 +12,7 @@
 pub(crate) mod articles;
 pub(crate) mod listing;
 pub(crate) mod migrations;
+pub(crate) mod search;
 pub(crate) mod sources;
 
 use std::str::FromStr;
