@@ -103,6 +103,9 @@ impl Store {
         filter: &ProfileFilter,
         limit: u32,
     ) -> Result<Vec<ArticleSummary>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::search::search_edition(pg, q, language, filter, limit);
+        }
         let clause = profile_clause(filter)?;
         let sql = format!(
             "WITH hits(id, rank) AS ( \

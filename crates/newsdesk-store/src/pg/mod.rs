@@ -14,6 +14,7 @@ pub(crate) mod listing;
 pub(crate) mod migrations;
 pub(crate) mod search;
 pub(crate) mod sources;
+pub(crate) mod translations;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};

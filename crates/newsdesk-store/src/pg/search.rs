@@ -59,6 +59,55 @@ pub(crate) fn search_page(
     limit: u32,
 ) -> Result<Vec<ArticleSummary>> {
     let clause = profile_clause(filter)?;
+    let sql = format!(
+        "WITH {QUERY_CTE} \
+         SELECT {SUMMARY_COLUMNS}, coalesce(ts_rank(a.search, q.query), 0) AS rank \
+         FROM articles a JOIN sources s ON s.id = a.source_id CROSS JOIN q \
+         WHERE (a.search @@ q.query OR (newsdesk_no_word_boundaries(a.language) \
+                AND (a.title || ' ' || a.body_text) ILIKE ALL($2))){clause} \
+         ORDER BY rank DESC, a.id DESC LIMIT $3 OFFSET $4"
+    );
+    run(pool, q, &sql, None, (limit, offset))
+}
+
+/// An edition's search: an article matches by the words of its original or of its translation
+/// into `language`; each article once, at its better rank.
+pub(crate) fn search_edition(
+    pool: &Pool,
+    q: &str,
+    language: &str,
+    filter: &ProfileFilter,
+    limit: u32,
+) -> Result<Vec<ArticleSummary>> {
+    let clause = profile_clause(filter)?;
+    let sql = format!(
+        "WITH {QUERY_CTE}, hits(id, rank) AS ( \
+             SELECT a.id, coalesce(ts_rank(a.search, q.query), 0) FROM articles a CROSS JOIN q \
+             WHERE a.search @@ q.query OR (newsdesk_no_word_boundaries(a.language) \
+                   AND (a.title || ' ' || a.body_text) ILIKE ALL($2)) \
+             UNION ALL \
+             SELECT t.article_id, coalesce(ts_rank(t.search, q.query), 0) \
+             FROM article_translations t CROSS JOIN q \
+             WHERE t.language = $5 AND t.status = 'translated' AND (t.search @@ q.query \
+                   OR (newsdesk_no_word_boundaries(t.language) AND (coalesce(t.title, '') \
+                       || ' ' || coalesce(t.body_text, t.lead, '')) ILIKE ALL($2)))), \
+         best(id, rank) AS (SELECT id, max(rank) FROM hits GROUP BY id) \
+         SELECT {SUMMARY_COLUMNS} FROM best b JOIN articles a ON a.id = b.id \
+         JOIN sources s ON s.id = a.source_id WHERE TRUE{clause} \
+         ORDER BY b.rank DESC, a.id DESC LIMIT $3 OFFSET $4"
+    );
+    run(pool, q, &sql, Some(language), (limit, 0))
+}
+
+/// Runs a search statement whose parameters are the tsquery text, the substring patterns, the
+/// clamped limit, the offset and, for an edition, its language.
+fn run(
+    pool: &Pool,
+    q: &str,
+    sql: &str,
+    language: Option<&str>,
+    (limit, offset): (u32, u32),
+) -> Result<Vec<ArticleSummary>> {
     let Some(tsquery) = tsquery_text(q) else {
         return Ok(Vec::new());
     };
@@ -71,24 +120,18 @@ pub(crate) fn search_page(
         .effective_limit(),
     );
     let offset = i64::from(offset);
-    let sql = format!(
-        "WITH {QUERY_CTE} \
-         SELECT {SUMMARY_COLUMNS}, coalesce(ts_rank(a.search, q.query), 0) AS rank \
-         FROM articles a JOIN sources s ON s.id = a.source_id CROSS JOIN q \
-         WHERE (a.search @@ q.query OR (newsdesk_no_word_boundaries(a.language) \
-                AND (a.title || ' ' || a.body_text) ILIKE ALL($2))){clause} \
-         ORDER BY rank DESC, a.id DESC LIMIT $3 OFFSET $4"
-    );
     pool.with(|c| {
-        let rows = c
-            .query(&sql, &[&tsquery, &patterns, &limit, &offset])
-            .map_err(|e| match e.as_db_error() {
-                Some(db) => StoreError::Search {
-                    query: q.chars().take(200).collect(),
-                    message: db.message().to_owned(),
-                },
-                None => StoreError::Postgres(e),
-            })?;
+        let rows = match language {
+            Some(lang) => c.query(sql, &[&tsquery, &patterns, &limit, &offset, &lang]),
+            None => c.query(sql, &[&tsquery, &patterns, &limit, &offset]),
+        }
+        .map_err(|e| match e.as_db_error() {
+            Some(db) => StoreError::Search {
+                query: q.chars().take(200).collect(),
+                message: db.message().to_owned(),
+            },
+            None => StoreError::Postgres(e),
+        })?;
         rows.iter().map(summary_from_row).collect()
     })
 }
