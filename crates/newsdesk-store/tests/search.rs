@@ -11,7 +11,7 @@ common::on_both_backends!(
 use newsdesk_store::Store;
 
 fn seeded(store: &Store) -> Vec<i64> {
-    let src = common::source(&store, "https://multi.example/feed");
+    let src = common::source(store, "https://multi.example/feed");
     let texts = [
         (
             "fr",

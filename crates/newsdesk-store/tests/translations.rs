@@ -1,6 +1,8 @@
 //! Article translations: stored beside the original, listed by what is still untranslated,
 //! removed with their article.
 
+#![allow(clippy::unwrap_used)] // test bodies run as plain functions on both backends
+
 mod common;
 
 common::on_both_backends!(
