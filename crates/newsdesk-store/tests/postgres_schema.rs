@@ -143,3 +143,78 @@ async fn async_callers_use_the_store_directly_on_a_multi_thread_runtime() {
         .expect("add");
     assert_eq!(store.list_sources().expect("list")[0].source.id, s.id);
 }
+
+#[test]
+fn the_web_queries_answer_on_postgresql() {
+    let url = newsdesk_pgtest::fresh_database("web_queries").unwrap_or_else(|e| panic!("{e}"));
+    let store = Store::open_url(&url).expect("open");
+    let id = store.installation_id().expect("installation id");
+    assert_eq!(id.len(), 32);
+    assert!(
+        id.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    );
+    assert_eq!(
+        Store::open_url(&url)
+            .expect("reopen")
+            .installation_id()
+            .expect("id"),
+        id
+    );
+
+    let src = common::source(&store, "https://news.example/feed");
+    let mut first = common::article(src, "a", 1_700_000_000);
+    first.title = "Budget vote".into();
+    first.language = Some("en".into());
+    let a = store.insert_article(&first).expect("insert").expect("new");
+    let mut later = common::article(src, "b", 1_700_000_500);
+    later.title = "Budget vote".into();
+    later.language = Some("en".into());
+    let b = store.insert_article(&later).expect("insert").expect("new");
+    for lang in ["fr", "de"] {
+        store
+            .save_translation(&newsdesk_store::ArticleTranslation {
+                article_id: a,
+                language: lang.into(),
+                source_language: "en".into(),
+                status: newsdesk_store::TranslationStatus::Translated,
+                title: Some(format!("title in {lang}")),
+                lead: None,
+                body_text: None,
+                route: String::new(),
+                backends: vec![],
+                machine: true,
+                kept_segments: 0,
+                note: None,
+                translated_at: common::at(1_800_000_000),
+            })
+            .expect("save translation");
+    }
+    let langs: Vec<String> = store
+        .article_translations(a)
+        .expect("translations")
+        .into_iter()
+        .map(|t| t.language)
+        .collect();
+    assert_eq!(langs, ["de", "fr"]);
+
+    // Stories are written by the story stage (not on PostgreSQL yet): rows put in directly.
+    let mut c = raw(&url);
+    c.batch_execute(&format!(
+        "INSERT INTO stories (id, title, article_count) VALUES (7, 'Budget vote', 2); \
+         INSERT INTO article_stories (article_id, story_id, similarity) VALUES ({b}, 7, 1), ({a}, 7, 1);"
+    ))
+    .expect("stories");
+    let titles = store.story_titles_in(&[7, 8], "en").expect("titles");
+    assert_eq!(titles.get(&7).map(String::as_str), Some("Budget vote"));
+    assert!(!titles.contains_key(&8));
+    assert!(
+        store
+            .story_titles_in(&[7], "fr")
+            .expect("titles")
+            .is_empty()
+    );
+    let from = store.story_title_articles(&[7]).expect("title articles");
+    assert_eq!(from[&7].article, a, "the oldest article with the title");
+    assert_eq!(from[&7].language.as_deref(), Some("en"));
+}

@@ -15,6 +15,7 @@ pub(crate) mod migrations;
 pub(crate) mod search;
 pub(crate) mod sources;
 pub(crate) mod translations;
+pub(crate) mod web_queries;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
