@@ -36,14 +36,15 @@ pub struct SourceUpdate {
 
 /// `SELECT` of a source with its stats; columns 0..=11 are the source, 12 the article count and
 /// 13.. the fetch state (see [`fetch_state_from_row`]).
-const WITH_STATS: &str = "SELECT s.id, s.feed_url, s.site_url, s.name, s.language, s.country, \
+pub(crate) const WITH_STATS: &str = "SELECT s.id, s.feed_url, s.site_url, s.name, s.language, s.country, \
      s.created_at, s.owner, s.typology, s.media_type, s.matrix_asset, s.profile_facts, \
      s.article_count, \
      f.source_id, f.etag, f.last_modified, f.last_fetch_at, f.last_status, f.last_error, \
      f.last_http_status, f.consecutive_failures, f.next_fetch_at \
      FROM sources s LEFT JOIN fetch_state f ON f.source_id = s.id";
 
-const SOURCE: &str = "SELECT id, feed_url, site_url, name, language, country, created_at, \
+/// `SELECT` of a source's columns (0..=11, as in [`WITH_STATS`]).
+pub(crate) const SOURCE: &str = "SELECT id, feed_url, site_url, name, language, country, created_at, \
      owner, typology, media_type, matrix_asset, profile_facts FROM sources";
 
 fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {

@@ -4,21 +4,11 @@ use chrono::Utc;
 use newsdesk_core::{Article, ArticleId, NewArticle, SourceId};
 use postgres::{GenericClient, Row};
 
-use super::{Pool, instant, opt_instant};
+use super::sources::require_source;
+use super::{Pool, instant, list, opt_instant, unix_seconds};
 use crate::articles::{ARTICLE, origin_from};
 use crate::lead::lead;
-use crate::{Result, StoreError, columns};
-
-fn require_source(c: &mut impl GenericClient, id: SourceId) -> Result<()> {
-    let exists: bool = c
-        .query_one("SELECT EXISTS(SELECT 1 FROM sources WHERE id = $1)", &[&id])?
-        .try_get(0)?;
-    if exists {
-        Ok(())
-    } else {
-        Err(StoreError::NoSuchSource(id))
-    }
-}
+use crate::{Result, columns};
 
 /// Records the feed entry; `false` when (source, entry_key) was already recorded.
 fn record_entry_in(c: &mut impl GenericClient, source: SourceId, entry_key: &str) -> Result<bool> {
@@ -84,7 +74,6 @@ fn insert_in(c: &mut impl GenericClient, a: &NewArticle) -> Result<Option<Articl
 
 fn article_from_row(row: &Row) -> Result<Article> {
     let kind: String = row.try_get(18)?;
-    let sort_at: i64 = row.try_get(11)?;
     Ok(Article {
         id: row.try_get(0)?,
         source_name: row.try_get(1)?,
@@ -106,19 +95,8 @@ fn article_from_row(row: &Row) -> Result<Article> {
             tags: list(row, 17)?,
             origin: origin_from(&kind, row.try_get(19)?),
         },
-        sort_at: chrono::DateTime::from_timestamp(sort_at, 0)
-            .ok_or_else(|| StoreError::Decode(format!("sort_at {sort_at} out of range")))?,
+        sort_at: unix_seconds(row, 11)?,
     })
-}
-
-/// A JSON list of strings stored by `columns::list`.
-fn list(row: &Row, idx: usize) -> Result<Vec<String>> {
-    let text: Option<String> = row.try_get(idx)?;
-    match text {
-        None => Ok(Vec::new()),
-        Some(s) => serde_json::from_str(&s)
-            .map_err(|e| StoreError::Decode(format!("list in column {idx}: {e}"))),
-    }
 }
 
 pub(crate) fn has_entry(pool: &Pool, source: SourceId, entry_key: &str) -> Result<bool> {

@@ -5,25 +5,21 @@ use newsdesk_core::{ArticlePage, ArticleQuery, ArticleSummary};
 use postgres::Row;
 use postgres::types::ToSql;
 
-use super::{Pool, opt_instant};
+use super::{Pool, list, opt_instant, unix_seconds};
+use crate::Result;
 use crate::listing::{Arg, list_query, page_of};
-use crate::{Result, StoreError};
 
 /// Reads a row selected with `SUMMARY_COLUMNS`.
 pub(crate) fn summary_from_row(row: &Row) -> Result<ArticleSummary> {
-    let sort_at: i64 = row.try_get(7)?;
-    let authors: String = row.try_get(5)?;
     Ok(ArticleSummary {
         id: row.try_get(0)?,
         source_id: row.try_get(1)?,
         source_name: row.try_get(2)?,
         title: row.try_get(3)?,
         url: row.try_get(4)?,
-        authors: serde_json::from_str(&authors)
-            .map_err(|e| StoreError::Decode(format!("authors: {e}")))?,
+        authors: list(row, 5)?,
         published_at: opt_instant(row, 6)?,
-        sort_at: chrono::DateTime::from_timestamp(sort_at, 0)
-            .ok_or_else(|| StoreError::Decode(format!("sort_at {sort_at} out of range")))?,
+        sort_at: unix_seconds(row, 7)?,
         language: row.try_get(8)?,
         lead: row.try_get(9)?,
         lead_image: row.try_get(10)?,

@@ -195,3 +195,20 @@ pub(crate) fn opt_unsigned<T: TryFrom<i64>>(row: &postgres::Row, idx: usize) -> 
     })
     .transpose()
 }
+
+/// A JSON list of strings stored by `columns::list`.
+pub(crate) fn list(row: &postgres::Row, idx: usize) -> Result<Vec<String>> {
+    let text: Option<String> = row.try_get(idx)?;
+    match text {
+        None => Ok(Vec::new()),
+        Some(s) => serde_json::from_str(&s)
+            .map_err(|e| StoreError::Decode(format!("list in column {idx}: {e}"))),
+    }
+}
+
+/// Reads unix seconds (the `sort_at` column).
+pub(crate) fn unix_seconds(row: &postgres::Row, idx: usize) -> Result<DateTime<Utc>> {
+    let secs: i64 = row.try_get(idx)?;
+    DateTime::from_timestamp(secs, 0)
+        .ok_or_else(|| StoreError::Decode(format!("unix time {secs} out of range in column {idx}")))
+}

@@ -11,19 +11,8 @@ use newsdesk_core::{
 use postgres::{GenericClient, Row};
 
 use super::{Pool, instant, opt_instant, opt_unsigned, unsigned};
-use crate::sources::{SourceRow, SourceUpdate, non_empty};
+use crate::sources::{SOURCE, SourceRow, SourceUpdate, WITH_STATS, non_empty};
 use crate::{Result, ScheduleState, StoreError, columns};
-
-/// Columns 0..=11 are the source, 12 the article count, 13.. the fetch state.
-const WITH_STATS: &str = "SELECT s.id, s.feed_url, s.site_url, s.name, s.language, s.country, \
-     s.created_at, s.owner, s.typology, s.media_type, s.matrix_asset, s.profile_facts, \
-     s.article_count, \
-     f.source_id, f.etag, f.last_modified, f.last_fetch_at, f.last_status, f.last_error, \
-     f.last_http_status, f.consecutive_failures, f.next_fetch_at \
-     FROM sources s LEFT JOIN fetch_state f ON f.source_id = s.id";
-
-const SOURCE: &str = "SELECT id, feed_url, site_url, name, language, country, created_at, \
-     owner, typology, media_type, matrix_asset, profile_facts FROM sources";
 
 fn source_from_row(row: &Row) -> Result<Source> {
     let facts: String = row.try_get(11)?;
@@ -90,7 +79,8 @@ fn id_by_feed_url(c: &mut impl GenericClient, feed_url: &str) -> Result<Option<S
     )
 }
 
-fn require_source(c: &mut impl GenericClient, id: SourceId) -> Result<()> {
+/// [`StoreError::NoSuchSource`] unless the source exists.
+pub(crate) fn require_source(c: &mut impl GenericClient, id: SourceId) -> Result<()> {
     let exists: bool = c
         .query_one("SELECT EXISTS(SELECT 1 FROM sources WHERE id = $1)", &[&id])?
         .try_get(0)?;

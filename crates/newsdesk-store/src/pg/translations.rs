@@ -6,13 +6,12 @@ use std::collections::HashMap;
 use newsdesk_core::ArticleId;
 use postgres::Row;
 
-use super::{Pool, instant, unsigned};
+use super::{Pool, instant, list, unsigned};
 use crate::translations::{ArticleTranslation, COLUMNS, TranslationStatus};
-use crate::{Result, StoreError, columns};
+use crate::{Result, columns};
 
 fn from_row(row: &Row) -> Result<ArticleTranslation> {
     let status: String = row.try_get(3)?;
-    let backends: String = row.try_get(8)?;
     let machine: i64 = row.try_get(9)?;
     Ok(ArticleTranslation {
         article_id: row.try_get(0)?,
@@ -23,8 +22,7 @@ fn from_row(row: &Row) -> Result<ArticleTranslation> {
         lead: row.try_get(5)?,
         body_text: row.try_get(6)?,
         route: row.try_get(7)?,
-        backends: serde_json::from_str(&backends)
-            .map_err(|e| StoreError::Decode(format!("backends: {e}")))?,
+        backends: list(row, 8)?,
         machine: machine != 0,
         kept_segments: unsigned(row, 10)?,
         note: row.try_get(11)?,
