@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::columns;
 use crate::lead::lead;
-use crate::sources::source_exists;
+use crate::source_rows::source_exists;
 use crate::{Result, Store, StoreError};
 
 /// Records the feed entry; `false` when (source, entry_key) was already recorded.
@@ -75,20 +75,24 @@ fn insert_in(conn: &Connection, a: &NewArticle) -> Result<Option<ArticleId>> {
     Ok(Some(id))
 }
 
-const ARTICLE: &str = "SELECT a.id, s.name, a.source_id, a.entry_key, a.url, a.canonical_url, \
+pub(crate) const ARTICLE: &str = "SELECT a.id, s.name, a.source_id, a.entry_key, a.url, a.canonical_url, \
      a.title, a.authors, a.published_at, a.modified_at, a.fetched_at, a.sort_at, a.lead_image, \
      a.language, a.summary, a.body_html, a.body_text, a.tags, a.origin_kind, a.origin_note \
      FROM articles a JOIN sources s ON s.id = a.source_id";
 
-fn article_from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
-    let kind: String = row.get(18)?;
-    let note: Option<String> = row.get(19)?;
-    let origin = match kind.as_str() {
+/// The origin stored as `origin_kind` and `origin_note`.
+pub(crate) fn origin_from(kind: &str, note: Option<String>) -> ContentOrigin {
+    match kind {
         "feed_summary" => ContentOrigin::FeedSummary {
             reason: note.unwrap_or_default(),
         },
         _ => ContentOrigin::Page,
-    };
+    }
+}
+
+fn article_from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
+    let kind: String = row.get(18)?;
+    let origin = origin_from(&kind, row.get(19)?);
     Ok(Article {
         id: row.get(0)?,
         source_name: row.get(1)?,
@@ -117,6 +121,9 @@ fn article_from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
 impl Store {
     /// Whether an entry with this key was already stored (or recorded) for this source.
     pub fn has_entry(&self, source: SourceId, entry_key: &str) -> Result<bool> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::articles::has_entry(pg, source, entry_key);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached(
@@ -131,6 +138,9 @@ impl Store {
     /// its URL was already stored from another source), so that [`Store::has_entry`] reports it
     /// and it is not fetched again. `false` when it was already recorded.
     pub fn record_entry(&self, source: SourceId, entry_key: &str) -> Result<bool> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::articles::record_entry(pg, source, entry_key);
+        }
         self.write(|conn| {
             if !source_exists(conn, source)? {
                 return Err(StoreError::NoSuchSource(source));
@@ -141,6 +151,9 @@ impl Store {
 
     /// Whether any article already has this URL or canonical URL.
     pub fn has_article_url(&self, url: &str) -> Result<bool> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::articles::has_article_url(pg, url);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached(
@@ -157,6 +170,10 @@ impl Store {
     /// which the database enforces); [`StoreError::NoSuchSource`]
     /// when its source does not exist.
     pub fn insert_article(&self, a: &NewArticle) -> Result<Option<ArticleId>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::articles::insert_articles(pg, std::slice::from_ref(a))
+                .map(|ids| ids.into_iter().next().flatten());
+        }
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let id = insert_in(&tx, a)?;
@@ -171,6 +188,9 @@ impl Store {
     /// Stores many articles in one transaction (much faster for bulk ingest); one result per
     /// input, as [`Store::insert_article`]. Nothing is stored when any of them fails.
     pub fn insert_articles(&self, articles: &[NewArticle]) -> Result<Vec<Option<ArticleId>>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::articles::insert_articles(pg, articles);
+        }
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let ids = articles
@@ -184,6 +204,9 @@ impl Store {
 
     /// One article with everything that was stored.
     pub fn get_article(&self, id: ArticleId) -> Result<Option<Article>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::articles::get_article(pg, id);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached(&format!("{ARTICLE} WHERE a.id = ?1"))?
@@ -194,6 +217,9 @@ impl Store {
 
     /// Number of stored articles (from per-source counters: constant time per source).
     pub fn count_articles(&self) -> Result<u64> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::articles::count_articles(pg);
+        }
         self.read(|conn| {
             let n: i64 = conn
                 .prepare_cached("SELECT COALESCE(SUM(article_count), 0) FROM sources")?
@@ -205,6 +231,9 @@ impl Store {
     /// The detected languages of the stored articles, with how many articles each, most
     /// frequent first (articles of unknown language are left out).
     pub fn article_languages(&self) -> Result<Vec<(String, u64)>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::articles::article_languages(pg);
+        }
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT language, COUNT(*) FROM articles WHERE language IS NOT NULL \

@@ -9,6 +9,15 @@ pub enum StoreError {
     /// SQLite failed.
     #[error("store: sqlite error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL failed.
+    #[error("store: postgres error: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// A value read back from the database is not what the store writes.
+    #[error("store: unreadable value in the database: {0}")]
+    Decode(String),
+    /// The operation has no PostgreSQL implementation yet (the place in the store is named).
+    #[error("store: this operation is not available on PostgreSQL yet ({0})")]
+    NotOnPostgres(String),
     /// A source with this feed URL already exists.
     #[error("store: a source with feed URL {feed_url} already exists (id {id})")]
     DuplicateSource {

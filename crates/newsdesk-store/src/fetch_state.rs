@@ -1,41 +1,20 @@
 //! What the fetcher remembers about each source between passes.
 
 use chrono::{DateTime, Utc};
-use newsdesk_core::{FetchState, FetchStatus, SourceId};
-use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use newsdesk_core::{FetchState, SourceId};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use crate::columns;
-use crate::sources::source_exists;
+use crate::source_rows::{fetch_state_from_row, source_exists};
 use crate::{Result, ScheduleState, Store, StoreError};
-
-/// Reads a fetch state from `fetch_state` columns starting at `at` (`source_id, etag,
-/// last_modified, last_fetch_at, last_status, last_error, last_http_status,
-/// consecutive_failures, next_fetch_at`); `None` when the row is absent (LEFT JOIN).
-pub(crate) fn fetch_state_from_row(
-    row: &Row<'_>,
-    at: usize,
-) -> rusqlite::Result<Option<FetchState>> {
-    let Some(source_id) = row.get::<_, Option<SourceId>>(at)? else {
-        return Ok(None);
-    };
-    let status: String = row.get(at + 4)?;
-    Ok(Some(FetchState {
-        source_id,
-        etag: row.get(at + 1)?,
-        last_modified: row.get(at + 2)?,
-        last_fetch_at: columns::get_opt_instant(row, at + 3)?,
-        last_status: FetchStatus::parse(&status),
-        last_error: row.get(at + 5)?,
-        last_http_status: row.get(at + 6)?,
-        consecutive_failures: row.get(at + 7)?,
-        next_fetch_at: columns::get_opt_instant(row, at + 8)?,
-    }))
-}
 
 impl Store {
     /// The fetch state of a source: [`FetchState::never`] when it was never fetched,
     /// [`StoreError::NoSuchSource`] when there is no such source.
     pub fn fetch_state(&self, id: SourceId) -> Result<FetchState> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::fetch_state(pg, id);
+        }
         self.read(|conn| {
             let found = conn
                 .prepare_cached(
@@ -55,6 +34,9 @@ impl Store {
 
     /// Saves (inserts or replaces) the fetch state of `state.source_id`.
     pub fn save_fetch_state(&self, state: &FetchState) -> Result<()> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::save_fetch_outcome(pg, state, None);
+        }
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             save_fetch_state_in(&tx, state)?;
@@ -66,6 +48,9 @@ impl Store {
     /// Saves the fetch state and the scheduler bookkeeping of `state.source_id` in one
     /// transaction (what the scheduler does after every fetch).
     pub fn save_fetch_outcome(&self, state: &FetchState, sched: &ScheduleState) -> Result<()> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::save_fetch_outcome(pg, state, Some(sched));
+        }
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             save_fetch_state_in(&tx, state)?;
@@ -112,6 +97,9 @@ impl Store {
     /// `now`, and not paused; the most overdue first (never-fetched ones before all others), then
     /// by id.
     pub fn due_sources(&self, now: DateTime<Utc>) -> Result<Vec<SourceId>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::due_sources(pg, now);
+        }
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT s.id FROM sources s LEFT JOIN fetch_state f ON f.source_id = s.id \

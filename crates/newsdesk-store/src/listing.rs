@@ -92,60 +92,92 @@ pub(crate) fn profile_clause(f: &ProfileFilter) -> Result<String> {
     Ok(sql)
 }
 
+/// A bound value of a built query.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    /// An integer.
+    Int(i64),
+    /// A text.
+    Text(String),
+}
+
+/// The SQL (placeholders `{mark}1`, `{mark}2`, …: `?` for SQLite, `$` for PostgreSQL) and the
+/// arguments of one page of [`Store::list_articles`]; it selects `limit + 1` rows.
+pub(crate) fn list_query(q: &ArticleQuery, mark: char) -> Result<(String, Vec<Arg>)> {
+    let limit = q.effective_limit() as usize;
+    let mut sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE TRUE"
+    );
+    let mut args: Vec<Arg> = Vec::new();
+    let mut arg = |sql: &mut String, clause: &str, v: Arg| {
+        args.push(v);
+        sql.push_str(&clause.replace('?', &format!("{mark}{}", args.len())));
+    };
+    if let Some(source) = q.source {
+        arg(&mut sql, " AND a.source_id = ?", Arg::Int(source));
+    }
+    if let Some(lang) = &q.lang {
+        arg(&mut sql, " AND a.language = ?", Arg::Text(lang.clone()));
+    }
+    sql.push_str(&profile_clause(&q.profile)?);
+    if let Some(since) = q.since {
+        let secs = columns::ceil_seconds(since);
+        arg(&mut sql, " AND a.sort_at >= ?", Arg::Int(secs));
+    }
+    if let Some(until) = q.until {
+        let secs = columns::ceil_seconds(until);
+        arg(&mut sql, " AND a.sort_at < ?", Arg::Int(secs));
+    }
+    if let Some(before) = q.before {
+        arg(
+            &mut sql,
+            " AND (a.sort_at, a.id) < (?",
+            Arg::Int(before.sort_at.timestamp()),
+        );
+        arg(&mut sql, ", ?)", Arg::Int(before.id));
+    }
+    arg(
+        &mut sql,
+        " ORDER BY a.sort_at DESC, a.id DESC LIMIT ?",
+        Arg::Int(limit as i64 + 1),
+    );
+    Ok((sql, args))
+}
+
+/// The page of `limit` items from the `limit + 1` rows read, with the cursor of the next page.
+pub(crate) fn page_of(mut items: Vec<ArticleSummary>, limit: usize) -> ArticlePage {
+    let next = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|last| Cursor {
+            sort_at: last.sort_at,
+            id: last.id,
+        })
+    } else {
+        None
+    };
+    ArticlePage { items, next }
+}
+
 impl Store {
     /// One page of articles, newest first, with the filters of `q`; see the module docs.
     pub fn list_articles(&self, q: &ArticleQuery) -> Result<ArticlePage> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::listing::list_articles(pg, q);
+        }
         let limit = q.effective_limit() as usize;
-        let mut sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE 1"
-        );
-        let mut args: Vec<Value> = Vec::new();
-        let mut arg = |sql: &mut String, clause: &str, v: Value| {
-            args.push(v);
-            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
-        };
-        if let Some(source) = q.source {
-            arg(&mut sql, " AND a.source_id = ?", Value::Integer(source));
-        }
-        if let Some(lang) = &q.lang {
-            arg(&mut sql, " AND a.language = ?", Value::Text(lang.clone()));
-        }
-        sql.push_str(&profile_clause(&q.profile)?);
-        if let Some(since) = q.since {
-            let secs = columns::ceil_seconds(since);
-            arg(&mut sql, " AND a.sort_at >= ?", Value::Integer(secs));
-        }
-        if let Some(until) = q.until {
-            let secs = columns::ceil_seconds(until);
-            arg(&mut sql, " AND a.sort_at < ?", Value::Integer(secs));
-        }
-        if let Some(before) = q.before {
-            arg(
-                &mut sql,
-                " AND (a.sort_at, a.id) < (?",
-                Value::Integer(before.sort_at.timestamp()),
-            );
-            arg(&mut sql, ", ?)", Value::Integer(before.id));
-        }
-        arg(
-            &mut sql,
-            " ORDER BY a.sort_at DESC, a.id DESC LIMIT ?",
-            Value::Integer(limit as i64 + 1),
-        );
+        let (sql, args) = list_query(q, '?')?;
+        let args: Vec<Value> = args
+            .into_iter()
+            .map(|a| match a {
+                Arg::Int(i) => Value::Integer(i),
+                Arg::Text(t) => Value::Text(t),
+            })
+            .collect();
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), summary_from_row)?;
-            let mut items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-            let next = if items.len() > limit {
-                items.truncate(limit);
-                items.last().map(|last| Cursor {
-                    sort_at: last.sort_at,
-                    id: last.id,
-                })
-            } else {
-                None
-            };
-            Ok(ArticlePage { items, next })
+            let items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(page_of(items, limit))
         })
     }
 }

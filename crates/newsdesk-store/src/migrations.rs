@@ -8,7 +8,7 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The migrations, in order; entry `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[(&str, &str)] = &[
+pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/0001_init.sql")),
     (
         "0002_schedule",
@@ -56,10 +56,11 @@ pub(crate) fn schema_version(conn: &Connection) -> rusqlite::Result<u32> {
     conn.pragma_query_value(None, "user_version", |row| row.get(0))
 }
 
-fn newer_than_known(found: u32) -> String {
+/// The refusal of a schema newer than this build knows.
+pub(crate) fn newer_than_known(found: u32) -> String {
     format!(
         "database schema version {found} is newer than the newest this build of newsdesk knows \
-         ({SCHEMA_VERSION}); upgrade newsdesk or use another database file"
+         ({SCHEMA_VERSION}); upgrade newsdesk or use another database"
     )
 }
 

@@ -6,7 +6,7 @@ use newsdesk_core::SourceId;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use crate::columns;
-use crate::sources::source_exists;
+use crate::source_rows::source_exists;
 use crate::{Result, Store, StoreError};
 
 /// What the scheduler remembers about a source besides its [`newsdesk_core::FetchState`].
@@ -33,6 +33,9 @@ impl Store {
     /// The scheduler bookkeeping of a source (the default when it was never fetched);
     /// [`StoreError::NoSuchSource`] when there is no such source.
     pub fn schedule_state(&self, id: SourceId) -> Result<ScheduleState> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::schedule_state(pg, id);
+        }
         self.read(|conn| {
             let found = conn
                 .prepare_cached(
@@ -54,6 +57,9 @@ impl Store {
 
     /// Saves the scheduler bookkeeping of a source (its fetch state is left as it is).
     pub fn save_schedule_state(&self, id: SourceId, s: &ScheduleState) -> Result<()> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::save_schedule_state(pg, id, s);
+        }
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             save_schedule_state_in(&tx, id, s)?;
@@ -65,6 +71,9 @@ impl Store {
     /// Resumes a paused source: clears the pause and the failure count and makes it due now.
     /// `false` when it was not paused; [`StoreError::NoSuchSource`] for an unknown id.
     pub fn resume_source(&self, id: SourceId) -> Result<bool> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::resume_source(pg, id);
+        }
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if !source_exists(&tx, id)? {
@@ -87,6 +96,9 @@ impl Store {
 
     /// Every paused source with the reason, by id.
     pub fn paused_sources(&self) -> Result<Vec<(SourceId, String)>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::paused_sources(pg);
+        }
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT source_id, paused_reason FROM fetch_state \

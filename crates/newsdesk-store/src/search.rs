@@ -10,21 +10,30 @@ use newsdesk_core::{ArticleQuery, ArticleSummary, ProfileFilter};
 use crate::listing::{SUMMARY_COLUMNS, profile_clause, summary_from_row};
 use crate::{Result, Store, StoreError};
 
-/// Turns user text into a safe FTS5 query; `None` when it has no searchable word.
-pub fn fts_query(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
-        .split_whitespace()
+/// The searchable words of user text, each with whether it ends in `*` (a prefix search);
+/// words without a letter or digit are dropped.
+pub(crate) fn search_words(text: &str) -> Vec<(&str, bool)> {
+    text.split_whitespace()
         .filter_map(|word| {
             let (stem, prefix) = match word.strip_suffix('*') {
                 Some(stem) => (stem.trim_end_matches('*'), true),
                 None => (word, false),
             };
             // A word without letters or digits would be an empty phrase.
-            if !stem.chars().any(char::is_alphanumeric) {
-                return None;
-            }
+            stem.chars()
+                .any(char::is_alphanumeric)
+                .then_some((stem, prefix))
+        })
+        .collect()
+}
+
+/// Turns user text into a safe FTS5 query; `None` when it has no searchable word.
+pub fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = search_words(text)
+        .into_iter()
+        .map(|(stem, prefix)| {
             let quoted = format!("\"{}\"", stem.replace('"', "\"\""));
-            Some(if prefix { quoted + "*" } else { quoted })
+            if prefix { quoted + "*" } else { quoted }
         })
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
@@ -59,6 +68,9 @@ impl Store {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<ArticleSummary>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::search::search_page(pg, q, filter, offset, limit);
+        }
         let clause = profile_clause(filter)?;
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM articles_fts f JOIN articles a ON a.id = f.rowid \
@@ -91,6 +103,9 @@ impl Store {
         filter: &ProfileFilter,
         limit: u32,
     ) -> Result<Vec<ArticleSummary>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::search::search_edition(pg, q, language, filter, limit);
+        }
         let clause = profile_clause(filter)?;
         let sql = format!(
             "WITH hits(id, rank) AS ( \

@@ -10,7 +10,7 @@ use newsdesk_core::{
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::columns;
-use crate::fetch_state::fetch_state_from_row;
+use crate::source_rows::fetch_state_from_row;
 use crate::{Result, Store, StoreError};
 
 /// Partial update of a source's profile; `None` leaves a field unchanged.
@@ -36,14 +36,15 @@ pub struct SourceUpdate {
 
 /// `SELECT` of a source with its stats; columns 0..=11 are the source, 12 the article count and
 /// 13.. the fetch state (see [`fetch_state_from_row`]).
-const WITH_STATS: &str = "SELECT s.id, s.feed_url, s.site_url, s.name, s.language, s.country, \
+pub(crate) const WITH_STATS: &str = "SELECT s.id, s.feed_url, s.site_url, s.name, s.language, s.country, \
      s.created_at, s.owner, s.typology, s.media_type, s.matrix_asset, s.profile_facts, \
      s.article_count, \
      f.source_id, f.etag, f.last_modified, f.last_fetch_at, f.last_status, f.last_error, \
      f.last_http_status, f.consecutive_failures, f.next_fetch_at \
      FROM sources s LEFT JOIN fetch_state f ON f.source_id = s.id";
 
-const SOURCE: &str = "SELECT id, feed_url, site_url, name, language, country, created_at, \
+/// `SELECT` of a source's columns (0..=11, as in [`WITH_STATS`]).
+pub(crate) const SOURCE: &str = "SELECT id, feed_url, site_url, name, language, country, created_at, \
      owner, typology, media_type, matrix_asset, profile_facts FROM sources";
 
 fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
@@ -102,10 +103,6 @@ fn default_name(feed_url: &str) -> String {
         .unwrap_or_else(|| feed_url.to_owned())
 }
 
-fn non_empty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 /// `Some("")` clears, `Some(x)` sets, `None` keeps.
 fn merge(current: Option<String>, update: &Option<String>) -> Option<String> {
     match update.as_deref().map(str::trim) {
@@ -113,6 +110,60 @@ fn merge(current: Option<String>, update: &Option<String>) -> Option<String> {
         Some("") => None,
         Some(v) => Some(v.to_owned()),
     }
+}
+
+/// The stored columns of a source after an update (both backends write these).
+pub(crate) struct SourceRow {
+    pub(crate) feed_url: String,
+    pub(crate) site_url: Option<String>,
+    pub(crate) name: String,
+    pub(crate) language: Option<String>,
+    pub(crate) country: Option<String>,
+    pub(crate) owner: Option<String>,
+    pub(crate) typology: Option<String>,
+    pub(crate) media_type: Option<String>,
+    pub(crate) matrix_asset: Option<String>,
+    pub(crate) facts: String,
+}
+
+impl SourceRow {
+    /// `current` with the update applied, and whether the feed URL changed.
+    pub(crate) fn updated(current: Source, u: &SourceUpdate) -> Result<(SourceRow, bool)> {
+        let feed_url = non_empty(&u.feed_url).map(str::to_owned);
+        let url_changed = feed_url.as_ref().is_some_and(|f| *f != current.feed_url);
+        let name = non_empty(&u.name)
+            .map(clean_label)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(current.name);
+        let profile = u.profile.as_ref().unwrap_or(&current.profile);
+        let owned = |v: &Option<String>| non_empty(v).map(str::to_owned);
+        let row = SourceRow {
+            feed_url: feed_url.unwrap_or(current.feed_url),
+            site_url: merge(current.site_url, &u.site_url),
+            name,
+            language: merge(current.language, &u.language),
+            country: merge(current.country, &u.country),
+            owner: owned(&profile.owner),
+            typology: typology_column(profile)?,
+            media_type: owned(&profile.media_type),
+            matrix_asset: owned(&profile.matrix_asset),
+            facts: facts_json(profile),
+        };
+        Ok((row, url_changed))
+    }
+}
+
+/// The display name of a new source: its cleaned name, else the feed URL's host.
+pub(crate) fn new_source_name(s: &NewSource) -> String {
+    non_empty(&s.name)
+        .map(clean_label)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| clean_label(&default_name(s.feed_url.trim())))
+}
+
+/// The optional text of a new source's field (trimmed; empty is none).
+pub(crate) fn non_empty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn id_by_feed_url(conn: &Connection, feed_url: &str) -> rusqlite::Result<Option<SourceId>> {
@@ -127,12 +178,6 @@ fn source_by_id(conn: &Connection, id: SourceId) -> rusqlite::Result<Option<Sour
         .optional()
 }
 
-/// Whether a source with this id exists.
-pub(crate) fn source_exists(conn: &Connection, id: SourceId) -> rusqlite::Result<bool> {
-    conn.prepare_cached("SELECT EXISTS(SELECT 1 FROM sources WHERE id = ?1)")?
-        .query_row([id], |r| r.get(0))
-}
-
 impl Store {
     /// Adds a source. Fails with [`StoreError::DuplicateSource`] when its feed URL is taken.
     ///
@@ -140,10 +185,10 @@ impl Store {
     /// pipeline sets the feed's title).
     pub fn add_source(&self, s: &NewSource) -> Result<Source> {
         let feed_url = s.feed_url.trim();
-        let name = non_empty(&s.name)
-            .map(clean_label)
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| clean_label(&default_name(feed_url)));
+        let name = new_source_name(s);
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::add_source(pg, s, &name);
+        }
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if let Some(id) = id_by_feed_url(&tx, feed_url)? {
@@ -175,24 +220,19 @@ impl Store {
     /// Updates a source's profile. Fails with [`StoreError::NoSuchSource`] for an unknown id and
     /// [`StoreError::DuplicateSource`] when the new feed URL belongs to another source.
     pub fn update_source(&self, id: SourceId, u: &SourceUpdate) -> Result<Source> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::update_source(pg, id, u);
+        }
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let current = source_by_id(&tx, id)?.ok_or(StoreError::NoSuchSource(id))?;
-            let feed_url = non_empty(&u.feed_url).map(str::to_owned);
-            let url_changed = feed_url.as_ref().is_some_and(|f| *f != current.feed_url);
-            if let Some(new_url) = feed_url.as_deref().filter(|_| url_changed)
-                && let Some(other) = id_by_feed_url(&tx, new_url)?
-            {
+            let (row, url_changed) = SourceRow::updated(current, u)?;
+            if url_changed && let Some(other) = id_by_feed_url(&tx, &row.feed_url)? {
                 return Err(StoreError::DuplicateSource {
-                    feed_url: new_url.to_owned(),
+                    feed_url: row.feed_url,
                     id: other,
                 });
             }
-            let name = non_empty(&u.name)
-                .map(clean_label)
-                .filter(|n| !n.is_empty())
-                .unwrap_or(current.name);
-            let profile = u.profile.as_ref().unwrap_or(&current.profile);
             tx.prepare_cached(
                 "UPDATE sources SET feed_url = ?2, site_url = ?3, name = ?4, language = ?5, \
                  country = ?6, owner = ?7, typology = ?8, media_type = ?9, matrix_asset = ?10, \
@@ -200,16 +240,16 @@ impl Store {
             )?
             .execute(params![
                 id,
-                feed_url.unwrap_or(current.feed_url),
-                merge(current.site_url, &u.site_url),
-                name,
-                merge(current.language, &u.language),
-                merge(current.country, &u.country),
-                non_empty(&profile.owner),
-                typology_column(profile)?,
-                non_empty(&profile.media_type),
-                non_empty(&profile.matrix_asset),
-                facts_json(profile),
+                row.feed_url,
+                row.site_url,
+                row.name,
+                row.language,
+                row.country,
+                row.owner,
+                row.typology,
+                row.media_type,
+                row.matrix_asset,
+                row.facts,
             ])?;
             if url_changed {
                 // Validators belong to the old URL.
@@ -227,6 +267,9 @@ impl Store {
     /// Removes a source with its articles, feed entries and fetch state. `false` if there was
     /// none.
     pub fn remove_source(&self, id: SourceId) -> Result<bool> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::remove_source(pg, id);
+        }
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             // Foreign keys cascade to articles (and their full-text rows), entries, fetch state.
@@ -243,6 +286,9 @@ impl Store {
 
     /// One source with its fetch state and article count.
     pub fn get_source(&self, id: SourceId) -> Result<Option<SourceWithStats>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::get_source(pg, id);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached(&format!("{WITH_STATS} WHERE s.id = ?1"))?
@@ -253,6 +299,9 @@ impl Store {
 
     /// Every source with its fetch state and article count, by name (case-insensitive) then id.
     pub fn list_sources(&self) -> Result<Vec<SourceWithStats>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::list_sources(pg);
+        }
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(&format!(
                 "{WITH_STATS} ORDER BY s.name COLLATE NOCASE, s.id"
@@ -265,6 +314,9 @@ impl Store {
     /// The sources with these ids (unknown ids are left out), for pages that show several
     /// outlets' profiles.
     pub fn sources_by_ids(&self, ids: &[SourceId]) -> Result<HashMap<SourceId, Source>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::sources_by_ids(pg, ids);
+        }
         let mut ids = ids.to_vec();
         ids.sort_unstable();
         ids.dedup();
@@ -285,6 +337,9 @@ impl Store {
         &self,
         articles: &[newsdesk_core::ArticleId],
     ) -> Result<HashMap<newsdesk_core::ArticleId, Source>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::sources_of_articles(pg, articles);
+        }
         let pairs: Vec<(newsdesk_core::ArticleId, SourceId)> = self.read(|conn| {
             let mut stmt = conn.prepare_cached("SELECT source_id FROM articles WHERE id = ?1")?;
             let mut out = Vec::new();
@@ -306,6 +361,9 @@ impl Store {
     /// Up to `limit` distinct article URLs of a source, newest first (to match its profile by
     /// the hosts it publishes on).
     pub fn source_article_urls(&self, id: SourceId, limit: usize) -> Result<Vec<String>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::source_article_urls(pg, id, limit);
+        }
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT url FROM articles WHERE source_id = ?1 ORDER BY sort_at DESC, id DESC LIMIT ?2",
@@ -317,6 +375,9 @@ impl Store {
 
     /// The source with exactly this feed URL.
     pub fn source_by_feed_url(&self, feed_url: &str) -> Result<Option<Source>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::sources::source_by_feed_url(pg, feed_url);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached(&format!("{SOURCE} WHERE feed_url = ?1"))?

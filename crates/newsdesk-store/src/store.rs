@@ -27,10 +27,18 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// or wrap them in `spawn_blocking`.
 #[derive(Clone)]
 pub struct Store {
-    inner: Arc<Inner>,
+    inner: Arc<Backend>,
 }
 
-struct Inner {
+/// The database behind a [`Store`]: callers never see which one runs.
+enum Backend {
+    /// One SQLite file (the embedded default).
+    Sqlite(Sqlite),
+    /// A PostgreSQL database (`[store] url`).
+    Postgres(crate::pg::Pool),
+}
+
+struct Sqlite {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
@@ -39,14 +47,21 @@ struct Inner {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("path", &self.inner.path)
-            .field("readers", &self.inner.readers.len())
-            .finish()
+        match &*self.inner {
+            Backend::Sqlite(db) => f
+                .debug_struct("Store")
+                .field("path", &db.path)
+                .field("readers", &db.readers.len())
+                .finish(),
+            Backend::Postgres(pool) => f
+                .debug_struct("Store")
+                .field("postgres", &pool.shown())
+                .finish(),
+        }
     }
 }
 
-impl Drop for Inner {
+impl Drop for Sqlite {
     /// Lets SQLite refresh its planner statistics when the last handle goes away (cheap; what
     /// the SQLite docs recommend before closing a long-lived connection).
     fn drop(&mut self) {
@@ -126,35 +141,112 @@ impl Store {
         }
         tracing::debug!(path = %shown, applied, "store: opened");
         Ok(Store {
-            inner: Arc::new(Inner {
+            inner: Arc::new(Backend::Sqlite(Sqlite {
                 path: path.to_path_buf(),
                 writer: Mutex::new(writer),
                 readers,
                 next_reader: AtomicUsize::new(0),
-            }),
+            })),
         })
     }
 
-    /// The database file this store was opened on.
-    pub fn path(&self) -> &Path {
-        &self.inner.path
+    /// Opens the store a URL names: `postgres://…` (or `postgresql://…`) for PostgreSQL,
+    /// `sqlite://PATH` or a plain path for a SQLite file; runs pending migrations.
+    ///
+    /// Fails with [`StoreError::Open`] when the server cannot be reached, the URL is malformed,
+    /// or the schema is newer than this build knows ([`crate::SCHEMA_VERSION`]).
+    pub fn open_url(url: &str) -> Result<Store> {
+        Store::connect(url, true)
     }
 
-    /// The schema version stored in the file (equal to [`crate::SCHEMA_VERSION`] once open).
+    /// Like [`Store::open_url`] but never migrates: fails with [`StoreError::Open`] when the
+    /// schema is older or newer than this build knows (for nodes that leave migrations to
+    /// `newsdesk migrate`). SQLite files are always migrated on open.
+    pub fn open_url_without_migrating(url: &str) -> Result<Store> {
+        Store::connect(url, false)
+    }
+
+    fn connect(url: &str, migrate: bool) -> Result<Store> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = crate::pg::Pool::connect(url, migrate)?;
+            return Ok(Store {
+                inner: Arc::new(Backend::Postgres(pool)),
+            });
+        }
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        Store::open(Path::new(path))
+    }
+
+    /// The database file this store was opened on (empty for PostgreSQL; see
+    /// [`Store::location`]).
+    pub fn path(&self) -> &Path {
+        match &*self.inner {
+            Backend::Sqlite(db) => &db.path,
+            Backend::Postgres(_) => Path::new(""),
+        }
+    }
+
+    /// Where the data lives, for messages: the SQLite file's path, or the PostgreSQL URL
+    /// without its password.
+    pub fn location(&self) -> String {
+        match &*self.inner {
+            Backend::Sqlite(db) => db.path.display().to_string(),
+            Backend::Postgres(pool) => pool.shown().to_owned(),
+        }
+    }
+
+    /// Whether this store runs on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(&*self.inner, Backend::Postgres(_))
+    }
+
+    /// The schema version stored in the database (equal to [`crate::SCHEMA_VERSION`] once open).
     pub fn schema_version(&self) -> Result<u32> {
+        if let Some(pg) = self.pg() {
+            return pg.with(crate::pg::migrations::schema_version);
+        }
         self.read(|conn| Ok(migrations::schema_version(conn)?))
     }
 
+    /// The PostgreSQL pool when this store runs on PostgreSQL.
+    pub(crate) fn pg(&self) -> Option<&crate::pg::Pool> {
+        match &*self.inner {
+            Backend::Postgres(pool) => Some(pool),
+            Backend::Sqlite(_) => None,
+        }
+    }
+
+    /// The SQLite side, or an error naming the caller when this store runs on PostgreSQL and the
+    /// operation has no PostgreSQL implementation yet.
+    #[track_caller]
+    fn sqlite(&self) -> Result<&Sqlite> {
+        match &*self.inner {
+            Backend::Sqlite(db) => Ok(db),
+            Backend::Postgres(_) => {
+                let at = std::panic::Location::caller();
+                Err(StoreError::NotOnPostgres(format!(
+                    "{}:{}",
+                    at.file(),
+                    at.line()
+                )))
+            }
+        }
+    }
+
     /// Runs `f` on the writer connection (one writer at a time).
+    #[track_caller]
     pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut conn = relock(&self.inner.writer);
+        let mut conn = relock(&self.sqlite()?.writer);
         f(&mut conn)
     }
 
     /// Runs `f` on a free reader connection, waiting for one when all are busy.
+    #[track_caller]
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let readers = &self.inner.readers;
-        let start = self.inner.next_reader.fetch_add(1, Ordering::Relaxed) % readers.len();
+        let db = self.sqlite()?;
+        let readers = &db.readers;
+        let start = db.next_reader.fetch_add(1, Ordering::Relaxed) % readers.len();
         for i in 0..readers.len() {
             match readers[(start + i) % readers.len()].try_lock() {
                 Ok(conn) => return f(&conn),

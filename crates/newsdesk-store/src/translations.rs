@@ -40,7 +40,7 @@ impl TranslationStatus {
         }
     }
 
-    fn parse(s: &str) -> TranslationStatus {
+    pub(crate) fn parse(s: &str) -> TranslationStatus {
         match s {
             "translated" => TranslationStatus::Translated,
             _ => TranslationStatus::Untranslated,
@@ -83,7 +83,7 @@ fn as_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
-const COLUMNS: &str = "article_id, language, source_language, status, title, lead, body_text, \
+pub(crate) const COLUMNS: &str = "article_id, language, source_language, status, title, lead, body_text, \
      route, backends, machine, kept_segments, note, translated_at";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<ArticleTranslation> {
@@ -108,6 +108,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<ArticleTranslation> {
 impl Store {
     /// Stores (or replaces) the translation of an article into one language.
     pub fn save_translation(&self, t: &ArticleTranslation) -> Result<()> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::translations::save_translation(pg, t);
+        }
         self.write(|conn| {
             conn.prepare_cached(&format!(
                 "INSERT OR REPLACE INTO article_translations ({COLUMNS}) \
@@ -139,6 +142,9 @@ impl Store {
         article_id: ArticleId,
         language: &str,
     ) -> Result<Option<ArticleTranslation>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::translations::translation(pg, article_id, language);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached(&format!(
@@ -156,6 +162,9 @@ impl Store {
         ids: &[ArticleId],
         language: &str,
     ) -> Result<HashMap<ArticleId, ArticleTranslation>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::translations::translations(pg, ids, language);
+        }
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM article_translations \
@@ -178,6 +187,9 @@ impl Store {
         language: &str,
         limit: u32,
     ) -> Result<Vec<(ArticleId, String)>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::translations::untranslated_articles(pg, language, limit);
+        }
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT a.id, a.language FROM articles a \

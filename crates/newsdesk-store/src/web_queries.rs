@@ -22,6 +22,9 @@ impl Store {
     /// This installation's identity: 32 hexadecimal digits chosen at random once (migration
     /// 0013) and kept, the stable part of the ids of feeds without a public URL.
     pub fn installation_id(&self) -> Result<String> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::web_queries::installation_id(pg);
+        }
         self.read(|conn| {
             Ok(
                 conn.query_row("SELECT uuid FROM installation WHERE id = 1", [], |r| {
@@ -33,14 +36,18 @@ impl Store {
 
     /// Every translation of one article (one per edition language), ordered by language.
     pub fn article_translations(&self, article: ArticleId) -> Result<Vec<ArticleTranslation>> {
-        let languages: Vec<String> = self.read(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT language FROM article_translations WHERE article_id = ?1 \
+        let languages: Vec<String> = if let Some(pg) = self.pg() {
+            crate::pg::web_queries::translation_languages(pg, article)?
+        } else {
+            self.read(|conn| {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT language FROM article_translations WHERE article_id = ?1 \
                  ORDER BY language",
-            )?;
-            let rows = stmt.query_map([article], |r| r.get(0))?;
-            Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
-        })?;
+                )?;
+                let rows = stmt.query_map([article], |r| r.get(0))?;
+                Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+            })?
+        };
         let mut found = Vec::with_capacity(languages.len());
         for language in languages {
             // A row deleted between the two reads is simply left out.
@@ -61,6 +68,9 @@ impl Store {
         stories: &[StoryKey],
         language: &str,
     ) -> Result<HashMap<StoryKey, String>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::web_queries::story_titles_in(pg, stories, language);
+        }
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT a.title FROM article_stories x JOIN articles a ON a.id = x.article_id \
@@ -86,6 +96,9 @@ impl Store {
         &self,
         stories: &[StoryKey],
     ) -> Result<HashMap<StoryKey, StoryTitleArticle>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::web_queries::story_title_articles(pg, stories);
+        }
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT a.id, COALESCE(a.language, s.language) \

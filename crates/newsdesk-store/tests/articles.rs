@@ -2,9 +2,21 @@
 
 mod common;
 
+common::on_both_backends!(
+    insert_then_get_round_trips_every_field,
+    insert_is_idempotent_per_source_and_entry_key,
+    inserting_for_an_unknown_source_fails_cleanly,
+    url_lookup_covers_url_and_canonical_url,
+    recorded_entries_count_as_seen_without_an_article,
+    batch_insert_is_all_or_nothing,
+    future_publication_dates_sort_at_fetch_time,
+    article_languages_count_the_stored_articles_by_language,
+    one_url_under_fourteen_entries_is_stored_once,
+);
+
 use chrono::{TimeZone, Utc};
 use newsdesk_core::{ArticleQuery, ContentOrigin, NewArticle};
-use newsdesk_store::StoreError;
+use newsdesk_store::{Store, StoreError};
 
 fn full_article(source: i64) -> NewArticle {
     NewArticle {
@@ -42,9 +54,7 @@ fn full_article(source: i64) -> NewArticle {
     }
 }
 
-#[test]
-fn insert_then_get_round_trips_every_field() {
-    let (_dir, store) = common::fresh();
+fn insert_then_get_round_trips_every_field(store: Store) {
     let src = store
         .add_source(&newsdesk_core::NewSource {
             name: Some("Le Monde".into()),
@@ -85,9 +95,7 @@ fn insert_then_get_round_trips_every_field() {
     );
 }
 
-#[test]
-fn insert_is_idempotent_per_source_and_entry_key() {
-    let (_dir, store) = common::fresh();
+fn insert_is_idempotent_per_source_and_entry_key(store: Store) {
     let a_src = common::source(&store, "https://a.example/feed");
     let b_src = common::source(&store, "https://b.example/feed");
     let a = common::article(a_src, "entry-1", 1_700_000_000);
@@ -136,9 +144,7 @@ fn insert_is_idempotent_per_source_and_entry_key() {
     );
 }
 
-#[test]
-fn inserting_for_an_unknown_source_fails_cleanly() {
-    let (_dir, store) = common::fresh();
+fn inserting_for_an_unknown_source_fails_cleanly(store: Store) {
     let err = store
         .insert_article(&common::article(31, "x", 1_700_000_000))
         .expect_err("no source");
@@ -149,9 +155,7 @@ fn inserting_for_an_unknown_source_fails_cleanly() {
     assert!(matches!(err, StoreError::NoSuchSource(31)), "{err:?}");
 }
 
-#[test]
-fn url_lookup_covers_url_and_canonical_url() {
-    let (_dir, store) = common::fresh();
+fn url_lookup_covers_url_and_canonical_url(store: Store) {
     let src = common::source(&store, "https://www.lemonde.fr/rss/une.xml");
     let a = full_article(src);
     assert!(!store.has_article_url(&a.url).expect("url"));
@@ -169,9 +173,7 @@ fn url_lookup_covers_url_and_canonical_url() {
     );
 }
 
-#[test]
-fn recorded_entries_count_as_seen_without_an_article() {
-    let (_dir, store) = common::fresh();
+fn recorded_entries_count_as_seen_without_an_article(store: Store) {
     let src = common::source(&store, "https://a.example/feed");
     assert!(store.record_entry(src, "syndicated-copy").expect("record"));
     assert!(
@@ -189,9 +191,7 @@ fn recorded_entries_count_as_seen_without_an_article() {
     assert_eq!(store.count_articles().expect("count"), 0);
 }
 
-#[test]
-fn batch_insert_is_all_or_nothing() {
-    let (_dir, store) = common::fresh();
+fn batch_insert_is_all_or_nothing(store: Store) {
     let src = common::source(&store, "https://a.example/feed");
     let batch: Vec<NewArticle> = (0..50)
         .map(|i| common::article(src, &format!("b{i}"), 1_700_000_000 + i))
@@ -215,9 +215,7 @@ fn batch_insert_is_all_or_nothing() {
     assert_eq!(store.count_articles().expect("count"), 50);
 }
 
-#[test]
-fn future_publication_dates_sort_at_fetch_time() {
-    let (_dir, store) = common::fresh();
+fn future_publication_dates_sort_at_fetch_time(store: Store) {
     let src = common::source(&store, "https://a.example/feed");
     let mut a = common::article(src, "future", 1_700_000_000);
     a.published_at = Some(common::at(4_000_000_000));
@@ -228,9 +226,7 @@ fn future_publication_dates_sort_at_fetch_time() {
     assert_eq!(page.items[0].published_at, a.published_at);
 }
 
-#[test]
-fn article_languages_count_the_stored_articles_by_language() {
-    let (_dir, store) = common::fresh();
+fn article_languages_count_the_stored_articles_by_language(store: Store) {
     let src = common::source(&store, "https://a.example/feed");
     assert!(store.article_languages().expect("languages").is_empty());
     for (i, lang) in [Some("de"), Some("fr"), Some("de"), None]
@@ -247,9 +243,7 @@ fn article_languages_count_the_stored_articles_by_language() {
     );
 }
 
-#[test]
-fn one_url_under_fourteen_entries_is_stored_once() {
-    let (_dir, store) = common::fresh();
+fn one_url_under_fourteen_entries_is_stored_once(store: Store) {
     let a_src = common::source(&store, "https://a.example/feed");
     let b_src = common::source(&store, "https://b.example/feed");
     let first = common::article(a_src, "guid-0", 1_700_000_000);

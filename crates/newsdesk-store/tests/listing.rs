@@ -2,6 +2,14 @@
 
 mod common;
 
+common::on_both_backends!(
+    pagination_walks_every_article_exactly_once_in_order,
+    exactly_one_full_page_has_no_next_cursor,
+    filters_select_exactly_the_matching_articles,
+    cursor_beyond_the_end_or_before_the_start_gives_an_empty_page,
+    summaries_carry_source_name_authors_and_a_short_lead,
+);
+
 use std::collections::HashSet;
 
 use newsdesk_core::{ArticleQuery, Cursor, NewArticle};
@@ -68,9 +76,7 @@ fn assert_strictly_newest_first(seen: &[(i64, i64)]) {
     }
 }
 
-#[test]
-fn pagination_walks_every_article_exactly_once_in_order() {
-    let (_dir, store) = common::fresh();
+fn pagination_walks_every_article_exactly_once_in_order(store: Store) {
     thousand(&store);
     for limit in [1, 7, 10, 50, 200, 1000] {
         let seen = walk(
@@ -102,9 +108,7 @@ fn pagination_walks_every_article_exactly_once_in_order() {
     );
 }
 
-#[test]
-fn exactly_one_full_page_has_no_next_cursor() {
-    let (_dir, store) = common::fresh();
+fn exactly_one_full_page_has_no_next_cursor(store: Store) {
     let src = common::source(&store, "https://a.example/feed");
     for i in 0..10 {
         store
@@ -128,9 +132,7 @@ fn exactly_one_full_page_has_no_next_cursor() {
     assert!(page.next.is_some());
 }
 
-#[test]
-fn filters_select_exactly_the_matching_articles() {
-    let (_dir, store) = common::fresh();
+fn filters_select_exactly_the_matching_articles(store: Store) {
     let (a, b) = thousand(&store);
     let all = walk(
         &store,
@@ -253,9 +255,7 @@ fn filters_select_exactly_the_matching_articles() {
     );
 }
 
-#[test]
-fn cursor_beyond_the_end_or_before_the_start_gives_an_empty_page() {
-    let (_dir, store) = common::fresh();
+fn cursor_beyond_the_end_or_before_the_start_gives_an_empty_page(store: Store) {
     thousand(&store);
     let page = store
         .list_articles(&ArticleQuery {
@@ -293,9 +293,7 @@ fn cursor_beyond_the_end_or_before_the_start_gives_an_empty_page() {
     assert_eq!(page.items[0].sort_at, common::at(BASE + 99));
 }
 
-#[test]
-fn summaries_carry_source_name_authors_and_a_short_lead() {
-    let (_dir, store) = common::fresh();
+fn summaries_carry_source_name_authors_and_a_short_lead(store: Store) {
     let src = store
         .add_source(&newsdesk_core::NewSource {
             name: Some("Die Zeit".into()),

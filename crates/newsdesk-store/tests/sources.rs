@@ -2,13 +2,21 @@
 
 mod common;
 
+common::on_both_backends!(
+    remove_source_cascades_to_articles_entries_state_and_search,
+    add_get_list_and_find_by_feed_url,
+    duplicate_feed_url_is_refused_with_the_existing_id,
+    update_source_changes_only_given_fields,
+    changing_the_feed_url_checks_duplicates_and_forgets_validators,
+    fetch_state_round_trips,
+    due_sources_are_never_fetched_or_overdue_most_overdue_first,
+);
+
 use chrono::Utc;
 use newsdesk_core::{FetchState, FetchStatus, NewSource};
-use newsdesk_store::{SourceUpdate, StoreError};
+use newsdesk_store::{SourceUpdate, Store, StoreError};
 
-#[test]
-fn add_get_list_and_find_by_feed_url() {
-    let (_dir, store) = common::fresh();
+fn add_get_list_and_find_by_feed_url(store: Store) {
     let before = Utc::now();
     let lemonde = store
         .add_source(&NewSource {
@@ -53,9 +61,7 @@ fn add_get_list_and_find_by_feed_url() {
     );
 }
 
-#[test]
-fn duplicate_feed_url_is_refused_with_the_existing_id() {
-    let (_dir, store) = common::fresh();
+fn duplicate_feed_url_is_refused_with_the_existing_id(store: Store) {
     let first = common::source(&store, "https://example.org/feed");
     let err = store
         .add_source(&NewSource {
@@ -74,9 +80,7 @@ fn duplicate_feed_url_is_refused_with_the_existing_id() {
     assert_eq!(store.list_sources().expect("list").len(), 1);
 }
 
-#[test]
-fn update_source_changes_only_given_fields() {
-    let (_dir, store) = common::fresh();
+fn update_source_changes_only_given_fields(store: Store) {
     let id = store
         .add_source(&NewSource {
             language: Some("de".into()),
@@ -124,9 +128,7 @@ fn update_source_changes_only_given_fields() {
     assert!(err.to_string().contains("424242"), "{err}");
 }
 
-#[test]
-fn changing_the_feed_url_checks_duplicates_and_forgets_validators() {
-    let (_dir, store) = common::fresh();
+fn changing_the_feed_url_checks_duplicates_and_forgets_validators(store: Store) {
     let a = common::source(&store, "https://a.example/feed");
     let b = common::source(&store, "https://b.example/feed");
     let err = store
@@ -178,9 +180,7 @@ fn changing_the_feed_url_checks_duplicates_and_forgets_validators() {
     assert_eq!(after.last_status, FetchStatus::Ok);
 }
 
-#[test]
-fn fetch_state_round_trips() {
-    let (_dir, store) = common::fresh();
+fn fetch_state_round_trips(store: Store) {
     let id = common::source(&store, "https://example.org/feed");
     assert_eq!(store.fetch_state(id).expect("state"), FetchState::never(id));
     let err = store.fetch_state(77).expect_err("unknown");
@@ -221,9 +221,7 @@ fn fetch_state_round_trips() {
     assert!(matches!(err, StoreError::NoSuchSource(555)), "{err:?}");
 }
 
-#[test]
-fn remove_source_cascades_to_articles_entries_state_and_search() {
-    let (_dir, store) = common::fresh();
+fn remove_source_cascades_to_articles_entries_state_and_search(store: Store) {
     let gone = common::source(&store, "https://gone.example/feed");
     let kept = common::source(&store, "https://kept.example/feed");
     for i in 0..10 {
@@ -280,9 +278,7 @@ fn remove_source_cascades_to_articles_entries_state_and_search() {
     assert!(!store.has_entry(again, "g1").expect("entry"));
 }
 
-#[test]
-fn due_sources_are_never_fetched_or_overdue_most_overdue_first() {
-    let (_dir, store) = common::fresh();
+fn due_sources_are_never_fetched_or_overdue_most_overdue_first(store: Store) {
     let never = common::source(&store, "https://never.example/feed");
     let later = common::source(&store, "https://later.example/feed");
     let overdue = common::source(&store, "https://overdue.example/feed");

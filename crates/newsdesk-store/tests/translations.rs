@@ -1,10 +1,18 @@
 //! Article translations: stored beside the original, listed by what is still untranslated,
 //! removed with their article.
 
+#![allow(clippy::unwrap_used)] // test bodies run as plain functions on both backends
+
 mod common;
 
-use common::{article, at, fresh, source};
-use newsdesk_store::{ArticleTranslation, TranslationStatus};
+common::on_both_backends!(
+    a_translation_is_kept_beside_the_original_and_replaced_on_save,
+    untranslated_rows_carry_their_reason_and_vanish_with_the_article,
+    an_edition_search_finds_articles_by_the_words_of_their_translation,
+);
+
+use common::{article, at, source};
+use newsdesk_store::{ArticleTranslation, Store, TranslationStatus};
 
 fn translated(id: i64, title: &str) -> ArticleTranslation {
     ArticleTranslation {
@@ -24,9 +32,7 @@ fn translated(id: i64, title: &str) -> ArticleTranslation {
     }
 }
 
-#[test]
-fn a_translation_is_kept_beside_the_original_and_replaced_on_save() {
-    let (_dir, store) = fresh();
+fn a_translation_is_kept_beside_the_original_and_replaced_on_save(store: Store) {
     let src = source(&store, "https://news.example/feed.xml");
     let id = store
         .insert_article(&article(src, "a", 1_700_000_000))
@@ -71,9 +77,7 @@ fn a_translation_is_kept_beside_the_original_and_replaced_on_save() {
     assert_eq!(many[&id].title.as_deref(), Some("Article a (fr)"));
 }
 
-#[test]
-fn untranslated_rows_carry_their_reason_and_vanish_with_the_article() {
-    let (_dir, store) = fresh();
+fn untranslated_rows_carry_their_reason_and_vanish_with_the_article(store: Store) {
     let src = source(&store, "https://news.example/feed.xml");
     let mut de = article(src, "b", 1_700_000_000);
     de.language = Some("de".into());
@@ -96,9 +100,7 @@ fn untranslated_rows_carry_their_reason_and_vanish_with_the_article() {
     assert!(store.translation(id, "fr").unwrap().is_none());
 }
 
-#[test]
-fn an_edition_search_finds_articles_by_the_words_of_their_translation() {
-    let (_dir, store) = fresh();
+fn an_edition_search_finds_articles_by_the_words_of_their_translation(store: Store) {
     let src = source(&store, "https://news.example/feed.xml");
     let weather = source(&store, "https://weather.example/feed.xml");
     let mut a = article(weather, "heat", 1_700_000_000);

@@ -61,6 +61,10 @@ pub enum Command {
     /// Manage news sources.
     #[command(subcommand)]
     Sources(SourcesCommand),
+    /// Bring the database's schema up to this build's ([storage] url / $NEWSDESK_DATABASE_URL
+    /// for PostgreSQL, else the SQLite file). PostgreSQL nodes never migrate on their own: run
+    /// this once after each upgrade. Refuses a schema newer than this build knows.
+    Migrate,
     /// Make one polite pass over every source and store new articles.
     ///
     /// A progress line (sources and articles done, rate, ETA) is shown on a terminal, then a

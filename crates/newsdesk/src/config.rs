@@ -45,12 +45,16 @@ pub struct Config {
 pub struct StorageConfig {
     /// SQLite database file.
     pub database: PathBuf,
+    /// PostgreSQL URL (`postgres://user@host/db`); when set (or `$NEWSDESK_DATABASE_URL` is),
+    /// it replaces `database`.
+    pub url: Option<String>,
 }
 
 impl Default for StorageConfig {
     fn default() -> Self {
         StorageConfig {
             database: PathBuf::from("data/newsdesk.db"),
+            url: None,
         }
     }
 }
@@ -244,6 +248,16 @@ impl Config {
     pub fn database_path(&self) -> PathBuf {
         self.resolve(&self.storage.database)
     }
+
+    /// The PostgreSQL URL to use instead of the SQLite file: `$NEWSDESK_DATABASE_URL` when set
+    /// and not empty, else `[storage] url`.
+    pub fn database_url(&self) -> Option<String> {
+        std::env::var("NEWSDESK_DATABASE_URL")
+            .ok()
+            .or_else(|| self.storage.url.clone())
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty())
+    }
 }
 
 /// The commented file that `newsdesk init` writes. Every setting is shown with its default.
@@ -260,6 +274,10 @@ pub fn default_config_text() -> String {
 [storage]
 # SQLite database file (WAL mode; no server needed). Its directory is created by `newsdesk init`.
 database = "data/newsdesk.db"
+# PostgreSQL instead (several processes and machines on one database), e.g.
+# "postgres://newsdesk@db.example/newsdesk"; $NEWSDESK_DATABASE_URL overrides it. Run
+# `newsdesk migrate` once (and after each upgrade) before the other commands.
+# url = ""
 
 [fetch]
 # Sent with every request. Name your instance and a contact URL if you run a public edition.

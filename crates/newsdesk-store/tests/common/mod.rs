@@ -50,3 +50,37 @@ pub fn article(source: SourceId, key: &str, secs: i64) -> NewArticle {
         origin: ContentOrigin::Page,
     }
 }
+
+/// A store on a fresh database of the test binary's throw-away PostgreSQL cluster (see
+/// `newsdesk-pgtest`; a missing PostgreSQL fails the test and names the package to install).
+pub fn fresh_postgres(name: &str) -> Store {
+    let url = newsdesk_pgtest::fresh_database(name).unwrap_or_else(|e| panic!("{e}"));
+    Store::open_url(&url).expect("open PostgreSQL store")
+}
+
+/// Runs each named test function (`fn name(store: Store)`) twice: `sqlite::name` on a fresh
+/// SQLite file and `postgres::name` on a fresh PostgreSQL database.
+#[allow(unused_macros)]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    let (_dir, store) = $crate::common::fresh();
+                    super::$name(store);
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name($crate::common::fresh_postgres(stringify!($name)));
+                }
+            )*
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_both_backends;

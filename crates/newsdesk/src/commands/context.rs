@@ -25,14 +25,11 @@ impl Context {
         Context::from_config(config)
     }
 
-    /// Opens the database named by `config`.
+    /// Opens the database named by `config`: PostgreSQL when a URL is configured (its schema
+    /// must be the one this build knows: `newsdesk migrate` upgrades it), else the SQLite file
+    /// (created and migrated on open).
     pub fn from_config(config: Config) -> Result<Context> {
-        let db = config.database_path();
-        if let Some(dir) = db.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create data directory {}", dir.display()))?;
-        }
-        let store = Store::open(&db)?;
+        let store = open_store(&config, false)?;
         // Profiles follow the bundled matrix of this build (cheap: host lookups).
         newsdesk_pipeline::profiles::refresh_all(&store);
         Ok(Context { config, store })
@@ -56,4 +53,22 @@ impl Context {
             &self.config.pipeline(),
         )))
     }
+}
+
+/// Opens the configured store; `migrate` also upgrades a PostgreSQL schema (SQLite files are
+/// always migrated on open).
+pub fn open_store(config: &Config, migrate: bool) -> Result<Store> {
+    if let Some(url) = config.database_url() {
+        return Ok(if migrate {
+            Store::open_url(&url)?
+        } else {
+            Store::open_url_without_migrating(&url)?
+        });
+    }
+    let db = config.database_path();
+    if let Some(dir) = db.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create data directory {}", dir.display()))?;
+    }
+    Ok(Store::open(&db)?)
 }

@@ -12,6 +12,7 @@ mod extract;
 mod feed_parse;
 mod fetch;
 mod init;
+mod migrate;
 pub mod output;
 mod serve;
 mod sources;
@@ -33,6 +34,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     let quiet = cli.quiet;
     match cli.command {
         Command::Init { dir, force } => init::run(dir, force),
+        Command::Migrate => migrate::run(cli.config.as_deref()),
         Command::Sources(cmd) => {
             sources::run(Context::load(cli.config.as_deref())?, cmd, quiet).await
         }

@@ -458,6 +458,7 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env_remove("NEWSDESK_CONFIG")
+        .env_remove("NEWSDESK_DATABASE_URL")
         .env("RUST_LOG", "warn")
         .output()
         .expect("run newsdesk")

@@ -1,0 +1,214 @@
+//! The PostgreSQL backend: a small pool of connections and the PostgreSQL twins of the store's
+//! queries. The public API stays on [`crate::Store`]; its methods hand over to the functions
+//! here when the store runs on PostgreSQL.
+//!
+//! Values are encoded as on SQLite (instants as RFC 3339 text, lists as JSON text, every integer
+//! BIGINT), so both backends hold byte-identical rows and `store copy` can check them.
+//!
+//! The `postgres` client runs its own small runtime, which cannot start inside another: when the
+//! store is called from an async task, the work moves off the runtime's thread (see
+//! [`off_async`]), so async callers use the store as they do on SQLite.
+
+pub(crate) mod articles;
+pub(crate) mod listing;
+pub(crate) mod migrations;
+pub(crate) mod search;
+pub(crate) mod sources;
+pub(crate) mod translations;
+pub(crate) mod web_queries;
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
+
+use chrono::{DateTime, Utc};
+use postgres::{Client, NoTls};
+
+use crate::{Result, StoreError};
+
+/// Connections a PostgreSQL store keeps open (readers and writers alike: PostgreSQL itself
+/// serialises conflicting writes).
+pub const POSTGRES_CONNECTIONS: usize = 4;
+
+/// A few connections, each behind a `Mutex`, reconnected when the server dropped them.
+pub(crate) struct Pool {
+    config: postgres::Config,
+    shown: String,
+    clients: Vec<Mutex<Client>>,
+    next: AtomicUsize,
+}
+
+impl Drop for Pool {
+    /// Closing a connection blocks on the client's runtime too: off the async thread as well.
+    fn drop(&mut self) {
+        let clients = std::mem::take(&mut self.clients);
+        off_async(move || drop(clients));
+    }
+}
+
+/// The URL without its password, for messages.
+fn without_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            u.to_string()
+        }
+        Err(_) => "postgres://(unparsable URL)".to_owned(),
+    }
+}
+
+fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Pool {
+    /// Connects, then migrates (`migrate`) or checks that the schema is exactly the one this
+    /// build knows.
+    pub(crate) fn connect(url: &str, migrate: bool) -> Result<Pool> {
+        off_async(|| Pool::connect_here(url, migrate))
+    }
+
+    fn connect_here(url: &str, migrate: bool) -> Result<Pool> {
+        let shown = without_password(url);
+        let fail = |message: String| StoreError::Open {
+            path: shown.clone(),
+            message,
+        };
+        let config = postgres::Config::from_str(url)
+            .map_err(|e| fail(format!("not a PostgreSQL URL: {e}")))?;
+        let mut clients = Vec::with_capacity(POSTGRES_CONNECTIONS);
+        for _ in 0..POSTGRES_CONNECTIONS {
+            let client = config
+                .connect(NoTls)
+                .map_err(|e| fail(format!("cannot connect: {e}")))?;
+            clients.push(Mutex::new(client));
+        }
+        {
+            let mut first = relock(&clients[0]);
+            if migrate {
+                let applied = migrations::migrate(&mut first).map_err(fail)?;
+                tracing::debug!(url = %shown, applied, "store: opened PostgreSQL");
+            } else {
+                migrations::check_current(&mut first).map_err(fail)?;
+            }
+        }
+        Ok(Pool {
+            config,
+            shown,
+            clients,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// The URL without its password.
+    pub(crate) fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// Runs `f` on a free connection (waiting for one when all are busy), reconnecting first
+    /// when the server closed it.
+    pub(crate) fn with<T: Send>(
+        &self,
+        f: impl FnOnce(&mut Client) -> Result<T> + Send,
+    ) -> Result<T> {
+        off_async(|| self.with_here(f))
+    }
+
+    fn with_here<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
+        let n = self.clients.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
+        let mut guard = None;
+        for i in 0..n {
+            match self.clients[(start + i) % n].try_lock() {
+                Ok(c) => {
+                    guard = Some(c);
+                    break;
+                }
+                Err(TryLockError::Poisoned(p)) => {
+                    guard = Some(p.into_inner());
+                    break;
+                }
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
+        let mut client = match guard {
+            Some(c) => c,
+            None => relock(&self.clients[start]),
+        };
+        if client.is_closed() {
+            tracing::warn!(url = %self.shown, "store: PostgreSQL connection lost; reconnecting");
+            *client = self.config.connect(NoTls)?;
+        }
+        f(&mut client)
+    }
+}
+
+/// Runs blocking PostgreSQL work outside any async runtime: directly on a plain thread, else on
+/// a scoped thread (which has no runtime context), inside `block_in_place` on a multi-threaded
+/// tokio runtime so the other tasks move to other workers meanwhile.
+fn off_async<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let on_thread = |f: Box<dyn FnOnce() -> T + Send + '_>| {
+        std::thread::scope(|s| match s.spawn(f).join() {
+            Ok(v) => v,
+            Err(panic) => std::panic::resume_unwind(panic),
+        })
+    };
+    match tokio::runtime::Handle::try_current() {
+        Err(_) => f(),
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(|| on_thread(Box::new(f)))
+        }
+        Ok(_) => on_thread(Box::new(f)),
+    }
+}
+
+/// Reads an optional instant stored as RFC 3339 text.
+pub(crate) fn opt_instant(row: &postgres::Row, idx: usize) -> Result<Option<DateTime<Utc>>> {
+    let text: Option<String> = row.try_get(idx)?;
+    text.map(|s| {
+        DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| StoreError::Decode(format!("instant {s:?} in column {idx}: {e}")))
+    })
+    .transpose()
+}
+
+/// Reads a required instant stored as RFC 3339 text.
+pub(crate) fn instant(row: &postgres::Row, idx: usize) -> Result<DateTime<Utc>> {
+    opt_instant(row, idx)?
+        .ok_or_else(|| StoreError::Decode(format!("missing instant in column {idx}")))
+}
+
+/// Reads a BIGINT into a narrower unsigned type.
+pub(crate) fn unsigned<T: TryFrom<i64>>(row: &postgres::Row, idx: usize) -> Result<T> {
+    let v: i64 = row.try_get(idx)?;
+    T::try_from(v).map_err(|_| StoreError::Decode(format!("{v} out of range in column {idx}")))
+}
+
+/// Reads a nullable BIGINT into a narrower unsigned type.
+pub(crate) fn opt_unsigned<T: TryFrom<i64>>(row: &postgres::Row, idx: usize) -> Result<Option<T>> {
+    let v: Option<i64> = row.try_get(idx)?;
+    v.map(|v| {
+        T::try_from(v).map_err(|_| StoreError::Decode(format!("{v} out of range in column {idx}")))
+    })
+    .transpose()
+}
+
+/// A JSON list of strings stored by `columns::list`.
+pub(crate) fn list(row: &postgres::Row, idx: usize) -> Result<Vec<String>> {
+    let text: Option<String> = row.try_get(idx)?;
+    match text {
+        None => Ok(Vec::new()),
+        Some(s) => serde_json::from_str(&s)
+            .map_err(|e| StoreError::Decode(format!("list in column {idx}: {e}"))),
+    }
+}
+
+/// Reads unix seconds (the `sort_at` column).
+pub(crate) fn unix_seconds(row: &postgres::Row, idx: usize) -> Result<DateTime<Utc>> {
+    let secs: i64 = row.try_get(idx)?;
+    DateTime::from_timestamp(secs, 0)
+        .ok_or_else(|| StoreError::Decode(format!("unix time {secs} out of range in column {idx}")))
+}
