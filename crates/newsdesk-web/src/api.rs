@@ -19,7 +19,9 @@ use crate::params::{Params, parse_id, parse_lang};
 use crate::sanitize::{clean_body, http_url, vetted_json};
 use crate::{AppError, AppState, Editions};
 
-/// The OpenAPI 3.1 description of this API, written by hand.
+/// The OpenAPI 3.1 description of this API, written by hand and held to the code by
+/// `tests/api_schema.rs`: the router's operations ([`crate::api_operations`]) are exactly the
+/// documented ones, and every answer of every operation is validated against its schema.
 pub(crate) const OPENAPI: &str = include_str!("openapi.json");
 
 /// The absolute URL of the next page of `path`: this request's query with `name` = `value`.
@@ -77,6 +79,17 @@ pub(crate) struct ListedArticle {
 }
 
 impl ListedArticle {
+    /// The summary as stored, with its source's typology group.
+    pub(crate) fn plain(summary: ArticleSummary) -> Self {
+        ListedArticle {
+            source_typology_group: group_of(&summary),
+            summary,
+            original_lang: None,
+            original_title: None,
+            translated: None,
+        }
+    }
+
     /// The summary in `edition`'s language, from its stored translation (if any).
     fn in_edition(
         mut summary: ArticleSummary,
@@ -174,13 +187,7 @@ pub(crate) async fn list_articles(
                 let t = found.remove(&summary.id);
                 ListedArticle::in_edition(summary, t.as_ref(), lang)
             }
-            None => ListedArticle {
-                source_typology_group: group_of(&summary),
-                summary,
-                original_lang: None,
-                original_title: None,
-                translated: None,
-            },
+            None => ListedArticle::plain(summary),
         })
         .collect();
     let next = page.next.map(|c| {

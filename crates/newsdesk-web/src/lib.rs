@@ -81,6 +81,6 @@ mod stories;
 pub use config::WebConfig;
 pub use editions::{BodyFuture, BodyTranslation, BodyTranslator, EditionConfig, Editions};
 pub use error::{AppError, ErrorKind};
-pub use router::{app, app_with_editions, serve, serve_with_editions};
+pub use router::{api_operations, app, app_with_editions, serve, serve_with_editions};
 pub use state::AppState;
 pub use status::{SiteStatus, WorkPhase, WorkProgress};
