@@ -4,142 +4,32 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use newsdesk_core::{FactOrigin, Source, SourceProfile, TypologyCode};
+use newsdesk_core::{FactOrigin, Source};
 use newsdesk_feeds::OpmlOutline;
 use newsdesk_store::{SourceUpdate, Store};
 
 use super::Context;
-use crate::pipeline::profiles::{operator_facts, refresh_source};
 
-/// The operator's values for `sources edit` (`None`: unchanged; `Some("")`: cleared).
-#[derive(Debug, Default)]
-pub struct ProfileEdit {
-    /// Display name.
-    pub name: Option<String>,
-    /// Country (code or English name).
-    pub country: Option<String>,
-    /// Language (ISO 639 code).
-    pub language: Option<String>,
-    /// Owner.
-    pub owner: Option<String>,
-    /// Typology code.
-    pub typology: Option<String>,
-    /// Kind of outlet.
-    pub media_type: Option<String>,
-    /// Home page.
-    pub site: Option<String>,
-}
+pub use newsdesk_sources::ProfileEdit;
 
-/// A country code from a code (any two letters: user-assigned codes such as `XK` pass) or an
-/// English name; empty stays empty (clears).
-pub fn parse_country(v: &str, what: &str) -> Result<String> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Ok(String::new());
-    }
-    if v.len() == 2 && v.chars().all(|c| c.is_ascii_alphabetic()) {
-        return Ok(v.to_ascii_uppercase());
-    }
-    match newsdesk_sources::country_code(v) {
-        Some(code) => Ok(code.to_owned()),
-        None => bail!("{what} {v:?} is not an ISO 3166 country code such as \"DE\""),
-    }
-}
-
-/// A typology code in its canonical spelling (`capu?` → `CaPu?`); empty stays empty.
-pub fn parse_typology(v: &str, what: &str) -> Result<String> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Ok(String::new());
-    }
-    match TypologyCode::parse(v) {
-        Some(t) => Ok(t.to_string()),
-        None => bail!(
-            "{what} {v:?} is not a typology code: SC, CaPu, CaPr, ISFM, ISF, ISM or IP, \
-             with a trailing ? when uncertain"
-        ),
-    }
-}
-
-fn parse_language(v: &str) -> Result<String> {
-    let v = v.trim();
-    if v.is_empty() || ((2..=3).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphabetic())) {
-        Ok(v.to_ascii_lowercase())
-    } else {
-        bail!("--language {v:?} is not an ISO 639 code such as \"fr\"")
-    }
-}
-
-/// Sets (or clears, for an empty value) one profile field as the operator's.
-fn operator_value(
-    profile: &mut SourceProfile,
-    field: &str,
-    value: Option<&str>,
-    reference: &str,
-) -> Option<String> {
-    let v = value?.trim();
-    if v.is_empty() {
-        profile.facts.remove(field);
-        return Some(String::new());
-    }
-    operator_facts(profile, &[field], reference);
-    Some(v.to_owned())
-}
-
-/// Applies the operator's `edit` to source `id`, then re-matches it (cleared fields go back to
-/// the matrix); returns the source as stored.
+/// Applies the operator's `edit` to source `id` (see [`newsdesk_sources::apply_edit`], shared
+/// with the web API).
 pub fn apply_edit(store: &Store, id: i64, edit: &ProfileEdit, reference: &str) -> Result<Source> {
-    let Some(current) = store.get_source(id)?.map(|s| s.source) else {
-        bail!("no source with id {id} (see `newsdesk sources list`)")
-    };
-    let country = edit
-        .country
-        .as_deref()
-        .map(|c| parse_country(c, "--country"))
-        .transpose()?;
-    let typology = edit
-        .typology
-        .as_deref()
-        .map(|t| parse_typology(t, "--typology"))
-        .transpose()?;
-    let language = edit.language.as_deref().map(parse_language).transpose()?;
-    let mut profile = current.profile.clone();
-    let country = operator_value(&mut profile, "country", country.as_deref(), reference);
-    let language = operator_value(&mut profile, "language", language.as_deref(), reference);
-    let set = |slot: &mut Option<String>, v: Option<String>| {
-        if let Some(v) = v {
-            *slot = Some(v).filter(|v| !v.is_empty());
+    match newsdesk_sources::apply_edit(store, id, edit, reference) {
+        Ok(s) => Ok(s),
+        Err(newsdesk_sources::EditError::NoSource(id)) => {
+            bail!("no source with id {id} (see `newsdesk sources list`)")
         }
-    };
-    let owner = operator_value(&mut profile, "owner", edit.owner.as_deref(), reference);
-    set(&mut profile.owner, owner);
-    let typology = operator_value(&mut profile, "typology", typology.as_deref(), reference);
-    set(&mut profile.typology, typology);
-    let media_type = operator_value(
-        &mut profile,
-        "media_type",
-        edit.media_type.as_deref(),
-        reference,
-    );
-    set(&mut profile.media_type, media_type);
-    let site = match edit.site.as_deref().map(str::trim) {
-        Some(s) if !(s.is_empty() || s.starts_with("http://") || s.starts_with("https://")) => {
-            bail!("--site {s:?} is not an http(s) URL")
+        Err(newsdesk_sources::EditError::Invalid {
+            field,
+            value,
+            expected,
+        }) => {
+            let flag = if field == "media_type" { "type" } else { field };
+            bail!("--{flag} {value:?} is not {expected}")
         }
-        other => other.map(str::to_owned),
-    };
-    let updated = store.update_source(
-        id,
-        &SourceUpdate {
-            name: edit.name.clone(),
-            site_url: site,
-            country,
-            language,
-            profile: Some(profile),
-            ..Default::default()
-        },
-    )?;
-    refresh_source(store, &updated, &[])
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `newsdesk sources edit ID …`.
