@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, get, patch};
 use axum::{Extension, Router};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
@@ -117,6 +117,11 @@ fn api_routes() -> Vec<(&'static str, Method, MethodRouter<AppState>)> {
         ("/api/v1/articles/{id}", Method::GET, get(api::get_article)),
         ("/api/v1/sources", Method::GET, get(api::list_sources)),
         ("/api/v1/sources/{id}", Method::GET, get(api::get_source)),
+        (
+            "/api/v1/sources/{id}/profile",
+            Method::PATCH,
+            patch(api::patch_profile),
+        ),
         ("/api/v1/search", Method::GET, get(search::api_search)),
         ("/api/v1/stories", Method::GET, get(stories::api_stories)),
         ("/api/v1/stories/{id}", Method::GET, get(stories::api_story)),

@@ -160,10 +160,37 @@ struct Call {
     template: String,
     /// The path and query actually requested.
     url: String,
-    body: Option<Value>,
+    /// A raw body, sent as `application/json` when `json`.
+    body: Option<String>,
+    json: bool,
     token: Option<&'static str>,
+    /// Another server to ask (the read-only one), instead of the main one.
+    base: Option<String>,
+    /// A name to find the answer by afterwards.
+    label: Option<&'static str>,
     want: u16,
 }
+
+impl Call {
+    fn body(mut self, body: &str) -> Self {
+        self.body = Some(body.to_owned());
+        self.json = true;
+        self
+    }
+
+    fn token(mut self, token: &'static str) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    fn label(mut self, label: &'static str) -> Self {
+        self.label = Some(label);
+        self
+    }
+}
+
+/// The operator token of the main test server.
+const TOKEN: &str = "test-operator-token-0123456789";
 
 fn call(method: &str, template: &str, url: impl Into<String>, want: u16) -> Call {
     Call {
@@ -171,7 +198,10 @@ fn call(method: &str, template: &str, url: impl Into<String>, want: u16) -> Call
         template: template.to_owned(),
         url: url.into(),
         body: None,
+        json: false,
         token: None,
+        base: None,
+        label: None,
         want,
     }
 }
@@ -363,8 +393,17 @@ fn fill_everything(store: &Store) -> Ids {
 #[tokio::test]
 async fn every_api_answer_fits_the_openapi_document() {
     let mut ids = None;
-    let server = TestServer::start_with_editions(WebConfig::default(), vec!["fr"], |s| {
+    let config = WebConfig {
+        operator_token: Some(newsdesk_web::OperatorToken::new(TOKEN).expect("token")),
+        ..WebConfig::default()
+    };
+    let server = TestServer::start_with_editions(config, vec!["fr"], |s| {
         ids = Some(fill_everything(s));
+    })
+    .await;
+    // The same API without an operator token: read-only.
+    let readonly = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
     })
     .await;
     let ids = ids.expect("fixture");
@@ -508,18 +547,78 @@ async fn every_api_answer_fits_the_openapi_document() {
         200,
     ));
 
+    // Profile edits: the right token, a wrong one, none, invalid values, a read-only server.
+    let profile = "/api/v1/sources/{id}/profile";
+    let edit = format!("/api/v1/sources/{}/profile", ids.state);
+    let good = r#"{"typology": "capu?", "country": "Germany", "owner": "Someone Else",
+        "media_type": "news agency", "language": "RU"}"#;
+    calls.push(
+        call("PATCH", profile, &edit, 200)
+            .body(good)
+            .token(TOKEN)
+            .label("edited"),
+    );
+    calls.push(
+        call("PATCH", profile, &edit, 200)
+            .body(r#"{"typology": "", "country": ""}"#)
+            .token(TOKEN)
+            .label("cleared"),
+    );
+    calls.push(call("PATCH", profile, &edit, 401).body(good));
+    calls.push(
+        call("PATCH", profile, &edit, 401)
+            .body(good)
+            .token("test-operator-token-0123456780"),
+    );
+    calls.push(call("PATCH", profile, &edit, 401).body(good).token("x"));
+    for bad in [
+        r#"{"typology": "independent"}"#,
+        r#"{"country": "Atlantis"}"#,
+        r#"{"language": "english"}"#,
+        r#"{"site": "javascript:alert(1)"}"#,
+        r#"{"name": ""}"#,
+        r#"{"colour": "red"}"#,
+        r#"{"typology": 7}"#,
+        r#"{}"#,
+        "typology=SC",
+    ] {
+        calls.push(call("PATCH", profile, &edit, 400).body(bad).token(TOKEN));
+    }
+    let mut no_type = call("PATCH", profile, &edit, 400).body(good).token(TOKEN);
+    no_type.json = false;
+    calls.push(no_type);
+    calls.push(
+        call("PATCH", profile, "/api/v1/sources/987654/profile", 404)
+            .body(good)
+            .token(TOKEN),
+    );
+    calls.push(
+        call("PATCH", profile, "/api/v1/sources/x1/profile", 400)
+            .body(good)
+            .token(TOKEN),
+    );
+    calls.push(call("GET", profile, &edit, 405));
+    let mut readonly_call = call("PATCH", profile, "/api/v1/sources/1/profile", 403)
+        .body(good)
+        .token(TOKEN);
+    readonly_call.base = Some(readonly.base.clone());
+    calls.push(readonly_call);
+
+    let mut answers: BTreeMap<&str, Value> = BTreeMap::new();
     let mut seen: BTreeMap<(String, String), BTreeSet<u16>> = BTreeMap::new();
     let mut misfits: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for call in &calls {
         let method = reqwest::Method::from_bytes(call.method.as_bytes()).expect("method");
-        let mut request = c.request(method, server.url(&call.url));
+        let base = call.base.as_deref().unwrap_or(&server.base);
+        let mut request = c.request(method, format!("{base}{}", call.url));
         if let Some(token) = call.token {
             request = request.bearer_auth(token);
         }
         if let Some(body) = &call.body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body.to_string());
+            if call.json {
+                request = request.header("content-type", "application/json");
+            }
+            request = request.body(body.clone());
         }
         let response = request.send().await.expect("request");
         let status = response.status().as_u16();
@@ -539,6 +638,9 @@ async fn every_api_answer_fits_the_openapi_document() {
         };
         let body: Value = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{what}: not JSON ({e}): {text}"));
+        if let Some(label) = call.label {
+            answers.insert(label, body.clone());
+        }
         let misfit_set = if spec
             .statuses(&call.template, &documented_method)
             .contains(&status)
@@ -586,6 +688,40 @@ async fn every_api_answer_fits_the_openapi_document() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+    // The edits did what they said, as the operator's facts; clearing handed the fields back
+    // to the State Media Matrix.
+    let edited = &answers["edited"];
+    assert_eq!(edited["typology"], "CaPu?", "{edited}");
+    assert_eq!(edited["country"], "DE");
+    assert_eq!(edited["language"], "ru");
+    assert_eq!(edited["owner"], "Someone Else");
+    assert_eq!(edited["media_type"], "news agency");
+    assert_eq!(edited["facts"]["typology"]["origin"], "operator");
+    assert_eq!(edited["typology_group"], "state-controlled");
+    let cleared = &answers["cleared"];
+    assert_eq!(cleared["typology"], "SC", "{cleared}");
+    assert_eq!(cleared["country"], "RU");
+    assert_eq!(cleared["facts"]["typology"]["origin"], "matrix");
+    assert_eq!(
+        cleared["owner"], "Someone Else",
+        "untouched fields stay the operator's"
+    );
+    // A refused edit changed nothing: the source is as the last accepted edit left it.
+    let (status, _, now) =
+        common::get(&c, &server.url(&format!("/api/v1/sources/{}", ids.state))).await;
+    assert_eq!(status, 200);
+    let now: Value = serde_json::from_str(&now).expect("json");
+    for field in [
+        "typology",
+        "country",
+        "language",
+        "owner",
+        "media_type",
+        "name",
+        "site_url",
+    ] {
+        assert_eq!(now[field], cleared[field], "{field}");
+    }
     // Every documented status that a healthy server can give was seen.
     for (template, method) in &documented {
         let got = seen
@@ -603,4 +739,5 @@ async fn every_api_answer_fits_the_openapi_document() {
         );
     }
     server.stop().await;
+    readonly.stop().await;
 }
