@@ -372,12 +372,14 @@ pub(crate) struct SourceJson {
     #[serde(flatten)]
     source: SourceWithStats,
     typology_group: &'static str,
-    country_name: Option<&'static str>,
+    country_name: Option<String>,
     credit: Option<&'static str>,
 }
 
-impl From<SourceWithStats> for SourceJson {
-    fn from(source: SourceWithStats) -> Self {
+impl SourceJson {
+    /// The source with its derived fields; `names` are the operator's country names
+    /// (`[web] country_names`), the rest are CLDR's English names.
+    fn new(source: SourceWithStats, names: &std::collections::BTreeMap<String, String>) -> Self {
         let s = &source.source;
         let from_matrix = s.profile.origin("typology") == Some(newsdesk_core::FactOrigin::Matrix);
         SourceJson {
@@ -385,7 +387,7 @@ impl From<SourceWithStats> for SourceJson {
             country_name: s
                 .country
                 .as_deref()
-                .and_then(newsdesk_sources::country_name),
+                .and_then(|c| crate::countries::name(c, crate::i18n::FALLBACK, names)),
             credit: from_matrix.then_some(crate::profile::MATRIX_CREDIT),
             source,
         }
@@ -422,7 +424,7 @@ pub(crate) async fn list_sources(
             )
         })
         .skip(offset)
-        .map(SourceJson::from)
+        .map(|s| SourceJson::new(s, &state.config.country_names))
         .collect();
     let next = (items.len() > limit).then(|| {
         let at = (offset + limit).to_string();
@@ -443,7 +445,10 @@ pub(crate) async fn get_source(
         .db(move |s| s.get_source(id))
         .await?
         .ok_or_else(|| AppError::not_found(format!("no source with id {id}")))?;
-    Ok(Json(vetted_json(&SourceJson::from(source))?))
+    Ok(Json(vetted_json(&SourceJson::new(
+        source,
+        &state.config.country_names,
+    ))?))
 }
 
 /// Lets the request through when it carries the operator's token as
@@ -541,7 +546,10 @@ pub(crate) async fn patch_profile(
         source_id = id,
         "source profile edited through the API"
     );
-    Ok(Json(vetted_json(&SourceJson::from(source))?))
+    Ok(Json(vetted_json(&SourceJson::new(
+        source,
+        &state.config.country_names,
+    ))?))
 }
 
 /// `GET /api/v1/openapi.json`.

@@ -46,6 +46,10 @@ pub struct WebConfig {
     /// `Authorization: Bearer <token>` edits a source's profile. Without it (the default) the
     /// API is read-only.
     pub operator_token: Option<OperatorToken>,
+    /// The operator's names for country codes ISO 3166 leaves to users (`XV = "Valdoria"` in
+    /// the demo), shown wherever a country name is; other codes are named from CLDR in the
+    /// page's language.
+    pub country_names: std::collections::BTreeMap<String, String>,
 }
 
 /// A secret the operator configures to write through the JSON API: at least
@@ -110,6 +114,7 @@ impl Default for WebConfig {
             header_read_timeout_ms: 10_000,
             idle_timeout_ms: 30_000,
             operator_token: None,
+            country_names: std::collections::BTreeMap::new(),
         }
     }
 }

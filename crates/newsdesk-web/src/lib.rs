@@ -60,6 +60,7 @@ mod api;
 mod asset;
 mod conditional;
 mod config;
+mod countries;
 mod coverage;
 mod editions;
 mod error;

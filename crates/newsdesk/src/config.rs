@@ -151,6 +151,8 @@ pub struct WebSettings {
     /// The operator's token for edits through the JSON API (`$NEWSDESK_OPERATOR_TOKEN` wins
     /// when set); unset: the API is read-only.
     pub operator_token: Option<String>,
+    /// Names for country codes ISO 3166 leaves to users (`XV = "Valdoria"`).
+    pub country_names: std::collections::BTreeMap<String, String>,
 }
 
 impl WebSettings {
@@ -181,6 +183,11 @@ impl WebSettings {
             operator_token: self
                 .operator_token()
                 .and_then(|t| newsdesk_web::OperatorToken::new(&t).ok()),
+            country_names: self
+                .country_names
+                .iter()
+                .map(|(code, name)| (code.to_ascii_uppercase(), name.clone()))
+                .collect(),
         }
     }
 }
@@ -202,6 +209,7 @@ impl Default for WebSettings {
             header_read_timeout_ms: web.header_read_timeout_ms,
             idle_timeout_ms: web.idle_timeout_ms,
             operator_token: None,
+            country_names: Default::default(),
         }
     }
 }
@@ -459,6 +467,10 @@ sample_data = false
 # "Authorization: Bearer <token>"); $NEWSDESK_OPERATOR_TOKEN wins when set. Unset: the API is
 # read-only.
 # operator_token = "..."
+# Names for country codes ISO 3166 leaves to users (others are named from CLDR in the page's
+# language), as a table:
+# [web.country_names]
+# XV = "Valdoria"
 # Identical GET requests within this many milliseconds are answered from memory, so a busy front
 # page costs one render per second; 0 turns this micro-cache off.
 cache_ttl_ms = 1000

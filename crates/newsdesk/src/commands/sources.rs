@@ -212,7 +212,7 @@ async fn add(ctx: &Context, mut new: NewSource, no_check: bool, quiet: bool) -> 
                 language_from_feed,
                 "newsdesk sources add",
             )?;
-            for line in super::sources_profile::describe(&s) {
+            for line in super::sources_profile::describe(&s, &ctx.config.web.country_names) {
                 tell!(quiet, "  {line}");
             }
             Ok(ExitCode::SUCCESS)

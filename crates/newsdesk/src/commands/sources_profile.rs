@@ -36,22 +36,23 @@ pub fn apply_edit(store: &Store, id: i64, edit: &ProfileEdit, reference: &str) -
 pub fn edit(ctx: &Context, id: i64, edit: ProfileEdit) -> Result<ExitCode> {
     let source = apply_edit(&ctx.store, id, &edit, "newsdesk sources edit")?;
     say!("source {}: {}", source.id, source.name);
-    for line in describe(&source) {
+    for line in describe(&source, &ctx.config.web.country_names) {
         say!("  {line}");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The profile as lines `field: value [origin: reference]`.
-pub fn describe(s: &Source) -> Vec<String> {
+/// The profile as lines `field: value [origin: reference]`; `names` are the operator's names
+/// for user-assigned country codes (`[web] country_names`).
+pub fn describe(s: &Source, names: &std::collections::BTreeMap<String, String>) -> Vec<String> {
     let p = &s.profile;
-    let country = s
-        .country
-        .as_deref()
-        .map(|c| match newsdesk_sources::country_name(c) {
+    let country = s.country.as_deref().map(|c| {
+        let own = names.get(&c.to_ascii_uppercase()).map(String::as_str);
+        match own.or_else(|| newsdesk_sources::country_name(c)) {
             Some(name) => format!("{c} ({name})"),
             None => c.to_owned(),
-        });
+        }
+    });
     let typology = match p.typology.as_deref() {
         Some(t) => Some(t.to_owned()),
         None => Some("not classified".to_owned()),
