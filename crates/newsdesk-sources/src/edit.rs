@@ -56,8 +56,10 @@ pub struct ProfileEdit {
     pub name: Option<String>,
     /// Country (ISO 3166-1 alpha-2 code or English name).
     pub country: Option<String>,
-    /// Language (ISO 639 code).
-    pub language: Option<String>,
+    /// Languages (ISO 639 codes), the primary first: a list, or one string with commas
+    /// (`"fr,ar"`); also read from `language`. An empty list clears them.
+    #[serde(default, alias = "language", deserialize_with = "one_or_many")]
+    pub languages: Option<Vec<String>>,
     /// Owner (media company).
     pub owner: Option<String>,
     /// Typology code (`SC`, `CaPu`, `CaPr`, `ISFM`, `ISF`, `ISM`, `IP`, `?` when uncertain).
@@ -67,6 +69,29 @@ pub struct ProfileEdit {
     /// Home page (an http(s) URL).
     #[serde(alias = "site_url")]
     pub site: Option<String>,
+}
+
+/// A list of strings, or one string of comma-separated values.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(Option::<OneOrMany>::deserialize(d)?.map(|v| match v {
+        OneOrMany::One(s) => split_list(&s),
+        OneOrMany::Many(list) => list.iter().flat_map(|s| split_list(s)).collect(),
+    }))
+}
+
+/// The non-empty values of a comma-separated list.
+pub fn split_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 impl ProfileEdit {
@@ -164,7 +189,20 @@ pub fn apply_edit(
         .ok_or(EditError::NoSource(id))?;
     let country = edit.country.as_deref().map(parse_country).transpose()?;
     let typology = edit.typology.as_deref().map(parse_typology).transpose()?;
-    let language = edit.language.as_deref().map(parse_language).transpose()?;
+    let languages = edit
+        .languages
+        .as_ref()
+        .map(|list| {
+            let mut out: Vec<String> = Vec::new();
+            for l in list.iter().map(|l| parse_language(l)) {
+                let l = l?;
+                if !l.is_empty() && !out.contains(&l) {
+                    out.push(l);
+                }
+            }
+            Ok::<_, EditError>(out)
+        })
+        .transpose()?;
     let site = match edit.site.as_deref().map(str::trim) {
         Some(s) if !(s.is_empty() || s.starts_with("http://") || s.starts_with("https://")) => {
             return Err(EditError::invalid("site", s, "an http(s) URL"));
@@ -177,7 +215,8 @@ pub fn apply_edit(
     };
     let mut profile = current.profile.clone();
     let country = operator_value(&mut profile, "country", country.as_deref(), reference);
-    let language = operator_value(&mut profile, "language", language.as_deref(), reference);
+    let joined = languages.as_ref().map(|l| l.join(","));
+    operator_value(&mut profile, "language", joined.as_deref(), reference);
     let set = |slot: &mut Option<String>, v: Option<String>| {
         if let Some(v) = v {
             *slot = Some(v).filter(|v| !v.is_empty());
@@ -200,7 +239,7 @@ pub fn apply_edit(
             name,
             site_url: site,
             country,
-            language,
+            languages,
             profile: Some(profile),
             ..Default::default()
         },
@@ -289,6 +328,26 @@ mod tests {
     }
 
     #[test]
+    fn several_languages_from_a_list_or_a_comma_string() {
+        let (_dir, store, id) = store_with_rt();
+        for body in [
+            r#"{"languages": ["EN", "ru", "en"]}"#,
+            r#"{"language": "en, ru"}"#,
+            r#"{"languages": "en,ru"}"#,
+        ] {
+            let edit: ProfileEdit = serde_json::from_str(body).expect(body);
+            let s = apply_edit(&store, id, &edit, "test").expect("edit");
+            assert_eq!(s.languages, ["en", "ru"], "{body}");
+            assert_eq!(s.language.as_deref(), Some("en"));
+            assert_eq!(s.profile.origin("language"), Some(FactOrigin::Operator));
+        }
+        let clear: ProfileEdit = serde_json::from_str(r#"{"languages": []}"#).expect("json");
+        let s = apply_edit(&store, id, &clear, "test").expect("edit");
+        assert!(s.languages.is_empty() && s.language.is_none());
+        assert!(serde_json::from_str::<ProfileEdit>(r#"{"colour": "red"}"#).is_err());
+    }
+
+    #[test]
     fn invalid_values_change_nothing() {
         let (_dir, store, id) = store_with_rt();
         let before = store.get_source(id).expect("get").expect("source").source;
@@ -303,7 +362,7 @@ mod tests {
                 ..Default::default()
             },
             ProfileEdit {
-                language: Some("english".into()),
+                languages: Some(vec!["fr".into(), "english".into()]),
                 ..Default::default()
             },
             ProfileEdit {

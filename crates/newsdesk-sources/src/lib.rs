@@ -36,7 +36,7 @@ mod registry;
 
 pub use edit::{
     EditError, ProfileEdit, apply_edit, operator_facts, parse_country, parse_language,
-    parse_typology, rematch,
+    parse_typology, rematch, split_list,
 };
 pub use refresh::{Refreshed, guess_country, refresh};
 pub use registry::{Asset, MATRIX_CREDIT, MATRIX_LICENSE, Match, Registry, host_and_path};

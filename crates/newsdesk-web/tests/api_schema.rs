@@ -251,6 +251,8 @@ struct Ids {
     original: i64,
     /// Its translated copy (from another source).
     copy: i64,
+    /// The source of the copy (no profile from the matrix).
+    copy_source: i64,
     /// A story of several articles.
     story: i64,
 }
@@ -386,6 +388,7 @@ fn fill_everything(store: &Store) -> Ids {
         state,
         original,
         copy,
+        copy_source: fx.fr,
         story,
     }
 }
@@ -564,6 +567,13 @@ async fn every_api_answer_fits_the_openapi_document() {
             .token(TOKEN)
             .label("cleared"),
     );
+    let other = format!("/api/v1/sources/{}/profile", ids.copy_source);
+    calls.push(
+        call("PATCH", profile, &other, 200)
+            .body(r#"{"languages": ["FR", "ar", "fr"]}"#)
+            .token(TOKEN)
+            .label("languages"),
+    );
     calls.push(call("PATCH", profile, &edit, 401).body(good));
     calls.push(
         call("PATCH", profile, &edit, 401)
@@ -698,6 +708,10 @@ async fn every_api_answer_fits_the_openapi_document() {
     assert_eq!(edited["media_type"], "news agency");
     assert_eq!(edited["facts"]["typology"]["origin"], "operator");
     assert_eq!(edited["typology_group"], "state-controlled");
+    let languages = &answers["languages"];
+    assert_eq!(languages["languages"], json!(["fr", "ar"]), "{languages}");
+    assert_eq!(languages["language"], "fr");
+    assert_eq!(languages["facts"]["language"]["origin"], "operator");
     let cleared = &answers["cleared"];
     assert_eq!(cleared["typology"], "SC", "{cleared}");
     assert_eq!(cleared["country"], "RU");

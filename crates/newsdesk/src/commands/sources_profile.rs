@@ -59,7 +59,7 @@ pub fn describe(s: &Source, names: &std::collections::BTreeMap<String, String>) 
     };
     [
         ("country", country),
-        ("language", s.language.clone()),
+        ("language", s.language_list()),
         ("owner", p.owner.clone()),
         ("typology", typology),
         ("media_type", p.media_type.clone()),
@@ -119,7 +119,7 @@ pub fn demo_profile(
 ) -> Result<Source> {
     let edit = ProfileEdit {
         country: Some(demo.country.clone()),
-        language: Some(demo.language.clone()),
+        languages: Some(vec![demo.language.clone()]),
         owner: demo.owner.clone(),
         typology: demo.typology.clone(),
         media_type: demo.media_type.clone(),
@@ -152,9 +152,16 @@ pub fn opml_attributes(s: &Source, outline: &mut OpmlOutline) {
     }
 }
 
-/// The operator's values an OPML outline carries.
+/// The operator's values an OPML outline carries (a `language` list of several languages is
+/// the operator's: a feed declares one).
 pub fn opml_edit(o: &OpmlOutline) -> ProfileEdit {
+    let languages = o
+        .language
+        .as_deref()
+        .map(newsdesk_sources::split_list)
+        .filter(|l| l.len() > 1);
     ProfileEdit {
+        languages,
         country: o.country.clone(),
         owner: o.owner.clone(),
         typology: o.typology.clone(),
