@@ -127,6 +127,7 @@ fn corpus_of(docs: &[Doc], rng: &mut Rng) -> Result<Corpus> {
                 domain: format!("{s}.example"),
                 language: (*lang).to_string(),
                 country: "XX".to_string(),
+                country_name: None,
                 tagline: String::new(),
                 feed_format: FeedFormat::Rss2,
                 discovery: false,

@@ -44,8 +44,11 @@ pub struct Source {
     pub site_url: Option<String>,
     /// Display name (the feed's title when none was given).
     pub name: String,
-    /// Declared language (ISO 639-1).
+    /// Declared language (ISO 639-1): the primary one of [`Source::languages`].
     pub language: Option<String>,
+    /// Every language it publishes in, `language` first (empty when none is known).
+    #[serde(default)]
+    pub languages: Vec<String>,
     /// Country (ISO 3166-1 alpha-2).
     pub country: Option<String>,
     /// When the source was added.
@@ -53,6 +56,18 @@ pub struct Source {
     /// Owner, typology, type and where each fact of the profile came from.
     #[serde(flatten)]
     pub profile: SourceProfile,
+}
+
+impl Source {
+    /// Every language of the source joined with `", "`, the primary first (`fr, ar`); the
+    /// declared `language` when the list is empty; `None` when neither is known.
+    pub fn language_list(&self) -> Option<String> {
+        if self.languages.is_empty() {
+            self.language.clone()
+        } else {
+            Some(self.languages.join(", "))
+        }
+    }
 }
 
 /// Outcome of the last fetch of a source.

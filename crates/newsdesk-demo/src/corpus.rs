@@ -75,8 +75,12 @@ pub struct CorpusSource {
     pub domain: String,
     /// Language of the outlet (ISO 639-1).
     pub language: String,
-    /// Country (ISO 3166-1 alpha-2).
+    /// Country (ISO 3166-1 alpha-2; a user-assigned code such as `XV` for a fictional one).
     pub country: String,
+    /// The name of a fictional country (`Valdoria` for `XV`): codes ISO 3166 leaves to users
+    /// have no name anywhere else.
+    #[serde(default)]
+    pub country_name: Option<String>,
     /// One-line description of the outlet.
     pub tagline: String,
     /// Format of its feed.
@@ -284,6 +288,15 @@ impl Corpus {
     /// All sources.
     pub fn sources(&self) -> &[CorpusSource] {
         &self.sources
+    }
+
+    /// The names of the fictional countries the sources are in, by code (`XV` → `Valdoria`):
+    /// what the site shows for them (`[web] country_names`).
+    pub fn country_names(&self) -> std::collections::BTreeMap<String, String> {
+        self.sources
+            .iter()
+            .filter_map(|s| Some((s.country.to_ascii_uppercase(), s.country_name.clone()?)))
+            .collect()
     }
 
     /// All articles, newest first.

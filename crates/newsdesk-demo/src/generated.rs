@@ -61,6 +61,7 @@ pub fn generated_corpus(articles: usize, sources: usize, seed: u64) -> Corpus {
                 domain: format!("gen{:02}.example", i + 1),
                 language: lex.lang.to_string(),
                 country: countries[i % countries.len()].to_string(),
+                country_name: None,
                 tagline: "Synthetic benchmark outlet".to_string(),
                 feed_format: FeedFormat::ALL[i % FeedFormat::ALL.len()],
                 discovery: false,

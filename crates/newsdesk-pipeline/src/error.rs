@@ -33,6 +33,9 @@ pub enum PipelineError {
     /// The bundled source-profile registry could not be read.
     #[error(transparent)]
     Profiles(#[from] newsdesk_sources::ProfileError),
+    /// A source's profile could not be re-matched or edited.
+    #[error(transparent)]
+    ProfileEdit(#[from] newsdesk_sources::EditError),
     /// The story engine could not be rebuilt after an unreadable snapshot.
     #[error("stories: rebuilding the story engine")]
     RebuildStories(#[source] newsdesk_store::StoreError),

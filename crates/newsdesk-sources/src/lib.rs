@@ -10,11 +10,16 @@
 //! Without a country from the matrix or the operator, [`guess_country`] reads one from the
 //! ccTLD or the language, marked as a guess.
 //!
+//! The operator's edits ([`ProfileEdit`], [`apply_edit`]: checked, recorded as the operator's
+//! facts, then re-matched with [`rematch`]) live here too, as the one implementation that
+//! `newsdesk sources edit`, OPML import, the demo and the JSON API's
+//! `PATCH /api/v1/sources/{id}/profile` share; they read and write the store.
+//!
 //! Why a crate of its own: it is reference data with its own licence and a tiny API used by
-//! the binary (when a source is added, after each feed pass, at every start) and by the demo;
-//! `newsdesk-core` holds only types (the profile itself, [`newsdesk_core::SourceProfile`]),
-//! and `newsdesk-feeds` is about reading feeds, not about who publishes them. No I/O: the CSV
-//! is compiled in and parsed on first use (about a millisecond).
+//! the binary (when a source is added, after each feed pass, at every start), the web server
+//! and the demo; `newsdesk-core` holds only types (the profile itself,
+//! [`newsdesk_core::SourceProfile`]), and `newsdesk-feeds` is about reading feeds, not about
+//! who publishes them. The CSV is compiled in and parsed on first use (about a millisecond).
 //!
 //! ```
 //! let registry = newsdesk_sources::Registry::bundled().unwrap();
@@ -25,9 +30,14 @@
 //! ```
 
 mod countries;
+mod edit;
 mod refresh;
 mod registry;
 
+pub use edit::{
+    EditError, ProfileEdit, apply_edit, operator_facts, parse_country, parse_language,
+    parse_typology, rematch, split_list,
+};
 pub use refresh::{Refreshed, guess_country, refresh};
 pub use registry::{Asset, MATRIX_CREDIT, MATRIX_LICENSE, Match, Registry, host_and_path};
 

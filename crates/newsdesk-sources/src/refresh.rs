@@ -195,6 +195,7 @@ mod tests {
             site_url: site.map(str::to_owned),
             name: "x".into(),
             language: None,
+            languages: Vec::new(),
             country: None,
             created_at: Utc::now(),
             profile: SourceProfile::default(),

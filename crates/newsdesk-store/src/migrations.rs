@@ -46,6 +46,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0010_installation",
         include_str!("../migrations/0010_installation.sql"),
     ),
+    (
+        "0011_source_languages",
+        include_str!("../migrations/0011_source_languages.sql"),
+    ),
 ];
 
 /// The schema version this build creates and understands.

@@ -25,8 +25,10 @@ pub struct SourceUpdate {
     pub site_url: Option<String>,
     /// New display name (e.g. the feed's title once it is known).
     pub name: Option<String>,
-    /// New declared language.
+    /// New declared language (made the primary one of the source's languages).
     pub language: Option<String>,
+    /// New list of languages, the first the primary (replaces `language`; empty clears them).
+    pub languages: Option<Vec<String>>,
     /// New country.
     pub country: Option<String>,
     /// New profile (owner, typology, type, matrix asset and every fact's origin), replacing the
@@ -34,18 +36,18 @@ pub struct SourceUpdate {
     pub profile: Option<SourceProfile>,
 }
 
-/// `SELECT` of a source with its stats; columns 0..=11 are the source, 12 the article count and
-/// 13.. the fetch state (see [`fetch_state_from_row`]).
+/// `SELECT` of a source with its stats; columns 0..=12 are the source, 13 the article count and
+/// 14.. the fetch state (see [`fetch_state_from_row`]).
 pub(crate) const WITH_STATS: &str = "SELECT s.id, s.feed_url, s.site_url, s.name, s.language, s.country, \
      s.created_at, s.owner, s.typology, s.media_type, s.matrix_asset, s.profile_facts, \
-     s.article_count, \
+     s.languages, s.article_count, \
      f.source_id, f.etag, f.last_modified, f.last_fetch_at, f.last_status, f.last_error, \
      f.last_http_status, f.consecutive_failures, f.next_fetch_at \
      FROM sources s LEFT JOIN fetch_state f ON f.source_id = s.id";
 
-/// `SELECT` of a source's columns (0..=11, as in [`WITH_STATS`]).
+/// `SELECT` of a source's columns (0..=12, as in [`WITH_STATS`]).
 pub(crate) const SOURCE: &str = "SELECT id, feed_url, site_url, name, language, country, created_at, \
-     owner, typology, media_type, matrix_asset, profile_facts FROM sources";
+     owner, typology, media_type, matrix_asset, profile_facts, languages FROM sources";
 
 fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
     Ok(Source {
@@ -54,6 +56,7 @@ fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
         site_url: row.get(2)?,
         // cleaned on the way out too, for names stored before they were cleaned on the way in
         name: clean_label(&row.get::<_, String>(3)?),
+        languages: languages_from_column(row.get(4)?, &row.get::<_, String>(12)?),
         language: row.get(4)?,
         country: row.get(5)?,
         created_at: columns::get_instant(row, 6)?,
@@ -66,6 +69,46 @@ fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
             facts: serde_json::from_str(&row.get::<_, String>(11)?).unwrap_or_default(),
         },
     })
+}
+
+/// A source's languages from the `languages` column (comma-separated), the primary `language`
+/// first even when the column predates it.
+pub(crate) fn languages_from_column(language: Option<String>, column: &str) -> Vec<String> {
+    let mut out: Vec<String> = language.into_iter().filter(|l| !l.is_empty()).collect();
+    for l in column.split(',').map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(l)) {
+            out.push(l.to_owned());
+        }
+    }
+    out
+}
+
+/// The `language` and `languages` columns after an update: `languages` when given (the first
+/// is the primary; empty clears both), else `language` made primary among the old ones.
+fn languages_after(current: &Source, u: &SourceUpdate) -> (Option<String>, String) {
+    let list: Vec<String> = match (&u.languages, &u.language) {
+        (Some(list), _) => list
+            .iter()
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect(),
+        (None, Some(primary)) if primary.trim().is_empty() => Vec::new(),
+        (None, Some(primary)) => std::iter::once(primary.trim().to_owned())
+            .chain(
+                current
+                    .languages
+                    .iter()
+                    .filter(|l| !l.eq_ignore_ascii_case(primary.trim()))
+                    .cloned(),
+            )
+            .collect(),
+        (None, None) => current.languages.clone(),
+    };
+    let primary = match (&u.languages, &u.language) {
+        (None, None) => current.language.clone(),
+        _ => list.first().cloned(),
+    };
+    (primary, list.join(","))
 }
 
 /// The profile's provenance as stored.
@@ -85,8 +128,8 @@ fn typology_column(p: &SourceProfile) -> Result<Option<String>> {
 
 fn with_stats_from_row(row: &Row<'_>) -> rusqlite::Result<SourceWithStats> {
     let source = source_from_row(row)?;
-    let count: i64 = row.get(12)?;
-    let fetch = fetch_state_from_row(row, 13)?.unwrap_or_else(|| FetchState::never(source.id));
+    let count: i64 = row.get(13)?;
+    let fetch = fetch_state_from_row(row, 14)?.unwrap_or_else(|| FetchState::never(source.id));
     Ok(SourceWithStats {
         source,
         fetch,
@@ -124,6 +167,7 @@ pub(crate) struct SourceRow {
     pub(crate) media_type: Option<String>,
     pub(crate) matrix_asset: Option<String>,
     pub(crate) facts: String,
+    pub(crate) languages: String,
 }
 
 impl SourceRow {
@@ -131,6 +175,7 @@ impl SourceRow {
     pub(crate) fn updated(current: Source, u: &SourceUpdate) -> Result<(SourceRow, bool)> {
         let feed_url = non_empty(&u.feed_url).map(str::to_owned);
         let url_changed = feed_url.as_ref().is_some_and(|f| *f != current.feed_url);
+        let (language, languages) = languages_after(&current, u);
         let name = non_empty(&u.name)
             .map(clean_label)
             .filter(|n| !n.is_empty())
@@ -141,13 +186,14 @@ impl SourceRow {
             feed_url: feed_url.unwrap_or(current.feed_url),
             site_url: merge(current.site_url, &u.site_url),
             name,
-            language: merge(current.language, &u.language),
+            language,
             country: merge(current.country, &u.country),
             owner: owned(&profile.owner),
             typology: typology_column(profile)?,
             media_type: owned(&profile.media_type),
             matrix_asset: owned(&profile.matrix_asset),
             facts: facts_json(profile),
+            languages,
         };
         Ok((row, url_changed))
     }
@@ -198,8 +244,8 @@ impl Store {
                 });
             }
             tx.prepare_cached(
-                "INSERT INTO sources (feed_url, site_url, name, language, country, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO sources (feed_url, site_url, name, language, country, created_at, \
+                 languages) VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?4, ''))",
             )?
             .execute(params![
                 feed_url,
@@ -236,7 +282,7 @@ impl Store {
             tx.prepare_cached(
                 "UPDATE sources SET feed_url = ?2, site_url = ?3, name = ?4, language = ?5, \
                  country = ?6, owner = ?7, typology = ?8, media_type = ?9, matrix_asset = ?10, \
-                 profile_facts = ?11 WHERE id = ?1",
+                 profile_facts = ?11, languages = ?12 WHERE id = ?1",
             )?
             .execute(params![
                 id,
@@ -250,6 +296,7 @@ impl Store {
                 row.media_type,
                 row.matrix_asset,
                 row.facts,
+                row.languages,
             ])?;
             if url_changed {
                 // Validators belong to the old URL.
@@ -407,5 +454,51 @@ mod tests {
         assert_eq!(merge(cur.clone(), &None), cur);
         assert_eq!(merge(cur.clone(), &Some(String::new())), None);
         assert_eq!(merge(cur, &Some("de".into())), Some("de".into()));
+    }
+
+    #[test]
+    fn several_languages_the_primary_first() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = crate::Store::open(&dir.path().join("t.db")).expect("store");
+        let s = store
+            .add_source(&NewSource {
+                feed_url: "https://a.example/feed".into(),
+                site_url: None,
+                name: None,
+                language: Some("fr".into()),
+                country: None,
+            })
+            .expect("add");
+        assert_eq!(s.languages, ["fr"]);
+        let set = |u: SourceUpdate| store.update_source(s.id, &u).expect("update");
+        let s2 = set(SourceUpdate {
+            languages: Some(vec!["ar".into(), "fr".into(), " ".into()]),
+            ..Default::default()
+        });
+        assert_eq!(
+            (s2.language.as_deref(), &s2.languages[..]),
+            (Some("ar"), &["ar".to_owned(), "fr".to_owned()][..])
+        );
+        let s3 = set(SourceUpdate {
+            language: Some("fr".into()),
+            ..Default::default()
+        });
+        assert_eq!(
+            s3.languages,
+            ["fr", "ar"],
+            "the primary moves first, the others stay"
+        );
+        let s4 = set(SourceUpdate {
+            name: Some("renamed".into()),
+            ..Default::default()
+        });
+        assert_eq!(s4.languages, ["fr", "ar"], "untouched");
+        let s5 = set(SourceUpdate {
+            languages: Some(Vec::new()),
+            ..Default::default()
+        });
+        assert_eq!((s5.language, s5.languages.len()), (None, 0));
+        let listed = store.list_sources().expect("list");
+        assert!(listed[0].source.languages.is_empty());
     }
 }

@@ -17,9 +17,11 @@ use newsdesk_store::{ArticleTranslation, TranslationStatus};
 
 use crate::params::{Params, parse_id, parse_lang};
 use crate::sanitize::{clean_body, http_url, vetted_json};
-use crate::{AppError, AppState, Editions};
+use crate::{AppError, AppState, Editions, ErrorKind};
 
-/// The OpenAPI 3.1 description of this API, written by hand.
+/// The OpenAPI 3.1 description of this API, written by hand and held to the code by
+/// `tests/api_schema.rs`: the router's operations ([`crate::api_operations`]) are exactly the
+/// documented ones, and every answer of every operation is validated against its schema.
 pub(crate) const OPENAPI: &str = include_str!("openapi.json");
 
 /// The absolute URL of the next page of `path`: this request's query with `name` = `value`.
@@ -77,6 +79,17 @@ pub(crate) struct ListedArticle {
 }
 
 impl ListedArticle {
+    /// The summary as stored, with its source's typology group.
+    pub(crate) fn plain(summary: ArticleSummary) -> Self {
+        ListedArticle {
+            source_typology_group: group_of(&summary),
+            summary,
+            original_lang: None,
+            original_title: None,
+            translated: None,
+        }
+    }
+
     /// The summary in `edition`'s language, from its stored translation (if any).
     fn in_edition(
         mut summary: ArticleSummary,
@@ -174,13 +187,7 @@ pub(crate) async fn list_articles(
                 let t = found.remove(&summary.id);
                 ListedArticle::in_edition(summary, t.as_ref(), lang)
             }
-            None => ListedArticle {
-                source_typology_group: group_of(&summary),
-                summary,
-                original_lang: None,
-                original_title: None,
-                translated: None,
-            },
+            None => ListedArticle::plain(summary),
         })
         .collect();
     let next = page.next.map(|c| {
@@ -365,12 +372,14 @@ pub(crate) struct SourceJson {
     #[serde(flatten)]
     source: SourceWithStats,
     typology_group: &'static str,
-    country_name: Option<&'static str>,
+    country_name: Option<String>,
     credit: Option<&'static str>,
 }
 
-impl From<SourceWithStats> for SourceJson {
-    fn from(source: SourceWithStats) -> Self {
+impl SourceJson {
+    /// The source with its derived fields; `names` are the operator's country names
+    /// (`[web] country_names`), the rest are CLDR's English names.
+    fn new(source: SourceWithStats, names: &std::collections::BTreeMap<String, String>) -> Self {
         let s = &source.source;
         let from_matrix = s.profile.origin("typology") == Some(newsdesk_core::FactOrigin::Matrix);
         SourceJson {
@@ -378,7 +387,7 @@ impl From<SourceWithStats> for SourceJson {
             country_name: s
                 .country
                 .as_deref()
-                .and_then(newsdesk_sources::country_name),
+                .and_then(|c| crate::countries::name(c, crate::i18n::FALLBACK, names)),
             credit: from_matrix.then_some(crate::profile::MATRIX_CREDIT),
             source,
         }
@@ -415,7 +424,7 @@ pub(crate) async fn list_sources(
             )
         })
         .skip(offset)
-        .map(SourceJson::from)
+        .map(|s| SourceJson::new(s, &state.config.country_names))
         .collect();
     let next = (items.len() > limit).then(|| {
         let at = (offset + limit).to_string();
@@ -436,7 +445,111 @@ pub(crate) async fn get_source(
         .db(move |s| s.get_source(id))
         .await?
         .ok_or_else(|| AppError::not_found(format!("no source with id {id}")))?;
-    Ok(Json(vetted_json(&SourceJson::from(source))?))
+    Ok(Json(vetted_json(&SourceJson::new(
+        source,
+        &state.config.country_names,
+    ))?))
+}
+
+/// Lets the request through when it carries the operator's token as
+/// `Authorization: Bearer <token>`: 403 when no token is configured (the API is read-only),
+/// 401 when it is missing or wrong.
+fn authorize(config: &crate::WebConfig, headers: &HeaderMap) -> Result<(), AppError> {
+    let Some(token) = &config.operator_token else {
+        return Err(AppError {
+            kind: ErrorKind::Forbidden,
+            message: "the API is read-only: no operator token is configured (set [web] \
+                      operator_token or $NEWSDESK_OPERATOR_TOKEN to allow edits)"
+                .into(),
+        });
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, value) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| value.trim())
+        });
+    let message = match given {
+        Some(given) if token.matches(given) => return Ok(()),
+        Some(_) => "wrong operator token",
+        None => "send the operator's token as `Authorization: Bearer <token>`",
+    };
+    tracing::warn!(stage = "web", "API write refused: {message}");
+    Err(AppError {
+        kind: ErrorKind::Unauthorized,
+        message: message.into(),
+    })
+}
+
+/// `PATCH /api/v1/sources/{id}/profile` with the operator's token and a JSON object of the
+/// fields to change (`country`, `language`, `owner`, `typology`, `media_type`, `name`,
+/// `site`; `""` clears a field, handing it back to the State Media Matrix or the guess):
+/// the CLI's `sources edit`, through the same [`newsdesk_sources::apply_edit`]. Answers the
+/// source as stored.
+pub(crate) async fn patch_profile(
+    State(state): State<AppState>,
+    Path(raw_id): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<serde_json::Value>, AppError> {
+    authorize(&state.config, &headers)?;
+    let id = parse_id("id", &raw_id)?;
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    let body_error = |message: String| AppError {
+        kind: ErrorKind::BadRequest,
+        message,
+    };
+    if !json {
+        return Err(body_error(
+            "the body must be JSON, sent with `Content-Type: application/json`".into(),
+        ));
+    }
+    let edit: newsdesk_sources::ProfileEdit = serde_json::from_slice(&body)
+        .map_err(|e| body_error(format!("the body is not a profile edit: {e}")))?;
+    if edit.is_empty() {
+        return Err(body_error(
+            "the body changes nothing: give at least one of country, language, owner, \
+             typology, media_type, name, site"
+                .into(),
+        ));
+    }
+    let store = state.store.clone();
+    let source = tokio::task::spawn_blocking(move || {
+        let reference = "newsdesk JSON API (operator token)";
+        newsdesk_sources::apply_edit(&store, id, &edit, reference)?;
+        Ok::<_, newsdesk_sources::EditError>(store.get_source(id)?)
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("web: store task failed: {e}")))?
+    .map_err(|e| match e {
+        newsdesk_sources::EditError::NoSource(id) => {
+            AppError::not_found(format!("no source with id {id}"))
+        }
+        newsdesk_sources::EditError::Invalid {
+            field,
+            value,
+            expected,
+        } => AppError::bad_request(field, format!("{value:?} is not {expected}")),
+        other => AppError::internal(format!("web: profile edit failed: {other}")),
+    })?
+    .ok_or_else(|| AppError::not_found(format!("no source with id {id}")))?;
+    tracing::info!(
+        stage = "web",
+        source_id = id,
+        "source profile edited through the API"
+    );
+    Ok(Json(vetted_json(&SourceJson::new(
+        source,
+        &state.config.country_names,
+    ))?))
 }
 
 /// `GET /api/v1/openapi.json`.
@@ -452,6 +565,26 @@ pub(crate) async fn openapi() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_checked_whole_and_read_only_without_one() {
+        let mut config = crate::WebConfig::default();
+        let mut headers = HeaderMap::new();
+        let kind = |c: &crate::WebConfig, h: &HeaderMap| authorize(c, h).err().map(|e| e.kind);
+        assert_eq!(kind(&config, &headers), Some(ErrorKind::Forbidden));
+        config.operator_token = crate::OperatorToken::new("0123456789abcdef").ok();
+        assert_eq!(kind(&config, &headers), Some(ErrorKind::Unauthorized));
+        for (value, want) in [
+            ("Bearer 0123456789abcdef", None),
+            ("bearer  0123456789abcdef ", None),
+            ("Bearer 0123456789abcdeF", Some(ErrorKind::Unauthorized)),
+            ("Basic 0123456789abcdef", Some(ErrorKind::Unauthorized)),
+            ("0123456789abcdef", Some(ErrorKind::Unauthorized)),
+        ] {
+            headers.insert(header::AUTHORIZATION, HeaderValue::from_static(value));
+            assert_eq!(kind(&config, &headers), want, "{value}");
+        }
+    }
 
     #[test]
     fn openapi_document_is_json_and_3_1() {

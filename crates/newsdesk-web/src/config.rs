@@ -42,6 +42,60 @@ pub struct WebConfig {
     /// How long a connection may stay open with no request in progress before the server
     /// closes it, in milliseconds. Default 30 000.
     pub idle_timeout_ms: u64,
+    /// The operator's API token: with it, `PATCH /api/v1/sources/{id}/profile` with
+    /// `Authorization: Bearer <token>` edits a source's profile. Without it (the default) the
+    /// API is read-only.
+    pub operator_token: Option<OperatorToken>,
+    /// The operator's names for country codes ISO 3166 leaves to users (`XV = "Valdoria"` in
+    /// the demo), shown wherever a country name is; other codes are named from CLDR in the
+    /// page's language.
+    pub country_names: std::collections::BTreeMap<String, String>,
+}
+
+/// A secret the operator configures to write through the JSON API: at least
+/// [`OperatorToken::MIN_LEN`] characters, no whitespace. It never shows in `Debug` output, and
+/// [`OperatorToken::matches`] compares in constant time.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct OperatorToken(String);
+
+impl OperatorToken {
+    /// The shortest token accepted.
+    pub const MIN_LEN: usize = 16;
+
+    /// A token from the operator's value, or why it is refused.
+    pub fn new(token: &str) -> Result<Self, String> {
+        if token.chars().count() < Self::MIN_LEN {
+            return Err(format!(
+                "the operator token must be at least {} characters long (e.g. from                  `openssl rand -hex 32`)",
+                Self::MIN_LEN
+            ));
+        }
+        if token.chars().any(char::is_whitespace) {
+            return Err("the operator token must not contain whitespace".into());
+        }
+        Ok(OperatorToken(token.to_owned()))
+    }
+
+    /// Whether `given` is this token, in time independent of where they differ and of their
+    /// lengths (both are hashed with BLAKE3, whose hashes compare in constant time).
+    pub fn matches(&self, given: &str) -> bool {
+        blake3::hash(given.as_bytes()) == blake3::hash(self.0.as_bytes())
+    }
+}
+
+impl TryFrom<String> for OperatorToken {
+    type Error = String;
+
+    fn try_from(token: String) -> Result<Self, String> {
+        OperatorToken::new(&token)
+    }
+}
+
+impl std::fmt::Debug for OperatorToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OperatorToken(<redacted>)")
+    }
 }
 
 impl Default for WebConfig {
@@ -59,6 +113,8 @@ impl Default for WebConfig {
             max_connections_per_client: 256,
             header_read_timeout_ms: 10_000,
             idle_timeout_ms: 30_000,
+            operator_token: None,
+            country_names: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -110,6 +166,22 @@ mod tests {
         let c: WebConfig = serde_json::from_str(r#"{"sample_data": true}"#).unwrap();
         assert!(c.sample_data);
         assert_eq!(c.site_title, "newsdesk");
+    }
+
+    #[test]
+    fn operator_tokens_are_long_hidden_and_compared_whole() {
+        assert!(OperatorToken::new("short").is_err());
+        assert!(OperatorToken::new("with a space in it, long enough").is_err());
+        let t = OperatorToken::new("0123456789abcdef-secret").expect("token");
+        assert!(t.matches("0123456789abcdef-secret"));
+        assert!(!t.matches("0123456789abcdef-secreT"));
+        assert!(!t.matches("0123456789abcdef"));
+        assert!(!t.matches(""));
+        assert!(!format!("{t:?}").contains("secret"));
+        let c: WebConfig =
+            serde_json::from_str(r#"{"operator_token": "0123456789abcdef-secret"}"#).unwrap();
+        assert_eq!(c.operator_token, Some(t));
+        assert!(serde_json::from_str::<WebConfig>(r#"{"operator_token": "x"}"#).is_err());
     }
 
     #[test]

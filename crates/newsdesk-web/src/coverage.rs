@@ -137,6 +137,7 @@ mod tests {
             site_url: None,
             name: format!("S{id}"),
             language: None,
+            languages: Vec::new(),
             country: country.map(str::to_owned),
             created_at: Utc::now(),
             profile: SourceProfile {

@@ -2,7 +2,7 @@
 //! [`crate::error_page`] renders it in the format of the route).
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -11,6 +11,10 @@ use serde::Serialize;
 pub enum ErrorKind {
     /// 400 `bad_request`: a malformed id, filter or cursor.
     BadRequest,
+    /// 401 `unauthorized`: a write without the operator's token, or with a wrong one.
+    Unauthorized,
+    /// 403 `forbidden`: a write while no operator token is configured (the API is read-only).
+    Forbidden,
     /// 404 `not_found`: an unknown id or route.
     NotFound,
     /// 405 `method_not_allowed`: the route exists but not for this method.
@@ -28,6 +32,8 @@ impl ErrorKind {
     pub fn status(self) -> StatusCode {
         match self {
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -40,6 +46,8 @@ impl ErrorKind {
     pub fn code(self) -> &'static str {
         match self {
             ErrorKind::BadRequest => "bad_request",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Forbidden => "forbidden",
             ErrorKind::NotFound => "not_found",
             ErrorKind::MethodNotAllowed => "method_not_allowed",
             ErrorKind::PayloadTooLarge => "payload_too_large",
@@ -51,6 +59,8 @@ impl ErrorKind {
     pub(crate) fn from_status(status: StatusCode) -> ErrorKind {
         match status {
             StatusCode::BAD_REQUEST => ErrorKind::BadRequest,
+            StatusCode::UNAUTHORIZED => ErrorKind::Unauthorized,
+            StatusCode::FORBIDDEN => ErrorKind::Forbidden,
             StatusCode::NOT_FOUND => ErrorKind::NotFound,
             StatusCode::METHOD_NOT_ALLOWED => ErrorKind::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => ErrorKind::PayloadTooLarge,
@@ -124,6 +134,12 @@ impl IntoResponse for AppError {
             },
         };
         let mut response = (self.kind.status(), Json(body)).into_response();
+        if self.kind == ErrorKind::Unauthorized {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"newsdesk operator\""),
+            );
+        }
         response.extensions_mut().insert(self);
         response
     }

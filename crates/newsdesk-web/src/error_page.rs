@@ -100,6 +100,8 @@ fn error_of_status(status: StatusCode, path: &str) -> AppError {
         }
         ErrorKind::Unavailable => "the server is busy or the request took too long".into(),
         ErrorKind::BadRequest => format!("bad request ({})", status.as_u16()),
+        ErrorKind::Unauthorized => "the operator's token is required".into(),
+        ErrorKind::Forbidden => "forbidden".into(),
         ErrorKind::Internal => "internal error".into(),
     };
     AppError { kind, message }

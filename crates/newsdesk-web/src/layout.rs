@@ -50,6 +50,7 @@ static ENVIRONMENT: LazyLock<Result<Environment<'static>, minijinja::Error>> =
         env.add_function("ago", ago);
         env.add_function("exact", exact);
         env.add_function("gap", gap);
+        env.add_function("country", country);
         Ok(env)
     });
 
@@ -59,6 +60,19 @@ fn ui_lang(state: &State<'_, '_>) -> String {
         .lookup("ui")
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_else(|| crate::i18n::FALLBACK.to_string())
+}
+
+/// `country(code)` in the templates: the country's name in the page's interface language
+/// (see [`crate::countries::name`]); the code itself when nothing names it, `""` for none.
+fn country(state: &State<'_, '_>, code: Option<String>) -> String {
+    let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
+        return String::new();
+    };
+    let own: std::collections::BTreeMap<String, String> = state
+        .lookup("country_names")
+        .and_then(|v| serde::Deserialize::deserialize(v).ok())
+        .unwrap_or_default();
+    crate::countries::name(&code, &ui_lang(state), &own).unwrap_or(code)
 }
 
 /// A template value as a Fluent argument (numbers stay numbers, for the plural rules).
@@ -320,6 +334,7 @@ fn render_string(
             busy: state.status.work(),
         }),
         ui => &ui.ui,
+        country_names => &state.config.country_names,
         title => title,
         page => to_value(page),
     };

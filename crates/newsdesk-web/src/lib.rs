@@ -1,8 +1,8 @@
 //! The newsdesk web server: server-rendered pages, feeds out and a JSON API over the store.
 //!
 //! This is the last stage of the pipeline (fetch → parse → extract → text → stories → translate →
-//! store → **web**). It only reads: it never fetches feeds, never writes to the store and never
-//! makes a request to another host. Everything it shows comes from a [`newsdesk_store::Store`]
+//! store → **web**). It only reads (the one write: an operator's profile edit through the API,
+//! see below): it never fetches feeds and never makes a request to another host. Everything it shows comes from a [`newsdesk_store::Store`]
 //! (the one exception: an edition with `bodies = "on_view"` asks its [`BodyTranslator`], which
 //! the binary provides, to translate and store a body when it is first read).
 //!
@@ -27,7 +27,11 @@
 //!   country and, when classified, its typology in words with a link to `/about/typology`; a
 //!   story shows its coverage by country, ownership and language; `?country=` and `?typology=`
 //!   (`state-controlled`, `independent`, `not-classified` or a code; comma-separated lists) filter
-//!   the home page, search, feeds and the API. The API's profile fields are read-only.
+//!   the home page, search, feeds and the API. With an operator token configured
+//!   ([`WebConfig::operator_token`]), `PATCH /api/v1/sources/{id}/profile` with
+//!   `Authorization: Bearer <token>` edits a source's profile through
+//!   [`newsdesk_sources::apply_edit`] (the CLI's implementation); without one the API is
+//!   read-only (403), a wrong token is 401.
 //! * [`AppError`]: the one error type of every handler; it answers
 //!   `{"error": {"code", "message"}}` under `/api/` and an HTML error page elsewhere.
 //!
@@ -76,6 +80,7 @@ mod article_links;
 mod asset;
 mod conditional;
 mod config;
+mod countries;
 mod coverage;
 mod edition_pages;
 mod editions;
@@ -100,9 +105,9 @@ mod state;
 mod status;
 mod stories;
 
-pub use config::WebConfig;
+pub use config::{OperatorToken, WebConfig};
 pub use editions::{BodyFuture, BodyTranslation, BodyTranslator, EditionConfig, Editions};
 pub use error::{AppError, ErrorKind};
-pub use router::{app, app_with_editions, serve, serve_with_editions};
+pub use router::{api_operations, app, app_with_editions, serve, serve_with_editions};
 pub use state::AppState;
 pub use status::{SiteStatus, WorkPhase, WorkProgress};

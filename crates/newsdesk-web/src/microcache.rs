@@ -115,6 +115,14 @@ impl MicroCache {
         entries.map.insert(key, (Arc::new(entry), size));
     }
 
+    /// Forgets every answer.
+    fn clear(&self) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.map.clear();
+            entries.bytes = 0;
+        }
+    }
+
     /// Bytes held now (answers not yet swept included).
     #[cfg(test)]
     fn bytes(&self) -> usize {
@@ -187,7 +195,13 @@ pub(crate) async fn cache(
         return next.run(request).await;
     }
     let Some(key) = cache_key(&request) else {
-        return next.run(request).await;
+        // A successful write (an operator's edit through the API) makes every kept answer stale.
+        let writes = !matches!(*request.method(), Method::GET | Method::HEAD);
+        let response = next.run(request).await;
+        if writes && response.status().is_success() {
+            cache.clear();
+        }
+        return response;
     };
     let if_none_match = request
         .headers()

@@ -300,7 +300,7 @@ impl SourceView {
             feed_url: s.source.feed_url.clone(),
             feed_link: http_url(&s.source.feed_url),
             site_link: s.source.site_url.as_deref().and_then(http_url),
-            language: s.source.language.clone(),
+            language: s.source.language_list(),
             country: s.source.country.clone(),
             status: s.fetch.last_status.as_str(),
             last_fetch: s.fetch.last_fetch_at.map(|t| TimeView::new(t, now)),

@@ -125,7 +125,7 @@ impl ProfileView {
             matrix_asset: p.matrix_asset.clone(),
             facts: vec![
                 fact("country", s.country.clone()),
-                fact("language", s.language.clone()),
+                fact("language", s.language_list()),
                 fact("owner", p.owner.clone()),
                 fact("typology", p.typology.clone()),
                 fact("media_type", p.media_type.clone()),

@@ -3,9 +3,9 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::get;
+use axum::routing::{MethodRouter, get, patch};
 use axum::{Extension, Router};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
@@ -90,14 +90,7 @@ pub fn app(state: AppState) -> Router {
         .route("/feed.rss", get(feeds::rss))
         .route("/feed.json", get(feeds::json))
         .route("/static/{file}", get(asset::stylesheet))
-        .route("/api/v1/articles", get(api::list_articles))
-        .route("/api/v1/articles/{id}", get(api::get_article))
-        .route("/api/v1/sources", get(api::list_sources))
-        .route("/api/v1/sources/{id}", get(api::get_source))
-        .route("/api/v1/search", get(search::api_search))
-        .route("/api/v1/stories", get(stories::api_stories))
-        .route("/api/v1/stories/{id}", get(stories::api_story))
-        .route("/api/v1/openapi.json", get(api::openapi))
+        .merge(api_router())
         .fallback(error::not_found_route)
         .layer(from_fn_with_state(
             limits::permits(),
@@ -123,6 +116,44 @@ pub fn app(state: AppState) -> Router {
                 ),
         )
         .with_state(state)
+}
+
+/// The JSON API: every operation of [`api_operations`], mounted on its path.
+fn api_router() -> Router<AppState> {
+    api_routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, _, handler)| {
+            router.route(path, handler)
+        })
+}
+
+/// Every JSON API operation: path, method and handler (`GET` also answers `HEAD`). The router
+/// mounts exactly these, and the tests check that `openapi.json` documents exactly these.
+fn api_routes() -> Vec<(&'static str, Method, MethodRouter<AppState>)> {
+    vec![
+        ("/api/v1/articles", Method::GET, get(api::list_articles)),
+        ("/api/v1/articles/{id}", Method::GET, get(api::get_article)),
+        ("/api/v1/sources", Method::GET, get(api::list_sources)),
+        ("/api/v1/sources/{id}", Method::GET, get(api::get_source)),
+        (
+            "/api/v1/sources/{id}/profile",
+            Method::PATCH,
+            patch(api::patch_profile),
+        ),
+        ("/api/v1/search", Method::GET, get(search::api_search)),
+        ("/api/v1/stories", Method::GET, get(stories::api_stories)),
+        ("/api/v1/stories/{id}", Method::GET, get(stories::api_story)),
+        ("/api/v1/openapi.json", Method::GET, get(api::openapi)),
+    ]
+}
+
+/// The JSON API's operations as `(path template, method)`, e.g. `("/api/v1/articles/{id}",
+/// GET)`: what the router serves under `/api/`, for checking the OpenAPI document against it.
+pub fn api_operations() -> Vec<(&'static str, Method)> {
+    api_routes()
+        .into_iter()
+        .map(|(path, method, _)| (path, method))
+        .collect()
 }
 
 /// [`app`] with editions: `/{lang}/` pages for each of them, and `/` redirecting by

@@ -8,7 +8,7 @@ use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
 use chrono::Utc;
-use newsdesk_core::{ArticlePage, ArticleSummary};
+use newsdesk_core::ArticlePage;
 use serde::Serialize;
 
 use crate::layout::Ui;
@@ -125,7 +125,7 @@ async fn render_search(
 /// Search results.
 #[derive(Serialize)]
 pub(crate) struct SearchResults {
-    items: Vec<ArticleSummary>,
+    items: Vec<crate::api::ListedArticle>,
     /// The next page's URL (also in the `Link` header), when there is one.
     next: Option<String>,
 }
@@ -160,6 +160,10 @@ pub(crate) async fn api_search(
         crate::api::next_url(&state, &headers, "/api/v1/search", &params, "offset", &at)
     });
     items.truncate(limit);
+    let items = items
+        .into_iter()
+        .map(crate::api::ListedArticle::plain)
+        .collect();
     let link = next.clone();
     crate::api::paged(SearchResults { items, next }, link.as_deref())
 }

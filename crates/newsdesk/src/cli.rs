@@ -148,9 +148,10 @@ pub enum SourcesCommand {
         /// Display name [default: the feed's title].
         #[arg(long)]
         name: Option<String>,
-        /// Language of the source, ISO 639-1 (e.g. fr).
-        #[arg(long)]
-        language: Option<String>,
+        /// Language of the source, ISO 639-1 (e.g. fr); several: repeat the option or give a
+        /// comma list (fr,ar), the primary first.
+        #[arg(long, value_delimiter = ',')]
+        language: Vec<String>,
         /// Country of the source, ISO 3166-1 alpha-2 (e.g. FR).
         #[arg(long)]
         country: Option<String>,
@@ -171,9 +172,10 @@ pub enum SourcesCommand {
         /// Country, ISO 3166-1 alpha-2 (e.g. DE).
         #[arg(long)]
         country: Option<String>,
-        /// Language, ISO 639-1 (e.g. de).
-        #[arg(long)]
-        language: Option<String>,
+        /// Language, ISO 639-1 (e.g. de); several: repeat the option or give a comma list
+        /// (de,fr), the primary first.
+        #[arg(long, value_delimiter = ',')]
+        language: Vec<String>,
         /// The media company that owns it.
         #[arg(long)]
         owner: Option<String>,

@@ -88,9 +88,23 @@ pub struct WebSettings {
     pub header_read_timeout_ms: u64,
     /// Milliseconds a connection may stay open without a request before it is closed.
     pub idle_timeout_ms: u64,
+    /// The operator's token for edits through the JSON API (`$NEWSDESK_OPERATOR_TOKEN` wins
+    /// when set); unset: the API is read-only.
+    pub operator_token: Option<String>,
+    /// Names for country codes ISO 3166 leaves to users (`XV = "Valdoria"`).
+    pub country_names: std::collections::BTreeMap<String, String>,
 }
 
 impl WebSettings {
+    /// The operator's API token: `$NEWSDESK_OPERATOR_TOKEN` when set and not empty, else
+    /// `[web] operator_token`.
+    pub fn operator_token(&self) -> Option<String> {
+        std::env::var("NEWSDESK_OPERATOR_TOKEN")
+            .ok()
+            .filter(|t| !t.is_empty())
+            .or_else(|| self.operator_token.clone())
+    }
+
     /// The web server's configuration from these settings.
     pub fn web_config(&self) -> newsdesk_web::WebConfig {
         newsdesk_web::WebConfig {
@@ -106,6 +120,14 @@ impl WebSettings {
             max_connections_per_client: self.max_connections_per_client,
             header_read_timeout_ms: self.header_read_timeout_ms,
             idle_timeout_ms: self.idle_timeout_ms,
+            operator_token: self
+                .operator_token()
+                .and_then(|t| newsdesk_web::OperatorToken::new(&t).ok()),
+            country_names: self
+                .country_names
+                .iter()
+                .map(|(code, name)| (code.to_ascii_uppercase(), name.clone()))
+                .collect(),
         }
     }
 }
@@ -126,6 +148,8 @@ impl Default for WebSettings {
             max_connections_per_client: web.max_connections_per_client,
             header_read_timeout_ms: web.header_read_timeout_ms,
             idle_timeout_ms: web.idle_timeout_ms,
+            operator_token: None,
+            country_names: Default::default(),
         }
     }
 }
@@ -232,6 +256,11 @@ impl Config {
             .bind
             .parse::<std::net::SocketAddr>()
             .with_context(|| format!("[web] bind {:?} is not ADDR:PORT", self.web.bind))?;
+        if let Some(token) = self.web.operator_token() {
+            newsdesk_web::OperatorToken::new(&token).map_err(|e| {
+                anyhow::anyhow!("[web] operator_token (or $NEWSDESK_OPERATOR_TOKEN): {e}")
+            })?;
+        }
         Ok(())
     }
 
@@ -330,6 +359,15 @@ site_title = "newsdesk"
 language = "en"
 # Show a "sample data" banner on every page (set by `newsdesk demo`).
 sample_data = false
+# A secret (at least 16 characters, e.g. from `openssl rand -hex 32`) that lets the operator edit
+# source profiles through the JSON API (PATCH /api/v1/sources/{{id}}/profile with
+# "Authorization: Bearer <token>"); $NEWSDESK_OPERATOR_TOKEN wins when set. Unset: the API is
+# read-only.
+# operator_token = "..."
+# Names for country codes ISO 3166 leaves to users (others are named from CLDR in the page's
+# language), as a table:
+# [web.country_names]
+# XV = "Valdoria"
 # Identical GET requests within this many milliseconds are answered from memory, so a busy front
 # page costs one render per second; 0 turns this micro-cache off.
 cache_ttl_ms = 1000
@@ -483,6 +521,23 @@ mod tests {
         assert!(toml::from_str::<Config>("[fetch]\ntimeout = 3\n").is_err());
         let cfg: Config = toml::from_str("[web]\nbind = \"nonsense\"\n").expect("parses");
         assert!(cfg.validate().is_err());
+    }
+
+    #[test]
+    fn the_operator_token_reaches_the_web_config() {
+        // (Assumes $NEWSDESK_OPERATOR_TOKEN is not set in the test environment.)
+        if std::env::var_os("NEWSDESK_OPERATOR_TOKEN").is_some() {
+            return;
+        }
+        assert_eq!(Config::default().web.web_config().operator_token, None);
+        let short: Config = toml::from_str("[web]\noperator_token = \"short\"\n").expect("parses");
+        let e = short.validate().expect_err("too short");
+        assert!(e.to_string().contains("at least 16"), "{e}");
+        let cfg: Config =
+            toml::from_str("[web]\noperator_token = \"0123456789abcdef-x\"\n").expect("parses");
+        cfg.validate().expect("valid");
+        let token = cfg.web.web_config().operator_token.expect("token");
+        assert!(token.matches("0123456789abcdef-x"));
     }
 
     #[test]

@@ -420,3 +420,46 @@ fn operator_edits_win_and_round_trip_through_opml() {
         "untouched fields stay the operator's"
     );
 }
+
+#[test]
+fn several_languages_through_the_cli_and_opml() {
+    let site = Site::new("");
+    site.ok(&[
+        "sources",
+        "add",
+        "--no-check",
+        "https://multi.example/feed.xml",
+        "--language",
+        "fr",
+        "--language",
+        "ar",
+    ]);
+    let s = &site.sources()[0];
+    assert_eq!(s["languages"], serde_json::json!(["fr", "ar"]), "{s}");
+    assert_eq!(s["language"], "fr");
+    let id = s["id"].to_string();
+    let out = site.ok(&["sources", "edit", &id, "--language", "de,EN"]);
+    assert!(out.contains("language: de, en [operator"), "{out}");
+    let bad = site.run(&["sources", "edit", &id, "--language", "de,english"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--language \"english\""));
+    assert_eq!(
+        site.sources()[0]["languages"],
+        serde_json::json!(["de", "en"])
+    );
+
+    let opml = site.ok(&["sources", "export"]);
+    assert!(opml.contains("language=\"de,en\""), "{opml}");
+    let file = site.path().join("export.opml");
+    std::fs::write(&file, &opml).expect("write opml");
+    let other = Site::new("");
+    other.ok(&["sources", "import", file.to_str().expect("utf8")]);
+    let imported = &other.sources()[0];
+    assert_eq!(
+        imported["languages"],
+        serde_json::json!(["de", "en"]),
+        "{imported}"
+    );
+    assert_eq!(imported["language"], "de");
+    assert_eq!(other.ok(&["sources", "export"]), opml, "same file again");
+}

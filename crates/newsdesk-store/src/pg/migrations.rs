@@ -49,6 +49,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0010_installation",
         include_str!("../../migrations/postgres/0010_installation.sql"),
     ),
+    (
+        "0011_source_languages",
+        include_str!("../../migrations/postgres/0011_source_languages.sql"),
+    ),
 ];
 
 /// Key of the advisory lock taken while migrating ("newsdesk" in ASCII).

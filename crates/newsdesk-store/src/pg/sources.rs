@@ -11,7 +11,9 @@ use newsdesk_core::{
 use postgres::{GenericClient, Row};
 
 use super::{Pool, instant, opt_instant, opt_unsigned, unsigned};
-use crate::sources::{SOURCE, SourceRow, SourceUpdate, WITH_STATS, non_empty};
+use crate::sources::{
+    SOURCE, SourceRow, SourceUpdate, WITH_STATS, languages_from_column, non_empty,
+};
 use crate::{Result, ScheduleState, StoreError, columns};
 
 fn source_from_row(row: &Row) -> Result<Source> {
@@ -21,6 +23,7 @@ fn source_from_row(row: &Row) -> Result<Source> {
         feed_url: row.try_get(1)?,
         site_url: row.try_get(2)?,
         name: clean_label(&row.try_get::<_, String>(3)?),
+        languages: languages_from_column(row.try_get(4)?, &row.try_get::<_, String>(12)?),
         language: row.try_get(4)?,
         country: row.try_get(5)?,
         created_at: instant(row, 6)?,
@@ -56,8 +59,8 @@ fn fetch_state_from_row(row: &Row, at: usize) -> Result<Option<FetchState>> {
 
 fn with_stats_from_row(row: &Row) -> Result<SourceWithStats> {
     let source = source_from_row(row)?;
-    let count: i64 = row.try_get(12)?;
-    let fetch = fetch_state_from_row(row, 13)?.unwrap_or_else(|| FetchState::never(source.id));
+    let count: i64 = row.try_get(13)?;
+    let fetch = fetch_state_from_row(row, 14)?.unwrap_or_else(|| FetchState::never(source.id));
     Ok(SourceWithStats {
         source,
         fetch,
@@ -97,8 +100,8 @@ pub(crate) fn add_source(pool: &Pool, s: &NewSource, name: &str) -> Result<Sourc
         let mut tx = c.transaction()?;
         // The unique feed URL decides between two nodes adding the same feed at once.
         let inserted = tx.query_opt(
-            "INSERT INTO sources (feed_url, site_url, name, language, country, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (feed_url) DO NOTHING RETURNING id",
+            "INSERT INTO sources (feed_url, site_url, name, language, country, created_at, \
+             languages) VALUES ($1, $2, $3, $4, $5, $6, COALESCE($4, '')) ON CONFLICT (feed_url) DO NOTHING RETURNING id",
             &[
                 &feed_url,
                 &non_empty(&s.site_url),
@@ -141,7 +144,7 @@ pub(crate) fn update_source(pool: &Pool, id: SourceId, u: &SourceUpdate) -> Resu
         tx.execute(
             "UPDATE sources SET feed_url = $2, site_url = $3, name = $4, language = $5, \
              country = $6, owner = $7, typology = $8, media_type = $9, matrix_asset = $10, \
-             profile_facts = $11 WHERE id = $1",
+             profile_facts = $11, languages = $12 WHERE id = $1",
             &[
                 &id,
                 &row.feed_url,
@@ -154,6 +157,7 @@ pub(crate) fn update_source(pool: &Pool, id: SourceId, u: &SourceUpdate) -> Resu
                 &row.media_type,
                 &row.matrix_asset,
                 &row.facts,
+                &row.languages,
             ],
         )?;
         if url_changed {
@@ -211,12 +215,12 @@ pub(crate) fn sources_of_articles(
     pool.with(|c| {
         let rows = c.query(
             "SELECT s.id, s.feed_url, s.site_url, s.name, s.language, s.country, s.created_at, \
-             s.owner, s.typology, s.media_type, s.matrix_asset, s.profile_facts, a.id \
+             s.owner, s.typology, s.media_type, s.matrix_asset, s.profile_facts, s.languages, a.id \
              FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ANY($1)",
             &[&articles],
         )?;
         rows.iter()
-            .map(|r| Ok((r.try_get::<_, ArticleId>(12)?, source_from_row(r)?)))
+            .map(|r| Ok((r.try_get::<_, ArticleId>(13)?, source_from_row(r)?)))
             .collect()
     })
 }

@@ -114,6 +114,11 @@ fn prepare(dir: &Path) -> Result<Context> {
                 .with_context(|| format!("cannot clear {}", data.display()))?;
         }
     }
+    let country_names: String = sample_corpus()
+        .country_names()
+        .iter()
+        .map(|(code, name)| format!("{code} = {name:?}\n"))
+        .collect();
     let text = format!(
         "{DEMO_HEADER}\n\
          [storage]\ndatabase = \"data/newsdesk.db\"\n\n\
@@ -122,6 +127,8 @@ fn prepare(dir: &Path) -> Result<Context> {
          # One local origin serves every outlet: no politeness delay is needed against it.\n\
          per_host_delay_ms = 0\nmax_connections_per_host = 4\n\n\
          [web]\nsite_title = \"newsdesk demo\"\nsample_data = true\n\n\
+         # The fictional countries' names (their codes are ISO 3166 user-assigned ones).\n\
+         [web.country_names]\n{country_names}\n\
          [schedule]\nenabled = false\n\n\
          # Machine translation for the French edition: Apertium, through Spanish when there is\n\
          # no direct pair (English → Spanish → French).\n\
@@ -164,6 +171,7 @@ async fn serve(
         public_url: None,
         language: "en".into(),
         sample_data: true,
+        country_names: sample_corpus().country_names(),
         ..WebConfig::default()
     };
     // Bodies are translated at ingest in the demo: no on-view translator is needed.

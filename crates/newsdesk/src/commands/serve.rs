@@ -26,6 +26,15 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
     let listener = self::bind(addr).await?;
     let mut web = ctx.config.web.web_config();
     web.bind_address = Some(addr.to_string());
+    tracing::info!(
+        api_edits = web.operator_token.is_some(),
+        "JSON API profile edits are {}",
+        if web.operator_token.is_some() {
+            "enabled (operator token configured)"
+        } else {
+            "off (read-only API)"
+        }
+    );
     let status = SiteStatus::new();
     let (translation, warnings) = edition_translation(&ctx).await;
     for w in &warnings {

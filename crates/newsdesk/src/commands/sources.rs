@@ -37,10 +37,10 @@ pub async fn run(ctx: Context, cmd: SourcesCommand, quiet: bool) -> Result<ExitC
                 feed_url: url,
                 site_url: None,
                 name,
-                language: check_lang(&language)?,
+                language: check_lang(&language.first().cloned())?,
                 country: check_country(&country)?,
             };
-            add(&ctx, new, no_check, quiet).await
+            add(&ctx, new, language, no_check, quiet).await
         }
         SourcesCommand::Edit {
             id,
@@ -57,7 +57,7 @@ pub async fn run(ctx: Context, cmd: SourcesCommand, quiet: bool) -> Result<ExitC
             super::sources_profile::ProfileEdit {
                 name,
                 country,
-                language,
+                languages: (!language.is_empty()).then_some(language),
                 owner,
                 typology,
                 media_type,
@@ -111,11 +111,17 @@ fn check_country(c: &Option<String>) -> Result<Option<String>> {
 }
 
 /// `sources add`: `new.feed_url` is what the user typed (a feed, a page, or a bare host).
-async fn add(ctx: &Context, mut new: NewSource, no_check: bool, quiet: bool) -> Result<ExitCode> {
+async fn add(
+    ctx: &Context,
+    mut new: NewSource,
+    languages: Vec<String>,
+    no_check: bool,
+    quiet: bool,
+) -> Result<ExitCode> {
     let input = std::mem::take(&mut new.feed_url);
     let operator = super::sources_profile::ProfileEdit {
         country: new.country.clone(),
-        language: new.language.clone(),
+        languages: (!languages.is_empty()).then_some(languages),
         ..Default::default()
     };
     if no_check {
@@ -204,7 +210,7 @@ async fn add(ctx: &Context, mut new: NewSource, no_check: bool, quiet: bool) -> 
     match ctx.store.add_source(&new) {
         Ok(s) => {
             tell!(quiet, "added source {}: {} <{}>", s.id, s.name, s.feed_url);
-            let language_from_feed = operator.language.is_none();
+            let language_from_feed = operator.languages.is_none();
             let s = super::sources_profile::after_add(
                 &ctx.store,
                 &s,
@@ -212,7 +218,7 @@ async fn add(ctx: &Context, mut new: NewSource, no_check: bool, quiet: bool) -> 
                 language_from_feed,
                 "newsdesk sources add",
             )?;
-            for line in super::sources_profile::describe(&s) {
+            for line in super::sources_profile::describe(&s, &ctx.config.web.country_names) {
                 tell!(quiet, "  {line}");
             }
             Ok(ExitCode::SUCCESS)
@@ -313,7 +319,14 @@ fn import(ctx: &Context, file: &std::path::Path, quiet: bool) -> Result<ExitCode
             feed_url: o.xml_url.clone(),
             site_url: o.html_url.clone(),
             name: o.title.clone(),
-            language: check_lang(&o.language).ok().flatten(),
+            language: check_lang(
+                &o.language
+                    .as_deref()
+                    .map(newsdesk_sources::split_list)
+                    .and_then(|l| l.into_iter().next()),
+            )
+            .ok()
+            .flatten(),
             country: None,
         };
         match ctx.store.add_source(&new) {
@@ -355,7 +368,9 @@ fn export(ctx: &Context) -> Result<ExitCode> {
                 xml_url: s.source.feed_url.clone(),
                 html_url: s.source.site_url.clone(),
                 title: Some(s.source.name.clone()),
-                language: s.source.language.clone(),
+                language: (!s.source.languages.is_empty())
+                    .then(|| s.source.languages.join(","))
+                    .or_else(|| s.source.language.clone()),
                 ..Default::default()
             };
             super::sources_profile::opml_attributes(&s.source, &mut o);

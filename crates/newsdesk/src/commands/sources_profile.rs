@@ -4,171 +4,62 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use newsdesk_core::{FactOrigin, Source, SourceProfile, TypologyCode};
+use newsdesk_core::{FactOrigin, Source};
 use newsdesk_feeds::OpmlOutline;
 use newsdesk_store::{SourceUpdate, Store};
 
 use super::Context;
-use newsdesk_pipeline::profiles::{operator_facts, refresh_source};
 
-/// The operator's values for `sources edit` (`None`: unchanged; `Some("")`: cleared).
-#[derive(Debug, Default)]
-pub struct ProfileEdit {
-    /// Display name.
-    pub name: Option<String>,
-    /// Country (code or English name).
-    pub country: Option<String>,
-    /// Language (ISO 639 code).
-    pub language: Option<String>,
-    /// Owner.
-    pub owner: Option<String>,
-    /// Typology code.
-    pub typology: Option<String>,
-    /// Kind of outlet.
-    pub media_type: Option<String>,
-    /// Home page.
-    pub site: Option<String>,
-}
+pub use newsdesk_sources::ProfileEdit;
 
-/// A country code from a code (any two letters: user-assigned codes such as `XK` pass) or an
-/// English name; empty stays empty (clears).
-pub fn parse_country(v: &str, what: &str) -> Result<String> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Ok(String::new());
-    }
-    if v.len() == 2 && v.chars().all(|c| c.is_ascii_alphabetic()) {
-        return Ok(v.to_ascii_uppercase());
-    }
-    match newsdesk_sources::country_code(v) {
-        Some(code) => Ok(code.to_owned()),
-        None => bail!("{what} {v:?} is not an ISO 3166 country code such as \"DE\""),
-    }
-}
-
-/// A typology code in its canonical spelling (`capu?` → `CaPu?`); empty stays empty.
-pub fn parse_typology(v: &str, what: &str) -> Result<String> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Ok(String::new());
-    }
-    match TypologyCode::parse(v) {
-        Some(t) => Ok(t.to_string()),
-        None => bail!(
-            "{what} {v:?} is not a typology code: SC, CaPu, CaPr, ISFM, ISF, ISM or IP, \
-             with a trailing ? when uncertain"
-        ),
-    }
-}
-
-fn parse_language(v: &str) -> Result<String> {
-    let v = v.trim();
-    if v.is_empty() || ((2..=3).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphabetic())) {
-        Ok(v.to_ascii_lowercase())
-    } else {
-        bail!("--language {v:?} is not an ISO 639 code such as \"fr\"")
-    }
-}
-
-/// Sets (or clears, for an empty value) one profile field as the operator's.
-fn operator_value(
-    profile: &mut SourceProfile,
-    field: &str,
-    value: Option<&str>,
-    reference: &str,
-) -> Option<String> {
-    let v = value?.trim();
-    if v.is_empty() {
-        profile.facts.remove(field);
-        return Some(String::new());
-    }
-    operator_facts(profile, &[field], reference);
-    Some(v.to_owned())
-}
-
-/// Applies the operator's `edit` to source `id`, then re-matches it (cleared fields go back to
-/// the matrix); returns the source as stored.
+/// Applies the operator's `edit` to source `id` (see [`newsdesk_sources::apply_edit`], shared
+/// with the web API).
 pub fn apply_edit(store: &Store, id: i64, edit: &ProfileEdit, reference: &str) -> Result<Source> {
-    let Some(current) = store.get_source(id)?.map(|s| s.source) else {
-        bail!("no source with id {id} (see `newsdesk sources list`)")
-    };
-    let country = edit
-        .country
-        .as_deref()
-        .map(|c| parse_country(c, "--country"))
-        .transpose()?;
-    let typology = edit
-        .typology
-        .as_deref()
-        .map(|t| parse_typology(t, "--typology"))
-        .transpose()?;
-    let language = edit.language.as_deref().map(parse_language).transpose()?;
-    let mut profile = current.profile.clone();
-    let country = operator_value(&mut profile, "country", country.as_deref(), reference);
-    let language = operator_value(&mut profile, "language", language.as_deref(), reference);
-    let set = |slot: &mut Option<String>, v: Option<String>| {
-        if let Some(v) = v {
-            *slot = Some(v).filter(|v| !v.is_empty());
+    match newsdesk_sources::apply_edit(store, id, edit, reference) {
+        Ok(s) => Ok(s),
+        Err(newsdesk_sources::EditError::NoSource(id)) => {
+            bail!("no source with id {id} (see `newsdesk sources list`)")
         }
-    };
-    let owner = operator_value(&mut profile, "owner", edit.owner.as_deref(), reference);
-    set(&mut profile.owner, owner);
-    let typology = operator_value(&mut profile, "typology", typology.as_deref(), reference);
-    set(&mut profile.typology, typology);
-    let media_type = operator_value(
-        &mut profile,
-        "media_type",
-        edit.media_type.as_deref(),
-        reference,
-    );
-    set(&mut profile.media_type, media_type);
-    let site = match edit.site.as_deref().map(str::trim) {
-        Some(s) if !(s.is_empty() || s.starts_with("http://") || s.starts_with("https://")) => {
-            bail!("--site {s:?} is not an http(s) URL")
+        Err(newsdesk_sources::EditError::Invalid {
+            field,
+            value,
+            expected,
+        }) => {
+            let flag = if field == "media_type" { "type" } else { field };
+            bail!("--{flag} {value:?} is not {expected}")
         }
-        other => other.map(str::to_owned),
-    };
-    let updated = store.update_source(
-        id,
-        &SourceUpdate {
-            name: edit.name.clone(),
-            site_url: site,
-            country,
-            language,
-            profile: Some(profile),
-            ..Default::default()
-        },
-    )?;
-    Ok(refresh_source(store, &updated, &[])?)
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `newsdesk sources edit ID …`.
 pub fn edit(ctx: &Context, id: i64, edit: ProfileEdit) -> Result<ExitCode> {
     let source = apply_edit(&ctx.store, id, &edit, "newsdesk sources edit")?;
     say!("source {}: {}", source.id, source.name);
-    for line in describe(&source) {
+    for line in describe(&source, &ctx.config.web.country_names) {
         say!("  {line}");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The profile as lines `field: value [origin: reference]`.
-pub fn describe(s: &Source) -> Vec<String> {
+/// The profile as lines `field: value [origin: reference]`; `names` are the operator's names
+/// for user-assigned country codes (`[web] country_names`).
+pub fn describe(s: &Source, names: &std::collections::BTreeMap<String, String>) -> Vec<String> {
     let p = &s.profile;
-    let country = s
-        .country
-        .as_deref()
-        .map(|c| match newsdesk_sources::country_name(c) {
+    let country = s.country.as_deref().map(|c| {
+        let own = names.get(&c.to_ascii_uppercase()).map(String::as_str);
+        match own.or_else(|| newsdesk_sources::country_name(c)) {
             Some(name) => format!("{c} ({name})"),
             None => c.to_owned(),
-        });
+        }
+    });
     let typology = match p.typology.as_deref() {
         Some(t) => Some(t.to_owned()),
         None => Some("not classified".to_owned()),
     };
     [
         ("country", country),
-        ("language", s.language.clone()),
+        ("language", s.language_list()),
         ("owner", p.owner.clone()),
         ("typology", typology),
         ("media_type", p.media_type.clone()),
@@ -228,7 +119,7 @@ pub fn demo_profile(
 ) -> Result<Source> {
     let edit = ProfileEdit {
         country: Some(demo.country.clone()),
-        language: Some(demo.language.clone()),
+        languages: Some(vec![demo.language.clone()]),
         owner: demo.owner.clone(),
         typology: demo.typology.clone(),
         media_type: demo.media_type.clone(),
@@ -261,9 +152,16 @@ pub fn opml_attributes(s: &Source, outline: &mut OpmlOutline) {
     }
 }
 
-/// The operator's values an OPML outline carries.
+/// The operator's values an OPML outline carries (a `language` list of several languages is
+/// the operator's: a feed declares one).
 pub fn opml_edit(o: &OpmlOutline) -> ProfileEdit {
+    let languages = o
+        .language
+        .as_deref()
+        .map(newsdesk_sources::split_list)
+        .filter(|l| l.len() > 1);
     ProfileEdit {
+        languages,
         country: o.country.clone(),
         owner: o.owner.clone(),
         typology: o.typology.clone(),
