@@ -193,6 +193,7 @@ mod tests {
             include_str!("search.rs"),
             include_str!("stories.rs"),
             include_str!("relative_time.rs"),
+            include_str!("local_time.rs"),
             include_str!("page.rs"),
         ] {
             used.extend(used_keys(source));
