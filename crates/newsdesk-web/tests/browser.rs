@@ -666,7 +666,11 @@ async fn times_show_in_the_readers_zone_and_in_utc_without_javascript() {
 
     // Script off: the server's text, in UTC and saying so.
     let doc = scraper::Html::parse_document(&no_script);
-    assert_eq!(common::texts(&doc, exact_sel), [utc.as_str()], "{no_script}");
+    assert_eq!(
+        common::texts(&doc, exact_sel),
+        [utc.as_str()],
+        "{no_script}"
+    );
     assert_eq!(common::texts(&doc, ago_sel), ["3 h ago"]);
     assert_eq!(common::attrs(&doc, ago_sel, "title"), [utc.as_str()]);
 
