@@ -79,7 +79,7 @@ pub async fn run(rounds: usize, binary: Option<std::path::PathBuf>) -> Result<Ex
     let done: Vec<Duration> = all.iter().filter_map(|r| r.work_done).collect();
     if !done.is_empty() {
         say!(
-            "median time until every sample article is fetched (and translated): {:.2} s",
+            "median time until the background work is done (every sample article fetched and translated, stories placed): {:.2} s",
             median(done).as_secs_f64()
         );
     }
