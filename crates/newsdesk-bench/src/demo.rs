@@ -1,6 +1,8 @@
 //! `newsdesk bench demo`: what a newcomer waits for, measured through this very binary: from
 //! starting `newsdesk demo` to the first `200` of `/healthz`, to the first non-empty home page,
-//! to the end of the background work (`/status` says `"work": null`), and from Ctrl-C (SIGINT)
+//! to the start of story placement (`/status` says `"phase": "stories"`: every sample article
+//! fetched and translated), to the end of the background work (`"work": null`: stories placed;
+//! their difference is the placement's time), and from Ctrl-C (SIGINT)
 //! to the exit, with a check that the temporary data directory is gone.
 //!
 //! A measurement, not a test: nothing here asserts a time.
@@ -17,6 +19,8 @@ use nix::unistd::Pid;
 struct Round {
     health: Duration,
     first_page: Duration,
+    /// When `/status` was first seen in the stories phase.
+    stories_start: Option<Duration>,
     work_done: Option<Duration>,
     stop: Duration,
     left_behind: bool,
@@ -44,9 +48,12 @@ pub async fn run(rounds: usize, binary: Option<std::path::PathBuf>) -> Result<Ex
     for i in 1..=rounds {
         let r = round(&exe, &client).await?;
         say!(
-            "run {i}: /healthz {:.0} ms, first page {:.0} ms, work done {}, Ctrl-C to exit {:.0} ms, data {}",
+            "run {i}: /healthz {:.0} ms, first page {:.0} ms, stories placed {}, work done {}, Ctrl-C to exit {:.0} ms, data {}",
             ms(r.health),
             ms(r.first_page),
+            r.placing()
+                .map(|d| format!("in {:.2} s", d.as_secs_f64()))
+                .unwrap_or_else(|| "(phase not seen)".into()),
             r.work_done
                 .map(|d| format!("{:.2} s", d.as_secs_f64()))
                 .unwrap_or_else(|| "not within 300 s".into()),
@@ -72,11 +79,25 @@ pub async fn run(rounds: usize, binary: Option<std::path::PathBuf>) -> Result<Ex
     let done: Vec<Duration> = all.iter().filter_map(|r| r.work_done).collect();
     if !done.is_empty() {
         say!(
-            "median time until every sample article is fetched (and translated): {:.2} s",
+            "median time until the background work is done (every sample article fetched and translated, stories placed): {:.2} s",
             median(done).as_secs_f64()
         );
     }
+    let placing: Vec<Duration> = all.iter().filter_map(Round::placing).collect();
+    if !placing.is_empty() {
+        say!(
+            "median time to place the sample articles in stories (from the stories phase to the end of the work): {:.2} s",
+            median(placing).as_secs_f64()
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+impl Round {
+    /// From the start of the stories phase to the end of the work.
+    fn placing(&self) -> Option<Duration> {
+        Some(self.work_done?.saturating_sub(self.stories_start?))
+    }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -128,6 +149,7 @@ async fn round(exe: &Path, client: &reqwest::Client) -> Result<Round> {
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     };
+    let mut stories_start = None;
     let work_done = loop {
         let answer = client.get(format!("{base}/status")).send().await;
         if answer
@@ -140,9 +162,13 @@ async fn round(exe: &Path, client: &reqwest::Client) -> Result<Round> {
         if let Ok(r) = answer
             && let Ok(text) = r.text().await
             && let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
-            && v["work"].is_null()
         {
-            break Some(start.elapsed());
+            if v["work"].is_null() {
+                break Some(start.elapsed());
+            }
+            if stories_start.is_none() && v["work"]["phase"] == "stories" {
+                stories_start = Some(start.elapsed());
+            }
         }
         if start.elapsed() > Duration::from_secs(300) {
             break None;
@@ -164,6 +190,7 @@ async fn round(exe: &Path, client: &reqwest::Client) -> Result<Round> {
     Ok(Round {
         health,
         first_page,
+        stories_start,
         work_done,
         stop,
         left_behind,

@@ -41,6 +41,7 @@
 //! has no end of stream. Stories are re-checked for splits as they grow instead, and leave the
 //! window as they are; `newsdesk stories` does the same.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -218,20 +219,22 @@ pub fn place_pending_with(
         )?;
         let Some(last) = inputs.last() else { break };
         from = (last.clock, last.id);
-        for input in &inputs {
-            // A long pass saves on the way, between two clock values (so that the saved
-            // horizon splits no second) and never below the saved horizon.
-            if settled.len() >= SAVE_EVERY
-                && let Some(c) = last_clock
-                && input.clock > c
-                && unsettled_from.is_none_or(|h| c + 1 >= h)
-            {
-                save(&engine, &mut settled, &mut saved_through, c + 1)?;
+        for chunk in inputs.chunks(PIVOT_AHEAD) {
+            for (input, doc) in chunk.iter().zip(documents_ahead(&engine, chunk)) {
+                // A long pass saves on the way, between two clock values (so that the saved
+                // horizon splits no second) and never below the saved horizon.
+                if settled.len() >= SAVE_EVERY
+                    && let Some(c) = last_clock
+                    && input.clock > c
+                    && unsettled_from.is_none_or(|h| c + 1 >= h)
+                {
+                    save(&engine, &mut settled, &mut saved_through, c + 1)?;
+                }
+                let placed = place(&mut engine, input, &doc, &mut report);
+                report.placed += 1;
+                settled.push(placed);
+                last_clock = Some(input.clock);
             }
-            let placed = place(&mut engine, input, &mut report);
-            report.placed += 1;
-            settled.push(placed);
-            last_clock = Some(input.clock);
         }
     }
     save(&engine, &mut settled, &mut saved_through, horizon)?;
@@ -243,9 +246,11 @@ pub fn place_pending_with(
             store.story_inputs_unsettled(cursor, Some(horizon), None, from, PLACE_BATCH)?;
         let Some(last) = inputs.last() else { break };
         from = (last.clock, last.id);
-        for input in &inputs {
-            provisional.push(place(&mut engine, input, &mut report));
-            report.provisional += 1;
+        for chunk in inputs.chunks(PIVOT_AHEAD) {
+            for (input, doc) in chunk.iter().zip(documents_ahead(&engine, chunk)) {
+                provisional.push(place(&mut engine, input, &doc, &mut report));
+                report.provisional += 1;
+            }
         }
     }
     if !provisional.is_empty() {
@@ -270,9 +275,26 @@ pub fn place_pending_with(
     Ok(report)
 }
 
+/// Documents the pivot hook translates ahead, several at a time, before they are placed.
+const PIVOT_AHEAD: usize = 32;
+
+/// The documents of a run of (at most [`PIVOT_AHEAD`]) inputs, handed to the pivot hook
+/// ahead of their placement ([`StoryEngine::prefetch_pivot`]), so that their translations run
+/// side by side instead of one after the other (placements do not change).
+fn documents_ahead(engine: &StoryEngine, chunk: &[StoryInput]) -> Vec<Document> {
+    let docs: Vec<Document> = chunk.iter().map(document_of).collect();
+    engine.prefetch_pivot(&docs);
+    docs
+}
+
 /// Places one article and returns its placement in the store's terms.
-fn place(engine: &mut StoryEngine, input: &StoryInput, report: &mut PlaceReport) -> NewPlacement {
-    let placement = engine.add(&document_of(input));
+fn place(
+    engine: &mut StoryEngine,
+    input: &StoryInput,
+    doc: &Document,
+    report: &mut PlaceReport,
+) -> NewPlacement {
+    let placement = engine.add(doc);
     report.new_stories += usize::from(placement.new_story);
     let placed = to_store(engine, input.id, placement);
     report.linked += usize::from(placed.link.is_some());
@@ -405,7 +427,15 @@ pub struct TranslatorPivot {
     translator: Arc<Translator>,
     pivot: String,
     handle: tokio::runtime::Handle,
+    /// Answers translated ahead ([`PivotTranslate::prefetch`]), by language and text, each
+    /// taken out when it is asked for.
+    ahead: Mutex<HashMap<(String, String), Option<String>>>,
 }
+
+/// Texts of one language translated ahead in one [`Translator::translate_texts`] call (one
+/// backend call per hop: Apertium spends most of a call starting its pipeline of a dozen
+/// processes), at most.
+const PIVOT_GROUP: usize = 12;
 
 impl TranslatorPivot {
     /// Translation into `pivot` with `translator`, driven on the runtime of `handle`.
@@ -418,27 +448,84 @@ impl TranslatorPivot {
             translator,
             pivot: newsdesk_translate::normalize_language(pivot),
             handle,
+            ahead: Mutex::new(HashMap::new()),
         }
     }
-}
 
-impl PivotTranslate for TranslatorPivot {
-    fn to_pivot(&self, text: &str, lang: &str) -> Option<String> {
+    /// Whether a text in `lang` goes to a backend (else its answer is immediate: itself in
+    /// the pivot language, nothing without a route).
+    fn needs_backend(&self, lang: &str) -> bool {
+        newsdesk_translate::normalize_language(lang) != self.pivot
+            && lang != UNKNOWN_LANGUAGE
+            && self.translator.route(lang, &self.pivot).is_ok()
+    }
+
+    /// `text` (in `lang`) in the pivot language, as [`PivotTranslate::to_pivot`] answers.
+    async fn translate(&self, text: &str, lang: &str) -> Option<String> {
         if newsdesk_translate::normalize_language(lang) == self.pivot {
             return Some(text.to_owned());
         }
-        if lang == UNKNOWN_LANGUAGE || self.translator.route(lang, &self.pivot).is_err() {
+        if !self.needs_backend(lang) {
             return None;
         }
         match self
-            .handle
-            .block_on(self.translator.translate_text(text, lang, &self.pivot))
+            .translator
+            .translate_text(text, lang, &self.pivot)
+            .await
         {
             Ok(t) => Some(t.text),
             Err(e) => {
                 debug!(stage = "stories", lang, error = %e, "pivot translation failed");
                 None
             }
+        }
+    }
+}
+
+impl PivotTranslate for TranslatorPivot {
+    fn to_pivot(&self, text: &str, lang: &str) -> Option<String> {
+        let key = (lang.to_owned(), text.to_owned());
+        if let Some(answer) = self.ahead.lock().ok().and_then(|mut a| a.remove(&key)) {
+            return answer;
+        }
+        self.handle.block_on(self.translate(text, lang))
+    }
+
+    /// Translates the texts that need a backend, by language, [`PIVOT_GROUP`] at a time, each
+    /// exactly as `to_pivot` would ([`Translator::translate_texts`]). A group whose call fails
+    /// is left out: `to_pivot` then translates its texts one by one, as before.
+    fn prefetch(&self, texts: &[(String, String)]) {
+        let mut by_language: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (text, lang) in texts.iter().filter(|(_, l)| self.needs_backend(l)) {
+            match by_language.iter_mut().find(|(l, _)| l == lang) {
+                Some((_, group)) => group.push(text),
+                None => by_language.push((lang, vec![text])),
+            }
+        }
+        let mut answers = Vec::new();
+        for (lang, all) in &by_language {
+            for group in all.chunks(PIVOT_GROUP) {
+                match self.handle.block_on(self.translator.translate_texts(
+                    group,
+                    lang,
+                    &self.pivot,
+                )) {
+                    Ok(translated) => answers.extend(
+                        group
+                            .iter()
+                            .zip(translated)
+                            .map(|(text, t)| ((lang.to_string(), text.to_string()), Some(t.text))),
+                    ),
+                    Err(e) => {
+                        debug!(stage = "stories", lang, error = %e, "pivot translation ahead failed");
+                    }
+                }
+            }
+        }
+        if let Ok(mut ahead) = self.ahead.lock() {
+            // What the last run left unasked is not asked any more.
+            ahead.clear();
+            ahead.extend(answers);
         }
     }
 }

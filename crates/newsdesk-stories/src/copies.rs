@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::analysis::Analysis;
 use crate::document::Document;
-use crate::pivot::{CONFIRM, PivotHook, PivotTranslate, REJECT, pivot_shingles};
+use crate::pivot::{CONFIRM, PivotHook, PivotTranslate, REJECT, pivot_shingles, pivot_text};
 use crate::provenance::{Evidence, LinkKind, ProvenanceLink, Signal};
 
 /// Settings of the copy detector. The defaults are language-independent.
@@ -510,6 +510,18 @@ impl CopyDetector {
         self.pivot.0.is_some()
     }
 
+    /// Tells the pivot hook (if any) which documents are observed next, in that order, so that
+    /// it can translate them ahead ([`PivotTranslate::prefetch`]); decisions do not change.
+    pub fn prefetch_pivot(&self, docs: &[Document]) {
+        if let Some(p) = &self.pivot.0 {
+            let texts: Vec<(String, String)> = docs
+                .iter()
+                .map(|d| (pivot_text(d), d.lang.clone()))
+                .collect();
+            p.prefetch(&texts);
+        }
+    }
+
     /// Articles currently kept as candidates.
     pub fn window_len(&self) -> usize {
         self.seen.len()
@@ -612,7 +624,7 @@ impl CopyDetector {
                     .pivot
                     .0
                     .as_ref()
-                    .and_then(|p| p.to_pivot(&format!("{}\n{}", doc.title, doc.text), &doc.lang))
+                    .and_then(|p| p.to_pivot(&pivot_text(doc), &doc.lang))
                     .map(|t| sorted_unique(pivot_shingles(&t).into_iter().map(low).collect()))
                     .unwrap_or_default(),
             },

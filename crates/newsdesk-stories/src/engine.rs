@@ -421,6 +421,13 @@ impl StoryEngine {
         self.copies.has_pivot()
     }
 
+    /// Tells the pivot hook which documents are [`StoryEngine::add`]ed next, in that order, so
+    /// that it can translate them ahead, several at a time (see
+    /// [`PivotTranslate::prefetch`]); placements do not change.
+    pub fn prefetch_pivot(&self, docs: &[Document]) {
+        self.copies.prefetch_pivot(docs);
+    }
+
     /// Open stories.
     pub fn open_stories(&self) -> usize {
         self.stories.len()

@@ -12,6 +12,17 @@ pub trait PivotTranslate: Send + Sync {
     /// `text`, written in `lang`, in the pivot language: the text itself when `lang` is the
     /// pivot, `None` when it cannot be translated (the detector then decides without it).
     fn to_pivot(&self, text: &str, lang: &str) -> Option<String>;
+
+    /// Told the texts (with their languages) that [`PivotTranslate::to_pivot`] is about to be
+    /// asked for, in that order, so that an implementation can translate them ahead, several at
+    /// a time; `to_pivot` must then answer exactly what it would have answered without. Does
+    /// nothing by default.
+    fn prefetch(&self, _texts: &[(String, String)]) {}
+}
+
+/// The text of a document that is translated into the pivot language: title, then body.
+pub(crate) fn pivot_text(doc: &crate::Document) -> String {
+    format!("{}\n{}", doc.title, doc.text)
 }
 
 impl<F> PivotTranslate for F

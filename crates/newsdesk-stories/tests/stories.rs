@@ -325,3 +325,61 @@ fn numbers_alone_do_not_make_a_story_across_languages_names_do() {
     ));
     assert_eq!(theft.story, same.story, "the same event, the same names");
 }
+
+/// A pivot hook that records what it is told ahead and what it is asked.
+#[derive(Default)]
+struct RecordingPivot {
+    told: std::sync::Mutex<Vec<(String, String)>>,
+    asked: std::sync::Mutex<Vec<(String, String)>>,
+}
+
+impl newsdesk_stories::PivotTranslate for RecordingPivot {
+    fn to_pivot(&self, text: &str, lang: &str) -> Option<String> {
+        if let Ok(mut asked) = self.asked.lock() {
+            asked.push((text.to_owned(), lang.to_owned()));
+        }
+        None
+    }
+
+    fn prefetch(&self, texts: &[(String, String)]) {
+        if let Ok(mut told) = self.told.lock() {
+            told.extend(texts.iter().cloned());
+        }
+    }
+}
+
+#[test]
+fn the_pivot_hook_is_told_ahead_exactly_the_texts_it_is_then_asked() {
+    let hook = std::sync::Arc::new(RecordingPivot::default());
+    let mut engine = StoryEngine::new(StoryConfig::default());
+    engine.set_pivot(Some(hook.clone()));
+    let docs = [
+        doc("a", "en", 0, "Lyon budget approved", ORIGINAL),
+        doc(
+            "b",
+            "fr",
+            2,
+            "Budget de Lyon",
+            "Le conseil municipal de Lyon a voté 412 millions d'euros.",
+        ),
+        doc(
+            "c",
+            "de",
+            3,
+            "Haushalt in Lyon",
+            "Der Stadtrat von Lyon beschloss 412 Millionen Euro.",
+        ),
+    ];
+    engine.prefetch_pivot(&docs);
+    for d in &docs {
+        engine.add(d);
+    }
+    let told = hook.told.lock().expect("told").clone();
+    let asked = hook.asked.lock().expect("asked").clone();
+    assert_eq!(told.len(), 3);
+    assert_eq!(
+        told, asked,
+        "the hook is told ahead what it is asked, in order"
+    );
+    assert!(told[1].0.starts_with("Budget de Lyon\n") && told[1].1 == "fr");
+}

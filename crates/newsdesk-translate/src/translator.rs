@@ -418,31 +418,55 @@ impl Translator {
     ) -> Result<Translation, TranslateError> {
         let from_n = normalize_language(from);
         let names = Names::from_text(text, &from_n, given_names);
-        let lines: Vec<&str> = text.lines().collect();
-        let mut segments = Vec::new();
-        let mut per_line = Vec::with_capacity(lines.len());
-        for line in &lines {
-            let s = split_sentences(line, &from_n);
-            per_line.push(s.len());
-            segments.extend(s.into_iter().map(str::to_string));
-        }
+        let (segments, per_line) = text_segments(text, &from_n);
         let (route, outcomes) = self
-            .translate_segments_routed(&segments, from, to, &names)
+            .translate_segments_routed(&segments, from, to, &vec![&names; segments.len()])
             .await?;
-        let mut out = String::with_capacity(text.len() + text.len() / 5);
-        let mut it = outcomes.iter();
-        for (i, n) in per_line.iter().enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            let parts: Vec<&str> = it.by_ref().take(*n).map(|o| o.text.as_str()).collect();
-            out.push_str(&parts.join(" "));
-        }
         Ok(Translation {
-            text: out,
+            text: join_lines(&per_line, &outcomes),
             route,
             segments: outcomes,
         })
+    }
+
+    /// Several texts at once, each exactly as [`Translator::translate_text`] translates it
+    /// (its own sentences and names), but their segments go to each backend together: one
+    /// Apertium call per hop for all of them instead of one per text.
+    pub async fn translate_texts(
+        &self,
+        texts: &[&str],
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<Translation>, TranslateError> {
+        let from_n = normalize_language(from);
+        let names: Vec<Names> = texts
+            .iter()
+            .map(|t| Names::from_text(t, &from_n, &[]))
+            .collect();
+        let mut segments = Vec::new();
+        let mut segment_names = Vec::new();
+        let mut shapes = Vec::with_capacity(texts.len());
+        for (text, names) in texts.iter().zip(&names) {
+            let (s, per_line) = text_segments(text, &from_n);
+            segment_names.extend(std::iter::repeat_n(names, s.len()));
+            shapes.push((s.len(), per_line));
+            segments.extend(s);
+        }
+        let (route, outcomes) = self
+            .translate_segments_routed(&segments, from, to, &segment_names)
+            .await?;
+        let mut it = outcomes.into_iter();
+        Ok(shapes
+            .into_iter()
+            .map(|(n, per_line)| {
+                let outcomes: Vec<SegmentOutcome> = it.by_ref().take(n).collect();
+                Translation {
+                    text: join_lines(&per_line, &outcomes),
+                    route: route.clone(),
+                    segments: outcomes,
+                }
+            })
+            .collect())
     }
 
     /// Translates segments (sentences) one for one.
@@ -454,17 +478,18 @@ impl Translator {
     ) -> Result<Vec<SegmentOutcome>, TranslateError> {
         let names = Names::from_text(&segments.join("\n"), &normalize_language(from), &[]);
         Ok(self
-            .translate_segments_routed(segments, from, to, &names)
+            .translate_segments_routed(segments, from, to, &vec![&names; segments.len()])
             .await?
             .1)
     }
 
+    /// Translates `segments`, each protected with its own entry of `names`.
     async fn translate_segments_routed(
         &self,
         segments: &[String],
         from: &str,
         to: &str,
-        names: &Names,
+        names: &[&Names],
     ) -> Result<(Route, Vec<SegmentOutcome>), TranslateError> {
         let from = normalize_language(from);
         let to = normalize_language(to);
@@ -491,7 +516,8 @@ impl Translator {
         };
         let mut protected: Vec<Protected> = segments
             .iter()
-            .map(|s| protect_segment(s, options, names, Some((&from, &to))))
+            .zip(names)
+            .map(|(s, names)| protect_segment(s, options, names, Some((&from, &to))))
             .collect();
         let n = segments.len();
         let mut current: Vec<Option<String>> =
@@ -1084,6 +1110,32 @@ fn pass_through(m: &MarkedText, original: &str, protected: &mut Protected) -> St
             }
             (Some(_), true) => {}
         }
+    }
+    out
+}
+
+/// A text's segments (its lines split into sentences) and how many each line has.
+fn text_segments(text: &str, from: &str) -> (Vec<String>, Vec<usize>) {
+    let mut segments = Vec::new();
+    let mut per_line = Vec::new();
+    for line in text.lines() {
+        let s = split_sentences(line, from);
+        per_line.push(s.len());
+        segments.extend(s.into_iter().map(str::to_string));
+    }
+    (segments, per_line)
+}
+
+/// The translated text: each line's segments joined by a space, lines as in the source.
+fn join_lines(per_line: &[usize], outcomes: &[SegmentOutcome]) -> String {
+    let mut out = String::new();
+    let mut it = outcomes.iter();
+    for (i, n) in per_line.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let parts: Vec<&str> = it.by_ref().take(*n).map(|o| o.text.as_str()).collect();
+        out.push_str(&parts.join(" "));
     }
     out
 }

@@ -457,3 +457,36 @@ async fn too_many_pivot_language_words_keep_the_original() {
     assert_eq!(seg.pivot_leaks, vec!["céntimo", "céntimo"], "{seg:?}");
     assert!(!seg.text.contains('*'), "{}", seg.text);
 }
+
+/// Several texts in one call (the story stage's pivot translations ahead) come out exactly as
+/// each alone: every text keeps its own sentences and names, only the backend calls are shared.
+#[tokio::test]
+async fn texts_translated_together_read_exactly_as_each_alone() {
+    if !apertium_here("texts_translated_together_read_exactly_as_each_alone") {
+        return;
+    }
+    let options = TranslatorOptions {
+        pivots: vec!["es".into()],
+        ..TranslatorOptions::default()
+    };
+    let texts = [
+        "Le conseil municipal de Corvanne a élu Elena Marsh.\nElle a obtenu 52 % des voix dimanche soir.",
+        "La sonde Lumen a survolé la comète Hesper.\nLes ingénieurs de Valdoria saluent un vol parfait. Le signal est arrivé à 21h47.",
+        "Grève au port de Marenza",
+    ];
+    let together = translator_with(options.clone())
+        .translate_texts(&texts, "fr", "en")
+        .await
+        .expect("together");
+    assert_eq!(together.len(), texts.len());
+    for (text, joint) in texts.iter().zip(&together) {
+        // A fresh translator (and cache) for each text alone.
+        let alone = translator_with(options.clone())
+            .translate_text(text, "fr", "en")
+            .await
+            .expect("alone");
+        assert_eq!(joint.text, alone.text, "{text}");
+        assert_eq!(joint.route, alone.route);
+        assert_eq!(joint.text.lines().count(), text.lines().count());
+    }
+}

@@ -216,6 +216,7 @@ mod tests {
             include_str!("profile.rs"),
             include_str!("coverage.rs"),
             include_str!("error_page.rs"),
+            include_str!("local_time.rs"),
         ] {
             used.extend(used_keys(source));
         }

@@ -47,8 +47,9 @@ static ENVIRONMENT: LazyLock<Result<Environment<'static>, minijinja::Error>> =
         }
         env.add_function("t", translate);
         env.add_function("th", translate_html);
-        env.add_function("ago", ago);
-        env.add_function("exact", exact);
+        env.add_function("time_ago", time_ago);
+        env.add_function("time_exact", time_exact);
+        env.add_function("time_script", time_script);
         env.add_function("gap", gap);
         env.add_function("country", country);
         Ok(env)
@@ -175,15 +176,17 @@ fn translate_html(
 }
 
 /// A `TimeView` as a `<time>` element showing how long ago it was, with the exact time in the
-/// page's language as its title.
+/// page's language (UTC) as its title; the page's script shows both in the reader's zone.
 fn time_element(state: &State<'_, '_>, time: &Value) -> Result<String, minijinja::Error> {
-    let iso = time.get_attr("iso")?.to_string();
-    let exact = exact(state, time)?;
-    Ok(format!(
-        "<time datetime=\"{}\" title=\"{}\">{}</time>",
-        escape::html(&iso),
-        escape::html(&exact),
-        escape::html(&ago(state, time)?)
+    let t = instant_of(time, "time_ago")?;
+    let lang = ui_lang(state);
+    let age = time.get_attr("age")?.as_i64().unwrap_or(0);
+    let now = t + chrono::Duration::seconds(age);
+    Ok(crate::local_time::time_element(
+        &crate::relative_time::rfc3339(t),
+        &crate::relative_time::exact_in(t, &lang),
+        &crate::relative_time::relative_time(t, now, &lang),
+        crate::local_time::Shown::Ago,
     ))
 }
 
@@ -204,19 +207,28 @@ fn instant_of(
         })
 }
 
-/// `ago(time)`: how long ago a `TimeView` was, in the page's interface language.
-fn ago(state: &State<'_, '_>, time: &Value) -> Result<String, minijinja::Error> {
-    let t = instant_of(time, "ago")?;
-    let age = time.get_attr("age")?.as_i64().unwrap_or(0);
-    let now = t + chrono::Duration::seconds(age);
-    Ok(crate::relative_time::relative_time(t, now, &ui_lang(state)))
+/// `time_ago(time)`: a `TimeView` as a `<time>` element saying how long ago it was in the
+/// page's interface language ("3 h ago", "il y a 3 h"), the exact UTC time as its title.
+fn time_ago(state: &State<'_, '_>, time: &Value) -> Result<Value, minijinja::Error> {
+    Ok(Value::from_safe_string(time_element(state, time)?))
 }
 
-/// `exact(time)`: the exact time of a `TimeView` in the page's interface language, in UTC
-/// ("10 Mar 2026, 09:00 UTC", "10 mars 2026 à 09:00 UTC").
-fn exact(state: &State<'_, '_>, time: &Value) -> Result<String, minijinja::Error> {
-    let t = instant_of(time, "exact")?;
-    Ok(crate::relative_time::exact_in(t, &ui_lang(state)))
+/// `time_exact(time)`: a `TimeView` as a `<time>` element showing the exact time in the page's
+/// interface language, in UTC ("10 Mar 2026, 09:00 UTC", "10 mars 2026 à 09:00 UTC").
+fn time_exact(state: &State<'_, '_>, time: &Value) -> Result<Value, minijinja::Error> {
+    let t = instant_of(time, "time_exact")?;
+    Ok(Value::from_safe_string(crate::local_time::time_element(
+        &crate::relative_time::rfc3339(t),
+        "",
+        &crate::relative_time::exact_in(t, &ui_lang(state)),
+        crate::local_time::Shown::Exact,
+    )))
+}
+
+/// `time_script()`: the words and the inline script that show the page's times in the
+/// reader's time zone (see [`crate::local_time`]).
+fn time_script(state: &State<'_, '_>) -> Value {
+    Value::from_safe_string(crate::local_time::script_html(&ui_lang(state)))
 }
 
 /// `gap(seconds)`: a duration between two articles ("2 h", "3 days") in the page's language.
@@ -401,10 +413,10 @@ mod tests {
             html,
             "Kopie von <a href=\"/x\">T</a>, veröffentlicht von &lt;i&gt;0&lt;/i&gt; 2 h früher"
         );
-        let time = r#"{{ th("story-first", time={"iso": "2026-03-10T09:00:00Z", "exact": "2026-03-10 09:00 UTC", "age": 10800}) }}"#;
+        let time = r#"{{ th("story-first", time={"iso": "2026-03-10T09:00:00Z", "age": 10800}) }}"#;
         assert_eq!(
             render("fr", time, context! {}),
-            "premier article <time datetime=\"2026-03-10T09:00:00Z\" title=\"10 mars 2026 à 09:00 UTC\">il y a 3 h</time>"
+            "premier article <time datetime=\"2026-03-10T09:00:00Z\" title=\"10 mars 2026 à 09:00 UTC\" data-time=\"ago\">il y a 3 h</time>"
         );
         assert_eq!(render("es", "{{ gap(90000) }}", context! {}), "25 h");
     }

@@ -22,7 +22,11 @@
 //! * Interface strings come from Fluent files (`locales/{en,fr,es,de}.ftl`, plural rules
 //!   included) through the templates' `t("key", name=value)` and `th("key", link={…})`
 //!   (a message with a link or a `<time>` placed where the translation puts it); relative times
-//!   (`ago()`) and gaps between articles (`gap()`) too. The plain site is in English.
+//!   (`time_ago()`) and gaps between articles (`gap()`) too. The plain site is in English.
+//! * Dates: every time a page shows is a `<time datetime>` element, relative ("2 h ago") or
+//!   exact, in the page's language and in UTC (stated); a small inline script, allowed by the
+//!   CSP through its hash, rewrites them into the reader's time zone and recomputes the relative
+//!   text on load (so cached pages do not go stale). Feeds and the API keep RFC 3339/822 UTC.
 //! * Source profiles: every card, article, source, search and story page names the outlet's
 //!   country and, when classified, its typology in words with a link to `/about/typology`; a
 //!   story shows its coverage by country, ownership and language; `?country=` and `?typology=`
@@ -91,6 +95,7 @@ mod health;
 mod i18n;
 mod layout;
 mod limits;
+mod local_time;
 mod microcache;
 mod pages;
 mod params;

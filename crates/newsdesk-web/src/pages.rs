@@ -18,19 +18,19 @@ use serde::Serialize;
 use crate::i18n::lang_attribute;
 use crate::layout::Ui;
 use crate::params::{Params, parse_id};
-use crate::relative_time::{exact_utc, rfc3339};
+use crate::relative_time::rfc3339;
 use crate::sanitize::{clean_body, host_of, http_url};
 use crate::{AppError, AppState, Editions, i18n, layout};
 
 /// Articles per HTML page.
 pub(crate) const PAGE_SIZE: u32 = 30;
 
-/// A time shown three ways: machine (`datetime`), exact (tooltip) and relative (text, made
-/// by the templates' `ago()` in the page's language from `age`).
+/// A time as the templates get it: the instant (`iso`, RFC 3339) and its age when the page was
+/// made; the templates' `time_ago()` and `time_exact()` turn it into a `<time>` element in the
+/// page's language.
 #[derive(Serialize)]
 pub(crate) struct TimeView {
     iso: String,
-    exact: String,
     /// Seconds between the time and the moment the page was made (negative: in the future).
     age: i64,
 }
@@ -39,7 +39,6 @@ impl TimeView {
     pub(crate) fn new(t: DateTime<Utc>, now: DateTime<Utc>) -> Self {
         TimeView {
             iso: rfc3339(t),
-            exact: exact_utc(t),
             age: (now - t).num_seconds(),
         }
     }

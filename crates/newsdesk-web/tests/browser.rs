@@ -47,6 +47,25 @@ fn chromium_available() -> bool {
     );
 }
 
+/// [`chromium_in`] with JavaScript blocked for every site (the profile's content setting, as
+/// a reader who turned it off has it; `--blink-settings=scriptEnabled=false` would also stop
+/// `--dump-dom`).
+fn chromium_without_javascript(
+    work: &Path,
+    name: &str,
+    args: &[String],
+    env: &[(&str, &str)],
+) -> Run {
+    let defaults = work.join(format!("profile-{name}")).join("Default");
+    std::fs::create_dir_all(&defaults).expect("profile dir");
+    std::fs::write(
+        defaults.join("Preferences"),
+        r#"{"profile":{"default_content_setting_values":{"javascript":2}}}"#,
+    )
+    .expect("profile preferences");
+    chromium_in(work, name, args, env)
+}
+
 /// What one Chromium run printed.
 struct Run {
     stdout: String,
@@ -55,6 +74,11 @@ struct Run {
 
 /// Runs headless Chromium with a fresh profile; kills it after [`CHROMIUM_TIMEOUT`].
 fn chromium(work: &Path, name: &str, args: &[String]) -> Run {
+    chromium_in(work, name, args, &[])
+}
+
+/// [`chromium`] with extra environment variables (e.g. the reader's `TZ`).
+fn chromium_in(work: &Path, name: &str, args: &[String], env: &[(&str, &str)]) -> Run {
     let profile = work.join(format!("profile-{name}"));
     let out = work.join(format!("{name}.stdout"));
     let err = work.join(format!("{name}.stderr"));
@@ -83,6 +107,7 @@ fn chromium(work: &Path, name: &str, args: &[String]) -> Run {
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out).expect("stdout file"))
         .stderr(std::fs::File::create(&err).expect("stderr file"))
@@ -109,8 +134,8 @@ fn chromium(work: &Path, name: &str, args: &[String]) -> Run {
     }
 }
 
-/// No console message at all (the pages carry no script), no script error, no CSP violation,
-/// no failed load.
+/// No console message at all (the pages' one script logs nothing), no script error, no CSP
+/// violation, no failed load.
 fn assert_clean_console(run: &Run, what: &str) {
     let bad: Vec<&str> = run
         .stderr
@@ -414,7 +439,13 @@ async fn an_edition_story_page_renders_in_chromium() {
     let work_path = work.path().to_path_buf();
     let artifacts = artifacts_dir();
     let (dom, shots) = tokio::task::spawn_blocking(move || {
-        let dom = chromium(&work_path, "story-dom", &["--dump-dom".into(), url.clone()]);
+        // A reader in Tokyo: the times are shown in UTC+9.
+        let dom = chromium_in(
+            &work_path,
+            "story-dom",
+            &["--dump-dom".into(), url.clone()],
+            &[("TZ", "Asia/Tokyo")],
+        );
         assert_clean_console(&dom, "edition story");
         let mut shots = Vec::new();
         for (device, w, h) in [("phone", 390, 844), ("desktop", 1280, 900)] {
@@ -465,6 +496,24 @@ async fn an_edition_story_page_renders_in_chromium() {
             "La sonde Lumen résiste à la comète"
         ]
     );
+    // The timeline's times: the exact time in the reader's zone (French, UTC+9), the UTC time
+    // as the title, and how long ago (recomputed in the browser, the same words).
+    let exact = common::texts(&doc, ".story-timeline time[data-time=exact]");
+    assert_eq!(exact.len(), 3);
+    let tokyo = chrono::FixedOffset::east_opt(9 * 3600).expect("offset");
+    let first = t0.with_timezone(&tokyo);
+    assert!(
+        exact[0].contains("UTC+9") && exact[0].contains(&first.format("%H:%M").to_string()),
+        "{exact:?}"
+    );
+    assert!(
+        common::attrs(&doc, ".story-timeline time[data-time=exact]", "title")[0].ends_with(" UTC")
+    );
+    let ago = common::texts(&doc, ".story-timeline time[data-time=ago]");
+    assert_eq!(ago[0], "il y a 5 h", "{ago:?}");
+    assert!(
+        common::attrs(&doc, ".story-timeline time[data-time=ago]", "title")[0].contains("UTC+9")
+    );
     let links = common::attrs(&doc, ".story-timeline a", "href");
     assert!(links.iter().all(|h| h.starts_with("/fr/")), "{links:?}");
     let outlets = common::texts(&doc, ".story-outlets li");
@@ -492,6 +541,144 @@ async fn an_edition_story_page_renders_in_chromium() {
     }
     let _ = tx.send(());
     server.await.expect("server task").expect("server result");
+}
+
+/// The reader's time zone: with `TZ=Asia/Tokyo` the page shows its times in UTC+9 (and the
+/// relative text is recomputed in the browser, even on a page whose server text has gone
+/// stale); with JavaScript off, the server's UTC text stays, correct.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn times_show_in_the_readers_zone_and_in_utc_without_javascript() {
+    if !chromium_available() {
+        return;
+    }
+    // Whole minutes, so that the exact text is the instant itself.
+    let three_hours_ago = (Utc::now() - chrono::Duration::hours(3)).timestamp();
+    let published =
+        chrono::DateTime::from_timestamp(three_hours_ago - three_hours_ago % 60, 0).expect("time");
+    let mut article_id = 0;
+    let server = TestServer::start(WebConfig::default(), |store| {
+        let source = store
+            .add_source(&NewSource {
+                feed_url: "https://daily.example/feed.atom".into(),
+                site_url: None,
+                name: Some("The Daily Sample".into()),
+                language: Some("en".into()),
+                country: None,
+            })
+            .expect("source")
+            .id;
+        let ids = store
+            .insert_articles(&[article(source, "en", 0, published)])
+            .expect("insert");
+        article_id = ids[0].expect("inserted");
+    })
+    .await;
+    let url = server.url(&format!("/articles/{article_id}"));
+    // The same page as a cache would keep it for a day: its server-made relative text stale.
+    let page = common::client().get(&url).send().await.expect("page");
+    let csp = page.headers()["content-security-policy"].clone();
+    let html = page.text().await.expect("page body");
+    assert!(html.contains(">3 h ago</time>"), "{html}");
+    let stale = html
+        .replace(">3 h ago</time>", ">STALE</time>")
+        .lines()
+        .filter(|l| !l.contains("rel=\"stylesheet\""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let cache = axum::Router::new().route(
+        "/cached",
+        axum::routing::get(move || {
+            let (csp, stale) = (csp.clone(), stale.clone());
+            async move {
+                (
+                    [
+                        (
+                            header::CONTENT_TYPE,
+                            "text/html; charset=utf-8".parse().expect("type"),
+                        ),
+                        (header::CONTENT_SECURITY_POLICY, csp),
+                    ],
+                    stale,
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let cached_url = format!("http://{}/cached", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, cache).await;
+    });
+
+    let work = tempfile::tempdir().expect("tempdir");
+    let work_path = work.path().to_path_buf();
+    let (tokyo, no_script, cached) = tokio::task::spawn_blocking(move || {
+        let tz = [("TZ", "Asia/Tokyo")];
+        let tokyo = chromium_in(
+            &work_path,
+            "tz-tokyo",
+            &["--dump-dom".into(), url.clone()],
+            &tz,
+        );
+        assert_clean_console(&tokyo, "article in Tokyo");
+        let no_script = chromium_without_javascript(
+            &work_path,
+            "tz-no-script",
+            &["--dump-dom".into(), url.clone()],
+            &tz,
+        );
+        assert_clean_console(&no_script, "article without JavaScript");
+        let cached = chromium_in(
+            &work_path,
+            "tz-cached",
+            &["--dump-dom".into(), cached_url],
+            &tz,
+        );
+        assert_clean_console(&cached, "cached article");
+        (tokyo.stdout, no_script.stdout, cached.stdout)
+    })
+    .await
+    .expect("chromium runs");
+
+    let utc = published.format("%-d %b %Y, %H:%M UTC").to_string();
+    let local = published.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("offset"));
+    let (hour, minute) = (
+        local.format("%-I").to_string(),
+        local.format(":%M").to_string(),
+    );
+    let exact_sel = ".meta time[data-time=exact]";
+    let ago_sel = ".meta time[data-time=ago]";
+
+    // Script on, in Tokyo: the exact time in the reader's zone, with its offset.
+    let doc = scraper::Html::parse_document(&tokyo);
+    let exact = common::texts(&doc, exact_sel);
+    assert_eq!(exact.len(), 1, "{tokyo}");
+    assert!(exact[0].contains("GMT+9"), "{exact:?}");
+    assert!(
+        exact[0].contains(&format!("{hour}{minute}")),
+        "{exact:?}: {local}"
+    );
+    assert!(!exact[0].contains("UTC"), "{exact:?}");
+    assert_eq!(common::attrs(&doc, exact_sel, "title"), [utc.as_str()]);
+    assert_eq!(common::texts(&doc, ago_sel), ["3 h ago"]);
+    assert!(common::attrs(&doc, ago_sel, "title")[0].contains("GMT+9"));
+
+    // Script off: the server's text, in UTC and saying so.
+    let doc = scraper::Html::parse_document(&no_script);
+    assert_eq!(
+        common::texts(&doc, exact_sel),
+        [utc.as_str()],
+        "{no_script}"
+    );
+    assert_eq!(common::texts(&doc, ago_sel), ["3 h ago"]);
+    assert_eq!(common::attrs(&doc, ago_sel, "title"), [utc.as_str()]);
+
+    // A stale copy: the relative text is recomputed from `datetime`.
+    let doc = scraper::Html::parse_document(&cached);
+    assert_eq!(common::texts(&doc, ago_sel), ["3 h ago"], "{cached}");
+    assert!(common::texts(&doc, exact_sel)[0].contains("GMT+9"));
+    server.stop().await;
 }
 
 /// A source with a profile as the matrix (or the operator) would give it.

@@ -543,10 +543,10 @@ fn has_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// Everything a reader sees or hears on a page: the body's text, and the `aria-label`, `title`
-/// and `alt` attributes.
+/// Everything a reader sees or hears on a page: the body's text (not the site's script), and
+/// the `aria-label`, `title` and `alt` attributes.
 fn visible_text(body: &str) -> String {
-    let doc = scraper::Html::parse_document(body);
+    let doc = scraper::Html::parse_document(common::without_site_scripts(body));
     let mut out = texts(&doc, "body").join(" ");
     for attr in ["aria-label", "title", "alt"] {
         out.push(' ');

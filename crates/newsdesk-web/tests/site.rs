@@ -8,7 +8,26 @@ use std::collections::HashSet;
 use common::{ARTICLES, TestServer, attrs, check_html5, client, fill, get, texts};
 use newsdesk_web::WebConfig;
 
+/// The policy without its `script-src`, which allows the one inline script by its hash.
 const CSP: &str = "default-src 'none'; img-src * data:; style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Asserts that a response's CSP is [`CSP`] plus `script-src 'sha256-…'` and nothing looser,
+/// and returns the hash source (`'sha256-…'`).
+fn assert_csp(value: &reqwest::header::HeaderValue, what: &str) -> String {
+    let v = value.to_str().expect("CSP is ASCII");
+    let (before, rest) = v
+        .split_once("script-src ")
+        .unwrap_or_else(|| panic!("{what}: no script-src in {v}"));
+    let (source, after) = rest
+        .split_once("; ")
+        .unwrap_or_else(|| panic!("{what}: {v}"));
+    assert!(
+        source.starts_with("'sha256-") && source.ends_with('\'') && source.len() == 53,
+        "{what}: script-src {source}"
+    );
+    assert_eq!(format!("{before}{after}"), CSP, "{what}");
+    source.to_string()
+}
 
 #[tokio::test]
 async fn index_lists_latest_articles_with_links_times_languages_and_images() {
@@ -53,6 +72,73 @@ async fn index_lists_latest_articles_with_links_times_languages_and_images() {
     );
     assert_eq!(texts(&doc, ".pager a[rel=next]"), ["Older articles →"]);
     assert!(!body.contains("Sample data"));
+    server.stop().await;
+}
+
+/// Every time on a page is a `<time datetime>` in UTC (relative text with the exact time in the
+/// title, or the exact time as text), and the page's one executable script is the one whose
+/// hash the CSP allows.
+#[tokio::test]
+async fn times_are_utc_time_elements_and_the_only_script_is_the_hashed_one() {
+    use base64::Engine as _;
+    let server = TestServer::start(WebConfig::default(), |s| {
+        fill(s);
+    })
+    .await;
+    let c = client();
+    let (_, _, home) = get(&c, &server.url("/")).await;
+    let doc = check_html5(&home, "en");
+    let article = attrs(&doc, ".card-title a", "href")[0].clone();
+    let source = attrs(&doc, ".card .source", "href")[0].clone();
+    for path in ["/", article.as_str(), source.as_str(), "/sources"] {
+        let (status, headers, body) = get(&c, &server.url(path)).await;
+        assert_eq!(status, 200, "{path}");
+        let allowed = assert_csp(&headers["content-security-policy"], path);
+        let doc = check_html5(&body, "en");
+        let script = scraper::Selector::parse("script").unwrap();
+        let scripts: Vec<_> = doc.select(&script).collect();
+        let words: serde_json::Value =
+            serde_json::from_str(&scripts[0].text().collect::<String>()).expect("words JSON");
+        assert_eq!(words["lang"], "en", "{path}");
+        assert_eq!(words["time-hours-ago"]["other"], "{n} h ago", "{path}");
+        let code: String = scripts[1].text().collect();
+        let digest = ring::digest::digest(&ring::digest::SHA256, code.as_bytes());
+        assert_eq!(
+            allowed,
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
+            ),
+            "{path}: the CSP allows exactly the page's script"
+        );
+        let time = scraper::Selector::parse("time").unwrap();
+        let mut seen = 0;
+        for t in doc.select(&time) {
+            seen += 1;
+            let v = t.value();
+            let datetime = v.attr("datetime").expect("datetime");
+            let instant = chrono::DateTime::parse_from_rfc3339(datetime)
+                .unwrap_or_else(|e| panic!("{path}: {datetime}: {e}"));
+            assert!(datetime.ends_with('Z'), "{path}: {datetime}");
+            // The exact time in the page's language, stated as UTC, from the same instant.
+            let exact = instant.format("%-d %b %Y, %H:%M UTC").to_string();
+            let text: String = t.text().collect();
+            match v.attr("data-time") {
+                Some("ago") => {
+                    assert_eq!(v.attr("title"), Some(exact.as_str()), "{path}");
+                    assert!(
+                        text == "just now" || text.ends_with(" ago"),
+                        "{path}: {text}"
+                    );
+                }
+                Some("exact") => assert_eq!(text, exact, "{path}"),
+                other => panic!("{path}: a <time> without data-time: {other:?}"),
+            }
+        }
+        if path != "/sources" {
+            assert!(seen > 0, "{path}: no <time>");
+        }
+    }
     server.stop().await;
 }
 
@@ -252,7 +338,7 @@ async fn unknown_and_malformed_ids_answer_html_error_pages() {
             "{path}"
         );
         assert_eq!(headers["cache-control"], "no-store", "{path}");
-        assert_eq!(headers["content-security-policy"], CSP, "{path}");
+        assert_csp(&headers["content-security-policy"], path);
         let doc = check_html5(&body, "en");
         let h1 = texts(&doc, "h1");
         assert!(h1[0].starts_with(&status.to_string()), "{path}: {h1:?}");
@@ -290,7 +376,7 @@ async fn every_response_has_security_headers_and_pages_are_cacheable_with_etags(
     ] {
         let (status, headers, _) = get(&c, &server.url(path)).await;
         assert_eq!(status, 200, "{path}");
-        assert_eq!(headers["content-security-policy"], CSP, "{path}");
+        assert_csp(&headers["content-security-policy"], path);
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
     }
@@ -324,7 +410,7 @@ async fn every_response_has_security_headers_and_pages_are_cacheable_with_etags(
             .unwrap();
         assert_eq!(response.status(), 304, "{path}");
         assert_eq!(response.headers()["etag"], etag.as_str());
-        assert_eq!(response.headers()["content-security-policy"], CSP);
+        assert_csp(&response.headers()["content-security-policy"], path);
         assert!(response.bytes().await.unwrap().is_empty());
         // A stale tag gets the full answer.
         let response = c

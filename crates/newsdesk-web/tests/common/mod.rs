@@ -232,6 +232,15 @@ pub fn article(source: SourceId, lang: &str, i: usize, published: DateTime<Utc>)
     }
 }
 
+/// Where the site's own scripts start, at the end of every page (the local-time words, then
+/// the script that shows times in the reader's zone).
+pub const SITE_SCRIPTS: &str = "<script type=\"application/json\" id=\"nd-time-words\">";
+
+/// A page without the site's own scripts at its end: what checks for injected markup read.
+pub fn without_site_scripts(body: &str) -> &str {
+    body.split_once(SITE_SCRIPTS).map_or(body, |(page, _)| page)
+}
+
 /// Parses an HTML page and checks the HTML5 basics every page must have; returns the document.
 pub fn check_html5(body: &str, want_lang: &str) -> scraper::Html {
     assert!(
@@ -257,7 +266,19 @@ pub fn check_html5(body: &str, want_lang: &str) -> scraper::Html {
     assert_eq!(one("main"), 1, "main landmark");
     assert_eq!(one("body > main"), 1, "main landmark");
     assert_eq!(one("body > footer"), 1, "footer landmark");
-    assert_eq!(one("script"), 0, "pages carry no script");
+    // The only scripts: the site's local-time words and script, at the end of the body.
+    assert_eq!(one("script"), 2, "pages carry only the local-time script");
+    assert_eq!(
+        one("body > script#nd-time-words[type=\"application/json\"] + script:not([type])"),
+        1,
+        "the local-time words and script end the body"
+    );
+    assert!(
+        !without_site_scripts(body)
+            .to_ascii_lowercase()
+            .contains("<script"),
+        "no script before the site's own"
+    );
     assert_eq!(one("head > link[rel=stylesheet]"), 1, "one stylesheet");
     doc
 }
