@@ -85,14 +85,24 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         }
         let closing = rest.first() == Some(&b'/');
         let name_start = if closing { i + 1 } else { i };
+        // A tag name starts with a letter; `<!…>`, `<?…>` and `</` + another character are
+        // read to the next `>` (a doctype or a bogus comment); `<` + anything else is text.
+        if !bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            if closing || matches!(rest.first(), Some(b'!' | b'?')) {
+                i = memchr::memchr(b'>', &bytes[i..]).map_or(bytes.len(), |e| i + e + 1);
+                text_from = Some(i);
+            }
+            continue;
+        }
+        // The name runs to whitespace, `/` or `>` (`<fb:like>`, `<my_tag>`).
         let mut name_end = name_start;
         while name_end < bytes.len()
-            && (bytes[name_end].is_ascii_alphanumeric() || bytes[name_end] == b'-')
+            && !matches!(
+                bytes[name_end],
+                b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'
+            )
         {
             name_end += 1;
-        }
-        if name_end == name_start {
-            continue;
         }
         let name = &bytes[name_start..name_end];
         let tag_end = tag_end(bytes, name_end);
@@ -117,11 +127,16 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         .find(|r| name.eq_ignore_ascii_case(r.as_bytes()));
         if let Some(raw) = raw {
             let content = (tag_end + 1).min(bytes.len());
-            let close = find_end_tag(bytes, content, raw.as_bytes()).unwrap_or(bytes.len());
+            let close = if raw == "script" {
+                script_end(bytes, content)
+            } else {
+                find_end_tag(bytes, content, raw.as_bytes())
+            }
+            .unwrap_or(bytes.len());
             let self_closing = bytes.get(tag_end.wrapping_sub(1)) == Some(&b'/');
             let drop = match raw {
                 "style" | "noscript" | "iframe" => true,
-                "svg" => !self_closing,
+                "svg" => !self_closing && html.get(content..close).is_some_and(plain_svg),
                 "script" => {
                     let attrs = &bytes[name_end..tag_end.min(bytes.len())];
                     let json = attrs.windows(4).any(|w| w.eq_ignore_ascii_case(b"json"));
@@ -312,7 +327,7 @@ fn plain_contents_end(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
         }
         i = at;
     }
-    Some(close)
+    balanced(contents).then_some(close)
 }
 
 /// The output of [`prepare`]: the input until something is dropped, then a copy.
@@ -582,6 +597,209 @@ fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
         i = at + 2;
     }
     None
+}
+
+/// Whether `bytes[at..]` starts with `prefix` (any case) followed by whitespace, `/` or `>`.
+fn tag_at(bytes: &[u8], at: usize, prefix: &[u8]) -> bool {
+    bytes
+        .get(at..at + prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+        && bytes
+            .get(at + prefix.len())
+            .is_some_and(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
+}
+
+/// The position of the `</script` ending a script whose contents start at `from`, read as the
+/// HTML tokenizer reads script data: inside `<!--` … `-->`, a `<script` starts a part where
+/// `</script>` does not end the script (it ends that part).
+fn script_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let (mut escaped, mut double) = (false, false);
+    let mut i = from;
+    while let Some(off) = memchr::memchr2(b'<', b'-', bytes.get(i..)?) {
+        let at = i + off;
+        i = at + 1;
+        let rest = &bytes[at..];
+        if !escaped {
+            if rest.starts_with(b"<!--") {
+                // `<!-->` and `<!--->` open and close at once.
+                let dashes = rest[2..].iter().take_while(|b| **b == b'-').count();
+                escaped = rest.get(2 + dashes) != Some(&b'>');
+                i = at + 2 + dashes;
+            } else if tag_at(bytes, at, b"</script") {
+                return Some(at);
+            }
+        } else if rest.starts_with(b"-->") {
+            (escaped, double) = (false, false);
+            i = at + 3;
+        } else if !double && tag_at(bytes, at, b"</script") {
+            return Some(at);
+        } else if !double && tag_at(bytes, at, b"<script") {
+            double = true;
+        } else if double && tag_at(bytes, at, b"</script") {
+            double = false;
+        }
+    }
+    None
+}
+
+/// HTML elements that end an `<svg>` where they appear in it (the HTML parsing rules for
+/// foreign content), as start or end tags.
+const SVG_BREAKOUT: &[&str] = &[
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "font",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "listing",
+    "menu",
+    "meta",
+    "nobr",
+    "ol",
+    "p",
+    "pre",
+    "ruby",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "strike",
+    "sub",
+    "sup",
+    "table",
+    "tt",
+    "u",
+    "ul",
+    "var",
+];
+
+/// Whether the contents of an `<svg>` up to the first `</svg>` are all of it and stay inside
+/// it: no nested `<svg>` (whose end tag that was), no comment or CDATA section (which may hold
+/// the end tag), no HTML element that would end the svg early.
+fn plain_svg(contents: &str) -> bool {
+    let bytes = contents.as_bytes();
+    let mut i = 0usize;
+    while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
+        let at = i + off + 1;
+        i = at;
+        let start = if bytes.get(at) == Some(&b'/') {
+            at + 1
+        } else {
+            at
+        };
+        if bytes.get(at) == Some(&b'!') {
+            return false;
+        }
+        let end = bytes[start..]
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
+            .map_or(bytes.len(), |e| start + e);
+        let name = &bytes[start..end];
+        if name.eq_ignore_ascii_case(b"svg")
+            || SVG_BREAKOUT
+                .iter()
+                .any(|h| name.eq_ignore_ascii_case(h.as_bytes()))
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// Elements whose end tag html5ever implies at the end of any block.
+const IMPLIED_END: &[&[u8]] = &[
+    b"p",
+    b"li",
+    b"dd",
+    b"dt",
+    b"option",
+    b"optgroup",
+    b"rb",
+    b"rp",
+    b"rt",
+    b"rtc",
+];
+
+/// Void elements (no end tag).
+const VOID: &[&[u8]] = &[
+    b"area",
+    b"base",
+    b"br",
+    b"col",
+    b"embed",
+    b"hr",
+    b"img",
+    b"input",
+    b"link",
+    b"meta",
+    b"source",
+    b"track",
+    b"wbr",
+    b"param",
+    b"keygen",
+    b"frame",
+    b"basefont",
+    b"bgsound",
+];
+
+/// Whether the tags of `contents` close only what they open and leave open only elements whose
+/// end tag is implied: emptying such contents changes nothing outside them in html5ever's tree
+/// (an end tag for an element opened before would close it there; an open formatting element
+/// is opened again after the block; `</form>` and `</datalist>` do not close what is open
+/// inside them).
+fn balanced(contents: &[u8]) -> bool {
+    let mut open: Vec<&[u8]> = Vec::new();
+    let mut i = 0usize;
+    while let Some(off) = memchr::memchr(b'<', &contents[i..]) {
+        let at = i + off + 1;
+        i = at;
+        let closing = contents.get(at) == Some(&b'/');
+        let start = if closing { at + 1 } else { at };
+        if !contents.get(start).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let mut end = start;
+        while end < contents.len()
+            && !matches!(
+                contents[end],
+                b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'
+            )
+        {
+            end += 1;
+        }
+        let name = &contents[start..end];
+        // `<b/>` opens a `b` in HTML: the slash is ignored.
+        i = tag_end(contents, end).min(contents.len());
+        if closing {
+            match open.iter().rposition(|o| o.eq_ignore_ascii_case(name)) {
+                Some(p) => open.truncate(p),
+                None => return false,
+            }
+        } else if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+            open.push(name);
+        }
+    }
+    open.iter()
+        .all(|o| IMPLIED_END.iter().any(|e| e.eq_ignore_ascii_case(o)))
 }
 
 pub(crate) fn counted(name: &[u8]) -> bool {
