@@ -45,7 +45,8 @@ fn check_recovery(bad_snapshot: &[u8], logged: &str) {
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "fetch failed: {log}");
     assert!(
-        log.contains("saved story engine state cannot be read; rebuilding it") && log.contains(logged),
+        log.contains("saved story engine state cannot be read; rebuilding it")
+            && log.contains(logged),
         "the rebuild is logged, saying why ({logged:?}): {log}"
     );
 
