@@ -45,6 +45,9 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
     // opened: navigation inside the article is kept by the body extractor.
     let mut article_depth = 0usize;
     let mut article_body_seen = false;
+    // Whether an `<a>` or `<nobr>` may still be open: another one inside a block to empty
+    // would make html5ever move the block (adoption agency).
+    let mut reparenting_open = false;
     let mut i = 0usize;
     while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + off;
@@ -116,6 +119,9 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             if article_like(name) {
                 article_depth = article_depth.saturating_sub(1);
             }
+            if reparenting(name) {
+                reparenting_open = false;
+            }
             i = tag_end;
             text_from = Some(tag_end + 1);
             continue;
@@ -182,6 +188,9 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         if article_like(name) && !self_closing {
             article_depth += 1;
         }
+        if reparenting(name) {
+            reparenting_open = true;
+        }
         if counted(name) && !self_closing {
             depth += 1;
             if depth > MAX_NESTING {
@@ -198,7 +207,8 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                 .iter()
                 .find(|u| name.eq_ignore_ascii_case(u.as_bytes()))
             && (article_depth == 0 && !article_body_seen || !OUTSIDE_ARTICLE.contains(unread))
-            && let Some(close) = plain_contents_end(bytes, tag_end + 1, unread.as_bytes())
+            && let Some(close) =
+                plain_contents_end(bytes, tag_end + 1, unread.as_bytes(), reparenting_open)
             && (!OUTSIDE_ARTICLE.contains(unread)
                 || unread_block(&bytes[tag_end + 1..close], unread))
         {
@@ -308,7 +318,12 @@ const RAW_OPENINGS: &[&[u8]] = &[
 /// The position of the end tag `</name` closing the element whose contents start at `from`,
 /// when those contents are plain markup: no comment, raw-text element or nested `name`
 /// element, whose end tags html5ever would read differently. `None` otherwise.
-fn plain_contents_end(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+fn plain_contents_end(
+    bytes: &[u8],
+    from: usize,
+    name: &[u8],
+    reparenting_open: bool,
+) -> Option<usize> {
     // Blocks worth emptying are short; looking further for an end tag costs more than it saves.
     let window = bytes.get(..from.saturating_add(MAX_EMPTIED).min(bytes.len()))?;
     let close = find_end_tag(window, from, name)?;
@@ -327,7 +342,7 @@ fn plain_contents_end(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
         }
         i = at;
     }
-    balanced(contents).then_some(close)
+    balanced(contents, reparenting_open).then_some(close)
 }
 
 /// The output of [`prepare`]: the input until something is dropped, then a copy.
@@ -765,8 +780,8 @@ const VOID: &[&[u8]] = &[
 /// end tag is implied: emptying such contents changes nothing outside them in html5ever's tree
 /// (an end tag for an element opened before would close it there; an open formatting element
 /// is opened again after the block; `</form>` and `</datalist>` do not close what is open
-/// inside them).
-fn balanced(contents: &[u8]) -> bool {
+/// inside them), and hold no `<a>` or `<nobr>` when one may be open before them.
+fn balanced(contents: &[u8], reparenting_open: bool) -> bool {
     let mut open: Vec<&[u8]> = Vec::new();
     let mut i = 0usize;
     while let Some(off) = memchr::memchr(b'<', &contents[i..]) {
@@ -787,6 +802,9 @@ fn balanced(contents: &[u8]) -> bool {
             end += 1;
         }
         let name = &contents[start..end];
+        if !closing && reparenting_open && reparenting(name) {
+            return false;
+        }
         // `<b/>` opens a `b` in HTML: the slash is ignored.
         i = tag_end(contents, end).min(contents.len());
         if closing {
@@ -800,6 +818,12 @@ fn balanced(contents: &[u8]) -> bool {
     }
     open.iter()
         .all(|o| IMPLIED_END.iter().any(|e| e.eq_ignore_ascii_case(o)))
+}
+
+/// `<a>` and `<nobr>`: a second one while the first is open makes html5ever rearrange the
+/// elements between them.
+fn reparenting(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"a") || name.eq_ignore_ascii_case(b"nobr")
 }
 
 pub(crate) fn counted(name: &[u8]) -> bool {

@@ -157,6 +157,7 @@ mod tests {
             // Found by the fuzz target: `</form>` does not close what is open inside the form.
             "<form><i\u{fffd}put name=q></form><template><p>t</p></template><datalist><option>d</datalist>",
             "<datalist><div>x</datalist><p>y</p>",
+            "<nav><a href=/>Home</a> <a href=/art</a></nav><ahticle>0<nav><a href=/y>y</a></nav>\u{1f}<p>body</p></article>",
             // Bogus comments and processing instructions hide what looks like markup.
             "</3 <style>x</style> > <? <noscript>y</noscript> ?> <!x <nav><a href=/>z</a></nav> >",
             "<script><!--<script></script><!-- </script> --><p>after</p>",
