@@ -729,6 +729,10 @@ fn plain_svg(contents: &str) -> bool {
             .position(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
             .map_or(bytes.len(), |e| start + e);
         let name = &bytes[start..end];
+        if tag_end(bytes, end) >= bytes.len() {
+            // The tag runs on past the `</svg>` found, which is then not an end tag.
+            return false;
+        }
         if name.eq_ignore_ascii_case(b"svg")
             || SVG_BREAKOUT
                 .iter()
@@ -806,7 +810,11 @@ fn balanced(contents: &[u8], reparenting_open: bool) -> bool {
             return false;
         }
         // `<b/>` opens a `b` in HTML: the slash is ignored.
-        i = tag_end(contents, end).min(contents.len());
+        i = tag_end(contents, end);
+        if i >= contents.len() {
+            // The tag runs on past the end tag found, which is then not one.
+            return false;
+        }
         if closing {
             match open.iter().rposition(|o| o.eq_ignore_ascii_case(name)) {
                 Some(p) => open.truncate(p),

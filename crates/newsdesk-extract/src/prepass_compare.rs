@@ -157,6 +157,8 @@ mod tests {
             // Found by the fuzz target: `</form>` does not close what is open inside the form.
             "<form><i\u{fffd}put name=q></form><template><p>t</p></template><datalist><option>d</datalist>",
             "<datalist><div>x</datalist><p>y</p>",
+            "<svg><path=M d=\"x\"</svg><s>r</p>",
+            "<nav><a href=/x title=a</nav><p>y</p>",
             "<nav><a href=/>Home</a> <a href=/art</a></nav><ahticle>0<nav><a href=/y>y</a></nav>\u{1f}<p>body</p></article>",
             // Bogus comments and processing instructions hide what looks like markup.
             "</3 <style>x</style> > <? <noscript>y</noscript> ?> <!x <nav><a href=/>z</a></nav> >",
