@@ -48,6 +48,8 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
     // Whether an `<a>` or `<nobr>` may still be open: another one inside a block to empty
     // would make html5ever move the block (adoption agency).
     let mut reparenting_open = false;
+    // Open `<svg>`/`<math>` elements whose contents are kept (see below).
+    let mut foreign = 0usize;
     let mut i = 0usize;
     while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + off;
@@ -122,6 +124,31 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             if reparenting(name) {
                 reparenting_open = false;
             }
+            if foreign_root(name) {
+                foreign = foreign.saturating_sub(1);
+            }
+            i = tag_end;
+            text_from = Some(tag_end + 1);
+            continue;
+        }
+        let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
+        // Inside svg or math (foreign content) style, script… are not raw text and nav, form…
+        // not what the body extractor drops: nothing is emptied there.
+        if foreign > 0 {
+            if foreign_root(name) && !self_closing {
+                foreign += 1;
+            }
+            if counted(name) && !self_closing {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    tracing::warn!(
+                        depth,
+                        at = start,
+                        "extract: document nested too deeply, cut"
+                    );
+                    return out.finish(start);
+                }
+            }
             i = tag_end;
             text_from = Some(tag_end + 1);
             continue;
@@ -139,7 +166,6 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                 find_end_tag(bytes, content, raw.as_bytes())
             }
             .unwrap_or(bytes.len());
-            let self_closing = bytes.get(tag_end.wrapping_sub(1)) == Some(&b'/');
             let drop = match raw {
                 "style" | "noscript" | "iframe" => true,
                 "svg" => !self_closing && html.get(content..close).is_some_and(plain_svg),
@@ -158,11 +184,21 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                 text_from = Some(tag_end + 1);
                 continue;
             }
+            if raw == "svg" && !drop {
+                // Its contents are read as markup, in foreign content.
+                foreign = 1;
+                i = tag_end;
+                text_from = Some(tag_end + 1);
+                continue;
+            }
             if drop && close > content {
                 out.drop_range(content, close);
             }
             i = close;
             continue;
+        }
+        if name.eq_ignore_ascii_case(b"math") && !self_closing {
+            foreign = 1;
         }
         if name.eq_ignore_ascii_case(b"link")
             && tag_end < bytes.len()
@@ -173,7 +209,6 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             text_from = Some(tag_end + 1);
             continue;
         }
-        let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
         let (unread, article_body) = unread_attributes(bytes, name_end, tag_end.min(bytes.len()));
         for (from, to) in unread {
             out.drop_range(from, to);
@@ -826,6 +861,11 @@ fn balanced(contents: &[u8], reparenting_open: bool) -> bool {
     }
     open.iter()
         .all(|o| IMPLIED_END.iter().any(|e| e.eq_ignore_ascii_case(o)))
+}
+
+/// `<svg>` and `<math>`: their contents are foreign content.
+fn foreign_root(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"svg") || name.eq_ignore_ascii_case(b"math")
 }
 
 /// `<a>` and `<nobr>`: a second one while the first is open makes html5ever rearrange the
