@@ -747,6 +747,7 @@ const SVG_BREAKOUT: &[&str] = &[
 /// the end tag), no HTML element that would end the svg early.
 fn plain_svg(contents: &str) -> bool {
     let bytes = contents.as_bytes();
+    let mut open: Vec<&[u8]> = Vec::new();
     let mut i = 0usize;
     while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let at = i + off + 1;
@@ -774,6 +775,18 @@ fn plain_svg(contents: &str) -> bool {
                 .any(|h| name.eq_ignore_ascii_case(h.as_bytes()))
         {
             return false;
+        }
+        if !name.first().is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        // An end tag closes an element opened inside, or it would close the svg early.
+        if start > at {
+            match open.iter().rposition(|o| o.eq_ignore_ascii_case(name)) {
+                Some(p) => open.truncate(p),
+                None => return false,
+            }
+        } else if bytes.get(tag_end(bytes, end).wrapping_sub(1)) != Some(&b'/') {
+            open.push(name);
         }
     }
     true

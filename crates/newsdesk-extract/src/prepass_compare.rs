@@ -160,6 +160,7 @@ mod tests {
             "<svg><path=M d=\"x\"</svg><s>r</p>",
             "<svg><symbol><svg></svg></symbol><script/svg><style><p>x</p></style></svg><p>y</p>",
             "<math><style><p>x</p></style><mi>x</mi></math><style>z</style><p>y</p>",
+            "<symbol><svg><g>x</symbol></svg><svg><g/></g></svg><p>y</p>",
             "<nav><a href=/x title=a</nav><p>y</p>",
             "<nav><a href=/>Home</a> <a href=/art</a></nav><ahticle>0<nav><a href=/y>y</a></nav>\u{1f}<p>body</p></article>",
             // Bogus comments and processing instructions hide what looks like markup.
