@@ -78,6 +78,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                     if !inner.starts_with(b">")
                         && !inner.starts_with(b"->")
                         && memchr::memmem::find(inner, b"--!>").is_none()
+                        && !joins_markup(bytes, start)
                     {
                         out.drop_range(start, end);
                     }
@@ -99,16 +100,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             }
             continue;
         }
-        // The name runs to whitespace, `/` or `>` (`<fb:like>`, `<my_tag>`).
-        let mut name_end = name_start;
-        while name_end < bytes.len()
-            && !matches!(
-                bytes[name_end],
-                b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'
-            )
-        {
-            name_end += 1;
-        }
+        let name_end = name_end(bytes, name_start);
         let name = &bytes[name_start..name_end];
         let tag_end = tag_end(bytes, name_end);
         if closing {
@@ -202,6 +194,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         }
         if name.eq_ignore_ascii_case(b"link")
             && tag_end < bytes.len()
+            && !joins_markup(bytes, start)
             && unread_link(bytes, name_end, tag_end)
         {
             out.drop_range(start, tag_end + 1);
@@ -649,6 +642,34 @@ fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     None
 }
 
+/// Whether removing markup that starts at `at` could join the text before it with what
+/// follows into new markup: a `<` just before it, or an unfinished character reference
+/// (`&am<!-- -->p;` would become `&amp;`).
+fn joins_markup(bytes: &[u8], at: usize) -> bool {
+    let before = &bytes[..at];
+    if before.last() == Some(&b'<') {
+        return true;
+    }
+    let recent = &before[before.len().saturating_sub(40)..];
+    memchr::memrchr(b'&', recent).is_some_and(|amp| {
+        recent[amp + 1..]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'#')
+    })
+}
+
+/// The end of the tag name starting at `from`: it runs to whitespace, `/` or `>` (`<fb:like>`,
+/// `<my_tag>`).
+fn name_end(bytes: &[u8], from: usize) -> usize {
+    bytes
+        .get(from..)
+        .and_then(|rest| {
+            rest.iter()
+                .position(|b| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'))
+        })
+        .map_or(bytes.len(), |e| from + e)
+}
+
 /// Whether `bytes[at..]` starts with `prefix` (any case) followed by whitespace, `/` or `>`.
 fn tag_at(bytes: &[u8], at: usize, prefix: &[u8]) -> bool {
     bytes
@@ -760,10 +781,7 @@ fn plain_svg(contents: &str) -> bool {
         if bytes.get(at) == Some(&b'!') {
             return false;
         }
-        let end = bytes[start..]
-            .iter()
-            .position(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
-            .map_or(bytes.len(), |e| start + e);
+        let end = name_end(bytes, start);
         let name = &bytes[start..end];
         if tag_end(bytes, end) >= bytes.len() {
             // The tag runs on past the `</svg>` found, which is then not an end tag.
@@ -844,15 +862,7 @@ fn balanced(contents: &[u8], reparenting_open: bool) -> bool {
         if !contents.get(start).is_some_and(u8::is_ascii_alphabetic) {
             continue;
         }
-        let mut end = start;
-        while end < contents.len()
-            && !matches!(
-                contents[end],
-                b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'
-            )
-        {
-            end += 1;
-        }
+        let end = name_end(contents, start);
         let name = &contents[start..end];
         if !closing && reparenting_open && reparenting(name) {
             return false;
