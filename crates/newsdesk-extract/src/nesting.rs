@@ -126,30 +126,15 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
         // Inside svg or math (foreign content) style, script… are not raw text and nav, form…
         // not what the body extractor drops: nothing is emptied there.
-        if foreign > 0 {
-            if foreign_root(name) && !self_closing {
-                foreign += 1;
-            }
-            if counted(name) && !self_closing {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    tracing::warn!(
-                        depth,
-                        at = start,
-                        "extract: document nested too deeply, cut"
-                    );
-                    return out.finish(start);
-                }
-            }
-            i = tag_end;
-            text_from = Some(tag_end + 1);
-            continue;
+        let in_foreign = foreign > 0;
+        if in_foreign && foreign_root(name) && !self_closing {
+            foreign += 1;
         }
         let raw = [
             "script", "style", "textarea", "title", "xmp", "noscript", "svg", "iframe",
         ]
         .into_iter()
-        .find(|r| name.eq_ignore_ascii_case(r.as_bytes()));
+        .find(|r| !in_foreign && name.eq_ignore_ascii_case(r.as_bytes()));
         if let Some(raw) = raw {
             let content = (tag_end + 1).min(bytes.len());
             let close = if raw == "script" {
@@ -189,10 +174,11 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             i = close;
             continue;
         }
-        if name.eq_ignore_ascii_case(b"math") && !self_closing {
+        if !in_foreign && name.eq_ignore_ascii_case(b"math") && !self_closing {
             foreign = 1;
         }
-        if name.eq_ignore_ascii_case(b"link")
+        if !in_foreign
+            && name.eq_ignore_ascii_case(b"link")
             && tag_end < bytes.len()
             && !joins_markup(bytes, start)
             && unread_link(bytes, name_end, tag_end)
@@ -231,6 +217,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             }
         }
         if !self_closing
+            && !in_foreign
             && let Some(unread) = UNREAD_CONTENTS
                 .iter()
                 .find(|u| name.eq_ignore_ascii_case(u.as_bytes()))
