@@ -69,6 +69,8 @@ mod jsonld;
 mod metadata;
 mod page;
 mod prepass;
+#[cfg(any(test, fuzzing))]
+mod prepass_compare;
 mod sanitize;
 mod text_stats;
 mod title;
@@ -93,4 +95,13 @@ pub use sanitize::{ALLOWED_TAGS, sanitize_html};
 #[doc(hidden)]
 pub fn fuzz_same_tree(html: &str) -> Result<(), (String, String)> {
     tokenize::compare::same_tree(html)
+}
+
+/// Only for the differential fuzz target of the pre-pass (`fuzz/fuzz_targets/prepass.rs`):
+/// whether html5ever's tree of the pre-pass's output is its tree of `html` less what the
+/// pre-pass drops by design; on a difference, what differs.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub fn fuzz_prepass_same_content(html: &str) -> Result<(), String> {
+    prepass_compare::same_content(html)
 }

@@ -45,6 +45,11 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
     // opened: navigation inside the article is kept by the body extractor.
     let mut article_depth = 0usize;
     let mut article_body_seen = false;
+    // Whether an `<a>` or `<nobr>` may still be open: another one inside a block to empty
+    // would make html5ever move the block (adoption agency).
+    let mut reparenting_open = false;
+    // Open `<svg>`/`<math>` elements whose contents are kept (see below).
+    let mut foreign = 0usize;
     let mut i = 0usize;
     while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + off;
@@ -73,6 +78,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                     if !inner.starts_with(b">")
                         && !inner.starts_with(b"->")
                         && memchr::memmem::find(inner, b"--!>").is_none()
+                        && !joins_markup(bytes, start)
                     {
                         out.drop_range(start, end);
                     }
@@ -85,15 +91,16 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         }
         let closing = rest.first() == Some(&b'/');
         let name_start = if closing { i + 1 } else { i };
-        let mut name_end = name_start;
-        while name_end < bytes.len()
-            && (bytes[name_end].is_ascii_alphanumeric() || bytes[name_end] == b'-')
-        {
-            name_end += 1;
-        }
-        if name_end == name_start {
+        // A tag name starts with a letter; `<!…>`, `<?…>` and `</` + another character are
+        // read to the next `>` (a doctype or a bogus comment); `<` + anything else is text.
+        if !bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            if closing || matches!(rest.first(), Some(b'!' | b'?')) {
+                i = memchr::memchr(b'>', &bytes[i..]).map_or(bytes.len(), |e| i + e + 1);
+                text_from = Some(i);
+            }
             continue;
         }
+        let name_end = name_end(bytes, name_start);
         let name = &bytes[name_start..name_end];
         let tag_end = tag_end(bytes, name_end);
         if closing {
@@ -106,22 +113,39 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             if article_like(name) {
                 article_depth = article_depth.saturating_sub(1);
             }
+            if reparenting(name) {
+                reparenting_open = false;
+            }
+            if foreign_root(name) {
+                foreign = foreign.saturating_sub(1);
+            }
             i = tag_end;
             text_from = Some(tag_end + 1);
             continue;
+        }
+        let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
+        // Inside svg or math (foreign content) style, script… are not raw text and nav, form…
+        // not what the body extractor drops: nothing is emptied there.
+        let in_foreign = foreign > 0;
+        if in_foreign && foreign_root(name) && !self_closing {
+            foreign += 1;
         }
         let raw = [
             "script", "style", "textarea", "title", "xmp", "noscript", "svg", "iframe",
         ]
         .into_iter()
-        .find(|r| name.eq_ignore_ascii_case(r.as_bytes()));
+        .find(|r| !in_foreign && name.eq_ignore_ascii_case(r.as_bytes()));
         if let Some(raw) = raw {
             let content = (tag_end + 1).min(bytes.len());
-            let close = find_end_tag(bytes, content, raw.as_bytes()).unwrap_or(bytes.len());
-            let self_closing = bytes.get(tag_end.wrapping_sub(1)) == Some(&b'/');
+            let close = if raw == "script" {
+                script_end(bytes, content)
+            } else {
+                find_end_tag(bytes, content, raw.as_bytes())
+            }
+            .unwrap_or(bytes.len());
             let drop = match raw {
                 "style" | "noscript" | "iframe" => true,
-                "svg" => !self_closing,
+                "svg" => !self_closing && html.get(content..close).is_some_and(plain_svg),
                 "script" => {
                     let attrs = &bytes[name_end..tag_end.min(bytes.len())];
                     let json = attrs.windows(4).any(|w| w.eq_ignore_ascii_case(b"json"));
@@ -137,14 +161,26 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                 text_from = Some(tag_end + 1);
                 continue;
             }
+            if raw == "svg" && !drop {
+                // Its contents are read as markup, in foreign content.
+                foreign = 1;
+                i = tag_end;
+                text_from = Some(tag_end + 1);
+                continue;
+            }
             if drop && close > content {
                 out.drop_range(content, close);
             }
             i = close;
             continue;
         }
-        if name.eq_ignore_ascii_case(b"link")
+        if !in_foreign && name.eq_ignore_ascii_case(b"math") && !self_closing {
+            foreign = 1;
+        }
+        if !in_foreign
+            && name.eq_ignore_ascii_case(b"link")
             && tag_end < bytes.len()
+            && !joins_markup(bytes, start)
             && unread_link(bytes, name_end, tag_end)
         {
             out.drop_range(start, tag_end + 1);
@@ -152,7 +188,6 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             text_from = Some(tag_end + 1);
             continue;
         }
-        let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
         let (unread, article_body) = unread_attributes(bytes, name_end, tag_end.min(bytes.len()));
         for (from, to) in unread {
             out.drop_range(from, to);
@@ -167,6 +202,9 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         if article_like(name) && !self_closing {
             article_depth += 1;
         }
+        if reparenting(name) {
+            reparenting_open = true;
+        }
         if counted(name) && !self_closing {
             depth += 1;
             if depth > MAX_NESTING {
@@ -179,11 +217,13 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             }
         }
         if !self_closing
+            && !in_foreign
             && let Some(unread) = UNREAD_CONTENTS
                 .iter()
                 .find(|u| name.eq_ignore_ascii_case(u.as_bytes()))
             && (article_depth == 0 && !article_body_seen || !OUTSIDE_ARTICLE.contains(unread))
-            && let Some(close) = plain_contents_end(bytes, tag_end + 1, unread.as_bytes())
+            && let Some(close) =
+                plain_contents_end(bytes, tag_end + 1, unread.as_bytes(), reparenting_open)
             && (!OUTSIDE_ARTICLE.contains(unread)
                 || unread_block(&bytes[tag_end + 1..close], unread))
         {
@@ -293,7 +333,12 @@ const RAW_OPENINGS: &[&[u8]] = &[
 /// The position of the end tag `</name` closing the element whose contents start at `from`,
 /// when those contents are plain markup: no comment, raw-text element or nested `name`
 /// element, whose end tags html5ever would read differently. `None` otherwise.
-fn plain_contents_end(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+fn plain_contents_end(
+    bytes: &[u8],
+    from: usize,
+    name: &[u8],
+    reparenting_open: bool,
+) -> Option<usize> {
     // Blocks worth emptying are short; looking further for an end tag costs more than it saves.
     let window = bytes.get(..from.saturating_add(MAX_EMPTIED).min(bytes.len()))?;
     let close = find_end_tag(window, from, name)?;
@@ -312,7 +357,7 @@ fn plain_contents_end(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
         }
         i = at;
     }
-    Some(close)
+    balanced(contents, reparenting_open).then_some(close)
 }
 
 /// The output of [`prepare`]: the input until something is dropped, then a copy.
@@ -582,6 +627,261 @@ fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
         i = at + 2;
     }
     None
+}
+
+/// Whether removing markup that starts at `at` could join the text before it with what
+/// follows into new markup: a `<` just before it, or an unfinished character reference
+/// (`&am<!-- -->p;` would become `&amp;`).
+fn joins_markup(bytes: &[u8], at: usize) -> bool {
+    let before = &bytes[..at];
+    if before.last() == Some(&b'<') {
+        return true;
+    }
+    let recent = &before[before.len().saturating_sub(40)..];
+    memchr::memrchr(b'&', recent).is_some_and(|amp| {
+        recent[amp + 1..]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'#')
+    })
+}
+
+/// The end of the tag name starting at `from`: it runs to whitespace, `/` or `>` (`<fb:like>`,
+/// `<my_tag>`).
+fn name_end(bytes: &[u8], from: usize) -> usize {
+    bytes
+        .get(from..)
+        .and_then(|rest| {
+            rest.iter()
+                .position(|b| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'))
+        })
+        .map_or(bytes.len(), |e| from + e)
+}
+
+/// Whether `bytes[at..]` starts with `prefix` (any case) followed by whitespace, `/` or `>`.
+fn tag_at(bytes: &[u8], at: usize, prefix: &[u8]) -> bool {
+    bytes
+        .get(at..at + prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+        && bytes
+            .get(at + prefix.len())
+            .is_some_and(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
+}
+
+/// The position of the `</script` ending a script whose contents start at `from`, read as the
+/// HTML tokenizer reads script data: inside `<!--` … `-->`, a `<script` starts a part where
+/// `</script>` does not end the script (it ends that part).
+fn script_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let (mut escaped, mut double) = (false, false);
+    let mut i = from;
+    while let Some(off) = memchr::memchr2(b'<', b'-', bytes.get(i..)?) {
+        let at = i + off;
+        i = at + 1;
+        let rest = &bytes[at..];
+        if !escaped {
+            if rest.starts_with(b"<!--") {
+                // `<!-->` and `<!--->` open and close at once.
+                let dashes = rest[2..].iter().take_while(|b| **b == b'-').count();
+                escaped = rest.get(2 + dashes) != Some(&b'>');
+                i = at + 2 + dashes;
+            } else if tag_at(bytes, at, b"</script") {
+                return Some(at);
+            }
+        } else if rest.starts_with(b"-->") {
+            (escaped, double) = (false, false);
+            i = at + 3;
+        } else if !double && tag_at(bytes, at, b"</script") {
+            return Some(at);
+        } else if !double && tag_at(bytes, at, b"<script") {
+            double = true;
+        } else if double && tag_at(bytes, at, b"</script") {
+            double = false;
+        }
+    }
+    None
+}
+
+/// HTML elements that end an `<svg>` where they appear in it (the HTML parsing rules for
+/// foreign content), as start or end tags.
+const SVG_BREAKOUT: &[&str] = &[
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "font",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "listing",
+    "menu",
+    "meta",
+    "nobr",
+    "ol",
+    "p",
+    "pre",
+    "ruby",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "strike",
+    "sub",
+    "sup",
+    "table",
+    "tt",
+    "u",
+    "ul",
+    "var",
+];
+
+/// Whether the contents of an `<svg>` up to the first `</svg>` are all of it and stay inside
+/// it: no nested `<svg>` (whose end tag that was), no comment or CDATA section (which may hold
+/// the end tag), no HTML element that would end the svg early.
+fn plain_svg(contents: &str) -> bool {
+    let bytes = contents.as_bytes();
+    let mut open: Vec<&[u8]> = Vec::new();
+    let mut i = 0usize;
+    while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
+        let at = i + off + 1;
+        i = at;
+        let start = if bytes.get(at) == Some(&b'/') {
+            at + 1
+        } else {
+            at
+        };
+        if bytes.get(at) == Some(&b'!') {
+            return false;
+        }
+        let end = name_end(bytes, start);
+        let name = &bytes[start..end];
+        if tag_end(bytes, end) >= bytes.len() {
+            // The tag runs on past the `</svg>` found, which is then not an end tag.
+            return false;
+        }
+        if name.eq_ignore_ascii_case(b"svg")
+            || SVG_BREAKOUT
+                .iter()
+                .any(|h| name.eq_ignore_ascii_case(h.as_bytes()))
+        {
+            return false;
+        }
+        if !name.first().is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        // An end tag closes an element opened inside, or it would close the svg early.
+        if start > at {
+            match open.iter().rposition(|o| o.eq_ignore_ascii_case(name)) {
+                Some(p) => open.truncate(p),
+                None => return false,
+            }
+        } else if bytes.get(tag_end(bytes, end).wrapping_sub(1)) != Some(&b'/') {
+            open.push(name);
+        }
+    }
+    true
+}
+
+/// Elements whose end tag html5ever implies at the end of any block.
+const IMPLIED_END: &[&[u8]] = &[
+    b"p",
+    b"li",
+    b"dd",
+    b"dt",
+    b"option",
+    b"optgroup",
+    b"rb",
+    b"rp",
+    b"rt",
+    b"rtc",
+];
+
+/// Void elements (no end tag).
+const VOID: &[&[u8]] = &[
+    b"area",
+    b"base",
+    b"br",
+    b"col",
+    b"embed",
+    b"hr",
+    b"img",
+    b"input",
+    b"link",
+    b"meta",
+    b"source",
+    b"track",
+    b"wbr",
+    b"param",
+    b"keygen",
+    b"frame",
+    b"basefont",
+    b"bgsound",
+];
+
+/// Whether the tags of `contents` close only what they open and leave open only elements whose
+/// end tag is implied: emptying such contents changes nothing outside them in html5ever's tree
+/// (an end tag for an element opened before would close it there; an open formatting element
+/// is opened again after the block; `</form>` and `</datalist>` do not close what is open
+/// inside them), and hold no `<a>` or `<nobr>` when one may be open before them.
+fn balanced(contents: &[u8], reparenting_open: bool) -> bool {
+    let mut open: Vec<&[u8]> = Vec::new();
+    let mut i = 0usize;
+    while let Some(off) = memchr::memchr(b'<', &contents[i..]) {
+        let at = i + off + 1;
+        i = at;
+        let closing = contents.get(at) == Some(&b'/');
+        let start = if closing { at + 1 } else { at };
+        if !contents.get(start).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let end = name_end(contents, start);
+        let name = &contents[start..end];
+        if !closing && reparenting_open && reparenting(name) {
+            return false;
+        }
+        // `<b/>` opens a `b` in HTML: the slash is ignored.
+        i = tag_end(contents, end);
+        if i >= contents.len() {
+            // The tag runs on past the end tag found, which is then not one.
+            return false;
+        }
+        if closing {
+            match open.iter().rposition(|o| o.eq_ignore_ascii_case(name)) {
+                Some(p) => open.truncate(p),
+                None => return false,
+            }
+        } else if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+            open.push(name);
+        }
+    }
+    open.iter()
+        .all(|o| IMPLIED_END.iter().any(|e| e.eq_ignore_ascii_case(o)))
+}
+
+/// `<svg>` and `<math>`: their contents are foreign content.
+fn foreign_root(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"svg") || name.eq_ignore_ascii_case(b"math")
+}
+
+/// `<a>` and `<nobr>`: a second one while the first is open makes html5ever rearrange the
+/// elements between them.
+fn reparenting(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"a") || name.eq_ignore_ascii_case(b"nobr")
 }
 
 pub(crate) fn counted(name: &[u8]) -> bool {

@@ -21,7 +21,8 @@ pub enum StoriesError {
     /// snapshots written before format 1).
     #[error("newsdesk-stories: not a story engine snapshot ({0}); rebuild the engine")]
     SnapshotFormat(&'static str),
-    /// The snapshot was written by another version of the format.
+    /// The snapshot was written by another version of the format (such as the `bincode` 1.3
+    /// snapshots of format 4 and before).
     #[error(
         "newsdesk-stories: story engine snapshot format {found} is not supported (this build reads {expected}); rebuild the engine"
     )]
@@ -36,7 +37,7 @@ pub enum StoriesError {
     SnapshotCorrupt {
         /// Size of the snapshot read (0 when writing).
         bytes: usize,
-        /// The decoding error.
-        source: bincode::Error,
+        /// The encoding or decoding error.
+        source: postcard::Error,
     },
 }

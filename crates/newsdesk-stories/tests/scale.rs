@@ -250,3 +250,50 @@ fn unreadable_snapshots_are_refused_clearly() {
     let back = StoryEngine::restore(&bytes).unwrap();
     assert_eq!(back.footprint(), engine.footprint());
 }
+
+/// A snapshot written by the last build on `bincode` 1.3 (format 4, commit d717a67: an engine
+/// of five articles in English, French and Russian, one of them a copy), kept as bytes: this
+/// build refuses it as another format version, clearly, and the caller rebuilds.
+#[test]
+fn an_old_bincode_snapshot_is_refused_as_another_version() {
+    let old = include_bytes!("fixtures/snapshot-v4-bincode.bin");
+    assert!(
+        old.starts_with(b"NDSTORY\0\x04\0\0\0"),
+        "a format-4 snapshot"
+    );
+    for err in [
+        StoryEngine::restore(old).unwrap_err(),
+        StoryEngine::read_snapshot(&old[..]).unwrap_err(),
+    ] {
+        match &err {
+            StoriesError::SnapshotVersion { found, expected } => {
+                assert_eq!((*found, *expected), (4, SNAPSHOT_VERSION));
+            }
+            e => panic!("unexpected {e}"),
+        }
+        let message = err.to_string();
+        assert!(
+            message.contains("format 4") && message.contains("rebuild"),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn a_snapshot_with_bytes_after_the_engine_is_refused() {
+    let mut engine = StoryEngine::new(StoryConfig::default());
+    for d in stream(20, 2, 5) {
+        engine.add(&d);
+    }
+    let mut bytes = engine.snapshot().unwrap();
+    assert_eq!(bytes.len() as u64, engine.snapshot_len().unwrap());
+    bytes.push(0);
+    assert!(matches!(
+        StoryEngine::restore(&bytes),
+        Err(StoriesError::SnapshotCorrupt { .. })
+    ));
+    assert!(matches!(
+        StoryEngine::read_snapshot(&bytes[..]),
+        Err(StoriesError::SnapshotCorrupt { .. })
+    ));
+}

@@ -1,5 +1,5 @@
 //! The story engine's saved state through the real binary: a snapshot that cannot be read (an
-//! old JSON one, or a corrupt one) does not stop placement: the next pass rebuilds the engine,
+//! old JSON or bincode one, or a corrupt one) does not stop placement: the next pass rebuilds the engine,
 //! places the new articles without reusing a story id, and saves a readable snapshot. And the
 //! pivot-translation hook: with a translation backend configured (the demo's Apertium), the
 //! copy detector checks a translated copy in the pivot language (`[stories] pivot_language`).
@@ -17,7 +17,8 @@ fn story_ids(conn: &rusqlite::Connection) -> Vec<(i64, i64)> {
         .collect()
 }
 
-fn check_recovery(bad_snapshot: &[u8]) {
+/// `logged`: what the rebuild's log line says about the snapshot.
+fn check_recovery(bad_snapshot: &[u8], logged: &str) {
     let (origin, _rt) = support::start_origin_blocking();
     let site = support::Site::new("");
     site.ok(&["sources", "add", &origin.url("/good/feed.xml")]);
@@ -40,7 +41,14 @@ fn check_recovery(bad_snapshot: &[u8]) {
     )
     .expect("story_state test");
     origin.state.good_entries.store(4, Ordering::SeqCst);
-    site.ok(&["fetch"]);
+    let out = site.run(&["fetch"]);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "fetch failed: {log}");
+    assert!(
+        log.contains("saved story engine state cannot be read; rebuilding it")
+            && log.contains(logged),
+        "the rebuild is logged, saying why ({logged:?}): {log}"
+    );
 
     let all = story_ids(&conn);
     assert_eq!(
@@ -83,7 +91,20 @@ fn check_recovery(bad_snapshot: &[u8]) {
 
 #[test]
 fn an_old_json_snapshot_is_rebuilt_not_fatal() {
-    check_recovery(br#"{"config":{"window_hours":240},"next_story":1}"#);
+    check_recovery(
+        br#"{"config":{"window_hours":240},"next_story":1}"#,
+        "a JSON snapshot of an earlier version",
+    );
+}
+
+/// A snapshot of the last build on `bincode` 1.3 (format 4; see the fixture's test in
+/// `newsdesk-stories`): this build cannot read it, so it rebuilds.
+#[test]
+fn an_old_bincode_snapshot_is_rebuilt_not_fatal() {
+    check_recovery(
+        include_bytes!("../../newsdesk-stories/tests/fixtures/snapshot-v4-bincode.bin"),
+        "snapshot format 4 is not supported (this build reads 5)",
+    );
 }
 
 #[test]
@@ -91,7 +112,7 @@ fn a_corrupt_snapshot_is_rebuilt_not_fatal() {
     let mut bad = b"NDSTORY\0".to_vec();
     bad.extend_from_slice(&newsdesk_stories::SNAPSHOT_VERSION.to_le_bytes());
     bad.extend_from_slice(&[0xff; 64]);
-    check_recovery(&bad);
+    check_recovery(&bad, "is corrupt");
 }
 
 #[test]
