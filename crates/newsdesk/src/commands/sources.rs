@@ -90,23 +90,23 @@ pub async fn run(ctx: Context, cmd: SourcesCommand, quiet: bool) -> Result<ExitC
     }
 }
 
+/// A language code checked by the one parser the CLI, OPML and the API share; empty is none.
 fn check_lang(l: &Option<String>) -> Result<Option<String>> {
-    match l {
-        None => Ok(None),
-        Some(l) if (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()) => {
-            Ok(Some(l.to_ascii_lowercase()))
-        }
-        Some(l) => bail!("--language {l:?} is not an ISO 639 code such as \"fr\""),
-    }
+    check(l, newsdesk_sources::parse_language)
 }
 
+/// A country (code or English name) checked by the shared parser; empty is none.
 fn check_country(c: &Option<String>) -> Result<Option<String>> {
-    match c {
-        None => Ok(None),
-        Some(c) if c.len() == 2 && c.chars().all(|c| c.is_ascii_alphabetic()) => {
-            Ok(Some(c.to_ascii_uppercase()))
-        }
-        Some(c) => bail!("--country {c:?} is not an ISO 3166 code such as \"FR\""),
+    check(c, newsdesk_sources::parse_country)
+}
+
+fn check(
+    v: &Option<String>,
+    parse: fn(&str) -> Result<String, newsdesk_sources::EditError>,
+) -> Result<Option<String>> {
+    match v.as_deref().map(parse).transpose() {
+        Ok(v) => Ok(v.filter(|v| !v.is_empty())),
+        Err(e) => Err(super::sources_profile::edit_error(e)),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use newsdesk_core::{FactOrigin, Source};
 use newsdesk_feeds::OpmlOutline;
 use newsdesk_store::{SourceUpdate, Store};
@@ -15,20 +15,24 @@ pub use newsdesk_sources::ProfileEdit;
 /// Applies the operator's `edit` to source `id` (see [`newsdesk_sources::apply_edit`], shared
 /// with the web API).
 pub fn apply_edit(store: &Store, id: i64, edit: &ProfileEdit, reference: &str) -> Result<Source> {
-    match newsdesk_sources::apply_edit(store, id, edit, reference) {
-        Ok(s) => Ok(s),
-        Err(newsdesk_sources::EditError::NoSource(id)) => {
-            bail!("no source with id {id} (see `newsdesk sources list`)")
+    newsdesk_sources::apply_edit(store, id, edit, reference).map_err(edit_error)
+}
+
+/// A profile error in the command line's words (the flag that was wrong, what to type).
+pub fn edit_error(e: newsdesk_sources::EditError) -> anyhow::Error {
+    match e {
+        newsdesk_sources::EditError::NoSource(id) => {
+            anyhow::anyhow!("no source with id {id} (see `newsdesk sources list`)")
         }
-        Err(newsdesk_sources::EditError::Invalid {
+        newsdesk_sources::EditError::Invalid {
             field,
             value,
             expected,
-        }) => {
+        } => {
             let flag = if field == "media_type" { "type" } else { field };
-            bail!("--{flag} {value:?} is not {expected}")
+            anyhow::anyhow!("--{flag} {value:?} is not {expected}")
         }
-        Err(e) => Err(e.into()),
+        e => e.into(),
     }
 }
 
