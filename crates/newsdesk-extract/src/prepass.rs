@@ -48,8 +48,20 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
     // Whether an `<a>` or `<nobr>` may still be open: another one inside a block to empty
     // would make html5ever move the block (adoption agency).
     let mut reparenting_open = false;
+    // Whether a `<select>` that was kept may still be open: inside it another `<select>` start
+    // tag only closes it (and is itself dropped by the tree builder), so what follows that tag
+    // is not an option list and must not be emptied.
+    let mut select_open = false;
     // Open `<svg>`/`<math>` elements whose contents are kept (see below).
     let mut foreign = 0usize;
+    // Whether an element whose contents are HTML again (an integration point: svg's
+    // `foreignObject`, `desc`, `title`; math's `mi`, `mo`, `mn`, `ms`, `mtext`,
+    // `annotation-xml`) was opened in the open foreign content: there an HTML tag does not end
+    // it, elsewhere a breakout tag does.
+    let mut integration_open = false;
+    // Whether the outermost open foreign element is `<math>` (else `<svg>`): which names are
+    // integration points depends on it.
+    let mut in_math = false;
     let mut i = 0usize;
     while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + off;
@@ -116,14 +128,42 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             if reparenting(name) {
                 reparenting_open = false;
             }
+            if name.eq_ignore_ascii_case(b"select") {
+                select_open = false;
+            }
             if foreign_root(name) {
                 foreign = foreign.saturating_sub(1);
+            }
+            if foreign > 0
+                && !integration_open
+                && (name.eq_ignore_ascii_case(b"br") || name.eq_ignore_ascii_case(b"p"))
+            {
+                // `</br>` and `</p>` end foreign content as their start tags do.
+                foreign = 0;
+            }
+            if foreign > 0 && integration_point(name, in_math) {
+                // Closes the integration point (one level is tracked).
+                integration_open = false;
+            }
+            if foreign == 0 {
+                integration_open = false;
             }
             i = tag_end;
             text_from = Some(tag_end + 1);
             continue;
         }
         let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
+        if foreign > 0 && !integration_open && breaks_out(bytes, name, name_end, tag_end) {
+            // An HTML element ends the foreign content where it appears (html5ever pops to the
+            // HTML element around it) and is read as HTML.
+            foreign = 0;
+        }
+        if foreign > 0 && integration_point(name, in_math) && !self_closing {
+            integration_open = true;
+        }
+        if foreign == 0 {
+            integration_open = false;
+        }
         // Inside svg or math (foreign content) style, script… are not raw text and nav, form…
         // not what the body extractor drops: nothing is emptied there.
         let in_foreign = foreign > 0;
@@ -164,6 +204,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             if raw == "svg" && !drop {
                 // Its contents are read as markup, in foreign content.
                 foreign = 1;
+                in_math = false;
                 i = tag_end;
                 text_from = Some(tag_end + 1);
                 continue;
@@ -176,6 +217,7 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         }
         if !in_foreign && name.eq_ignore_ascii_case(b"math") && !self_closing {
             foreign = 1;
+            in_math = true;
         }
         if !in_foreign
             && name.eq_ignore_ascii_case(b"link")
@@ -216,6 +258,14 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
                 return out.finish(start);
             }
         }
+        let is_select = !in_foreign && name.eq_ignore_ascii_case(b"select");
+        if is_select && select_open {
+            // Closes the open select (html5ever ignores the tag itself): nothing to empty.
+            select_open = false;
+            i = tag_end;
+            text_from = Some(tag_end + 1);
+            continue;
+        }
         if !self_closing
             && !in_foreign
             && let Some(unread) = UNREAD_CONTENTS
@@ -232,6 +282,14 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             }
             i = close;
             continue;
+        }
+        if is_select && !self_closing {
+            select_open = true;
+        } else if !in_foreign
+            && (name.eq_ignore_ascii_case(b"input") || name.eq_ignore_ascii_case(b"keygen"))
+        {
+            // These close an open select too.
+            select_open = false;
         }
         i = tag_end;
         text_from = Some(tag_end + 1);
@@ -871,6 +929,32 @@ fn balanced(contents: &[u8], reparenting_open: bool) -> bool {
     }
     open.iter()
         .all(|o| IMPLIED_END.iter().any(|e| e.eq_ignore_ascii_case(o)))
+}
+
+/// Whether the start tag `name` (attributes up to `tag_end`) ends foreign content: one of the
+/// HTML elements the standard lists, and `<font>` with a `color`, `face` or `size` attribute.
+fn breaks_out(bytes: &[u8], name: &[u8], name_end: usize, tag_end: usize) -> bool {
+    if name.eq_ignore_ascii_case(b"font") {
+        let attrs = bytes.get(name_end..tag_end).unwrap_or_default();
+        return [b"color".as_slice(), b"face", b"size"]
+            .iter()
+            .any(|a| attrs.windows(a.len()).any(|w| w.eq_ignore_ascii_case(a)));
+    }
+    SVG_BREAKOUT
+        .iter()
+        .any(|h| *h != "font" && name.eq_ignore_ascii_case(h.as_bytes()))
+}
+
+/// Foreign elements whose contents are HTML again (svg's and math's integration points).
+fn integration_point(name: &[u8], in_math: bool) -> bool {
+    let points: &[&str] = if in_math {
+        &["mi", "mo", "mn", "ms", "mtext", "annotation-xml"]
+    } else {
+        &["foreignobject", "desc", "title"]
+    };
+    points
+        .iter()
+        .any(|p| name.eq_ignore_ascii_case(p.as_bytes()))
 }
 
 /// `<svg>` and `<math>`: their contents are foreign content.

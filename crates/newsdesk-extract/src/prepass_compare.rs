@@ -175,6 +175,19 @@ mod tests {
             "</3 <style>x</style> > <? <noscript>y</noscript> ?> <!x <nav><a href=/>z</a></nav> >",
             "<script><!--<script></script><!-- </script> --><p>after</p>",
             "<script><!-- a --></script><script><!--></script><p>x</p>",
+            // Inside an open select, `<select>` (or `<input>`) only closes it: what follows is
+            // not an option list (found by the prepass fuzz target).
+            "<select><option>a<p>x</p><select><option>a<option>b</select><p>y</p>",
+            "<select><option>a<p>x</p><input><select><option>b</select><p>y</p>",
+            "<select><option>a<i>x</select><select><option>b</select><p>y</p>",
+            // An HTML element ends svg/math content; inside an integration point it does not.
+            "<svg><s-->x<mi>y</mi><head><title>T</t><m a b>z</title><p>w</p>",
+            "<svg><g><p>x</p><style>a</style><title>t<b c=d>u</b></title></svg>",
+            "<svg><desc><p>x</p></desc><style><i a=b>s</i></style></svg><p>y</p>",
+            "<math><mi><b>x</b></mi><style><i a=b>s</i></style></math></p><style>z</style>",
+            "<svg><g></p><style><i a=b>s</i></style>",
+            "<svg><font color=red><style><i a=b>s</i></style></font></svg>",
+            "<svg><font><style><i a=b>s</i></style></font></svg>",
         ];
         for c in cases {
             check(c);
