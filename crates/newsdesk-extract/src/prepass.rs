@@ -231,8 +231,13 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
             continue;
         }
         let (unread, article_body) = unread_attributes(bytes, name_end, tag_end.min(bytes.len()));
-        for (from, to) in unread {
-            out.drop_range(from, to);
+        // A formatting element's attributes decide which of its copies the tree builder keeps
+        // (at most three equal ones, "Noah's Ark"): dropping some would make different ones
+        // equal, so they stay.
+        if !formatting(name) {
+            for (from, to) in unread {
+                out.drop_range(from, to);
+            }
         }
         article_body_seen |= article_body;
         if name.eq_ignore_ascii_case(b"plaintext") {
@@ -957,6 +962,16 @@ fn integration_point(name: &[u8], in_math: bool) -> bool {
         .any(|p| name.eq_ignore_ascii_case(p.as_bytes()))
 }
 
+/// The HTML formatting elements (the tree builder's list of active formatting elements).
+fn formatting(name: &[u8]) -> bool {
+    [
+        "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt",
+        "u",
+    ]
+    .iter()
+    .any(|f| name.eq_ignore_ascii_case(f.as_bytes()))
+}
+
 /// `<svg>` and `<math>`: their contents are foreign content.
 fn foreign_root(name: &[u8]) -> bool {
     name.eq_ignore_ascii_case(b"svg") || name.eq_ignore_ascii_case(b"math")
@@ -1050,10 +1065,11 @@ mod tests {
 
     #[test]
     fn unread_attributes_are_dropped_odd_tags_left_alone() {
+        // Formatting elements (`<a>`) keep theirs: the tree builder compares them.
         let page = r#"<div class="a" data-track='{"x":1}' onclick="go()" id=main hidden><a href="/x" target=_blank rel="author">x</a><img alt="" src="i.png" loading="lazy"/><p title=<odd>y</p></div>"#;
         assert_eq!(
             prepare(page),
-            r#"<div class="a" id=main hidden><a href="/x" rel="author">x</a><img alt="" src="i.png"/><p title=<odd>y</p></div>"#
+            r#"<div class="a" id=main hidden><a href="/x" target=_blank rel="author">x</a><img alt="" src="i.png"/><p title=<odd>y</p></div>"#
         );
     }
 

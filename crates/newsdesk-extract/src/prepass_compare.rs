@@ -188,6 +188,9 @@ mod tests {
             "<svg><g></p><style><i a=b>s</i></style>",
             "<svg><font color=red><style><i a=b>s</i></style></font></svg>",
             "<svg><font><style><i a=b>s</i></style></font></svg>",
+            // Formatting elements that differ only in attributes no stage reads are still
+            // different copies for the tree builder (at most three equal ones are kept).
+            "<p><s x=1><s x=2><s x=3><s x=4><s x=5>a</p><p>b</p>",
         ];
         for c in cases {
             check(c);
