@@ -372,16 +372,13 @@ impl StoryStage {
     pub async fn hook(&self, store: &Store) -> Option<Arc<dyn PivotTranslate>> {
         let pivot = self.pivot.as_ref()?;
         let handle = tokio::runtime::Handle::try_current().ok()?;
-        let built = match crate::translate::translation_cache(
-            &pivot.translate,
-            &pivot.base_dir,
-            store,
-        ) {
-            Ok(cache) => Translator::from_config(&pivot.translate, cache)
-                .await
-                .map_err(crate::PipelineError::from),
-            Err(e) => Err(e),
-        };
+        let built =
+            match crate::translate::translation_cache(&pivot.translate, &pivot.base_dir, store) {
+                Ok(cache) => Translator::from_config(&pivot.translate, cache)
+                    .await
+                    .map_err(crate::PipelineError::from),
+                Err(e) => Err(e),
+            };
         let translator = match built {
             Ok(t) => t,
             Err(e) => {

@@ -1,7 +1,8 @@
 //! SQLite storage for newsdesk: the **store** stage of the pipeline.
 //!
 //! A [`Store`] is a handle on one SQLite database file (WAL mode, one writer connection and a
-//! pool of reader connections; cheap to clone, `Send + Sync`). It keeps:
+//! pool of reader connections; cheap to clone, `Send + Sync`), or on a PostgreSQL database
+//! ([`Store::open_url`]; every operation below works on both). It keeps:
 //!
 //! * sources ([`Store::add_source`], [`Store::update_source`] with a [`SourceUpdate`],
 //!   [`Store::list_sources`] with stats, [`Store::remove_source`] which cascades);

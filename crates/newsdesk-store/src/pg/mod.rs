@@ -14,6 +14,7 @@ pub(crate) mod listing;
 pub(crate) mod migrations;
 pub(crate) mod search;
 pub(crate) mod sources;
+pub(crate) mod stories;
 pub(crate) mod translations;
 pub(crate) mod web_queries;
 
