@@ -15,6 +15,9 @@ pub enum StoreError {
     /// The story engine's snapshot could not be written or was not the announced size.
     #[error("store: story snapshot: {0}")]
     Snapshot(#[source] std::io::Error),
+    /// `store copy` refused or failed (nothing was copied).
+    #[error("store: copy: {0}")]
+    Copy(String),
     /// A value read back from the database is not what the store writes.
     #[error("store: unreadable value in the database: {0}")]
     Decode(String),

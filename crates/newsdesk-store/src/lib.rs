@@ -43,6 +43,7 @@
 
 mod articles;
 mod columns;
+mod copy;
 mod error;
 mod fetch_state;
 mod lead;
@@ -58,6 +59,9 @@ mod stories;
 mod translations;
 mod web_queries;
 
+pub use copy::{
+    CopyOptions, CopyProgress, CopyReport, TABLES as COPIED_TABLES, TableCopy, copy_store,
+};
 pub use error::{Result, StoreError};
 pub use lead::{LEAD_CHARS, lead};
 pub use migrations::SCHEMA_VERSION;
