@@ -1,0 +1,156 @@
+//! `newsdesk store copy`: a site filled from the demo's outlets (served on 127.0.0.1) moves
+//! from its SQLite file to a throw-away PostgreSQL database, and `serve` on PostgreSQL gives the
+//! same pages, story, API answers and search results as on SQLite.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+
+use newsdesk_demo::{Origin, sample_corpus};
+use support::{Site, http_get, query_i64, serve};
+
+/// The page at `path`. The attributes the body sanitiser adds to images come out in an order
+/// that changes from process to process (ammonia keeps them in a `HashMap`), whatever the
+/// database: they are put in one order. Absolute links name the server's own address: it is
+/// replaced by `BASE`.
+fn get(base: &str, path: &str) -> String {
+    let (status, body) = http_get(&format!("{base}{path}")).unwrap_or_else(|| panic!("{path}"));
+    assert_eq!(status, 200, "{path}: {body}");
+    let mut body = body.replace(base, "BASE");
+    // In HTML, escaped in JSON and in XML text.
+    for quote in ["\"", "\\\"", "&quot;"] {
+        body = body.replace(
+            &format!("loading={quote}lazy{quote} referrerpolicy={quote}no-referrer{quote}"),
+            &format!("referrerpolicy={quote}no-referrer{quote} loading={quote}lazy{quote}"),
+        );
+    }
+    body
+}
+
+#[test]
+fn the_demo_site_copied_to_postgresql_serves_the_same_pages() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let addr: SocketAddr = "127.0.0.1:0".parse().expect("address");
+    let origin = rt
+        .block_on(Origin::start(sample_corpus(), addr))
+        .expect("demo origin");
+    let site = Site::new("");
+    for s in &origin.sources {
+        site.ok(&["sources", "add", &s.feed_url]);
+    }
+    site.ok(&["fetch"]);
+    rt.block_on(origin.shutdown());
+    let articles = query_i64(&site.db(), "SELECT COUNT(*) FROM articles");
+    assert!(articles >= 20, "the demo's articles are stored: {articles}");
+    let copy = query_i64(&site.db(), "SELECT MIN(article_id) FROM provenance");
+    let story = query_i64(
+        &site.db(),
+        &format!("SELECT story_id FROM article_stories WHERE article_id = {copy}"),
+    );
+
+    let url = newsdesk_pgtest::fresh_database("store_copy").unwrap_or_else(|e| panic!("{e}"));
+    let from = format!("sqlite://{}", site.db().display());
+    let out = site.ok(&["store", "copy", "--from", &from, "--to", &url]);
+    assert!(out.contains("counts and checksums verified"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("articles ") && l.contains(&format!(" {articles} rows"))),
+        "{out}"
+    );
+
+    // Again: the target is no longer empty.
+    let again = site.run(&["store", "copy", "--from", &from, "--to", &url]);
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("--force"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+
+    // A source that is not there is named, not created.
+    let missing = site.run(&[
+        "store",
+        "copy",
+        "--from",
+        "sqlite://nowhere.db",
+        "--to",
+        &url,
+    ]);
+    assert!(!missing.status.success());
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("nowhere.db does not exist"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+    assert!(!site.path().join("nowhere.db").exists());
+
+    // A second site directory whose configuration points at PostgreSQL.
+    let pg_site = tempfile::tempdir().expect("tempdir");
+    let config = std::fs::read_to_string(site.path().join("newsdesk.toml")).expect("config");
+    std::fs::write(
+        pg_site.path().join("newsdesk.toml"),
+        config.replace(
+            "database = \"data/newsdesk.db\"",
+            &format!("database = \"data/unused.db\"\nurl = \"{url}\""),
+        ),
+    )
+    .expect("write config");
+
+    let (_sqlite_server, on_sqlite) = serve(site.path());
+    let (_pg_server, on_pg) = serve(pg_site.path());
+    let title: String = {
+        let conn = rusqlite::Connection::open(site.db()).expect("open");
+        conn.query_row("SELECT title FROM articles WHERE id = ?1", [copy], |r| {
+            r.get(0)
+        })
+        .expect("title")
+    };
+    let word = title
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| w.chars().count() >= 5)
+        .unwrap_or("harbour")
+        .to_owned();
+    for path in [
+        "/".to_owned(),
+        format!("/articles/{copy}"),
+        format!("/stories/{story}"),
+        "/stories".to_owned(),
+        "/sources".to_owned(),
+        "/api/v1/articles".to_owned(),
+        format!("/api/v1/articles/{copy}"),
+        "/feed.atom".to_owned(),
+    ] {
+        let a = get(&on_sqlite, &path);
+        let b = get(&on_pg, &path);
+        assert!(
+            a == b,
+            "{path} differs:\n--- sqlite\n{a}\n--- postgres\n{b}"
+        );
+    }
+    let story_page = get(&on_pg, &format!("/stories/{story}"));
+    assert!(
+        story_page.contains(&format!("/articles/{copy}")),
+        "{story_page}"
+    );
+    // Search: PostgreSQL stems words in each language (and ranks by its own measure) where
+    // SQLite's FTS5 matches words as written, so it may find more, in another order; every
+    // article found on SQLite is found on PostgreSQL, the copy among them.
+    let found = |base: &str| -> BTreeSet<String> {
+        get(base, &format!("/search?q={word}"))
+            .lines()
+            .filter(|l| l.contains("class=\"card-title\""))
+            .filter_map(|l| l.split("href=\"").nth(1))
+            .filter_map(|l| l.split('"').next())
+            .map(str::to_owned)
+            .collect()
+    };
+    let (on_a, on_b) = (found(&on_sqlite), found(&on_pg));
+    assert!(on_a.contains(&format!("/articles/{copy}")), "{on_a:?}");
+    assert!(on_a.is_subset(&on_b), "{on_a:?} ⊄ {on_b:?}");
+    assert!(!pg_site.path().join("data/unused.db").exists());
+}
