@@ -54,6 +54,7 @@ mod schedule;
 mod search;
 mod source_rows;
 mod sources;
+mod status;
 mod store;
 mod stories;
 mod translations;
@@ -69,6 +70,7 @@ pub use pg::POSTGRES_CONNECTIONS;
 pub use schedule::ScheduleState;
 pub use search::fts_query;
 pub use sources::SourceUpdate;
+pub use status::StoreStatus;
 pub use store::{BUSY_TIMEOUT, READER_CONNECTIONS, Store};
 pub use stories::{
     LinkEvidence, NewLink, NewPlacement, ProvenanceRecord, StoryArticle, StoryDetail, StoryInput,

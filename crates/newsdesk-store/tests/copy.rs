@@ -5,7 +5,7 @@ mod common;
 
 use chrono::NaiveDate;
 use common::{article, at, source};
-use newsdesk_core::{ArticleQuery, CacheKey, TranslationCache, TranslationUsage};
+use newsdesk_core::{ArticleQuery, CacheKey, FetchState, TranslationCache, TranslationUsage};
 use newsdesk_store::{
     ArticleTranslation, COPIED_TABLES, CopyOptions, CopyProgress, LinkEvidence, NewLink,
     NewPlacement, Store, StoreError, StoryOrder, TranslationStatus, copy_store,
@@ -23,6 +23,13 @@ fn populate(store: &Store) {
         ids.push(store.insert_article(&a).expect("insert").expect("new"));
     }
     store.record_entry(s1, "seen-only").expect("entry");
+    store
+        .save_fetch_state(&FetchState {
+            last_fetch_at: Some(at(1_700_000_500)),
+            consecutive_failures: 1,
+            ..FetchState::never(s2)
+        })
+        .expect("fetch state");
     store
         .save_translation(&ArticleTranslation {
             article_id: ids[0],
@@ -208,5 +215,35 @@ impl CachedOne for Store {
             hash: "h1".into(),
         })
         .expect("cache get")
+    }
+}
+
+#[test]
+fn status_counts_the_same_on_both_backends() {
+    let (_dir, sqlite) = common::fresh();
+    populate(&sqlite);
+    let pg = common::fresh_postgres("status");
+    copy_store(&sqlite, &pg, CopyOptions::default(), &mut |_| {}).expect("copy");
+    let (a, b) = (
+        sqlite.status().expect("status"),
+        pg.status().expect("status"),
+    );
+    assert_eq!((a.backend, b.backend), ("sqlite", "postgres"));
+    assert_eq!(a.tables, b.tables);
+    assert_eq!(a.schema_version, b.schema_version);
+    let articles = a
+        .tables
+        .iter()
+        .find(|(t, _)| t == "articles")
+        .expect("articles");
+    assert_eq!(articles.1, 4);
+    // `populate` records one failed fetch; three of the four articles are placed.
+    for s in [&a, &b] {
+        assert_eq!(s.last_fetch_at, Some(at(1_700_000_500)));
+        assert_eq!(s.sources_never_fetched, 1);
+        assert_eq!((s.sources_failing, s.sources_paused), (1, 0));
+        assert_eq!(s.stories_placed_through, Some(3));
+        assert_eq!(s.newest_article, Some(4));
+        assert_eq!(s.articles_not_placed, 1);
     }
 }

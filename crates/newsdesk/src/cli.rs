@@ -68,6 +68,13 @@ pub enum Command {
     /// Move or inspect a whole database.
     #[command(subcommand)]
     Store(StoreCommand),
+    /// Show the database: backend, schema version, rows per table, the last fetch, sources
+    /// failing or paused, and how far the story stage has placed articles.
+    Status {
+        /// Print it as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Make one polite pass over every source and store new articles.
     ///
     /// A progress line (sources and articles done, rate, ETA) is shown on a terminal, then a

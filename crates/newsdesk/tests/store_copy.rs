@@ -101,6 +101,40 @@ fn the_demo_site_copied_to_postgresql_serves_the_same_pages() {
     )
     .expect("write config");
 
+    // `status` on each: the same rows, fetch and story progress; each names its backend.
+    let status = |dir: &std::path::Path| -> serde_json::Value {
+        let out = support::run(dir, &["status", "--json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("status --json")
+    };
+    let (a, b) = (status(site.path()), status(pg_site.path()));
+    assert_eq!(
+        (a["backend"].as_str(), b["backend"].as_str()),
+        (Some("sqlite"), Some("postgres"))
+    );
+    for field in [
+        "tables",
+        "schema_version",
+        "last_fetch_at",
+        "stories_placed_through",
+        "articles_not_placed",
+    ] {
+        assert_eq!(a[field], b[field], "{field}");
+    }
+    assert!(a["last_fetch_at"].is_string(), "{a}");
+    let text =
+        String::from_utf8_lossy(&support::run(pg_site.path(), &["status"]).stdout).into_owned();
+    assert!(
+        text.lines().any(|l| l.trim_start().starts_with("articles ")
+            && l.ends_with(&format!(" {articles} rows"))),
+        "{text}"
+    );
+    assert!(text.contains("(postgres)"), "{text}");
+
     let (_sqlite_server, on_sqlite) = serve(site.path());
     let (_pg_server, on_pg) = serve(pg_site.path());
     let title: String = {

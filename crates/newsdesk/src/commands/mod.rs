@@ -37,6 +37,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Init { dir, force } => init::run(dir, force),
         Command::Migrate => migrate::run(cli.config.as_deref()),
         Command::Store(cmd) => store::run(cmd, quiet),
+        Command::Status { json } => store::status(cli.config.as_deref(), json),
         Command::Sources(cmd) => {
             sources::run(Context::load(cli.config.as_deref())?, cmd, quiet).await
         }

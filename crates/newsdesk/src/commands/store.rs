@@ -1,4 +1,4 @@
-//! `newsdesk store …`: whole-database tools (`store copy`).
+//! `newsdesk store …`: whole-database tools (`store copy`), and `newsdesk status`.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -8,7 +8,9 @@ use anyhow::{Context as _, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use newsdesk_store::{CopyOptions, CopyProgress, Store, copy_store};
 
+use super::context::open_store;
 use crate::cli::StoreCommand;
+use crate::config::Config;
 
 /// Runs one `store` subcommand.
 pub fn run(cmd: StoreCommand, quiet: bool) -> Result<ExitCode> {
@@ -83,5 +85,38 @@ fn copy(from: &str, to: &str, force: bool, quiet: bool) -> Result<ExitCode> {
             target.location()
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `newsdesk status`: what the configured store holds and how far the work is.
+pub fn status(explicit: Option<&Path>, json: bool) -> Result<ExitCode> {
+    let config = Config::load(&Config::locate(explicit)?)?;
+    let store = open_store(&config, false)?;
+    let s = store.status()?;
+    if json {
+        say!("{}", serde_json::to_string_pretty(&s)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!("database       {} ({})", s.location, s.backend);
+    say!("schema version {}", s.schema_version);
+    for (table, rows) in &s.tables {
+        say!("  {table:<22} {rows:>10} rows");
+    }
+    let last = s
+        .last_fetch_at
+        .map_or_else(|| "never".to_owned(), |t| t.to_rfc3339());
+    say!("last fetch     {last}");
+    say!(
+        "sources        {} never fetched, {} failing, {} paused",
+        s.sources_never_fetched,
+        s.sources_failing,
+        s.sources_paused
+    );
+    say!(
+        "stories        placed through article {} of {}; {} articles waiting",
+        s.stories_placed_through.unwrap_or(0),
+        s.newest_article.unwrap_or(0),
+        s.articles_not_placed
+    );
     Ok(ExitCode::SUCCESS)
 }
