@@ -188,3 +188,107 @@ fn the_demo_site_copied_to_postgresql_serves_the_same_pages() {
     assert!(on_a.is_subset(&on_b), "{on_a:?} ⊄ {on_b:?}");
     assert!(!pg_site.path().join("data/unused.db").exists());
 }
+
+/// Stories as sets of article URLs, and links as (copy URL, kind, original URL), read with SQL
+/// both backends accept.
+type Outcome = (
+    BTreeSet<BTreeSet<String>>,
+    BTreeSet<(String, String, String)>,
+);
+
+const STORY_ROWS: &str =
+    "SELECT x.story_id, a.url FROM article_stories x JOIN articles a ON a.id = x.article_id";
+const LINK_ROWS: &str = "SELECT a.url, p.kind, o.url FROM provenance p \
+     JOIN articles a ON a.id = p.article_id JOIN articles o ON o.id = p.original_id";
+
+fn outcome(stories: Vec<(i64, String)>, links: Vec<(String, String, String)>) -> Outcome {
+    let mut by_story: std::collections::BTreeMap<i64, BTreeSet<String>> = Default::default();
+    for (story, url) in stories {
+        by_story.entry(story).or_default().insert(url);
+    }
+    (
+        by_story.into_values().collect(),
+        links.into_iter().collect(),
+    )
+}
+
+/// `fetch` straight into PostgreSQL runs the whole pipeline there (articles, story placement
+/// with its saved engine state, provenance) and ends as the same fetch into SQLite does.
+#[test]
+fn fetching_into_postgresql_places_the_demo_as_sqlite_does() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let addr: SocketAddr = "127.0.0.1:0".parse().expect("address");
+    let origin = rt
+        .block_on(Origin::start(sample_corpus(), addr))
+        .expect("demo origin");
+    let url = newsdesk_pgtest::fresh_database("fetch_pg").unwrap_or_else(|e| panic!("{e}"));
+    let on_sqlite = Site::new("");
+    let on_pg = Site::new("");
+    let config = std::fs::read_to_string(on_pg.path().join("newsdesk.toml")).expect("config");
+    std::fs::write(
+        on_pg.path().join("newsdesk.toml"),
+        config.replace(
+            "database = \"data/newsdesk.db\"",
+            &format!("database = \"data/newsdesk.db\"\nurl = \"{url}\""),
+        ),
+    )
+    .expect("write config");
+    on_pg.ok(&["migrate"]);
+    for s in &origin.sources {
+        on_sqlite.ok(&["sources", "add", &s.feed_url]);
+        on_pg.ok(&["sources", "add", &s.feed_url]);
+    }
+    on_sqlite.ok(&["fetch"]);
+    on_pg.ok(&["fetch"]);
+    rt.block_on(origin.shutdown());
+    // `init` made the SQLite file; nothing went into it.
+    assert_eq!(query_i64(&on_pg.db(), "SELECT COUNT(*) FROM articles"), 0);
+
+    let conn = rusqlite::Connection::open(on_sqlite.db()).expect("open");
+    let sqlite_stories: Vec<(i64, String)> = conn
+        .prepare(STORY_ROWS)
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()
+        })
+        .expect("stories");
+    let sqlite_links: Vec<(String, String, String)> = conn
+        .prepare(LINK_ROWS)
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()
+        })
+        .expect("links");
+    let mut pg = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    let pg_stories: Vec<(i64, String)> = pg
+        .query(STORY_ROWS, &[])
+        .expect("stories")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let pg_links: Vec<(String, String, String)> = pg
+        .query(LINK_ROWS, &[])
+        .expect("links")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let articles = sample_corpus().articles().len();
+    assert_eq!(sqlite_stories.len(), articles, "every article placed");
+    let (stories_a, links_a) = outcome(sqlite_stories, sqlite_links);
+    let (stories_b, links_b) = outcome(pg_stories, pg_links);
+    assert!(
+        links_a.iter().any(|(_, kind, _)| kind == "copy"),
+        "{links_a:?}"
+    );
+    assert_eq!(links_b, links_a, "the same provenance links");
+    assert_eq!(stories_b, stories_a, "the same stories");
+    let placed: Option<i64> = pg
+        .query_one("SELECT placed_through FROM story_state WHERE id = 1", &[])
+        .expect("story state")
+        .get(0);
+    assert!(placed.is_some_and(|p| p > 0), "the engine's state is saved");
+}
