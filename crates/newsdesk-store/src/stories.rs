@@ -417,7 +417,8 @@ impl Store {
 
     /// The story engine's saved state, streamed: `read` gets the last article id placed and a
     /// reader over the snapshot (SQLite's incremental blob I/O, so the snapshot is never held in
-    /// memory as a whole). `None` when nothing is saved.
+    /// memory as a whole; on PostgreSQL the `bytea` value is read whole first). `None` when
+    /// nothing is saved.
     pub fn story_state_with<T>(
         &self,
         read: impl FnOnce(ArticleId, &mut dyn Read) -> T,
@@ -654,7 +655,7 @@ impl Store {
 
     /// [`Store::record_placements`] with the snapshot streamed by `write_snapshot` straight
     /// into the database (SQLite's incremental blob I/O: no copy of the snapshot is built, by
-    /// the caller or by the binding). `snapshot_len` is its exact size in bytes; writing more
+    /// the caller or by the binding; PostgreSQL gathers it in memory and writes it whole). `snapshot_len` is its exact size in bytes; writing more
     /// or fewer bytes, or a failing `write_snapshot`, records nothing.
     pub fn record_placements_streamed(
         &self,
