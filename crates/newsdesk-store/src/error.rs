@@ -12,11 +12,18 @@ pub enum StoreError {
     /// PostgreSQL failed.
     #[error("store: postgres error: {0}")]
     Postgres(#[from] postgres::Error),
+    /// The story engine's snapshot could not be written or was not the announced size.
+    #[error("store: story snapshot: {0}")]
+    Snapshot(#[source] std::io::Error),
+    /// `store copy` refused or failed (nothing was copied).
+    #[error("store: copy: {0}")]
+    Copy(String),
     /// A value read back from the database is not what the store writes.
     #[error("store: unreadable value in the database: {0}")]
     Decode(String),
-    /// The operation has no PostgreSQL implementation yet (the place in the store is named).
-    #[error("store: this operation is not available on PostgreSQL yet ({0})")]
+    /// A SQLite-only path of the store was reached on PostgreSQL (a bug: every operation has a
+    /// PostgreSQL twin; the place in the store is named).
+    #[error("store: this operation is not available on PostgreSQL ({0})")]
     NotOnPostgres(String),
     /// A source with this feed URL already exists.
     #[error("store: a source with feed URL {feed_url} already exists (id {id})")]

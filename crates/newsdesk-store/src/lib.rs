@@ -1,7 +1,8 @@
 //! SQLite storage for newsdesk: the **store** stage of the pipeline.
 //!
 //! A [`Store`] is a handle on one SQLite database file (WAL mode, one writer connection and a
-//! pool of reader connections; cheap to clone, `Send + Sync`). It keeps:
+//! pool of reader connections; cheap to clone, `Send + Sync`), or on a PostgreSQL database
+//! ([`Store::open_url`]; every operation below works on both). It keeps:
 //!
 //! * sources ([`Store::add_source`], [`Store::update_source`] with a [`SourceUpdate`],
 //!   [`Store::list_sources`] with stats, [`Store::remove_source`] which cascades);
@@ -42,6 +43,7 @@
 
 mod articles;
 mod columns;
+mod copy;
 mod error;
 mod fetch_state;
 mod lead;
@@ -52,11 +54,15 @@ mod schedule;
 mod search;
 mod source_rows;
 mod sources;
+mod status;
 mod store;
 mod stories;
 mod translations;
 mod web_queries;
 
+pub use copy::{
+    CopyOptions, CopyProgress, CopyReport, TABLES as COPIED_TABLES, TableCopy, copy_store,
+};
 pub use error::{Result, StoreError};
 pub use lead::{LEAD_CHARS, lead};
 pub use migrations::SCHEMA_VERSION;
@@ -64,6 +70,7 @@ pub use pg::POSTGRES_CONNECTIONS;
 pub use schedule::ScheduleState;
 pub use search::fts_query;
 pub use sources::SourceUpdate;
+pub use status::StoreStatus;
 pub use store::{BUSY_TIMEOUT, READER_CONNECTIONS, Store};
 pub use stories::{
     LinkEvidence, NewLink, NewPlacement, ProvenanceRecord, StoryArticle, StoryDetail, StoryInput,

@@ -217,8 +217,9 @@ impl Store {
         }
     }
 
-    /// The SQLite side, or an error naming the caller when this store runs on PostgreSQL and the
-    /// operation has no PostgreSQL implementation yet.
+    /// The SQLite side, or an error naming the caller when this store runs on PostgreSQL (every
+    /// public operation hands over to `crate::pg` first, so this only guards against a path
+    /// that forgot to).
     #[track_caller]
     fn sqlite(&self) -> Result<&Sqlite> {
         match &*self.inner {

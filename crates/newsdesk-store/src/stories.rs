@@ -162,11 +162,11 @@ pub struct StoryInput {
 
 /// Bytes buffered between the story engine's snapshot and SQLite's incremental blob I/O (each
 /// blob write is one SQLite call, so the encoder's many small writes are gathered first).
-const SNAPSHOT_IO_BUFFER: usize = 1 << 20;
+pub(crate) const SNAPSHOT_IO_BUFFER: usize = 1 << 20;
 
 /// A failure of the caller's snapshot reader or writer, as the store reports it.
-fn snapshot_io_error(e: std::io::Error) -> StoreError {
-    StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+pub(crate) fn snapshot_io_error(e: std::io::Error) -> StoreError {
+    StoreError::Snapshot(e)
 }
 
 /// The story engine's saved state.
@@ -208,7 +208,7 @@ pub struct StoryPass<'a> {
     pub snapshot_len: u64,
 }
 
-fn at(secs: Option<i64>) -> Option<DateTime<Utc>> {
+pub(crate) fn at(secs: Option<i64>) -> Option<DateTime<Utc>> {
     secs.and_then(|s| Utc.timestamp_opt(s, 0).single())
 }
 
@@ -223,11 +223,11 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<StorySummary> {
     })
 }
 
-const SUMMARY: &str = "SELECT st.id, st.title, st.article_count, \
+pub(crate) const SUMMARY: &str = "SELECT st.id, st.title, st.article_count, \
      (SELECT COUNT(DISTINCT a.source_id) FROM article_stories x JOIN articles a ON a.id = x.article_id \
       WHERE x.story_id = st.id), st.first_at, st.last_at FROM stories st";
 
-const PROVENANCE: &str = "SELECT p.kind, p.article_id, p.original_id, o.title, os.name, o.sort_at, \
+pub(crate) const PROVENANCE: &str = "SELECT p.kind, p.article_id, p.original_id, o.title, os.name, o.sort_at, \
      a.title, s.name, a.sort_at, p.matched_id, p.confidence, p.evidence \
      FROM provenance p JOIN articles a ON a.id = p.article_id JOIN sources s ON s.id = a.source_id \
      JOIN articles o ON o.id = p.original_id JOIN sources os ON os.id = o.source_id";
@@ -369,9 +369,9 @@ fn record_placements_in(
 }
 
 /// Counts what goes through it (a blob refuses to grow, so a short write shows as a count).
-struct CountingWriter<W> {
-    inner: W,
-    written: u64,
+pub(crate) struct CountingWriter<W> {
+    pub(crate) inner: W,
+    pub(crate) written: u64,
 }
 
 impl<W: Write> Write for CountingWriter<W> {
@@ -399,6 +399,9 @@ pub enum StoryOrder {
 impl Store {
     /// The story engine's saved state, if any.
     pub fn story_state(&self) -> Result<Option<StoryState>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::story_state(pg);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached("SELECT placed_through, snapshot FROM story_state WHERE id = 1")?
@@ -414,11 +417,15 @@ impl Store {
 
     /// The story engine's saved state, streamed: `read` gets the last article id placed and a
     /// reader over the snapshot (SQLite's incremental blob I/O, so the snapshot is never held in
-    /// memory as a whole). `None` when nothing is saved.
+    /// memory as a whole; on PostgreSQL the `bytea` value is read whole first). `None` when
+    /// nothing is saved.
     pub fn story_state_with<T>(
         &self,
         read: impl FnOnce(ArticleId, &mut dyn Read) -> T,
     ) -> Result<Option<T>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::story_state_with(pg, read);
+        }
         self.read(|conn| {
             let Some((rowid, placed_through)) = conn
                 .prepare_cached("SELECT rowid, placed_through FROM story_state WHERE id = 1")?
@@ -436,6 +443,9 @@ impl Store {
     /// The largest story id ever recorded (in stories or placements), if any: a rebuilt story
     /// engine numbers its new stories above it.
     pub fn max_story_id(&self) -> Result<Option<StoryKey>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::max_story_id(pg);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached(
@@ -448,6 +458,9 @@ impl Store {
 
     /// The last article id placed in stories, without reading the engine's (large) snapshot.
     pub fn story_placed_through(&self) -> Result<Option<ArticleId>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::story_placed_through(pg);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached("SELECT placed_through FROM story_state WHERE id = 1")?
@@ -458,6 +471,9 @@ impl Store {
 
     /// Up to `limit` articles with an id above `after`, in id (arrival) order.
     pub fn story_inputs_after(&self, after: ArticleId, limit: usize) -> Result<Vec<StoryInput>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::story_inputs_after(pg, after, limit);
+        }
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT a.id, COALESCE(a.language, s.language), a.published_at, a.title, a.body_text, \
@@ -473,6 +489,9 @@ impl Store {
     /// placements are settled (`None`: every article placed is settled); `None` when nothing
     /// was placed yet.
     pub fn story_progress(&self) -> Result<Option<(ArticleId, Option<i64>)>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::story_progress(pg);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached(
@@ -485,6 +504,13 @@ impl Store {
 
     /// The latest clock of the articles up to `through` (by id), if any.
     pub fn latest_clock_through(&self, through: ArticleId) -> Result<Option<i64>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::article_aggregate(
+                pg,
+                "SELECT MAX(sort_at) FROM articles WHERE id <= $1",
+                Some(through),
+            );
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached("SELECT MAX(sort_at) FROM articles WHERE id <= ?1")?
@@ -494,6 +520,9 @@ impl Store {
 
     /// The largest article id, if any article.
     pub fn max_article_id(&self) -> Result<Option<ArticleId>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::article_aggregate(pg, "SELECT MAX(id) FROM articles", None);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached("SELECT MAX(id) FROM articles")?
@@ -505,6 +534,9 @@ impl Store {
     /// articles (by id) are read back until one fetched before `since`, so the cost is that of
     /// the recent arrivals, not of the whole store. `None` when none is that recent.
     pub fn earliest_clock_fetched_since(&self, since: DateTime<Utc>) -> Result<Option<i64>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::earliest_clock_fetched_since(pg, since);
+        }
         let since = instant(since);
         self.read(|conn| {
             let mut stmt =
@@ -525,6 +557,13 @@ impl Store {
 
     /// The latest article clock (`sort_at`, unix seconds) in the store, if any article.
     pub fn latest_article_clock(&self) -> Result<Option<i64>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::article_aggregate(
+                pg,
+                "SELECT MAX(sort_at) FROM articles",
+                None,
+            );
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached("SELECT MAX(sort_at) FROM articles")?
@@ -534,6 +573,13 @@ impl Store {
 
     /// The earliest clock of the articles stored after `after` (by id), if any.
     pub fn earliest_clock_after(&self, after: ArticleId) -> Result<Option<i64>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::article_aggregate(
+                pg,
+                "SELECT MIN(sort_at) FROM articles WHERE id > $1",
+                Some(after),
+            );
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached("SELECT MIN(sort_at) FROM articles WHERE id > ?1")?
@@ -552,6 +598,16 @@ impl Store {
         from: (i64, ArticleId),
         limit: usize,
     ) -> Result<Vec<StoryInput>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::story_inputs_unsettled(
+                pg,
+                placed_through,
+                settled_before,
+                below,
+                from,
+                limit,
+            );
+        }
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT a.id, COALESCE(a.language, s.language), a.published_at, a.title, a.body_text, \
@@ -599,7 +655,7 @@ impl Store {
 
     /// [`Store::record_placements`] with the snapshot streamed by `write_snapshot` straight
     /// into the database (SQLite's incremental blob I/O: no copy of the snapshot is built, by
-    /// the caller or by the binding). `snapshot_len` is its exact size in bytes; writing more
+    /// the caller or by the binding; PostgreSQL gathers it in memory and writes it whole). `snapshot_len` is its exact size in bytes; writing more
     /// or fewer bytes, or a failing `write_snapshot`, records nothing.
     pub fn record_placements_streamed(
         &self,
@@ -629,6 +685,9 @@ impl Store {
         placements: &[NewPlacement],
         placed_through: ArticleId,
     ) -> Result<()> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::record_provisional(pg, placements, placed_through);
+        }
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             expect_placed_through(&tx, placed_through)?;
@@ -655,9 +714,11 @@ impl Store {
         title_of: &dyn Fn(StoryKey) -> Option<String>,
         write_snapshot: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
-        let blob_len = i64::try_from(pass.snapshot_len).map_err(|e| {
-            StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-        })?;
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::record_story_pass(pg, pass, title_of, write_snapshot);
+        }
+        let blob_len = i64::try_from(pass.snapshot_len)
+            .map_err(|e| snapshot_io_error(std::io::Error::other(e)))?;
         let (previous, placed_through) = (pass.previous, pass.placed_through);
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -756,6 +817,9 @@ impl Store {
             StoryOrder::Biggest => "st.article_count DESC, st.last_at DESC, st.id DESC",
             StoryOrder::Newest => "st.last_at DESC, st.id DESC",
         };
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::list_stories(pg, order_by, min_articles, limit);
+        }
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(&format!(
                 "{SUMMARY} WHERE st.article_count >= ?1 ORDER BY {order_by} LIMIT ?2"
@@ -767,6 +831,9 @@ impl Store {
 
     /// One story with its articles (oldest first), if it exists.
     pub fn get_story(&self, id: StoryKey) -> Result<Option<StoryDetail>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::get_story(pg, id);
+        }
         self.read(|conn| {
             let Some(summary) = conn
                 .prepare_cached(&format!("{SUMMARY} WHERE st.id = ?1"))?
@@ -805,6 +872,9 @@ impl Store {
 
     /// The story an article was placed in, if any.
     pub fn article_story(&self, article: ArticleId) -> Result<Option<StorySummary>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::article_story(pg, article);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached(&format!(
@@ -817,6 +887,9 @@ impl Store {
 
     /// The id of the story an article was placed in, if any (one index lookup).
     pub fn article_story_id(&self, article: ArticleId) -> Result<Option<StoryKey>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::article_story_id(pg, article);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached("SELECT story_id FROM article_stories WHERE article_id = ?1")?
@@ -827,6 +900,9 @@ impl Store {
 
     /// The article's own provenance link (what it copies), if any.
     pub fn article_provenance(&self, article: ArticleId) -> Result<Option<ProvenanceRecord>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::article_provenance(pg, article);
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached(&format!("{PROVENANCE} WHERE p.article_id = ?1"))?
@@ -837,6 +913,9 @@ impl Store {
 
     /// The links of articles that copy this one (oldest first).
     pub fn article_copies(&self, article: ArticleId) -> Result<Vec<ProvenanceRecord>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::stories::article_copies(pg, article);
+        }
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(&format!(
                 "{PROVENANCE} WHERE p.original_id = ?1 ORDER BY a.sort_at, a.id"

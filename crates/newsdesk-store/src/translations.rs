@@ -239,6 +239,9 @@ impl Store {
 
     /// Number of cached segment translations.
     pub fn cached_translation_count(&self) -> Result<u64> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::translations::cache::count(pg);
+        }
         self.read(|conn| {
             let n: i64 = conn
                 .prepare_cached("SELECT COUNT(*) FROM translation_cache")?
@@ -249,7 +252,7 @@ impl Store {
 
     fn cache_error(&self, e: crate::StoreError) -> TranslationCacheError {
         TranslationCacheError {
-            place: self.path().display().to_string(),
+            place: self.location(),
             message: e.to_string(),
         }
     }
@@ -257,6 +260,9 @@ impl Store {
 
 impl TranslationCache for Store {
     fn get(&self, key: &CacheKey) -> std::result::Result<Option<String>, TranslationCacheError> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::translations::cache::get(pg, key).map_err(|e| self.cache_error(e));
+        }
         self.read(|conn| {
             Ok(conn
                 .prepare_cached(
@@ -276,6 +282,10 @@ impl TranslationCache for Store {
         key: &CacheKey,
         translation: &str,
     ) -> std::result::Result<(), TranslationCacheError> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::translations::cache::put(pg, key, translation)
+                .map_err(|e| self.cache_error(e));
+        }
         self.write(|conn| {
             conn.prepare_cached(
                 "INSERT OR REPLACE INTO translation_cache \
@@ -301,6 +311,10 @@ impl TranslationCache for Store {
         day: NaiveDate,
         u: TranslationUsage,
     ) -> std::result::Result<(), TranslationCacheError> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::translations::cache::add_usage(pg, backend, day, u)
+                .map_err(|e| self.cache_error(e));
+        }
         self.write(|conn| {
             conn.prepare_cached(
                 "INSERT INTO translation_usage (backend, day, chars, calls, segments, cache_hits, \
@@ -331,6 +345,9 @@ impl TranslationCache for Store {
         &self,
         day: Option<NaiveDate>,
     ) -> std::result::Result<BTreeMap<String, TranslationUsage>, TranslationCacheError> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::translations::cache::usage(pg, day).map_err(|e| self.cache_error(e));
+        }
         let day = day.map(|d| d.to_string());
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(

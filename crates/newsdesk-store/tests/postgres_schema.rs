@@ -111,19 +111,6 @@ fn an_unreachable_server_or_a_bad_url_is_a_clear_error() {
     assert!(err.to_string().contains("store: cannot open"), "{err}");
 }
 
-#[test]
-fn an_operation_not_yet_on_postgresql_says_so() {
-    let store = common::fresh_postgres("not_yet");
-    let err = store
-        .max_story_id()
-        .expect_err("stories are not on PostgreSQL yet");
-    assert!(matches!(err, StoreError::NotOnPostgres(_)), "{err:?}");
-    assert!(
-        err.to_string().contains("not available on PostgreSQL"),
-        "{err}"
-    );
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn async_callers_use_the_store_directly_on_a_current_thread_runtime() {
     let url = newsdesk_pgtest::fresh_database("async_ct").unwrap_or_else(|e| panic!("{e}"));

@@ -3,6 +3,11 @@
 
 mod common;
 
+common::on_both_backends!(
+    profiles_round_trip_and_codes_are_canonical,
+    lists_and_searches_filter_by_country_typology_and_language,
+);
+
 use newsdesk_core::{ArticleQuery, Fact, FactOrigin, ProfileFilter, SourceProfile, TypologyFilter};
 use newsdesk_store::{SourceUpdate, Store, StoreError};
 
@@ -32,9 +37,7 @@ fn profiled(store: &Store, feed: &str, country: Option<&str>, typology: Option<&
     id
 }
 
-#[test]
-fn profiles_round_trip_and_codes_are_canonical() {
-    let (_dir, store) = common::fresh();
+fn profiles_round_trip_and_codes_are_canonical(store: Store) {
     let id = profiled(&store, "https://rt.example/feed", Some("RU"), Some("capu?"));
     let s = store.get_source(id).expect("get").expect("exists").source;
     assert_eq!(
@@ -79,9 +82,7 @@ fn profiles_round_trip_and_codes_are_canonical() {
     assert_eq!(renamed.profile, again.profile);
 }
 
-#[test]
-fn lists_and_searches_filter_by_country_typology_and_language() {
-    let (_dir, store) = common::fresh();
+fn lists_and_searches_filter_by_country_typology_and_language(store: Store) {
     let ru = profiled(&store, "https://ru.example/feed", Some("RU"), Some("SC"));
     let de = profiled(&store, "https://de.example/feed", Some("DE"), Some("ISF"));
     let plain = profiled(&store, "https://plain.example/feed", Some("DE"), None);

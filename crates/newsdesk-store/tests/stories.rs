@@ -1,10 +1,20 @@
 //! Stories and provenance links: placements, merges and moves, the saved engine state, and the
 //! read models for pages and the API.
 
+#![allow(clippy::unwrap_used)] // test bodies run as plain functions on both backends
+
 mod common;
 
-use common::{article, fresh, source};
-use newsdesk_store::{LinkEvidence, NewLink, NewPlacement, StoryOrder};
+common::on_both_backends!(
+    placements_links_merges_and_state_round_trip,
+    deleting_a_source_updates_its_stories_counts,
+    placements_for_deleted_articles_are_skipped,
+    a_pass_undoes_the_provisional_placements_of_the_last_one,
+    a_streamed_snapshot_reads_back_and_a_wrong_size_records_nothing,
+);
+
+use common::{article, at, source};
+use newsdesk_store::{LinkEvidence, NewLink, NewPlacement, Store, StoryOrder, StoryPass};
 
 fn placement(article: i64, story: i64, title: &str) -> NewPlacement {
     NewPlacement {
@@ -18,9 +28,7 @@ fn placement(article: i64, story: i64, title: &str) -> NewPlacement {
     }
 }
 
-#[test]
-fn placements_links_merges_and_state_round_trip() {
-    let (_dir, store) = fresh();
+fn placements_links_merges_and_state_round_trip(store: Store) {
     assert!(store.story_state().unwrap().is_none());
     let s1 = source(&store, "https://one.example/feed");
     let s2 = source(&store, "https://two.example/feed");
@@ -146,9 +154,7 @@ fn placements_links_merges_and_state_round_trip() {
     assert_eq!(inputs[0].body_text, "Body of d");
 }
 
-#[test]
-fn deleting_a_source_updates_its_stories_counts() {
-    let (_dir, store) = fresh();
+fn deleting_a_source_updates_its_stories_counts(store: Store) {
     let s1 = source(&store, "https://one.example/feed");
     let s2 = source(&store, "https://two.example/feed");
     let a = store
@@ -184,9 +190,7 @@ fn deleting_a_source_updates_its_stories_counts() {
     );
 }
 
-#[test]
-fn placements_for_deleted_articles_are_skipped() {
-    let (_dir, store) = fresh();
+fn placements_for_deleted_articles_are_skipped(store: Store) {
     let s1 = source(&store, "https://one.example/feed");
     let a = store
         .insert_article(&article(s1, "a", 1_000))
@@ -202,4 +206,129 @@ fn placements_for_deleted_articles_are_skipped() {
         "a story left without articles is not kept"
     );
     assert_eq!(store.story_state().unwrap().unwrap().placed_through, a);
+}
+
+fn a_pass_undoes_the_provisional_placements_of_the_last_one(store: Store) {
+    let s1 = source(&store, "https://one.example/feed");
+    let ids: Vec<i64> = [1_000, 2_000, 3_000]
+        .iter()
+        .enumerate()
+        .map(|(i, secs)| {
+            store
+                .insert_article(&article(s1, &format!("k{i}"), *secs))
+                .unwrap()
+                .unwrap()
+        })
+        .collect();
+    let (a, b, c) = (ids[0], ids[1], ids[2]);
+    assert_eq!(store.max_article_id().unwrap(), Some(c));
+    assert_eq!(store.latest_article_clock().unwrap(), Some(3_000));
+    assert_eq!(store.latest_clock_through(b).unwrap(), Some(2_000));
+    assert_eq!(store.earliest_clock_after(a).unwrap(), Some(2_000));
+    // Every article was fetched a day after its clock (see `common::article`).
+    assert_eq!(
+        store
+            .earliest_clock_fetched_since(at(2_000 + 86_400))
+            .unwrap(),
+        Some(2_000)
+    );
+    assert_eq!(
+        store.earliest_clock_fetched_since(at(10_000_000)).unwrap(),
+        None
+    );
+    assert!(store.story_progress().unwrap().is_none());
+
+    // a settled in story 1; b and c provisional, b moving a to story 2 for now.
+    let mut pb = placement(b, 2, "Provisional");
+    pb.moved = vec![(a, 2)];
+    let provisional = [pb, placement(c, 2, "Provisional")];
+    let settled = [placement(a, 1, "Settled")];
+    let pass = StoryPass {
+        settled: &settled,
+        provisional: &provisional,
+        previous: 0,
+        placed_through: c,
+        settled_before: Some(2_000),
+        snapshot_len: 3,
+    };
+    store
+        .record_story_pass(&pass, &|_| None, |out| out.write_all(b"one"))
+        .unwrap();
+    assert_eq!(store.story_progress().unwrap(), Some((c, Some(2_000))));
+    assert_eq!(store.article_story_id(a).unwrap(), Some(2));
+    assert!(store.get_story(1).unwrap().is_none(), "emptied for now");
+    assert_eq!(store.max_story_id().unwrap(), Some(2));
+    let unsettled = store
+        .story_inputs_unsettled(c, Some(2_000), None, (i64::MIN, 0), 10)
+        .unwrap();
+    assert_eq!(
+        unsettled.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![b, c]
+    );
+    assert_eq!(unsettled[0].clock, 2_000);
+    assert_eq!(unsettled[0].published_at, Some(at(2_000)));
+    let below = store
+        .story_inputs_unsettled(c, Some(2_000), Some(3_000), (2_000, b), 10)
+        .unwrap();
+    assert!(below.is_empty(), "after the key and below the bound: none");
+
+    // More provisional placements on top of that save; a stale one is refused.
+    store
+        .record_provisional(&[placement(c, 3, "Late")], c)
+        .unwrap();
+    assert_eq!(store.article_story_id(c).unwrap(), Some(3));
+    assert!(store.record_provisional(&[], a).is_err());
+
+    // The next pass puts a back in story 1 (titled by `title_of`) and drops b's and c's rows.
+    let pass = StoryPass {
+        settled: &[],
+        provisional: &[],
+        previous: c,
+        placed_through: c,
+        settled_before: Some(2_000),
+        snapshot_len: 3,
+    };
+    let title_of = |story: i64| (story == 1).then(|| "Back again".to_owned());
+    store
+        .record_story_pass(&pass, &title_of, |out| out.write_all(b"two"))
+        .unwrap();
+    let one = store.get_story(1).unwrap().unwrap();
+    assert_eq!(one.summary.title, "Back again");
+    assert_eq!(one.summary.article_count, 1);
+    assert_eq!(store.article_story_id(b).unwrap(), None);
+    assert!(store.get_story(2).unwrap().is_none());
+    assert!(store.get_story(3).unwrap().is_none());
+    assert_eq!(store.story_state().unwrap().unwrap().snapshot, b"two");
+}
+
+fn a_streamed_snapshot_reads_back_and_a_wrong_size_records_nothing(store: Store) {
+    // Several megabytes, written in small pieces.
+    let snapshot: Vec<u8> = (0..3 * 1024 * 1024 + 17).map(|i| (i % 251) as u8).collect();
+    store
+        .record_placements_streamed(&[], 0, 7, snapshot.len() as u64, |out| {
+            snapshot.chunks(1000).try_for_each(|c| out.write_all(c))
+        })
+        .unwrap();
+    let (through, bytes) = store
+        .story_state_with(|through, r| {
+            let mut bytes = Vec::new();
+            r.read_to_end(&mut bytes).map(|_| (through, bytes))
+        })
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(through, 7);
+    assert!(bytes == snapshot, "the snapshot reads back byte for byte");
+
+    let err = store
+        .record_placements_streamed(&[], 7, 9, 10, |out| out.write_all(b"short"))
+        .unwrap_err();
+    assert!(err.to_string().contains("announced as 10"), "{err}");
+    assert!(
+        store
+            .record_placements_streamed(&[], 7, 9, 3, |out| out.write_all(b"longer"))
+            .is_err()
+    );
+    assert_eq!(store.story_placed_through().unwrap(), Some(7));
+    assert!(store.story_state().unwrap().unwrap().snapshot == snapshot);
 }

@@ -9,9 +9,12 @@ common::on_both_backends!(
     a_translation_is_kept_beside_the_original_and_replaced_on_save,
     untranslated_rows_carry_their_reason_and_vanish_with_the_article,
     an_edition_search_finds_articles_by_the_words_of_their_translation,
+    the_translation_cache_hits_misses_and_counts_usage,
 );
 
+use chrono::NaiveDate;
 use common::{article, at, source};
+use newsdesk_core::{CacheKey, TranslationCache, TranslationUsage};
 use newsdesk_store::{ArticleTranslation, Store, TranslationStatus};
 
 fn translated(id: i64, title: &str) -> ArticleTranslation {
@@ -159,4 +162,56 @@ fn an_edition_search_finds_articles_by_the_words_of_their_translation(store: Sto
     assert!(search("canicule", "fr").is_empty());
     // Query syntax stays text.
     assert!(search("\"canicule NEAR(", "fr").is_empty());
+}
+
+fn key(backend: &str, hash: &str) -> CacheKey {
+    CacheKey {
+        backend: backend.into(),
+        from: "en".into(),
+        to: "es".into(),
+        hash: hash.into(),
+    }
+}
+
+/// Through the trait object the translator holds.
+fn the_translation_cache_hits_misses_and_counts_usage(store: Store) {
+    let cache: &dyn TranslationCache = &store;
+    assert_eq!(cache.get(&key("apertium", "h1")).unwrap(), None, "miss");
+    cache.put(&key("apertium", "h1"), "Hola.").unwrap();
+    cache.put(&key("apertium", "h1"), "Hola!").unwrap();
+    assert_eq!(
+        cache.get(&key("apertium", "h1")).unwrap().as_deref(),
+        Some("Hola!"),
+        "hit, the newer translation"
+    );
+    assert_eq!(cache.get(&key("deepl", "h1")).unwrap(), None, "by backend");
+    assert_eq!(cache.get(&key("apertium", "h2")).unwrap(), None, "by hash");
+    let other_pair = CacheKey {
+        to: "fr".into(),
+        ..key("apertium", "h1")
+    };
+    assert_eq!(cache.get(&other_pair).unwrap(), None, "by pair");
+    assert_eq!(store.cached_translation_count().unwrap(), 1);
+
+    let d1 = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let d2 = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+    let u = TranslationUsage {
+        chars: 10,
+        calls: 1,
+        cache_hits: 2,
+        unknown_words: 1,
+        ..TranslationUsage::default()
+    };
+    cache.add_usage("apertium", d1, u).unwrap();
+    cache.add_usage("apertium", d1, u).unwrap();
+    cache.add_usage("apertium", d2, u).unwrap();
+    cache.add_usage("deepl", d2, u).unwrap();
+    assert_eq!(cache.usage(Some(d1)).unwrap()["apertium"].chars, 20);
+    assert!(!cache.usage(Some(d1)).unwrap().contains_key("deepl"));
+    let all = cache.usage(None).unwrap();
+    assert_eq!(all["apertium"].calls, 3);
+    assert_eq!(all["apertium"].cache_hits, 6);
+    assert_eq!(all["apertium"].unknown_words, 3);
+    assert_eq!(all["deepl"].chars, 10);
+    assert!(cache.usage(d1.pred_opt()).unwrap().is_empty());
 }

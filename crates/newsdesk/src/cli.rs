@@ -65,6 +65,16 @@ pub enum Command {
     /// for PostgreSQL, else the SQLite file). PostgreSQL nodes never migrate on their own: run
     /// this once after each upgrade. Refuses a schema newer than this build knows.
     Migrate,
+    /// Move or inspect a whole database.
+    #[command(subcommand)]
+    Store(StoreCommand),
+    /// Show the database: backend, schema version, rows per table, the last fetch, sources
+    /// failing or paused, and how far the story stage has placed articles.
+    Status {
+        /// Print it as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Make one polite pass over every source and store new articles.
     ///
     /// A progress line (sources and articles done, rate, ETA) is shown on a terminal, then a
@@ -127,6 +137,30 @@ pub enum Command {
     /// Link copies and translated copies to their originals: JSONL pool on stdin, {"id",
     /// "copy_of","top"} per line on stdout. Runs with the pipeline's `[stories]` settings.
     Copies,
+}
+
+/// `newsdesk store …`.
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Copy every table from one database to another (SQLite to PostgreSQL, or back), in one
+    /// transaction on the target, verified by per-table row counts and checksums before it
+    /// commits. A PostgreSQL target is migrated first; a target holding any row is refused
+    /// unless --force.
+    ///
+    ///     newsdesk store copy --from sqlite://data/newsdesk.db --to postgres://newsdesk@localhost/newsdesk
+    #[command(verbatim_doc_comment)]
+    Copy {
+        /// The database to copy: sqlite://PATH (or a plain path) or postgres://… (its schema
+        /// must be this build's).
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The database to fill: postgres://… (migrated first) or sqlite://PATH (created).
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Replace whatever the target holds.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// `newsdesk sources …`.

@@ -14,6 +14,7 @@ pub(crate) mod listing;
 pub(crate) mod migrations;
 pub(crate) mod search;
 pub(crate) mod sources;
+pub(crate) mod stories;
 pub(crate) mod translations;
 pub(crate) mod web_queries;
 
@@ -116,7 +117,9 @@ impl Pool {
         off_async(|| self.with_here(f))
     }
 
-    fn with_here<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
+    /// [`Pool::with`] on the current thread, for callers that know it runs no async runtime
+    /// (a thread of their own) and whose `f` cannot move between threads.
+    pub(crate) fn with_here<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
         let n = self.clients.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
         let mut guard = None;

@@ -1,5 +1,5 @@
-//! Article translations on PostgreSQL (twin of the first half of `translations.rs`; the
-//! translation cache and usage counters are not on PostgreSQL yet).
+//! Article translations, the translation cache and the usage counters on PostgreSQL (twin of
+//! `translations.rs`).
 
 use std::collections::HashMap;
 
@@ -118,4 +118,130 @@ pub(crate) fn untranslated_articles(
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
         .collect()
     })
+}
+
+/// The translation cache on PostgreSQL (twin of `impl TranslationCache for Store`).
+pub(crate) mod cache {
+    use std::collections::BTreeMap;
+
+    use chrono::{NaiveDate, Utc};
+    use newsdesk_core::{CacheKey, TranslationUsage};
+
+    use super::super::Pool;
+    use crate::{Result, columns};
+
+    fn as_i64(v: u64) -> i64 {
+        i64::try_from(v).unwrap_or(i64::MAX)
+    }
+
+    pub(crate) fn count(pool: &Pool) -> Result<u64> {
+        pool.with(|c| {
+            let n: i64 = c
+                .query_one("SELECT COUNT(*) FROM translation_cache", &[])?
+                .try_get(0)?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+    }
+
+    pub(crate) fn get(pool: &Pool, key: &CacheKey) -> Result<Option<String>> {
+        pool.with(|c| {
+            c.query_opt(
+                "SELECT translation FROM translation_cache WHERE backend = $1 \
+                 AND source_lang = $2 AND target_lang = $3 AND segment_hash = $4",
+                &[&key.backend, &key.from, &key.to, &key.hash],
+            )?
+            .map(|r| Ok(r.try_get(0)?))
+            .transpose()
+        })
+    }
+
+    pub(crate) fn put(pool: &Pool, key: &CacheKey, translation: &str) -> Result<()> {
+        pool.with(|c| {
+            c.execute(
+                "INSERT INTO translation_cache \
+                 (backend, source_lang, target_lang, segment_hash, translation, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (backend, source_lang, target_lang, segment_hash) DO UPDATE SET \
+                 translation = excluded.translation, created_at = excluded.created_at",
+                &[
+                    &key.backend,
+                    &key.from,
+                    &key.to,
+                    &key.hash,
+                    &translation,
+                    &columns::instant(Utc::now()),
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub(crate) fn add_usage(
+        pool: &Pool,
+        backend: &str,
+        day: NaiveDate,
+        u: TranslationUsage,
+    ) -> Result<()> {
+        pool.with(|c| {
+            c.execute(
+                "INSERT INTO translation_usage AS t (backend, day, chars, calls, segments, \
+                 cache_hits, errors, check_failures, kept_original, unknown_words) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 ON CONFLICT (backend, day) DO UPDATE SET chars = t.chars + $3, \
+                 calls = t.calls + $4, segments = t.segments + $5, \
+                 cache_hits = t.cache_hits + $6, errors = t.errors + $7, \
+                 check_failures = t.check_failures + $8, \
+                 kept_original = t.kept_original + $9, unknown_words = t.unknown_words + $10",
+                &[
+                    &backend,
+                    &day.to_string(),
+                    &as_i64(u.chars),
+                    &as_i64(u.calls),
+                    &as_i64(u.segments),
+                    &as_i64(u.cache_hits),
+                    &as_i64(u.errors),
+                    &as_i64(u.check_failures),
+                    &as_i64(u.kept_original),
+                    &as_i64(u.unknown_words),
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub(crate) fn usage(
+        pool: &Pool,
+        day: Option<NaiveDate>,
+    ) -> Result<BTreeMap<String, TranslationUsage>> {
+        let day = day.map(|d| d.to_string());
+        pool.with(|c| {
+            let rows = c.query(
+                "SELECT backend, SUM(chars)::BIGINT, SUM(calls)::BIGINT, SUM(segments)::BIGINT, \
+                 SUM(cache_hits)::BIGINT, SUM(errors)::BIGINT, SUM(check_failures)::BIGINT, \
+                 SUM(kept_original)::BIGINT, SUM(unknown_words)::BIGINT \
+                 FROM translation_usage WHERE $1::TEXT IS NULL OR day = $1 GROUP BY backend",
+                &[&day],
+            )?;
+            let mut out = BTreeMap::new();
+            for r in &rows {
+                let n = |i: usize| -> Result<u64> {
+                    Ok(u64::try_from(r.try_get::<_, i64>(i)?).unwrap_or(0))
+                };
+                out.insert(
+                    r.try_get::<_, String>(0)?,
+                    TranslationUsage {
+                        chars: n(1)?,
+                        calls: n(2)?,
+                        segments: n(3)?,
+                        cache_hits: n(4)?,
+                        errors: n(5)?,
+                        check_failures: n(6)?,
+                        kept_original: n(7)?,
+                        unknown_words: n(8)?,
+                    },
+                );
+            }
+            Ok(out)
+        })
+    }
 }

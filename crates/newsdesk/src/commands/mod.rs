@@ -18,6 +18,7 @@ mod serve;
 mod sources;
 mod sources_check;
 mod sources_profile;
+mod store;
 mod stories;
 pub mod translate;
 
@@ -35,6 +36,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Init { dir, force } => init::run(dir, force),
         Command::Migrate => migrate::run(cli.config.as_deref()),
+        Command::Store(cmd) => store::run(cmd, quiet),
+        Command::Status { json } => store::status(cli.config.as_deref(), json),
         Command::Sources(cmd) => {
             sources::run(Context::load(cli.config.as_deref())?, cmd, quiet).await
         }
