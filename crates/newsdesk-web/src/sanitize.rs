@@ -81,10 +81,18 @@ pub(crate) fn clean_body(html: &str, article_url: &str) -> String {
             builder.url_relative(UrlRelative::Deny);
         }
     }
-    builder
+    let clean = builder
         .clean(&newsdesk_extract::bound_html(html))
-        .to_string()
+        .to_string();
+    // ammonia appends the set attributes in the order of a `HashMap`, which differs between
+    // processes: one order, so every web node writes the same bytes (and the same ETag).
+    clean.replace(SET_SWAPPED, SET_IN_ORDER)
 }
+
+/// The attributes every `<img>` gets, in the order pages carry them.
+const SET_IN_ORDER: &str = r#" loading="lazy" referrerpolicy="no-referrer""#;
+/// The same, in the other order ammonia may write them.
+const SET_SWAPPED: &str = r#" referrerpolicy="no-referrer" loading="lazy""#;
 
 #[cfg(test)]
 mod tests {
@@ -136,6 +144,8 @@ mod tests {
             "{clean}"
         );
         assert!(clean.contains(r#"loading="lazy""#), "{clean}");
+        assert!(clean.contains(SET_IN_ORDER), "{clean}");
+        assert!(!clean.contains(SET_SWAPPED), "{clean}");
     }
 
     #[test]
