@@ -1,4 +1,4 @@
-//! Differential fuzz target: the extraction pre-pass (`newsdesk-extract`'s `nesting.rs`, which
+//! Differential fuzz target: the extraction pre-pass (`newsdesk-extract`'s `prepass.rs`, which
 //! empties style, script, svg, nav… contents and drops comments, unread attributes and
 //! whitespace before html5ever parses a page) against html5ever itself: html5ever's tree of the
 //! pre-pass's output must be its tree of the input, less only what the pre-pass drops by design

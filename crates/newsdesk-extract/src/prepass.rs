@@ -650,22 +650,45 @@ fn preformatted(name: &[u8]) -> bool {
 }
 
 pub(crate) fn tag_end(bytes: &[u8], from: usize) -> usize {
+    // The tokenizer's attribute states, as far as they decide where the tag ends: a quote opens
+    // a value only right after `name =` (an `=` where a name starts begins the name itself).
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        BeforeName,
+        Name,
+        AfterName,
+        BeforeValue,
+        Unquoted,
+    }
+    let mut state = State::BeforeName;
     let mut i = from;
-    let mut after_eq = false;
     while i < bytes.len() {
-        match bytes[i] {
-            b'>' => return i,
-            b'=' => after_eq = true,
-            q @ (b'"' | b'\'') if after_eq => {
-                match memchr::memchr(q, &bytes[i + 1..]) {
+        let b = bytes[i];
+        if b == b'>' {
+            return i;
+        }
+        let space = matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ');
+        state = match state {
+            State::BeforeName if space || b == b'/' => State::BeforeName,
+            State::BeforeName => State::Name,
+            State::Name | State::AfterName if b == b'=' => State::BeforeValue,
+            State::Name | State::AfterName if b == b'/' => State::BeforeName,
+            State::Name if space => State::AfterName,
+            State::Name => State::Name,
+            State::AfterName if space => State::AfterName,
+            State::AfterName => State::Name,
+            State::BeforeValue if space => State::BeforeValue,
+            State::BeforeValue if b == b'"' || b == b'\'' => {
+                match memchr::memchr(b, &bytes[i + 1..]) {
                     Some(e) => i += e + 1,
                     None => return bytes.len(),
                 }
-                after_eq = false;
+                State::BeforeName
             }
-            b if b.is_ascii_whitespace() => {}
-            _ => after_eq = false,
-        }
+            State::BeforeValue => State::Unquoted,
+            State::Unquoted if space => State::BeforeName,
+            State::Unquoted => State::Unquoted,
+        };
         i += 1;
     }
     bytes.len()

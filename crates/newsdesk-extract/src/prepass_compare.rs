@@ -191,6 +191,13 @@ mod tests {
             // Formatting elements that differ only in attributes no stage reads are still
             // different copies for the tree builder (at most three equal ones are kept).
             "<p><s x=1><s x=2><s x=3><s x=4><s x=5>a</p><p>b</p>",
+            // An `=` where an attribute name starts begins the name: the quote after it is part
+            // of the name, not a value holding `>` (found by the fuzz target).
+            "<div x\n=\"  -\n#c=\"->a>b<i data-q=1>c</i>\"><p>d</p>",
+            "<div =\"a>b\" data-q=1>c</div><p title='x>y' data-r=2>e</p>",
+            // Found by the fuzz target: `="` where a name starts is a name, so the `"` opens no
+            // value and the tag ends at the first `>`.
+            "\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{4}<C-C<'\u{fffd}\u{fffd}7\n=\"   -\n#C\u{1b}A=\"->\u{c}a\u{0}\u{fffd}>\u{fffd}\u{fffd}<\u{fffd}a>\u{4}<C-C<'\u{fffd}\t1\n=\"   -\n#C\u{1b}A=\"->\u{c}a\u{0}>\u{4}<C-C<'\u{fffd}\t6\n=\"   -\n#C\u{1b}A=\"->\u{c}a\u{0}><a><)>a>\u{c}\u{1}\u{c}(>\u{0}\u{4}<C-C<'\u{fffd}\t6\n=\"  \u{fffd}>z< -",
         ];
         for c in cases {
             check(c);
