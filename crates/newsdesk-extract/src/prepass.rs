@@ -177,15 +177,21 @@ pub(crate) fn prepare(html: &str) -> Cow<'_, str> {
         .find(|r| !in_foreign && name.eq_ignore_ascii_case(r.as_bytes()));
         if let Some(raw) = raw {
             let content = (tag_end + 1).min(bytes.len());
-            let close = if raw == "script" {
+            let found = if raw == "script" {
                 script_end(bytes, content)
             } else {
                 find_end_tag(bytes, content, raw.as_bytes())
-            }
-            .unwrap_or(bytes.len());
+            };
+            let close = found.unwrap_or(bytes.len());
             let drop = match raw {
                 "style" | "noscript" | "iframe" => true,
-                "svg" => !self_closing && html.get(content..close).is_some_and(plain_svg),
+                // Without its end tag an svg ends where the tree builder says (an end tag of an
+                // HTML element around it, say), not at the end of the document: kept.
+                "svg" => {
+                    !self_closing
+                        && found.is_some()
+                        && html.get(content..close).is_some_and(plain_svg)
+                }
                 "script" => {
                     let attrs = &bytes[name_end..tag_end.min(bytes.len())];
                     let json = attrs.windows(4).any(|w| w.eq_ignore_ascii_case(b"json"));

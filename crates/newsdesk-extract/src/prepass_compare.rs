@@ -195,6 +195,9 @@ mod tests {
             // of the name, not a value holding `>` (found by the fuzz target).
             "<div x\n=\"  -\n#c=\"->a>b<i data-q=1>c</i>\"><p>d</p>",
             "<div =\"a>b\" data-q=1>c</div><p title='x>y' data-r=2>e</p>",
+            // An svg without `</svg>` ends where the tree builder closes it, not at the end.
+            "<a>x<svg><g>y</A>after",
+            "<\u{0}\u{19}P P<A/>>!\u{0}\u{fffd}\u{d}<\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{d}\u{1c}<svg>E\n!><P\u{fffd}><a(\u{fffd}<<a>\u{c}a\u{0}-<G>\u{0}\u{fffd}><a>\u{fffd}\u{fffd}\u{fffd}\u{fffd}$a\u{0}G<>-\u{1}\u{0}>\u{4}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}! P!#></\u{0}\u{0} P!#></A>$\u{0}C/A-\u{0}\u{fffd}\u{1}\u{c}(\u{c}\u{1}\u{0}\u{1}\u{0}>\u{4}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}! P!#></\u{0}\u{0} P!#></A>$\u{0}C/A-\u{0}i</-E>>",
             // Found by the fuzz target: `="` where a name starts is a name, so the `"` opens no
             // value and the tag ends at the first `>`.
             "\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{4}<C-C<'\u{fffd}\u{fffd}7\n=\"   -\n#C\u{1b}A=\"->\u{c}a\u{0}\u{fffd}>\u{fffd}\u{fffd}<\u{fffd}a>\u{4}<C-C<'\u{fffd}\t1\n=\"   -\n#C\u{1b}A=\"->\u{c}a\u{0}>\u{4}<C-C<'\u{fffd}\t6\n=\"   -\n#C\u{1b}A=\"->\u{c}a\u{0}><a><)>a>\u{c}\u{1}\u{c}(>\u{0}\u{4}<C-C<'\u{fffd}\t6\n=\"  \u{fffd}>z< -",
