@@ -416,7 +416,12 @@ fn plain_contents_end(
     while let Some(off) = memchr::memchr(b'<', &contents[i..]) {
         let at = i + off + 1;
         let rest = &contents[at..];
+        // `<!…`, `<?…` and `</` + a non-letter run to the next `>` (comments, bogus comments),
+        // which may hide the end tag found.
+        let bogus = rest.starts_with(b"?")
+            || (rest.starts_with(b"/") && !rest.get(1).is_some_and(u8::is_ascii_alphabetic));
         if rest.starts_with(b"!")
+            || bogus
             || RAW_OPENINGS.iter().chain(std::iter::once(&name)).any(|r| {
                 rest.get(..r.len())
                     .is_some_and(|n| n.eq_ignore_ascii_case(r))
