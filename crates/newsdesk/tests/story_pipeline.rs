@@ -5,12 +5,10 @@
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use newsdesk_demo::{CorpusArticle, sample_corpus};
-use support::bin;
+use support::{bin, http_get as get, serve};
 
 struct Placed {
     story: i64,
@@ -21,61 +19,6 @@ struct Link {
     original: i64,
     matched: i64,
     evidence: Vec<serde_json::Value>,
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `newsdesk serve --no-fetch` over the demo directory; returns the server and its base URL.
-fn serve(dir: &std::path::Path) -> (Server, String) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port");
-    let child = Command::new(bin())
-        .arg("--config")
-        .arg(dir.join("newsdesk.toml"))
-        .args([
-            "serve",
-            "--no-fetch",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn serve");
-    let server = Server(child);
-    let base = format!("http://127.0.0.1:{port}");
-    let start = Instant::now();
-    while get(&format!("{base}/healthz")).is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (server, base)
-}
-
-/// GET over loopback: status and body, `None` when the server does not answer.
-fn get(url: &str) -> Option<(u16, String)> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let r = reqwest::get(url).await.ok()?;
-        let status = r.status().as_u16();
-        Some((status, r.text().await.ok()?))
-    })
 }
 
 /// Demo database: corpus id (`source/slug`) → article id, article id → story, provenance.
