@@ -6,13 +6,13 @@
 mod support;
 
 use std::io::Read;
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
+use support::free_port;
 
 /// The demo process; killed if a test fails before it stopped it.
 struct Demo(Child);
@@ -64,13 +64,6 @@ impl Demo {
         }
         (status, out, err)
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
 }
 
 /// GET following redirects: status and body; `None` while the server does not answer.

@@ -482,13 +482,18 @@ impl Drop for Served {
     }
 }
 
+/// A loopback port nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
 /// `newsdesk serve --no-fetch` over the site in `dir` on a free loopback port; returns the
 /// process and its base URL once `/healthz` answers.
 pub fn serve(dir: &Path) -> (Served, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port");
+    let port = free_port();
     let child = Command::new(bin())
         .arg("--config")
         .arg(dir.join("newsdesk.toml"))
