@@ -397,36 +397,16 @@ mod tests {
         }
     }
 
-    /// Hits and misses through the trait object the translator holds, on a real database
-    /// file, surviving a reopen.
+    /// The cache and its usage counters survive a reopen of the database file (hits, misses,
+    /// keys and counting through the trait are tested on both backends in
+    /// `tests/translations.rs`).
     #[test]
-    fn the_translation_cache_hits_misses_and_counts_in_the_database_file() {
+    fn the_translation_cache_survives_a_reopen_of_the_database_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("n.db");
         let cache: Box<dyn TranslationCache> = Box::new(Store::open(&path).unwrap());
-        assert_eq!(cache.get(&key("apertium", "h1")).unwrap(), None, "miss");
         cache.put(&key("apertium", "h1"), "Hola.").unwrap();
         cache.put(&key("apertium", "h1"), "Hola!").unwrap();
-        assert_eq!(
-            cache.get(&key("apertium", "h1")).unwrap().as_deref(),
-            Some("Hola!"),
-            "hit, the newer translation"
-        );
-        assert_eq!(
-            cache.get(&key("deepl", "h1")).unwrap(),
-            None,
-            "keyed by backend"
-        );
-        assert_eq!(
-            cache.get(&key("apertium", "h2")).unwrap(),
-            None,
-            "keyed by hash"
-        );
-        let other_pair = CacheKey {
-            to: "fr".into(),
-            ..key("apertium", "h1")
-        };
-        assert_eq!(cache.get(&other_pair).unwrap(), None, "keyed by pair");
         let d1 = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let d2 = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
         let u = TranslationUsage {
