@@ -339,6 +339,9 @@ pub(crate) mod sql {
         heartbeat_at, jobs_done) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
         ON CONFLICT (id) DO UPDATE SET heartbeat_at = ?5, jobs_done = ?6";
 
+    /// The keys of one kind's jobs. 1: kind.
+    pub const KEYS: &str = "SELECT job_key FROM jobs WHERE kind = ?1";
+
     /// Forgets a worker. 1: id.
     pub const FORGET_WORKER: &str = "DELETE FROM workers WHERE id = ?1";
 
@@ -605,6 +608,19 @@ impl Store {
             conn.prepare_cached(sql::FORGET_SILENT)?
                 .execute([millis(now) - 86_400_000])?;
             Ok(())
+        })
+    }
+
+    /// The keys of the jobs of `kind` on the queue (waiting, running or given up).
+    pub fn job_keys(&self, kind: JobKind) -> Result<std::collections::HashSet<String>> {
+        if let Some(pg) = self.pg() {
+            return crate::pg::jobs::job_keys(pg, kind);
+        }
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached(sql::KEYS)?
+                .query_map([kind.as_str()], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?)
         })
     }
 

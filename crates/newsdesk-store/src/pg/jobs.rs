@@ -3,6 +3,7 @@
 //! `FOR UPDATE SKIP LOCKED`, so concurrent claimers on many machines never wait for each other
 //! and never take one job twice or pass one host's limit together.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
@@ -10,8 +11,9 @@ use chrono::{DateTime, Utc};
 use super::Pool;
 use crate::Result;
 use crate::jobs::{
-    CLAIM_CANDIDATES, ClaimRules, FAILED_JOB_COOL_DOWN, FailedJob, Job, NewJob, QueueStatus,
-    WorkerInfo, count_of, from_millis, kind_lines, kind_of, millis, span, sql, worker_line,
+    CLAIM_CANDIDATES, ClaimRules, FAILED_JOB_COOL_DOWN, FailedJob, Job, JobKind, NewJob,
+    QueueStatus, WorkerInfo, count_of, from_millis, kind_lines, kind_of, millis, span, sql,
+    worker_line,
 };
 
 /// The shared statements in PostgreSQL's parameter style, translated once.
@@ -27,6 +29,7 @@ struct Statements {
     extend: String,
     heartbeat: String,
     forget_worker: String,
+    keys: String,
     forget_silent: String,
     kind_counts: String,
     workers: String,
@@ -47,6 +50,7 @@ fn statements() -> &'static Statements {
         extend: sql::dialect(sql::EXTEND),
         heartbeat: sql::dialect(sql::HEARTBEAT),
         forget_worker: sql::dialect(sql::FORGET_WORKER),
+        keys: sql::dialect(sql::KEYS),
         forget_silent: sql::dialect(sql::FORGET_SILENT),
         kind_counts: sql::dialect(sql::KIND_COUNTS),
         workers: sql::dialect(sql::WORKERS),
@@ -195,6 +199,16 @@ pub(crate) fn worker_heartbeat(pool: &Pool, info: &WorkerInfo, now: DateTime<Utc
         )?;
         c.execute(&s.forget_silent, &[&(millis(now) - 86_400_000)])?;
         Ok(())
+    })
+}
+
+pub(crate) fn job_keys(pool: &Pool, kind: JobKind) -> Result<HashSet<String>> {
+    let s = statements();
+    pool.with(|c| {
+        c.query(&s.keys, &[&kind.as_str()])?
+            .iter()
+            .map(|r| Ok(r.try_get(0)?))
+            .collect()
     })
 }
 
