@@ -70,6 +70,11 @@ pub use jobs::{
     MAX_RETRY_WAIT, NewJob, QueueStatus, WORKER_ALIVE_WITHIN, WorkerInfo, WorkerStatus, retry_wait,
 };
 pub use lead::{LEAD_CHARS, lead};
+
+/// On PostgreSQL, the advisory lock that article inserts hold shared until they commit and that
+/// [`Store::max_article_id`] takes exclusively, so the story stage's watermark never passes an
+/// article that several workers' concurrent inserts commit out of id order.
+pub const ARTICLE_INSERT_LOCK: i64 = 0x6e64_6172_7469_636c;
 pub use migrations::SCHEMA_VERSION;
 pub use pg::POSTGRES_CONNECTIONS;
 pub use schedule::ScheduleState;

@@ -518,10 +518,13 @@ impl Store {
         })
     }
 
-    /// The largest article id, if any article.
+    /// The largest article id, if any article. Every article with a lower id is committed:
+    /// on PostgreSQL, where several workers insert at once and a lower id can commit after a
+    /// higher one, it waits for the inserts in flight ([`crate::ARTICLE_INSERT_LOCK`]); SQLite
+    /// has one writer, so ids commit in order.
     pub fn max_article_id(&self) -> Result<Option<ArticleId>> {
         if let Some(pg) = self.pg() {
-            return crate::pg::stories::article_aggregate(pg, "SELECT MAX(id) FROM articles", None);
+            return crate::pg::stories::max_article_id(pg);
         }
         self.read(|conn| {
             Ok(conn
