@@ -9,16 +9,8 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::Ordering;
 
+use support::output_text as text;
 use support::{Site, bin, query_i64, start_origin_blocking};
-
-fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 /// The JSON summary a `worker --json` printed.
 fn report(out: &Output) -> serde_json::Value {
