@@ -181,3 +181,62 @@ fn two_workers_on_postgresql_store_every_entry_once() {
     // The origin saw each page once (no job ran twice).
     assert_eq!(origin.state.good_page_requests.load(Ordering::SeqCst), 30);
 }
+
+/// A worker stopped by SIGTERM (what service managers send) finishes what it holds, leaves the
+/// queue and exits 0; while it runs, `status` lists it as alive.
+#[test]
+fn sigterm_stops_a_worker_cleanly() {
+    let site = Site::new("");
+    let mut child = Command::new(bin())
+        .args(["worker", "--name", "term-test"])
+        .current_dir(site.path())
+        .env_remove("NEWSDESK_CONFIG")
+        .env_remove("NEWSDESK_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn worker");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let seen = loop {
+        let status: serde_json::Value =
+            serde_json::from_str(&site.ok(&["status", "--json"])).expect("status JSON");
+        let workers = status["queue"]["workers"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if let Some(w) = workers.iter().find(|w| w["id"] == "term-test") {
+            break w.clone();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never showed up: {status}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert_eq!(seen["alive"], true, "{seen}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker did not stop on SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let out = child.wait_with_output().expect("output");
+    assert!(status.success(), "{status:?}: {}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("worker term-test: 0 jobs"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM workers"), 0);
+}
