@@ -240,3 +240,71 @@ fn sigterm_stops_a_worker_cleanly() {
     );
     assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM workers"), 0);
 }
+
+/// Story placement has one writer: the `place_stories` job, whose lease is the leader lease.
+/// A leader that dies holding it (here: a claim that is never extended or finished) blocks no
+/// one for longer than its lease: a standby worker takes the job over once it expires and
+/// places every article.
+#[test]
+fn a_standby_worker_takes_over_story_placement_from_a_dead_leader() {
+    let (origin, _rt) = start_origin_blocking();
+    let site = Site::new("");
+    let config = site.path().join("newsdesk.toml");
+    let base = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("{base}\n[stories]\nenabled = false\n")).expect("config");
+    site.ok(&[
+        "sources",
+        "add",
+        "--no-check",
+        &origin.url("/good/feed.xml"),
+    ]);
+    site.ok(&["fetch"]);
+    assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM articles"), 3);
+    assert_eq!(
+        query_i64(&site.db(), "SELECT COUNT(*) FROM article_stories"),
+        0
+    );
+    std::fs::write(&config, base).expect("config");
+
+    // The leader claims the story job and dies.
+    let store = newsdesk_store::Store::open(&site.db()).expect("store");
+    let now = chrono::Utc::now();
+    store
+        .enqueue_jobs(
+            &[newsdesk_store::NewJob {
+                kind: newsdesk_store::JobKind::PlaceStories,
+                key: "all".into(),
+                payload: "{}".into(),
+                host: String::new(),
+                not_before: now,
+                max_attempts: 5,
+            }],
+            now,
+        )
+        .expect("enqueue");
+    let held = store
+        .claim_job(&newsdesk_store::ClaimRules {
+            worker: "dead-leader",
+            now,
+            lease: std::time::Duration::from_secs(3),
+            max_per_host: 1,
+            host_delay: std::time::Duration::ZERO,
+        })
+        .expect("claim")
+        .expect("the story job");
+    assert_eq!(held.kind, newsdesk_store::JobKind::PlaceStories);
+    drop(store);
+
+    let started = std::time::Instant::now();
+    let r = report(&site.run(&["worker", "--until-idle", "--json", "--lease-secs", "3"]));
+    assert!(r["jobs"]["place_stories"].as_u64() >= Some(1), "{r}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(2),
+        "the standby waited for the leader's lease"
+    );
+    assert_eq!(
+        query_i64(&site.db(), "SELECT COUNT(*) FROM article_stories"),
+        3
+    );
+    assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM jobs"), 0);
+}
