@@ -47,7 +47,16 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
             .clone()
             .map(|t| Arc::new(t) as Arc<dyn BodyTranslator>),
     };
-    let scheduler = if ctx.config.schedule.enabled && !no_fetch {
+    // On PostgreSQL the work is the workers' (`newsdesk worker`, sharing the queue and the
+    // per-host limits); a web node only reads.
+    let on_postgres = ctx.store.is_postgres();
+    if on_postgres && ctx.config.schedule.enabled && !no_fetch {
+        output::warning(
+            "PostgreSQL: this node only serves; fetching, translation and stories are done by \
+             `newsdesk worker` processes (start one or more; `newsdesk status` shows them)",
+        );
+    }
+    let scheduler = if ctx.config.schedule.enabled && !no_fetch && !on_postgres {
         let mut ingest = ctx.ingest()?;
         if let Some(t) = translation {
             ingest = ingest.with_translation(t);
