@@ -70,3 +70,38 @@ impl Store {
         }))
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::{Store, StoreError};
+
+    /// The replica's sessions are read-only: a write routed there by mistake fails rather
+    /// than landing in another database.
+    #[test]
+    fn replica_sessions_refuse_writes() {
+        let primary = newsdesk_pgtest::fresh_database("ro_primary").unwrap();
+        let replica = newsdesk_pgtest::fresh_database("ro_replica").unwrap();
+        Store::open_url(&primary).unwrap();
+        Store::open_url(&replica).unwrap();
+        let store = Store::open_url_with_replica(&primary, &replica).unwrap();
+        let pool = store.pg_replica().unwrap();
+        let refused = pool
+            .with(|c| Ok(c.batch_execute("DELETE FROM sources")?))
+            .unwrap_err();
+        let StoreError::Postgres(e) = &refused else {
+            panic!("{refused}");
+        };
+        assert_eq!(
+            e.code(),
+            Some(&postgres::error::SqlState::READ_ONLY_SQL_TRANSACTION),
+            "{e:?}"
+        );
+        // The primary's sessions are not.
+        store
+            .pg()
+            .unwrap()
+            .with(|c| Ok(c.batch_execute("DELETE FROM sources")?))
+            .unwrap();
+    }
+}
