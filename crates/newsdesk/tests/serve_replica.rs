@@ -143,7 +143,7 @@ fn database_with(name: &str) -> String {
     let url = newsdesk_pgtest::fresh_database(name).unwrap_or_else(|e| panic!("{e}"));
     let store = Store::open_url(&url).unwrap();
     let s = store
-        .add_source(&NewSource::new(&format!("https://{name}.example/feed")))
+        .add_source(&NewSource::new(format!("https://{name}.example/feed")))
         .unwrap();
     let a = store
         .insert_article(&article(s.id, name, 1_700_000_000))
@@ -351,4 +351,11 @@ fn serve_answers_from_a_streaming_standby_what_was_written_to_the_primary() {
         "{}",
         text(&out)
     );
+
+    // The standby goes away: the node says so on /healthz rather than quietly reading the
+    // primary (a load balancer takes it out).
+    drop(standby);
+    let (status, body) = http_get(&format!("{base}/healthz")).expect("healthz answers");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("database unavailable"), "{body}");
 }
