@@ -10,12 +10,11 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
 
 use newsdesk_core::{ContentOrigin, NewArticle, NewSource};
 use newsdesk_store::Store;
-use support::{bin, free_port, http_get};
+use support::{Served, bin, free_port, http_get};
 
 const TOKEN: &str = "replica-test-operator-token-0123";
 
@@ -44,44 +43,19 @@ fn text(out: &Output) -> String {
     )
 }
 
-/// A `newsdesk serve` child process, killed when dropped.
-struct Served(std::process::Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+/// `newsdesk serve --no-fetch` in `dir` with these database variables, once `/healthz` answers.
+fn serve(dir: &Path, env: &[(&str, &str)]) -> (Served, String) {
+    support::serve_with(newsdesk(dir, env, &[]))
 }
 
-/// `newsdesk serve --no-fetch` in `dir` on a free port, once `/healthz` answers.
-fn serve(dir: &Path, env: &[(&str, &str)]) -> (Served, String) {
-    let port = free_port();
-    let child = newsdesk(
-        dir,
-        env,
-        &[
-            "serve",
-            "--no-fetch",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ],
-    )
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .spawn()
-    .expect("spawn serve");
-    let served = Served(child);
-    let base = format!("http://127.0.0.1:{port}");
-    let start = Instant::now();
-    while http_get(&format!("{base}/healthz")).is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (served, base)
+/// `newsdesk serve --no-fetch` in `dir` that is expected to refuse to start: its output.
+fn serve_refused(dir: &Path, env: &[(&str, &str)]) -> Output {
+    let bind = format!("127.0.0.1:{}", free_port());
+    let out = newsdesk(dir, env, &["serve", "--no-fetch", "--bind", &bind])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{}", text(&out));
+    out
 }
 
 /// `PATCH url` with the operator's token and a JSON body: status and body.
@@ -256,20 +230,7 @@ fn status_shows_the_replica_without_its_password_and_the_environment_wins() {
         "{}",
         text(&out)
     );
-    let port = free_port().to_string();
-    let out = newsdesk(
-        dir.path(),
-        &[],
-        &[
-            "serve",
-            "--no-fetch",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ],
-    )
-    .output()
-    .unwrap();
-    assert!(!out.status.success(), "{}", text(&out));
+    let out = serve_refused(dir.path(), &[]);
     assert!(text(&out).contains("read_url"), "{}", text(&out));
     assert!(
         text(&out).contains("read replica: cannot connect"),
@@ -285,20 +246,7 @@ fn sqlite_refuses_a_read_url_with_a_clear_message() {
     let site = dir.path().join("site");
     let replica = newsdesk_pgtest::fresh_database("sqlite_read").unwrap_or_else(|e| panic!("{e}"));
     let env = [("NEWSDESK_DATABASE_READ_URL", replica.as_str())];
-    let port = free_port().to_string();
-    let out = newsdesk(
-        &site,
-        &env,
-        &[
-            "serve",
-            "--no-fetch",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ],
-    )
-    .output()
-    .unwrap();
-    assert!(!out.status.success(), "{}", text(&out));
+    let out = serve_refused(&site, &env);
     assert!(
         text(&out).contains("a read replica needs PostgreSQL"),
         "{}",
