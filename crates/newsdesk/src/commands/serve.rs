@@ -66,11 +66,29 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
     } else {
         None
     };
-    serve_on(listener, ctx.store.clone(), web, editions, status, ctrl_c()).await?;
+    serve_on(listener, site_store(&ctx)?, web, editions, status, ctrl_c()).await?;
     if let Some(s) = scheduler {
         s.abort();
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The store the site reads: with `[storage] read_url` (or `$NEWSDESK_DATABASE_READ_URL`),
+/// the configured store whose site reads come from that replica (writes, such as API profile
+/// edits, still go to the primary); else the configured store. The scheduler and the body
+/// translator keep the primary-only store: they read what they are about to write.
+fn site_store(ctx: &Context) -> Result<Store> {
+    let Some(read_url) = ctx.config.database_read_url() else {
+        return Ok(ctx.store.clone());
+    };
+    let store = ctx
+        .store
+        .with_replica(&read_url)
+        .context("[storage] read_url / $NEWSDESK_DATABASE_READ_URL")?;
+    if let Some(replica) = store.replica_location() {
+        say!("reading the site from the replica {replica}");
+    }
+    Ok(store)
 }
 
 /// The translation stage for the configured editions, if any, and the operator's warnings
