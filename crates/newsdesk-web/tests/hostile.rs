@@ -1,6 +1,7 @@
 //! Hostile content: titles, bodies, source names, errors and URLs full of `<script>`,
 //! event handlers, `javascript:` links, `</title>` and broken markup. Every page, feed and API
 //! answer must render it inert.
+#![allow(clippy::unwrap_used)] // test bodies run as plain functions on both backends
 
 mod common;
 
