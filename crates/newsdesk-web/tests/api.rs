@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{ARTICLES, Backend, TestServer, client, fill};
+use common::{ARTICLES, Backend, TestServer, client, fill, get};
 use newsdesk_web::WebConfig;
 use serde_json::Value;
 
@@ -293,6 +293,13 @@ async fn search_finds_words_in_titles_and_texts(backend: Backend) {
     let (status, _, found) = json(&c, &server.url("/api/v1/search?q=%22NEAR(%20*%20-AND")).await;
     assert_eq!(status, 200);
     assert!(found["items"].as_array().unwrap().is_empty());
+    // So are control characters, NUL included (PostgreSQL's text cannot hold NUL).
+    for q in ["Stadt%00rat", "%00", "Stadtrat%00*"] {
+        let (status, _, found) = json(&c, &server.url(&format!("/api/v1/search?q={q}"))).await;
+        assert_eq!(status, 200, "{q}: {found}");
+        let (status, _, page) = get(&c, &server.url(&format!("/search?q={q}"))).await;
+        assert_eq!(status, 200, "{q}: {page}");
+    }
     for (query, parameter) in [
         ("", "`q`"),
         ("q=", "`q`"),
