@@ -1,5 +1,5 @@
 //! The HTML pages, headers, conditional requests, stylesheet, health check and feeds, against
-//! the real server on a real SQLite file.
+//! the real server on a real SQLite file and on a real PostgreSQL database.
 #![allow(clippy::unwrap_used)] // test bodies run as plain functions on both backends
 
 mod common;

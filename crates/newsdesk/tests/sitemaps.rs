@@ -1,6 +1,6 @@
 //! Google News sitemaps as sources, end to end: a real origin on 127.0.0.1 (robots.txt with a
 //! `Sitemap:` line, a news sitemap, a gzip-compressed copy, a sitemap index, article pages)
-//! and the real `newsdesk` binary with a real SQLite file.
+//! and the real `newsdesk` binary with a real SQLite file and with PostgreSQL.
 
 mod support;
 
