@@ -55,7 +55,6 @@ fn shuffled_arrival_ends_with_the_stories_and_links_of_publication_order(backend
         .block_on(Origin::start(sample_corpus(), addr))
         .expect("demo origin");
     let articles = origin.corpus().articles();
-    let article_count = articles.len();
     let originals: BTreeSet<String> = articles
         .iter()
         .filter_map(|a| a.copy_of.as_deref().or(a.translation_of.as_deref()))
@@ -68,10 +67,16 @@ fn shuffled_arrival_ends_with_the_stories_and_links_of_publication_order(backend
         .map(|a| a.source.clone())
         .collect();
     assert!(!originals.is_empty(), "the corpus has copies to re-point");
+    // Every outlet on SQLite; on PostgreSQL (slower per statement) the outlets that copy and
+    // those copied from, which is where arrival order matters.
+    let wanted = |slug: &str| {
+        backend == Backend::Sqlite || copiers.contains(slug) || originals.contains(slug)
+    };
+    let article_count = articles.iter().filter(|a| wanted(&a.source)).count();
 
     let in_one_pass = Site::on(backend, "");
     let one_at_a_time = Site::on(backend, "");
-    for s in &origin.sources {
+    for s in origin.sources.iter().filter(|s| wanted(&s.slug)) {
         in_one_pass.ok(&["sources", "add", &s.feed_url]);
         one_at_a_time.ok(&["sources", "add", &s.feed_url]);
     }
@@ -103,7 +108,10 @@ fn shuffled_arrival_ends_with_the_stories_and_links_of_publication_order(backend
         })
         .collect();
     order.sort();
-    assert_eq!(order.len(), origin.sources.len());
+    assert_eq!(
+        order.len(),
+        origin.sources.iter().filter(|s| wanted(&s.slug)).count()
+    );
     for (_, _, id, _) in &order {
         one_at_a_time.ok(&["fetch", "--source", &id.to_string()]);
     }
