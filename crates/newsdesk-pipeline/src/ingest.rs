@@ -582,9 +582,13 @@ impl Ingest {
         let store = self.store.clone();
         let id = src.id;
         let known = tokio::task::spawn_blocking(move || {
-            keys.into_iter()
-                .map(|(i, k)| store.has_entry(id, &k).map(|known| (i, known)))
-                .collect::<Result<Vec<_>, StoreError>>()
+            let all: Vec<String> = keys.iter().map(|(_, k)| k.clone()).collect();
+            let known = store.known_entries(id, &all)?;
+            Ok::<_, StoreError>(
+                keys.into_iter()
+                    .map(|(i, k)| (i, known.contains(&k)))
+                    .collect::<Vec<_>>(),
+            )
         })
         .await;
         match known {

@@ -286,3 +286,34 @@ fn one_url_under_fourteen_entries_is_stored_once(store: Store) {
         assert!(store.insert_article(&linkless).expect("insert").is_some());
     }
 }
+
+/// `known_entries` answers for a whole feed at once what `has_entry` answers per key.
+#[test]
+fn known_entries_match_has_entry_on_both_backends() {
+    let check = |store: Store| {
+        let src = common::source(&store, "https://one.example/feed");
+        let other = common::source(&store, "https://two.example/feed");
+        store
+            .insert_article(&common::article(src, "stored", 1_700_000_000))
+            .expect("insert");
+        store.record_entry(src, "recorded").expect("record");
+        store.record_entry(other, "elsewhere").expect("record");
+        let keys: Vec<String> = ["stored", "recorded", "elsewhere", "new", "with\0nul"]
+            .iter()
+            .map(|k| (*k).to_string())
+            .collect();
+        let known = store.known_entries(src, &keys).expect("known");
+        for k in &keys {
+            assert_eq!(
+                known.contains(k),
+                store.has_entry(src, k).expect("has"),
+                "{k:?}"
+            );
+        }
+        assert_eq!(known.len(), 2, "{known:?}");
+        assert!(store.known_entries(src, &[]).expect("empty").is_empty());
+    };
+    let (_dir, sqlite) = common::fresh();
+    check(sqlite);
+    check(common::fresh_postgres("known_entries"));
+}

@@ -111,6 +111,31 @@ pub(crate) fn has_entry(pool: &Pool, source: SourceId, entry_key: &str) -> Resul
     })
 }
 
+pub(crate) fn known_entries(
+    pool: &Pool,
+    source: SourceId,
+    entry_keys: &[String],
+) -> Result<std::collections::HashSet<String>> {
+    // Keys as stored (NUL dropped), mapped back to the caller's.
+    let stored: std::collections::HashMap<String, &String> = entry_keys
+        .iter()
+        .map(|k| (text(k).into_owned(), k))
+        .collect();
+    let wanted: Vec<&str> = stored.keys().map(String::as_str).collect();
+    pool.with(|c| {
+        c.query(
+            "SELECT entry_key FROM feed_entries WHERE source_id = $1 AND entry_key = ANY($2)",
+            &[&source, &wanted],
+        )?
+        .iter()
+        .map(|r| {
+            let key: String = r.try_get(0)?;
+            Ok(stored.get(&key).map_or(key, |k| (*k).clone()))
+        })
+        .collect()
+    })
+}
+
 pub(crate) fn record_entry(pool: &Pool, source: SourceId, entry_key: &str) -> Result<bool> {
     pool.with(|c| {
         let mut tx = c.transaction()?;
