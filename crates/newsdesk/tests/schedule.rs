@@ -469,6 +469,8 @@ fn check_reports_without_storing_and_discover_finds_feeds(backend: Backend) {
     assert_eq!(s.query_i64("SELECT COUNT(*) FROM sources"), 2);
 }
 
+/// `serve` fetches due sources on SQLite; on PostgreSQL, where a web node only serves, a
+/// `newsdesk worker` beside it does, with the same schedule.
 fn serve_runs_the_scheduler_on_due_sources(backend: Backend) {
     let o = start();
     let s = site(backend, false);
@@ -487,6 +489,17 @@ fn serve_runs_the_scheduler_on_due_sources(backend: Backend) {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn serve");
+    // On PostgreSQL a web node only serves: the workers fetch, with the same schedule.
+    let mut worker = (backend == Backend::Postgres).then(|| {
+        std::process::Command::new(support::bin())
+            .args(["worker"])
+            .current_dir(s.path())
+            .env_remove("NEWSDESK_CONFIG")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn worker")
+    });
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let mut fetched = false;
     while std::time::Instant::now() < deadline {
@@ -504,7 +517,14 @@ fn serve_runs_the_scheduler_on_due_sources(backend: Backend) {
     }
     let _ = child.kill();
     let _ = child.wait();
-    assert!(fetched, "the scheduler in `serve` fetched the due source");
+    if let Some(w) = worker.as_mut() {
+        let _ = w.kill();
+        let _ = w.wait();
+    }
+    assert!(
+        fetched,
+        "the scheduler in `serve` (a worker on PostgreSQL) fetched the due source"
+    );
     assert_about(next_in(&s, busy), 300, "scheduled by serve");
     assert_eq!(s.query_i64("SELECT COUNT(*) FROM articles"), 20);
 }
