@@ -19,6 +19,7 @@ mod demo;
 mod extract;
 mod fetch;
 mod hostile;
+pub mod origin;
 mod stories;
 mod stories_pipeline;
 pub mod translate;
