@@ -175,14 +175,14 @@ pub fn feed_xml(i: usize, entries: usize, host: &str) -> String {
          <description>Generated feed {i}</description><language>en</language>\n"
     );
     for j in 0..entries {
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<item><title>{}</title>\
              <link>http://{host}/news/{j}.html</link><guid>http://{host}/news/{j}.html</guid>\
              <pubDate>{}</pubDate><description>&lt;p&gt;The harbour authority said on day {j} \
              that fourteen vessels were waiting outside the port while negotiations between \
              the unions and the operators of source {i} continued late into the night.&lt;/p&gt;\
-             </description></item>\n",
+             </description></item>",
             title(i, j),
             published(i, j).to_rfc2822()
         );
