@@ -249,6 +249,19 @@ impl Run {
     }
 }
 
+/// The worker processes of a run, with their stdout and stderr files; those still running
+/// when it is dropped (the run failed) are killed.
+struct Running(Vec<(Child, PathBuf, PathBuf)>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        for (child, _, _) in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// Runs the benchmark.
 pub async fn run(args: ScaleArgs) -> Result<ExitCode> {
     if args.sources == 0 || args.entries == 0 {
@@ -306,8 +319,12 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
     for &w in &args.workers {
         let url = server.fresh(&format!("bench_scale_w{w}"))?;
         let result = one_run(args, port, exe, &dir, w, &url);
-        server.drop_database(&url)?;
+        let dropped = server.drop_database(&url);
+        if result.is_err() {
+            std::fs::remove_dir_all(&dir).ok();
+        }
         let run = result?;
+        dropped?;
         say!(
             "{} worker{}: {} articles in {:.2} s{}",
             w,
@@ -441,7 +458,7 @@ fn one_run(
     let self_before = cpu_secs(UsageWho::RUSAGE_SELF);
     let cpu_before = machine_cpu()?;
     let start = Instant::now();
-    let mut running: Vec<(Child, PathBuf, PathBuf)> = Vec::new();
+    let mut running = Running(Vec::new());
     for k in 0..workers {
         let stdout = dir.join(format!("w{workers}-{k}.json"));
         let stderr = dir.join(format!("w{workers}-{k}.log"));
@@ -461,16 +478,16 @@ fn one_run(
             .stderr(std::fs::File::create(&stderr)?)
             .spawn()
             .with_context(|| format!("cannot start {} worker", exe.display()))?;
-        running.push((child, stdout, stderr));
+        running.0.push((child, stdout, stderr));
     }
     let deadline = start + Duration::from_secs(args.timeout_secs);
     let mut reports = Vec::new();
     let mut failures = Vec::new();
-    while !running.is_empty() {
+    while !running.0.is_empty() {
         let mut k = 0;
-        while k < running.len() {
-            if let Some(status) = running[k].0.try_wait()? {
-                let (_, stdout, stderr) = running.swap_remove(k);
+        while k < running.0.len() {
+            if let Some(status) = running.0[k].0.try_wait()? {
+                let (_, stdout, stderr) = running.0.swap_remove(k);
                 let text = std::fs::read_to_string(&stdout).unwrap_or_default();
                 match (
                     status.success(),
@@ -491,10 +508,7 @@ fn one_run(
             }
         }
         if Instant::now() > deadline {
-            for (mut c, _, _) in running.drain(..) {
-                let _ = c.kill();
-                let _ = c.wait();
-            }
+            drop(running);
             bail!(
                 "the {workers}-worker run took more than {} s; its workers were killed",
                 args.timeout_secs
