@@ -39,6 +39,9 @@ pub enum PipelineError {
     /// The story engine could not be rebuilt after an unreadable snapshot.
     #[error("stories: rebuilding the story engine")]
     RebuildStories(#[source] newsdesk_store::StoreError),
+    /// A job of the work queue could not be done (the message names it); it is tried again.
+    #[error("{0}")]
+    Job(String),
     /// A blocking task of the pipeline panicked or was cancelled.
     #[error("a pipeline task failed: {0}")]
     Task(#[from] tokio::task::JoinError),

@@ -159,6 +159,9 @@ pub struct Ingest {
     story_stage: Option<Arc<super::stories::StoryStage>>,
     /// The pass's progress display (set by `run_pass`; articles found and done are counted).
     progress: Progress,
+    /// Worker mode (see `with_entry_jobs`): new entries go on the work queue as
+    /// `fetch_article` jobs of at most this many tries, instead of being fetched in the pass.
+    entry_jobs: Option<u32>,
 }
 
 /// What a fetch observed, for the scheduler.
@@ -236,7 +239,40 @@ impl Ingest {
             stories: true,
             story_stage: None,
             progress: Progress::hidden(),
+            entry_jobs: None,
         }
+    }
+
+    /// Worker mode: a fetched source's new entries are put on the work queue (see
+    /// [`crate::worker`]) as `fetch_article` jobs of at most `max_attempts` tries, for any
+    /// worker to fetch, instead of being fetched by the pass itself.
+    pub fn with_entry_jobs(mut self, max_attempts: u32) -> Ingest {
+        self.entry_jobs = Some(max_attempts);
+        self
+    }
+
+    /// Fetches one source now (a worker's `fetch_source` job), within the source and pass
+    /// time budgets, records the outcome and decides when it is due next.
+    pub async fn fetch_source_now(&self, src: &Source) -> SourceResult {
+        let deadline = Instant::now() + Duration::from_secs(self.settings.pass_time_budget_secs);
+        self.fetch_source_by(src, deadline).await
+    }
+
+    /// Fetches, extracts and stores one queued entry (a worker's `fetch_article` job);
+    /// `Ok(false)` when it was already stored (by this or another worker, or under another
+    /// source): doing a job twice stores nothing twice.
+    pub async fn ingest_queued_entry(
+        &self,
+        src: &Source,
+        entry: FeedEntry,
+    ) -> Result<bool, PipelineError> {
+        let key = entry.key().unwrap_or_default().to_string();
+        let store = self.store.clone();
+        let id = src.id;
+        if tokio::task::spawn_blocking(move || store.has_entry(id, &key)).await?? {
+            return Ok(false);
+        }
+        self.ingest_entry(src, entry).await
     }
 
     /// The same pipeline translating new articles into the editions' languages after each pass.
@@ -573,7 +609,36 @@ impl Ingest {
         self.progress.articles_found(fresh.len() as u64);
 
         let mut new_articles = 0u64;
-        if !self.settings.fetch_article_pages {
+        if let Some(max_attempts) = self.entry_jobs
+            && self.settings.fetch_article_pages
+        {
+            // Worker mode: the pages are fetched by whichever worker claims each entry.
+            let n = fresh.len();
+            let jobs: Vec<_> = fresh
+                .into_iter()
+                .filter_map(|e| crate::worker::article_job(src.id, e, max_attempts))
+                .collect();
+            let store = self.store.clone();
+            match tokio::task::spawn_blocking(move || store.enqueue_jobs(&jobs, Utc::now())).await {
+                Ok(Ok(())) => {
+                    debug!(
+                        source_id = src.id,
+                        stage = "ingest",
+                        queued = n,
+                        "entries queued"
+                    );
+                }
+                Ok(Err(e)) => {
+                    warn!(source_id = src.id, stage = "ingest", error = %e, "entries not queued");
+                    deferred += n;
+                }
+                Err(e) => {
+                    warn!(source_id = src.id, stage = "ingest", error = %e, "store task failed");
+                    deferred += n;
+                }
+            }
+            self.progress.articles_done(n as u64);
+        } else if !self.settings.fetch_article_pages {
             // No page to wait for: build every article from the feed and store them in one
             // transaction (much cheaper than one per article when thousands of feeds are polled).
             let n = fresh.len() as u64;

@@ -20,6 +20,7 @@ pub mod sitemap;
 pub mod stories;
 pub mod text;
 pub mod translate;
+pub mod worker;
 
 pub use discover::resolve_feed;
 pub use error::PipelineError;

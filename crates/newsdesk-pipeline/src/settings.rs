@@ -137,6 +137,54 @@ impl Default for StoriesSettings {
     }
 }
 
+/// `[worker]`: how `newsdesk worker` takes jobs from the work queue (see [`crate::worker`]).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkerConfig {
+    /// Jobs one worker runs at the same time.
+    pub concurrency: usize,
+    /// Seconds a job's lease lasts; a worker that stops answering loses its jobs this long
+    /// after its last extension.
+    pub lease_secs: u64,
+    /// Tries of a job before it is given up.
+    pub max_attempts: u32,
+    /// Milliseconds between two looks at an empty queue.
+    pub poll_ms: u64,
+    /// Seconds between two scans for due sources.
+    pub scan_secs: u64,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        let d = crate::worker::WorkerSettings::default();
+        WorkerConfig {
+            concurrency: d.concurrency,
+            lease_secs: d.lease.as_secs(),
+            max_attempts: d.max_attempts,
+            poll_ms: u64::try_from(d.poll.as_millis()).unwrap_or(500),
+            scan_secs: d.scan_every.as_secs(),
+        }
+    }
+}
+
+impl WorkerConfig {
+    /// The worker's settings, with the per-host limits of `fetch` (which hold across all
+    /// workers).
+    pub fn settings(&self, fetch: &FetchSettings) -> crate::worker::WorkerSettings {
+        crate::worker::WorkerSettings {
+            concurrency: self.concurrency,
+            lease: Duration::from_secs(self.lease_secs),
+            poll: Duration::from_millis(self.poll_ms),
+            max_attempts: self.max_attempts,
+            scan_every: Duration::from_secs(self.scan_secs),
+            until_idle: false,
+            max_per_host: u32::try_from(fetch.max_connections_per_host).unwrap_or(u32::MAX),
+            host_delay: Duration::from_millis(fetch.per_host_delay_ms),
+            name: None,
+        }
+    }
+}
+
 impl Default for ScheduleSettings {
     fn default() -> Self {
         ScheduleSettings {

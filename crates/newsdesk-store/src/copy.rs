@@ -42,6 +42,9 @@ pub const TABLES: &[(&str, &[&str])] = &[
     ),
     ("translation_usage", &["backend", "day"]),
     ("installation", &["id"]),
+    ("jobs", &["id"]),
+    ("host_politeness", &["host"]),
+    ("workers", &["id"]),
 ];
 
 /// Tables a fresh store already fills (its own random identity): replaced by the copy, not a

@@ -46,6 +46,7 @@ mod columns;
 mod copy;
 mod error;
 mod fetch_state;
+mod jobs;
 mod lead;
 mod listing;
 mod migrations;
@@ -64,6 +65,10 @@ pub use copy::{
     CopyOptions, CopyProgress, CopyReport, TABLES as COPIED_TABLES, TableCopy, copy_store,
 };
 pub use error::{Result, StoreError};
+pub use jobs::{
+    ClaimRules, FAILED_JOB_COOL_DOWN, FailedJob, Job, JobKind, JobRetry, KindStatus,
+    MAX_RETRY_WAIT, NewJob, QueueStatus, WORKER_ALIVE_WITHIN, WorkerInfo, WorkerStatus, retry_wait,
+};
 pub use lead::{LEAD_CHARS, lead};
 pub use migrations::SCHEMA_VERSION;
 pub use pg::POSTGRES_CONNECTIONS;

@@ -50,6 +50,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0011_source_languages",
         include_str!("../migrations/0011_source_languages.sql"),
     ),
+    (
+        "0012_work_queue",
+        include_str!("../migrations/0012_work_queue.sql"),
+    ),
 ];
 
 /// The schema version this build creates and understands.

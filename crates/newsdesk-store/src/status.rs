@@ -33,6 +33,8 @@ pub struct StoreStatus {
     pub newest_article: Option<ArticleId>,
     /// Articles stored after the last one placed in stories (the story stage's lag).
     pub articles_not_placed: u64,
+    /// The work queue of `newsdesk worker`: depths, workers and their leases, jobs given up.
+    pub queue: crate::QueueStatus,
 }
 
 impl Store {
@@ -100,6 +102,7 @@ impl Store {
                 "SELECT COUNT(*) FROM articles WHERE id > {}",
                 placed.unwrap_or(0)
             ))?,
+            queue: self.queue_status(Utc::now())?,
         })
     }
 }

@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use common::{article, at, source};
 use newsdesk_core::{ArticleQuery, CacheKey, FetchState, TranslationCache, TranslationUsage};
 use newsdesk_store::{
-    ArticleTranslation, COPIED_TABLES, CopyOptions, CopyProgress, LinkEvidence, NewLink,
-    NewPlacement, Store, StoreError, StoryOrder, TranslationStatus, copy_store,
+    ArticleTranslation, COPIED_TABLES, ClaimRules, CopyOptions, CopyProgress, JobKind,
+    LinkEvidence, NewJob, NewLink, NewPlacement, Store, StoreError, StoryOrder, TranslationStatus,
+    WorkerInfo, copy_store,
 };
 
 /// A store with a row in every table.
@@ -96,6 +97,45 @@ fn populate(store: &Store) {
             },
         )
         .expect("usage");
+    // the work queue: a waiting job, a running one (its host's politeness row), a worker
+    let now = at(1_800_000_000);
+    let job = |kind, key: &str, host: &str| NewJob {
+        kind,
+        key: key.to_owned(),
+        payload: format!("{{\"k\":\"{key}\"}}"),
+        host: host.to_owned(),
+        not_before: now,
+        max_attempts: 5,
+    };
+    store
+        .enqueue_jobs(
+            &[
+                job(JobKind::FetchSource, "1", "one.example"),
+                job(JobKind::PlaceStories, "all", ""),
+            ],
+            now,
+        )
+        .expect("enqueue");
+    let rules = ClaimRules {
+        worker: "w1",
+        now,
+        lease: std::time::Duration::from_secs(60),
+        max_per_host: 1,
+        host_delay: std::time::Duration::from_secs(1),
+    };
+    store.claim_job(&rules).expect("claim").expect("a job");
+    store
+        .worker_heartbeat(
+            &WorkerInfo {
+                id: "w1".into(),
+                hostname: "node-1".into(),
+                pid: 42,
+                started_at: now,
+                jobs_done: 3,
+            },
+            now,
+        )
+        .expect("heartbeat");
 }
 
 /// What the site and the API read, as text.

@@ -47,6 +47,26 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `newsdesk worker`'s flags.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Jobs run at the same time [default: [worker] concurrency].
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Seconds a job's lease lasts [default: [worker] lease_secs].
+    #[arg(long, value_name = "SECS")]
+    pub lease_secs: Option<u64>,
+    /// Exit once no job is queued or running and no source is due (for batch runs and tests).
+    #[arg(long)]
+    pub until_idle: bool,
+    /// This worker's name in the queue [default: host name, process id, random part].
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -69,7 +89,8 @@ pub enum Command {
     #[command(subcommand)]
     Store(StoreCommand),
     /// Show the database: backend, schema version, rows per table, the last fetch, sources
-    /// failing or paused, and how far the story stage has placed articles.
+    /// failing or paused, how far the story stage has placed articles, and the work queue
+    /// (jobs per kind, workers alive and their leases, jobs given up).
     Status {
         /// Print it as JSON.
         #[arg(long)]
@@ -82,6 +103,16 @@ pub enum Command {
     /// 2 when all did.
     #[command(after_help = crate::commands::output::EXIT_CODES_HELP)]
     Fetch(FetchArgs),
+    /// Take jobs from the work queue in the database and run them, until Ctrl-C.
+    ///
+    /// Jobs: fetch a source (its new entries become jobs), fetch and extract an article,
+    /// translate into the editions, place articles into stories. Start as many workers as you
+    /// like, on this machine or on others sharing a PostgreSQL [storage] url: each claims jobs
+    /// with a lease ([worker] lease_secs), so a worker that dies loses nothing (another takes its
+    /// jobs over once the lease expires) and no article is stored twice. Per-host politeness
+    /// ([fetch] max_connections_per_host, per_host_delay_ms) holds across all workers. Every
+    /// worker puts the sources that are due on the queue. `newsdesk status` shows the queue.
+    Worker(WorkerArgs),
     /// Parse one feed file with the pipeline's parser and print it as JSON.
     FeedParse {
         /// The feed file (RSS 0.9x/1.0/2.0, Atom, JSON Feed); `-` reads standard input.

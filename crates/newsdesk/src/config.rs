@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 pub use newsdesk_pipeline::settings::{
-    FetchSettings, PipelineSettings, ScheduleSettings, StoriesSettings,
+    FetchSettings, PipelineSettings, ScheduleSettings, StoriesSettings, WorkerConfig,
 };
 use serde::Deserialize;
 
@@ -29,6 +29,8 @@ pub struct Config {
     pub schedule: ScheduleSettings,
     /// Stories and provenance (`[stories]`).
     pub stories: StoriesSettings,
+    /// `newsdesk worker` (`[worker]`): jobs at once, leases, tries.
+    pub worker: WorkerConfig,
     /// Machine translation (`[translate]`, `[[translate.backends]]`); see newsdesk-translate.
     pub translate: newsdesk_translate::TranslateConfig,
     /// Editions of the site in other languages (`[[editions]]`): language, title, which source
@@ -236,6 +238,18 @@ impl Config {
         if sc.jitter_percent > 50 {
             bail!("[schedule] jitter_percent must be at most 50");
         }
+        let w = &self.worker;
+        if w.concurrency == 0
+            || w.lease_secs < 3
+            || w.max_attempts == 0
+            || w.poll_ms == 0
+            || w.scan_secs == 0
+        {
+            bail!(
+                "[worker] concurrency, max_attempts, poll_ms and scan_secs must be at least 1, \
+                 lease_secs at least 3"
+            );
+        }
         if self.stories.window_hours < 1 || self.stories.copy_window_hours < 1 {
             bail!("[stories] window_hours and copy_window_hours must be at least 1");
         }
@@ -294,6 +308,7 @@ impl Config {
 pub fn default_config_text() -> String {
     let f = FetchSettings::default();
     let sc = ScheduleSettings::default();
+    let w = WorkerConfig::default();
     format!(
         r#"# newsdesk configuration.
 #
@@ -424,6 +439,21 @@ enabled = true
 # replace_hours = 48
 # arrival_hours = 6
 
+[worker]
+# `newsdesk worker` processes (on this machine or others sharing a PostgreSQL [storage] url) take
+# jobs from a queue in the database: fetch a source, fetch and extract an article, translate,
+# place stories. [fetch] max_connections_per_host and per_host_delay_ms hold across all of them.
+# Jobs one worker runs at the same time.
+concurrency = {w_concurrency}
+# Seconds a job's lease lasts (extended while the job runs); the jobs of a worker that died are
+# taken over by another this long after its last extension.
+lease_secs = {w_lease}
+# Tries of a job (with backoff: 5 s, 10 s, 20 s, ... up to 10 min) before it is given up.
+max_attempts = {w_attempts}
+# Milliseconds between two looks at an empty queue; seconds between two scans for due sources.
+poll_ms = {w_poll}
+scan_secs = {w_scan}
+
 # Editions: the site in other languages, each served at /{{language}}/ with every article's title
 # and lead (and body) machine-translated at ingest by the [translate] backends; the original is
 # always kept and linked. With editions, / redirects by the browser's Accept-Language.
@@ -451,6 +481,11 @@ enabled = true
         max_failures = sc.max_failures,
         jitter = sc.jitter_percent,
         tick = sc.tick_seconds,
+        w_concurrency = w.concurrency,
+        w_lease = w.lease_secs,
+        w_attempts = w.max_attempts,
+        w_poll = w.poll_ms,
+        w_scan = w.scan_secs,
     )
 }
 

@@ -53,6 +53,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0011_source_languages",
         include_str!("../../migrations/postgres/0011_source_languages.sql"),
     ),
+    (
+        "0012_work_queue",
+        include_str!("../../migrations/postgres/0012_work_queue.sql"),
+    ),
 ];
 
 /// Key of the advisory lock taken while migrating ("newsdesk" in ASCII).

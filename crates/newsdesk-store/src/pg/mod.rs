@@ -10,6 +10,7 @@
 //! [`off_async`]), so async callers use the store as they do on SQLite.
 
 pub(crate) mod articles;
+pub(crate) mod jobs;
 pub(crate) mod listing;
 pub(crate) mod migrations;
 pub(crate) mod search;

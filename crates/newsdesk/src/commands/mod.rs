@@ -21,6 +21,7 @@ mod sources_profile;
 mod store;
 mod stories;
 pub mod translate;
+mod worker;
 
 use std::process::ExitCode;
 
@@ -43,6 +44,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Fetch(args) => {
             fetch::run(Context::load(cli.config.as_deref())?, args, quiet).await
+        }
+        Command::Worker(args) => {
+            worker::run(Context::load(cli.config.as_deref())?, args, quiet).await
         }
         Command::FeedParse { file, url } => feed_parse::run(&file, url.as_deref()),
         Command::Extract(args) => extract::run(args, cli.config.as_deref()).await,

@@ -118,5 +118,42 @@ pub fn status(explicit: Option<&Path>, json: bool) -> Result<ExitCode> {
         s.newest_article.unwrap_or(0),
         s.articles_not_placed
     );
+    say!("work queue     (`newsdesk worker`)");
+    for k in &s.queue.kinds {
+        let lag = k
+            .oldest_ready_secs
+            .map_or_else(String::new, |secs| format!("; oldest ready {secs} s"));
+        say!(
+            "  {:<14} {:>8} ready {:>6} waiting {:>5} running {:>5} failed{lag}",
+            k.kind.as_str(),
+            k.ready,
+            k.waiting,
+            k.running,
+            k.failed
+        );
+    }
+    let alive = s.queue.workers.iter().filter(|w| w.alive).count();
+    say!("workers        {alive} alive of {}", s.queue.workers.len());
+    for w in &s.queue.workers {
+        say!(
+            "  {:<32} {} pid {:<8} {:>3} leases {:>8} jobs done; last seen {}{}",
+            w.info.id,
+            w.info.hostname,
+            w.info.pid,
+            w.leases,
+            w.info.jobs_done,
+            w.last_seen.to_rfc3339(),
+            if w.alive { "" } else { " (silent)" }
+        );
+    }
+    for f in &s.queue.failed {
+        say!(
+            "  given up: {} {} after {} tries: {}",
+            f.kind.as_str(),
+            f.key,
+            f.attempts,
+            f.last_error.as_deref().unwrap_or("?")
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,191 @@
+//! `newsdesk worker` end to end against a real origin on 127.0.0.1: on SQLite it stores what
+//! `newsdesk fetch` stores (the same articles, the same extraction), places them in stories and
+//! leaves an empty queue; on PostgreSQL two workers share one database and store every entry
+//! once.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::Ordering;
+
+use support::{Site, bin, query_i64, start_origin_blocking};
+
+fn text(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// The JSON summary a `worker --json` printed.
+fn report(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", text(out));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(out)))
+}
+
+/// What the articles of a SQLite site hold, in URL order.
+fn articles(db: &Path) -> Vec<(String, String, String, Option<String>)> {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open");
+    let mut stmt = conn
+        .prepare("SELECT url, title, body_text, language FROM articles ORDER BY url")
+        .expect("prepare");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows")
+}
+
+#[test]
+fn a_worker_stores_what_fetch_stores_and_leaves_nothing_queued() {
+    let (origin, _rt) = start_origin_blocking();
+    origin.state.good_entries.store(12, Ordering::SeqCst);
+    let feed = origin.url("/good/feed.xml");
+
+    let by_fetch = Site::new("");
+    by_fetch.ok(&["sources", "add", "--no-check", &feed]);
+    by_fetch.ok(&["fetch"]);
+
+    let by_worker = Site::new("");
+    by_worker.ok(&["sources", "add", "--no-check", &feed]);
+    let out = by_worker.run(&["worker", "--until-idle", "--json", "--concurrency", "4"]);
+    let r = report(&out);
+    assert_eq!(r["articles_stored"], 12, "{r}");
+    assert_eq!(r["jobs"]["fetch_source"], 1, "{r}");
+    assert_eq!(r["jobs"]["fetch_article"], 12, "{r}");
+    assert!(r["jobs"]["place_stories"].as_u64() >= Some(1), "{r}");
+    assert_eq!(r["failed_tries"], 0, "{r}");
+
+    // The same product: the same articles with the same extracted text.
+    let fetched = articles(&by_fetch.db());
+    assert_eq!(fetched.len(), 12);
+    assert_eq!(articles(&by_worker.db()), fetched);
+
+    // Nothing left on the queue, every article placed in a story, no worker left behind.
+    assert_eq!(query_i64(&by_worker.db(), "SELECT COUNT(*) FROM jobs"), 0);
+    let status: serde_json::Value =
+        serde_json::from_str(&by_worker.ok(&["status", "--json"])).expect("status JSON");
+    assert_eq!(status["articles_not_placed"], 0, "{status}");
+    assert_eq!(
+        query_i64(&by_worker.db(), "SELECT COUNT(*) FROM article_stories"),
+        12
+    );
+    assert_eq!(status["queue"]["workers"].as_array().map(Vec::len), Some(0));
+    let kinds = status["queue"]["kinds"].as_array().expect("kinds");
+    assert_eq!(kinds.len(), 4, "{status}");
+
+    // The source is scheduled: a second worker finds nothing due and stores nothing.
+    let r = report(&by_worker.run(&["worker", "--until-idle", "--json"]));
+    assert_eq!(r["articles_stored"], 0, "{r}");
+    assert_eq!(r["jobs"]["fetch_source"], 0, "{r}");
+    assert_eq!(articles(&by_worker.db()).len(), 12);
+
+    // The human summary and the status's queue section.
+    let out = by_worker.ok(&["worker", "--until-idle"]);
+    assert!(out.contains("0 articles stored"), "{out}");
+    let status = by_worker.ok(&["status"]);
+    assert!(status.contains("work queue"), "{status}");
+    assert!(status.contains("fetch_article"), "{status}");
+}
+
+#[test]
+fn worker_flags_are_checked() {
+    let site = Site::new("");
+    let out = site.run(&["worker", "--concurrency", "0", "--until-idle"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("--concurrency must be at least 1"),
+        "{}",
+        text(&out)
+    );
+    let out = site.run(&["worker", "--lease-secs", "1", "--until-idle"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("--lease-secs"), "{}", text(&out));
+}
+
+#[test]
+fn two_workers_on_postgresql_store_every_entry_once() {
+    let (origin, _rt) = start_origin_blocking();
+    origin.state.good_entries.store(30, Ordering::SeqCst);
+    origin.state.page_delay_ms.store(10, Ordering::SeqCst);
+    let url = newsdesk_pgtest::fresh_database("two_workers").unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("newsdesk.toml"),
+        format!(
+            "[storage]\nurl = \"{url}\"\n\n[fetch]\nallow_private_addresses = true\n\
+             timeout_secs = 5\nper_host_delay_ms = 0\nmax_connections_per_host = 2\n"
+        ),
+    )
+    .expect("config");
+    let newsdesk = |args: &[&str]| {
+        Command::new(bin())
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("NEWSDESK_CONFIG")
+            .env_remove("NEWSDESK_DATABASE_URL")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn newsdesk")
+    };
+    let done = |args: &[&str]| {
+        let out = newsdesk(args).wait_with_output().expect("wait");
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+        out
+    };
+    done(&["migrate"]);
+    done(&[
+        "sources",
+        "add",
+        "--no-check",
+        &origin.url("/good/feed.xml"),
+    ]);
+    let a = newsdesk(&[
+        "worker",
+        "--until-idle",
+        "--json",
+        "--name",
+        "a",
+        "--concurrency",
+        "3",
+    ]);
+    let b = newsdesk(&[
+        "worker",
+        "--until-idle",
+        "--json",
+        "--name",
+        "b",
+        "--concurrency",
+        "3",
+    ]);
+    let ra = report(&a.wait_with_output().expect("a"));
+    let rb = report(&b.wait_with_output().expect("b"));
+    let stored =
+        ra["articles_stored"].as_u64().unwrap_or(0) + rb["articles_stored"].as_u64().unwrap_or(0);
+    assert_eq!(stored, 30, "{ra} {rb}");
+    let pages = ra["jobs"]["fetch_article"].as_u64().unwrap_or(0)
+        + rb["jobs"]["fetch_article"].as_u64().unwrap_or(0);
+    assert_eq!(pages, 30, "each page job done once: {ra} {rb}");
+
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    let one = |client: &mut postgres::Client, sql: &str| -> i64 {
+        client.query_one(sql, &[]).expect(sql).get(0)
+    };
+    assert_eq!(one(&mut client, "SELECT COUNT(*) FROM articles"), 30);
+    assert_eq!(
+        one(&mut client, "SELECT COUNT(DISTINCT url) FROM articles"),
+        30
+    );
+    assert_eq!(one(&mut client, "SELECT COUNT(*) FROM feed_entries"), 30);
+    assert_eq!(one(&mut client, "SELECT COUNT(*) FROM jobs"), 0);
+    assert_eq!(one(&mut client, "SELECT COUNT(*) FROM article_stories"), 30);
+    assert_eq!(one(&mut client, "SELECT COUNT(*) FROM workers"), 0);
+    // The origin saw each page once (no job ran twice).
+    assert_eq!(origin.state.good_page_requests.load(Ordering::SeqCst), 30);
+}
