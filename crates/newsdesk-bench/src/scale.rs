@@ -89,6 +89,16 @@ impl Server {
         }
     }
 
+    /// The process id of the throw-away cluster's server (`None` for a named server, which
+    /// may be on another machine).
+    fn postmaster_pid(&self) -> Option<u32> {
+        let Server::Cluster(c) = self else {
+            return None;
+        };
+        let text = std::fs::read_to_string(c.dir().join("data/postmaster.pid")).ok()?;
+        text.lines().next()?.trim().parse().ok()
+    }
+
     /// Drops a database [`Server::fresh`] made on a named server.
     fn drop_database(&self, url: &str) -> Result<()> {
         if let Server::Named(base) = self {
@@ -173,6 +183,39 @@ fn cpu_secs(who: UsageWho) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// CPU seconds of a PostgreSQL server: its postmaster's own and those of its exited children
+/// (backends that ended), plus its live children's (from `/proc`, in USER_HZ = 100 ticks).
+/// Differences of two readings give the server's CPU time in between.
+fn server_cpu_secs(postmaster: u32) -> Option<f64> {
+    let fields = |pid: &str| -> Option<Vec<u64>> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // After the command name in parentheses: state, ppid, … utime is the 12th.
+        let rest = &stat[stat.rfind(')')? + 1..];
+        Some(
+            rest.split_whitespace()
+                .map(|f| f.parse::<u64>().unwrap_or(0))
+                .collect(),
+        )
+    };
+    let own = fields(&postmaster.to_string())?;
+    let mut ticks = own.get(11..15)?.iter().sum::<u64>();
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        if let Some(f) = fields(pid)
+            && f.get(1) == Some(&u64::from(postmaster))
+        {
+            ticks += f.get(11..13).map_or(0, |t| t.iter().sum());
+        }
+    }
+    Some(ticks as f64 / 100.0)
+}
+
 /// `pg_stat_database.active_time` of the connected database, seconds.
 fn active_secs(client: &mut postgres::Client) -> Result<f64> {
     client.batch_execute("SELECT pg_stat_clear_snapshot()")?;
@@ -209,6 +252,8 @@ struct Run {
     cores: usize,
     worker_cpu: f64,
     origin_cpu: f64,
+    /// The server's CPU seconds (throw-away cluster only).
+    pg_cpu: Option<f64>,
     machine_busy_secs: f64,
     jobs: std::collections::BTreeMap<String, u64>,
     reported_stored: u64,
@@ -224,15 +269,38 @@ impl Run {
         self.db_active / (self.wall * self.workers as f64).max(1e-9)
     }
 
+    /// The machine's busy CPU seconds no process of the run accounts for.
+    fn other_cpu(&self) -> f64 {
+        self.machine_busy_secs - self.worker_cpu - self.origin_cpu - self.pg_cpu.unwrap_or(0.0)
+    }
+
     /// What bounds this run, in one phrase.
     fn bound(&self) -> String {
         let busy = self.cpu_busy_share * 100.0;
+        let capacity = (self.wall * self.cores as f64).max(1e-9);
+        let pct = |secs: f64| secs / capacity * 100.0;
         if self.cpu_busy_share >= 0.85 {
+            let whose = if pct(self.other_cpu()) >= 50.0 {
+                "CPU-bound by other work on the machine"
+            } else {
+                "CPU-bound"
+            };
             format!(
-                "CPU-bound: {} cores busy {busy:.0}% with {} worker{}",
+                "{whose}: {} cores busy {busy:.0}% with {} worker{} (workers {:.0}%, {}origin \
+                 {:.0}%, {} {:.0}%)",
                 self.cores,
                 self.workers,
-                if self.workers == 1 { "" } else { "s" }
+                if self.workers == 1 { "" } else { "s" },
+                pct(self.worker_cpu),
+                self.pg_cpu
+                    .map_or(String::new(), |pg| format!("PostgreSQL {:.0}%, ", pct(pg))),
+                pct(self.origin_cpu),
+                if self.pg_cpu.is_some() {
+                    "other processes on the machine"
+                } else {
+                    "PostgreSQL and other processes"
+                },
+                pct(self.other_cpu())
             )
         } else if self.db_share() >= 0.5 {
             format!(
@@ -316,9 +384,10 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
         machine_cpu().map(|m| m.cores).unwrap_or(0),
     );
     let mut runs: Vec<Run> = Vec::new();
+    let postmaster = server.postmaster_pid();
     for &w in &args.workers {
         let url = server.fresh(&format!("bench_scale_w{w}"))?;
-        let result = one_run(args, port, exe, &dir, w, &url);
+        let result = one_run(args, port, exe, &dir, w, &url, postmaster);
         let dropped = server.drop_database(&url);
         if result.is_err() {
             std::fs::remove_dir_all(&dir).ok();
@@ -343,7 +412,7 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
     let base = runs.first().map(Run::rate).unwrap_or(f64::NAN);
     let mut table = String::new();
     table.push_str(&format!(
-        "\n{:>7} {:>8} {:>8} {:>10} {:>6} {:>9} {:>8} {:>10} {:>9} {:>9} {:>9}\n",
+        "\n{:>7} {:>7} {:>8} {:>10} {:>6} {:>8} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
         "workers",
         "wall s",
         "articles",
@@ -352,14 +421,14 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
         "DB act s",
         "DB/wall",
         "CPU busy",
-        "wrk CPU s",
-        "orig CPU",
-        "other s"
+        "workers",
+        "PG",
+        "origin",
+        "other"
     ));
     for r in &runs {
-        let other = r.machine_busy_secs - r.worker_cpu - r.origin_cpu;
         table.push_str(&format!(
-            "{:>7} {:>8.2} {:>8} {:>10.1} {:>6.2} {:>9.2} {:>7.0}% {:>9.0}% {:>9.2} {:>9.2} {:>9.2}\n",
+            "{:>7} {:>7.2} {:>8} {:>10.1} {:>6.2} {:>8.2} {:>6.0}% {:>7.0}% {:>8.2} {:>8} {:>8.2} {:>8.2}\n",
             r.workers,
             r.wall,
             r.articles,
@@ -369,15 +438,17 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
             r.db_share() * 100.0,
             r.cpu_busy_share * 100.0,
             r.worker_cpu,
+            r.pg_cpu.map_or("n/a".to_owned(), |s| format!("{s:.2}")),
             r.origin_cpu,
-            other
+            r.other_cpu()
         ));
     }
     table.push_str(
-        "DB act s: pg_stat_database.active_time of the run's database; DB/wall: that over \
-         wall time x workers; CPU busy: all cores, whole machine (/proc/stat); wrk CPU s: the \
-         workers' user+system seconds (rusage); orig CPU: this process (the origin); other s: \
-         the machine's remaining busy seconds (PostgreSQL, and anything else running).\n",
+        "DB act s: pg_stat_database.active_time of the run's database; DB/wall: that over wall \
+         time x workers; CPU busy: all cores, whole machine (/proc/stat); then CPU seconds \
+         (user+system) of the workers (rusage), the PostgreSQL server (/proc; n/a for a \
+         --database-url server), the origin (this process), and the machine's other busy \
+         seconds (other processes).\n",
     );
     for r in &runs {
         let jobs: Vec<String> = r.jobs.iter().map(|(k, v)| format!("{k} {v}")).collect();
@@ -430,6 +501,7 @@ fn one_run(
     dir: &Path,
     workers: usize,
     url: &str,
+    postmaster: Option<u32>,
 ) -> Result<Run> {
     // The schema, as `newsdesk migrate` makes it, and the sources.
     {
@@ -456,6 +528,7 @@ fn one_run(
     let active_before = settled_active_secs(&mut db)?;
     let children_before = cpu_secs(UsageWho::RUSAGE_CHILDREN);
     let self_before = cpu_secs(UsageWho::RUSAGE_SELF);
+    let pg_before = postmaster.and_then(server_cpu_secs);
     let cpu_before = machine_cpu()?;
     let start = Instant::now();
     let mut running = Running(Vec::new());
@@ -521,6 +594,11 @@ fn one_run(
     let worker_cpu = cpu_secs(UsageWho::RUSAGE_CHILDREN) - children_before;
     let origin_cpu = cpu_secs(UsageWho::RUSAGE_SELF) - self_before;
     let db_active = settled_active_secs(&mut db)? - active_before;
+    // After the workers' backends have exited (their CPU is in the server's children's time).
+    let pg_cpu = match (pg_before, postmaster.and_then(server_cpu_secs)) {
+        (Some(a), Some(b)) => Some(b - a),
+        _ => None,
+    };
     if !failures.is_empty() {
         bail!("{}", failures.join("\n"));
     }
@@ -562,6 +640,7 @@ fn one_run(
         cores: cpu_after.cores,
         worker_cpu,
         origin_cpu,
+        pg_cpu,
         machine_busy_secs: busy_share * wall * cpu_after.cores as f64,
         jobs,
         reported_stored,
