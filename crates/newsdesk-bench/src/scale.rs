@@ -77,11 +77,17 @@ impl Server {
             Server::Named(base) => {
                 let db = format!("{name}_{}", std::process::id());
                 let mut admin = connect(base.as_str())?;
-                admin
-                    .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE); CREATE DATABASE {db}"))
-                    .with_context(|| {
-                        format!("cannot create database {db} (the user of --database-url needs CREATEDB)")
+                // Two statements: DROP/CREATE DATABASE cannot run inside one transaction.
+                for sql in [
+                    format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+                    format!("CREATE DATABASE {db}"),
+                ] {
+                    admin.batch_execute(&sql).with_context(|| {
+                        format!(
+                            "cannot create database {db} (the user of --database-url needs CREATEDB)"
+                        )
                     })?;
+                }
                 let mut url = base.clone();
                 url.set_path(&format!("/{db}"));
                 Ok(url.to_string())
@@ -279,7 +285,7 @@ impl Run {
         let busy = self.cpu_busy_share * 100.0;
         let capacity = (self.wall * self.cores as f64).max(1e-9);
         let pct = |secs: f64| secs / capacity * 100.0;
-        if self.cpu_busy_share >= 0.85 {
+        if self.cpu_busy_share >= 0.8 {
             let whose = if pct(self.other_cpu()) >= 50.0 {
                 "CPU-bound by other work on the machine"
             } else {
