@@ -214,36 +214,25 @@ fn run(mut cmd: Command, what: &str) -> Result<()> {
     }
 }
 
-impl PgCluster {
-    /// initdb's a new cluster in a temporary directory and starts it (as `postgres` when the
-    /// process runs as root), waiting until it accepts connections.
-    pub fn start() -> Result<PgCluster> {
+impl Runner {
+    /// The tools of [`bin_dir`], run as `postgres` when this process runs as root.
+    fn new() -> Result<Runner> {
         let bin = bin_dir()?;
         let as_user = if running_as_root()? {
             Some(ids_of("postgres")?)
         } else {
             None
         };
-        let runner = Runner { bin, as_user };
-        let dir = tempfile::Builder::new()
-            .prefix("newsdesk-pg-")
-            .tempdir()
-            .map_err(|e| Error::Setup(format!("cannot create a temporary directory: {e}")))?
-            .keep();
-        // From here on the watchdog owns the directory: it removes it however we leave.
-        let data = dir.join("data");
-        let (pipe, watchdog) = spawn_watchdog(&runner, &dir, &data)?;
-        let mut cluster = PgCluster {
-            dir: dir.clone(),
-            port: 0,
-            watchdog_pipe: Mutex::new(Some(pipe)),
-            watchdog: Mutex::new(Some(watchdog)),
-        };
-        if let Some((uid, gid)) = as_user {
-            std::os::unix::fs::chown(&dir, Some(uid), Some(gid)).map_err(|e| {
-                Error::Setup(format!("cannot hand {} to postgres: {e}", dir.display()))
-            })?;
-        }
+        Ok(Runner { bin, as_user })
+    }
+}
+
+impl PgCluster {
+    /// initdb's a new cluster in a temporary directory and starts it (as `postgres` when the
+    /// process runs as root), waiting until it accepts connections.
+    pub fn start() -> Result<PgCluster> {
+        let runner = Runner::new()?;
+        let (mut cluster, data) = PgCluster::prepare(&runner)?;
         let mut initdb = runner.command("initdb");
         initdb
             .arg("-D")
@@ -251,13 +240,110 @@ impl PgCluster {
             .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
             .arg("--locale=C.UTF-8");
         run(initdb, "initdb")?;
+        cluster.start_server(&runner, &data)?;
+        Ok(cluster)
+    }
+
+    /// A streaming hot standby of `primary`: `pg_basebackup -R` (over the replication
+    /// connection initdb's default `pg_hba.conf` allows from 127.0.0.1) into a temporary
+    /// directory of its own, started on another free port. It replays what `primary` writes;
+    /// [`PgCluster::wait_replayed`] waits until it has. Stopped and removed on drop, like any
+    /// cluster.
+    pub fn start_replica_of(primary: &PgCluster) -> Result<PgCluster> {
+        let runner = Runner::new()?;
+        let (mut cluster, data) = PgCluster::prepare(&runner)?;
+        let mut backup = runner.command("pg_basebackup");
+        backup
+            .arg("-D")
+            .arg(&data)
+            .args(["-h", "127.0.0.1", "-p"])
+            .arg(primary.port.to_string())
+            .args([
+                "-U",
+                "postgres",
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+                "--no-sync",
+            ]);
+        run(backup, "pg_basebackup")?;
+        cluster.start_server(&runner, &data)?;
+        Ok(cluster)
+    }
+
+    /// Waits (up to 30 s) until this standby has replayed everything `primary` had written
+    /// when called (`pg_last_wal_replay_lsn()` against the primary's
+    /// `pg_current_wal_insert_lsn()`).
+    pub fn wait_replayed(&self, primary: &PgCluster) -> Result<()> {
+        off_async(|| self.wait_replayed_here(primary))
+    }
+
+    fn wait_replayed_here(&self, primary: &PgCluster) -> Result<()> {
+        let mut p = postgres::Client::connect(&primary.url("postgres"), postgres::NoTls)?;
+        let target: String = p
+            .query_one("SELECT pg_current_wal_insert_lsn()::text", &[])?
+            .get(0);
+        let mut r = postgres::Client::connect(&self.url("postgres"), postgres::NoTls)?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let done: Option<bool> = r
+                .query_one(
+                    "SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn",
+                    &[&target],
+                )?
+                .get(0);
+            if done == Some(true) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(Error::Setup(format!(
+                    "the standby on port {} did not replay the primary's WAL up to {target} \
+                     within 30 s",
+                    self.port
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// A fresh temporary directory (owned by the server's user) watched by a cleanup watchdog,
+    /// and the path of the data directory to create in it.
+    fn prepare(runner: &Runner) -> Result<(PgCluster, PathBuf)> {
+        let dir = tempfile::Builder::new()
+            .prefix("newsdesk-pg-")
+            .tempdir()
+            .map_err(|e| Error::Setup(format!("cannot create a temporary directory: {e}")))?
+            .keep();
+        // From here on the watchdog owns the directory: it removes it however we leave.
+        let data = dir.join("data");
+        let (pipe, watchdog) = spawn_watchdog(runner, &dir, &data)?;
+        let cluster = PgCluster {
+            dir: dir.clone(),
+            port: 0,
+            watchdog_pipe: Mutex::new(Some(pipe)),
+            watchdog: Mutex::new(Some(watchdog)),
+        };
+        if let Some((uid, gid)) = runner.as_user {
+            std::os::unix::fs::chown(&dir, Some(uid), Some(gid)).map_err(|e| {
+                Error::Setup(format!("cannot hand {} to postgres: {e}", dir.display()))
+            })?;
+        }
+        Ok((cluster, data))
+    }
+
+    /// Starts the server on `data` on a free port (five tries), waiting until it accepts
+    /// connections.
+    fn start_server(&mut self, runner: &Runner, data: &Path) -> Result<()> {
+        let dir = self.dir.clone();
         let mut last = String::new();
         for _ in 0..5 {
             let port = free_port()?;
             let mut pg_ctl = runner.command("pg_ctl");
             pg_ctl
                 .arg("-D")
-                .arg(&data)
+                .arg(data)
                 .arg("-o")
                 .arg(format!(
                     "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
@@ -269,9 +355,8 @@ impl PgCluster {
                 .args(["-w", "-t", "30", "start"]);
             match run(pg_ctl, "pg_ctl start") {
                 Ok(()) => {
-                    cluster.port = port;
-                    cluster.wait_ready()?;
-                    return Ok(cluster);
+                    self.port = port;
+                    return self.wait_ready();
                 }
                 Err(e) => {
                     let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
@@ -432,6 +517,41 @@ mod tests {
         drop(cluster);
         assert!(!dir.exists(), "{} left behind", dir.display());
         assert!(postgres::Client::connect(&url, postgres::NoTls).is_err());
+    }
+
+    #[test]
+    fn a_standby_replays_what_the_primary_writes_and_refuses_writes() {
+        let primary = PgCluster::start().unwrap();
+        let url = primary.create_database("rep").unwrap();
+        let db = url.rsplit('/').next().unwrap().to_owned();
+        let replica = PgCluster::start_replica_of(&primary).unwrap();
+        assert_ne!(replica.port(), primary.port());
+        let mut p = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        p.batch_execute("CREATE TABLE t (x int); INSERT INTO t VALUES (7)")
+            .unwrap();
+        replica.wait_replayed(&primary).unwrap();
+        let mut r = postgres::Client::connect(&replica.url(&db), postgres::NoTls).unwrap();
+        let standby: bool = r
+            .query_one("SELECT pg_is_in_recovery()", &[])
+            .unwrap()
+            .get(0);
+        assert!(standby);
+        let x: i32 = r.query_one("SELECT x FROM t", &[]).unwrap().get(0);
+        assert_eq!(x, 7);
+        let refused = r.batch_execute("INSERT INTO t VALUES (8)").unwrap_err();
+        assert_eq!(
+            refused.code(),
+            Some(&postgres::error::SqlState::READ_ONLY_SQL_TRANSACTION),
+            "{refused:?}"
+        );
+        p.batch_execute("UPDATE t SET x = 9").unwrap();
+        replica.wait_replayed(&primary).unwrap();
+        let x: i32 = r.query_one("SELECT x FROM t", &[]).unwrap().get(0);
+        assert_eq!(x, 9);
+        drop(r);
+        let dir = replica.dir().to_path_buf();
+        drop(replica);
+        assert!(!dir.exists(), "{} left behind", dir.display());
     }
 
     #[test]

@@ -447,26 +447,20 @@ impl Shared {
     async fn queue_follow_ups(&self) -> Result<(), PipelineError> {
         let now = Utc::now();
         let at = now + chrono::Duration::from_std(FOLLOW_UP_DELAY).unwrap_or_default();
+        let job = |kind, key: &str| NewJob {
+            kind,
+            key: key.into(),
+            payload: "{}".into(),
+            host: String::new(),
+            not_before: at,
+            max_attempts: self.settings.max_attempts,
+        };
         let mut jobs = Vec::new();
         if self.translation.is_some() {
-            jobs.push(NewJob {
-                kind: JobKind::Translate,
-                key: TRANSLATE_KEY.into(),
-                payload: "{}".into(),
-                host: String::new(),
-                not_before: at,
-                max_attempts: self.settings.max_attempts,
-            });
+            jobs.push(job(JobKind::Translate, TRANSLATE_KEY));
         }
         if self.stories.is_some() {
-            jobs.push(NewJob {
-                kind: JobKind::PlaceStories,
-                key: PLACE_KEY.into(),
-                payload: "{}".into(),
-                host: String::new(),
-                not_before: at,
-                max_attempts: self.settings.max_attempts,
-            });
+            jobs.push(job(JobKind::PlaceStories, PLACE_KEY));
         }
         let store = self.store.clone();
         blocking(move || store.enqueue_jobs(&jobs, now)).await
@@ -551,15 +545,26 @@ impl Shared {
         }
     }
 
+    /// A job's source; `None` (and the job is dropped) when it was deleted meanwhile.
+    async fn source(
+        &self,
+        id: SourceId,
+    ) -> Result<Option<newsdesk_core::SourceWithStats>, PipelineError> {
+        let store = self.store.clone();
+        let found = blocking(move || store.get_source(id)).await?;
+        if found.is_none() {
+            debug!(source_id = id, "source deleted; job dropped");
+        }
+        Ok(found)
+    }
+
     /// What each kind of job does.
     async fn handle(&self, job: &Job) -> Result<(), PipelineError> {
         debug!(worker = %self.id, kind = %job.kind, key = %job.key, attempt = job.attempt, "job");
         match job.kind {
             JobKind::FetchSource => {
                 let p: SourceJob = decode(job)?;
-                let store = self.store.clone();
-                let Some(src) = blocking(move || store.get_source(p.source_id)).await? else {
-                    debug!(source_id = p.source_id, "source deleted; job dropped");
+                let Some(src) = self.source(p.source_id).await? else {
                     return Ok(());
                 };
                 let result = self.ingest.fetch_source_now(&src.source).await;
@@ -578,9 +583,7 @@ impl Shared {
             }
             JobKind::FetchArticle => {
                 let p: ArticleJob = decode(job)?;
-                let store = self.store.clone();
-                let Some(src) = blocking(move || store.get_source(p.source_id)).await? else {
-                    debug!(source_id = p.source_id, "source deleted; entry dropped");
+                let Some(src) = self.source(p.source_id).await? else {
                     return Ok(());
                 };
                 if self

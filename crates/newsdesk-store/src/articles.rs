@@ -204,7 +204,7 @@ impl Store {
 
     /// One article with everything that was stored.
     pub fn get_article(&self, id: ArticleId) -> Result<Option<Article>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::articles::get_article(pg, id);
         }
         self.read(|conn| {

@@ -2,7 +2,8 @@
 //!
 //! A [`Store`] is a handle on one SQLite database file (WAL mode, one writer connection and a
 //! pool of reader connections; cheap to clone, `Send + Sync`), or on a PostgreSQL database
-//! ([`Store::open_url`]; every operation below works on both). It keeps:
+//! ([`Store::open_url`]; every operation below works on both), optionally with a read replica
+//! that answers the site's read-only queries ([`Store::open_url_with_replica`]). It keeps:
 //!
 //! * sources ([`Store::add_source`], [`Store::update_source`] with a [`SourceUpdate`],
 //!   [`Store::list_sources`] with stats, [`Store::remove_source`] which cascades);
@@ -51,6 +52,7 @@ mod lead;
 mod listing;
 mod migrations;
 mod pg;
+mod replica;
 mod schedule;
 mod search;
 mod source_rows;
@@ -70,8 +72,14 @@ pub use jobs::{
     MAX_RETRY_WAIT, NewJob, QueueStatus, WORKER_ALIVE_WITHIN, WorkerInfo, WorkerStatus, retry_wait,
 };
 pub use lead::{LEAD_CHARS, lead};
+
+/// On PostgreSQL, the advisory lock that article inserts hold shared until they commit and that
+/// [`Store::max_article_id`] takes exclusively, so the story stage's watermark never passes an
+/// article that several workers' concurrent inserts commit out of id order.
+pub const ARTICLE_INSERT_LOCK: i64 = 0x6e64_6172_7469_636c;
 pub use migrations::SCHEMA_VERSION;
 pub use pg::POSTGRES_CONNECTIONS;
+pub use replica::ReplicaStatus;
 pub use schedule::ScheduleState;
 pub use search::fts_query;
 pub use sources::SourceUpdate;

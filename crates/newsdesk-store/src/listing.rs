@@ -161,7 +161,7 @@ pub(crate) fn page_of(mut items: Vec<ArticleSummary>, limit: usize) -> ArticlePa
 impl Store {
     /// One page of articles, newest first, with the filters of `q`; see the module docs.
     pub fn list_articles(&self, q: &ArticleQuery) -> Result<ArticlePage> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::listing::list_articles(pg, q);
         }
         let limit = q.effective_limit() as usize;

@@ -68,7 +68,7 @@ impl Store {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<ArticleSummary>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::search::search_page(pg, q, filter, offset, limit);
         }
         let clause = profile_clause(filter)?;
@@ -103,7 +103,7 @@ impl Store {
         filter: &ProfileFilter,
         limit: u32,
     ) -> Result<Vec<ArticleSummary>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::search::search_edition(pg, q, language, filter, limit);
         }
         let clause = profile_clause(filter)?;

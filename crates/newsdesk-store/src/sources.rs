@@ -333,7 +333,7 @@ impl Store {
 
     /// One source with its fetch state and article count.
     pub fn get_source(&self, id: SourceId) -> Result<Option<SourceWithStats>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::sources::get_source(pg, id);
         }
         self.read(|conn| {
@@ -346,7 +346,7 @@ impl Store {
 
     /// Every source with its fetch state and article count, by name (case-insensitive) then id.
     pub fn list_sources(&self) -> Result<Vec<SourceWithStats>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::sources::list_sources(pg);
         }
         self.read(|conn| {
@@ -361,7 +361,7 @@ impl Store {
     /// The sources with these ids (unknown ids are left out), for pages that show several
     /// outlets' profiles.
     pub fn sources_by_ids(&self, ids: &[SourceId]) -> Result<HashMap<SourceId, Source>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::sources::sources_by_ids(pg, ids);
         }
         let mut ids = ids.to_vec();
@@ -384,7 +384,7 @@ impl Store {
         &self,
         articles: &[newsdesk_core::ArticleId],
     ) -> Result<HashMap<newsdesk_core::ArticleId, Source>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::sources::sources_of_articles(pg, articles);
         }
         let pairs: Vec<(newsdesk_core::ArticleId, SourceId)> = self.read(|conn| {

@@ -34,8 +34,15 @@ pub struct Store {
 enum Backend {
     /// One SQLite file (the embedded default).
     Sqlite(Sqlite),
-    /// A PostgreSQL database (`[store] url`).
-    Postgres(crate::pg::Pool),
+    /// A PostgreSQL database (`[storage] url`), and maybe a read replica of it.
+    Postgres(Postgres),
+}
+
+/// The PostgreSQL side: the primary, which takes every write and every read-modify-write, and
+/// an optional read replica (`[storage] read_url`) that answers the site's read-only queries.
+struct Postgres {
+    primary: Arc<crate::pg::Pool>,
+    replica: Option<Arc<crate::pg::Pool>>,
 }
 
 struct Sqlite {
@@ -53,9 +60,10 @@ impl std::fmt::Debug for Store {
                 .field("path", &db.path)
                 .field("readers", &db.readers.len())
                 .finish(),
-            Backend::Postgres(pool) => f
+            Backend::Postgres(pg) => f
                 .debug_struct("Store")
-                .field("postgres", &pool.shown())
+                .field("postgres", &pg.primary.shown())
+                .field("replica", &pg.replica.as_ref().map(|r| r.shown()))
                 .finish(),
         }
     }
@@ -171,7 +179,10 @@ impl Store {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = crate::pg::Pool::connect(url, migrate)?;
             return Ok(Store {
-                inner: Arc::new(Backend::Postgres(pool)),
+                inner: Arc::new(Backend::Postgres(Postgres {
+                    primary: Arc::new(pool),
+                    replica: None,
+                })),
             });
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -192,7 +203,7 @@ impl Store {
     pub fn location(&self) -> String {
         match &*self.inner {
             Backend::Sqlite(db) => db.path.display().to_string(),
-            Backend::Postgres(pool) => pool.shown().to_owned(),
+            Backend::Postgres(pg) => pg.primary.shown().to_owned(),
         }
     }
 
@@ -209,12 +220,94 @@ impl Store {
         self.read(|conn| Ok(migrations::schema_version(conn)?))
     }
 
-    /// The PostgreSQL pool when this store runs on PostgreSQL.
+    /// The PostgreSQL primary's pool when this store runs on PostgreSQL: every write, every
+    /// read-modify-write and every read a writer depends on goes here.
     pub(crate) fn pg(&self) -> Option<&crate::pg::Pool> {
         match &*self.inner {
-            Backend::Postgres(pool) => Some(pool),
+            Backend::Postgres(pg) => Some(&pg.primary),
             Backend::Sqlite(_) => None,
         }
+    }
+
+    /// The pool for the site's read-only queries (lists, search, article, story and source
+    /// pages): the read replica when this store has one, else the primary.
+    pub(crate) fn pg_read(&self) -> Option<&crate::pg::Pool> {
+        match &*self.inner {
+            Backend::Postgres(pg) => Some(pg.replica.as_deref().unwrap_or(&pg.primary)),
+            Backend::Sqlite(_) => None,
+        }
+    }
+
+    /// The read replica's pool, when this store has one.
+    pub(crate) fn pg_replica(&self) -> Option<&crate::pg::Pool> {
+        match &*self.inner {
+            Backend::Postgres(pg) => pg.replica.as_deref(),
+            Backend::Sqlite(_) => None,
+        }
+    }
+
+    /// Opens a PostgreSQL store whose site reads come from a read replica: writes and
+    /// read-modify-write paths go to `primary_url`, the read-only queries the web layer makes
+    /// ([`Store::list_articles`], search, [`Store::get_article`], [`Store::get_source`],
+    /// [`Store::list_sources`], stories, provenance, translations) to `replica_url`.
+    ///
+    /// Neither database is migrated (like [`Store::open_url_without_migrating`]); both must
+    /// hold the schema this build knows. See [`Store::with_replica`].
+    pub fn open_url_with_replica(primary_url: &str, replica_url: &str) -> Result<Store> {
+        Store::open_url_without_migrating(primary_url)?.with_replica(replica_url)
+    }
+
+    /// This store (sharing its connections to the primary) with its site reads going to the
+    /// read replica at `replica_url` (a PostgreSQL hot standby, or any database holding the
+    /// same rows). The replica is never migrated: it fails with [`StoreError::Open`] unless
+    /// its schema is exactly [`crate::SCHEMA_VERSION`]. Its connections run with
+    /// `default_transaction_read_only`, so a write can never land there.
+    ///
+    /// Fails on SQLite: one file has nothing to replicate, and every reader already reads it
+    /// directly. Reads that follow a write through the replica may lag behind it by the
+    /// replication delay; a path that reads, decides and writes uses [`Store::primary`].
+    pub fn with_replica(&self, replica_url: &str) -> Result<Store> {
+        let replica_url = replica_url.trim();
+        let primary = match &*self.inner {
+            Backend::Postgres(pg) => Arc::clone(&pg.primary),
+            Backend::Sqlite(db) => {
+                return Err(StoreError::Open {
+                    path: db.path.display().to_string(),
+                    message: "a read replica needs PostgreSQL: this store is one SQLite file \
+                              (nothing to replicate; its readers already read it directly); \
+                              unset [storage] read_url / $NEWSDESK_DATABASE_READ_URL, or set \
+                              [storage] url to a PostgreSQL primary"
+                        .to_owned(),
+                });
+            }
+        };
+        let replica = crate::pg::Pool::connect_replica(replica_url)?;
+        Ok(Store {
+            inner: Arc::new(Backend::Postgres(Postgres {
+                primary,
+                replica: Some(Arc::new(replica)),
+            })),
+        })
+    }
+
+    /// This store without its read replica: every read goes to the primary, as writers need
+    /// (a read-modify-write such as a profile edit must start from the latest rows). The same
+    /// connections, no new ones; a clone on SQLite or a store without replica.
+    pub fn primary(&self) -> Store {
+        match &*self.inner {
+            Backend::Postgres(pg) if pg.replica.is_some() => Store {
+                inner: Arc::new(Backend::Postgres(Postgres {
+                    primary: Arc::clone(&pg.primary),
+                    replica: None,
+                })),
+            },
+            _ => self.clone(),
+        }
+    }
+
+    /// The read replica's URL without its password, when this store reads from one.
+    pub fn replica_location(&self) -> Option<String> {
+        self.pg_replica().map(|r| r.shown().to_owned())
     }
 
     /// The SQLite side, or an error naming the caller when this store runs on PostgreSQL (every

@@ -518,10 +518,13 @@ impl Store {
         })
     }
 
-    /// The largest article id, if any article.
+    /// The largest article id, if any article. Every article with a lower id is committed:
+    /// on PostgreSQL, where several workers insert at once and a lower id can commit after a
+    /// higher one, it waits for the inserts in flight ([`crate::ARTICLE_INSERT_LOCK`]); SQLite
+    /// has one writer, so ids commit in order.
     pub fn max_article_id(&self) -> Result<Option<ArticleId>> {
         if let Some(pg) = self.pg() {
-            return crate::pg::stories::article_aggregate(pg, "SELECT MAX(id) FROM articles", None);
+            return crate::pg::stories::max_article_id(pg);
         }
         self.read(|conn| {
             Ok(conn
@@ -817,7 +820,7 @@ impl Store {
             StoryOrder::Biggest => "st.article_count DESC, st.last_at DESC, st.id DESC",
             StoryOrder::Newest => "st.last_at DESC, st.id DESC",
         };
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::stories::list_stories(pg, order_by, min_articles, limit);
         }
         self.read(|conn| {
@@ -831,7 +834,7 @@ impl Store {
 
     /// One story with its articles (oldest first), if it exists.
     pub fn get_story(&self, id: StoryKey) -> Result<Option<StoryDetail>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::stories::get_story(pg, id);
         }
         self.read(|conn| {
@@ -872,7 +875,7 @@ impl Store {
 
     /// The story an article was placed in, if any.
     pub fn article_story(&self, article: ArticleId) -> Result<Option<StorySummary>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::stories::article_story(pg, article);
         }
         self.read(|conn| {
@@ -900,7 +903,7 @@ impl Store {
 
     /// The article's own provenance link (what it copies), if any.
     pub fn article_provenance(&self, article: ArticleId) -> Result<Option<ProvenanceRecord>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::stories::article_provenance(pg, article);
         }
         self.read(|conn| {
@@ -913,7 +916,7 @@ impl Store {
 
     /// The links of articles that copy this one (oldest first).
     pub fn article_copies(&self, article: ArticleId) -> Result<Vec<ProvenanceRecord>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::stories::article_copies(pg, article);
         }
         self.read(|conn| {

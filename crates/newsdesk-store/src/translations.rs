@@ -142,7 +142,7 @@ impl Store {
         article_id: ArticleId,
         language: &str,
     ) -> Result<Option<ArticleTranslation>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::translations::translation(pg, article_id, language);
         }
         self.read(|conn| {
@@ -162,7 +162,7 @@ impl Store {
         ids: &[ArticleId],
         language: &str,
     ) -> Result<HashMap<ArticleId, ArticleTranslation>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::translations::translations(pg, ids, language);
         }
         self.read(|conn| {

@@ -22,7 +22,7 @@ impl Store {
     /// This installation's identity: 32 hexadecimal digits chosen at random once (migration
     /// 0013) and kept, the stable part of the ids of feeds without a public URL.
     pub fn installation_id(&self) -> Result<String> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::web_queries::installation_id(pg);
         }
         self.read(|conn| {
@@ -36,7 +36,7 @@ impl Store {
 
     /// Every translation of one article (one per edition language), ordered by language.
     pub fn article_translations(&self, article: ArticleId) -> Result<Vec<ArticleTranslation>> {
-        let languages: Vec<String> = if let Some(pg) = self.pg() {
+        let languages: Vec<String> = if let Some(pg) = self.pg_read() {
             crate::pg::web_queries::translation_languages(pg, article)?
         } else {
             self.read(|conn| {
@@ -68,7 +68,7 @@ impl Store {
         stories: &[StoryKey],
         language: &str,
     ) -> Result<HashMap<StoryKey, String>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::web_queries::story_titles_in(pg, stories, language);
         }
         self.read(|conn| {
@@ -96,7 +96,7 @@ impl Store {
         &self,
         stories: &[StoryKey],
     ) -> Result<HashMap<StoryKey, StoryTitleArticle>> {
-        if let Some(pg) = self.pg() {
+        if let Some(pg) = self.pg_read() {
             return crate::pg::web_queries::story_title_articles(pg, stories);
         }
         self.read(|conn| {

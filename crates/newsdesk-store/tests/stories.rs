@@ -332,3 +332,41 @@ fn a_streamed_snapshot_reads_back_and_a_wrong_size_records_nothing(store: Store)
     assert_eq!(store.story_placed_through().unwrap(), Some(7));
     assert!(store.story_state().unwrap().unwrap().snapshot == snapshot);
 }
+
+/// On PostgreSQL an id is handed out when an article row is inserted, so with several workers
+/// a lower id can commit after a higher one. `max_article_id` (the story stage's watermark)
+/// waits for the inserts in flight, so no uncommitted id is ever below it.
+#[test]
+fn max_article_id_waits_for_article_inserts_in_flight_on_postgres() {
+    let url = newsdesk_pgtest::fresh_database("max_id_waits").unwrap_or_else(|e| panic!("{e}"));
+    let store = newsdesk_store::Store::open_url(&url).expect("open");
+    let src = common::source(&store, "https://one.example/feed");
+    store
+        .insert_article(&common::article(src, "a", 1_700_000_000))
+        .expect("insert");
+    // An insert in flight: the lock article inserts hold until they commit.
+    let mut other = ::postgres::Client::connect(&url, ::postgres::NoTls).expect("connect");
+    let mut tx = other.transaction().expect("begin");
+    tx.execute(
+        "SELECT pg_advisory_xact_lock_shared($1)",
+        &[&newsdesk_store::ARTICLE_INSERT_LOCK],
+    )
+    .expect("lock");
+    let (sent, got) = std::sync::mpsc::channel();
+    let reader = store.clone();
+    let handle = std::thread::spawn(move || {
+        let max = reader.max_article_id().expect("max id");
+        sent.send(max).expect("send");
+    });
+    assert!(
+        got.recv_timeout(std::time::Duration::from_millis(400))
+            .is_err(),
+        "max_article_id answered while an insert was in flight"
+    );
+    tx.commit().expect("commit");
+    let max = got
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("answered once the insert committed");
+    handle.join().expect("thread");
+    assert!(max.is_some());
+}

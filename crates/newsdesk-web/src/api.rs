@@ -521,7 +521,9 @@ pub(crate) async fn patch_profile(
                 .into(),
         ));
     }
-    let store = state.store.clone();
+    // A read-modify-write: it starts from the primary's rows, and answers them, never a
+    // replica's that may lag behind.
+    let store = state.store.primary();
     let source = tokio::task::spawn_blocking(move || {
         let reference = "newsdesk JSON API (operator token)";
         newsdesk_sources::apply_edit(&store, id, &edit, reference)?;

@@ -123,7 +123,8 @@ pub enum Command {
     },
     /// Extract one article (file or URL) as JSON, or a directory of pages with --batch.
     Extract(ExtractArgs),
-    /// Run the web server and the background fetcher.
+    /// Run the web server and the background fetcher (on SQLite; on PostgreSQL a web node only
+    /// serves, and `newsdesk worker` processes do the work).
     Serve {
         /// Address to listen on [default: [web] bind, 127.0.0.1:8080].
         #[arg(long, value_name = "ADDR:PORT")]

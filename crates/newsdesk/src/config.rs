@@ -50,6 +50,9 @@ pub struct StorageConfig {
     /// PostgreSQL URL (`postgres://user@host/db`); when set (or `$NEWSDESK_DATABASE_URL` is),
     /// it replaces `database`.
     pub url: Option<String>,
+    /// A read replica of the PostgreSQL database (`postgres://…`, or `$NEWSDESK_DATABASE_READ_URL`):
+    /// `newsdesk serve` answers the site's reads from it. Other commands write and ignore it.
+    pub read_url: Option<String>,
 }
 
 impl Default for StorageConfig {
@@ -57,6 +60,7 @@ impl Default for StorageConfig {
         StorageConfig {
             database: PathBuf::from("data/newsdesk.db"),
             url: None,
+            read_url: None,
         }
     }
 }
@@ -296,12 +300,23 @@ impl Config {
     /// The PostgreSQL URL to use instead of the SQLite file: `$NEWSDESK_DATABASE_URL` when set
     /// and not empty, else `[storage] url`.
     pub fn database_url(&self) -> Option<String> {
-        std::env::var("NEWSDESK_DATABASE_URL")
-            .ok()
-            .or_else(|| self.storage.url.clone())
-            .map(|u| u.trim().to_owned())
-            .filter(|u| !u.is_empty())
+        env_or("NEWSDESK_DATABASE_URL", &self.storage.url)
     }
+
+    /// The read replica `newsdesk serve` reads the site from: `$NEWSDESK_DATABASE_READ_URL`
+    /// when set and not empty, else `[storage] read_url`.
+    pub fn database_read_url(&self) -> Option<String> {
+        env_or("NEWSDESK_DATABASE_READ_URL", &self.storage.read_url)
+    }
+}
+
+/// `$var` when set, else `configured`; trimmed, and `None` when empty.
+fn env_or(var: &str, configured: &Option<String>) -> Option<String> {
+    std::env::var(var)
+        .ok()
+        .or_else(|| configured.clone())
+        .map(|u| u.trim().to_owned())
+        .filter(|u| !u.is_empty())
 }
 
 /// The commented file that `newsdesk init` writes. Every setting is shown with its default.
@@ -323,6 +338,9 @@ database = "data/newsdesk.db"
 # "postgres://newsdesk@db.example/newsdesk"; $NEWSDESK_DATABASE_URL overrides it. Run
 # `newsdesk migrate` once (and after each upgrade) before the other commands.
 # url = ""
+# A read replica of that database (a PostgreSQL hot standby): `newsdesk serve` answers the
+# site's reads from it, writes still go to `url`; $NEWSDESK_DATABASE_READ_URL overrides it.
+# read_url = ""
 
 [fetch]
 # Sent with every request. Name your instance and a contact URL if you run a public edition.

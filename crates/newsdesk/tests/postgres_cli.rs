@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use support::bin;
+use support::output_text as text;
 
 fn newsdesk(dir: &Path, env_url: Option<&str>, args: &[&str]) -> Output {
     let mut c = Command::new(bin());
@@ -20,15 +21,6 @@ fn newsdesk(dir: &Path, env_url: Option<&str>, args: &[&str]) -> Output {
         c.env("NEWSDESK_DATABASE_URL", url);
     }
     c.output().expect("run newsdesk")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 #[test]

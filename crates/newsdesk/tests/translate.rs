@@ -475,3 +475,28 @@ fn a_restarted_server_translates_bodies_from_the_database_cache() {
         "the page shows the translated body"
     );
 }
+
+/// `newsdesk worker` runs the editions' translation as a job: with a French edition and a
+/// LibreTranslate-protocol backend, every article the worker stored is translated, as after
+/// `fetch`.
+#[test]
+fn a_worker_translates_what_it_stored_into_the_editions() {
+    let requests = Arc::new(AtomicUsize::new(0));
+    let texts = Arc::new(AtomicUsize::new(0));
+    let libre = start_counting_libre(requests.clone(), texts.clone());
+    let (origin, _rt) = support::start_origin_blocking();
+    let site = support::Site::new(&format!(
+        "\n[translate]\n[[translate.backends]]\nkind = \"libretranslate\"\nname = \"libre\"\n\
+         url = \"http://{libre}\"\npairs = [\"en-fr\"]\n\n[[editions]]\nlanguage = \"fr\"\n"
+    ));
+    site.ok(&["sources", "add", &origin.url("/good/feed.xml")]);
+    let out = site.ok(&["worker", "--until-idle", "--json"]);
+    let report: Value = serde_json::from_str(&out).expect("worker --json");
+    assert_eq!(report["articles_stored"], 3, "{report}");
+    assert!(report["jobs"]["translate"].as_u64() >= Some(1), "{report}");
+    let translated = "SELECT COUNT(*) FROM article_translations t JOIN articles a \
+                      ON a.id = t.article_id WHERE t.language = 'fr' AND t.status = 'translated' \
+                      AND t.title = upper(a.title) AND t.title <> a.title";
+    assert_eq!(support::query_i64(&site.db(), translated), 3);
+    assert!(requests.load(Ordering::SeqCst) >= 1);
+}

@@ -9,16 +9,8 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::Ordering;
 
+use support::output_text as text;
 use support::{Site, bin, query_i64, start_origin_blocking};
-
-fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 /// The JSON summary a `worker --json` printed.
 fn report(out: &Output) -> serde_json::Value {
@@ -188,4 +180,131 @@ fn two_workers_on_postgresql_store_every_entry_once() {
     assert_eq!(one(&mut client, "SELECT COUNT(*) FROM workers"), 0);
     // The origin saw each page once (no job ran twice).
     assert_eq!(origin.state.good_page_requests.load(Ordering::SeqCst), 30);
+}
+
+/// A worker stopped by SIGTERM (what service managers send) finishes what it holds, leaves the
+/// queue and exits 0; while it runs, `status` lists it as alive.
+#[test]
+fn sigterm_stops_a_worker_cleanly() {
+    let site = Site::new("");
+    let mut child = Command::new(bin())
+        .args(["worker", "--name", "term-test"])
+        .current_dir(site.path())
+        .env_remove("NEWSDESK_CONFIG")
+        .env_remove("NEWSDESK_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn worker");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let seen = loop {
+        let status: serde_json::Value =
+            serde_json::from_str(&site.ok(&["status", "--json"])).expect("status JSON");
+        let workers = status["queue"]["workers"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if let Some(w) = workers.iter().find(|w| w["id"] == "term-test") {
+            break w.clone();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never showed up: {status}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert_eq!(seen["alive"], true, "{seen}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker did not stop on SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let out = child.wait_with_output().expect("output");
+    assert!(status.success(), "{status:?}: {}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("worker term-test: 0 jobs"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM workers"), 0);
+}
+
+/// Story placement has one writer: the `place_stories` job, whose lease is the leader lease.
+/// A leader that dies holding it (here: a claim that is never extended or finished) blocks no
+/// one for longer than its lease: a standby worker takes the job over once it expires and
+/// places every article.
+#[test]
+fn a_standby_worker_takes_over_story_placement_from_a_dead_leader() {
+    let (origin, _rt) = start_origin_blocking();
+    let site = Site::new("");
+    let config = site.path().join("newsdesk.toml");
+    let base = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("{base}\n[stories]\nenabled = false\n")).expect("config");
+    site.ok(&[
+        "sources",
+        "add",
+        "--no-check",
+        &origin.url("/good/feed.xml"),
+    ]);
+    site.ok(&["fetch"]);
+    assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM articles"), 3);
+    assert_eq!(
+        query_i64(&site.db(), "SELECT COUNT(*) FROM article_stories"),
+        0
+    );
+    std::fs::write(&config, base).expect("config");
+
+    // The leader claims the story job and dies.
+    let store = newsdesk_store::Store::open(&site.db()).expect("store");
+    let now = chrono::Utc::now();
+    store
+        .enqueue_jobs(
+            &[newsdesk_store::NewJob {
+                kind: newsdesk_store::JobKind::PlaceStories,
+                key: "all".into(),
+                payload: "{}".into(),
+                host: String::new(),
+                not_before: now,
+                max_attempts: 5,
+            }],
+            now,
+        )
+        .expect("enqueue");
+    let held = store
+        .claim_job(&newsdesk_store::ClaimRules {
+            worker: "dead-leader",
+            now,
+            lease: std::time::Duration::from_secs(3),
+            max_per_host: 1,
+            host_delay: std::time::Duration::ZERO,
+        })
+        .expect("claim")
+        .expect("the story job");
+    assert_eq!(held.kind, newsdesk_store::JobKind::PlaceStories);
+    drop(store);
+
+    let started = std::time::Instant::now();
+    let r = report(&site.run(&["worker", "--until-idle", "--json", "--lease-secs", "3"]));
+    assert!(r["jobs"]["place_stories"].as_u64() >= Some(1), "{r}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(2),
+        "the standby waited for the leader's lease"
+    );
+    assert_eq!(
+        query_i64(&site.db(), "SELECT COUNT(*) FROM article_stories"),
+        3
+    );
+    assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM jobs"), 0);
 }

@@ -137,6 +137,11 @@ pub(crate) fn insert_articles(
 ) -> Result<Vec<Option<ArticleId>>> {
     pool.with(|c| {
         let mut tx = c.transaction()?;
+        // Held shared until commit: `max_article_id` waits for the inserts in flight.
+        tx.execute(
+            "SELECT pg_advisory_xact_lock_shared($1)",
+            &[&crate::ARTICLE_INSERT_LOCK],
+        )?;
         let ids = articles
             .iter()
             .map(|a| insert_in(&mut tx, a))

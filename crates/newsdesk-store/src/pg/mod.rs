@@ -32,6 +32,17 @@ use crate::{Result, StoreError};
 /// serialises conflicting writes).
 pub const POSTGRES_CONNECTIONS: usize = 4;
 
+/// What opening a pool does about the schema.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Brings the schema up to date (`newsdesk migrate`, `Store::open_url`).
+    Migrate,
+    /// Requires the schema this build knows.
+    Check,
+    /// A read replica: requires the schema, and every session is read-only.
+    Replica,
+}
+
 /// A few connections, each behind a `Mutex`, reconnected when the server dropped them.
 pub(crate) struct Pool {
     config: postgres::Config,
@@ -69,17 +80,47 @@ impl Pool {
     /// Connects, then migrates (`migrate`) or checks that the schema is exactly the one this
     /// build knows.
     pub(crate) fn connect(url: &str, migrate: bool) -> Result<Pool> {
-        off_async(|| Pool::connect_here(url, migrate))
+        let role = if migrate { Role::Migrate } else { Role::Check };
+        off_async(|| Pool::connect_with(url, role))
     }
 
-    fn connect_here(url: &str, migrate: bool) -> Result<Pool> {
+    /// Connects to a read replica: never migrates, requires the schema this build knows, and
+    /// runs every session with `default_transaction_read_only` (a write sent there by mistake
+    /// fails instead of landing in the wrong database).
+    pub(crate) fn connect_replica(url: &str) -> Result<Pool> {
+        let shown = without_password(url);
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(StoreError::Open {
+                path: shown,
+                message: "a read replica must be a PostgreSQL URL (postgres://…)".to_owned(),
+            });
+        }
+        off_async(|| Pool::connect_with(url, Role::Replica)).map_err(|e| match e {
+            StoreError::Open { path, message } => StoreError::Open {
+                path,
+                message: format!("read replica: {message}"),
+            },
+            other => other,
+        })
+    }
+
+    fn connect_with(url: &str, role: Role) -> Result<Pool> {
         let shown = without_password(url);
         let fail = |message: String| StoreError::Open {
             path: shown.clone(),
             message,
         };
-        let config = postgres::Config::from_str(url)
+        let mut config = postgres::Config::from_str(url)
             .map_err(|e| fail(format!("not a PostgreSQL URL: {e}")))?;
+        if role == Role::Replica {
+            let options = match config.get_options() {
+                Some(o) if !o.trim().is_empty() => {
+                    format!("{o} -c default_transaction_read_only=on")
+                }
+                _ => "-c default_transaction_read_only=on".to_owned(),
+            };
+            config.options(&options);
+        }
         let mut clients = Vec::with_capacity(POSTGRES_CONNECTIONS);
         for _ in 0..POSTGRES_CONNECTIONS {
             let client = config
@@ -89,11 +130,17 @@ impl Pool {
         }
         {
             let mut first = relock(&clients[0]);
-            if migrate {
+            if role == Role::Migrate {
                 let applied = migrations::migrate(&mut first).map_err(fail)?;
                 tracing::debug!(url = %shown, applied, "store: opened PostgreSQL");
             } else {
-                migrations::check_current(&mut first).map_err(fail)?;
+                migrations::check_current(&mut first).map_err(|m| match role {
+                    Role::Replica => fail(format!(
+                        "{m} (a replica takes its schema from the primary: migrate the \
+                         primary and let the replica replay it)"
+                    )),
+                    _ => fail(m),
+                })?;
             }
         }
         Ok(Pool {

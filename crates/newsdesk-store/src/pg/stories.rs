@@ -194,6 +194,25 @@ pub(crate) fn story_inputs_unsettled(
 }
 
 /// One `MAX`/`MIN` over article columns with one BIGINT parameter (or none).
+/// The highest article id, once every article insert in flight has committed or rolled back
+/// (it takes [`crate::ARTICLE_INSERT_LOCK`] exclusively, which inserts hold shared): identities
+/// are handed out when a row is inserted, so with several writers a lower id can commit after
+/// a higher one; an id read this way has no uncommitted id below it.
+pub(crate) fn max_article_id(pool: &Pool) -> Result<Option<i64>> {
+    pool.with(|c| {
+        let mut tx = c.transaction()?;
+        tx.execute(
+            "SELECT pg_advisory_xact_lock($1)",
+            &[&crate::ARTICLE_INSERT_LOCK],
+        )?;
+        let max: Option<i64> = tx
+            .query_one("SELECT MAX(id) FROM articles", &[])?
+            .try_get(0)?;
+        tx.commit()?;
+        Ok(max)
+    })
+}
+
 pub(crate) fn article_aggregate(pool: &Pool, sql: &str, arg: Option<i64>) -> Result<Option<i64>> {
     pool.with(|c| match arg {
         Some(v) => scalar(c, sql, &[&v]),

@@ -47,7 +47,16 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
             .clone()
             .map(|t| Arc::new(t) as Arc<dyn BodyTranslator>),
     };
-    let scheduler = if ctx.config.schedule.enabled && !no_fetch {
+    // On PostgreSQL the work is the workers' (`newsdesk worker`, sharing the queue and the
+    // per-host limits); a web node only reads.
+    let on_postgres = ctx.store.is_postgres();
+    if on_postgres && ctx.config.schedule.enabled && !no_fetch {
+        output::warning(
+            "PostgreSQL: this node only serves; fetching, translation and stories are done by \
+             `newsdesk worker` processes (start one or more; `newsdesk status` shows them)",
+        );
+    }
+    let scheduler = if ctx.config.schedule.enabled && !no_fetch && !on_postgres {
         let mut ingest = ctx.ingest()?;
         if let Some(t) = translation {
             ingest = ingest.with_translation(t);
@@ -57,11 +66,29 @@ pub async fn run(ctx: Context, bind: Option<String>, no_fetch: bool) -> Result<E
     } else {
         None
     };
-    serve_on(listener, ctx.store.clone(), web, editions, status, ctrl_c()).await?;
+    serve_on(listener, site_store(&ctx)?, web, editions, status, ctrl_c()).await?;
     if let Some(s) = scheduler {
         s.abort();
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The store the site reads: with `[storage] read_url` (or `$NEWSDESK_DATABASE_READ_URL`),
+/// the configured store whose site reads come from that replica (writes, such as API profile
+/// edits, still go to the primary); else the configured store. The scheduler and the body
+/// translator keep the primary-only store: they read what they are about to write.
+fn site_store(ctx: &Context) -> Result<Store> {
+    let Some(read_url) = ctx.config.database_read_url() else {
+        return Ok(ctx.store.clone());
+    };
+    let store = ctx
+        .store
+        .with_replica(&read_url)
+        .context("[storage] read_url / $NEWSDESK_DATABASE_READ_URL")?;
+    if let Some(replica) = store.replica_location() {
+        say!("reading the site from the replica {replica}");
+    }
+    Ok(store)
 }
 
 /// The translation stage for the configured editions, if any, and the operator's warnings

@@ -93,12 +93,40 @@ pub fn status(explicit: Option<&Path>, json: bool) -> Result<ExitCode> {
     let config = Config::load(&Config::locate(explicit)?)?;
     let store = open_store(&config, false)?;
     let s = store.status()?;
+    let replica = config
+        .database_read_url()
+        .map(|url| store.with_replica(&url).and_then(|r| r.replica_status()));
     if json {
-        say!("{}", serde_json::to_string_pretty(&s)?);
+        let mut value = serde_json::to_value(&s)?;
+        if let (Some(replica), Some(object)) = (&replica, value.as_object_mut()) {
+            let shown = match replica {
+                Ok(status) => serde_json::to_value(status)?,
+                Err(e) => serde_json::json!({ "error": e.to_string() }),
+            };
+            object.insert("replica".to_owned(), shown);
+        }
+        say!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(ExitCode::SUCCESS);
     }
     say!("database       {} ({})", s.location, s.backend);
     say!("schema version {}", s.schema_version);
+    match replica {
+        None => {}
+        Some(Ok(Some(r))) => {
+            let lag = match (r.streaming, r.behind_bytes) {
+                (true, Some(b)) => format!("streaming standby, {b} bytes of WAL behind"),
+                (true, None) => "streaming standby".to_owned(),
+                (false, _) => "not a standby (a database kept in step some other way)".to_owned(),
+            };
+            say!(
+                "read replica   {} (schema version {}; {lag})",
+                r.location,
+                r.schema_version
+            );
+        }
+        Some(Ok(None)) => {}
+        Some(Err(e)) => say!("read replica   unusable: {e}"),
+    }
     for (table, rows) in &s.tables {
         say!("  {table:<22} {rows:>10} rows");
     }

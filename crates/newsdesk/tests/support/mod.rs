@@ -447,6 +447,16 @@ impl Site {
     }
 }
 
+/// A finished command's status, stdout and stderr, for assertion messages.
+pub fn output_text(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 /// Path of the binary under test.
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_newsdesk")
@@ -493,10 +503,16 @@ pub fn free_port() -> u16 {
 /// `newsdesk serve --no-fetch` over the site in `dir` on a free loopback port; returns the
 /// process and its base URL once `/healthz` answers.
 pub fn serve(dir: &Path) -> (Served, String) {
+    let mut command = Command::new(bin());
+    command.arg("--config").arg(dir.join("newsdesk.toml"));
+    serve_with(command)
+}
+
+/// `command` (the binary with its global options and environment) run as `serve --no-fetch`
+/// on a free loopback port; the process and its base URL once `/healthz` answers.
+pub fn serve_with(mut command: Command) -> (Served, String) {
     let port = free_port();
-    let child = Command::new(bin())
-        .arg("--config")
-        .arg(dir.join("newsdesk.toml"))
+    let child = command
         .args([
             "serve",
             "--no-fetch",
