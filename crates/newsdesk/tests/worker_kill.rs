@@ -28,6 +28,13 @@ enum Db {
 }
 
 impl Db {
+    fn name(&self) -> &'static str {
+        match self {
+            Db::Postgres(_) => "PostgreSQL",
+            Db::Sqlite(_) => "SQLite",
+        }
+    }
+
     /// The `[storage]` table of the workers' configuration.
     fn storage_toml(&self) -> String {
         match self {
@@ -211,7 +218,7 @@ fn killed_worker_loses_and_duplicates_nothing(db: Db) {
     assert!(!status.success(), "the victim was killed: {status}");
     // The jobs it died with keep its lease until the lease expires (3 s): nobody renews them.
     let orphaned = db.count(victim_jobs);
-    assert!(orphaned > 0, "the victim held no job when it died");
+    assert!(orphaned > 0, "the victim held no article page when it died");
 
     // The survivor finishes the run (the victim's leases expire after 3 s).
     let deadline = Instant::now() + Duration::from_secs(180);
@@ -268,8 +275,9 @@ fn killed_worker_loses_and_duplicates_nothing(db: Db) {
          the victim held {orphaned} jobs)\n{report}"
     );
     eprintln!(
-        "{stored_at_kill} of {total} stored at the kill, the victim held {orphaned} jobs; \
-         survivor: {report}"
+        "{}: {stored_at_kill} of {total} stored at the kill, the victim held {orphaned} article \
+         pages; survivor: {report}",
+        db.name()
     );
     drop(origin);
 }
