@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use newsdesk_core::NewSource;
-use newsdesk_store::Store;
+use newsdesk_store::{Store, without_password};
 use nix::sys::resource::{UsageWho, getrusage};
 use serde::Deserialize;
 
@@ -122,20 +122,7 @@ impl Server {
 
 fn connect(url: &str) -> Result<postgres::Client> {
     postgres::Client::connect(url, postgres::NoTls)
-        .with_context(|| format!("cannot connect to PostgreSQL at {}", shown(url)))
-}
-
-/// A URL without its password, for messages.
-fn shown(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            if u.password().is_some() {
-                let _ = u.set_password(Some("***"));
-            }
-            u.to_string()
-        }
-        Err(_) => "(malformed URL)".to_owned(),
-    }
+        .with_context(|| format!("cannot connect to PostgreSQL at {}", without_password(url)))
 }
 
 /// What `newsdesk worker --json` prints on exit.
@@ -381,7 +368,7 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
         args.sources,
         args.entries,
         match &server {
-            Server::Named(u) => shown(u.as_str()),
+            Server::Named(u) => without_password(u.as_str()),
             Server::Cluster(_) => "a throw-away PostgreSQL cluster (fsync=off)".to_owned(),
         },
         args.workers,
