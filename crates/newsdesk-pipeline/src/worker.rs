@@ -299,18 +299,17 @@ impl Worker {
                 }
             }
             let mut claimed = false;
-            while !stopping && running.len() < sh.settings.concurrency.max(1) {
-                match sh.claim().await {
-                    Ok(Some(job)) => {
-                        claimed = true;
-                        let sh = Arc::clone(&sh);
-                        running.spawn(async move { sh.run_job(job).await });
+            let free = sh.settings.concurrency.max(1).saturating_sub(running.len());
+            if !stopping && free > 0 {
+                match sh.claim(free).await {
+                    Ok(jobs) => {
+                        claimed = !jobs.is_empty();
+                        for job in jobs {
+                            let sh = Arc::clone(&sh);
+                            running.spawn(async move { sh.run_job(job).await });
+                        }
                     }
-                    Ok(None) => break,
-                    Err(e) => {
-                        warn!(worker = %sh.id, error = %e, "cannot claim a job");
-                        break;
-                    }
+                    Err(e) => warn!(worker = %sh.id, error = %e, "cannot claim jobs"),
                 }
             }
             if running.is_empty() && (stopping || (sh.settings.until_idle && !claimed)) {
@@ -364,20 +363,24 @@ async fn blocking<T: Send + 'static>(
 }
 
 impl Shared {
-    async fn claim(&self) -> Result<Option<Job>, PipelineError> {
+    /// Claims up to `free` jobs in one transaction.
+    async fn claim(&self, free: usize) -> Result<Vec<Job>, PipelineError> {
         let store = self.store.clone();
         let worker = self.id.clone();
         let lease = self.settings.lease;
         let max_per_host = self.settings.max_per_host;
         let host_delay = self.settings.host_delay;
         blocking(move || {
-            store.claim_job(&ClaimRules {
-                worker: &worker,
-                now: Utc::now(),
-                lease,
-                max_per_host,
-                host_delay,
-            })
+            store.claim_jobs(
+                &ClaimRules {
+                    worker: &worker,
+                    now: Utc::now(),
+                    lease,
+                    max_per_host,
+                    host_delay,
+                },
+                free,
+            )
         })
         .await
     }

@@ -26,6 +26,7 @@ CREATE TABLE host_politeness (
     host TEXT PRIMARY KEY,
     next_at INTEGER NOT NULL
 );
+CREATE INDEX host_politeness_next ON host_politeness (next_at);
 CREATE TABLE workers (
     id TEXT PRIMARY KEY,
     hostname TEXT NOT NULL,

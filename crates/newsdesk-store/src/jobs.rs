@@ -241,8 +241,11 @@ impl QueueStatus {
 /// A worker counts as alive when its heartbeat is at most this old.
 pub const WORKER_ALIVE_WITHIN: Duration = Duration::from_secs(60);
 
-/// Candidates read per claim.
-pub(crate) const CLAIM_CANDIDATES: i64 = 16;
+/// Candidates read per claim of `max` jobs: a few more than wanted, as some may sit on a host
+/// that the claim's own jobs fill.
+pub(crate) fn candidate_rows(max: usize) -> i64 {
+    i64::try_from(max.saturating_mul(2).max(16)).unwrap_or(i64::MAX)
+}
 
 /// Milliseconds since the Unix epoch.
 pub(crate) fn millis(t: DateTime<Utc>) -> i64 {
@@ -281,11 +284,18 @@ pub(crate) mod sql {
         WHERE state = 'running' AND lease_until < CAST(?1 AS BIGINT)";
 
     /// Ready candidates whose host is free. 1: now, 2: max per host, 3: limit.
-    pub const CANDIDATES: &str = "SELECT id, host FROM jobs j \
+    ///
+    /// The busy hosts (inside their crawl delay, or with `max per host` jobs running) are
+    /// one small set computed once per claim (an uncorrelated subquery, hashed), not a check
+    /// per queued job: a deep queue whose oldest jobs all wait for one host costs an index walk
+    /// past them, not two lookups each.
+    pub const CANDIDATES: &str = "SELECT id, host FROM jobs \
         WHERE state = 'queued' AND not_before <= ?1 \
-        AND (host = '' OR ( \
-            NOT EXISTS (SELECT 1 FROM host_politeness h WHERE h.host = j.host AND h.next_at > ?1) \
-            AND (SELECT COUNT(*) FROM jobs r WHERE r.host = j.host AND r.state = 'running') < ?2)) \
+        AND (host = '' OR host NOT IN ( \
+            SELECT host FROM host_politeness WHERE next_at > ?1 \
+            UNION ALL \
+            SELECT host FROM jobs WHERE state = 'running' AND host <> '' \
+            GROUP BY host HAVING COUNT(*) >= ?2)) \
         ORDER BY not_before, priority, id LIMIT ?3";
 
     /// Running jobs on a host. 1: host.
@@ -466,59 +476,81 @@ impl Store {
     /// Claims the oldest ready job whose host is free under `rules` (and puts jobs whose lease
     /// expired back on the queue first); `None` when there is none.
     pub fn claim_job(&self, rules: &ClaimRules<'_>) -> Result<Option<Job>> {
+        Ok(self.claim_jobs(rules, 1)?.pop())
+    }
+
+    /// Claims up to `max` ready jobs in one transaction, oldest first, each host within its
+    /// limits (a host with room for one more job gets one); fewer, or none, when no more are
+    /// ready.
+    pub fn claim_jobs(&self, rules: &ClaimRules<'_>, max: usize) -> Result<Vec<Job>> {
+        if max == 0 {
+            return Ok(Vec::new());
+        }
         if let Some(pg) = self.pg() {
-            return crate::pg::jobs::claim_job(pg, rules);
+            return crate::pg::jobs::claim_jobs(pg, rules, max);
         }
         let now = millis(rules.now);
+        let per_host = i64::from(rules.max_per_host.max(1));
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.prepare_cached(sql::REAP)?
                 .execute(params![now, now + span(FAILED_JOB_COOL_DOWN)])?;
             let candidates: Vec<(i64, String)> = tx
                 .prepare_cached(sql::CANDIDATES)?
-                .query_map(
-                    params![now, i64::from(rules.max_per_host.max(1)), CLAIM_CANDIDATES],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )?
+                .query_map(params![now, per_host, candidate_rows(max)], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
-            // One writer at a time: the filter above is exact, the first candidate is free.
-            let Some((id, host)) = candidates.into_iter().next() else {
-                tx.commit()?;
-                return Ok(None);
-            };
-            if !host.is_empty() {
-                tx.prepare_cached(
-                    "INSERT INTO host_politeness (host, next_at) VALUES (?1, ?2) \
-                     ON CONFLICT (host) DO UPDATE SET next_at = ?2",
-                )?
-                .execute(params![host, now + span(rules.host_delay)])?;
-            }
-            let job = tx
-                .prepare_cached(sql::TAKE)?
-                .query_row(params![id, rules.worker, now + span(rules.lease)], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, i64>(4)?,
-                        r.get::<_, i64>(5)?,
-                    ))
-                })
-                .optional()?;
-            tx.commit()?;
-            job.map(|(kind, key, payload, host, attempt, max)| {
-                Ok(Job {
+            let mut jobs = Vec::new();
+            for (id, host) in candidates {
+                if jobs.len() >= max {
+                    break;
+                }
+                // One writer at a time: the candidates' filter held when they were read; the
+                // jobs taken since may have filled a host.
+                if !host.is_empty() {
+                    let running: i64 = tx
+                        .prepare_cached(sql::RUNNING_ON_HOST)?
+                        .query_row([&host], |r| r.get(0))?;
+                    let next_at: Option<i64> = tx
+                        .prepare_cached("SELECT next_at FROM host_politeness WHERE host = ?1")?
+                        .query_row([&host], |r| r.get(0))
+                        .optional()?;
+                    if running >= per_host || next_at.is_some_and(|t| t > now) {
+                        continue;
+                    }
+                    tx.prepare_cached(
+                        "INSERT INTO host_politeness (host, next_at) VALUES (?1, ?2) \
+                         ON CONFLICT (host) DO UPDATE SET next_at = ?2",
+                    )?
+                    .execute(params![host, now + span(rules.host_delay)])?;
+                }
+                let row = tx.prepare_cached(sql::TAKE)?.query_row(
+                    params![id, rules.worker, now + span(rules.lease)],
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, String>(3)?,
+                            r.get::<_, i64>(4)?,
+                            r.get::<_, i64>(5)?,
+                        ))
+                    },
+                )?;
+                let (kind, key, payload, host, attempt, max_attempts) = row;
+                jobs.push(Job {
                     id,
                     kind: kind_of(&kind)?,
                     key,
                     payload,
                     host,
                     attempt: count_of(attempt)?,
-                    max_attempts: count_of(max)?,
-                })
-            })
-            .transpose()
+                    max_attempts: count_of(max_attempts)?,
+                });
+            }
+            tx.commit()?;
+            Ok(jobs)
         })
     }
 

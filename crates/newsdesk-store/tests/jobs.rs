@@ -17,6 +17,7 @@ common::on_both_backends!(
     failures_back_off_then_give_up_then_start_over_an_hour_later,
     a_job_queued_again_while_it_runs_runs_once_more,
     status_counts_kinds_workers_and_failures,
+    a_batch_claim_takes_what_each_host_has_room_for,
 );
 
 fn t(ms: i64) -> DateTime<Utc> {
@@ -278,6 +279,41 @@ fn status_counts_kinds_workers_and_failures(store: Store) {
     assert!(!later.workers[0].alive);
     store.forget_worker(&w.id).expect("forget");
     assert!(store.queue_status(t(0)).expect("status").workers.is_empty());
+}
+
+fn a_batch_claim_takes_what_each_host_has_room_for(store: Store) {
+    let jobs: Vec<NewJob> = (0..6)
+        .map(|i| {
+            job(
+                JobKind::FetchArticle,
+                &format!("p{i}"),
+                ["a", "b"][i % 2],
+                i as i64,
+            )
+        })
+        .chain((0..2).map(|i| job(JobKind::Translate, &format!("t{i}"), "", 10 + i)))
+        .collect();
+    store.enqueue_jobs(&jobs, t(0)).expect("enqueue");
+    let mut r = rules("w", 100);
+    let first = store.claim_jobs(&r, 10).expect("claim");
+    let keys: Vec<&str> = first.iter().map(|j| j.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["p0", "p1", "t0", "t1"],
+        "one per host, and the host-less ones"
+    );
+    assert!(store.claim_jobs(&r, 10).expect("claim").is_empty());
+    // room for two per host: one more each
+    r.max_per_host = 2;
+    let more = store.claim_jobs(&r, 10).expect("claim");
+    let keys: Vec<&str> = more.iter().map(|j| j.key.as_str()).collect();
+    assert_eq!(keys, ["p2", "p3"]);
+    // a batch never takes more than asked
+    for j in first.iter().chain(&more) {
+        assert!(store.finish_job(j.id, "w", t(200)).expect("finish"));
+    }
+    assert_eq!(store.claim_jobs(&r, 1).expect("claim").len(), 1);
+    assert!(store.claim_jobs(&r, 0).expect("claim").is_empty());
 }
 
 /// Four workers (each its own connections) claim 120 jobs on 4 hosts, one connection per host:

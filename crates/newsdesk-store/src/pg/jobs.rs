@@ -11,9 +11,8 @@ use chrono::{DateTime, Utc};
 use super::Pool;
 use crate::Result;
 use crate::jobs::{
-    CLAIM_CANDIDATES, ClaimRules, FAILED_JOB_COOL_DOWN, FailedJob, Job, JobKind, NewJob,
-    QueueStatus, WorkerInfo, count_of, from_millis, kind_lines, kind_of, millis, span, sql,
-    worker_line,
+    ClaimRules, FAILED_JOB_COOL_DOWN, FailedJob, Job, JobKind, NewJob, QueueStatus, WorkerInfo,
+    candidate_rows, count_of, from_millis, kind_lines, kind_of, millis, span, sql, worker_line,
 };
 
 /// The shared statements in PostgreSQL's parameter style, translated once.
@@ -83,27 +82,25 @@ pub(crate) fn enqueue_jobs(pool: &Pool, jobs: &[NewJob], now: DateTime<Utc>) -> 
     })
 }
 
-pub(crate) fn claim_job(pool: &Pool, rules: &ClaimRules<'_>) -> Result<Option<Job>> {
+pub(crate) fn claim_jobs(pool: &Pool, rules: &ClaimRules<'_>, max: usize) -> Result<Vec<Job>> {
     let s = statements();
     let now = millis(rules.now);
+    let per_host = i64::from(rules.max_per_host.max(1));
     pool.with(|c| {
         // Expired leases first, in their own short transaction (so a claim never holds the
         // locks of another claim's reaping).
         c.execute(&s.reap, &[&now, &(now + span(FAILED_JOB_COOL_DOWN))])?;
         let mut tx = c.transaction()?;
         let candidates: Vec<(i64, String)> = tx
-            .query(
-                &s.candidates,
-                &[
-                    &now,
-                    &i64::from(rules.max_per_host.max(1)),
-                    &CLAIM_CANDIDATES,
-                ],
-            )?
+            .query(&s.candidates, &[&now, &per_host, &candidate_rows(max)])?
             .iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
             .collect::<Result<_>>()?;
+        let mut jobs = Vec::new();
         for (id, host) in candidates {
+            if jobs.len() >= max {
+                break;
+            }
             if !host.is_empty() {
                 tx.execute(
                     "INSERT INTO host_politeness (host, next_at) VALUES ($1, 0) \
@@ -120,8 +117,9 @@ pub(crate) fn claim_job(pool: &Pool, rules: &ClaimRules<'_>) -> Result<Option<Jo
                     continue;
                 };
                 let next_at: i64 = row.try_get(0)?;
+                // Counted under the host's lock: includes this claim's own jobs.
                 let running: i64 = tx.query_one(&s.running_on_host, &[&host])?.try_get(0)?;
-                if next_at > now || running >= i64::from(rules.max_per_host.max(1)) {
+                if next_at > now || running >= per_host {
                     continue;
                 }
                 tx.execute(
@@ -130,7 +128,7 @@ pub(crate) fn claim_job(pool: &Pool, rules: &ClaimRules<'_>) -> Result<Option<Jo
                 )?;
             }
             let row = tx.query_one(&s.take, &[&id, &rules.worker, &(now + span(rules.lease))])?;
-            let job = Job {
+            jobs.push(Job {
                 id,
                 kind: kind_of(&row.try_get::<_, String>(0)?)?,
                 key: row.try_get(1)?,
@@ -138,12 +136,10 @@ pub(crate) fn claim_job(pool: &Pool, rules: &ClaimRules<'_>) -> Result<Option<Jo
                 host: row.try_get(3)?,
                 attempt: count_of(row.try_get(4)?)?,
                 max_attempts: count_of(row.try_get(5)?)?,
-            };
-            tx.commit()?;
-            return Ok(Some(job));
+            });
         }
         tx.commit()?;
-        Ok(None)
+        Ok(jobs)
     })
 }
 
