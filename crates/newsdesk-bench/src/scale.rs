@@ -238,6 +238,9 @@ fn settled_active_secs(client: &mut postgres::Client) -> Result<f64> {
 struct Run {
     workers: usize,
     wall: f64,
+    /// Seconds from the start to the last article stored (the rest of `wall` is the workers
+    /// finding nothing left: story placement, the idle check, exiting).
+    to_last: f64,
     articles: i64,
     check: Result<(), String>,
     db_active: f64,
@@ -405,9 +408,10 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
     let base = runs.first().map(Run::rate).unwrap_or(f64::NAN);
     let mut table = String::new();
     table.push_str(&format!(
-        "\n{:>7} {:>7} {:>8} {:>10} {:>6} {:>8} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
+        "\n{:>7} {:>7} {:>7} {:>8} {:>10} {:>6} {:>8} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
         "workers",
         "wall s",
+        "last s",
         "articles",
         "articles/s",
         "x 1st",
@@ -421,9 +425,10 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
     ));
     for r in &runs {
         table.push_str(&format!(
-            "{:>7} {:>7.2} {:>8} {:>10.1} {:>6.2} {:>8.2} {:>6.0}% {:>7.0}% {:>8.2} {:>8} {:>8.2} {:>8.2}\n",
+            "{:>7} {:>7.2} {:>7.2} {:>8} {:>10.1} {:>6.2} {:>8.2} {:>6.0}% {:>7.0}% {:>8.2} {:>8} {:>8.2} {:>8.2}\n",
             r.workers,
             r.wall,
+            r.to_last,
             r.articles,
             r.rate(),
             r.rate() / base,
@@ -437,7 +442,8 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
         ));
     }
     table.push_str(
-        "DB act s: pg_stat_database.active_time of the run's database; DB/wall: that over wall \
+        "wall s: until every worker exited; last s: until the last article was stored; \
+         articles/s: over wall s. DB act s: pg_stat_database.active_time of the run's database; DB/wall: that over wall \
          time x workers; CPU busy: all cores, whole machine (/proc/stat); then CPU seconds \
          (user+system) of the workers (rusage), the PostgreSQL server (/proc; n/a for a \
          --database-url server), the origin (this process), and the machine's other busy \
@@ -524,6 +530,7 @@ fn one_run(
     let pg_before = postmaster.and_then(server_cpu_secs);
     let cpu_before = machine_cpu()?;
     let start = Instant::now();
+    let started_at = chrono::Utc::now();
     let mut running = Running(Vec::new());
     for k in 0..workers {
         let stdout = dir.join(format!("w{workers}-{k}.json"));
@@ -604,6 +611,14 @@ fn one_run(
     )?;
     let (articles, urls, entries, jobs_left): (i64, i64, i64, i64) =
         (row.get(0), row.get(1), row.get(2), row.get(3));
+    let last: Option<String> = db
+        .query_one("SELECT max(fetched_at) FROM articles", &[])?
+        .get(0);
+    let to_last = last
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+        .map_or(f64::NAN, |t| {
+            (t.with_timezone(&chrono::Utc) - started_at).as_seconds_f64()
+        });
     let check = if articles == expected && urls == articles && entries == expected && jobs_left == 0
     {
         Ok(())
@@ -626,6 +641,7 @@ fn one_run(
     Ok(Run {
         workers,
         wall,
+        to_last,
         articles,
         check,
         db_active,
