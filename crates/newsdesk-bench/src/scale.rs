@@ -379,31 +379,33 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
             .map_or("the worker's default".to_owned(), |c| c.to_string()),
         machine_cpu().map(|m| m.cores).unwrap_or(0),
     );
-    let mut runs: Vec<Run> = Vec::new();
     let postmaster = server.postmaster_pid();
-    for &w in &args.workers {
-        let url = server.fresh(&format!("bench_scale_w{w}"))?;
-        let result = one_run(args, port, exe, &dir, w, &url, postmaster);
-        let dropped = server.drop_database(&url);
-        if result.is_err() {
-            std::fs::remove_dir_all(&dir).ok();
+    let all = (|| -> Result<Vec<Run>> {
+        let mut runs: Vec<Run> = Vec::new();
+        for &w in &args.workers {
+            let url = server.fresh(&format!("bench_scale_w{w}"))?;
+            let result = one_run(args, port, exe, &dir, w, &url, postmaster);
+            let dropped = server.drop_database(&url);
+            let run = result?;
+            dropped?;
+            say!(
+                "{} worker{}: {} articles in {:.2} s{}",
+                w,
+                if w == 1 { "" } else { "s" },
+                run.articles,
+                run.wall,
+                match &run.check {
+                    Ok(()) => String::new(),
+                    Err(e) => format!(" -- CHECK FAILED: {e}"),
+                }
+            );
+            runs.push(run);
         }
-        let run = result?;
-        dropped?;
-        say!(
-            "{} worker{}: {} articles in {:.2} s{}",
-            w,
-            if w == 1 { "" } else { "s" },
-            run.articles,
-            run.wall,
-            match &run.check {
-                Ok(()) => String::new(),
-                Err(e) => format!(" -- CHECK FAILED: {e}"),
-            }
-        );
-        runs.push(run);
-    }
+        Ok(runs)
+    })();
+    // The scratch directory (configurations, workers' output) goes however the runs ended.
     std::fs::remove_dir_all(&dir).ok();
+    let runs = all?;
 
     let base = runs.first().map(Run::rate).unwrap_or(f64::NAN);
     let mut table = String::new();
