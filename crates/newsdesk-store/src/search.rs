@@ -11,9 +11,11 @@ use crate::listing::{SUMMARY_COLUMNS, profile_clause, summary_from_row};
 use crate::{Result, Store, StoreError};
 
 /// The searchable words of user text, each with whether it ends in `*` (a prefix search);
-/// words without a letter or digit are dropped.
+/// words without a letter or digit are dropped. Control characters separate words like
+/// spaces: neither FTS5 nor PostgreSQL accepts a NUL inside a query.
 pub(crate) fn search_words(text: &str) -> Vec<(&str, bool)> {
-    text.split_whitespace()
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|word| !word.is_empty())
         .filter_map(|word| {
             let (stem, prefix) = match word.strip_suffix('*') {
                 Some(stem) => (stem.trim_end_matches('*'), true),

@@ -113,6 +113,9 @@ fn hostile_queries_never_error_or_panic(store: Store) {
         "col:word",
         "NOT",
         "\u{0}",
+        "a\u{0}b",
+        "été\u{0}*",
+        "x\u{1b}\u{7f}y",
         "ä*",
         "*é",
         "",
@@ -128,6 +131,8 @@ fn hostile_queries_never_error_or_panic(store: Store) {
     // Operators are plain words: "near" matches the English body, quotes are ignored.
     assert_eq!(hit_ids(&store, "NEAR("), [ids[2]]);
     assert_eq!(hit_ids(&store, "\"été\""), [ids[0]]);
+    // A control character (NUL included) separates words like a space.
+    assert_eq!(hit_ids(&store, "\u{0}été\u{0}"), [ids[0]]);
     assert_eq!(hit_ids(&store, "-marseille"), [ids[0]]);
     assert!(hit_ids(&store, "*").is_empty());
     assert_eq!(store.count_articles().expect("still there"), 4);

@@ -1,11 +1,12 @@
 //! The JSON API: filters, cursors, limits, errors, unknown routes and methods (the OpenAPI
 //! document is checked against every answer in `api_schema.rs`).
+#![allow(clippy::unwrap_used)] // test bodies run as plain functions on both backends
 
 mod common;
 
 use std::collections::HashSet;
 
-use common::{ARTICLES, TestServer, client, fill};
+use common::{ARTICLES, Backend, TestServer, client, fill, get};
 use newsdesk_web::WebConfig;
 use serde_json::Value;
 
@@ -31,9 +32,8 @@ fn assert_error(value: &Value, code: &str, mentions: &str) {
     );
 }
 
-#[tokio::test]
-async fn articles_list_pages_with_cursor_and_limit() {
-    let server = TestServer::start(WebConfig::default(), |s| {
+async fn articles_list_pages_with_cursor_and_limit(backend: Backend) {
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
         fill(s);
     })
     .await;
@@ -79,10 +79,9 @@ async fn articles_list_pages_with_cursor_and_limit() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn articles_filters_by_source_language_and_time() {
+async fn articles_filters_by_source_language_and_time(backend: Backend) {
     let mut fx = None;
-    let server = TestServer::start(WebConfig::default(), |s| fx = Some(fill(s))).await;
+    let server = TestServer::start(backend, WebConfig::default(), |s| fx = Some(fill(s))).await;
     let fx = fx.unwrap();
     let c = client();
     let (_, _, page) = json(
@@ -126,9 +125,8 @@ async fn articles_filters_by_source_language_and_time() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn bad_filters_answer_400_naming_the_parameter() {
-    let server = TestServer::start(WebConfig::default(), |s| {
+async fn bad_filters_answer_400_naming_the_parameter(backend: Backend) {
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
         fill(s);
     })
     .await;
@@ -161,10 +159,9 @@ async fn bad_filters_answer_400_naming_the_parameter() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn one_article_in_full_and_sources() {
+async fn one_article_in_full_and_sources(backend: Backend) {
     let mut fx = None;
-    let server = TestServer::start(WebConfig::default(), |s| fx = Some(fill(s))).await;
+    let server = TestServer::start(backend, WebConfig::default(), |s| fx = Some(fill(s))).await;
     let fx = fx.unwrap();
     let c = client();
     let (_, _, list) = json(&c, &server.url("/api/v1/articles?limit=5")).await;
@@ -211,9 +208,8 @@ async fn one_article_in_full_and_sources() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn errors_are_json_under_api_for_ids_routes_and_methods() {
-    let server = TestServer::start(WebConfig::default(), |s| {
+async fn errors_are_json_under_api_for_ids_routes_and_methods(backend: Backend) {
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
         fill(s);
     })
     .await;
@@ -273,9 +269,8 @@ async fn errors_are_json_under_api_for_ids_routes_and_methods() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn search_finds_words_in_titles_and_texts() {
-    let server = TestServer::start(WebConfig::default(), |s| {
+async fn search_finds_words_in_titles_and_texts(backend: Backend) {
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
         fill(s);
     })
     .await;
@@ -298,6 +293,13 @@ async fn search_finds_words_in_titles_and_texts() {
     let (status, _, found) = json(&c, &server.url("/api/v1/search?q=%22NEAR(%20*%20-AND")).await;
     assert_eq!(status, 200);
     assert!(found["items"].as_array().unwrap().is_empty());
+    // So are control characters, NUL included (PostgreSQL's text cannot hold NUL).
+    for q in ["Stadt%00rat", "%00", "Stadtrat%00*"] {
+        let (status, _, found) = json(&c, &server.url(&format!("/api/v1/search?q={q}"))).await;
+        assert_eq!(status, 200, "{q}: {found}");
+        let (status, _, page) = get(&c, &server.url(&format!("/search?q={q}"))).await;
+        assert_eq!(status, 200, "{q}: {page}");
+    }
     for (query, parameter) in [
         ("", "`q`"),
         ("q=", "`q`"),
@@ -315,9 +317,8 @@ async fn search_finds_words_in_titles_and_texts() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn every_list_pages_with_next_urls_and_link_headers() {
-    let server = TestServer::start_with_editions(WebConfig::default(), vec!["fr"], |s| {
+async fn every_list_pages_with_next_urls_and_link_headers(backend: Backend) {
+    let server = TestServer::start_with_editions(backend, WebConfig::default(), vec!["fr"], |s| {
         fill(s);
         // Articles in pairs: half as many stories (lists show stories of two or more).
         let inputs = s.story_inputs_after(0, 10_000).unwrap();
@@ -425,3 +426,13 @@ async fn every_list_pages_with_next_urls_and_link_headers() {
     }
     server.stop().await;
 }
+
+common::on_both_backends!(
+    articles_list_pages_with_cursor_and_limit,
+    articles_filters_by_source_language_and_time,
+    bad_filters_answer_400_naming_the_parameter,
+    one_article_in_full_and_sources,
+    errors_are_json_under_api_for_ids_routes_and_methods,
+    search_finds_words_in_titles_and_texts,
+    every_list_pages_with_next_urls_and_link_headers,
+);

@@ -17,7 +17,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
-use common::{TestServer, article, client, fill};
+use common::{Backend, TestServer, article, client, fill};
 use newsdesk_core::{Fact, FactOrigin, SourceProfile};
 use newsdesk_store::{
     ArticleTranslation, LinkEvidence, NewLink, NewPlacement, SourceUpdate, Store, TranslationStatus,
@@ -393,19 +393,18 @@ fn fill_everything(store: &Store) -> Ids {
     }
 }
 
-#[tokio::test]
-async fn every_api_answer_fits_the_openapi_document() {
+async fn every_api_answer_fits_the_openapi_document(backend: Backend) {
     let mut ids = None;
     let config = WebConfig {
         operator_token: Some(newsdesk_web::OperatorToken::new(TOKEN).expect("token")),
         ..WebConfig::default()
     };
-    let server = TestServer::start_with_editions(config, vec!["fr"], |s| {
+    let server = TestServer::start_with_editions(backend, config, vec!["fr"], |s| {
         ids = Some(fill_everything(s));
     })
     .await;
     // The same API without an operator token: read-only.
-    let readonly = TestServer::start(WebConfig::default(), |s| {
+    let readonly = TestServer::start(backend, WebConfig::default(), |s| {
         fill(s);
     })
     .await;
@@ -755,3 +754,5 @@ async fn every_api_answer_fits_the_openapi_document() {
     server.stop().await;
     readonly.stop().await;
 }
+
+common::on_both_backends!(every_api_answer_fits_the_openapi_document,);

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{TestServer, client, get};
+use common::{Backend, TestServer, client, get};
 use newsdesk_core::{NewSource, hostile};
 use newsdesk_web::WebConfig;
 
@@ -42,15 +42,14 @@ fn one_article(store: &newsdesk_store::Store, body_html: String) -> i64 {
     ids[0].expect("inserted")
 }
 
-#[tokio::test]
-async fn stored_deep_blockquote_article_renders_quickly_uncached() {
+async fn stored_deep_blockquote_article_renders_quickly_uncached(backend: Backend) {
     let body = hostile::deep_blockquote_html(40_000);
     let mut id = 0;
     let config = WebConfig {
         cache_ttl_ms: 0,
         ..WebConfig::default()
     };
-    let server = TestServer::start(config, |s| id = one_article(s, body)).await;
+    let server = TestServer::start(backend, config, |s| id = one_article(s, body)).await;
     let client = client();
     for path in [
         format!("/articles/{id}"),
@@ -128,7 +127,7 @@ async fn ten_thousand_idle_connections_do_not_stop_healthz_and_are_closed() {
         idle_timeout_ms: 10_000,
         ..WebConfig::default()
     };
-    let server = TestServer::start(config, |_| {}).await;
+    let server = TestServer::start(Backend::Sqlite, config, |_| {}).await;
     let addr: std::net::SocketAddr = server
         .base
         .trim_start_matches("http://")
@@ -200,7 +199,7 @@ async fn kept_alive_connection_is_closed_when_idle() {
         header_read_timeout_ms: 10_000,
         ..WebConfig::default()
     };
-    let server = TestServer::start(config, |_| {}).await;
+    let server = TestServer::start(Backend::Sqlite, config, |_| {}).await;
     let addr = server.base.trim_start_matches("http://").to_string();
     let mut s = tokio::net::TcpStream::connect(&addr)
         .await
@@ -220,3 +219,5 @@ async fn kept_alive_connection_is_closed_when_idle() {
     );
     server.stop().await;
 }
+
+common::on_both_backends!(stored_deep_blockquote_article_renders_quickly_uncached,);

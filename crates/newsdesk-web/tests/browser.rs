@@ -18,7 +18,7 @@ use axum::extract::Path as UrlPath;
 use axum::http::header;
 use axum::response::IntoResponse;
 use chrono::Utc;
-use common::{TestServer, article};
+use common::{Backend, TestServer, article};
 use newsdesk_core::NewSource;
 use newsdesk_store::{ArticleTranslation, NewLink, NewPlacement, TranslationStatus};
 use newsdesk_web::{AppState, EditionConfig, Editions, WebConfig};
@@ -198,7 +198,7 @@ async fn pages_render_in_chromium_on_phone_and_desktop() {
         ..Default::default()
     };
     let mut article_id = 0;
-    let server = TestServer::start(config, |store| {
+    let server = TestServer::start(Backend::Sqlite, config, |store| {
         let add = |name: &str, feed: &str, lang: &str| {
             store
                 .add_source(&NewSource {
@@ -556,7 +556,7 @@ async fn times_show_in_the_readers_zone_and_in_utc_without_javascript() {
     let published =
         chrono::DateTime::from_timestamp(three_hours_ago - three_hours_ago % 60, 0).expect("time");
     let mut article_id = 0;
-    let server = TestServer::start(WebConfig::default(), |store| {
+    let server = TestServer::start(Backend::Sqlite, WebConfig::default(), |store| {
         let source = store
             .add_source(&NewSource {
                 feed_url: "https://daily.example/feed.atom".into(),
@@ -732,7 +732,7 @@ async fn a_story_page_shows_its_coverage_distribution_in_chromium() {
     if !chromium_available() {
         return;
     }
-    let server = TestServer::start(WebConfig::default(), fill_coverage).await;
+    let server = TestServer::start(Backend::Sqlite, WebConfig::default(), fill_coverage).await;
     let work = tempfile::tempdir().expect("tempdir");
     let work_path = work.path().to_path_buf();
     let artifacts = artifacts_dir();
@@ -881,7 +881,7 @@ async fn a_translated_article_keeps_its_figure_and_switcher_in_chromium() {
     }
     let images = image_server().await;
     let mut id = 0;
-    let server = TestServer::start_with_editions(
+    let server = TestServer::start_with_editions(Backend::Sqlite,
         WebConfig::default(),
         vec!["fr", "es"],
         |store| {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{TestServer, client, fill};
+use common::{Backend, TestServer, client, fill};
 use newsdesk_web::WebConfig;
 
 /// A field of `/proc/self/status` in KiB.
@@ -25,7 +25,7 @@ async fn four_thousand_cache_busting_requests_leave_little_memory() {
         cache_ttl_ms: 60_000,
         ..WebConfig::default()
     };
-    let server = TestServer::start(config, |s| {
+    let server = TestServer::start(Backend::Sqlite, config, |s| {
         fill(s);
     })
     .await;

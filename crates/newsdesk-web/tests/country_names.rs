@@ -5,57 +5,57 @@
 mod common;
 
 use chrono::Utc;
-use common::{TestServer, article, client, get};
+use common::{Backend, TestServer, article, client, get};
 use newsdesk_core::NewSource;
 use newsdesk_store::NewPlacement;
 use newsdesk_web::WebConfig;
 
-#[tokio::test]
-async fn country_names_follow_the_page_language_and_the_operator() {
+async fn country_names_follow_the_page_language_and_the_operator(backend: Backend) {
     let mut ids = (0, 0);
     let config = WebConfig {
         country_names: [("XV".to_owned(), "Valdoria".to_owned())].into(),
         ..WebConfig::default()
     };
-    let server = TestServer::start_with_editions(config, vec!["fr", "de", "es"], |store| {
-        let add = |name: &str, country: &str| {
-            store
-                .add_source(&NewSource {
-                    feed_url: format!("https://{}.example/feed.xml", name.to_lowercase()),
-                    site_url: None,
-                    name: Some(name.into()),
-                    language: Some("en".into()),
-                    country: Some(country.into()),
+    let server =
+        TestServer::start_with_editions(backend, config, vec!["fr", "de", "es"], |store| {
+            let add = |name: &str, country: &str| {
+                store
+                    .add_source(&NewSource {
+                        feed_url: format!("https://{}.example/feed.xml", name.to_lowercase()),
+                        site_url: None,
+                        name: Some(name.into()),
+                        language: Some("en".into()),
+                        country: Some(country.into()),
+                    })
+                    .expect("source")
+                    .id
+            };
+            let (ru, xv) = (add("Moskva", "RU"), add("Valdoria", "XV"));
+            let t0 = Utc::now() - chrono::Duration::hours(2);
+            let a: Vec<i64> = store
+                .insert_articles(&[article(ru, "en", 0, t0), article(xv, "en", 1, t0)])
+                .expect("insert")
+                .into_iter()
+                .map(|id| id.expect("inserted"))
+                .collect();
+            let placements: Vec<NewPlacement> = a
+                .iter()
+                .map(|&id| NewPlacement {
+                    article: id,
+                    story: 7,
+                    similarity: 0.9,
+                    link: None,
+                    merged: vec![],
+                    moved: vec![],
+                    titles: vec![(7, "Story 7".into())],
                 })
-                .expect("source")
-                .id
-        };
-        let (ru, xv) = (add("Moskva", "RU"), add("Valdoria", "XV"));
-        let t0 = Utc::now() - chrono::Duration::hours(2);
-        let a: Vec<i64> = store
-            .insert_articles(&[article(ru, "en", 0, t0), article(xv, "en", 1, t0)])
-            .expect("insert")
-            .into_iter()
-            .map(|id| id.expect("inserted"))
-            .collect();
-        let placements: Vec<NewPlacement> = a
-            .iter()
-            .map(|&id| NewPlacement {
-                article: id,
-                story: 7,
-                similarity: 0.9,
-                link: None,
-                merged: vec![],
-                moved: vec![],
-                titles: vec![(7, "Story 7".into())],
-            })
-            .collect();
-        store
-            .record_placements(&placements, 0, a[1], b"{}")
-            .expect("placements");
-        ids = (ru, xv);
-    })
-    .await;
+                .collect();
+            store
+                .record_placements(&placements, 0, a[1], b"{}")
+                .expect("placements");
+            ids = (ru, xv);
+        })
+        .await;
     let c = client();
     let (ru, xv) = ids;
     for (prefix, russia) in [
@@ -100,3 +100,5 @@ async fn country_names_follow_the_page_language_and_the_operator() {
     assert_eq!(json["country_name"], "Valdoria");
     server.stop().await;
 }
+
+common::on_both_backends!(country_names_follow_the_page_language_and_the_operator,);

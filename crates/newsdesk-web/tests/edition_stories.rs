@@ -8,7 +8,7 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{attrs, check_html5, client, get, texts};
+use common::{Backend, attrs, check_html5, client, get, texts};
 use newsdesk_core::{ContentOrigin, NewArticle, NewSource};
 use newsdesk_store::{
     ArticleTranslation, LinkEvidence, NewLink, NewPlacement, Store, TranslationStatus,
@@ -257,9 +257,9 @@ fn fill(store: &Store) -> Ids {
     ids
 }
 
-async fn start() -> (Server, Ids) {
+async fn start(backend: Backend) -> (Server, Ids) {
     let dir = tempfile::tempdir().expect("edition stories test");
-    let store = Store::open(&dir.path().join("newsdesk.db")).expect("edition stories test");
+    let store = backend.open(dir.path(), "edition_stories");
     let ids = fill(&store);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -295,9 +295,10 @@ async fn start() -> (Server, Ids) {
     (server, ids)
 }
 
-#[tokio::test]
-async fn edition_story_pages_show_titles_in_the_edition_language_and_stay_inside_it() {
-    let (server, ids) = start().await;
+async fn edition_story_pages_show_titles_in_the_edition_language_and_stay_inside_it(
+    backend: Backend,
+) {
+    let (server, ids) = start(backend).await;
     let c = client();
 
     // The list: each story under the title of its own French article (no machine
@@ -555,9 +556,8 @@ fn visible_text(body: &str) -> String {
     out
 }
 
-#[tokio::test]
-async fn every_german_edition_page_is_free_of_english_interface_words() {
-    let (server, ids) = start().await;
+async fn every_german_edition_page_is_free_of_english_interface_words(backend: Backend) {
+    let (server, ids) = start(backend).await;
     let c = client();
     let pages = [
         "/de/".to_string(),
@@ -625,9 +625,8 @@ async fn json(c: &reqwest::Client, url: &str) -> (u16, Value) {
     (status, serde_json::from_str(&body).unwrap_or(Value::Null))
 }
 
-#[tokio::test]
-async fn the_api_gives_translations_and_titles_in_an_edition_language() {
-    let (server, ids) = start().await;
+async fn the_api_gives_translations_and_titles_in_an_edition_language(backend: Backend) {
+    let (server, ids) = start(backend).await;
     let c = client();
 
     // One article: every stored translation, by language; the original untouched.
@@ -778,9 +777,10 @@ async fn the_api_gives_translations_and_titles_in_an_edition_language() {
     }
 }
 
-#[tokio::test]
-async fn the_edition_navigation_stays_in_the_edition_and_its_errors_speak_its_language() {
-    let (server, ids) = start().await;
+async fn the_edition_navigation_stays_in_the_edition_and_its_errors_speak_its_language(
+    backend: Backend,
+) {
+    let (server, ids) = start(backend).await;
     let c = client();
     let (_, _, body) = get(&c, &server.url("/de/")).await;
     let doc = check_html5(&body, "de");
@@ -898,9 +898,8 @@ async fn the_edition_navigation_stays_in_the_edition_and_its_errors_speak_its_la
     }
 }
 
-#[tokio::test]
-async fn edition_feeds_name_human_translations_as_such() {
-    let (server, _) = start().await;
+async fn edition_feeds_name_human_translations_as_such(backend: Backend) {
+    let (server, _) = start(backend).await;
     let c = client();
     let (status, _, body) = get(&c, &server.url("/de/feed.json")).await;
     assert_eq!(status, 200);
@@ -926,3 +925,11 @@ async fn edition_feeds_name_human_translations_as_such() {
         "{machine}"
     );
 }
+
+common::on_both_backends!(
+    edition_story_pages_show_titles_in_the_edition_language_and_stay_inside_it,
+    every_german_edition_page_is_free_of_english_interface_words,
+    the_api_gives_translations_and_titles_in_an_edition_language,
+    the_edition_navigation_stays_in_the_edition_and_its_errors_speak_its_language,
+    edition_feeds_name_human_translations_as_such,
+);

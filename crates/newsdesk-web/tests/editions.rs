@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::Utc;
-use common::{attrs, check_html5, client, fill, get, texts};
+use common::{Backend, attrs, check_html5, client, fill, get, texts};
 use newsdesk_store::{ArticleTranslation, Store, TranslationStatus};
 use newsdesk_web::{AppState, EditionConfig, Editions, WebConfig};
 use tokio::sync::oneshot;
@@ -49,9 +49,9 @@ fn translated(id: i64, title: &str, body: Option<&str>) -> ArticleTranslation {
     }
 }
 
-async fn start(editions: Vec<EditionConfig>) -> (Server, Ids, Store) {
+async fn start(backend: Backend, editions: Vec<EditionConfig>) -> (Server, Ids, Store) {
     let dir = tempfile::tempdir().expect("editions test");
-    let store = Store::open(&dir.path().join("newsdesk.db")).expect("editions test");
+    let store = backend.open(dir.path(), "editions");
     fill(&store);
     let page = store
         .list_articles(&newsdesk_core::ArticleQuery {
@@ -131,9 +131,8 @@ fn editions() -> Vec<EditionConfig> {
     ]
 }
 
-#[tokio::test]
-async fn root_is_the_original_site_unless_the_browser_prefers_an_edition() {
-    let (server, _, _) = start(editions()).await;
+async fn root_is_the_original_site_unless_the_browser_prefers_an_edition(backend: Backend) {
+    let (server, _, _) = start(backend, editions()).await;
     let c = client();
     // Preferred editions (q-values honoured) redirect…
     for (accept, want) in [
@@ -217,9 +216,8 @@ async fn root_is_the_original_site_unless_the_browser_prefers_an_edition() {
     assert_eq!(texts(&doc, ".language-switcher a")[0], "Langues d’origine");
 }
 
-#[tokio::test]
-async fn edition_home_shows_translations_in_a_french_interface() {
-    let (server, ids, _) = start(editions()).await;
+async fn edition_home_shows_translations_in_a_french_interface(backend: Backend) {
+    let (server, ids, _) = start(backend, editions()).await;
     let c = client();
     let (status, headers, body) = get(&c, &format!("{}/fr/", server.base)).await;
     assert_eq!(status, 200, "{body}");
@@ -264,9 +262,10 @@ async fn edition_home_shows_translations_in_a_french_interface() {
     assert!(texts(&doc, ".lead").contains(&"Chapeau traduit.".to_string()));
 }
 
-#[tokio::test]
-async fn translated_article_says_so_links_the_original_and_toggles_without_javascript() {
-    let (server, ids, _) = start(editions()).await;
+async fn translated_article_says_so_links_the_original_and_toggles_without_javascript(
+    backend: Backend,
+) {
+    let (server, ids, _) = start(backend, editions()).await;
     let c = client();
     let url = format!("{}/fr/articles/{}", server.base, ids.en);
     let (status, _, body) = get(&c, &url).await;
@@ -342,9 +341,8 @@ async fn translated_article_says_so_links_the_original_and_toggles_without_javas
     );
 }
 
-#[tokio::test]
-async fn untranslated_and_same_language_articles() {
-    let (server, ids, _) = start(editions()).await;
+async fn untranslated_and_same_language_articles(backend: Backend) {
+    let (server, ids, _) = start(backend, editions()).await;
     let c = client();
     let (status, _, body) = get(&c, &format!("{}/fr/articles/{}", server.base, ids.de)).await;
     assert_eq!(status, 200);
@@ -379,9 +377,8 @@ async fn untranslated_and_same_language_articles() {
     );
 }
 
-#[tokio::test]
-async fn without_editions_the_site_is_unchanged() {
-    let (server, ids, _) = start(Vec::new()).await;
+async fn without_editions_the_site_is_unchanged(backend: Backend) {
+    let (server, ids, _) = start(backend, Vec::new()).await;
     let c = client();
     let (status, _, body) = get(&c, &format!("{}/", server.base)).await;
     assert_eq!(status, 200);
@@ -392,9 +389,8 @@ async fn without_editions_the_site_is_unchanged() {
     assert_eq!(status, 404);
 }
 
-#[tokio::test]
-async fn edition_feeds_carry_the_translations_and_link_the_original() {
-    let (server, ids, _) = start(editions()).await;
+async fn edition_feeds_carry_the_translations_and_link_the_original(backend: Backend) {
+    let (server, ids, _) = start(backend, editions()).await;
     let c = client();
     let (status, headers, atom) = get(&c, &format!("{}/fr/feed.atom", server.base)).await;
     assert_eq!(status, 200);
@@ -447,3 +443,12 @@ async fn edition_feeds_carry_the_translations_and_link_the_original() {
     let doc = check_html5(&home, "fr");
     assert!(attrs(&doc, "link[rel=alternate]", "href").contains(&"/fr/feed.atom".to_string()));
 }
+
+common::on_both_backends!(
+    root_is_the_original_site_unless_the_browser_prefers_an_edition,
+    edition_home_shows_translations_in_a_french_interface,
+    translated_article_says_so_links_the_original_and_toggles_without_javascript,
+    untranslated_and_same_language_articles,
+    without_editions_the_site_is_unchanged,
+    edition_feeds_carry_the_translations_and_link_the_original,
+);

@@ -8,9 +8,9 @@
 mod common;
 
 use chrono::Utc;
-use common::client;
+use common::{Backend, client};
 use feed_rs::model::FeedType;
-use newsdesk_store::{ArticleTranslation, NewPlacement, Store, TranslationStatus};
+use newsdesk_store::{ArticleTranslation, NewPlacement, TranslationStatus};
 use newsdesk_web::{AppState, EditionConfig, Editions, WebConfig};
 use tokio::sync::oneshot;
 
@@ -21,9 +21,9 @@ struct Site {
 }
 
 /// A site with the common fixture, one story of three articles and a French translation.
-async fn site(config: WebConfig) -> Site {
+async fn site(backend: Backend, config: WebConfig) -> Site {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(&dir.path().join("newsdesk.db")).expect("store");
+    let store = backend.open(dir.path(), "feeds_valid");
     common::fill(&store);
     let placements: Vec<NewPlacement> = [1, 2, 3]
         .into_iter()
@@ -114,12 +114,14 @@ async fn fetch(url: &str) -> (u16, String) {
     (status, r.text().await.expect("body"))
 }
 
-#[tokio::test]
-async fn every_feed_shape_is_valid_with_links_on_the_sites_own_host() {
-    let s = site(WebConfig {
-        cache_ttl_ms: 0,
-        ..WebConfig::default()
-    })
+async fn every_feed_shape_is_valid_with_links_on_the_sites_own_host(backend: Backend) {
+    let s = site(
+        backend,
+        WebConfig {
+            cache_ttl_ms: 0,
+            ..WebConfig::default()
+        },
+    )
     .await;
     let mut ids = Vec::new();
     for (path, page) in SHAPES {
@@ -204,7 +206,7 @@ async fn every_feed_shape_is_valid_with_links_on_the_sites_own_host() {
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "{ids:?}");
     // …and between installations.
-    let other = site(WebConfig::default()).await;
+    let other = site(backend, WebConfig::default()).await;
     let (_, a) = fetch(&format!("{}/feed.atom", s.base)).await;
     let (_, b) = fetch(&format!("{}/feed.atom", other.base)).await;
     let id = |x: &str| feed_rs::parser::parse(x.as_bytes()).expect("parse").id;
@@ -219,13 +221,15 @@ async fn every_feed_shape_is_valid_with_links_on_the_sites_own_host() {
     }
 }
 
-#[tokio::test]
-async fn feed_links_use_public_url_then_trusted_hosts_then_the_bind_address() {
-    let s = site(WebConfig {
-        cache_ttl_ms: 0,
-        host_names: vec!["news.lan:8080".into()],
-        ..WebConfig::default()
-    })
+async fn feed_links_use_public_url_then_trusted_hosts_then_the_bind_address(backend: Backend) {
+    let s = site(
+        backend,
+        WebConfig {
+            cache_ttl_ms: 0,
+            host_names: vec!["news.lan:8080".into()],
+            ..WebConfig::default()
+        },
+    )
     .await;
     let atom = |host: Option<&'static str>| {
         let url = format!("{}/feed.atom", s.base);
@@ -251,11 +255,14 @@ async fn feed_links_use_public_url_then_trusted_hosts_then_the_bind_address() {
     let bound = format!("{}/feed.atom", s.base);
     assert_eq!(atom(Some("quotidien.example")).await, Some(bound.clone()));
     assert_eq!(atom(None).await, Some(bound));
-    let public = site(WebConfig {
-        cache_ttl_ms: 0,
-        public_url: Some("https://news.example.org/".into()),
-        ..WebConfig::default()
-    })
+    let public = site(
+        backend,
+        WebConfig {
+            cache_ttl_ms: 0,
+            public_url: Some("https://news.example.org/".into()),
+            ..WebConfig::default()
+        },
+    )
     .await;
     let (_, body) = fetch(&format!("{}/fr/feed.rss", public.base)).await;
     assert!(
@@ -267,3 +274,8 @@ async fn feed_links_use_public_url_then_trusted_hosts_then_the_bind_address() {
         "{body}"
     );
 }
+
+common::on_both_backends!(
+    every_feed_shape_is_valid_with_links_on_the_sites_own_host,
+    feed_links_use_public_url_then_trusted_hosts_then_the_bind_address,
+);

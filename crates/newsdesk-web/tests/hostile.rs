@@ -1,11 +1,12 @@
 //! Hostile content: titles, bodies, source names, errors and URLs full of `<script>`,
 //! event handlers, `javascript:` links, `</title>` and broken markup. Every page, feed and API
 //! answer must render it inert.
+#![allow(clippy::unwrap_used)] // test bodies run as plain functions on both backends
 
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{TestServer, check_html5, client, get, texts};
+use common::{Backend, TestServer, check_html5, client, get, texts};
 use newsdesk_core::{ContentOrigin, FetchState, FetchStatus, NewArticle, NewSource};
 use newsdesk_web::WebConfig;
 
@@ -118,10 +119,12 @@ fn assert_inert(html: &str, context: &str) {
     }
 }
 
-#[tokio::test]
-async fn every_page_renders_hostile_content_inert() {
+async fn every_page_renders_hostile_content_inert(backend: Backend) {
     let mut ids = None;
-    let server = TestServer::start(WebConfig::default(), |s| ids = Some(hostile_fill(s))).await;
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
+        ids = Some(hostile_fill(s))
+    })
+    .await;
     let (source_id, article_id) = ids.unwrap();
     let c = client();
     for path in [
@@ -164,10 +167,12 @@ async fn every_page_renders_hostile_content_inert() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn feeds_carry_hostile_content_escaped_and_sanitised() {
+async fn feeds_carry_hostile_content_escaped_and_sanitised(backend: Backend) {
     let mut ids = None;
-    let server = TestServer::start(WebConfig::default(), |s| ids = Some(hostile_fill(s))).await;
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
+        ids = Some(hostile_fill(s))
+    })
+    .await;
     let _ = ids.unwrap();
     let c = client();
     for path in ["/feed.atom", "/feed.rss"] {
@@ -217,10 +222,12 @@ async fn feeds_carry_hostile_content_escaped_and_sanitised() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn api_serves_sanitised_bodies_and_json_escaped_text() {
+async fn api_serves_sanitised_bodies_and_json_escaped_text(backend: Backend) {
     let mut ids = None;
-    let server = TestServer::start(WebConfig::default(), |s| ids = Some(hostile_fill(s))).await;
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
+        ids = Some(hostile_fill(s))
+    })
+    .await;
     let (source_id, article_id) = ids.unwrap();
     let c = client();
     let (status, headers, body) =
@@ -272,10 +279,12 @@ fn url_fields(v: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>)
     }
 }
 
-#[tokio::test]
-async fn no_javascript_or_data_url_leaves_the_api() {
+async fn no_javascript_or_data_url_leaves_the_api(backend: Backend) {
     let mut ids = None;
-    let server = TestServer::start(WebConfig::default(), |s| ids = Some(hostile_fill(s))).await;
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
+        ids = Some(hostile_fill(s))
+    })
+    .await;
     let (source_id, article_id) = ids.unwrap();
     let c = client();
     let mut seen = 0;
@@ -310,3 +319,10 @@ async fn no_javascript_or_data_url_leaves_the_api() {
     assert!(a["url"].is_null() && a["canonical_url"].is_null() && a["lead_image"].is_null());
     server.stop().await;
 }
+
+common::on_both_backends!(
+    every_page_renders_hostile_content_inert,
+    feeds_carry_hostile_content_escaped_and_sanitised,
+    api_serves_sanitised_bodies_and_json_escaped_text,
+    no_javascript_or_data_url_leaves_the_api,
+);

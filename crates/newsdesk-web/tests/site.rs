@@ -1,11 +1,12 @@
 //! The HTML pages, headers, conditional requests, stylesheet, health check and feeds, against
-//! the real server on a real SQLite file.
+//! the real server on a real SQLite file and on a real PostgreSQL database.
+#![allow(clippy::unwrap_used)] // test bodies run as plain functions on both backends
 
 mod common;
 
 use std::collections::HashSet;
 
-use common::{ARTICLES, TestServer, attrs, check_html5, client, fill, get, texts};
+use common::{ARTICLES, Backend, TestServer, attrs, check_html5, client, fill, get, texts};
 use newsdesk_web::WebConfig;
 
 /// The policy without its `script-src`, which allows the one inline script by its hash.
@@ -29,9 +30,8 @@ fn assert_csp(value: &reqwest::header::HeaderValue, what: &str) -> String {
     source.to_string()
 }
 
-#[tokio::test]
-async fn index_lists_latest_articles_with_links_times_languages_and_images() {
-    let server = TestServer::start(WebConfig::default(), |s| {
+async fn index_lists_latest_articles_with_links_times_languages_and_images(backend: Backend) {
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
         fill(s);
     })
     .await;
@@ -78,10 +78,9 @@ async fn index_lists_latest_articles_with_links_times_languages_and_images() {
 /// Every time on a page is a `<time datetime>` in UTC (relative text with the exact time in the
 /// title, or the exact time as text), and the page's one executable script is the one whose
 /// hash the CSP allows.
-#[tokio::test]
-async fn times_are_utc_time_elements_and_the_only_script_is_the_hashed_one() {
+async fn times_are_utc_time_elements_and_the_only_script_is_the_hashed_one(backend: Backend) {
     use base64::Engine as _;
-    let server = TestServer::start(WebConfig::default(), |s| {
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
         fill(s);
     })
     .await;
@@ -142,9 +141,8 @@ async fn times_are_utc_time_elements_and_the_only_script_is_the_hashed_one() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn older_links_walk_every_article_exactly_once() {
-    let server = TestServer::start(WebConfig::default(), |s| {
+async fn older_links_walk_every_article_exactly_once(backend: Backend) {
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
         fill(s);
     })
     .await;
@@ -174,9 +172,8 @@ async fn older_links_walk_every_article_exactly_once() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn article_page_shows_body_source_links_and_notes() {
-    let server = TestServer::start(WebConfig::default(), |s| {
+async fn article_page_shows_body_source_links_and_notes(backend: Backend) {
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
         fill(s);
     })
     .await;
@@ -250,10 +247,9 @@ async fn article_page_shows_body_source_links_and_notes() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn sources_pages_show_feed_status_errors_and_articles() {
+async fn sources_pages_show_feed_status_errors_and_articles(backend: Backend) {
     let mut fx = None;
-    let server = TestServer::start(WebConfig::default(), |s| fx = Some(fill(s))).await;
+    let server = TestServer::start(backend, WebConfig::default(), |s| fx = Some(fill(s))).await;
     let fx = fx.unwrap();
     let c = client();
     let (status, _, body) = get(&c, &server.url("/sources")).await;
@@ -313,9 +309,8 @@ async fn sources_pages_show_feed_status_errors_and_articles() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn unknown_and_malformed_ids_answer_html_error_pages() {
-    let server = TestServer::start(WebConfig::default(), |s| {
+async fn unknown_and_malformed_ids_answer_html_error_pages(backend: Backend) {
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
         fill(s);
     })
     .await;
@@ -358,9 +353,8 @@ async fn unknown_and_malformed_ids_answer_html_error_pages() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn every_response_has_security_headers_and_pages_are_cacheable_with_etags() {
-    let server = TestServer::start(WebConfig::default(), |s| {
+async fn every_response_has_security_headers_and_pages_are_cacheable_with_etags(backend: Backend) {
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
         fill(s);
     })
     .await;
@@ -425,13 +419,12 @@ async fn every_response_has_security_headers_and_pages_are_cacheable_with_etags(
     server.stop().await;
 }
 
-#[tokio::test]
-async fn etag_changes_when_content_changes() {
+async fn etag_changes_when_content_changes(backend: Backend) {
     let config = WebConfig {
         cache_ttl_ms: 0,
         ..WebConfig::default()
     };
-    let server = TestServer::start(config, |s| {
+    let server = TestServer::start(backend, config, |s| {
         fill(s);
     })
     .await;
@@ -452,13 +445,12 @@ async fn etag_changes_when_content_changes() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn micro_cache_answers_repeats_from_memory_and_expires() {
+async fn micro_cache_answers_repeats_from_memory_and_expires(backend: Backend) {
     let config = WebConfig {
         cache_ttl_ms: 300,
         ..WebConfig::default()
     };
-    let server = TestServer::start(config, |s| {
+    let server = TestServer::start(backend, config, |s| {
         fill(s);
     })
     .await;
@@ -503,9 +495,8 @@ async fn micro_cache_answers_repeats_from_memory_and_expires() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn stylesheet_is_served_with_long_immutable_cache_and_gzip() {
-    let server = TestServer::start(WebConfig::default(), |_| {}).await;
+async fn stylesheet_is_served_with_long_immutable_cache_and_gzip(backend: Backend) {
+    let server = TestServer::start(backend, WebConfig::default(), |_| {}).await;
     let c = client();
     let (_, _, body) = get(&c, &server.url("/")).await;
     let doc = check_html5(&body, "en");
@@ -547,8 +538,7 @@ async fn stylesheet_is_served_with_long_immutable_cache_and_gzip() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn sample_data_banner_site_title_and_language_come_from_config() {
+async fn sample_data_banner_site_title_and_language_come_from_config(backend: Backend) {
     let config = WebConfig {
         site_title: "Morning <Desk>".into(),
         public_url: Some("https://news.example.org/".into()),
@@ -557,7 +547,7 @@ async fn sample_data_banner_site_title_and_language_come_from_config() {
         cache_ttl_ms: 1000,
         ..WebConfig::default()
     };
-    let server = TestServer::start(config, |s| {
+    let server = TestServer::start(backend, config, |s| {
         fill(s);
     })
     .await;
@@ -576,9 +566,8 @@ async fn sample_data_banner_site_title_and_language_come_from_config() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn empty_home_says_how_to_add_a_source_and_running_work_is_reported() {
-    let server = TestServer::start(WebConfig::default(), |_| {}).await;
+async fn empty_home_says_how_to_add_a_source_and_running_work_is_reported(backend: Backend) {
+    let server = TestServer::start(backend, WebConfig::default(), |_| {}).await;
     let c = client();
     let (status, _, body) = get(&c, &server.url("/")).await;
     assert_eq!(status, 200);
@@ -653,21 +642,39 @@ async fn empty_home_says_how_to_add_a_source_and_running_work_is_reported() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn healthz_answers_ok_then_503_when_the_database_is_gone() {
-    let server = TestServer::start(WebConfig::default(), |_| {}).await;
+async fn healthz_answers_ok_then_503_when_the_database_is_gone(backend: Backend) {
+    let server = TestServer::start(backend, WebConfig::default(), |_| {}).await;
     let c = client();
     let (status, headers, body) = get(&c, &server.url("/healthz")).await;
     assert_eq!((status, body.as_str()), (200, "ok"));
     assert_eq!(headers["content-type"], "text/plain; charset=utf-8");
-    // Break the database under the server: drop its tables through a second connection.
-    let db = server.dir.path().join("newsdesk.db");
-    let conn = rusqlite_free_break(&db);
-    assert!(conn, "database broken");
+    // Take the database away under the server.
+    match backend {
+        Backend::Sqlite => assert!(
+            rusqlite_free_break(std::path::Path::new(&server.database_url)),
+            "database broken"
+        ),
+        Backend::Postgres => drop_postgres_database(&server.database_url),
+    }
     let (status, headers, body) = get(&c, &server.url("/healthz")).await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(headers["content-type"], "text/plain; charset=utf-8");
     server.stop().await;
+}
+
+/// Drops the PostgreSQL database behind `url`, ending the server's connections to it (its
+/// pool then fails to reconnect).
+fn drop_postgres_database(url: &str) {
+    let (admin, name) = url.rsplit_once('/').expect("database URL");
+    let admin = format!("{admin}/postgres");
+    let sql = format!("DROP DATABASE \"{name}\" WITH (FORCE)");
+    // The synchronous client runs its own runtime: off the test's async thread.
+    std::thread::spawn(move || {
+        let mut client = ::postgres::Client::connect(&admin, ::postgres::NoTls).expect("connect");
+        client.batch_execute(&sql).expect("drop database");
+    })
+    .join()
+    .expect("drop thread");
 }
 
 /// Makes the database unusable without another SQLite binding: the file is replaced by junk
@@ -682,14 +689,13 @@ fn rusqlite_free_break(db: &std::path::Path) -> bool {
     true
 }
 
-#[tokio::test]
-async fn feeds_parse_and_link_original_articles() {
+async fn feeds_parse_and_link_original_articles(backend: Backend) {
     let config = WebConfig {
         public_url: Some("https://news.example.org".into()),
         ..Default::default()
     };
     let mut fx = None;
-    let server = TestServer::start(config, |s| fx = Some(fill(s))).await;
+    let server = TestServer::start(backend, config, |s| fx = Some(fill(s))).await;
     let fx = fx.unwrap();
     let c = client();
 
@@ -788,9 +794,8 @@ async fn feeds_parse_and_link_original_articles() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn search_page_shows_a_form_and_results() {
-    let server = TestServer::start(WebConfig::default(), |s| {
+async fn search_page_shows_a_form_and_results(backend: Backend) {
+    let server = TestServer::start(backend, WebConfig::default(), |s| {
         fill(s);
     })
     .await;
@@ -824,3 +829,21 @@ async fn search_page_shows_a_form_and_results() {
     assert_eq!(texts(&doc, ".empty"), ["No article matches every word."]);
     server.stop().await;
 }
+
+common::on_both_backends!(
+    index_lists_latest_articles_with_links_times_languages_and_images,
+    times_are_utc_time_elements_and_the_only_script_is_the_hashed_one,
+    older_links_walk_every_article_exactly_once,
+    article_page_shows_body_source_links_and_notes,
+    sources_pages_show_feed_status_errors_and_articles,
+    unknown_and_malformed_ids_answer_html_error_pages,
+    every_response_has_security_headers_and_pages_are_cacheable_with_etags,
+    etag_changes_when_content_changes,
+    micro_cache_answers_repeats_from_memory_and_expires,
+    stylesheet_is_served_with_long_immutable_cache_and_gzip,
+    sample_data_banner_site_title_and_language_come_from_config,
+    empty_home_says_how_to_add_a_source_and_running_work_is_reported,
+    healthz_answers_ok_then_503_when_the_database_is_gone,
+    feeds_parse_and_link_original_articles,
+    search_page_shows_a_form_and_results,
+);

@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{TestServer, article, check_html5, client, fill, get, texts};
+use common::{Backend, TestServer, article, check_html5, client, fill, get, texts};
 use newsdesk_store::{LinkEvidence, NewLink, NewPlacement};
 use newsdesk_web::WebConfig;
 use serde_json::Value;
@@ -97,10 +97,9 @@ async fn json(c: &reqwest::Client, url: &str) -> (u16, Value) {
     (status, serde_json::from_str(&body).unwrap_or(Value::Null))
 }
 
-#[tokio::test]
-async fn story_pages_show_outlets_groups_timeline_and_copies() {
+async fn story_pages_show_outlets_groups_timeline_and_copies(backend: Backend) {
     let mut ids = None;
-    let server = TestServer::start(WebConfig::default(), |s| ids = Some(setup(s))).await;
+    let server = TestServer::start(backend, WebConfig::default(), |s| ids = Some(setup(s))).await;
     let ids = ids.expect("stories web test");
     let c = client();
 
@@ -189,10 +188,9 @@ async fn story_pages_show_outlets_groups_timeline_and_copies() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn story_api_and_article_links() {
+async fn story_api_and_article_links(backend: Backend) {
     let mut ids = None;
-    let server = TestServer::start(WebConfig::default(), |s| ids = Some(setup(s))).await;
+    let server = TestServer::start(backend, WebConfig::default(), |s| ids = Some(setup(s))).await;
     let ids = ids.expect("stories web test");
     let c = client();
 
@@ -254,3 +252,8 @@ async fn story_api_and_article_links() {
     assert_eq!(a["story"], Value::Null);
     server.stop().await;
 }
+
+common::on_both_backends!(
+    story_pages_show_outlets_groups_timeline_and_copies,
+    story_api_and_article_links,
+);

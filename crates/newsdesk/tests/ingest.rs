@@ -1,10 +1,11 @@
-//! End-to-end ingest through the real binary, a real origin on 127.0.0.1 and a real SQLite file.
+//! End-to-end ingest through the real binary, a real origin on 127.0.0.1 and a real store: each
+//! test that reads the store runs on a SQLite file (`sqlite::`) and on PostgreSQL (`postgres::`).
 
 mod support;
 
 use std::sync::atomic::Ordering;
 
-use support::{CYRILLIC_PARA, Site, query_i64, start_origin_blocking};
+use support::{Backend, CYRILLIC_PARA, Site, start_origin_blocking};
 
 fn source_by_url<'a>(sources: &'a [serde_json::Value], url: &str) -> &'a serde_json::Value {
     sources
@@ -13,26 +14,27 @@ fn source_by_url<'a>(sources: &'a [serde_json::Value], url: &str) -> &'a serde_j
         .unwrap_or_else(|| panic!("no source {url} in {sources:#?}"))
 }
 
-#[test]
-fn fetch_stores_articles_and_is_idempotent_with_conditional_get() {
+fn fetch_stores_articles_and_is_idempotent_with_conditional_get(backend: Backend) {
     let (origin, _rt) = start_origin_blocking();
-    let site = Site::new("");
+    let site = Site::on(backend, "");
     let feed = origin.url("/good/feed.xml");
     let out = site.ok(&["sources", "add", &feed, "--country", "gb"]);
     assert!(out.contains("added source"), "{out}");
 
     let out = site.ok(&["fetch"]);
     assert!(out.contains("3 new articles"), "summary line: {out}");
-    assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM articles"), 3);
+    assert_eq!(site.query_i64("SELECT COUNT(*) FROM articles"), 3);
     // Extracted from the page: body without boilerplate, author from the byline, language detected.
-    let conn = rusqlite::Connection::open(site.db()).expect("open");
-    let (body, lang, authors, origin_kind): (String, Option<String>, String, String) = conn
-        .query_row(
-            "SELECT body_text, language, authors, origin_kind FROM articles ORDER BY id LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .expect("row");
+    let row = site
+        .rows("SELECT body_text, language, authors, origin_kind FROM articles ORDER BY id LIMIT 1")
+        .remove(0);
+    let text = |i: usize| row[i].as_str().map(str::to_owned);
+    let (body, lang, authors, origin_kind) = (
+        text(0).unwrap_or_default(),
+        text(1),
+        text(2).unwrap_or_default(),
+        text(3).unwrap_or_default(),
+    );
     assert!(body.contains("fourteen vessels"), "{body}");
     assert!(!body.contains("We use cookies"), "boilerplate kept: {body}");
     assert!(
@@ -42,13 +44,12 @@ fn fetch_stores_articles_and_is_idempotent_with_conditional_get() {
     assert_eq!(lang.as_deref(), Some("en"));
     assert!(authors.contains("Jo Example"), "{authors}");
     assert_eq!(origin_kind, "page");
-    drop(conn);
 
     let pages_before = origin.state.good_page_requests.load(Ordering::SeqCst);
     let out = site.ok(&["fetch"]);
     assert!(out.contains("0 new articles"), "{out}");
     assert!(out.contains("1 not modified"), "{out}");
-    assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM articles"), 3);
+    assert_eq!(site.query_i64("SELECT COUNT(*) FROM articles"), 3);
     assert_eq!(
         origin.state.good_feed_conditional.load(Ordering::SeqCst),
         1,
@@ -64,7 +65,7 @@ fn fetch_stores_articles_and_is_idempotent_with_conditional_get() {
     origin.state.good_entries.store(4, Ordering::SeqCst);
     let out = site.ok(&["fetch"]);
     assert!(out.contains("1 new article "), "{out}");
-    assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM articles"), 4);
+    assert_eq!(site.query_i64("SELECT COUNT(*) FROM articles"), 4);
 
     // The feed breaks: the error is shown on the source and nothing stored is lost.
     origin.state.good_broken.store(true, Ordering::SeqCst);
@@ -81,15 +82,23 @@ fn fetch_stores_articles_and_is_idempotent_with_conditional_get() {
         "{s:#}"
     );
     assert_eq!(s["article_count"], 4);
-    assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM articles"), 4);
+    assert_eq!(site.query_i64("SELECT COUNT(*) FROM articles"), 4);
     let listing = site.ok(&["sources", "list"]);
     assert!(listing.contains("error:"), "{listing}");
 }
 
-#[test]
-fn every_bad_source_gets_a_clear_error_and_the_good_one_still_works() {
+fn every_bad_source_gets_a_clear_error_and_the_good_one_still_works(backend: Backend) {
     let (origin, _rt) = start_origin_blocking();
-    let site = Site::new("max_body_bytes = 4194304\nmax_new_entries_per_pass = 50\n");
+    let site = Site::on(
+        backend,
+        "max_body_bytes = 4194304\nmax_new_entries_per_pass = 50\n",
+    );
+    // A feed of 10,000 entries on SQLite; 1,000 on PostgreSQL, where checking each entry
+    // against the store is a round trip to the server (the cap and the continuation below are
+    // the same with either).
+    if backend == Backend::Postgres {
+        origin.state.many_entries.store(1_000, Ordering::SeqCst);
+    }
     let cases: &[(&str, &str)] = &[
         ("/malformed.xml", "feed"),
         ("/html-instead.html", "HTML"),
@@ -140,30 +149,23 @@ fn every_bad_source_gets_a_clear_error_and_the_good_one_still_works() {
         "capped pass stores the newest 50"
     );
     // A page labelled UTF-8 but written in windows-1251 comes out as real Cyrillic.
-    let conn = rusqlite::Connection::open(site.db()).expect("open");
-    let body: String = conn
-        .query_row(
-            "SELECT body_text FROM articles WHERE title = 'Переговоры в порту'",
-            [],
-            |r| r.get(0),
-        )
+    let body = site
+        .query_text("SELECT body_text FROM articles WHERE title = 'Переговоры в порту'")
         .expect("cyrillic article stored");
     assert!(
         body.contains(&CYRILLIC_PARA.replace('\u{301}', "")),
         "{body}"
     );
     // An entry whose page is gone keeps the feed's summary and says so.
-    let (body, kind, note): (String, String, String) = conn
-        .query_row(
-            "SELECT body_text, origin_kind, origin_note FROM articles WHERE title = 'A story whose page is gone'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+    let row = site
+        .rows("SELECT body_text, origin_kind, origin_note FROM articles WHERE title = 'A story whose page is gone'")
+        .pop()
         .expect("summary article stored");
+    let text = |i: usize| row[i].as_str().unwrap_or_default();
+    let (body, kind, note) = (text(0), text(1), text(2));
     assert!(body.contains("The summary survives."));
     assert_eq!(kind, "feed_summary");
     assert!(note.contains("404"), "{note}");
-    drop(conn);
 
     // A second pass continues the capped feed instead of hiding it behind a 304.
     site.ok(&["fetch", "--source", many["id"].to_string().as_str()]);
@@ -211,10 +213,9 @@ fn ssrf_guard_is_on_by_default() {
     );
 }
 
-#[test]
-fn discovery_picks_the_advertised_feed() {
+fn discovery_picks_the_advertised_feed(backend: Backend) {
     let (origin, _rt) = start_origin_blocking();
-    let site = Site::new("");
+    let site = Site::on(backend, "");
     let out = site.ok(&[
         "sources",
         "add",
@@ -233,3 +234,9 @@ fn discovery_picks_the_advertised_feed() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("advertises no feed"));
 }
+
+support::on_both_backends!(
+    fetch_stores_articles_and_is_idempotent_with_conditional_get,
+    every_bad_source_gets_a_clear_error_and_the_good_one_still_works,
+    discovery_picks_the_advertised_feed,
+);

@@ -18,7 +18,7 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, Response, StatusCode, header};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use support::Site;
+use support::{Backend, Site};
 
 #[derive(Default)]
 struct Counters {
@@ -198,11 +198,14 @@ fn start() -> Origin {
 }
 
 /// A site with exact (unjittered) scheduling and no article pages unless asked.
-fn site(pages: bool) -> Site {
-    Site::new(&format!(
-        "fetch_article_pages = {pages}\nper_host_delay_ms = 0\n\n[schedule]\njitter_percent = 0\n\
+fn site(backend: Backend, pages: bool) -> Site {
+    Site::on(
+        backend,
+        &format!(
+            "fetch_article_pages = {pages}\nper_host_delay_ms = 0\n\n[schedule]\njitter_percent = 0\n\
          max_failures = 3\n"
-    ))
+        ),
+    )
 }
 
 fn add(site: &Site, url: &str) -> i64 {
@@ -223,13 +226,7 @@ fn fetch(site: &Site, id: i64) -> String {
 }
 
 fn text(site: &Site, sql: &str) -> Option<String> {
-    let conn = rusqlite::Connection::open_with_flags(
-        site.db(),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .expect("open db");
-    conn.query_row(sql, [], |r| r.get::<_, Option<String>>(0))
-        .expect("query")
+    site.query_text(sql)
 }
 
 /// Seconds from now to the source's next fetch.
@@ -251,16 +248,14 @@ fn assert_about(actual: i64, expected: i64, what: &str) {
 }
 
 fn failures(site: &Site, id: i64) -> i64 {
-    support::query_i64(
-        &site.db(),
-        &format!("SELECT consecutive_failures FROM fetch_state WHERE source_id = {id}"),
-    )
+    site.query_i64(&format!(
+        "SELECT consecutive_failures FROM fetch_state WHERE source_id = {id}"
+    ))
 }
 
-#[test]
-fn busy_feed_is_fetched_often_and_unchanged_feed_rarely() {
+fn busy_feed_is_fetched_often_and_unchanged_feed_rarely(backend: Backend) {
     let o = start();
-    let s = site(false);
+    let s = site(backend, false);
     let busy = add(&s, &o.url("/f/busy"));
     let stat = add(&s, &o.url("/f/static"));
     fetch(&s, busy);
@@ -270,10 +265,9 @@ fn busy_feed_is_fetched_often_and_unchanged_feed_rarely() {
     // Newest entry years ago: the maximum interval, 24 hours.
     assert_about(next_in(&s, stat), 86_400, "unchanged feed");
     assert_eq!(
-        support::query_i64(
-            &s.db(),
-            &format!("SELECT COUNT(*) FROM articles WHERE source_id = {busy}")
-        ),
+        s.query_i64(&format!(
+            "SELECT COUNT(*) FROM articles WHERE source_id = {busy}"
+        )),
         20
     );
     // The unchanged feed answers 304 next time and stays at the maximum.
@@ -290,10 +284,9 @@ fn busy_feed_is_fetched_often_and_unchanged_feed_rarely() {
     assert_about(next_in(&s, stat), 86_400, "unchanged feed after 304");
 }
 
-#[test]
-fn retry_after_on_429_and_503_and_backoff() {
+fn retry_after_on_429_and_503_and_backoff(backend: Backend) {
     let o = start();
-    let s = site(false);
+    let s = site(backend, false);
     let r429 = add(&s, &o.url("/f/r429"));
     let r503 = add(&s, &o.url("/f/r503"));
     let out = fetch(&s, r429);
@@ -302,10 +295,9 @@ fn retry_after_on_429_and_503_and_backoff() {
     assert_about(next_in(&s, r429), 3600, "429 with Retry-After: 3600");
     assert_eq!(failures(&s, r429), 1);
     assert_eq!(
-        support::query_i64(
-            &s.db(),
-            &format!("SELECT last_http_status FROM fetch_state WHERE source_id = {r429}")
-        ),
+        s.query_i64(&format!(
+            "SELECT last_http_status FROM fetch_state WHERE source_id = {r429}"
+        )),
         429
     );
     // Retry-After: 120 is shorter than the backoff: the backoff (5, then 10 min) wins.
@@ -344,10 +336,9 @@ fn retry_after_on_429_and_503_and_backoff() {
     );
 }
 
-#[test]
-fn gone_pauses_at_once_and_shows_the_reason() {
+fn gone_pauses_at_once_and_shows_the_reason(backend: Backend) {
     let o = start();
-    let s = site(false);
+    let s = site(backend, false);
     let gone = add(&s, &o.url("/f/gone"));
     fetch(&s, gone);
     let reason = text(
@@ -368,42 +359,38 @@ fn gone_pauses_at_once_and_shows_the_reason() {
     assert!(err.starts_with("paused:") && err.contains("410"), "{err}");
 }
 
-#[test]
-fn permanent_redirect_updates_the_feed_url_after_two_fetches() {
+fn permanent_redirect_updates_the_feed_url_after_two_fetches(backend: Backend) {
     let o = start();
-    let s = site(false);
+    let s = site(backend, false);
     let id = add(&s, &o.url("/f/old"));
     let url_of = |s: &Site| text(s, &format!("SELECT feed_url FROM sources WHERE id = {id}"));
     let out = fetch(&s, id);
     assert!(out.contains("0 failed"), "{out}");
     assert_eq!(url_of(&s), Some(o.url("/f/old")), "seen once: kept");
     assert_eq!(
-        support::query_i64(
-            &s.db(),
-            &format!("SELECT redirect_seen FROM fetch_state WHERE source_id = {id}")
-        ),
+        s.query_i64(&format!(
+            "SELECT redirect_seen FROM fetch_state WHERE source_id = {id}"
+        )),
         1
     );
     fetch(&s, id);
     assert_eq!(url_of(&s), Some(o.url("/f/new")), "seen twice: adopted");
     assert_eq!(
-        support::query_i64(
-            &s.db(),
-            &format!("SELECT redirect_seen FROM fetch_state WHERE source_id = {id}")
-        ),
+        s.query_i64(&format!(
+            "SELECT redirect_seen FROM fetch_state WHERE source_id = {id}"
+        )),
         0
     );
     // Entries were stored once, not again after the move.
     fetch(&s, id);
-    let n = support::query_i64(&s.db(), "SELECT COUNT(DISTINCT url) FROM articles");
-    let total = support::query_i64(&s.db(), "SELECT COUNT(*) FROM articles");
+    let n = s.query_i64("SELECT COUNT(DISTINCT url) FROM articles");
+    let total = s.query_i64("SELECT COUNT(*) FROM articles");
     assert_eq!(n, total);
 }
 
-#[test]
-fn slow_server_times_out_and_backs_off() {
+fn slow_server_times_out_and_backs_off(backend: Backend) {
     let o = start();
-    let s = site(false);
+    let s = site(backend, false);
     let slow = add(&s, &o.url("/f/slow"));
     let out = fetch(&s, slow);
     assert!(out.contains("timed out"), "{out}");
@@ -419,10 +406,9 @@ fn slow_server_times_out_and_backs_off() {
     );
 }
 
-#[test]
-fn cache_hints_delay_the_next_fetch_and_due_pass_fetches_only_due_sources() {
+fn cache_hints_delay_the_next_fetch_and_due_pass_fetches_only_due_sources(backend: Backend) {
     let o = start();
-    let s = site(false);
+    let s = site(backend, false);
     let cached = add(&s, &o.url("/f/cached"));
     let busy = add(&s, &o.url("/f/busy"));
     let out = s.ok(&["fetch", "--due"]);
@@ -435,33 +421,27 @@ fn cache_hints_delay_the_next_fetch_and_due_pass_fetches_only_due_sources() {
     assert!(out.contains("no source is due"), "{out}");
 }
 
-#[test]
-fn a_page_is_fetched_once_for_two_sources() {
+fn a_page_is_fetched_once_for_two_sources(backend: Backend) {
     let o = start();
-    let s = site(true);
+    let s = site(backend, true);
     let a = add(&s, &o.url("/f/dup1"));
     let b = add(&s, &o.url("/f/dup2"));
     fetch(&s, a);
     fetch(&s, b);
     assert_eq!(o.counters.page_requests.load(Ordering::SeqCst), 1);
-    assert_eq!(
-        support::query_i64(&s.db(), "SELECT COUNT(*) FROM articles"),
-        1
-    );
+    assert_eq!(s.query_i64("SELECT COUNT(*) FROM articles"), 1);
     // The second source's entry is recorded, so it is not looked at again.
     assert_eq!(
-        support::query_i64(
-            &s.db(),
-            &format!("SELECT COUNT(*) FROM feed_entries WHERE source_id = {b}")
-        ),
+        s.query_i64(&format!(
+            "SELECT COUNT(*) FROM feed_entries WHERE source_id = {b}"
+        )),
         1
     );
 }
 
-#[test]
-fn check_reports_without_storing_and_discover_finds_feeds() {
+fn check_reports_without_storing_and_discover_finds_feeds(backend: Backend) {
     let o = start();
-    let s = site(false);
+    let s = site(backend, false);
     let out = s.ok(&["sources", "check", &o.url("/f/cached")]);
     for want in [
         "http status: 200",
@@ -477,10 +457,7 @@ fn check_reports_without_storing_and_discover_finds_feeds() {
     let out = s.run(&["sources", "check", &o.url("/f/gone")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("HTTP 410"));
-    assert_eq!(
-        support::query_i64(&s.db(), "SELECT COUNT(*) FROM sources"),
-        0
-    );
+    assert_eq!(s.query_i64("SELECT COUNT(*) FROM sources"), 0);
 
     let out = s.ok(&["sources", "discover", &o.url("/"), "--add"]);
     assert!(out.contains(&o.url("/f/busy")), "{out}");
@@ -489,16 +466,12 @@ fn check_reports_without_storing_and_discover_finds_feeds() {
         out.contains(&o.url("/rss")) && out.contains("common path"),
         "{out}"
     );
-    assert_eq!(
-        support::query_i64(&s.db(), "SELECT COUNT(*) FROM sources"),
-        2
-    );
+    assert_eq!(s.query_i64("SELECT COUNT(*) FROM sources"), 2);
 }
 
-#[test]
-fn serve_runs_the_scheduler_on_due_sources() {
+fn serve_runs_the_scheduler_on_due_sources(backend: Backend) {
     let o = start();
-    let s = site(false);
+    let s = site(backend, false);
     std::fs::write(
         s.path().join("newsdesk.toml"),
         std::fs::read_to_string(s.path().join("newsdesk.toml")).expect("config")
@@ -517,19 +490,12 @@ fn serve_runs_the_scheduler_on_due_sources() {
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let mut fetched = false;
     while std::time::Instant::now() < deadline {
-        let status = rusqlite::Connection::open_with_flags(
-            s.db(),
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )
-        .ok()
-        .and_then(|c| {
-            c.query_row(
-                &format!("SELECT last_status FROM fetch_state WHERE source_id = {busy}"),
-                [],
-                |r| r.get::<_, String>(0),
-            )
+        let status = s
+            .try_rows(&format!(
+                "SELECT last_status FROM fetch_state WHERE source_id = {busy}"
+            ))
             .ok()
-        });
+            .and_then(|rows| rows.first()?.first()?.as_str().map(str::to_owned));
         if status.as_deref() == Some("ok") {
             fetched = true;
             break;
@@ -540,8 +506,17 @@ fn serve_runs_the_scheduler_on_due_sources() {
     let _ = child.wait();
     assert!(fetched, "the scheduler in `serve` fetched the due source");
     assert_about(next_in(&s, busy), 300, "scheduled by serve");
-    assert_eq!(
-        support::query_i64(&s.db(), "SELECT COUNT(*) FROM articles"),
-        20
-    );
+    assert_eq!(s.query_i64("SELECT COUNT(*) FROM articles"), 20);
 }
+
+support::on_both_backends!(
+    busy_feed_is_fetched_often_and_unchanged_feed_rarely,
+    retry_after_on_429_and_503_and_backoff,
+    gone_pauses_at_once_and_shows_the_reason,
+    permanent_redirect_updates_the_feed_url_after_two_fetches,
+    slow_server_times_out_and_backs_off,
+    cache_hints_delay_the_next_fetch_and_due_pass_fetches_only_due_sources,
+    a_page_is_fetched_once_for_two_sources,
+    check_reports_without_storing_and_discover_finds_feeds,
+    serve_runs_the_scheduler_on_due_sources,
+);

@@ -1,6 +1,6 @@
 //! Google News sitemaps as sources, end to end: a real origin on 127.0.0.1 (robots.txt with a
 //! `Sitemap:` line, a news sitemap, a gzip-compressed copy, a sitemap index, article pages)
-//! and the real `newsdesk` binary with a real SQLite file.
+//! and the real `newsdesk` binary with a real SQLite file and with PostgreSQL.
 
 mod support;
 
@@ -13,7 +13,7 @@ use axum::body::Body;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, Response, StatusCode, header};
 use axum::routing::get;
-use support::{Site, query_i64};
+use support::{Backend, Site};
 
 /// Three stories: (slug, sitemap title, publication date, page paragraph).
 const STORIES: [(&str, &str, &str, &str); 3] = [
@@ -212,20 +212,16 @@ fn start() -> Origin {
 }
 
 fn article_rows(site: &Site) -> Vec<(String, String, String, String)> {
-    let conn = rusqlite::Connection::open(site.db()).expect("sitemaps test");
-    let mut stmt = conn
-        .prepare("SELECT url, title, published_at, body_text FROM articles ORDER BY url")
-        .expect("sitemaps test");
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .expect("sitemaps test")
-        .collect::<Result<_, _>>()
-        .expect("sitemaps test")
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    site.rows("SELECT url, title, published_at, body_text FROM articles ORDER BY url")
+        .iter()
+        .map(|r| (text(&r[0]), text(&r[1]), text(&r[2]), text(&r[3])))
+        .collect()
 }
 
-#[test]
-fn news_sitemap_is_discovered_added_and_fetched_once() {
+fn news_sitemap_is_discovered_added_and_fetched_once(backend: Backend) {
     let origin = start();
-    let site = Site::new("");
+    let site = Site::on(backend, "");
     let sitemap = origin.url("/sitemap_news.xml");
 
     // discover lists the sitemap announced in robots.txt, with its entries
@@ -274,13 +270,12 @@ fn news_sitemap_is_discovered_added_and_fetched_once() {
     assert!(out.contains("0 new articles"), "{out}");
     assert!(origin.counters.sitemap.load(Ordering::SeqCst) > before);
     assert_eq!(origin.counters.pages.load(Ordering::SeqCst), 3);
-    assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM articles"), 3);
+    assert_eq!(site.query_i64("SELECT COUNT(*) FROM articles"), 3);
 }
 
-#[test]
-fn sitemap_index_is_checked_and_read_through_its_gzip_child() {
+fn sitemap_index_is_checked_and_read_through_its_gzip_child(backend: Backend) {
     let origin = start();
-    let site = Site::new("");
+    let site = Site::on(backend, "");
     let index = origin.url("/sitemap_index.xml");
 
     // check reports the index, the child it reads (news-like, gzip) and the entries' dates
@@ -298,7 +293,7 @@ fn sitemap_index_is_checked_and_read_through_its_gzip_child() {
         "{out}"
     );
     assert!(out.contains("Harbour talks resume"), "{out}");
-    assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM sources"), 0);
+    assert_eq!(site.query_i64("SELECT COUNT(*) FROM sources"), 0);
 
     // discover lists the index announced in robots.txt too (read through its news child)
     let out = site.ok(&["sources", "discover", &origin.url("/")]);
@@ -316,8 +311,18 @@ fn sitemap_index_is_checked_and_read_through_its_gzip_child() {
     // discover --add adds what it lists (the index) and keeps what is already a source
     let out = site.ok(&["sources", "discover", &origin.url("/"), "--add"]);
     assert!(out.contains("already present as source 1"), "{out}");
+    // (ids are the store's: PostgreSQL's sequences skip the id a refused duplicate drew)
+    let sources = site.sources();
+    let added = sources
+        .iter()
+        .find(|s| s["feed_url"].as_str() == Some(index.as_str()))
+        .unwrap_or_else(|| panic!("index added as a source: {sources:?}"));
+    assert_eq!(sources.len(), 2, "{sources:?}");
     assert!(
-        out.contains(&format!("added source 2: Portavel Gazette <{index}>")),
+        out.contains(&format!(
+            "added source {}: Portavel Gazette <{index}>",
+            added["id"]
+        )),
         "{out}"
     );
 
@@ -327,7 +332,7 @@ fn sitemap_index_is_checked_and_read_through_its_gzip_child() {
     assert!(out.contains("2 ok"), "{out}");
     assert!(out.contains("0 new articles"), "{out}");
     assert_eq!(origin.counters.pages.load(Ordering::SeqCst), 3);
-    assert_eq!(query_i64(&site.db(), "SELECT COUNT(*) FROM articles"), 3);
+    assert_eq!(site.query_i64("SELECT COUNT(*) FROM articles"), 3);
 }
 
 /// `2026-05-30T10:00:00+02:00` → `2026-05-30T08:00:00` (the UTC instant's prefix as stored).
@@ -345,3 +350,8 @@ fn chrono_free_utc(date: &str) -> String {
     // the fixtures never cross midnight
     format!("{day}T{:02}{}", hour - offset, &hms[2..])
 }
+
+support::on_both_backends!(
+    news_sitemap_is_discovered_added_and_fetched_once,
+    sitemap_index_is_checked_and_read_through_its_gzip_child,
+);

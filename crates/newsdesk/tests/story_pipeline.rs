@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::process::Command;
 
 use newsdesk_demo::{CorpusArticle, sample_corpus};
-use support::{bin, http_get as get, serve};
+use support::{Backend, bin, http_get as get, serve};
 
 struct Placed {
     story: i64,
@@ -336,57 +336,47 @@ fn demo_copies_translations_and_events_become_links_and_stories() {
     assert!(page.contains("first to report"));
 }
 
-#[test]
-fn each_fetch_process_resumes_from_the_saved_engine_state() {
+fn each_fetch_process_resumes_from_the_saved_engine_state(backend: Backend) {
     use std::sync::atomic::Ordering;
     let (origin, _rt) = support::start_origin_blocking();
-    let site = support::Site::new("");
+    let site = support::Site::on(backend, "");
     site.ok(&["sources", "add", &origin.url("/good/feed.xml")]);
     origin.state.good_entries.store(2, Ordering::SeqCst);
     site.ok(&["fetch"]);
-    let conn = rusqlite::Connection::open(site.db()).expect("story_pipeline test");
-    let first: Vec<(i64, i64)> = conn
-        .prepare("SELECT article_id, story_id FROM article_stories ORDER BY article_id")
-        .expect("story_pipeline test")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("story_pipeline test")
-        .map(Result::unwrap)
+    let int = |v: &serde_json::Value| v.as_i64().expect("story_pipeline test");
+    let first: Vec<(i64, i64)> = site
+        .rows("SELECT article_id, story_id FROM article_stories ORDER BY article_id")
+        .iter()
+        .map(|r| (int(&r[0]), int(&r[1])))
         .collect();
     assert_eq!(first.len(), 2, "both articles of the first pass placed");
-    let through = |conn: &rusqlite::Connection| -> i64 {
-        conn.query_row("SELECT placed_through FROM story_state", [], |r| r.get(0))
-            .expect("story_pipeline test")
-    };
-    assert_eq!(through(&conn), first[1].0);
+    let through = || site.query_i64("SELECT placed_through FROM story_state");
+    assert_eq!(through(), first[1].0);
 
     origin.state.good_entries.store(4, Ordering::SeqCst);
     site.ok(&["fetch"]);
-    let (articles, placed): (i64, i64) = conn
-        .query_row(
-            "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM article_stories)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("story_pipeline test");
+    let (articles, placed) = (
+        site.query_i64("SELECT COUNT(*) FROM articles"),
+        site.query_i64("SELECT COUNT(*) FROM article_stories"),
+    );
     assert_eq!(
         (articles, placed),
         (4, 4),
         "the second pass placed only the new ones"
     );
-    let max_id: i64 = conn
-        .query_row("SELECT MAX(id) FROM articles", [], |r| r.get(0))
-        .expect("story_pipeline test");
-    assert_eq!(through(&conn), max_id);
+    let max_id = site.query_i64("SELECT MAX(id) FROM articles");
+    assert_eq!(through(), max_id);
     // Story ids continue from the restored engine: a story started in the second pass has an
     // id above every first-pass story, and the counts add up.
     let first_stories: Vec<i64> = first.iter().map(|(_, s)| *s).collect();
     let max_first = *first_stories.iter().max().expect("story_pipeline test");
-    let later: Vec<i64> = conn
-        .prepare("SELECT story_id FROM article_stories WHERE article_id > ?1")
-        .expect("story_pipeline test")
-        .query_map([first[1].0], |r| r.get(0))
-        .expect("story_pipeline test")
-        .map(Result::unwrap)
+    let later: Vec<i64> = site
+        .rows(&format!(
+            "SELECT story_id FROM article_stories WHERE article_id > {}",
+            first[1].0
+        ))
+        .iter()
+        .map(|r| int(&r[0]))
         .collect();
     assert_eq!(later.len(), 2);
     for story in later {
@@ -395,8 +385,8 @@ fn each_fetch_process_resumes_from_the_saved_engine_state() {
             "story {story} of a second-pass article reuses an id (first pass: {first_stories:?})"
         );
     }
-    let total: i64 = conn
-        .query_row("SELECT SUM(article_count) FROM stories", [], |r| r.get(0))
-        .expect("story_pipeline test");
+    let total = site.query_i64("SELECT CAST(SUM(article_count) AS BIGINT) FROM stories");
     assert_eq!(total, 4);
 }
+
+support::on_both_backends!(each_fetch_process_resumes_from_the_saved_engine_state);

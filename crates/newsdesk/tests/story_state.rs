@@ -8,38 +8,72 @@ mod support;
 
 use std::sync::atomic::Ordering;
 
-fn story_ids(conn: &rusqlite::Connection) -> Vec<(i64, i64)> {
-    conn.prepare("SELECT article_id, story_id FROM article_stories ORDER BY article_id")
-        .expect("story_state test")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("story_state test")
-        .map(|r| r.expect("story_state test"))
+use support::{Backend, Site};
+
+fn story_ids(site: &Site) -> Vec<(i64, i64)> {
+    let int = |v: &serde_json::Value| v.as_i64().expect("story_state test");
+    site.rows("SELECT article_id, story_id FROM article_stories ORDER BY article_id")
+        .iter()
+        .map(|r| (int(&r[0]), int(&r[1])))
         .collect()
 }
 
+/// The story engine's saved snapshot (a blob on SQLite, `bytea` on PostgreSQL).
+fn snapshot(site: &Site) -> Vec<u8> {
+    const SQL: &str = "SELECT snapshot FROM story_state";
+    match &site.database_url {
+        None => rusqlite::Connection::open(site.db())
+            .and_then(|c| c.query_row(SQL, [], |r| r.get(0)))
+            .expect("story_state test"),
+        Some(url) => on_own_thread(|| {
+            let mut c = ::postgres::Client::connect(url, ::postgres::NoTls).expect("connect");
+            c.query_one(SQL, &[]).expect("story_state test").get(0)
+        }),
+    }
+}
+
+/// Overwrites the saved snapshot with `bytes`.
+fn set_snapshot(site: &Site, bytes: &[u8]) {
+    match &site.database_url {
+        None => {
+            rusqlite::Connection::open(site.db())
+                .and_then(|c| {
+                    c.execute(
+                        "UPDATE story_state SET snapshot = ?1",
+                        rusqlite::params![bytes],
+                    )
+                })
+                .expect("story_state test");
+        }
+        Some(url) => on_own_thread(|| {
+            let mut c = ::postgres::Client::connect(url, ::postgres::NoTls).expect("connect");
+            c.execute("UPDATE story_state SET snapshot = $1", &[&bytes])
+                .expect("story_state test");
+        }),
+    }
+}
+
+/// The synchronous PostgreSQL client runs its own runtime: off any async thread.
+fn on_own_thread<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| s.spawn(f).join().expect("story_state test"))
+}
+
 /// `logged`: what the rebuild's log line says about the snapshot.
-fn check_recovery(bad_snapshot: &[u8], logged: &str) {
+fn check_recovery(backend: Backend, bad_snapshot: &[u8], logged: &str) {
     let (origin, _rt) = support::start_origin_blocking();
-    let site = support::Site::new("");
+    let site = Site::on(backend, "");
     site.ok(&["sources", "add", &origin.url("/good/feed.xml")]);
     origin.state.good_entries.store(2, Ordering::SeqCst);
     site.ok(&["fetch"]);
-    let conn = rusqlite::Connection::open(site.db()).expect("story_state test");
-    let first = story_ids(&conn);
+    let first = story_ids(&site);
     assert_eq!(first.len(), 2, "both articles of the first pass placed");
-    let saved: Vec<u8> = conn
-        .query_row("SELECT snapshot FROM story_state", [], |r| r.get(0))
-        .expect("story_state test");
+    let saved = snapshot(&site);
     assert!(
         saved.starts_with(b"NDSTORY\0"),
         "a binary, versioned snapshot"
     );
 
-    conn.execute(
-        "UPDATE story_state SET snapshot = ?1",
-        rusqlite::params![bad_snapshot],
-    )
-    .expect("story_state test");
+    set_snapshot(&site, bad_snapshot);
     origin.state.good_entries.store(4, Ordering::SeqCst);
     let out = site.run(&["fetch"]);
     let log = String::from_utf8_lossy(&out.stderr);
@@ -50,7 +84,7 @@ fn check_recovery(bad_snapshot: &[u8], logged: &str) {
         "the rebuild is logged, saying why ({logged:?}): {log}"
     );
 
-    let all = story_ids(&conn);
+    let all = story_ids(&site);
     assert_eq!(
         all.len(),
         4,
@@ -75,23 +109,17 @@ fn check_recovery(bad_snapshot: &[u8], logged: &str) {
             "article {article} got story {story}, an id the first engine handed out ({first:?})"
         );
     }
-    let (through, snapshot): (i64, Vec<u8>) = conn
-        .query_row(
-            "SELECT placed_through, snapshot FROM story_state",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("story_state test");
+    let through = site.query_i64("SELECT placed_through FROM story_state");
     assert_eq!(through, all[3].0);
     assert!(
-        newsdesk_stories::StoryEngine::restore(&snapshot).is_ok(),
+        newsdesk_stories::StoryEngine::restore(&snapshot(&site)).is_ok(),
         "the rebuilt engine saved a readable snapshot"
     );
 }
 
-#[test]
-fn an_old_json_snapshot_is_rebuilt_not_fatal() {
+fn an_old_json_snapshot_is_rebuilt_not_fatal(backend: Backend) {
     check_recovery(
+        backend,
         br#"{"config":{"window_hours":240},"next_story":1}"#,
         "a JSON snapshot of an earlier version",
     );
@@ -99,20 +127,19 @@ fn an_old_json_snapshot_is_rebuilt_not_fatal() {
 
 /// A snapshot of the last build on `bincode` 1.3 (format 4; see the fixture's test in
 /// `newsdesk-stories`): this build cannot read it, so it rebuilds.
-#[test]
-fn an_old_bincode_snapshot_is_rebuilt_not_fatal() {
+fn an_old_bincode_snapshot_is_rebuilt_not_fatal(backend: Backend) {
     check_recovery(
+        backend,
         include_bytes!("../../newsdesk-stories/tests/fixtures/snapshot-v4-bincode.bin"),
         "snapshot format 4 is not supported (this build reads 5)",
     );
 }
 
-#[test]
-fn a_corrupt_snapshot_is_rebuilt_not_fatal() {
+fn a_corrupt_snapshot_is_rebuilt_not_fatal(backend: Backend) {
     let mut bad = b"NDSTORY\0".to_vec();
     bad.extend_from_slice(&newsdesk_stories::SNAPSHOT_VERSION.to_le_bytes());
     bad.extend_from_slice(&[0xff; 64]);
-    check_recovery(&bad, "is corrupt");
+    check_recovery(backend, &bad, "is corrupt");
 }
 
 #[test]
@@ -170,3 +197,9 @@ fn the_demo_checks_its_translated_copy_in_the_pivot_language() {
         .expect("story_state test");
     assert!(newsdesk_stories::StoryEngine::restore(&snapshot).is_ok());
 }
+
+support::on_both_backends!(
+    an_old_json_snapshot_is_rebuilt_not_fatal,
+    an_old_bincode_snapshot_is_rebuilt_not_fatal,
+    a_corrupt_snapshot_is_rebuilt_not_fatal,
+);

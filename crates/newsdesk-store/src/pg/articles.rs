@@ -5,7 +5,7 @@ use newsdesk_core::{Article, ArticleId, NewArticle, SourceId};
 use postgres::{GenericClient, Row};
 
 use super::sources::require_source;
-use super::{Pool, instant, list, opt_instant, unix_seconds};
+use super::{Pool, instant, list, opt_instant, opt_text, text, unix_seconds};
 use crate::articles::{ARTICLE, origin_from};
 use crate::lead::lead;
 use crate::{Result, columns};
@@ -15,7 +15,7 @@ fn record_entry_in(c: &mut impl GenericClient, source: SourceId, entry_key: &str
     let n = c.execute(
         "INSERT INTO feed_entries (source_id, entry_key, first_seen_at) VALUES ($1, $2, $3) \
          ON CONFLICT (source_id, entry_key) DO NOTHING",
-        &[&source, &entry_key, &columns::instant(Utc::now())],
+        &[&source, &text(entry_key), &columns::instant(Utc::now())],
     )?;
     Ok(n > 0)
 }
@@ -34,24 +34,26 @@ fn insert_in(c: &mut impl GenericClient, a: &NewArticle) -> Result<Option<Articl
          $19) ON CONFLICT DO NOTHING RETURNING id",
         &[
             &a.source_id,
-            &a.entry_key,
-            &a.url,
-            &a.canonical_url,
-            &a.title,
+            &text(&a.entry_key),
+            &text(&a.url),
+            &opt_text(&a.canonical_url),
+            &text(&a.title),
             &columns::list(&a.authors),
             &columns::opt_instant(a.published_at),
             &columns::opt_instant(a.modified_at),
             &columns::instant(a.fetched_at),
             &a.sort_at().timestamp(),
-            &a.lead_image,
-            &a.language,
-            &a.summary,
-            &lead(a.summary.as_deref(), &a.body_text),
-            &a.body_html,
-            &a.body_text,
+            &opt_text(&a.lead_image),
+            &opt_text(&a.language),
+            &opt_text(&a.summary),
+            &lead(a.summary.as_deref(), &a.body_text)
+                .as_deref()
+                .map(text),
+            &text(&a.body_html),
+            &text(&a.body_text),
             &columns::list(&a.tags),
             &a.origin.kind(),
-            &a.origin.note(),
+            &a.origin.note().map(text),
         ],
     )?;
     let Some(row) = inserted else {
@@ -59,7 +61,7 @@ fn insert_in(c: &mut impl GenericClient, a: &NewArticle) -> Result<Option<Articl
         c.execute(
             "UPDATE feed_entries SET article_id = (SELECT id FROM articles WHERE url = $3) \
              WHERE source_id = $1 AND entry_key = $2",
-            &[&a.source_id, &a.entry_key, &a.url],
+            &[&a.source_id, &text(&a.entry_key), &text(&a.url)],
         )?;
         tracing::debug!(url = %a.url, "store: URL already stored; entry recorded");
         return Ok(None);
@@ -67,7 +69,7 @@ fn insert_in(c: &mut impl GenericClient, a: &NewArticle) -> Result<Option<Articl
     let id: ArticleId = row.try_get(0)?;
     c.execute(
         "UPDATE feed_entries SET article_id = $3 WHERE source_id = $1 AND entry_key = $2",
-        &[&a.source_id, &a.entry_key, &id],
+        &[&a.source_id, &text(&a.entry_key), &id],
     )?;
     Ok(Some(id))
 }
@@ -103,7 +105,7 @@ pub(crate) fn has_entry(pool: &Pool, source: SourceId, entry_key: &str) -> Resul
     pool.with(|c| {
         Ok(c.query_one(
             "SELECT EXISTS(SELECT 1 FROM feed_entries WHERE source_id = $1 AND entry_key = $2)",
-            &[&source, &entry_key],
+            &[&source, &text(entry_key)],
         )?
         .try_get(0)?)
     })
@@ -124,7 +126,7 @@ pub(crate) fn has_article_url(pool: &Pool, url: &str) -> Result<bool> {
         Ok(c.query_one(
             "SELECT EXISTS(SELECT 1 FROM articles WHERE url = $1) \
              OR EXISTS(SELECT 1 FROM articles WHERE canonical_url = $1)",
-            &[&url],
+            &[&text(url)],
         )?
         .try_get(0)?)
     })

@@ -216,6 +216,23 @@ fn off_async<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     }
 }
 
+/// Text for a parameter. PostgreSQL's `text` cannot hold U+0000, which SQLite's can and which
+/// hostile feeds and pages send (in a title, a URL, an error message): a NUL would fail the
+/// whole statement, and with it the batch of articles it belongs to. It is dropped here, so
+/// such input is stored as on SQLite, less the NUL characters (which no page shows).
+pub(crate) fn text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\0') {
+        std::borrow::Cow::Owned(s.replace('\0', ""))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// [`text`] for an optional value.
+pub(crate) fn opt_text(s: &Option<String>) -> Option<std::borrow::Cow<'_, str>> {
+    s.as_deref().map(text)
+}
+
 /// Reads an optional instant stored as RFC 3339 text.
 pub(crate) fn opt_instant(row: &postgres::Row, idx: usize) -> Result<Option<DateTime<Utc>>> {
     let text: Option<String> = row.try_get(idx)?;

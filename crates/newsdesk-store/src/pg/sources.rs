@@ -10,7 +10,7 @@ use newsdesk_core::{
 };
 use postgres::{GenericClient, Row};
 
-use super::{Pool, instant, opt_instant, opt_unsigned, unsigned};
+use super::{Pool, instant, opt_instant, opt_text, opt_unsigned, text, unsigned};
 use crate::sources::{
     SOURCE, SourceRow, SourceUpdate, WITH_STATS, languages_from_column, non_empty,
 };
@@ -75,11 +75,12 @@ fn source_by_id(c: &mut impl GenericClient, id: SourceId) -> Result<Option<Sourc
 }
 
 fn id_by_feed_url(c: &mut impl GenericClient, feed_url: &str) -> Result<Option<SourceId>> {
-    Ok(
-        c.query_opt("SELECT id FROM sources WHERE feed_url = $1", &[&feed_url])?
-            .map(|r| r.try_get(0))
-            .transpose()?,
-    )
+    Ok(c.query_opt(
+        "SELECT id FROM sources WHERE feed_url = $1",
+        &[&text(feed_url)],
+    )?
+    .map(|r| r.try_get(0))
+    .transpose()?)
 }
 
 /// [`StoreError::NoSuchSource`] unless the source exists.
@@ -103,11 +104,11 @@ pub(crate) fn add_source(pool: &Pool, s: &NewSource, name: &str) -> Result<Sourc
             "INSERT INTO sources (feed_url, site_url, name, language, country, created_at, \
              languages) VALUES ($1, $2, $3, $4, $5, $6, COALESCE($4, '')) ON CONFLICT (feed_url) DO NOTHING RETURNING id",
             &[
-                &feed_url,
-                &non_empty(&s.site_url),
-                &name,
-                &non_empty(&s.language),
-                &non_empty(&s.country),
+                &text(feed_url),
+                &non_empty(&s.site_url).map(text),
+                &text(name),
+                &non_empty(&s.language).map(text),
+                &non_empty(&s.country).map(text),
                 &columns::instant(Utc::now()),
             ],
         )?;
@@ -147,14 +148,14 @@ pub(crate) fn update_source(pool: &Pool, id: SourceId, u: &SourceUpdate) -> Resu
              profile_facts = $11, languages = $12 WHERE id = $1",
             &[
                 &id,
-                &row.feed_url,
-                &row.site_url,
-                &row.name,
-                &row.language,
-                &row.country,
-                &row.owner,
-                &row.typology,
-                &row.media_type,
+                &text(&row.feed_url),
+                &opt_text(&row.site_url),
+                &text(&row.name),
+                &opt_text(&row.language),
+                &opt_text(&row.country),
+                &opt_text(&row.owner),
+                &opt_text(&row.typology),
+                &opt_text(&row.media_type),
                 &row.matrix_asset,
                 &row.facts,
                 &row.languages,
@@ -242,7 +243,7 @@ pub(crate) fn source_by_feed_url(pool: &Pool, feed_url: &str) -> Result<Option<S
     pool.with(|c| {
         c.query_opt(
             &format!("{SOURCE} WHERE feed_url = $1"),
-            &[&feed_url.trim()],
+            &[&text(feed_url.trim())],
         )?
         .map(|r| source_from_row(&r))
         .transpose()
@@ -286,11 +287,11 @@ pub(crate) fn save_fetch_outcome(
              next_fetch_at = excluded.next_fetch_at",
             &[
                 &id,
-                &state.etag,
-                &state.last_modified,
+                &opt_text(&state.etag),
+                &opt_text(&state.last_modified),
                 &columns::opt_instant(state.last_fetch_at),
                 &state.last_status.as_str(),
-                &state.last_error,
+                &opt_text(&state.last_error),
                 &state.last_http_status.map(i64::from),
                 &i64::from(state.consecutive_failures),
                 &columns::opt_instant(state.next_fetch_at),

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use newsdesk_core::ArticleId;
 use postgres::Row;
 
-use super::{Pool, instant, list, unsigned};
+use super::{Pool, instant, list, opt_text, unsigned};
 use crate::translations::{ArticleTranslation, COLUMNS, TranslationStatus};
 use crate::{Result, columns};
 
@@ -48,9 +48,9 @@ pub(crate) fn save_translation(pool: &Pool, t: &ArticleTranslation) -> Result<()
                 &t.language,
                 &t.source_language,
                 &t.status.as_str(),
-                &t.title,
-                &t.lead,
-                &t.body_text,
+                &opt_text(&t.title),
+                &opt_text(&t.lead),
+                &opt_text(&t.body_text),
                 &t.route,
                 &columns::list(&t.backends),
                 &i64::from(t.machine),
@@ -127,7 +127,7 @@ pub(crate) mod cache {
     use chrono::{NaiveDate, Utc};
     use newsdesk_core::{CacheKey, TranslationUsage};
 
-    use super::super::Pool;
+    use super::super::{Pool, text};
     use crate::{Result, columns};
 
     fn as_i64(v: u64) -> i64 {
@@ -168,7 +168,7 @@ pub(crate) mod cache {
                     &key.from,
                     &key.to,
                     &key.hash,
-                    &translation,
+                    &text(translation),
                     &columns::instant(Utc::now()),
                 ],
             )?;

@@ -1,5 +1,9 @@
-//! Helpers shared by the integration tests: a real SQLite store in a temporary directory, the
-//! real server on 127.0.0.1:0, a plain-http client and a fixture of sources and articles.
+//! Helpers shared by the integration tests: a real store (a SQLite file in a temporary directory
+//! or a fresh database of the test binary's throw-away PostgreSQL cluster), the real server on
+//! 127.0.0.1:0, a plain-http client and a fixture of sources and articles.
+//!
+//! [`on_both_backends!`] runs each named async test (`async fn name(backend: Backend)`) twice,
+//! as `sqlite::name` and `postgres::name`.
 #![allow(dead_code)]
 
 use chrono::{DateTime, Duration, Utc};
@@ -10,14 +14,74 @@ use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+/// Which store a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in the test's temporary directory.
+    Sqlite,
+    /// A fresh database of the test binary's throw-away PostgreSQL cluster (`newsdesk-pgtest`;
+    /// a missing PostgreSQL fails the test and names the package to install).
+    Postgres,
+}
+
+impl Backend {
+    /// Where a fresh, empty store lives: the path of `newsdesk.db` in `dir`, or the URL of a
+    /// new PostgreSQL database named after `name`.
+    pub fn fresh_url(self, dir: &std::path::Path, name: &str) -> String {
+        match self {
+            Backend::Sqlite => dir.join("newsdesk.db").display().to_string(),
+            Backend::Postgres => {
+                newsdesk_pgtest::fresh_database(name).unwrap_or_else(|e| panic!("{e}"))
+            }
+        }
+    }
+
+    /// Opens a fresh, empty store (see [`Backend::fresh_url`]).
+    pub fn open(self, dir: &std::path::Path, name: &str) -> Store {
+        Store::open_url(&self.fresh_url(dir, name))
+            .unwrap_or_else(|e| panic!("open {self:?} store: {e}"))
+    }
+}
+
+/// Runs each named async test function (`async fn name(backend: Backend)`) twice:
+/// `sqlite::name` on a fresh SQLite file and `postgres::name` on a fresh PostgreSQL database.
+/// One invocation per test file.
+#[allow(unused_macros)]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_both_backends;
+
 /// A running server over its own database.
 pub struct TestServer {
     /// `http://127.0.0.1:<port>`.
     pub base: String,
     /// The store the server reads (tests write through it).
     pub store: Store,
-    /// Keeps the database directory alive.
+    /// Keeps the database directory alive (the SQLite file is `newsdesk.db` in it).
     pub dir: TempDir,
+    /// The backend the store runs on.
+    pub backend: Backend,
+    /// The SQLite file's path or the PostgreSQL database's URL.
+    pub database_url: String,
     /// The server's background-work and warnings status (tests set it).
     pub status: SiteStatus,
     shutdown: Option<oneshot::Sender<()>>,
@@ -25,19 +89,26 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Opens a fresh store, lets `fill` write to it, and starts the server.
-    pub async fn start(config: WebConfig, fill: impl FnOnce(&Store)) -> TestServer {
-        TestServer::start_with_editions(config, Vec::new(), fill).await
+    /// Opens a fresh store on `backend`, lets `fill` write to it, and starts the server.
+    pub async fn start(
+        backend: Backend,
+        config: WebConfig,
+        fill: impl FnOnce(&Store),
+    ) -> TestServer {
+        TestServer::start_with_editions(backend, config, Vec::new(), fill).await
     }
 
     /// [`TestServer::start`] with editions in these languages.
     pub async fn start_with_editions(
+        backend: Backend,
         config: WebConfig,
         editions: Vec<&str>,
         fill: impl FnOnce(&Store),
     ) -> TestServer {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(&dir.path().join("newsdesk.db")).expect("open store");
+        let database_url = backend.fresh_url(dir.path(), "web");
+        let store = Store::open_url(&database_url)
+            .unwrap_or_else(|e| panic!("open {backend:?} store: {e}"));
         fill(&store);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -64,6 +135,8 @@ impl TestServer {
             base,
             store,
             dir,
+            backend,
+            database_url,
             status,
             shutdown: Some(tx),
             task: Some(task),

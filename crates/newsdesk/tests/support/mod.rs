@@ -32,6 +32,8 @@ pub struct OriginState {
     pub good_entries: AtomicUsize,
     /// When set, /feed.xml (a common feed path) serves a feed; else it is not found.
     pub common_path_feed: AtomicBool,
+    /// Number of entries in /many.xml.
+    pub many_entries: AtomicUsize,
 }
 
 /// A running origin.
@@ -257,7 +259,7 @@ async fn dynamic(
         "loop-b" => redirect("/loop-a"),
         "empty.xml" => xml(rss(&base, "Empty", &[])),
         "many.xml" => {
-            let items: Vec<_> = (0..10_000)
+            let items: Vec<_> = (0..st.many_entries.load(Ordering::SeqCst))
                 .map(|i| (format!("Item {i}"), format!("{base}/many/{i}.html"), format!("s{i}")))
                 .collect();
             xml(rss(&base, "Many", &items))
@@ -341,6 +343,7 @@ pub const SHARED_PATH_FEEDS: [(&str, &str); 2] = [
 pub async fn start_origin() -> TestOrigin {
     let state = Arc::new(OriginState::default());
     state.good_entries.store(3, Ordering::SeqCst);
+    state.many_entries.store(10_000, Ordering::SeqCst);
     let app = Router::new()
         .route(
             "/",
@@ -385,14 +388,63 @@ pub fn start_origin_blocking() -> (TestOrigin, tokio::runtime::Runtime) {
     (origin, rt)
 }
 
+/// Which store a [`Site`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `data/newsdesk.db` in the site directory (the default install).
+    Sqlite,
+    /// `[storage] url` of a fresh database of the test binary's throw-away PostgreSQL cluster
+    /// (`newsdesk-pgtest`; a missing PostgreSQL fails the test and names the package), after
+    /// `newsdesk migrate`.
+    Postgres,
+}
+
+/// Runs each named test function (`fn name(backend: Backend)`) twice: `sqlite::name` on a
+/// site with a SQLite file and `postgres::name` on a site whose `[storage] url` is a fresh
+/// PostgreSQL database. One invocation per test file.
+#[allow(unused_macros)]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name($crate::support::Backend::Sqlite);
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name($crate::support::Backend::Postgres);
+                }
+            )*
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_both_backends;
+
 /// A temporary site directory with a test configuration.
 pub struct Site {
     pub dir: tempfile::TempDir,
+    /// The store the site's configuration names.
+    pub backend: Backend,
+    /// The PostgreSQL database's URL ([`Backend::Postgres`] only).
+    pub database_url: Option<String>,
 }
 
 impl Site {
-    /// `newsdesk init` then a test configuration (private addresses allowed, short timeouts).
+    /// `newsdesk init` then a test configuration (private addresses allowed, short timeouts),
+    /// on SQLite.
     pub fn new(extra_fetch: &str) -> Site {
+        Site::on(Backend::Sqlite, extra_fetch)
+    }
+
+    /// [`Site::new`] on `backend`: on PostgreSQL, `[storage] url` names a fresh database and
+    /// `newsdesk migrate` has created the schema.
+    pub fn on(backend: Backend, extra_fetch: &str) -> Site {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = run(dir.path(), &["init", "."]);
         assert!(
@@ -406,20 +458,109 @@ impl Site {
         } else {
             "per_host_delay_ms = 0\n"
         };
+        let database_url = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                Some(newsdesk_pgtest::fresh_database("site").unwrap_or_else(|e| panic!("{e}")))
+            }
+        };
+        let storage = match &database_url {
+            None => "database = \"data/newsdesk.db\"".to_owned(),
+            Some(url) => format!("url = \"{url}\""),
+        };
         let cfg = format!(
-            "[storage]\ndatabase = \"data/newsdesk.db\"\n\n[fetch]\nallow_private_addresses = true\n\
+            "[storage]\n{storage}\n\n[fetch]\nallow_private_addresses = true\n\
              timeout_secs = 2\nconnect_timeout_secs = 2\n{delay}{extra_fetch}\n"
         );
         std::fs::write(dir.path().join("newsdesk.toml"), cfg).expect("write config");
-        Site { dir }
+        let site = Site {
+            dir,
+            backend,
+            database_url,
+        };
+        if backend == Backend::Postgres {
+            site.ok(&["migrate"]);
+        }
+        site
     }
 
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
 
+    /// The SQLite file ([`Backend::Sqlite`] only; see [`Site::rows`] for queries on both).
     pub fn db(&self) -> PathBuf {
+        assert_eq!(
+            self.backend,
+            Backend::Sqlite,
+            "Site::db is the SQLite file; use Site::rows on both backends"
+        );
         self.dir.path().join("data/newsdesk.db")
+    }
+
+    /// Runs `sql` (no parameters; SQL both dialects read the same) on the site's database,
+    /// read-only, and returns every row's columns as JSON values (null, integer, real, text).
+    pub fn rows(&self, sql: &str) -> Vec<Vec<serde_json::Value>> {
+        self.try_rows(sql).unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// [`Site::rows`], with the error instead of a panic (for polling a running process).
+    pub fn try_rows(&self, sql: &str) -> Result<Vec<Vec<serde_json::Value>>, String> {
+        use serde_json::Value;
+        match &self.database_url {
+            None => {
+                let conn = rusqlite::Connection::open_with_flags(
+                    self.db(),
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+                )
+                .map_err(|e| e.to_string())?;
+                let mut stmt = conn.prepare(sql).map_err(|e| e.to_string())?;
+                let n = stmt.column_count();
+                stmt.query_map([], |r| {
+                    (0..n)
+                        .map(|i| {
+                            Ok(match r.get_ref(i)? {
+                                rusqlite::types::ValueRef::Null => Value::Null,
+                                rusqlite::types::ValueRef::Integer(v) => Value::from(v),
+                                rusqlite::types::ValueRef::Real(v) => Value::from(v),
+                                rusqlite::types::ValueRef::Text(t) => {
+                                    Value::from(String::from_utf8_lossy(t).into_owned())
+                                }
+                                rusqlite::types::ValueRef::Blob(_) => Value::Null,
+                            })
+                        })
+                        .collect::<rusqlite::Result<Vec<Value>>>()
+                })
+                .and_then(|rows| rows.collect())
+                .map_err(|e| e.to_string())
+            }
+            Some(url) => {
+                // The synchronous client runs its own runtime: on a thread of its own, so it
+                // works from async tests too.
+                std::thread::scope(|s| {
+                    s.spawn(|| pg_rows(url, sql))
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p))
+                })
+            }
+        }
+    }
+
+    /// The one integer `sql` selects (see [`Site::rows`]).
+    pub fn query_i64(&self, sql: &str) -> i64 {
+        let rows = self.rows(sql);
+        rows.first()
+            .and_then(|r| r.first())
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or_else(|| panic!("{sql}: no integer in {rows:?}"))
+    }
+
+    /// The text `sql` selects in its first column of its first row, `None` for no row or NULL.
+    pub fn query_text(&self, sql: &str) -> Option<String> {
+        self.rows(sql)
+            .first()
+            .and_then(|r| r.first())
+            .and_then(|v| v.as_str().map(str::to_owned))
     }
 
     /// Runs newsdesk in the site directory (config found as ./newsdesk.toml).
@@ -455,6 +596,40 @@ pub fn output_text(out: &Output) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     )
+}
+
+/// [`Site::try_rows`] on PostgreSQL.
+fn pg_rows(url: &str, sql: &str) -> Result<Vec<Vec<serde_json::Value>>, String> {
+    use postgres::types::Type;
+    use serde_json::Value;
+    let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(|e| e.to_string())?;
+    let rows = client.query(sql, &[]).map_err(|e| e.to_string())?;
+    rows.iter()
+        .map(|r| {
+            (0..r.len())
+                .map(|i| {
+                    let ty = r.columns()[i].type_();
+                    let v = if *ty == Type::INT8 {
+                        r.try_get::<_, Option<i64>>(i).map(|v| v.map(Value::from))
+                    } else if *ty == Type::INT4 {
+                        r.try_get::<_, Option<i32>>(i).map(|v| v.map(Value::from))
+                    } else if *ty == Type::FLOAT8 {
+                        r.try_get::<_, Option<f64>>(i).map(|v| v.map(Value::from))
+                    } else if *ty == Type::BOOL {
+                        r.try_get::<_, Option<bool>>(i)
+                            .map(|v| v.map(|b| Value::from(i64::from(b))))
+                    } else if *ty == Type::TEXT || *ty == Type::VARCHAR {
+                        r.try_get::<_, Option<String>>(i)
+                            .map(|v| v.map(Value::from))
+                    } else {
+                        return Err(format!("column {i} has type {ty}: cast it in the query"));
+                    };
+                    v.map(|v| v.unwrap_or(Value::Null))
+                        .map_err(|e| e.to_string())
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Path of the binary under test.
