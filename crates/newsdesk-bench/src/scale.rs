@@ -245,6 +245,8 @@ struct Run {
     check: Result<(), String>,
     db_active: f64,
     cpu_busy_share: f64,
+    /// The machine's CPU busy share from the start to the last article stored.
+    cpu_busy_to_last: f64,
     cores: usize,
     worker_cpu: f64,
     origin_cpu: f64,
@@ -275,16 +277,22 @@ impl Run {
         let busy = self.cpu_busy_share * 100.0;
         let capacity = (self.wall * self.cores as f64).max(1e-9);
         let pct = |secs: f64| secs / capacity * 100.0;
-        if self.cpu_busy_share >= 0.8 {
+        let tail = format!(
+            "; {:.1} s of {:.1} s after the last article",
+            self.wall - self.to_last,
+            self.wall
+        );
+        if self.cpu_busy_to_last >= 0.8 {
             let whose = if pct(self.other_cpu()) >= 50.0 {
                 "CPU-bound by other work on the machine"
             } else {
                 "CPU-bound"
             };
             format!(
-                "{whose}: {} cores busy {busy:.0}% with {} worker{} (workers {:.0}%, {}origin \
-                 {:.0}%, {} {:.0}%)",
+                "{whose}: {} cores busy {:.0}% until the last article with {} worker{} (over the \
+                 whole run {busy:.0}%: workers {:.0}%, {}origin {:.0}%, {} {:.0}%){tail}",
                 self.cores,
+                self.cpu_busy_to_last * 100.0,
                 self.workers,
                 if self.workers == 1 { "" } else { "s" },
                 pct(self.worker_cpu),
@@ -300,13 +308,17 @@ impl Run {
             )
         } else if self.db_share() >= 0.5 {
             format!(
-                "database-bound: statements active {:.0}% of the workers' time (cores {busy:.0}% busy)",
-                self.db_share() * 100.0
+                "database-bound: statements active {:.0}% of the workers' time (cores {:.0}% \
+                 busy until the last article){tail}",
+                self.db_share() * 100.0,
+                self.cpu_busy_to_last * 100.0
             )
         } else {
             format!(
-                "neither CPU nor database: cores {busy:.0}% busy, statements active {:.0}% of \
-                 the workers' time (waiting: per-host politeness, the queue's polling, I/O)",
+                "neither CPU nor database: cores {:.0}% busy until the last article, statements \
+                 active {:.0}% of the workers' time (waiting: per-host politeness, the queue's \
+                 polling, I/O){tail}",
+                self.cpu_busy_to_last * 100.0,
                 self.db_share() * 100.0
             )
         }
@@ -410,7 +422,7 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
     let base = runs.first().map(Run::rate).unwrap_or(f64::NAN);
     let mut table = String::new();
     table.push_str(&format!(
-        "\n{:>7} {:>7} {:>7} {:>8} {:>10} {:>6} {:>8} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
+        "\n{:>7} {:>7} {:>7} {:>8} {:>10} {:>6} {:>8} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n",
         "workers",
         "wall s",
         "last s",
@@ -419,7 +431,8 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
         "x 1st",
         "DB act s",
         "DB/wall",
-        "CPU busy",
+        "CPU last",
+        "CPU all",
         "workers",
         "PG",
         "origin",
@@ -427,7 +440,7 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
     ));
     for r in &runs {
         table.push_str(&format!(
-            "{:>7} {:>7.2} {:>7.2} {:>8} {:>10.1} {:>6.2} {:>8.2} {:>6.0}% {:>7.0}% {:>8.2} {:>8} {:>8.2} {:>8.2}\n",
+            "{:>7} {:>7.2} {:>7.2} {:>8} {:>10.1} {:>6.2} {:>8.2} {:>6.0}% {:>7.0}% {:>7.0}% {:>8.2} {:>8} {:>8.2} {:>8.2}\n",
             r.workers,
             r.wall,
             r.to_last,
@@ -436,6 +449,7 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
             r.rate() / base,
             r.db_active,
             r.db_share() * 100.0,
+            r.cpu_busy_to_last * 100.0,
             r.cpu_busy_share * 100.0,
             r.worker_cpu,
             r.pg_cpu.map_or("n/a".to_owned(), |s| format!("{s:.2}")),
@@ -446,7 +460,8 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
     table.push_str(
         "wall s: until every worker exited; last s: until the last article was stored; \
          articles/s: over wall s. DB act s: pg_stat_database.active_time of the run's database; DB/wall: that over wall \
-         time x workers; CPU busy: all cores, whole machine (/proc/stat); then CPU seconds \
+         time x workers; CPU last / all: the machine's busy share of all cores (/proc/stat) \
+         until the last article was stored / over the whole run; then CPU seconds \
          (user+system) of the workers (rusage), the PostgreSQL server (/proc; n/a for a \
          --database-url server), the origin (this process), and the machine's other busy \
          seconds (other processes).\n",
@@ -558,7 +573,15 @@ fn one_run(
     let deadline = start + Duration::from_secs(args.timeout_secs);
     let mut reports = Vec::new();
     let mut failures = Vec::new();
+    // The machine's CPU counters every 100 ms, to tell the ingest from the tail.
+    let mut timeline: Vec<(f64, MachineCpu)> = vec![(0.0, cpu_before)];
     while !running.0.is_empty() {
+        if timeline
+            .last()
+            .is_some_and(|(t, _)| start.elapsed().as_secs_f64() - t >= 0.1)
+        {
+            timeline.push((start.elapsed().as_secs_f64(), machine_cpu()?));
+        }
         let mut k = 0;
         while k < running.0.len() {
             if let Some(status) = running.0[k].0.try_wait()? {
@@ -640,6 +663,13 @@ fn one_run(
     }
     let ticks = (cpu_after.total - cpu_before.total).max(1) as f64;
     let busy_share = (cpu_after.busy - cpu_before.busy) as f64 / ticks;
+    let at_last = timeline
+        .iter()
+        .rev()
+        .find(|(t, _)| *t <= to_last)
+        .map_or(cpu_after, |(_, c)| *c);
+    let busy_to_last =
+        (at_last.busy - cpu_before.busy) as f64 / (at_last.total - cpu_before.total).max(1) as f64;
     Ok(Run {
         workers,
         wall,
@@ -648,6 +678,7 @@ fn one_run(
         check,
         db_active,
         cpu_busy_share: busy_share,
+        cpu_busy_to_last: busy_to_last,
         cores: cpu_after.cores,
         worker_cpu,
         origin_cpu,
