@@ -255,6 +255,13 @@ struct Run {
     machine_busy_secs: f64,
     jobs: std::collections::BTreeMap<String, u64>,
     reported_stored: u64,
+    /// What the run's database sessions were doing, sampled every 100 ms: "CPU" (active, no
+    /// wait event), a wait event (`Lock:advisory`, `LWLock:WALWrite`, …) or a non-idle state
+    /// ("idle in transaction"), with the number of sessions seen so.
+    sessions: std::collections::BTreeMap<String, u64>,
+    /// The statements (first words) of sessions seen waiting on a lock or idle in a
+    /// transaction, with how often.
+    statements: std::collections::BTreeMap<String, u64>,
 }
 
 impl Run {
@@ -467,6 +474,31 @@ fn measure(args: &ScaleArgs, port: u16, exe: &Path) -> Result<bool> {
          seconds (other processes).\n",
     );
     for r in &runs {
+        let seen: u64 = r.sessions.values().sum();
+        let mut what: Vec<(&String, &u64)> = r.sessions.iter().collect();
+        what.sort_by(|a, b| b.1.cmp(a.1));
+        let what: Vec<String> = what
+            .iter()
+            .take(6)
+            .map(|(k, n)| format!("{k} {:.0}%", **n as f64 * 100.0 / seen.max(1) as f64))
+            .collect();
+        table.push_str(&format!(
+            "{} worker{}: database sessions, sampled every 100 ms: on average {:.1} busy; {}\n",
+            r.workers,
+            if r.workers == 1 { "" } else { "s" },
+            seen as f64 / (r.wall * 10.0).max(1.0),
+            what.join(", ")
+        ));
+        let mut held: Vec<(&String, &u64)> = r.statements.iter().collect();
+        held.sort_by(|a, b| b.1.cmp(a.1));
+        for (statement, n) in held.iter().take(4) {
+            table.push_str(&format!(
+                "    {:.0}% of the sampled sessions: {statement}\n",
+                **n as f64 * 100.0 / seen.max(1) as f64
+            ));
+        }
+    }
+    for r in &runs {
         let jobs: Vec<String> = r.jobs.iter().map(|(k, v)| format!("{k} {v}")).collect();
         table.push_str(&format!(
             "{} worker{}: {}; jobs done: {}; stored as the workers report it: {}; worker CPU {:.1} ms per article\n",
@@ -573,14 +605,36 @@ fn one_run(
     let deadline = start + Duration::from_secs(args.timeout_secs);
     let mut reports = Vec::new();
     let mut failures = Vec::new();
-    // The machine's CPU counters every 100 ms, to tell the ingest from the tail.
+    // The machine's CPU counters every 100 ms, to tell the ingest from the tail, and what the
+    // database's sessions are doing then.
     let mut timeline: Vec<(f64, MachineCpu)> = vec![(0.0, cpu_before)];
+    let mut sessions = std::collections::BTreeMap::new();
+    let mut statements = std::collections::BTreeMap::new();
     while !running.0.is_empty() {
         if timeline
             .last()
             .is_some_and(|(t, _)| start.elapsed().as_secs_f64() - t >= 0.1)
         {
             timeline.push((start.elapsed().as_secs_f64(), machine_cpu()?));
+            for row in db.query(
+                "SELECT CASE WHEN state = 'active' THEN coalesce(wait_event_type || ':' || \
+                 wait_event, 'CPU') ELSE state END, count(*) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                 AND state IS NOT NULL AND state <> 'idle' GROUP BY 1",
+                &[],
+            )? {
+                *sessions.entry(row.get::<_, String>(0)).or_insert(0) +=
+                    row.get::<_, i64>(1) as u64;
+            }
+            for row in db.query(
+                "SELECT CASE WHEN state = 'active' THEN 'waiting on ' || wait_event ELSE state END \
+                 || ': ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 60) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                 AND (wait_event_type = 'Lock' OR state = 'idle in transaction')",
+                &[],
+            )? {
+                *statements.entry(row.get::<_, String>(0)).or_insert(0) += 1;
+            }
         }
         let mut k = 0;
         while k < running.0.len() {
@@ -679,6 +733,8 @@ fn one_run(
         db_active,
         cpu_busy_share: busy_share,
         cpu_busy_to_last: busy_to_last,
+        sessions,
+        statements,
         cores: cpu_after.cores,
         worker_cpu,
         origin_cpu,
