@@ -19,6 +19,8 @@ mod demo;
 mod extract;
 mod fetch;
 mod hostile;
+pub mod origin;
+mod scale;
 mod stories;
 mod stories_pipeline;
 pub mod translate;
@@ -93,6 +95,9 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 256)]
         concurrency: usize,
     },
+    /// Ingest with 1, 2, 4, … `newsdesk worker` processes on one PostgreSQL: articles/s for
+    /// each, the database's share of the time, CPU, and where it stops scaling.
+    Scale(scale::ScaleArgs),
     /// End-to-end ingest from a local origin: articles/s and peak memory.
     Ingest {
         /// Articles served by the origin.
@@ -174,6 +179,7 @@ pub async fn run(
             entries,
             concurrency,
         } => fetch::run(sources, entries, concurrency).await,
+        BenchCommand::Scale(args) => scale::run(args).await,
         BenchCommand::Ingest {
             articles,
             sources,

@@ -389,8 +389,9 @@ pub(crate) fn sentence(lex: &Lexicon, rng: &mut Rng) -> String {
     s
 }
 
-/// The pseudo-random paragraphs of a generated article body.
-pub(crate) fn paragraphs(lang: &str, seed: u64, count: usize) -> Vec<String> {
+/// The pseudo-random paragraphs of a generated article body: `count` paragraphs of 3–5
+/// sentences in `lang` (en, fr, es, de; others get English), the same for the same `seed`.
+pub fn paragraphs(lang: &str, seed: u64, count: usize) -> Vec<String> {
     let lex = lexicon(lang);
     let mut rng = Rng::new(seed);
     (0..count)

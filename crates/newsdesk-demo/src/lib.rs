@@ -43,6 +43,7 @@ pub use corpus::{
     LeadImage,
 };
 pub use error::DemoError;
+pub use filler::paragraphs as filler_paragraphs;
 pub use generated::generated_corpus;
 pub use origin::{DemoSource, Origin, OriginHandle, OriginOptions, ROBOTS_TXT};
 pub use page::SAMPLE_LABEL;

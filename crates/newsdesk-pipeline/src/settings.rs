@@ -2,6 +2,8 @@
 //! `newsdesk.toml` (the binary's configuration embeds them), and [`PipelineSettings`], the view of
 //! a whole configuration that the pipeline's constructors read.
 
+use std::collections::BTreeMap;
+use std::net::IpAddr;
 use std::path::Path;
 use std::time::Duration;
 
@@ -49,6 +51,10 @@ pub struct FetchSettings {
     /// Seconds one whole pass may take: sources not started by then wait for the next pass,
     /// and started ones get at most what is left.
     pub pass_time_budget_secs: u64,
+    /// Host name (or `*.suffix`, every name ending in `.suffix`) → IP address, used instead of
+    /// DNS, like curl's `--resolve`: for staging, tests and benchmarks. The SSRF guard still
+    /// applies to the address. Empty by default (DNS only).
+    pub resolve: BTreeMap<String, IpAddr>,
 }
 
 impl Default for FetchSettings {
@@ -71,6 +77,7 @@ impl Default for FetchSettings {
             fetch_article_pages: true,
             source_time_budget_secs: 300,
             pass_time_budget_secs: 1800,
+            resolve: BTreeMap::new(),
         }
     }
 }
@@ -205,8 +212,42 @@ impl FetchSettings {
             per_host_delay: Duration::from_millis(self.per_host_delay_ms),
             allow_private_addresses: self.allow_private_addresses,
             respect_robots: self.respect_robots,
+            resolve_overrides: self.resolve.clone(),
             ..FetchConfig::default()
         }
+    }
+
+    /// Checks the keys of `resolve`: each is a host name (`news.example`) or `*.` and a domain
+    /// suffix (`*.bench.test`), in ASCII letters, digits, `-` and `.`. The first bad key is
+    /// returned with what is wrong with it.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the bad key.
+    pub fn check_resolve(&self) -> Result<(), String> {
+        for key in self.resolve.keys() {
+            let name = key.strip_prefix("*.").unwrap_or(key);
+            let problem = if name.is_empty() {
+                Some("is empty")
+            } else if name.contains('*') {
+                Some("may hold `*` only as its first label (`*.example.org`)")
+            } else if name.split('.').any(str::is_empty) {
+                Some("has an empty label (two dots, or a leading or trailing dot)")
+            } else if !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            {
+                Some(
+                    "is not a host name (ASCII letters, digits, `-` and `.`; no scheme, port or path)",
+                )
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(format!("[fetch] resolve key {key:?} {problem}"));
+            }
+        }
+        Ok(())
     }
 
     /// A fetcher built from these settings.
@@ -234,4 +275,59 @@ pub struct PipelineSettings<'a> {
     pub editions: &'a [newsdesk_web::EditionConfig],
     /// Directory relative paths of the configuration are resolved against.
     pub base_dir: &'a Path,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fetch(toml_text: &str) -> FetchSettings {
+        toml::from_str(toml_text).expect("valid [fetch] table")
+    }
+
+    #[test]
+    fn resolve_reaches_the_fetch_config() {
+        let f =
+            fetch("resolve = { \"*.bench.test\" = \"127.0.0.1\", \"staging.example\" = \"::1\" }");
+        f.check_resolve().expect("good keys");
+        let cfg = f.fetch_config();
+        assert_eq!(cfg.resolve_overrides.len(), 2);
+        assert_eq!(
+            cfg.resolve_overrides.get("*.bench.test"),
+            Some(&IpAddr::from([127, 0, 0, 1]))
+        );
+        assert_eq!(
+            cfg.resolve_overrides.get("staging.example"),
+            Some(&"::1".parse::<IpAddr>().expect("ipv6"))
+        );
+        assert!(
+            FetchSettings::default()
+                .fetch_config()
+                .resolve_overrides
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn bad_resolve_entries_are_refused() {
+        // Not an address: serde refuses it when the file is read.
+        let e = toml::from_str::<FetchSettings>("resolve = { \"a.example\" = \"localhost\" }")
+            .expect_err("not an IP address");
+        assert!(e.to_string().contains("IP address"), "{e}");
+        for key in [
+            "",
+            "*.",
+            "a.*.example",
+            "http://a.example",
+            "a.example:8080",
+            "a..example",
+            ".a.example",
+        ] {
+            let mut f = FetchSettings::default();
+            f.resolve
+                .insert(key.to_string(), IpAddr::from([127, 0, 0, 1]));
+            let e = f.check_resolve().expect_err(key);
+            assert!(e.starts_with("[fetch] resolve key"), "{e}");
+        }
+    }
 }

@@ -78,7 +78,7 @@ pub use lead::{LEAD_CHARS, lead};
 /// article that several workers' concurrent inserts commit out of id order.
 pub const ARTICLE_INSERT_LOCK: i64 = 0x6e64_6172_7469_636c;
 pub use migrations::SCHEMA_VERSION;
-pub use pg::POSTGRES_CONNECTIONS;
+pub use pg::{POSTGRES_CONNECTIONS, without_password};
 pub use replica::ReplicaStatus;
 pub use schedule::ScheduleState;
 pub use search::fts_query;

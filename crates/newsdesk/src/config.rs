@@ -223,6 +223,7 @@ impl Config {
         {
             bail!("[fetch] concurrency limits must be at least 1");
         }
+        f.check_resolve().map_err(anyhow::Error::msg)?;
         let sc = &self.schedule;
         if sc.interval_minutes == 0
             || sc.min_interval_minutes == 0
@@ -378,6 +379,9 @@ fetch_article_pages = true
 source_time_budget_secs = 300
 # Seconds one whole pass may take; sources not started by then are fetched first next time.
 pass_time_budget_secs = 1800
+# Host name (or "*.suffix") -> IP address, used instead of DNS, like curl's --resolve: for
+# staging, tests and benchmarks. The SSRF guard above still applies to the address.
+# resolve = {{ "*.staging.example" = "10.0.0.5", "news.example" = "192.0.2.7" }}
 
 [web]
 # Address `newsdesk serve` listens on.
@@ -574,6 +578,30 @@ mod tests {
         assert!(toml::from_str::<Config>("[fetch]\ntimeout = 3\n").is_err());
         let cfg: Config = toml::from_str("[web]\nbind = \"nonsense\"\n").expect("parses");
         assert!(cfg.validate().is_err());
+    }
+
+    #[test]
+    fn fetch_resolve_is_checked_when_the_file_is_loaded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("newsdesk.toml");
+        let load = |text: &str| {
+            std::fs::write(&file, text).expect("write");
+            Config::load(&file)
+        };
+        let cfg = load("[fetch]\nresolve = { \"*.bench.test\" = \"127.0.0.1\" }\n").expect("valid");
+        assert_eq!(cfg.fetch.fetch_config().resolve_overrides.len(), 1);
+        let e = load("[fetch]\nresolve = { \"http://a.example\" = \"127.0.0.1\" }\n")
+            .expect_err("a URL is not a host name");
+        assert!(
+            e.to_string()
+                .contains("[fetch] resolve key \"http://a.example\""),
+            "{e}"
+        );
+        let e = load("[fetch]\nresolve = { \"a.example\" = \"not-an-ip\" }\n")
+            .expect_err("not an address");
+        let shown = format!("{e:#}");
+        assert!(shown.contains("invalid configuration file"), "{shown}");
+        assert!(shown.contains("IP address"), "{shown}");
     }
 
     #[test]

@@ -59,8 +59,9 @@ impl Drop for Pool {
     }
 }
 
-/// The URL without its password, for messages.
-fn without_password(url: &str) -> String {
+/// The URL without its password, for messages (`***` in its place; a URL that does not parse is
+/// not shown).
+pub fn without_password(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) => {
             if u.password().is_some() {
