@@ -404,12 +404,15 @@ impl Shared {
         let store = self.store.clone();
         let max_attempts = self.settings.max_attempts;
         let queued = blocking(move || {
+            // The queue first, then what is due: a source whose job another worker finishes
+            // between the two reads is then still in `known` (read before it finished), never
+            // seen due by a stale read and queued again.
+            let known: HashSet<String> = store.job_keys(JobKind::FetchSource)?;
             let now = Utc::now();
             let due = store.due_sources(now)?;
             if due.is_empty() {
                 return Ok(0);
             }
-            let known: HashSet<String> = store.job_keys(JobKind::FetchSource)?;
             let due: Vec<SourceId> = due
                 .into_iter()
                 .filter(|id| !known.contains(&id.to_string()))
@@ -570,6 +573,15 @@ impl Shared {
                 let Some(src) = self.source(p.source_id).await? else {
                     return Ok(());
                 };
+                // Queued twice (two workers' scans crossed a fetch): fetched once.
+                if src
+                    .fetch
+                    .next_fetch_at
+                    .is_some_and(|next| next > Utc::now())
+                {
+                    debug!(source_id = p.source_id, "source no longer due; job dropped");
+                    return Ok(());
+                }
                 let result = self.ingest.fetch_source_now(&src.source).await;
                 if let SourceOutcome::Failed(msg) = &result.outcome {
                     // Recorded on the source and scheduled with backoff, as by `fetch`.
