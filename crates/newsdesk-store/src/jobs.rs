@@ -18,8 +18,9 @@
 //!   by `newsdesk status`) for an hour, after which putting the same job on the queue again
 //!   starts it over.
 //! * **Coalescing.** Putting a job on the queue whose key is already there does nothing, except
-//!   when that job is running: it is then marked to run once more when it finishes, so work that
-//!   arrived while it ran (new articles to place in stories, say) is not missed.
+//!   for a running `translate` or `place_stories` job: it is then marked to run once more when it
+//!   finishes, so work that arrived while it ran (new articles to place in stories) is not
+//!   missed. A fetch queued again while it runs is not run again (it would find its work done).
 //!
 //! Times are the workers' clocks (Unix milliseconds): machines that share a database keep their
 //! clocks in sync (NTP), and leases are tens of seconds long, far above the usual skew.
@@ -312,7 +313,8 @@ pub(crate) mod sql {
     pub const ENQUEUE: &str = "INSERT INTO jobs (kind, job_key, payload, host, priority, \
         max_attempts, not_before, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
         ON CONFLICT (kind, job_key) DO UPDATE SET \
-        rerun = CASE WHEN jobs.state = 'running' THEN 1 ELSE jobs.rerun END, \
+        rerun = CASE WHEN jobs.state = 'running' AND jobs.kind IN ('translate', 'place_stories') \
+            THEN 1 ELSE jobs.rerun END, \
         attempts = CASE WHEN jobs.state = 'failed' AND jobs.not_before <= ?8 THEN 0 \
             ELSE jobs.attempts END, \
         payload = CASE WHEN jobs.state = 'failed' AND jobs.not_before <= ?8 THEN ?3 \

@@ -235,6 +235,20 @@ fn a_job_queued_again_while_it_runs_runs_once_more(store: Store) {
     assert_eq!(again.key, "all");
     assert!(store.finish_job(again.id, "w", t(40)).expect("finish"));
     assert_eq!(claimed_key(&store, &rules("w", 50)), None, "and only once");
+    // a fetch queued again while it runs is not run again
+    let fetch = job(JobKind::FetchSource, "7", "f.example", 60);
+    store
+        .enqueue_jobs(std::slice::from_ref(&fetch), t(60))
+        .expect("enqueue");
+    let j = store
+        .claim_job(&rules("w", 70))
+        .expect("claim")
+        .expect("fetch");
+    store
+        .enqueue_jobs(std::slice::from_ref(&fetch), t(80))
+        .expect("enqueue");
+    assert!(store.finish_job(j.id, "w", t(90)).expect("finish"));
+    assert_eq!(claimed_key(&store, &rules("w", 100)), None, "fetched once");
 }
 
 fn status_counts_kinds_workers_and_failures(store: Store) {
