@@ -262,6 +262,17 @@ fn start_counting_libre(requests: Arc<AtomicUsize>, texts: Arc<AtomicUsize>) -> 
     rx.recv().unwrap()
 }
 
+/// A site with a French edition translated by the LibreTranslate-protocol server at `libre`,
+/// following `feed`.
+fn french_edition_site(libre: SocketAddr, feed: &str) -> support::Site {
+    let site = support::Site::new(&format!(
+        "\n[translate]\n[[translate.backends]]\nkind = \"libretranslate\"\nname = \"libre\"\n\
+         url = \"http://{libre}\"\npairs = [\"en-fr\"]\n\n[[editions]]\nlanguage = \"fr\"\n"
+    ));
+    site.ok(&["sources", "add", feed]);
+    site
+}
+
 /// Without `[translate] cache`, the site's database is the cache: a second `fetch` process that
 /// has to translate the same articles again (their translations were deleted) asks the backend
 /// nothing, and `translate stats` (a third process) reads the counters both runs persisted.
@@ -271,11 +282,7 @@ fn the_database_is_the_translation_cache_across_processes() {
     let texts = Arc::new(AtomicUsize::new(0));
     let libre = start_counting_libre(requests.clone(), texts.clone());
     let (origin, _rt) = support::start_origin_blocking();
-    let site = support::Site::new(&format!(
-        "\n[translate]\n[[translate.backends]]\nkind = \"libretranslate\"\nname = \"libre\"\n\
-         url = \"http://{libre}\"\npairs = [\"en-fr\"]\n\n[[editions]]\nlanguage = \"fr\"\n"
-    ));
-    site.ok(&["sources", "add", &origin.url("/good/feed.xml")]);
+    let site = french_edition_site(libre, &origin.url("/good/feed.xml"));
     let run = site.run(&["fetch"]);
     let out =
         String::from_utf8_lossy(&run.stdout).into_owned() + &String::from_utf8_lossy(&run.stderr);
@@ -485,11 +492,7 @@ fn a_worker_translates_what_it_stored_into_the_editions() {
     let texts = Arc::new(AtomicUsize::new(0));
     let libre = start_counting_libre(requests.clone(), texts.clone());
     let (origin, _rt) = support::start_origin_blocking();
-    let site = support::Site::new(&format!(
-        "\n[translate]\n[[translate.backends]]\nkind = \"libretranslate\"\nname = \"libre\"\n\
-         url = \"http://{libre}\"\npairs = [\"en-fr\"]\n\n[[editions]]\nlanguage = \"fr\"\n"
-    ));
-    site.ok(&["sources", "add", &origin.url("/good/feed.xml")]);
+    let site = french_edition_site(libre, &origin.url("/good/feed.xml"));
     let out = site.ok(&["worker", "--until-idle", "--json"]);
     let report: Value = serde_json::from_str(&out).expect("worker --json");
     assert_eq!(report["articles_stored"], 3, "{report}");

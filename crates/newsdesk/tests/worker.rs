@@ -12,6 +12,21 @@ use std::sync::atomic::Ordering;
 use support::output_text as text;
 use support::{Site, bin, query_i64, start_origin_blocking};
 
+/// Starts newsdesk in `dir` (configuration from `dir`, none from the environment), its output
+/// piped.
+fn spawn(dir: &Path, args: &[&str]) -> std::process::Child {
+    Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NEWSDESK_CONFIG")
+        .env_remove("NEWSDESK_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn newsdesk")
+}
+
 /// The JSON summary a `worker --json` printed.
 fn report(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "{}", text(out));
@@ -114,18 +129,7 @@ fn two_workers_on_postgresql_store_every_entry_once() {
         ),
     )
     .expect("config");
-    let newsdesk = |args: &[&str]| {
-        Command::new(bin())
-            .args(args)
-            .current_dir(dir.path())
-            .env_remove("NEWSDESK_CONFIG")
-            .env_remove("NEWSDESK_DATABASE_URL")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn newsdesk")
-    };
+    let newsdesk = |args: &[&str]| spawn(dir.path(), args);
     let done = |args: &[&str]| {
         let out = newsdesk(args).wait_with_output().expect("wait");
         assert!(out.status.success(), "{args:?}: {}", text(&out));
@@ -187,16 +191,7 @@ fn two_workers_on_postgresql_store_every_entry_once() {
 #[test]
 fn sigterm_stops_a_worker_cleanly() {
     let site = Site::new("");
-    let mut child = Command::new(bin())
-        .args(["worker", "--name", "term-test"])
-        .current_dir(site.path())
-        .env_remove("NEWSDESK_CONFIG")
-        .env_remove("NEWSDESK_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn worker");
+    let mut child = spawn(site.path(), &["worker", "--name", "term-test"]);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let seen = loop {
         let status: serde_json::Value =
