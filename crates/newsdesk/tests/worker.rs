@@ -6,26 +6,11 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::atomic::Ordering;
 
 use support::output_text as text;
-use support::{Site, bin, query_i64, start_origin_blocking};
-
-/// Starts newsdesk in `dir` (configuration from `dir`, none from the environment), its output
-/// piped.
-fn spawn(dir: &Path, args: &[&str]) -> std::process::Child {
-    Command::new(bin())
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NEWSDESK_CONFIG")
-        .env_remove("NEWSDESK_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn newsdesk")
-}
+use support::{Site, query_i64, spawn, start_origin_blocking};
 
 /// The JSON summary a `worker --json` printed.
 fn report(out: &Output) -> serde_json::Value {

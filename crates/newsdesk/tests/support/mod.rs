@@ -637,16 +637,30 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_newsdesk")
 }
 
-/// Runs the binary in `dir` with a clean environment for configuration.
-pub fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .args(args)
+/// The binary in `dir` with a clean environment for configuration (the configuration comes
+/// from `dir`).
+pub fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(bin());
+    c.args(args)
         .current_dir(dir)
         .env_remove("NEWSDESK_CONFIG")
         .env_remove("NEWSDESK_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run newsdesk")
+        .env("RUST_LOG", "warn");
+    c
+}
+
+/// Runs the binary in `dir` with a clean environment for configuration.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    command(dir, args).output().expect("run newsdesk")
+}
+
+/// Starts the binary in `dir` (as [`command`]) with its output piped.
+pub fn spawn(dir: &Path, args: &[&str]) -> std::process::Child {
+    command(dir, args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn newsdesk")
 }
 
 /// Opens the SQLite file read-only and runs a scalar query.
