@@ -49,6 +49,29 @@ struct OriginState {
     requests: AtomicUsize,
     not_modified: AtomicUsize,
     pages: AtomicUsize,
+    /// Requests being answered now, per host name.
+    in_flight: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+    /// The most requests one host had in flight at once.
+    max_in_flight: AtomicUsize,
+}
+
+/// One request in flight on its host (counted until dropped).
+struct InFlight<'a> {
+    st: &'a OriginState,
+    host: String,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut map = self
+            .st
+            .in_flight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = map.get_mut(&self.host) {
+            *n = n.saturating_sub(1);
+        }
+    }
 }
 
 /// A running generated origin; dropping it stops the server.
@@ -120,6 +143,12 @@ impl GeneratedOrigin {
     /// Article pages served so far.
     pub fn pages_served(&self) -> usize {
         self.state.pages.load(Ordering::Relaxed)
+    }
+
+    /// The most requests (feeds, pages, robots.txt) one host name had in flight at once so
+    /// far: what per-host politeness allows, seen from the sites' side.
+    pub fn max_in_flight_per_host(&self) -> usize {
+        self.state.max_in_flight.load(Ordering::Relaxed)
     }
 }
 
@@ -302,17 +331,34 @@ fn not_found() -> Response<Body> {
         .unwrap_or_default()
 }
 
-/// Counts the request and waits for the configured delay.
-async fn arrive(st: &OriginState) {
+/// Counts the request (and its host's requests in flight, until the returned guard is dropped)
+/// and waits for the configured delay.
+async fn arrive<'a>(st: &'a OriginState, headers: &HeaderMap) -> InFlight<'a> {
     st.requests.fetch_add(1, Ordering::Relaxed);
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| h.split(':').next().unwrap_or(h).to_ascii_lowercase())
+        .unwrap_or_default();
+    {
+        let mut map = st
+            .in_flight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = map.entry(host.clone()).or_default();
+        *n += 1;
+        st.max_in_flight.fetch_max(*n, Ordering::Relaxed);
+    }
+    let guard = InFlight { st, host };
     let ms = st.delay_ms.load(Ordering::Relaxed);
     if ms > 0 {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
+    guard
 }
 
 async fn serve_feed(State(st): State<Arc<OriginState>>, headers: HeaderMap) -> Response<Body> {
-    arrive(&st).await;
+    let _in_flight = arrive(&st, &headers).await;
     let Some((i, host)) = source_of(&headers) else {
         return not_found();
     };
@@ -342,7 +388,7 @@ async fn serve_page(
     Path(page): Path<String>,
     headers: HeaderMap,
 ) -> Response<Body> {
-    arrive(&st).await;
+    let _in_flight = arrive(&st, &headers).await;
     let j = page
         .strip_suffix(".html")
         .and_then(|n| n.parse::<usize>().ok())
@@ -358,8 +404,8 @@ async fn serve_page(
         .unwrap_or_default()
 }
 
-async fn serve_robots(State(st): State<Arc<OriginState>>) -> Response<Body> {
-    arrive(&st).await;
+async fn serve_robots(State(st): State<Arc<OriginState>>, headers: HeaderMap) -> Response<Body> {
+    let _in_flight = arrive(&st, &headers).await;
     Response::builder()
         .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
         .header(header::CONNECTION, "close")

@@ -274,8 +274,15 @@ fn killed_worker_loses_and_duplicates_nothing(db: Db) {
         "survivor stored {survivor_stored} ({stored_at_kill} were stored at the kill, \
          the victim held {orphaned} jobs)\n{report}"
     );
+    // Politeness held across both workers, as the sites saw it: never more requests in flight
+    // on one host than `max_connections_per_host`.
+    let busiest = origin.max_in_flight_per_host();
+    assert!(
+        (1..=2).contains(&busiest),
+        "{busiest} requests in flight on one host (the limit is 2 across all workers)"
+    );
     eprintln!(
-        "{}: {stored_at_kill} of {total} stored at the kill, the victim held {orphaned} article \
+        "{}: at most {busiest} requests in flight per host; {stored_at_kill} of {total} stored at the kill, the victim held {orphaned} article \
          pages; survivor: {report}",
         db.name()
     );
