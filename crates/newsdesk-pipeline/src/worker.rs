@@ -189,6 +189,8 @@ struct Shared {
     stories: Option<StoryStage>,
     settings: WorkerSettings,
     id: String,
+    /// This machine's name (read once).
+    hostname: String,
     articles: AtomicU64,
     /// Articles stored since follow-up jobs were last put on the queue.
     unplaced: AtomicU64,
@@ -215,17 +217,13 @@ impl Worker {
         stories: Option<StoryStage>,
         settings: WorkerSettings,
     ) -> Worker {
+        let hostname = hostname();
         let id = settings.name.clone().unwrap_or_else(|| {
             let nanos = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.subsec_nanos())
                 .unwrap_or(0);
-            format!(
-                "{}-{}-{:04x}",
-                hostname(),
-                std::process::id(),
-                nanos & 0xffff
-            )
+            format!("{}-{}-{:04x}", hostname, std::process::id(), nanos & 0xffff)
         });
         let ingest = ingest
             .with_entry_jobs(settings.max_attempts)
@@ -238,6 +236,7 @@ impl Worker {
                 stories,
                 settings,
                 id,
+                hostname,
                 articles: AtomicU64::new(0),
                 unplaced: AtomicU64::new(0),
             }),
@@ -272,7 +271,7 @@ impl Worker {
                 last_beat = Some(Instant::now());
                 let info = WorkerInfo {
                     id: sh.id.clone(),
-                    hostname: hostname(),
+                    hostname: sh.hostname.clone(),
                     pid: std::process::id(),
                     started_at,
                     jobs_done: jobs.values().sum(),
@@ -409,31 +408,26 @@ impl Shared {
             // seen due by a stale read and queued again.
             let known: HashSet<String> = store.job_keys(JobKind::FetchSource)?;
             let now = Utc::now();
-            let due = store.due_sources(now)?;
-            if due.is_empty() {
-                return Ok(0);
-            }
-            let due: Vec<SourceId> = due
+            let due: Vec<SourceId> = store
+                .due_sources(now)?
                 .into_iter()
                 .filter(|id| !known.contains(&id.to_string()))
                 .collect();
             if due.is_empty() {
                 return Ok(0);
             }
-            let sources = store.list_sources()?;
+            // Only the due sources' rows (by id), not every source with its statistics.
+            let sources = store.sources_by_ids(&due)?;
             let jobs: Vec<NewJob> = due
                 .iter()
-                .filter_map(|id| sources.iter().find(|s| s.source.id == *id))
+                .filter_map(|id| sources.get(id))
                 .filter_map(|s| {
-                    let payload = serde_json::to_string(&SourceJob {
-                        source_id: s.source.id,
-                    })
-                    .ok()?;
+                    let payload = serde_json::to_string(&SourceJob { source_id: s.id }).ok()?;
                     Some(NewJob {
                         kind: JobKind::FetchSource,
-                        key: s.source.id.to_string(),
+                        key: s.id.to_string(),
                         payload,
-                        host: host_of(&s.source.feed_url),
+                        host: host_of(&s.feed_url),
                         not_before: now,
                         max_attempts,
                     })
